@@ -1,0 +1,46 @@
+import tseslint from 'typescript-eslint';
+
+// Determinism is sacred: the kernel, the checkers and the protocols must never read wall-clock
+// time, global randomness or host timers. Every run must be a pure function of scenario + seed.
+const nondeterminism = 'is forbidden here: it makes runs depend on the machine. Use the simulation clock (ctx.now()), ctx.setTimer, or a seeded stream (ctx.random, createRandom).';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/*/dist/**', '.dsim/**', 'traces/**'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {},
+  },
+  {
+    files: ['packages/core/src/**/*.ts', 'packages/check/src/**/*.ts', 'packages/protocols/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: `Math.random ${nondeterminism}` },
+        { object: 'Date', property: 'now', message: `Date.now ${nondeterminism}` },
+        { object: 'performance', property: 'now', message: `performance.now ${nondeterminism}` },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: `setTimeout ${nondeterminism}` },
+        { name: 'setInterval', message: `setInterval ${nondeterminism}` },
+        { name: 'setImmediate', message: `setImmediate ${nondeterminism}` },
+        { name: 'crypto', message: `crypto ${nondeterminism}` },
+        { name: 'performance', message: `performance ${nondeterminism}` },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date']", message: `new Date() ${nondeterminism}` },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads'], message: 'The kernel, checkers and protocols run in the browser too: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+);

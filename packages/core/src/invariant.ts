@@ -1,0 +1,85 @@
+import type { History } from './history.ts';
+import type { NodeId, NodeSummary } from './protocol.ts';
+import type { Micros } from './time.ts';
+
+/**
+ * What an invariant sees: every node's current state (undefined while crashed), the history so
+ * far, and when the faults ended. It reads; it never changes anything.
+ */
+export interface WorldView<State = unknown> {
+  /** Global time. */
+  readonly time: Micros;
+  readonly nodes: readonly NodeId[];
+  /** The node's state, or undefined while it is crashed. */
+  state(node: NodeId): State | undefined;
+  summary(node: NodeId): NodeSummary | undefined;
+  isUp(node: NodeId): boolean;
+  isPaused(node: NodeId): boolean;
+  /** Global time the node last started or restarted (0 for the initial start); undefined while crashed. */
+  upSince(node: NodeId): Micros | undefined;
+  /** Global time the node crashed; undefined while it is up. */
+  downSince(node: NodeId): Micros | undefined;
+  readonly history: History;
+  /** When the last scheduled fault happened (0 with none): `eventually` deadlines count from here. */
+  readonly faultsEndAt: Micros;
+  /** The protocol config in force. */
+  readonly config: unknown;
+}
+
+/**
+ * `true` when the property holds, `false` or a string (what is wrong, for the trace and the
+ * visualizer) when it does not.
+ */
+export type InvariantResult = boolean | string;
+
+/**
+ * A named property of a run:
+ * - `always`: checked after every step; the first failure is a violation.
+ * - `eventually`: must hold at some step between the end of the faults and `within` after it.
+ * - `sometimes`: must hold at least once during the run: proof the scenario reached the state it
+ *   was meant to test, so a suite cannot pass by testing nothing.
+ */
+export interface Invariant<State = unknown> {
+  readonly name: string;
+  readonly kind: 'always' | 'eventually' | 'sometimes';
+  readonly description?: string;
+  check(world: WorldView<State>): InvariantResult;
+  /** For `eventually`: the deadline after the last fault, in microseconds. Default: the end of the run. */
+  readonly withinMicros?: Micros;
+  /**
+   * For `always`: also check at the end of the run only (not after every step), for properties
+   * over the whole history such as linearizability, which are too costly to check step by step.
+   */
+  readonly atEnd?: boolean;
+}
+
+export function always<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {
+  return { name, kind: 'always', check, description };
+}
+
+export function eventually<State>(
+  name: string,
+  check: (world: WorldView<State>) => InvariantResult,
+  options: { withinMicros?: Micros; description?: string } = {},
+): Invariant<State> {
+  return { name, kind: 'eventually', check, ...options };
+}
+
+export function sometimes<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {
+  return { name, kind: 'sometimes', check, description };
+}
+
+/** An `always` property over the finished run (the whole history, the final states). */
+export function atEnd<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {
+  return { name, kind: 'always', check, description, atEnd: true };
+}
+
+/** A violation as recorded in the trace and the run result. */
+export interface Violation {
+  readonly invariant: string;
+  readonly kind: Invariant['kind'];
+  readonly time: Micros;
+  readonly message: string;
+  /** The trace event index at which it was found. */
+  readonly step: number;
+}

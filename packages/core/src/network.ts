@@ -1,0 +1,172 @@
+import { connectivity, type Fault } from './faults.ts';
+import { sampleLatency, type LatencyDistribution } from './latency.ts';
+import type { NodeId } from './protocol.ts';
+import type { Random } from './random.ts';
+import type { Micros } from './time.ts';
+
+/** Behaviour of one directed link. */
+export interface LinkBehaviour {
+  readonly latency: LatencyDistribution;
+  /** Probability a message is lost. */
+  readonly loss: number;
+  /** Probability a message is delivered twice. */
+  readonly duplicate: number;
+}
+
+/** The network as a scenario resolves it (durations in microseconds). */
+export interface ResolvedNetwork extends LinkBehaviour {
+  /** Deliver messages on each link in the order they were sent (TCP-like). */
+  readonly fifo: boolean;
+  /** Per-link overrides, applied in order (a later override wins). */
+  readonly links: readonly ResolvedLinkOverride[];
+  /** Latency between clients and nodes. */
+  readonly clientLatency: LatencyDistribution;
+}
+
+export interface ResolvedLinkOverride {
+  readonly from: NodeId | '*';
+  readonly to: NodeId | '*';
+  readonly latency?: LatencyDistribution;
+  readonly loss?: number;
+  readonly duplicate?: number;
+}
+
+export type DropReason = 'partition' | 'loss' | 'crashed';
+
+/** What the network decided for one message: dropped with a reason, or delivered at one or two times. */
+export type Transmission =
+  | { readonly dropped: DropReason }
+  | { readonly dropped?: undefined; readonly deliverAt: Micros; readonly duplicateAt?: Micros };
+
+/**
+ * Decides the fate of each message: partitions, loss, duplication, latency and FIFO ordering.
+ * Node indexes (positions in the scenario's node list) keep the hot path free of string maps.
+ */
+export class Network {
+  private readonly size: number;
+  private readonly index: ReadonlyMap<NodeId, number>;
+  /** blocked[from * n + to] = 1 when a partition cuts the link. */
+  private readonly blocked: Uint8Array;
+  private partitioned = false;
+  /** Per-link behaviour where an override applies; undefined means the base. */
+  private readonly linkBehaviour: Array<LinkBehaviour | undefined>;
+  private readonly base: LinkBehaviour;
+  /** Network-wide fault overrides, cleared by heal. */
+  private faultLoss: number | undefined;
+  private faultDuplicate: number | undefined;
+  private faultLatency: LatencyDistribution | undefined;
+  /** Last scheduled delivery per directed link, for FIFO links. */
+  private readonly lastDelivery: Float64Array | undefined;
+
+  constructor(
+    readonly nodes: readonly NodeId[],
+    readonly config: ResolvedNetwork,
+    private readonly random: Random,
+  ) {
+    this.size = nodes.length;
+    this.index = new Map(nodes.map((node, i) => [node, i]));
+    this.blocked = new Uint8Array(this.size * this.size);
+    this.base = { latency: config.latency, loss: config.loss, duplicate: config.duplicate };
+    this.linkBehaviour = config.links.length > 0 ? this.resolveOverrides(config.links) : [];
+    this.lastDelivery = config.fifo ? new Float64Array(this.size * this.size) : undefined;
+  }
+
+  private resolveOverrides(overrides: readonly ResolvedLinkOverride[]): Array<LinkBehaviour | undefined> {
+    const behaviour: Array<LinkBehaviour | undefined> = new Array(this.size * this.size);
+    for (const override of overrides) {
+      for (let from = 0; from < this.size; from++) {
+        if (override.from !== '*' && this.nodes[from] !== override.from) continue;
+        for (let to = 0; to < this.size; to++) {
+          if (from === to || (override.to !== '*' && this.nodes[to] !== override.to)) continue;
+          const current = behaviour[from * this.size + to] ?? this.base;
+          behaviour[from * this.size + to] = {
+            latency: override.latency ?? current.latency,
+            loss: override.loss ?? current.loss,
+            duplicate: override.duplicate ?? current.duplicate,
+          };
+        }
+      }
+    }
+    return behaviour;
+  }
+
+  indexOf(node: NodeId): number | undefined {
+    return this.index.get(node);
+  }
+
+  isBlocked(from: number, to: number): boolean {
+    return this.partitioned && this.blocked[from * this.size + to] === 1;
+  }
+
+  get hasPartition(): boolean {
+    return this.partitioned;
+  }
+
+  /** Decides a message's fate at send time. */
+  transmit(from: number, to: number, now: Micros): Transmission {
+    const link = from * this.size + to;
+    if (this.partitioned && this.blocked[link] === 1) return { dropped: 'partition' };
+    const behaviour = this.linkBehaviour[link] ?? this.base;
+    const loss = this.faultLoss ?? behaviour.loss;
+    if (loss > 0 && this.random.chance(loss)) return { dropped: 'loss' };
+    const latency = this.faultLatency ?? behaviour.latency;
+    let deliverAt = now + sampleLatency(latency, this.random);
+    if (this.lastDelivery) {
+      // FIFO: never overtake an earlier message on the same link.
+      const last = this.lastDelivery[link]!;
+      if (deliverAt < last) deliverAt = last;
+      this.lastDelivery[link] = deliverAt;
+    }
+    const duplicate = this.faultDuplicate ?? behaviour.duplicate;
+    if (duplicate > 0 && this.random.chance(duplicate)) {
+      let duplicateAt = now + sampleLatency(latency, this.random);
+      if (this.lastDelivery) {
+        if (duplicateAt < deliverAt) duplicateAt = deliverAt;
+        this.lastDelivery[link] = duplicateAt;
+      }
+      return { deliverAt, duplicateAt };
+    }
+    return { deliverAt };
+  }
+
+  clientLatency(): Micros {
+    return sampleLatency(this.config.clientLatency, this.random);
+  }
+
+  /** Applies a network fault. Returns false if the fault is not a network fault. */
+  apply(fault: Fault): boolean {
+    switch (fault.type) {
+      case 'heal':
+        this.blocked.fill(0);
+        this.partitioned = false;
+        this.faultLoss = undefined;
+        this.faultDuplicate = undefined;
+        this.faultLatency = undefined;
+        return true;
+      case 'loss':
+        this.faultLoss = fault.probability;
+        return true;
+      case 'duplicate':
+        this.faultDuplicate = fault.probability;
+        return true;
+      case 'slow':
+        this.faultLatency = fault.latency;
+        return true;
+      default: {
+        const canTalk = connectivity(fault, this.nodes);
+        if (!canTalk) return false;
+        this.blocked.fill(0);
+        this.partitioned = false;
+        for (let from = 0; from < this.size; from++) {
+          for (let to = 0; to < this.size; to++) {
+            if (from !== to && !canTalk(this.nodes[from]!, this.nodes[to]!)) {
+              this.blocked[from * this.size + to] = 1;
+              this.partitioned = true;
+            }
+          }
+        }
+        return true;
+      }
+    }
+  }
+}

@@ -1,0 +1,861 @@
+import { produce, setAutoFreeze } from 'immer';
+import { NodeClock } from './clock.ts';
+import { EventQueue } from './event-queue.ts';
+import { describeFault, type Fault } from './faults.ts';
+import type { HistoryEntry } from './history.ts';
+import type { Invariant, Violation, WorldView } from './invariant.ts';
+import { Network } from './network.ts';
+import type { AnyProtocol, ClientRequest, NodeContext, NodeId, NodeSummary, Outcome } from './protocol.ts';
+import { createRandom, type Random } from './random.ts';
+import { resolveScenario, type ResolveOptions, type ResolvedScenario } from './scenario.ts';
+import { NodeStorage } from './storage.ts';
+import type { Micros } from './time.ts';
+import { TraceRecorder, TRACE_FORMAT, TRACE_VERSION, type EndReason, type RunStats, type TraceEvent, type TraceHeader, type TraceMode } from './trace.ts';
+import type { ClientView, Operation, Workload } from './workload.ts';
+
+/** How handlers see state: immer drafts (snapshots, diffs, forks) or the state itself (fastest). */
+export type StateMode = 'immutable' | 'mutable';
+
+export interface RunOptions {
+  /** Default 'memory'. */
+  readonly trace?: TraceMode;
+  /** Receives each trace line as it is written (for streaming to a file). */
+  readonly onTraceLine?: (line: string) => void;
+  /** Default 'immutable'. Both modes give the same trace. */
+  readonly stateMode?: StateMode;
+  /** Stop after this many events even if `until` is not reached (a guard for runaway protocols). */
+  readonly maxEvents?: number;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly protocol: string;
+  readonly seed: number;
+  /** Hash of the trace bytes; undefined when tracing is off. */
+  readonly hash: string | undefined;
+  readonly endTime: Micros;
+  readonly endReason: EndReason;
+  readonly stats: RunStats;
+  readonly violations: readonly Violation[];
+  /** `sometimes` invariants that held at least once, and those that never did. */
+  readonly reached: readonly string[];
+  readonly history: readonly HistoryEntry[];
+  readonly summaries: ReadonlyArray<readonly [NodeId, NodeSummary | undefined]>;
+  readonly error?: string;
+  /** Trace lines when the trace mode is 'memory'. */
+  readonly trace: readonly string[];
+  readonly faultsEndAt: Micros;
+}
+
+// Kernel event kinds. Plain numbers keep the hot loop free of string compares.
+const DELIVER = 0;
+const TIMER = 1;
+const FAULT = 2;
+const CLIENT_NEXT = 3;
+const REQUEST = 4;
+const RESPONSE = 5;
+const CLIENT_TIMEOUT = 6;
+const DEADLINE = 7;
+
+interface KernelEvent {
+  time: Micros;
+  seq: number;
+  kind: number;
+  node: number;
+  /** Kind-specific payloads (a message, a timer name, a request...). */
+  a: unknown;
+  b: unknown;
+}
+
+interface Message {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+  readonly msg: unknown;
+  readonly duplicate: boolean;
+}
+
+interface PendingRequest {
+  readonly id: string;
+  readonly client: ClientProcess;
+  readonly op: Operation;
+  readonly node: number;
+  done: boolean;
+}
+
+interface ClientProcess {
+  readonly id: string;
+  readonly index: number;
+  process: number;
+  invoked: number;
+  node: number;
+  readonly random: Random;
+  lastOutcome: Outcome | undefined;
+  done: boolean;
+}
+
+interface InvariantTracker {
+  readonly invariant: Invariant;
+  satisfied: boolean;
+  deadline: Micros;
+}
+
+class NodeRuntime {
+  state: unknown = undefined;
+  up = true;
+  paused = false;
+  upSince: Micros = 0;
+  downSince: Micros = 0;
+  /** Events that arrived while paused, replayed in order on resume. */
+  deferred: KernelEvent[] = [];
+  /** timer name → token of its live kernel event. */
+  readonly timers = new Map<string, number>();
+  /** timer name → local deadline, to reschedule when the clock jumps or drifts. */
+  readonly timerDeadlines = new Map<string, Micros>();
+  lastSummaryJson = '';
+  summary: NodeSummary | undefined;
+  context!: NodeContext;
+  constructor(
+    readonly id: NodeId,
+    readonly index: number,
+    readonly clock: NodeClock,
+    readonly storage: NodeStorage,
+    readonly random: Random,
+  ) {}
+}
+
+const EMPTY_RESULT: unknown[] = [];
+
+/**
+ * The deterministic kernel: one loop over a priority queue of events ordered by (time, seq).
+ * Each event goes to one handler; its effects (sends, timers, storage writes, responses) are
+ * applied, traced, and invariants are checked. Nothing here reads wall time or global randomness:
+ * the same scenario and seed give the same trace bytes, every time, everywhere.
+ */
+export class Simulation {
+  readonly scenario: ResolvedScenario;
+  readonly protocol: AnyProtocol;
+  private readonly queue = new EventQueue<KernelEvent>();
+  private readonly nodes: NodeRuntime[];
+  private readonly nodeIndex: Map<NodeId, number>;
+  private readonly network: Network;
+  private readonly trace: TraceRecorder;
+  private readonly immutable: boolean;
+  private readonly bugs: ReadonlySet<string>;
+  private now: Micros = 0;
+  private nextMessageId = 1;
+  private nextTimerToken = 1;
+  private outbox: Array<{ to: NodeId; msg: unknown }> = [];
+  private currentNode: NodeRuntime | undefined;
+  private readonly stats: RunStats = {
+    events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, dropsByReason: {},
+    timersFired: 0, faults: 0, operations: 0, operationsOk: 0, operationsFailed: 0, operationsUnknown: 0, violations: 0,
+  };
+  private readonly history: HistoryEntry[] = [];
+  private readonly requests = new Map<string, PendingRequest>();
+  private readonly clients: ClientProcess[] = [];
+  private workload: Workload | undefined;
+  private readonly stepInvariants: InvariantTracker[] = [];
+  private readonly endInvariants: InvariantTracker[] = [];
+  private readonly pendingLiveness: InvariantTracker[] = [];
+  private readonly violations: Violation[] = [];
+  private readonly world: WorldView;
+  private endReason: EndReason | undefined;
+  private error: string | undefined;
+  private readonly maxEvents: number;
+  private readonly traceOn: boolean;
+  private readonly needSummaries: boolean;
+  private started = false;
+
+  constructor(scenario: ResolvedScenario, private readonly options: RunOptions = {}) {
+    this.scenario = scenario;
+    this.protocol = scenario.protocol;
+    this.immutable = (options.stateMode ?? 'immutable') === 'immutable';
+    // Freezing every produced state costs time and catches nothing a draft would not: mutations
+    // outside handlers are impossible in immutable mode because drafts are revoked.
+    setAutoFreeze(false);
+    this.bugs = new Set(scenario.bugs);
+    this.maxEvents = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
+    this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine);
+    this.traceOn = this.trace.enabled;
+    this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
+    this.network = new Network(scenario.nodes, scenario.network, createRandom(scenario.seed, 'network'));
+    this.nodes = scenario.nodes.map((id, index) => {
+      const clock = scenario.clocks[index]!;
+      const runtime = new NodeRuntime(id, index, new NodeClock(clock[1], clock[2]), new NodeStorage(), createRandom(scenario.seed, `node:${id}`));
+      runtime.context = this.createContext(runtime);
+      return runtime;
+    });
+    for (const invariant of scenario.invariants) {
+      const tracker: InvariantTracker = { invariant, satisfied: false, deadline: Infinity };
+      if (invariant.kind === 'always' && invariant.atEnd) this.endInvariants.push(tracker);
+      else if (invariant.kind === 'always') this.stepInvariants.push(tracker);
+      else {
+        if (invariant.kind === 'eventually') tracker.deadline = Math.min(scenario.until, scenario.faultsEndAt + (invariant.withinMicros ?? scenario.until));
+        this.pendingLiveness.push(tracker);
+      }
+    }
+    this.needSummaries = this.traceOn;
+    this.world = this.createWorldView();
+  }
+
+  /** Validates and resolves a scenario, then builds its simulation. */
+  static fromScenario(scenario: unknown, resolve: ResolveOptions = {}, options: RunOptions = {}): Simulation {
+    return new Simulation(resolveScenario(scenario, resolve), options);
+  }
+
+  get time(): Micros {
+    return this.now;
+  }
+
+  /** The live state of a node (undefined while crashed). Do not mutate it. */
+  stateOf(node: NodeId): unknown {
+    const runtime = this.nodes[this.nodeIndex.get(node) ?? -1];
+    return runtime?.up ? runtime.state : undefined;
+  }
+
+  /** Runs to the end (the scenario's `until`, the first violation, or an idle queue). */
+  run(): RunResult {
+    this.start();
+    const until = this.scenario.until;
+    const queue = this.queue;
+    while (this.endReason === undefined) {
+      const next = queue.peek();
+      if (next === undefined) {
+        this.finish('idle', until);
+        break;
+      }
+      if (next.time > until) {
+        this.finish('until', until);
+        break;
+      }
+      if (this.stats.events >= this.maxEvents) {
+        this.finish('until', this.now);
+        break;
+      }
+      queue.pop();
+      this.now = next.time;
+      this.stats.events++;
+      this.dispatch(next);
+    }
+    return this.result();
+  }
+
+  private start(): void {
+    if (this.started) throw new Error('Simulation.run() may be called only once; build a new Simulation to run again');
+    this.started = true;
+    if (this.traceOn) this.trace.writeHeader(this.header());
+    for (const [index, { at, fault }] of this.scenario.faults.entries()) this.schedule(at, FAULT, -1, fault, index);
+    for (const tracker of this.pendingLiveness) {
+      if (tracker.invariant.kind === 'eventually' && tracker.deadline < this.scenario.until) this.schedule(tracker.deadline, DEADLINE, -1, tracker, undefined);
+    }
+    if (this.scenario.workload) this.startClients();
+    for (const node of this.nodes) this.initNode(node, false);
+    this.checkInvariants();
+  }
+
+  private header(): TraceHeader {
+    const s = this.scenario;
+    return {
+      format: TRACE_FORMAT,
+      version: TRACE_VERSION,
+      scenario: s.name,
+      ...(s.description ? { description: s.description } : {}),
+      protocol: this.protocol.name,
+      seed: s.seed,
+      nodes: s.nodes,
+      clients: Array.from({ length: s.workload?.clients ?? 0 }, (_, i) => `c${i + 1}`),
+      until: s.until,
+      config: s.config,
+      bugs: s.bugs,
+      network: s.network,
+      clocks: s.clocks,
+      faults: s.faults,
+      faultsEndAt: s.faultsEndAt,
+      ...(s.workload ? { workload: s.workload } : {}),
+      invariants: s.invariants.map((invariant) => ({ name: invariant.name, kind: invariant.kind })),
+    };
+  }
+
+  private schedule(time: Micros, kind: number, node: number, a: unknown, b: unknown): void {
+    this.queue.push({ time, seq: 0, kind, node, a, b });
+  }
+
+  private record(event: TraceEvent): void {
+    this.trace.write(event);
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  private dispatch(event: KernelEvent): void {
+    switch (event.kind) {
+      case DELIVER:
+        return this.deliver(event);
+      case TIMER:
+        return this.fireTimer(event);
+      case FAULT:
+        return this.applyFault(event.a as Fault);
+      case CLIENT_NEXT:
+        return this.clientNext(event.a as ClientProcess);
+      case REQUEST:
+        return this.deliverRequest(event);
+      case RESPONSE:
+        return this.completeRequest(event.a as PendingRequest, event.b as Outcome);
+      case CLIENT_TIMEOUT:
+        return this.timeoutRequest(event.a as PendingRequest);
+      case DEADLINE:
+        return this.checkDeadline(event.a as InvariantTracker);
+    }
+  }
+
+  private deliver(event: KernelEvent): void {
+    const message = event.a as Message;
+    const node = this.nodes[message.to]!;
+    if (!node.up) return this.drop(message, 'crashed');
+    if (node.paused) {
+      node.deferred.push(event);
+      return;
+    }
+    // A partition that formed while the message was in flight drops it on arrival.
+    if (this.network.isBlocked(message.from, message.to)) return this.drop(message, 'partition');
+    this.stats.messagesDelivered++;
+    const from = this.nodes[message.from]!.id;
+    if (this.traceOn) {
+      this.record(message.duplicate
+        ? { t: this.now, k: 'deliver', id: message.id, from, to: node.id, dup: true }
+        : { t: this.now, k: 'deliver', id: message.id, from, to: node.id });
+    }
+    const protocol = this.protocol;
+    const msg = message.msg;
+    this.step(node, (state, ctx) => protocol.onMessage(state, from, msg, ctx));
+  }
+
+  private drop(message: Message, reason: string): void {
+    this.stats.messagesDropped++;
+    this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
+    if (this.traceOn) {
+      const event: TraceEvent = { t: this.now, k: 'drop', id: message.id, from: this.nodes[message.from]!.id, to: this.nodes[message.to]!.id, reason };
+      if (message.duplicate) event.dup = true;
+      this.record(event);
+    }
+  }
+
+  private fireTimer(event: KernelEvent): void {
+    const node = this.nodes[event.node]!;
+    const name = event.a as string;
+    if (!node.up || node.timers.get(name) !== event.b) return; // cancelled, replaced, or lost in a crash
+    if (node.paused) {
+      node.deferred.push(event);
+      return;
+    }
+    node.timers.delete(name);
+    node.timerDeadlines.delete(name);
+    this.stats.timersFired++;
+    if (this.traceOn) this.record({ t: this.now, k: 'timer', node: node.id, name });
+    const protocol = this.protocol;
+    this.step(node, (state, ctx) => protocol.onTimer(state, name, ctx));
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  /** Runs one handler on a node: state update, then storage-before-sends, trace, invariants. */
+  private step(node: NodeRuntime, handler: (state: never, ctx: NodeContext) => void): void {
+    this.currentNode = node;
+    try {
+      if (this.immutable) node.state = produce(node.state, (draft: unknown) => handler(draft as never, node.context));
+      else handler(node.state as never, node.context);
+    } catch (error) {
+      this.currentNode = undefined;
+      this.outbox.length = 0;
+      return this.protocolError(node, error);
+    }
+    this.currentNode = undefined;
+    this.afterStep(node);
+  }
+
+  private afterStep(node: NodeRuntime): void {
+    // Storage writes are already applied (they happen in place during the handler); only now do
+    // the step's messages leave, so a message never reveals a write that a crash could undo
+    // unless the protocol skipped its sync.
+    if (this.outbox.length > 0) this.flushOutbox(node);
+    if (this.needSummaries) this.recordSummary(node);
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+  }
+
+  private flushOutbox(node: NodeRuntime): void {
+    const outbox = this.outbox;
+    this.outbox = [];
+    for (const { to, msg } of outbox) this.transmit(node, to, msg);
+  }
+
+  private transmit(node: NodeRuntime, toId: NodeId, msg: unknown): void {
+    const to = this.nodeIndex.get(toId);
+    if (to === undefined) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
+    const id = this.nextMessageId++;
+    this.stats.messagesSent++;
+    if (this.traceOn) {
+      this.record({ t: this.now, k: 'send', id, from: node.id, to: toId, desc: this.protocol.describeMessage(msg), msg });
+    }
+    const fate = this.network.transmit(node.index, to, this.now);
+    if (fate.dropped !== undefined) {
+      this.drop({ id, from: node.index, to, msg, duplicate: false }, fate.dropped);
+      return;
+    }
+    this.schedule(fate.deliverAt, DELIVER, to, { id, from: node.index, to, msg, duplicate: false } satisfies Message, undefined);
+    if (fate.duplicateAt !== undefined) {
+      this.stats.messagesDuplicated++;
+      this.schedule(fate.duplicateAt, DELIVER, to, { id, from: node.index, to, msg, duplicate: true } satisfies Message, undefined);
+    }
+  }
+
+  private recordSummary(node: NodeRuntime): void {
+    if (!node.up) return;
+    const summary = this.protocol.summarize(node.state);
+    const json = JSON.stringify(summary);
+    if (json === node.lastSummaryJson) return;
+    node.lastSummaryJson = json;
+    node.summary = summary;
+    if (this.scenario.traceFullState) this.record({ t: this.now, k: 'state', node: node.id, summary, state: node.state });
+    else this.record({ t: this.now, k: 'state', node: node.id, summary });
+  }
+
+  private protocolError(node: NodeRuntime | undefined, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.error = `${node ? `${node.id}: ` : ''}${message}`;
+    if (this.traceOn) this.record(node ? { t: this.now, k: 'error', node: node.id, message } : { t: this.now, k: 'error', message });
+    this.finish('error', this.now);
+  }
+
+  private initNode(node: NodeRuntime, restart: boolean): void {
+    if (this.traceOn) this.record(restart ? { t: this.now, k: 'init', node: node.id, restart: true } : { t: this.now, k: 'init', node: node.id });
+    this.currentNode = node;
+    try {
+      const state = this.protocol.init(node.context);
+      node.state = this.immutable ? produce(state, () => undefined) : state;
+    } catch (error) {
+      this.currentNode = undefined;
+      this.outbox.length = 0;
+      return this.protocolError(node, error);
+    }
+    this.currentNode = undefined;
+    node.lastSummaryJson = '';
+    if (this.outbox.length > 0) this.flushOutbox(node);
+    if (this.needSummaries) this.recordSummary(node);
+  }
+
+  // ---------------------------------------------------------------- the node's view
+
+  private createContext(node: NodeRuntime): NodeContext {
+    const kernel = this;
+    const peers = this.scenario.nodes.filter((id) => id !== node.id);
+    const assertInStep = (what: string) => {
+      if (kernel.currentNode !== node) {
+        throw new Error(`${node.id}: ctx.${what} was called outside this node's handler; handlers may act only while they run`);
+      }
+    };
+    return {
+      self: node.id,
+      peers,
+      nodes: this.scenario.nodes,
+      now: () => node.clock.localAt(kernel.now),
+      send(to, msg) {
+        assertInStep('send');
+        kernel.outbox.push({ to, msg: kernel.immutable ? detach(msg) : msg });
+      },
+      broadcast(msg) {
+        assertInStep('broadcast');
+        const detached = kernel.immutable ? detach(msg) : msg;
+        for (const peer of peers) kernel.outbox.push({ to: peer, msg: detached });
+      },
+      setTimer(name, after) {
+        assertInStep('setTimer');
+        if (!(after >= 0) || !Number.isFinite(after)) throw new Error(`setTimer('${name}', ${after}): the delay must be a non-negative number of microseconds`);
+        kernel.setTimer(node, name, node.clock.localAt(kernel.now) + Math.round(after));
+      },
+      cancelTimer(name) {
+        node.timers.delete(name);
+        node.timerDeadlines.delete(name);
+      },
+      hasTimer: (name) => node.timers.has(name),
+      random: node.random,
+      storage: node.storage,
+      respond(requestId, outcome) {
+        assertInStep('respond');
+        kernel.respond(node, requestId, outcome);
+      },
+      annotate(text, data) {
+        if (kernel.traceOn) kernel.record(data === undefined ? { t: kernel.now, k: 'note', node: node.id, text } : { t: kernel.now, k: 'note', node: node.id, text, data: detach(data) });
+      },
+      bugs: this.bugs,
+      config: this.scenario.config,
+    };
+  }
+
+  private setTimer(node: NodeRuntime, name: string, deadlineLocal: Micros): void {
+    const token = this.nextTimerToken++;
+    node.timers.set(name, token);
+    node.timerDeadlines.set(name, deadlineLocal);
+    this.schedule(node.clock.globalWhenLocalReaches(deadlineLocal, this.now), TIMER, node.index, name, token);
+  }
+
+  /** After a clock jump or drift change, every pending timer fires when the new clock reaches its deadline. */
+  private rescheduleTimers(node: NodeRuntime): void {
+    for (const [name, deadline] of [...node.timerDeadlines]) this.setTimer(node, name, deadline);
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  private applyFault(fault: Fault): void {
+    this.stats.faults++;
+    if (this.traceOn) this.record({ t: this.now, k: 'fault', fault, desc: describeFault(fault) });
+    if (this.network.apply(fault)) {
+      this.afterFault();
+      return;
+    }
+    switch (fault.type) {
+      case 'crash': {
+        const node = this.node(fault.node);
+        node.up = false;
+        node.downSince = this.now;
+        node.paused = false;
+        node.deferred = [];
+        node.state = undefined;
+        node.summary = undefined;
+        node.timers.clear();
+        node.timerDeadlines.clear();
+        const lost = node.storage.crash(fault.loseUnsyncedWrites === true);
+        if (lost > 0 && this.traceOn) this.record({ t: this.now, k: 'note', node: node.id, text: `crash lost ${lost} unsynced storage writes` });
+        break;
+      }
+      case 'restart': {
+        const node = this.node(fault.node);
+        node.up = true;
+        node.upSince = this.now;
+        this.initNode(node, true);
+        break;
+      }
+      case 'pause':
+        this.node(fault.node).paused = true;
+        break;
+      case 'resume': {
+        const node = this.node(fault.node);
+        node.paused = false;
+        // Everything that waited runs now, in the order it arrived: the post-GC burst.
+        const deferred = node.deferred;
+        node.deferred = [];
+        for (const event of deferred) this.schedule(this.now, event.kind, event.node, event.a, event.b);
+        break;
+      }
+      case 'clockJump': {
+        const node = this.node(fault.node);
+        node.clock.jump(this.now, fault.delta as Micros);
+        this.traceClock(node);
+        this.rescheduleTimers(node);
+        break;
+      }
+      case 'clockDrift': {
+        const node = this.node(fault.node);
+        node.clock.setDrift(this.now, fault.ppm);
+        this.traceClock(node);
+        this.rescheduleTimers(node);
+        break;
+      }
+      default:
+        throw new Error(`unhandled fault ${JSON.stringify(fault)}`);
+    }
+    this.afterFault();
+  }
+
+  private afterFault(): void {
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+  }
+
+  private traceClock(node: NodeRuntime): void {
+    if (this.traceOn) this.record({ t: this.now, k: 'clock', node: node.id, offset: node.clock.offsetAt(this.now), driftPpm: node.clock.driftPpm });
+  }
+
+  private node(id: NodeId): NodeRuntime {
+    const index = this.nodeIndex.get(id);
+    if (index === undefined) throw new Error(`unknown node '${id}'`);
+    return this.nodes[index]!;
+  }
+
+  // ---------------------------------------------------------------- clients
+
+  private startClients(): void {
+    const spec = this.scenario.workload!;
+    const factory = this.protocol.workloads?.[spec.name];
+    if (!factory) throw new Error(`protocol '${this.protocol.name}' has no workload '${spec.name}'`);
+    this.workload = factory(spec.options, { nodes: this.scenario.nodes, clients: spec.clients }) as Workload;
+    for (let index = 0; index < spec.clients; index++) {
+      const client: ClientProcess = {
+        id: `c${index + 1}`, index, process: index, invoked: 0, node: index % this.nodes.length,
+        random: createRandom(this.scenario.seed, `client:c${index + 1}`), lastOutcome: undefined, done: false,
+      };
+      this.clients.push(client);
+      this.schedule(spec.startAt, CLIENT_NEXT, -1, client, undefined);
+    }
+  }
+
+  private clientView(client: ClientProcess): ClientView {
+    return { client: client.id, index: client.index, process: client.process, now: this.now, invoked: client.invoked, random: client.random, lastOutcome: client.lastOutcome };
+  }
+
+  private clientNext(client: ClientProcess): void {
+    const spec = this.scenario.workload!;
+    if (client.done) return;
+    if (this.now >= spec.stopAt || client.invoked >= spec.opsPerClient) {
+      client.done = true;
+      return;
+    }
+    const view = this.clientView(client);
+    const op = this.workload!.nextOp(view);
+    if (op === null) {
+      client.done = true;
+      return;
+    }
+    const current = this.nodes[client.node]!.id;
+    const chosen = this.workload!.chooseNode ? this.workload!.chooseNode(view, op, current) : current;
+    const nodeIndex = this.nodeIndex.get(chosen);
+    if (nodeIndex === undefined) return this.protocolError(undefined, new Error(`workload chose unknown node '${chosen}'`));
+    client.node = nodeIndex;
+    client.invoked++;
+    const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, done: false };
+    this.requests.set(request.id, request);
+    this.stats.operations++;
+    this.appendHistory({ process: client.process, type: 'invoke', f: op.f, key: op.key, value: op.value, client: client.id, node: chosen });
+    if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
+    this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
+    this.schedule(this.now + spec.timeout, CLIENT_TIMEOUT, -1, request, undefined);
+  }
+
+  private deliverRequest(event: KernelEvent): void {
+    const request = event.a as PendingRequest;
+    const node = this.nodes[request.node]!;
+    if (request.done || !node.up) return; // the client gave up, or nobody is there; the client times out
+    if (node.paused) {
+      node.deferred.push(event);
+      return;
+    }
+    if (this.traceOn) this.record({ t: this.now, k: 'request', req: request.id, client: request.client.id, node: node.id });
+    const protocol = this.protocol;
+    if (!protocol.onRequest) {
+      this.respond(node, request.id, { type: 'fail', error: `${protocol.name} takes no client requests` });
+      return;
+    }
+    const clientRequest: ClientRequest = { id: request.id, client: request.client.id, op: request.op };
+    this.step(node, (state, ctx) => protocol.onRequest!(state, clientRequest, ctx));
+  }
+
+  private respond(node: NodeRuntime, requestId: string, outcome: Outcome): void {
+    const request = this.requests.get(requestId);
+    if (!request) throw new Error(`respond('${requestId}'): no such request (a request id must come from onRequest)`);
+    if (outcome.type !== 'ok' && outcome.type !== 'fail' && outcome.type !== 'unknown') {
+      throw new Error(`respond('${requestId}'): outcome type must be 'ok', 'fail' or 'unknown', got ${JSON.stringify((outcome as { type: unknown }).type)}`);
+    }
+    const detached = this.immutable ? (detach(outcome) as Outcome) : outcome;
+    this.schedule(this.now + this.network.clientLatency(), RESPONSE, node.index, request, detached);
+  }
+
+  private completeRequest(request: PendingRequest, outcome: Outcome): void {
+    if (request.done) return; // timed out already, or a duplicate response
+    const type = outcome.type === 'unknown' ? 'info' : outcome.type;
+    this.finishRequest(request, type, outcome);
+    if (outcome.type === 'fail') {
+      request.client.node = outcome.redirect !== undefined && this.nodeIndex.has(outcome.redirect)
+        ? this.nodeIndex.get(outcome.redirect)!
+        : request.client.random.int(0, this.nodes.length - 1);
+    }
+  }
+
+  private timeoutRequest(request: PendingRequest): void {
+    if (request.done) return;
+    this.finishRequest(request, 'info', { type: 'unknown', error: 'timeout' });
+    // A client that timed out tries a different node next, as real client libraries do.
+    request.client.node = request.client.random.int(0, this.nodes.length - 1);
+  }
+
+  private finishRequest(request: PendingRequest, type: 'ok' | 'fail' | 'info', outcome: Outcome): void {
+    request.done = true;
+    this.requests.delete(request.id);
+    const client = request.client;
+    const value = outcome.type === 'ok' ? outcome.value : undefined;
+    const error = outcome.type !== 'ok' ? outcome.error : undefined;
+    const nodeId = this.nodes[request.node]!.id;
+    this.appendHistory({ process: client.process, type, f: request.op.f, key: request.op.key, value: type === 'ok' ? value : request.op.value, client: client.id, node: nodeId, error });
+    if (type === 'ok') this.stats.operationsOk++;
+    else if (type === 'fail') this.stats.operationsFailed++;
+    else this.stats.operationsUnknown++;
+    if (this.traceOn) {
+      const event: TraceEvent = { t: this.now, k: 'complete', req: request.id, client: client.id, process: client.process, type, node: nodeId };
+      if (value !== undefined) event.value = value;
+      if (error !== undefined) event.error = error;
+      this.record(event);
+    }
+    // After an unknown outcome the process may still be "in" its operation forever; Jepsen gives the
+    // client a fresh process number so no process ever has two operations pending.
+    if (type === 'info') client.process += this.clients.length;
+    client.lastOutcome = outcome;
+    this.schedule(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, -1, client, undefined);
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+  }
+
+  private appendHistory(entry: Omit<HistoryEntry, 'index' | 'time'>): void {
+    const clean: Record<string, unknown> = { index: this.history.length, process: entry.process, type: entry.type, f: entry.f };
+    if (entry.key !== undefined) clean.key = entry.key;
+    if (entry.value !== undefined) clean.value = entry.value;
+    clean.time = this.now;
+    if (entry.client !== undefined) clean.client = entry.client;
+    if (entry.node !== undefined) clean.node = entry.node;
+    if (entry.error !== undefined) clean.error = entry.error;
+    this.history.push(clean as unknown as HistoryEntry);
+  }
+
+  // ---------------------------------------------------------------- invariants
+
+  private createWorldView(): WorldView {
+    const kernel = this;
+    return {
+      get time() {
+        return kernel.now;
+      },
+      nodes: this.scenario.nodes,
+      state: (id) => {
+        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
+        return node?.up ? node.state : undefined;
+      },
+      summary: (id) => {
+        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
+        return node?.up ? kernel.protocol.summarize(node.state) : undefined;
+      },
+      isUp: (id) => kernel.nodes[kernel.nodeIndex.get(id) ?? -1]?.up === true,
+      isPaused: (id) => kernel.nodes[kernel.nodeIndex.get(id) ?? -1]?.paused === true,
+      upSince: (id) => {
+        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
+        return node?.up ? node.upSince : undefined;
+      },
+      downSince: (id) => {
+        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
+        return node && !node.up ? node.downSince : undefined;
+      },
+      history: this.history,
+      faultsEndAt: this.scenario.faultsEndAt,
+      config: this.scenario.config,
+    };
+  }
+
+  private checkInvariants(): void {
+    if (this.endReason !== undefined) return;
+    for (const tracker of this.stepInvariants) {
+      const result = this.evaluate(tracker.invariant);
+      if (result !== true) {
+        this.violate(tracker.invariant, result);
+        if (this.endReason !== undefined) return;
+      }
+    }
+    if (this.pendingLiveness.length === 0) return;
+    for (let i = 0; i < this.pendingLiveness.length; i++) {
+      const tracker = this.pendingLiveness[i]!;
+      if (tracker.invariant.kind === 'eventually' && this.now < this.scenario.faultsEndAt) continue;
+      if (this.evaluate(tracker.invariant) === true) {
+        tracker.satisfied = true;
+        this.pendingLiveness.splice(i--, 1);
+        if (this.traceOn) this.record({ t: this.now, k: 'note', text: `${tracker.invariant.kind} '${tracker.invariant.name}' reached` });
+      }
+    }
+  }
+
+  private evaluate(invariant: Invariant): true | string {
+    let result: boolean | string;
+    try {
+      result = invariant.check(this.world);
+    } catch (error) {
+      result = `the check threw: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (result === true) return true;
+    return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
+  }
+
+  private checkDeadline(tracker: InvariantTracker): void {
+    if (tracker.satisfied) return;
+    this.checkInvariants();
+    if (!tracker.satisfied && this.endReason === undefined) {
+      this.violate(tracker.invariant, `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker.invariant) as string}`);
+    }
+  }
+
+  private violate(invariant: Invariant, message: string): void {
+    const violation: Violation = { invariant: invariant.name, kind: invariant.kind, time: this.now, message, step: this.trace.eventCount };
+    this.violations.push(violation);
+    this.stats.violations++;
+    if (this.traceOn) this.record({ t: this.now, k: 'violation', invariant: invariant.name, kind: invariant.kind, message });
+    if (this.scenario.stopOnViolation) this.finish('violation', this.now);
+  }
+
+  // ---------------------------------------------------------------- the end
+
+  private finish(reason: EndReason, time: Micros): void {
+    if (this.endReason !== undefined) return;
+    this.now = Math.max(this.now, time);
+    if (reason === 'until' || reason === 'idle') {
+      // End-of-run checks: whole-history properties, then liveness that never came.
+      for (const tracker of this.endInvariants) {
+        const result = this.evaluate(tracker.invariant);
+        if (result !== true) this.violate(tracker.invariant, result);
+        if (this.endReason !== undefined) break;
+      }
+      if (this.endReason === undefined) this.checkInvariants();
+      for (const tracker of [...this.pendingLiveness]) {
+        if (this.endReason !== undefined) break;
+        const what = tracker.invariant.kind === 'sometimes' ? 'never held during the run: the scenario did not reach the state it exists to test' : `never held after the faults ended at ${this.scenario.faultsEndAt}us`;
+        this.violate(tracker.invariant, what);
+      }
+    }
+    if (this.endReason === undefined) this.endReason = reason;
+    if (this.traceOn) this.record({ t: this.now, k: 'end', reason: this.endReason, stats: this.stats });
+  }
+
+  private result(): RunResult {
+    const reached = this.scenario.invariants.filter((invariant) => invariant.kind !== 'always' && !this.pendingLiveness.some((tracker) => tracker.invariant === invariant)).map((invariant) => invariant.name);
+    return {
+      scenario: this.scenario.name,
+      protocol: this.protocol.name,
+      seed: this.scenario.seed,
+      hash: this.trace.hash(),
+      endTime: this.now,
+      endReason: this.endReason!,
+      stats: this.stats,
+      violations: this.violations,
+      reached,
+      history: this.history,
+      summaries: this.nodes.map((node) => [node.id, node.up ? this.protocol.summarize(node.state) : undefined] as const),
+      ...(this.error !== undefined ? { error: this.error } : {}),
+      trace: this.trace.mode === 'memory' ? this.trace.lines : (EMPTY_RESULT as string[]),
+      faultsEndAt: this.scenario.faultsEndAt,
+    };
+  }
+}
+
+/**
+ * Copies a value out of an immer draft. Messages and notes must not hold drafts: a draft is
+ * revoked when its handler returns, and later mutations would leak between nodes.
+ */
+function detach(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return structuredCloneSafe(value);
+}
+
+function structuredCloneSafe(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(structuredCloneSafe);
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, structuredCloneSafe(v)]));
+  if (value instanceof Set) return new Set([...value].map(structuredCloneSafe));
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) result[key] = structuredCloneSafe((value as Record<string, unknown>)[key]);
+  return result;
+}
+
+/** Resolves and runs a scenario in one call. */
+export function runScenario(scenario: unknown, resolve: ResolveOptions = {}, options: RunOptions = {}): RunResult {
+  return Simulation.fromScenario(scenario, resolve, options).run();
+}

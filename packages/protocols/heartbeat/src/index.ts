@@ -1,0 +1,46 @@
+import { defineProtocol } from '@dsim/core';
+import { bugs } from './bugs.ts';
+import { defaults, validateConfig, type HeartbeatConfig } from './config.ts';
+import { checkPeers, handleBeat, init, sendBeats } from './detector.ts';
+import { invariants } from './invariants.ts';
+import type { HeartbeatMessage, HeartbeatOp, HeartbeatState, PeerStatus } from './state.ts';
+import { workloads } from './workloads.ts';
+
+/**
+ * A heartbeat failure detector in the style of Nacos' ephemeral instances: every node beats to
+ * every other node every 5 s and checks its peers every 5 s; a peer silent for more than 15 s is
+ * unhealthy, for more than 30 s removed. Small enough to read in one sitting, and it exercises every
+ * kernel feature: timers on local clocks, durable storage, clients, crashes, pauses and clock faults.
+ */
+export const heartbeat = defineProtocol<HeartbeatState, HeartbeatMessage, HeartbeatOp, PeerStatus | 'self', HeartbeatConfig>({
+  name: 'heartbeat',
+  description: 'Nacos-style heartbeat failure detector (beat 5s, unhealthy >15s, removed >30s)',
+  defaults,
+  init,
+  onMessage(state, from, msg, ctx) {
+    if (msg.type === 'Beat') handleBeat(state, from, msg, ctx);
+  },
+  onTimer(state, timer, ctx) {
+    if (timer === 'beat') sendBeats(state, ctx);
+    else if (timer === 'check') checkPeers(state, ctx);
+  },
+  onRequest(state, request, ctx) {
+    const peer = state.peers.find((view) => view.id === request.op.key);
+    ctx.respond(request.id, { type: 'ok', value: peer ? peer.status : 'self' });
+  },
+  summarize: (state) => ({
+    role: state.peers.some((peer) => peer.status === 'removed') ? 'removing' : state.peers.some((peer) => peer.status === 'unhealthy') ? 'suspecting' : 'healthy',
+    incarnation: state.incarnation,
+    unhealthy: state.peers.filter((peer) => peer.status === 'unhealthy').map((peer) => peer.id).join(' '),
+    removed: state.peers.filter((peer) => peer.status === 'removed').map((peer) => peer.id).join(' '),
+  }),
+  describeMessage: (msg) => `Beat inc=${msg.incarnation}`,
+  validateConfig,
+  invariants,
+  workloads,
+  bugs,
+});
+
+export { defaults, invariants, workloads, bugs };
+export type { HeartbeatConfig, HeartbeatState, HeartbeatMessage, HeartbeatOp, PeerStatus };
+export default heartbeat;
