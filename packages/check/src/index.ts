@@ -1,1 +1,14 @@
-export {};
+export { IMPOSSIBLE, type Model, type ModelOperation } from './model.ts';
+export { registerModel, casRegisterModel, kvModel, models } from './models.ts';
+export {
+  checkLinearizability,
+  DEFAULT_MAX_STEPS,
+  type LinearizabilityOptions,
+  type LinearizabilityResult,
+  type LinearizabilityVerdict,
+  type LinearizabilityEvidence,
+  type KeyLinearizability,
+  type EvidenceOperation,
+} from './linearizability.ts';
+export { linearizable, type LinearizableOptions } from './linearizable.ts';
+export { canonicalJson, sameValue } from './values.ts';

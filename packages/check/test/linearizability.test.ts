@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { casRegisterModel, checkLinearizability, kvModel, linearizable, registerModel } from '../src/index.ts';
+import { buildHistory } from './build-history.ts';
+
+describe('checkLinearizability: classics', () => {
+  it('accepts a sequential register history', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [0, 'ok', 'write'],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+    ]);
+    const result = checkLinearizability(history, registerModel);
+    expect(result.verdict).toBe('linearizable');
+    expect(result.operations).toBe(2);
+  });
+
+  it('accepts a read of null before any write', () => {
+    const history = buildHistory([[0, 'invoke', 'read'], [0, 'ok', 'read', null]]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
+  });
+
+  it('rejects a stale read after a new write completed', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [0, 'ok', 'write'],
+      [0, 'invoke', 'write', 2], [0, 'ok', 'write'],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+    ]);
+    const result = checkLinearizability(history, registerModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.evidence?.blocked.description).toBe('read → 1');
+    expect(result.evidence?.linearized.map((op) => op.description)).toEqual(['write 1', 'write 2']);
+    expect(result.evidence?.stateAfter).toBe(2);
+    expect(result.message).toContain('read → 1');
+  });
+
+  it('rejects a lost update: two cas from the same value both succeed', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 0], [0, 'ok', 'write'],
+      [1, 'invoke', 'cas', [0, 1]], [2, 'invoke', 'cas', [0, 2]],
+      [1, 'ok', 'cas'], [2, 'ok', 'cas'],
+    ]);
+    const result = checkLinearizability(history, casRegisterModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.evidence?.blocked.f).toBe('cas');
+  });
+
+  it('rejects a lost update on a map: an append that disappears', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'append', 'a', 'x'], [1, 'invoke', 'append', 'b', 'x'],
+      [0, 'ok', 'append', undefined, 'x'], [1, 'ok', 'append', undefined, 'x'],
+      [2, 'invoke', 'get', undefined, 'x'], [2, 'ok', 'get', 'b', 'x'],
+    ]);
+    const result = checkLinearizability(history, kvModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.evidence?.key).toBe('x');
+  });
+
+  it('rejects a read of a value never written', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [1, 'invoke', 'read'],
+      [0, 'ok', 'write'], [1, 'ok', 'read', 7],
+    ]);
+    const result = checkLinearizability(history, registerModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.evidence?.blocked.description).toBe('read → 7');
+    expect(result.evidence?.concurrent.map((op) => op.description)).toEqual([]);
+  });
+
+  it('rejects two readers who see two concurrent writes in opposite orders', () => {
+    // Writes 1 and 2 overlap each other and all four reads; reader A sees 1 then 2, reader B
+    // sees 2 then 1. Either write order explains one reader, never both.
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [1, 'invoke', 'write', 2],
+      [2, 'invoke', 'read'], [2, 'ok', 'read', 1], [2, 'invoke', 'read'], [2, 'ok', 'read', 2],
+      [3, 'invoke', 'read'], [3, 'ok', 'read', 2], [3, 'invoke', 'read'], [3, 'ok', 'read', 1],
+      [0, 'ok', 'write'], [1, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('not-linearizable');
+    // One reader alone is fine.
+    const oneReader = buildHistory([
+      [0, 'invoke', 'write', 1], [1, 'invoke', 'write', 2],
+      [2, 'invoke', 'read'], [2, 'ok', 'read', 1], [2, 'invoke', 'read'], [2, 'ok', 'read', 2],
+      [0, 'ok', 'write'], [1, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(oneReader, registerModel).verdict).toBe('linearizable');
+  });
+
+  it('accepts a read concurrent with a write seeing either value', () => {
+    for (const seen of [null, 1]) {
+      const history = buildHistory([[0, 'invoke', 'write', 1], [1, 'invoke', 'read'], [1, 'ok', 'read', seen], [0, 'ok', 'write']]);
+      expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
+    }
+  });
+});
+
+describe('checkLinearizability: fail and info', () => {
+  it('ignores failed writes: their value can never be read', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [0, 'fail', 'write'],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+    ]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('not-linearizable');
+  });
+
+  it('lets an info write take effect long after its invocation', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [0, 'info', 'write'],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', null],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+    ]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
+  });
+
+  it('lets an info write never take effect', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1], [0, 'info', 'write'],
+      [1, 'invoke', 'write', 2], [1, 'ok', 'write'],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 2],
+    ]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
+  });
+
+  it('does not let an info write take effect before it was invoked', () => {
+    const history = buildHistory([
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+      [0, 'invoke', 'write', 1], [0, 'info', 'write'],
+    ]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('not-linearizable');
+  });
+
+  it('treats an invoke with no completion as info', () => {
+    const history = buildHistory([[0, 'invoke', 'write', 3], [1, 'invoke', 'read'], [1, 'ok', 'read', 3]]);
+    expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
+  });
+
+  it('applies an info cas only when its expected value matches', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'cas', [5, 6]], [0, 'info', 'cas'],
+      [1, 'invoke', 'read'], [1, 'ok', 'read', 6],
+    ]);
+    expect(checkLinearizability(history, casRegisterModel).verdict).toBe('not-linearizable');
+  });
+});
+
+describe('checkLinearizability: keys, budget and bad input', () => {
+  it('checks keys independently and reports each', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'put', 'a', 'x'], [0, 'ok', 'put', undefined, 'x'],
+      [1, 'invoke', 'get', undefined, 'y'], [1, 'ok', 'get', 'a', 'y'],
+      [1, 'invoke', 'get', undefined, 'x'], [1, 'ok', 'get', 'a', 'x'],
+    ]);
+    const result = checkLinearizability(history, kvModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.keys.map((key) => [key.key, key.verdict])).toEqual([['x', 'linearizable'], ['y', 'not-linearizable']]);
+    expect(result.message).toContain('key "y"');
+  });
+
+  it('says unknown, not a guess, when the step budget runs out', () => {
+    const rows: Array<[number, 'invoke' | 'ok', string, unknown?]> = [];
+    for (let p = 0; p < 8; p++) rows.push([p, 'invoke', 'write', p]);
+    for (let p = 0; p < 8; p++) rows.push([p, 'ok', 'write']);
+    rows.push([9, 'invoke', 'read'], [9, 'ok', 'read', 42]);
+    const result = checkLinearizability(buildHistory(rows), registerModel, { maxSteps: 50 });
+    expect(result.verdict).toBe('unknown');
+    expect(result.steps).toBeLessThanOrEqual(50);
+    expect(result.message).toMatch(/^unknown: .*budget of 50 steps/);
+    expect(checkLinearizability(buildHistory(rows), registerModel).verdict).toBe('not-linearizable');
+  });
+
+  it('names the history entry for an operation the model does not know', () => {
+    const history = buildHistory([[0, 'invoke', 'cas', [1, 2]], [0, 'ok', 'cas']]);
+    expect(() => checkLinearizability(history, registerModel)).toThrow(/history entry 0 \(process 0\): the register model has no operation 'cas'.*--model cas-register/);
+    const noKey = buildHistory([[0, 'invoke', 'get'], [0, 'ok', 'get', null]]);
+    expect(() => checkLinearizability(noKey, kvModel)).toThrow(/'get' has no key/);
+    const badCas = buildHistory([[0, 'invoke', 'cas', 3], [0, 'ok', 'cas']]);
+    expect(() => checkLinearizability(badCas, casRegisterModel)).toThrow(/\[expected, next\], got 3/);
+  });
+
+  it('returns evidence that survives JSON', () => {
+    const history = buildHistory([[0, 'invoke', 'write', 1], [0, 'info', 'write'], [1, 'invoke', 'read'], [1, 'ok', 'read', 2]]);
+    const result = checkLinearizability(history, registerModel);
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+});
+
+describe('linearizable invariant', () => {
+  const world = (history: ReturnType<typeof buildHistory>) => ({ history }) as never;
+  it('is an always/atEnd invariant that passes linearizable histories', () => {
+    const invariant = linearizable(registerModel);
+    expect(invariant).toMatchObject({ name: 'linearizable-register', kind: 'always', atEnd: true });
+    expect(invariant.check(world(buildHistory([[0, 'invoke', 'write', 1], [0, 'ok', 'write']])))).toBe(true);
+  });
+
+  it('fails with the checker message, and treats unknown as a violation unless told otherwise', () => {
+    const bad = buildHistory([[0, 'invoke', 'read'], [0, 'ok', 'read', 9]]);
+    expect(linearizable(registerModel).check(world(bad))).toMatch(/^not linearizable \(register model\)/);
+    const rows: Array<[number, 'invoke' | 'ok', string, unknown?]> = [];
+    for (let p = 0; p < 6; p++) rows.push([p, 'invoke', 'write', p]);
+    for (let p = 0; p < 6; p++) rows.push([p, 'ok', 'write']);
+    rows.push([9, 'invoke', 'read'], [9, 'ok', 'read', 42]);
+    expect(linearizable(registerModel, { maxSteps: 10 }).check(world(buildHistory(rows)))).toMatch(/^unknown/);
+    expect(linearizable(registerModel, { maxSteps: 10, unknown: 'pass' }).check(world(buildHistory(rows)))).toBe(true);
+  });
+});
