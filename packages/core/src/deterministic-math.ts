@@ -6,6 +6,8 @@
  */
 
 const LN2 = 0.6931471805599453;
+const LN2_HIGH = 6.93147180369123816490e-1;
+const LN2_LOW = 1.90821492927058770002e-10;
 const float64 = new Float64Array(1);
 const words = new Uint32Array(float64.buffer);
 // Float64Array shares the platform's byte order; find which 32-bit word holds the exponent.
@@ -57,9 +59,10 @@ export function exp(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x > 709.782712893384) return Infinity;
   if (x < -745.1332191019412) return 0;
-  // x = k ln2 + r with |r| <= ln2 / 2; e^x = 2^k e^r.
+  // x = k ln2 + r with |r| <= ln2 / 2; e^x = 2^k e^r. ln2 is split in two (Cody-Waite) so that
+  // k × LN2_HIGH is exact and r keeps full precision even for large |x|.
   const k = Math.round(x / LN2);
-  const r = x - k * LN2;
+  const r = x - k * LN2_HIGH - k * LN2_LOW;
   let term = 1;
   let sum = 1;
   for (let n = 1; n < 30; n++) {

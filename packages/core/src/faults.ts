@@ -1,6 +1,6 @@
 import type { LatencyDistribution } from './latency.ts';
 import type { NodeId } from './protocol.ts';
-import type { Duration, Micros } from './time.ts';
+import { formatMicros, type Duration, type Micros } from './time.ts';
 
 /**
  * A fault is data: the kernel applies it at a scheduled time, the trace records it, the visualizer
@@ -150,7 +150,7 @@ export function describeFault(fault: Fault): string {
     case 'resume':
       return `resume ${fault.node}`;
     case 'clockJump':
-      return `clock jump ${fault.node} by ${fault.delta}${typeof fault.delta === 'number' ? 'us' : ''}`;
+      return `clock jump ${fault.node} by ${typeof fault.delta === 'number' ? `${fault.delta >= 0 ? '+' : ''}${formatMicros(fault.delta)}` : fault.delta}`;
     case 'clockDrift':
       return `clock drift ${fault.node} ${fault.ppm}ppm`;
     case 'loss':

@@ -52,8 +52,8 @@ export function toMicros(value: Duration): Micros {
 export function formatMicros(micros: Micros): string {
   const sign = micros < 0 ? '-' : '';
   const abs = Math.abs(micros);
-  if (abs >= 3_600_000_000 && abs % 60_000_000 === 0) return `${sign}${trim(abs / 3_600_000_000)}h`;
-  if (abs >= 60_000_000 && abs % 1_000_000 === 0) return `${sign}${trim(abs / 60_000_000)}m`;
+  if (abs >= 3_600_000_000 && abs % 3_600_000_000 === 0) return `${sign}${abs / 3_600_000_000}h`;
+  if (abs >= 600_000_000 && abs % 60_000_000 === 0) return `${sign}${abs / 60_000_000}m`;
   if (abs >= 1_000_000) return `${sign}${trim(abs / 1_000_000)}s`;
   if (abs >= 1_000) return `${sign}${trim(abs / 1_000)}ms`;
   return `${sign}${abs}us`;

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { AnyProtocol } from '@dsim/core';
+import { registry } from '@dsim/registry';
+import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
+import { EXIT_OK } from '../errors.ts';
+import { loadScenario } from '../load-scenario.ts';
+import { style } from '../style.ts';
+
+export const listFlags: Record<string, FlagSpec> = {
+  dir: { value: true, placeholder: 'folder', description: 'where to look for scenarios (default simulations/)' },
+  help: { short: 'h', description: 'show this help' },
+};
+
+export const listUsage = `dsim list [protocol] [options]
+
+Lists the protocols dsim ships (with their invariants, workloads and bug switches) and the scenario
+files under simulations/. Name a protocol to see only its part.
+
+${formatFlags(listFlags)}`;
+
+export async function listCommand(args: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(args, listFlags, 'list');
+  if (flags.help) {
+    console.log(listUsage);
+    return EXIT_OK;
+  }
+  const only = positional[0];
+  const protocols = Object.entries(registry).filter(([name]) => !only || name === only);
+  console.log(style.bold('Protocols'));
+  for (const [name, protocol] of protocols) printProtocol(name, protocol);
+  const dir = typeof flags.dir === 'string' ? flags.dir : 'simulations';
+  if (!existsSync(dir)) {
+    console.log(style.dim(`\n(no ${dir}/ folder here: run dsim from the repository root to list scenarios)`));
+    return EXIT_OK;
+  }
+  console.log(style.bold('\nScenarios'));
+  for (const file of findScenarioFiles(dir)) {
+    let line = `  ${relative(process.cwd(), file)}`;
+    try {
+      const scenario = (await loadScenario(file)) as { protocol?: unknown; description?: unknown };
+      const protocolName = typeof scenario.protocol === 'string' ? scenario.protocol : (scenario.protocol as AnyProtocol | undefined)?.name;
+      if (only && protocolName !== only) continue;
+      line += style.dim(`  ${protocolName ?? '?'}${typeof scenario.description === 'string' ? ` — ${scenario.description}` : ''}`);
+    } catch {
+      if (only) continue;
+      line += style.dim('  (not a scenario)');
+    }
+    console.log(line);
+  }
+  return EXIT_OK;
+}
+
+function printProtocol(name: string, protocol: AnyProtocol): void {
+  console.log(`  ${style.cyan(style.bold(name))}${protocol.description ? style.dim(` — ${protocol.description}`) : ''}`);
+  const invariants = protocol.invariants ?? [];
+  if (invariants.length) console.log(`    ${style.dim('invariants')}  ${invariants.map((invariant) => `${invariant.name} ${style.dim(`(${invariant.kind})`)}`).join(', ')}`);
+  const workloads = Object.keys(protocol.workloads ?? {});
+  if (workloads.length) console.log(`    ${style.dim('workloads ')}  ${workloads.join(', ')}`);
+  for (const [bug, info] of Object.entries(protocol.bugs ?? {})) console.log(`    ${style.dim('bug switch')}  ${style.red(bug)}: ${info.description}`);
+}
+
+/**
+ * Scenario files under a folder, sorted: `.json` files, and `.ts` files that call defineScenario
+ * (so experiment scripts living beside scenarios are never imported, and never run, by listing).
+ */
+export function findScenarioFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder).sort()) {
+      const path = join(folder, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.json') || (entry.endsWith('.ts') && !entry.endsWith('.d.ts') && readFileSync(path, 'utf8').includes('defineScenario('))) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}

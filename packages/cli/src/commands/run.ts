@@ -1,0 +1,219 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import {
+  describeFault,
+  describeLatency,
+  formatMicros,
+  resolveScenario,
+  Simulation,
+  type ResolvedScenario,
+  type RunResult,
+  type StateMode,
+  type TraceEvent,
+  type TraceHeader,
+} from '@dsim/core';
+import { registry } from '@dsim/registry';
+import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
+import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { loadScenario } from '../load-scenario.ts';
+import { style } from '../style.ts';
+import { TimelineStrip } from '../timeline-strip.ts';
+
+export const runFlags: Record<string, FlagSpec> = {
+  seed: { value: true, short: 's', placeholder: 'n', description: "the run's seed (default: the scenario's seed, else 1)" },
+  out: { value: true, short: 'o', placeholder: 'file', description: 'where to write the trace (default traces/<scenario>-seed<n>.jsonl)' },
+  until: { value: true, placeholder: 'duration', description: "stop at this simulated time instead of the scenario's (e.g. 30s)" },
+  mode: { value: true, placeholder: 'immutable|mutable', description: 'state mode; both give the same trace (default immutable)' },
+  'no-trace': { description: 'write no trace file (the hash is still computed)' },
+  json: { description: 'print the result as JSON instead of the report' },
+  quiet: { short: 'q', description: 'print only the verdict line' },
+  help: { short: 'h', description: 'show this help' },
+};
+
+export const runUsage = `dsim run <scenario.ts|scenario.json> [options]
+
+Runs one scenario with one seed, writes its trace, and prints the seed and resolved config first,
+then the run's shape and summary. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
+
+${formatFlags(runFlags)}`;
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(args, runFlags, 'run');
+  if (flags.help) {
+    console.log(runUsage);
+    return EXIT_OK;
+  }
+  if (positional.length !== 1) throw new UsageError(`dsim run needs exactly one scenario file.\n\n${runUsage}`);
+  const file = positional[0]!;
+  const mode = flags.mode ?? 'immutable';
+  if (mode !== 'immutable' && mode !== 'mutable') throw new UsageError(`dsim run: --mode must be 'immutable' or 'mutable', got '${String(mode)}'`);
+  const scenarioInput = await loadScenario(file);
+  const seed = integerFlag(flags.seed, 'seed', 'run');
+  const scenario = resolveScenario(scenarioInput, { registry, source: file, ...(seed !== undefined ? { seed } : {}), ...(typeof flags.until === 'string' ? { until: flags.until } : {}) });
+  const writeTrace = !flags['no-trace'];
+  const tracePath = typeof flags.out === 'string' ? flags.out : join('traces', `${slug(scenario.name || basename(file, extname(file)))}-seed${scenario.seed}.jsonl`);
+  const report = !flags.json && !flags.quiet;
+  if (report) printPreamble(file, scenario);
+
+  const strip = report ? new LazyStrip() : undefined;
+  const sink = writeTrace ? new TraceFile(tracePath) : undefined;
+  const started = performance.now();
+  const simulation = new Simulation(scenario, {
+    trace: 'hash',
+    stateMode: mode as StateMode,
+    onTraceLine: (line) => {
+      sink?.write(line);
+      strip?.add(line);
+    },
+  });
+  const result = simulation.run();
+  const wallMillis = performance.now() - started;
+  sink?.close();
+
+  if (flags.json) {
+    console.log(JSON.stringify({ ...summaryJson(result, wallMillis), trace: writeTrace ? tracePath : null }, null, 2));
+  } else if (flags.quiet) {
+    console.log(verdictLine(result));
+  } else {
+    printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip);
+  }
+  return result.violations.length > 0 || result.endReason === 'error' ? EXIT_VIOLATION : EXIT_OK;
+}
+
+function printPreamble(file: string, scenario: ResolvedScenario): void {
+  const label = (text: string) => style.dim(text.padEnd(11));
+  console.log(`${style.bold('dsim run')} ${file}`);
+  console.log(`${label('seed')}${style.bold(String(scenario.seed))}`);
+  console.log(`${label('scenario')}${scenario.name}${scenario.description ? style.dim(` — ${scenario.description}`) : ''}`);
+  console.log(`${label('protocol')}${scenario.protocol.name}${scenario.bugs.length ? style.red(`  bugs on: ${scenario.bugs.join(', ')}`) : ''}`);
+  console.log(`${label('nodes')}${scenario.nodes.length <= 12 ? scenario.nodes.join(' ') : `${scenario.nodes.length} (${scenario.nodes[0]} … ${scenario.nodes[scenario.nodes.length - 1]})`}`);
+  console.log(`${label('until')}${formatMicros(scenario.until)}`);
+  console.log(`${label('config')}${JSON.stringify(scenario.config)}`);
+  const network = scenario.network;
+  console.log(`${label('network')}latency ${describeLatency(network.latency)}, loss ${network.loss}, duplicate ${network.duplicate}${network.fifo ? ', FIFO links' : ''}${network.links.length ? `, ${network.links.length} link overrides` : ''}`);
+  const skewed = scenario.clocks.filter(([, offset, drift]) => offset !== 0 || drift !== 0);
+  if (skewed.length) console.log(`${label('clocks')}${skewed.map(([node, offset, drift]) => `${node} ${offset >= 0 ? '+' : ''}${formatMicros(offset)} ${drift}ppm`).join(', ')}`);
+  if (scenario.faults.length === 0) console.log(`${label('faults')}none`);
+  else {
+    console.log(`${label('faults')}${scenario.faults.length} scheduled, last at ${formatMicros(scenario.faultsEndAt)}`);
+    const shown = scenario.faults.slice(0, 12);
+    for (const { at, fault } of shown) console.log(`${label('')}${style.yellow(formatMicros(at).padStart(8))}  ${describeFault(fault)}`);
+    if (scenario.faults.length > shown.length) console.log(`${label('')}${style.dim(`… ${scenario.faults.length - shown.length} more`)}`);
+  }
+  if (scenario.workload) {
+    const w = scenario.workload;
+    console.log(`${label('workload')}${w.name} × ${w.clients} clients, think ${formatMicros(w.thinkTime)}, timeout ${formatMicros(w.timeout)}`);
+  }
+  console.log(`${label('invariants')}${scenario.invariants.map((invariant) => `${invariant.name} ${style.dim(`(${invariant.kind})`)}`).join(', ') || 'none'}`);
+  console.log();
+}
+
+function printResult(file: string, result: RunResult, wallMillis: number, tracePath: string | undefined, strip: LazyStrip | undefined): void {
+  const label = (text: string) => style.dim(text.padEnd(11));
+  const s = result.stats;
+  const rendered = strip?.render();
+  if (rendered) {
+    console.log(rendered);
+    console.log();
+  }
+  console.log(`${label('result')}${verdictLine(result)}`);
+  const ratio = wallMillis > 0 ? result.endTime / 1000 / wallMillis : Infinity;
+  console.log(`${label('events')}${s.events.toLocaleString('en-US')} in ${formatMillis(wallMillis)} wall — ${formatMicros(result.endTime)} simulated (${ratio >= 10 ? Math.round(ratio).toLocaleString('en-US') : ratio.toFixed(1)}× real time)`);
+  const drops = Object.entries(s.dropsByReason).map(([reason, count]) => `${reason} ${count}`).join(', ');
+  console.log(`${label('messages')}sent ${s.messagesSent}, delivered ${s.messagesDelivered}, dropped ${s.messagesDropped}${drops ? ` (${drops})` : ''}, duplicated ${s.messagesDuplicated}`);
+  console.log(`${label('timers')}${s.timersFired} fired   ${style.dim('faults')} ${s.faults}`);
+  if (s.operations > 0) {
+    console.log(`${label('clients')}${s.operations} operations: ${style.green(`${s.operationsOk} ok`)}, ${style.yellow(`${s.operationsFailed} fail`)}, ${style.magenta(`${s.operationsUnknown} unknown`)}`);
+  }
+  if (result.reached.length > 0) console.log(`${label('reached')}${result.reached.map((name) => style.green(`✓ ${name}`)).join('  ')}`);
+  for (const violation of result.violations) {
+    console.log(`${label('violation')}${style.red(style.bold(`[${violation.kind}] ${violation.invariant}`))} at ${formatMicros(violation.time)}: ${violation.message}`);
+  }
+  if (result.error) console.log(`${label('error')}${style.red(result.error)}`);
+  if (tracePath) console.log(`${label('trace')}${tracePath} ${style.dim(`(${(s.events + 1).toLocaleString('en-US')} lines)`)}`);
+  console.log(`${label('hash')}${style.bold(result.hash ?? '-')}`);
+  console.log();
+  console.log(style.dim(`replay: dsim run ${file} --seed ${result.seed}`));
+  if (tracePath) console.log(style.dim(`view:   dsim view ${tracePath}`));
+}
+
+export function verdictLine(result: RunResult): string {
+  if (result.endReason === 'error') return style.red(style.bold('✗ the protocol threw an error'));
+  if (result.violations.length > 0) {
+    const names = [...new Set(result.violations.map((violation) => violation.invariant))];
+    return style.red(style.bold(`✗ ${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}: ${names.join(', ')}`));
+  }
+  return style.green(style.bold('✓ every invariant held'));
+}
+
+export function summaryJson(result: RunResult, wallMillis: number) {
+  return {
+    scenario: result.scenario,
+    protocol: result.protocol,
+    seed: result.seed,
+    hash: result.hash,
+    endReason: result.endReason,
+    endTime: result.endTime,
+    wallMillis: Math.round(wallMillis),
+    stats: result.stats,
+    violations: result.violations,
+    reached: result.reached,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+function formatMillis(millis: number): string {
+  return millis >= 1000 ? `${(millis / 1000).toFixed(2)}s` : `${Math.round(millis)}ms`;
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+}
+
+/** Buffers trace lines into large writes: one write per line would dominate the run time. */
+class TraceFile {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private size = 0;
+  constructor(path: string) {
+    mkdirSync(dirname(path) || '.', { recursive: true });
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (error) {
+      throw new UsageError(`cannot write the trace to ${path}: ${(error as Error).message}`);
+    }
+  }
+  write(line: string): void {
+    this.buffer.push(line);
+    this.size += line.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    writeSync(this.fd, this.buffer.join('\n') + '\n');
+    this.buffer = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Builds the timeline strip from trace lines, giving up on very large runs (parsing every line would cost more than the run). */
+class LazyStrip {
+  private strip: TimelineStrip | undefined;
+  private lines = 0;
+  private static readonly LIMIT = 2_000_000;
+  add(line: string): void {
+    if (++this.lines > LazyStrip.LIMIT) return;
+    if (this.lines === 1) {
+      this.strip = new TimelineStrip(JSON.parse(line) as TraceHeader);
+      return;
+    }
+    this.strip?.add(JSON.parse(line) as TraceEvent);
+  }
+  render(): string | undefined {
+    return this.lines > LazyStrip.LIMIT ? undefined : this.strip?.render();
+  }
+}
