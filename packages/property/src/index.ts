@@ -1,1 +1,12 @@
-export {};
+export { faultEpisodes, partitionFault, FAULT_KINDS, type FaultArbitraryOptions, type FaultKind } from './fault-episodes.ts';
+export { clusterNodes, type ClusterOptions } from './cluster.ts';
+export { workloadSpec, type WorkloadArbitraryOptions } from './workload-spec.ts';
+export {
+  findCounterexample,
+  assertSimulationProperty,
+  formatCounterexample,
+  type SimulationPropertyOptions,
+  type CounterexampleReport,
+  type ScheduleSize,
+} from './simulation-property.ts';
+export { serializableScenario, type SerializedScenario } from './serializable-scenario.ts';

@@ -1,0 +1,242 @@
+import {
+  describeFault,
+  episodesToSchedule,
+  formatMicros,
+  hashText,
+  resolveScenario,
+  runScenario,
+  toMicros,
+  type Fault,
+  type FaultEpisode,
+  type Micros,
+  type ProtocolRegistry,
+  type ResolvedScenario,
+  type RunResult,
+  type Scenario,
+  type StateMode,
+  type WorkloadSpec,
+} from '@dsim/core';
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { faultEpisodes, type FaultArbitraryOptions } from './fault-episodes.ts';
+import { writeFailureFiles } from './failure-files.ts';
+import { serializableScenario } from './serializable-scenario.ts';
+
+export interface SimulationPropertyOptions {
+  /** Names the property in reports and the failure directory. */
+  readonly name: string;
+  /** The base scenario. Generated faults are appended to `scenario.faults`; `scenario.nemesis` is ignored. */
+  readonly scenario: Scenario;
+  /** Resolves `scenario.protocol` when it is a name. */
+  readonly registry?: ProtocolRegistry;
+  /** The fault arbitrary; the nodes come from the scenario. */
+  readonly faults: Omit<FaultArbitraryOptions, 'nodes'>;
+  /** An extra check on the finished run, e.g. `checkLinearizability(result.history, kvModel)`. */
+  readonly check?: (result: RunResult) => true | string;
+  /** Also draw the workload block (it replaces `scenario.workload`). */
+  readonly workload?: fc.Arbitrary<WorkloadSpec>;
+  /** Runs to try. Default: the DSIM_PROPERTY_RUNS environment variable, else 100. */
+  readonly numRuns?: number;
+  /** fast-check's seed. Default: derived from `name`, so a test is the same on every run. */
+  readonly seed?: number;
+  /** Default 'mutable' (the fastest; both modes give identical runs). */
+  readonly stateMode?: StateMode;
+  /** Where counterexamples are written. Default '.dsim/failures'. */
+  readonly outDir?: string;
+  /** Stop a run after this many kernel events (a guard against runaway protocols). */
+  readonly maxEvents?: number;
+}
+
+/** How big a fault schedule is: episodes drawn, and the faults they flatten to (undos and the final heal included). */
+export interface ScheduleSize {
+  readonly episodes: number;
+  readonly scheduledFaults: number;
+}
+
+export type CounterexampleReport =
+  | { readonly found: false; readonly runs: number; readonly seed: number }
+  | {
+      readonly found: true;
+      /** Runs until the first failure, that one included. */
+      readonly runsToFailure: number;
+      /** fast-check's seed: pass it back as `seed` to find the same counterexample again. */
+      readonly seed: number;
+      /** The first failing schedule, and the one left after shrinking. */
+      readonly originalFaults: ReadonlyArray<{ readonly at: Micros; readonly fault: Fault }>;
+      readonly shrunkFaults: ReadonlyArray<{ readonly at: Micros; readonly fault: Fault }>;
+      readonly originalSize: ScheduleSize;
+      readonly shrunkSize: ScheduleSize;
+      readonly shrinks: number;
+      /** What went wrong in the shrunk run. */
+      readonly violation: string;
+      /** The shrunk scenario's simulation seed. */
+      readonly simulationSeed: number;
+      /** False if re-running the shrunk scenario did not fail again: a determinism bug worth reporting. */
+      readonly reproduced: boolean;
+      /** Custom invariants the scenario file cannot hold (see serializableScenario). */
+      readonly omittedInvariants: readonly string[];
+      readonly scenarioFile: string;
+      readonly traceFile: string;
+      readonly replayCommand: string;
+      readonly viewCommand: string;
+    };
+
+interface Drawn {
+  readonly seed: number;
+  readonly episodes: FaultEpisode[];
+  readonly workload?: WorkloadSpec;
+}
+
+/**
+ * Runs a scenario under generated fault schedules (and seeds, and optionally workloads) until a
+ * run fails or `numRuns` pass. A run fails when an invariant is violated, the run ends in an
+ * error, or `check` returns a message. A failure is shrunk by fast-check to a small schedule
+ * (faults are data, so they shrink; a seed would not), re-run with a full trace, and written to
+ * `outDir/<name>-<id>/` (scenario.json, trace.jsonl), where the id is a hash of the scenario, so
+ * the same counterexample always lands in the same place.
+ *
+ * Never throws for a bug it found; throws for a base scenario or options that cannot run.
+ */
+export function findCounterexample(options: SimulationPropertyOptions): CounterexampleReport {
+  const setup = prepare(options);
+  let runs = 0;
+  let firstFailure: Drawn | undefined;
+  let runsToFailure = 0;
+  const property = fc.property(setup.arbitrary, (drawn) => {
+    if (firstFailure === undefined) runs++;
+    const failure = runOnce(setup, drawn, 'off').failure;
+    if (failure !== undefined && firstFailure === undefined) {
+      firstFailure = drawn;
+      runsToFailure = runs;
+    }
+    return failure === undefined;
+  });
+  const details = fc.check(property, { numRuns: setup.numRuns, seed: setup.seed });
+  if (!details.failed || details.counterexample === null) return { found: false, runs, seed: setup.seed };
+  if (details.errorInstance !== undefined && details.errorInstance !== null && firstFailure === undefined) {
+    // The property itself threw (not a failing run): a bug in the runner or the options.
+    throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
+  }
+  const shrunk = details.counterexample[0];
+  const replay = runOnce(setup, shrunk, 'memory');
+  const { scenario: json, omittedInvariants } = serializableScenario(replay.scenario, setup.resolved);
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  const dir = join(options.outDir ?? '.dsim/failures', `${slug(options.name)}-${hashText(text).slice(0, 12)}`);
+  const files = writeFailureFiles(dir, text, replay.result?.trace ?? []);
+  const original = firstFailure ?? shrunk;
+  const originalFaults = episodesToSchedule(original.episodes, setup.healAt);
+  const shrunkFaults = episodesToSchedule(shrunk.episodes, setup.healAt);
+  return {
+    found: true,
+    runsToFailure,
+    seed: setup.seed,
+    originalFaults,
+    shrunkFaults,
+    originalSize: { episodes: original.episodes.length, scheduledFaults: originalFaults.length },
+    shrunkSize: { episodes: shrunk.episodes.length, scheduledFaults: shrunkFaults.length },
+    shrinks: details.numShrinks,
+    violation: replay.failure ?? 'the shrunk scenario passed when re-run: the simulation is not deterministic (please report this with the files below)',
+    simulationSeed: shrunk.seed,
+    reproduced: replay.failure !== undefined,
+    omittedInvariants,
+    scenarioFile: files.scenarioFile,
+    traceFile: files.traceFile,
+    replayCommand: `dsim run ${files.scenarioFile}`,
+    viewCommand: `dsim view ${files.traceFile}`,
+  };
+}
+
+/** Like findCounterexample, but throws an Error with a readable report when a run fails. For tests. */
+export function assertSimulationProperty(options: SimulationPropertyOptions): void {
+  const report = findCounterexample(options);
+  if (report.found) throw new Error(formatCounterexample(options.name, report));
+}
+
+/** The report people read: what failed, how small the schedule got, and how to replay it. */
+export function formatCounterexample(name: string, report: Extract<CounterexampleReport, { found: true }>): string {
+  const size = (s: ScheduleSize) => `${s.episodes} fault episode${s.episodes === 1 ? '' : 's'} (${s.scheduledFaults} scheduled faults with undos and the final heal)`;
+  const lines = [
+    `property '${name}' failed after ${report.runsToFailure} run${report.runsToFailure === 1 ? '' : 's'} (fast-check seed ${report.seed}, simulation seed ${report.simulationSeed})`,
+    `violation: ${report.violation}`,
+    `faults: ${size(report.originalSize)} shrunk to ${size(report.shrunkSize)} in ${report.shrinks} shrink steps:`,
+    ...report.shrunkFaults.map(({ at, fault }) => `  at ${formatMicros(at).padEnd(8)} ${describeFault(fault)}`),
+    `scenario: ${report.scenarioFile}`,
+    `trace:    ${report.traceFile}`,
+    `replay:   ${report.replayCommand}`,
+    `view:     ${report.viewCommand}`,
+  ];
+  if (report.omittedInvariants.length > 0) {
+    lines.push(`note: the scenario file cannot hold the custom invariants ${report.omittedInvariants.join(', ')} or the property's check; the trace shows the full run.`);
+  }
+  if (!report.reproduced) lines.push('warning: re-running the shrunk scenario did not fail again: the run is not deterministic.');
+  return lines.join('\n');
+}
+
+// --------------------------------------------------------------------------- internals
+
+interface Setup {
+  readonly options: SimulationPropertyOptions;
+  readonly base: Scenario;
+  readonly resolved: ResolvedScenario;
+  readonly healAt: Micros;
+  readonly arbitrary: fc.Arbitrary<Drawn>;
+  readonly numRuns: number;
+  readonly seed: number;
+}
+
+function prepare(options: SimulationPropertyOptions): Setup {
+  if (typeof options.name !== 'string' || options.name.trim() === '') throw new Error('simulation property: give it a name (options.name)');
+  // The generated faults replace the nemesis: a schedule drawn from the seed could not shrink.
+  const { nemesis: _ignored, ...base } = options.scenario;
+  const resolved = resolveScenario(base, { registry: options.registry, source: `property '${options.name}'` });
+  const healAt = toMicros(options.faults.healAt);
+  if (healAt >= resolved.until) {
+    throw new Error(`property '${options.name}': faults.healAt (${formatMicros(healAt)}) must be before the scenario's end (${formatMicros(resolved.until)}) so a quiet period follows the heal`);
+  }
+  const envRuns = typeof process !== 'undefined' ? process.env.DSIM_PROPERTY_RUNS : undefined;
+  const numRuns = options.numRuns ?? (envRuns !== undefined && envRuns !== '' ? Number(envRuns) : 100);
+  if (!Number.isInteger(numRuns) || numRuns < 1) throw new Error(`property '${options.name}': numRuns (or DSIM_PROPERTY_RUNS) must be a positive whole number, got ${String(numRuns)}`);
+  const seed = options.seed ?? Number.parseInt(hashText(options.name).slice(0, 8), 16) | 0;
+  const arbitrary = fc.record<Drawn>(
+    options.workload
+      ? { seed: fc.integer({ min: 0, max: 0x7fffffff }), episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }), workload: options.workload }
+      : { seed: fc.integer({ min: 0, max: 0x7fffffff }), episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }) },
+  );
+  return { options, base, resolved, healAt, arbitrary, numRuns, seed };
+}
+
+function runOnce(setup: Setup, drawn: Drawn, trace: 'off' | 'memory'): { scenario: Scenario; result?: RunResult; failure?: string } {
+  const scenario: Scenario = {
+    ...setup.base,
+    seed: drawn.seed,
+    faults: [...(setup.base.faults ?? []), ...episodesToSchedule(drawn.episodes, setup.healAt)],
+    ...(drawn.workload ? { workload: drawn.workload } : {}),
+  };
+  let result: RunResult;
+  try {
+    result = runScenario(scenario, { registry: setup.options.registry }, { trace, stateMode: setup.options.stateMode ?? 'mutable', maxEvents: setup.options.maxEvents });
+  } catch (error) {
+    return { scenario, failure: `the generated scenario could not run (do scenario.faults clash with the generated ones?): ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return { scenario, result, failure: describeFailure(result, setup.options.check) };
+}
+
+function describeFailure(result: RunResult, check: SimulationPropertyOptions['check']): string | undefined {
+  const violation = result.violations[0];
+  if (violation) return `${violation.invariant} (${violation.kind}) at ${formatMicros(violation.time)}: ${violation.message}`;
+  if (result.endReason === 'error') return `the run ended in an error: ${result.error ?? 'no message'}`;
+  if (check) {
+    let verdict: true | string;
+    try {
+      verdict = check(result);
+    } catch (error) {
+      verdict = `the check threw: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (verdict !== true) return `check: ${verdict}`;
+  }
+  return undefined;
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'property';
+}
