@@ -12,3 +12,4 @@ export {
 } from './linearizability.ts';
 export { linearizable, type LinearizableOptions } from './linearizable.ts';
 export { canonicalJson, sameValue } from './values.ts';
+export { checkLinearizabilityBruteForce, type BruteForceOptions } from './brute-force.ts';

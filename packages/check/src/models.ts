@@ -7,7 +7,8 @@ import { canonicalKey, sameValue, showValue } from './values.ts';
  * has been written. The op semantics below are shared with the Raft key-value store:
  * - `read`/`get`: the ok result is the current value, or null if never written;
  * - `write`/`put`: sets the value; the ok result carries nothing;
- * - `append` (map only): concatenates a string onto the current string ('' when absent);
+ * - `append` (map only): concatenates a string onto the current value ('' when absent; a
+ *   non-string value is converted with String(), as JavaScript's `(current ?? '') + value` does);
  * - `cas`: input `[expected, next]`; ok means it applied, fail means it did not.
  * `fail` operations never took effect and are dropped before the search; `info` operations may
  * take effect at any time after their invocation, or never.
