@@ -1,0 +1,74 @@
+import type { History, HistoryEntry } from '@dsim/core';
+
+/**
+ * dsim's own history files: a JSON array of HistoryEntry, or JSON Lines (one entry per line,
+ * what `dsim` streams). Entries are validated field by field, and every error names the entry
+ * (and line, for JSON Lines) and the fix. Entries are reindexed by position.
+ */
+export class HistoryFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HistoryFormatError';
+  }
+}
+
+const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+
+export function historyFromJson(text: string, options: { readonly source?: string } = {}): History {
+  const prefix = options.source ? `${options.source}: ` : '';
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new HistoryFormatError(`${prefix}not valid JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(parsed)) throw new HistoryFormatError(`${prefix}expected a JSON array of history entries`);
+    return parsed.map((value, i) => entryFromJson(value, i, `${prefix}entry ${i}`));
+  }
+  const history: HistoryEntry[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new HistoryFormatError(`${prefix}line ${i + 1}: not valid JSON (${(error as Error).message}); a JSON Lines history has one entry object per line`);
+    }
+    history.push(entryFromJson(value, history.length, `${prefix}line ${i + 1}`));
+  });
+  return history;
+}
+
+function entryFromJson(value: unknown, index: number, where: string): HistoryEntry {
+  const fail = (problem: string): never => {
+    throw new HistoryFormatError(`${where}: ${problem}`);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`expected an entry object like {"process":0,"type":"invoke","f":"read","time":0}, got ${JSON.stringify(value)}`);
+  const entry = value as Record<string, unknown>;
+  if (!Number.isInteger(entry.process)) fail(`"process" must be an integer, got ${JSON.stringify(entry.process)}`);
+  if (typeof entry.type !== 'string' || !TYPES.has(entry.type)) fail(`"type" must be "invoke", "ok", "fail" or "info", got ${JSON.stringify(entry.type)}`);
+  if (typeof entry.f !== 'string' || entry.f === '') fail(`"f" must name the operation ("read", "write", "get", ...), got ${JSON.stringify(entry.f)}`);
+  if (entry.time !== undefined && (typeof entry.time !== 'number' || !Number.isFinite(entry.time))) fail(`"time" must be a number of microseconds, got ${JSON.stringify(entry.time)}`);
+  if (entry.key !== undefined && entry.key !== null && typeof entry.key !== 'string') fail(`"key" must be a string, got ${JSON.stringify(entry.key)}`);
+  for (const field of ['client', 'node', 'error'] as const) {
+    if (entry[field] !== undefined && typeof entry[field] !== 'string') fail(`"${field}" must be a string, got ${JSON.stringify(entry[field])}`);
+  }
+  const clean: Record<string, unknown> = { index, process: entry.process, type: entry.type, f: entry.f };
+  if (entry.key !== undefined && entry.key !== null) clean.key = entry.key;
+  if (entry.value !== undefined) clean.value = entry.value;
+  clean.time = typeof entry.time === 'number' ? entry.time : index;
+  for (const field of ['client', 'node', 'error'] as const) if (entry[field] !== undefined) clean[field] = entry[field];
+  return clean as unknown as HistoryEntry;
+}
+
+/** A history as a JSON array, one entry per line (readable, and diffable in review). */
+export function historyToJson(history: History): string {
+  return `[\n${history.map((entry) => `  ${JSON.stringify(entry)}`).join(',\n')}\n]\n`;
+}
+
+/** A history as JSON Lines. */
+export function historyToJsonLines(history: History): string {
+  return history.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+}
