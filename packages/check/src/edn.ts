@@ -199,13 +199,15 @@ class Reader {
     let result = '';
     for (;;) {
       if (this.atEnd()) this.fail(`the string opened at line ${start.line}, column ${start.column} is never closed (missing '"')`);
+      const charAt = this.position();
       const char = this.advance();
       if (char === '"') return result;
       if (char !== '\\') {
         result += char;
         continue;
       }
-      const escapeAt = this.position();
+      // Errors point at the backslash that starts the escape.
+      const escapeAt = charAt;
       const escape = this.advance();
       switch (escape) {
         case 'n':
