@@ -17,3 +17,24 @@ export { parseEdn, parseEdnForms, EdnError, EdnKeyword, EdnSymbol, type EdnValue
 export { historyFromEdn, historyToEdn, valueToEdn, toPlain as ednToPlain, type EdnHistory, type EdnHistoryOptions } from './jepsen-edn.ts';
 export { historyFromJson, historyToJson, historyToJsonLines, HistoryFormatError } from './json-history.ts';
 export { parseHistory, detectHistoryFormat, type HistoryFormat, type ParsedHistory } from './history-file.ts';
+export { forAllNodes, forAllStates, atMostOne, allAgree, type NodeInvariantOptions } from './node-invariants.ts';
+export {
+  checkAtomicCommit,
+  type CommitTransaction,
+  type Vote,
+  type Decision,
+  type LockHold,
+  type AtomicCommitResult,
+  type AtomicCommitViolation,
+  type BlockedSite,
+} from './atomic-commit.ts';
+export {
+  checkCompensation,
+  type CompensatedTransaction,
+  type CompensationEvent,
+  type CompensationAction,
+  type CompensationRule,
+  type CompensationResult,
+  type CompensationViolation,
+} from './compensation.ts';
+export { checkConvergence, type ReplicaSnapshot, type ConvergenceResult } from './convergence.ts';
