@@ -1,0 +1,66 @@
+import type { Frame } from '../model/frame.ts';
+import type { FrameSeeker } from '../model/seeker.ts';
+import type { RunSpec } from '../model/run-spec.ts';
+import type { TraceModel } from '../model/trace-model.ts';
+
+/** Where the loaded trace came from. */
+export type Source =
+  | { readonly kind: 'file'; readonly name: string }
+  | { readonly kind: 'url'; readonly name: string; readonly url: string }
+  | { readonly kind: 'run'; readonly name: string; readonly run: RunSpec };
+
+export type Selection =
+  | { readonly kind: 'node'; readonly node: number }
+  | { readonly kind: 'message'; readonly id: number }
+  | { readonly kind: 'operation'; readonly position: number }
+  | { readonly kind: 'event'; readonly index: number };
+
+/** Everything about the loaded trace the views share. */
+export interface Loaded {
+  readonly model: TraceModel;
+  readonly seeker: FrameSeeker;
+  readonly roleColors: Map<string, string>;
+  readonly dropColors: Map<string, string>;
+}
+
+/** What a view needs to draw one frame. */
+export interface DrawContext {
+  readonly loaded: Loaded;
+  readonly frame: Frame;
+  /** The replay time (global microseconds); at or after the frame's last event. */
+  readonly time: number;
+  /** The visible window of the space-time and operations views. */
+  readonly domain: readonly [number, number];
+  readonly selection: Selection | undefined;
+  /** Simulated microseconds per wall-clock millisecond: how long recent drops stay visible. */
+  readonly speed: number;
+}
+
+/** What views may ask of the app. */
+export interface Controller {
+  select(selection: Selection | undefined): void;
+  seekTime(time: number): void;
+  setDomain(from: number, to: number): void;
+  requestDraw(): void;
+}
+
+/** Sizes a canvas to its box at the device pixel ratio; returns the 2D context scaled to CSS pixels. */
+export function fitCanvas(canvas: HTMLCanvasElement): { context: CanvasRenderingContext2D; width: number; height: number } {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(1, canvas.clientWidth);
+  const height = Math.max(1, canvas.clientHeight);
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const context = canvas.getContext('2d')!;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { context, width, height };
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text !== undefined) element.textContent = text;
+  return element;
+}

@@ -1,0 +1,169 @@
+import type { TraceEvent } from '@dsim/core';
+import { clockOffsetAt, localTime } from '../model/frame.ts';
+import { brief, describeEvent, describeOperation, formatDuration, formatTime } from '../model/describe.ts';
+import type { Verdict } from '../model/linearizability.ts';
+import { KIND } from '../model/trace-model.ts';
+import { COLORS } from './palette.ts';
+import { el, type Controller, type DrawContext } from './context.ts';
+
+const LOG_ROWS = 14;
+
+/**
+ * The inspector: the selected node's summary (and full state when the trace has it) as of the
+ * cursor, the selected message or operation, the checker's verdict, and the events around the cursor.
+ */
+export class Inspector {
+  private lastKey = '';
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly controller: Controller,
+    private readonly getVerdict: () => Verdict | undefined,
+  ) {}
+
+  draw(context: DrawContext): void {
+    const { frame, selection } = context;
+    const verdict = this.getVerdict();
+    const key = `${frame.index}|${JSON.stringify(selection ?? null)}|${verdict?.status ?? ''}|${context.loaded.model.events.length}|${Math.round(context.time)}`;
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    const sections: HTMLElement[] = [];
+    if (selection?.kind === 'node') sections.push(this.node(context, selection.node));
+    else if (selection?.kind === 'message') sections.push(this.message(context, selection.id));
+    else if (selection?.kind === 'operation') sections.push(this.operation(context, selection.position, verdict));
+    else if (selection?.kind === 'event') sections.push(this.event(context, selection.index));
+    else {
+      const hint = section('Inspector');
+      hint.append(el('p', { class: 'hint' }, 'Click a node, a message (a dot or an arrow) or a client operation to inspect it.'));
+      sections.push(hint);
+    }
+    sections.push(this.log(context));
+    this.root.replaceChildren(...sections);
+  }
+
+  private node(context: DrawContext, index: number): HTMLElement {
+    const { loaded, frame, time } = context;
+    const { model } = loaded;
+    const node = frame.nodes[index]!;
+    const id = model.nodes[index]!;
+    const box = section(`Node ${id}`);
+    box.dataset.inspect = `node:${id}`;
+    const status = node.crashed ? 'crashed' : node.paused ? 'paused' : node.started ? 'up' : 'not started';
+    const rows: Array<[string, string, string?]> = [
+      ['status', `${status}${node.started ? ` since ${formatTime(node.since)}` : ''}`, node.crashed ? COLORS.cut : node.paused ? COLORS.paused : undefined],
+      ['local clock', `${formatTime(localTime(node, time))} (${formatDuration(clockOffsetAt(node, time), true)} from true time)`],
+      ['drift', `${node.clockDriftPpm} ppm`],
+    ];
+    if (node.summary) {
+      for (const [field, value] of Object.entries(node.summary)) {
+        rows.push([field, brief(value, 80), field === 'role' ? loaded.roleColors.get(String(value)) : undefined]);
+      }
+    } else rows.push(['summary', node.crashed ? '(volatile state lost)' : '(none yet)']);
+    box.append(table(rows));
+    if (node.state !== undefined) {
+      const details = el('details', { open: '' });
+      details.append(el('summary', {}, 'full state'), el('pre', {}, JSON.stringify(node.state, null, 2)));
+      box.append(details);
+    } else box.append(el('p', { class: 'hint' }, 'Full state is in the trace only when the scenario sets traceFullState.'));
+    return box;
+  }
+
+  private message(context: DrawContext, id: number): HTMLElement {
+    const { model } = context.loaded;
+    const box = section(`Message #${id}`);
+    box.dataset.inspect = `message:${id}`;
+    const s = model.messages.sendIndex[id] ?? -1;
+    if (s < 0) {
+      box.append(el('p', { class: 'hint' }, 'Its send is not in the trace.'));
+      return box;
+    }
+    const send = model.events[s] as Extract<TraceEvent, { k: 'send' }>;
+    const rows: Array<[string, string, string?]> = [
+      ['from → to', `${send.from} → ${send.to}`],
+      ['message', send.desc],
+      ['sent', formatTime(send.t)],
+    ];
+    const e = model.messages.endIndex[id]!;
+    if (e >= 0) {
+      const end = model.events[e]!;
+      if (end.k === 'drop') rows.push(['dropped', `${formatTime(end.t)} — ${end.reason}`, context.loaded.dropColors.get(end.reason)]);
+      else rows.push(['delivered', `${formatTime(end.t)} (after ${formatDuration(end.t - send.t)})`]);
+      if (model.messages.endCount[id]! > 1) rows.push(['duplicated', `${model.messages.endCount[id]} arrivals`, COLORS.info]);
+    } else rows.push(['arrives', 'not within the trace']);
+    box.append(table(rows));
+    box.append(el('pre', {}, JSON.stringify(send.msg, null, 2)));
+    const seek = el('button', { class: 'small' }, 'Go to send');
+    seek.addEventListener('click', () => this.controller.seekTime(send.t));
+    box.append(seek);
+    return box;
+  }
+
+  private operation(context: DrawContext, position: number, verdict: Verdict | undefined): HTMLElement {
+    const op = context.loaded.model.operations[position]!;
+    const box = section(`Operation ${op.req}`);
+    box.dataset.inspect = `operation:${op.req}`;
+    const rows: Array<[string, string, string?]> = [
+      ['client', `${op.client} (process ${op.process}) → ${op.node ?? '?'}`],
+      ['operation', describeOperation(op.op)],
+      ['invoked', formatTime(op.invokeTime)],
+      ['outcome', op.type === 'pending' ? 'no completion in the trace' : `${op.type} at ${formatTime(op.completeTime)} (${formatDuration(op.completeTime - op.invokeTime)})`,
+        op.type === 'ok' ? COLORS.ok : op.type === 'fail' ? COLORS.fail : COLORS.info],
+    ];
+    if (op.value !== undefined) rows.push(['result', brief(op.value, 80)]);
+    if (op.error) rows.push(['error', op.error]);
+    if (verdict?.failing === position) rows.push(['checker', 'cannot be placed in any linearization', COLORS.violation]);
+    else if (verdict?.prefix?.has(position)) rows.push(['checker', `in the longest linearizable prefix (#${verdict.prefixOrder!.indexOf(position) + 1})`, COLORS.ok]);
+    box.append(table(rows));
+    return box;
+  }
+
+  private event(context: DrawContext, index: number): HTMLElement {
+    const event = context.loaded.model.events[index]!;
+    const box = section(`Event #${index}`);
+    box.append(el('p', {}, describeEvent(event)), el('pre', {}, JSON.stringify(event, null, 2)));
+    return box;
+  }
+
+  private log(context: DrawContext): HTMLElement {
+    const { loaded, frame } = context;
+    const { model } = loaded;
+    const box = section('Events at the cursor');
+    const list = el('ol', { class: 'log', start: String(Math.max(0, frame.index - LOG_ROWS + 3)) });
+    const from = Math.max(0, frame.index - (LOG_ROWS - 3));
+    const to = Math.min(model.events.length, from + LOG_ROWS);
+    for (let i = from; i < to; i++) {
+      const event = model.events[i]!;
+      const item = el('li', { class: i < frame.index ? (i === frame.index - 1 ? 'current' : 'past') : 'future' });
+      const kind = model.kinds[i]!;
+      if (kind === KIND.fault) item.classList.add('fault');
+      if (kind === KIND.violation || kind === KIND.error) item.classList.add('violation');
+      item.append(el('span', { class: 'time' }, formatTime(event.t)), el('span', { class: 'text' }, describeEvent(event)));
+      item.addEventListener('click', () => {
+        const id = model.messageIds[i]!;
+        this.controller.seekTime(event.t);
+        this.controller.select(id >= 0 ? { kind: 'message', id } : model.nodeA[i]! >= 0 && kind !== KIND.fault ? { kind: 'node', node: model.nodeA[i]! } : { kind: 'event', index: i });
+      });
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+}
+
+function section(title: string): HTMLElement {
+  const box = el('section', { class: 'inspect' });
+  box.append(el('h3', {}, title));
+  return box;
+}
+
+function table(rows: Array<[string, string, string?]>): HTMLElement {
+  const element = el('table', { class: 'fields' });
+  for (const [name, value, color] of rows) {
+    const row = el('tr');
+    const cell = el('td', {}, value);
+    if (color) cell.style.color = color;
+    row.append(el('th', {}, name), cell);
+    element.append(row);
+  }
+  return element;
+}

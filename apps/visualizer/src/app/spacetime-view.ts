@@ -1,0 +1,363 @@
+import * as d3 from 'd3';
+import type { TraceEvent } from '@dsim/core';
+import { formatDuration } from '../model/describe.ts';
+import { firstIndexAtOrAfter, indexAtTime, KIND } from '../model/trace-model.ts';
+import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
+import { fitCanvas, type Controller, type DrawContext } from './context.ts';
+
+export const GUTTER = 76;
+/** Above this many messages in the window, draw a sample (every k-th) and say so. */
+const MAX_ARROWS = 6000;
+
+interface Arrow {
+  readonly id: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
+/**
+ * The space-time (Lamport) diagram: a lane per node, time to the right, an arrow per message
+ * from send to delivery, drops as crosses with their reason, crashed/paused/partitioned stretches
+ * shaded. Only events inside the visible window are visited, so it costs the same on a million
+ * events as on a thousand. d3-zoom pans and zooms the shared time window.
+ */
+export class SpaceTimeView {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly zoom: d3.ZoomBehavior<HTMLCanvasElement, unknown>;
+  private applying = false;
+  private arrows: Arrow[] = [];
+  private width = 1;
+  private height = 1;
+  private lastEnd = 1;
+
+  constructor(
+    root: HTMLElement,
+    private readonly controller: Controller,
+  ) {
+    this.canvas = root.querySelector('canvas')!;
+    this.zoom = d3
+      .zoom<HTMLCanvasElement, unknown>()
+      .filter((event: Event) => (event.type === 'wheel' ? true : !(event as MouseEvent).button))
+      .on('zoom', (event: d3.D3ZoomEvent<HTMLCanvasElement, unknown>) => {
+        if (this.applying) return;
+        const base = this.baseScale();
+        const [from, to] = event.transform.rescaleX(base).domain() as [number, number];
+        this.controller.setDomain(from, to);
+      });
+    d3.select(this.canvas).call(this.zoom).on('dblclick.zoom', null);
+    this.canvas.addEventListener('click', (event) => {
+      const rect = this.canvas.getBoundingClientRect();
+      const x = event.clientX - rect.left;
+      const y = event.clientY - rect.top;
+      let best: { id: number; distance: number } | undefined;
+      for (const arrow of this.arrows) {
+        const distance = distanceToSegment(x, y, arrow);
+        if (distance < 6 && (!best || distance < best.distance)) best = { id: arrow.id, distance };
+      }
+      if (best) this.controller.select({ kind: 'message', id: best.id });
+      else if (x > GUTTER) this.controller.seekTime(this.lastScale.invert(x));
+      else {
+        const lane = Math.floor((y - 22) / this.laneHeight);
+        if (lane >= 0 && lane < this.laneCount) this.controller.select({ kind: 'node', node: lane });
+      }
+    });
+  }
+
+  private lastScale = d3.scaleLinear();
+  private laneHeight = 20;
+  private laneCount = 0;
+
+  private baseScale(): d3.ScaleLinear<number, number> {
+    return d3.scaleLinear().domain([0, this.lastEnd]).range([GUTTER, this.width - 10]);
+  }
+
+  /** Keeps d3-zoom's transform in step when the window changes elsewhere (timeline, follow). */
+  syncZoom(from: number, to: number): void {
+    const base = this.baseScale();
+    const k = (base(this.lastEnd) - base(0)) / (base(to) - base(from) || 1);
+    // rescaleX maps a pixel p to base.invert((p - tx) / k): put `from` at the left edge.
+    const tx = GUTTER - k * base(from);
+    this.applying = true;
+    d3.select(this.canvas).call(this.zoom.transform, d3.zoomIdentity.translate(tx, 0).scale(k));
+    this.applying = false;
+  }
+
+  draw(context: DrawContext): void {
+    const { loaded, frame, time, domain, selection } = context;
+    const { model } = loaded;
+    const { context: g, width, height } = fitCanvas(this.canvas);
+    if (width !== this.width || model.endTime !== this.lastEnd) {
+      this.width = width;
+      this.height = height;
+      this.lastEnd = model.endTime;
+      this.zoom.scaleExtent([1, Math.max(1, model.endTime / 20)]).translateExtent([[GUTTER, 0], [width - 10, height]]).extent([[GUTTER, 0], [width - 10, height]]);
+      this.syncZoom(domain[0], domain[1]);
+    }
+    this.height = height;
+    const x = d3.scaleLinear().domain(domain as [number, number]).range([GUTTER, width - 10]);
+    this.lastScale = x;
+    const top = 22;
+    const lanes = model.nodes.length;
+    const laneHeight = Math.max(2, Math.min(46, (height - top - 6) / Math.max(1, lanes)));
+    this.laneHeight = laneHeight;
+    this.laneCount = lanes;
+    const laneY = (lane: number) => top + lane * laneHeight + laneHeight / 2;
+    g.clearRect(0, 0, width, height);
+    g.save();
+    g.beginPath();
+    g.rect(GUTTER, 0, width - GUTTER, height);
+    g.clip();
+
+    // Fault shading.
+    const [t0, t1] = domain;
+    const visible = (from: number, to: number) => to >= t0 && from <= t1;
+    for (const interval of model.intervals) {
+      if (!visible(interval.from, interval.to)) continue;
+      const xa = Math.max(GUTTER, x(interval.from));
+      const xb = Math.min(width, x(interval.to));
+      if (interval.kind === 'crash' || interval.kind === 'pause') {
+        const y = top + interval.node * laneHeight;
+        g.fillStyle = interval.kind === 'crash' ? 'rgba(255,107,107,0.10)' : 'rgba(229,192,123,0.12)';
+        g.fillRect(xa, y + 1, xb - xa, laneHeight - 2);
+        hatch(g, xa, y + 1, xb - xa, laneHeight - 2, interval.kind === 'crash' ? 'rgba(255,107,107,0.28)' : 'rgba(229,192,123,0.3)');
+        if (laneHeight >= 14 && xb - xa > 60) {
+          g.fillStyle = interval.kind === 'crash' ? COLORS.cut : COLORS.paused;
+          g.font = '10px system-ui, sans-serif';
+          g.fillText(interval.kind === 'crash' ? 'crashed' : 'paused', xa + 4, y + Math.min(laneHeight - 4, 12));
+        }
+      } else if (interval.kind === 'partition') {
+        if (interval.groups) {
+          for (let lane = 0; lane < lanes; lane++) {
+            g.fillStyle = withAlpha(GROUP_COLORS[interval.groups[lane]! % GROUP_COLORS.length]!, 0.13);
+            g.fillRect(xa, top + lane * laneHeight + 1, xb - xa, laneHeight - 2);
+          }
+        }
+        g.fillStyle = 'rgba(255,107,107,0.16)';
+        g.fillRect(xa, 2, xb - xa, 14);
+        g.fillStyle = '#ffb3b3';
+        g.font = '10px system-ui, sans-serif';
+        if (xb - xa > 40) g.fillText(interval.label, xa + 4, 12, xb - xa - 8);
+      } else {
+        g.fillStyle = 'rgba(224,164,88,0.14)';
+        g.fillRect(xa, 2, xb - xa, 14);
+        g.fillStyle = COLORS.fault;
+        g.font = '10px system-ui, sans-serif';
+        if (xb - xa > 40) g.fillText(interval.label, xa + 4, 12, xb - xa - 8);
+      }
+    }
+
+    // Lanes, coloured by role over time.
+    for (let lane = 0; lane < lanes; lane++) {
+      const y = laneY(lane);
+      const changes = model.roleChanges[lane] ?? [];
+      g.lineWidth = laneHeight >= 10 ? 2 : 1;
+      let from = t0;
+      let role: string | null | undefined;
+      let k = 0;
+      while (k < changes.length && changes[k]!.time <= t0) role = changes[k++]!.role;
+      for (;;) {
+        const next = k < changes.length ? changes[k]! : undefined;
+        const to = next ? Math.min(next.time, t1) : t1;
+        if (role !== null) {
+          g.strokeStyle = role ? withAlpha(loaded.roleColors.get(role) ?? COLORS.dim, 0.75) : COLORS.line;
+          g.beginPath();
+          g.moveTo(x(from), y);
+          g.lineTo(x(to), y);
+          g.stroke();
+        }
+        if (!next || next.time > t1) break;
+        from = next.time;
+        role = next.role;
+        k++;
+      }
+    }
+
+    // Messages in the window: sends draw their arrow; deliveries and drops whose send is left of
+    // the window draw theirs too. A message spanning the whole window is the one thing skipped.
+    const first = firstIndexAtOrAfter(model.times, t0);
+    const last = indexAtTime(model.times, t1);
+    let messagesInWindow = 0;
+    for (let i = first; i < last; i++) if (model.kinds[i] === KIND.send) messagesInWindow++;
+    const stride = messagesInWindow > MAX_ARROWS ? Math.ceil(messagesInWindow / MAX_ARROWS) : 1;
+    const arrows: Arrow[] = [];
+    const selectedId = selection?.kind === 'message' ? selection.id : -1;
+    const { sendIndex, endIndex } = model.messages;
+    const showReasons = laneHeight >= 16;
+    let drawn = 0;
+    let seen = 0;
+    const crosses: Array<{ x: number; y: number; color: string; reason: string }> = [];
+    g.lineWidth = 1;
+    for (let i = first; i < last; i++) {
+      const kind = model.kinds[i]!;
+      if (kind !== KIND.send && kind !== KIND.deliver && kind !== KIND.drop) continue;
+      const id = model.messageIds[i]!;
+      if (id < 0) continue;
+      const s = sendIndex[id]!;
+      if (kind !== KIND.send && (s < 0 || s >= first)) continue; // drawn with its send
+      if (kind === KIND.send && seen++ % stride !== 0) continue;
+      const send = kind === KIND.send ? i : s;
+      const e = kind === KIND.send ? endIndex[id]! : i;
+      const a = model.nodeA[send]!;
+      const b = model.nodeB[send]!;
+      const xa = x(model.times[send]!);
+      const ya = laneY(a);
+      const yb = laneY(b);
+      const future = model.times[send]! > time;
+      const desc = (model.events[send] as Extract<TraceEvent, { k: 'send' }>).desc;
+      if (e >= 0 && model.kinds[e] === KIND.drop) {
+        // A dropped message: a stub towards its target, ending in a cross coloured by the reason.
+        const reason = (model.events[e] as Extract<TraceEvent, { k: 'drop' }>).reason;
+        const xe = Math.max(x(model.times[e]!), xa + 10);
+        const xm = xa + (xe - xa) * 0.6;
+        const ym = ya + (yb - ya) * 0.4;
+        const color = loaded.dropColors.get(reason) ?? COLORS.cut;
+        g.strokeStyle = withAlpha(color, future ? 0.25 : 0.7);
+        g.beginPath();
+        g.moveTo(xa, ya);
+        g.lineTo(xm, ym);
+        g.stroke();
+        crosses.push({ x: xm, y: ym, color: withAlpha(color, future ? 0.35 : 0.95), reason });
+        arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym });
+      } else {
+        const xb = e >= 0 ? x(model.times[e]!) : x(model.endTime);
+        g.strokeStyle = id === selectedId ? COLORS.selection : withAlpha(messageColor(desc), future ? 0.18 : 0.62);
+        g.lineWidth = id === selectedId ? 2.5 : 1;
+        g.beginPath();
+        g.moveTo(xa, ya);
+        g.lineTo(xb, yb);
+        g.stroke();
+        if (xb - xa > 8 && Math.abs(yb - ya) > 6 && stride === 1) arrowHead(g, xa, ya, xb, yb);
+        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb });
+        if (e >= 0 && model.kinds[e] === KIND.deliver && (model.events[e] as { dup?: boolean }).dup) {
+          g.fillStyle = COLORS.info;
+          g.fillRect(xb - 2, yb - 2, 4, 4);
+        }
+      }
+      drawn++;
+    }
+    for (const cross of crosses) {
+      g.strokeStyle = cross.color;
+      g.lineWidth = 1.8;
+      g.beginPath();
+      g.moveTo(cross.x - 3.5, cross.y - 3.5);
+      g.lineTo(cross.x + 3.5, cross.y + 3.5);
+      g.moveTo(cross.x + 3.5, cross.y - 3.5);
+      g.lineTo(cross.x - 3.5, cross.y + 3.5);
+      g.stroke();
+    }
+    if (showReasons && crosses.length <= 60) {
+      g.font = '9px system-ui, sans-serif';
+      let lastX = -Infinity;
+      for (const cross of crosses) {
+        if (cross.x - lastX < 46) continue;
+        lastX = cross.x;
+        g.fillStyle = cross.color;
+        g.fillText(cross.reason, cross.x + 5, cross.y + 3);
+      }
+    }
+    this.arrows = arrows;
+
+    // Markers: faults and violations as vertical lines.
+    for (const marker of model.markers) {
+      if (marker.time < t0 || marker.time > t1) continue;
+      const mx = x(marker.time);
+      g.strokeStyle = marker.kind === 'fault' ? withAlpha(COLORS.fault, 0.7) : COLORS.violation;
+      g.lineWidth = marker.kind === 'fault' ? 1 : 2;
+      g.setLineDash(marker.kind === 'fault' ? [3, 3] : []);
+      g.beginPath();
+      g.moveTo(mx, 17);
+      g.lineTo(mx, height);
+      g.stroke();
+      g.setLineDash([]);
+    }
+
+    // The cursor.
+    if (time >= t0 && time <= t1) {
+      const cx = x(time);
+      g.strokeStyle = COLORS.cursor;
+      g.lineWidth = 1.5;
+      g.beginPath();
+      g.moveTo(cx, 0);
+      g.lineTo(cx, height);
+      g.stroke();
+    }
+    g.restore();
+
+    // Lane labels.
+    g.fillStyle = COLORS.panel;
+    g.fillRect(0, 0, GUTTER, height);
+    g.strokeStyle = COLORS.line;
+    g.beginPath();
+    g.moveTo(GUTTER - 0.5, 0);
+    g.lineTo(GUTTER - 0.5, height);
+    g.stroke();
+    const selectedNode = selection?.kind === 'node' ? selection.node : -1;
+    if (laneHeight >= 9) {
+      g.font = `${Math.min(12, laneHeight - 2)}px ui-monospace, SFMono-Regular, Menlo, monospace`;
+      for (let lane = 0; lane < lanes; lane++) {
+        const node = frame.nodes[lane]!;
+        const role = node.summary?.role;
+        const y = laneY(lane);
+        g.fillStyle = node.crashed ? COLORS.cut : (role && loaded.roleColors.get(role)) || COLORS.dim;
+        g.beginPath();
+        g.arc(10, y, Math.min(4, laneHeight / 3), 0, Math.PI * 2);
+        g.fill();
+        g.fillStyle = lane === selectedNode ? COLORS.selection : COLORS.text;
+        g.fillText(model.nodes[lane]!, 20, y + 4, GUTTER - 24);
+      }
+    }
+    // Time axis labels along the top.
+    g.fillStyle = COLORS.faint;
+    g.font = '10px system-ui, sans-serif';
+    const ticks = x.ticks(Math.max(2, Math.floor((width - GUTTER) / 110)));
+    for (const tick of ticks) g.fillText(formatDuration(tick), x(tick) + 3, height - 4);
+    g.fillStyle = COLORS.dim;
+    g.fillText(stride > 1 ? `1 in ${stride} of ${messagesInWindow} messages shown — zoom in` : `${messagesInWindow} messages`, 6, 12);
+
+    this.canvas.dataset.messagesInWindow = String(messagesInWindow);
+    this.canvas.dataset.arrowsDrawn = String(drawn);
+    this.canvas.dataset.drops = String(crosses.length);
+    this.canvas.dataset.stride = String(stride);
+    this.canvas.dataset.window = `${Math.round(t0)},${Math.round(t1)}`;
+  }
+}
+
+function arrowHead(g: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  const size = 5;
+  g.beginPath();
+  g.moveTo(x2, y2);
+  g.lineTo(x2 - size * Math.cos(angle - 0.45), y2 - size * Math.sin(angle - 0.45));
+  g.moveTo(x2, y2);
+  g.lineTo(x2 - size * Math.cos(angle + 0.45), y2 - size * Math.sin(angle + 0.45));
+  g.stroke();
+}
+
+function hatch(g: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, color: string): void {
+  if (w <= 0 || h <= 0) return;
+  g.save();
+  g.beginPath();
+  g.rect(x, y, w, h);
+  g.clip();
+  g.strokeStyle = color;
+  g.lineWidth = 1;
+  g.beginPath();
+  const step = 7;
+  const start = Math.floor(x / step) * step;
+  for (let sx = start - h; sx < x + w; sx += step) {
+    g.moveTo(sx, y + h);
+    g.lineTo(sx + h, y);
+  }
+  g.stroke();
+  g.restore();
+}
+
+function distanceToSegment(px: number, py: number, arrow: Arrow): number {
+  const dx = arrow.x2 - arrow.x1;
+  const dy = arrow.y2 - arrow.y1;
+  const length = dx * dx + dy * dy;
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((px - arrow.x1) * dx + (py - arrow.y1) * dy) / length));
+  return Math.hypot(px - (arrow.x1 + t * dx), py - (arrow.y1 + t * dy));
+}

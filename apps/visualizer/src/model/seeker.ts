@@ -1,0 +1,47 @@
+import { applyEvent, cloneFrame, initialFrame, type Frame } from './frame.ts';
+import type { TraceModel } from './trace-model.ts';
+
+/**
+ * Seeks the fold to any event index in O(interval): a checkpoint (a frozen frame) is kept every
+ * `interval` events, so a seek restores the nearest checkpoint at or before the target and folds
+ * forward from there. Moving forward a little (playback, stepping) folds on from the current frame.
+ */
+export class FrameSeeker {
+  private readonly checkpoints: Frame[] = [];
+  private current: Frame;
+
+  constructor(
+    readonly model: TraceModel,
+    readonly interval = 2048,
+  ) {
+    const frame = initialFrame(model);
+    this.checkpoints.push(cloneFrame(frame));
+    const count = model.events.length;
+    for (let i = 0; i < count; i++) {
+      applyEvent(frame, model, i);
+      if ((i + 1) % interval === 0) this.checkpoints.push(cloneFrame(frame));
+    }
+    this.current = cloneFrame(this.checkpoints[0]!);
+  }
+
+  get checkpointCount(): number {
+    return this.checkpoints.length;
+  }
+
+  /**
+   * The frame after the first `index` events. The returned frame is owned by the seeker and
+   * changes on the next call: read it, do not keep or mutate it.
+   */
+  frameAt(index: number): Frame {
+    const target = Math.min(Math.max(0, Math.floor(index)), this.model.events.length);
+    const current = this.current;
+    if (target < current.index || target - current.index > this.interval) {
+      const checkpoint = this.checkpoints[Math.floor(target / this.interval)]!;
+      // Restore only when it is closer than folding on from where we are.
+      if (target < current.index || checkpoint.index > current.index) this.current = cloneFrame(checkpoint);
+    }
+    const frame = this.current;
+    for (let i = frame.index; i < target; i++) applyEvent(frame, this.model, i);
+    return frame;
+  }
+}
