@@ -76,8 +76,9 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
       if (random.chance(options.infoProbability ?? 0)) outcome = random.chance(0.8) ? 'info' : 'lost';
       else if (f !== 'read' && f !== 'get' && f !== 'cas' && random.chance(options.failProbability ?? 0)) outcome = 'fail';
       planned.push({ id, process, f, ...(key !== undefined ? { key } : {}), input, outcome, invoke, effect, complete, applied: false });
-      if (outcome === 'lost') break; // a client that never hears back is stuck for good
-      if (outcome === 'info') process = nextProcess++; // Jepsen gives it a fresh process number
+      // After an unknown outcome (info, or no answer at all) the old process may still be "in" its
+      // operation forever, so the client continues as a fresh process, as Jepsen and dsim do.
+      if (outcome === 'info' || outcome === 'lost') process = nextProcess++;
       time = complete + random.int(1, thinkMax);
     }
   }
