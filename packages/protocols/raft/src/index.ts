@@ -1,1 +1,55 @@
-export {};
+import { defineProtocol } from '@dsim/core';
+import { bugs } from './bugs.ts';
+import { defaults, validateConfig, type RaftConfig, type ReadMode } from './config.ts';
+import { invariants, linearizableKv, raftInvariants, reachInvariants } from './invariants.ts';
+import { describeMessage, type RaftMessage } from './messages.ts';
+import { init, onTimer, step } from './node.ts';
+import { handleRequest } from './requests.ts';
+import { lastIndex, type Entry, type KvOp, type KvResult, type RaftState, type Role } from './state.ts';
+import { workloads } from './workloads.ts';
+
+/**
+ * Raft (Ongaro & Ousterhout 2014) in the etcd-raft style: randomized elections with PreVote and
+ * CheckQuorum, replication with fast backtracking and the current-term commit rule, persistence
+ * synced before acknowledgements, a key-value state machine with client sessions, ReadIndex and
+ * lease reads, leadership transfer, and snapshots with InstallSnapshot.
+ */
+export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftConfig>({
+  name: 'raft',
+  description: 'Raft with etcd PreVote, CheckQuorum, ReadIndex/lease reads, leadership transfer and snapshots; a replicated key-value store',
+  defaults,
+  init,
+  onMessage(state, from, msg, ctx) {
+    step(state, ctx, from, msg);
+    // Like etcd's Ready: whatever this step wrote is durable before its messages leave.
+    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+  },
+  onTimer(state, timer, ctx) {
+    onTimer(state, ctx, timer);
+    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+  },
+  onRequest(state, request, ctx) {
+    handleRequest(state, ctx, request);
+    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+  },
+  summarize: (state) => ({
+    role: state.role,
+    term: state.term,
+    vote: state.vote,
+    leader: state.leader,
+    commit: state.commitIndex,
+    applied: state.appliedIndex,
+    last: lastIndex(state),
+    snapshot: state.snapshotIndex,
+  }),
+  describeMessage,
+  validateConfig,
+  invariants,
+  workloads,
+  bugs,
+});
+
+export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, workloads, bugs, describeMessage };
+export * from './invariants.ts';
+export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role };
+export default raft;

@@ -1,0 +1,29 @@
+import type { BugSwitch } from '@dsim/core';
+
+/** Named ways to break Raft on purpose, each removing one rule from the paper or etcd. */
+export const bugs: Record<string, BugSwitch> = {
+  commitPriorTermByCount: {
+    description:
+      'The leader commits the highest index stored on a quorum even when that entry is from an earlier term (drops the "log[N].term == currentTerm" condition of paper §5.4.2 and etcd raftLog.maybeCommit).',
+    breaks:
+      "Figure 8: an old-term entry counted as committed can still be overwritten by a server whose last term is higher, after a server applied it. 'state-machine-safety' catches it (and 'leader-completeness', since the new leader lacks an entry that was committed).",
+  },
+  forgetVoteOnRestart: {
+    description: 'After a restart the node restores its term but not its vote (votedFor is not read back from durable storage; paper Figure 2 makes it persistent).',
+    breaks: "A node votes, crashes, restarts and votes for someone else in the same term: two leaders in one term. 'election-safety' catches it.",
+  },
+  skipLogUpToDateCheck: {
+    description: "Voters grant votes without checking that the candidate's log is at least as up to date as theirs (paper §5.4.1 election restriction).",
+    breaks: "A candidate missing committed entries can win and overwrite them. 'leader-completeness' catches it, then 'state-machine-safety' and linearizability.",
+  },
+  readFromFollowerLocal: {
+    description: "Followers answer gets from their own state machine instead of redirecting to the leader (skips ReadIndex, dissertation §6.4).",
+    breaks: "A lagging or partitioned follower returns values older than writes that already completed: stale reads. 'linearizable-kv' catches it.",
+  },
+  leaseReadIgnoresClockDrift: {
+    description:
+      'Lease reads last a full election timeout after the acknowledged heartbeat was sent, with no allowance for clock drift (dissertation §6.4.1 bounds the lease by the drift bound; here leaseClockBoundMicros is ignored).',
+    breaks:
+      "Safe only with perfect clocks: when the leader's clock runs slow or jumps back, or a follower's runs fast, a new leader is elected while the old one still serves reads from its lease. 'linearizable-kv' catches the stale read.",
+  },
+};

@@ -1,0 +1,85 @@
+import type { Micros, NodeId } from '@dsim/core';
+
+/** How a leader answers a `get`. */
+export type ReadMode = 'readIndex' | 'lease' | 'log';
+
+/**
+ * Raft settings. Timings follow the paper's example (150-300 ms election timeouts, §5.2) and
+ * etcd's advice that the election timeout be about ten heartbeats (SPECS.md §5.4; etcd uses
+ * ElectionTick = 10 × HeartbeatTick, we default to 3× because our heartbeats are a timer, not a tick).
+ */
+export interface RaftConfig {
+  readonly heartbeatIntervalMicros: Micros;
+  /**
+   * The base election timeout E. Each wait is drawn uniformly from [E, 2E) as etcd's
+   * resetRandomizedElectionTimeout does. CheckQuorum runs every E, and a follower that heard from
+   * its leader within E ignores votes when CheckQuorum is on.
+   */
+  readonly electionTimeoutMicros: Micros;
+  /** Draw election timeouts at random (etcd, paper §5.2). Off: every node waits exactly E, so split votes repeat. */
+  readonly randomizedElectionTimeout: boolean;
+  /**
+   * A fixed election timeout per node, overriding the random draw, for scripted schedules such as
+   * Figure 8 where a particular node must time out first. Looked up by node id, never iterated.
+   */
+  readonly nodeElectionTimeoutMicros: Readonly<Record<NodeId, Micros>>;
+  /** etcd Config.PreVote (dissertation §9.6). */
+  readonly preVote: boolean;
+  /** etcd Config.CheckQuorum: leader steps down without a quorum; followers in a lease ignore votes. */
+  readonly checkQuorum: boolean;
+  readonly readMode: ReadMode;
+  /**
+   * The most two clocks may drift or jump apart during one lease (dissertation §6.4.1: the lease
+   * must allow for the clock drift bound). A lease lasts electionTimeout − this bound after the
+   * heartbeat round that a quorum acknowledged was sent. Lease reads are safe only while real clock
+   * disagreement stays within this bound.
+   */
+  readonly leaseClockBoundMicros: Micros;
+  /** Most entries in one AppendEntries (etcd MaxSizePerMsg, counted in entries). 1 makes Figure 8 scriptable. */
+  readonly maxEntriesPerMessage: number;
+  /** Take a snapshot and compact the log once this many applied entries follow the last snapshot (etcd's SnapshotCount). 0 turns compaction off. */
+  readonly snapshotThresholdEntries: number;
+}
+
+export const defaults: RaftConfig = {
+  heartbeatIntervalMicros: 50_000,
+  electionTimeoutMicros: 150_000,
+  randomizedElectionTimeout: true,
+  nodeElectionTimeoutMicros: {},
+  preVote: true,
+  checkQuorum: true,
+  readMode: 'readIndex',
+  leaseClockBoundMicros: 60_000,
+  maxEntriesPerMessage: 64,
+  snapshotThresholdEntries: 1_000,
+};
+
+export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): string[] {
+  const problems: string[] = [];
+  const positive = (field: keyof RaftConfig) => {
+    const value = config[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) problems.push(`${field}: must be a positive whole number (got ${String(value)})`);
+  };
+  positive('heartbeatIntervalMicros');
+  positive('electionTimeoutMicros');
+  positive('maxEntriesPerMessage');
+  if (!Number.isInteger(config.snapshotThresholdEntries) || config.snapshotThresholdEntries < 0) {
+    problems.push(`snapshotThresholdEntries: must be a whole number, 0 to turn compaction off (got ${String(config.snapshotThresholdEntries)})`);
+  }
+  if (config.electionTimeoutMicros <= config.heartbeatIntervalMicros) {
+    problems.push(`electionTimeoutMicros (${config.electionTimeoutMicros}) must exceed heartbeatIntervalMicros (${config.heartbeatIntervalMicros}), or followers time out between heartbeats`);
+  }
+  if (!['readIndex', 'lease', 'log'].includes(config.readMode)) problems.push(`readMode: must be 'readIndex', 'lease' or 'log' (got ${String(config.readMode)})`);
+  // etcd's config validation rejects ReadOnlyLeaseBased without CheckQuorum: the lease is only
+  // sound if followers refuse votes while they hear from the leader.
+  if (config.readMode === 'lease' && !config.checkQuorum) problems.push(`readMode: 'lease' needs checkQuorum: true (as etcd requires): without it followers vote while the leader's lease runs`);
+  if (config.readMode === 'lease' && !(config.leaseClockBoundMicros >= 0 && config.leaseClockBoundMicros < config.electionTimeoutMicros)) {
+    problems.push(`leaseClockBoundMicros: must be at least 0 and below electionTimeoutMicros (${config.electionTimeoutMicros}) so a lease has positive length`);
+  }
+  for (const node of Object.keys(config.nodeElectionTimeoutMicros ?? {}).sort()) {
+    if (!nodes.includes(node)) problems.push(`nodeElectionTimeoutMicros.${node}: no such node (nodes are ${nodes.join(', ')})`);
+    const value = config.nodeElectionTimeoutMicros[node];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) problems.push(`nodeElectionTimeoutMicros.${node}: must be a positive whole number of microseconds`);
+  }
+  return problems;
+}

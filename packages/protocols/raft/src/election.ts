@@ -1,0 +1,181 @@
+import type { NodeId } from '@dsim/core';
+import type { MutableState, RaftContext } from './context.ts';
+import { saveHardState } from './persistence.ts';
+import { failPendingOnStepDown } from './reads.ts';
+import { propose } from './replication.ts';
+import type { RequestVote, VoteResponse } from './messages.ts';
+import { lastIndex, lastTerm, quorum } from './state.ts';
+
+/**
+ * Leader election (paper §5.2) with etcd's PreVote and CheckQuorum (SPECS.md §5.3, §5.4).
+ * Timers: 'election' on followers and candidates, 'heartbeat' and 'checkQuorum' on the leader.
+ */
+
+/** etcd's resetRandomizedElectionTimeout: uniform in [E, 2E), unless a scenario pins this node's timeout. */
+export function electionTimeoutFor(ctx: RaftContext): number {
+  const config = ctx.config;
+  const pinned = config.nodeElectionTimeoutMicros;
+  if (pinned && Object.hasOwn(pinned, ctx.self)) return pinned[ctx.self]!;
+  const base = config.electionTimeoutMicros;
+  return config.randomizedElectionTimeout ? ctx.random.int(base, 2 * base - 1) : base;
+}
+
+export function resetElectionTimer(ctx: RaftContext): void {
+  ctx.setTimer('election', electionTimeoutFor(ctx));
+}
+
+/**
+ * With CheckQuorum, a node that heard from a live leader within the election timeout ignores
+ * votes (etcd Step, `inLease`): the leader is fine, and a disruptive candidate must not depose it.
+ * A node that just (re)started also waits one timeout before voting: it may have acknowledged a
+ * heartbeat before it crashed, and the leader's lease counts on that acknowledgement.
+ */
+export function inLeaderLease(state: MutableState, ctx: RaftContext): boolean {
+  if (!ctx.config.checkQuorum) return false;
+  const now = ctx.now();
+  if (now < state.votesBlockedUntil) return true;
+  return state.leader !== null && state.leader !== ctx.self && now - state.leaderContactAt < ctx.config.electionTimeoutMicros;
+}
+
+/** Leaves any role for follower at `term` (paper §5.1: a higher term always wins). */
+export function becomeFollower(state: MutableState, ctx: RaftContext, term: number, leader: NodeId | null): void {
+  if (state.role === 'leader') leaveLeadership(state, ctx, term > state.term ? `saw term ${term}` : 'stepped down');
+  if (term > state.term) {
+    state.term = term;
+    state.vote = null;
+    saveHardState(ctx.storage, state.term, state.vote);
+  }
+  state.role = 'follower';
+  state.leader = leader;
+  if (leader !== null) state.leaderContactAt = ctx.now();
+  state.votesGranted = [];
+  state.votesRejected = [];
+  resetElectionTimer(ctx);
+}
+
+/** Clears everything that only a leader holds, answering its waiting clients honestly. */
+function leaveLeadership(state: MutableState, ctx: RaftContext, why: string): void {
+  ctx.annotate(`${ctx.self} steps down from leader of term ${state.term}: ${why}`);
+  failPendingOnStepDown(state, ctx);
+  state.progress = [];
+  state.transferee = null;
+  ctx.cancelTimer('heartbeat');
+  ctx.cancelTimer('checkQuorum');
+  ctx.cancelTimer('transfer');
+}
+
+export function handleElectionTimeout(state: MutableState, ctx: RaftContext): void {
+  if (state.role === 'leader') return;
+  if (ctx.config.preVote) becomePreCandidate(state, ctx);
+  else becomeCandidate(state, ctx, false);
+}
+
+/**
+ * PreVote (dissertation §9.6, etcd becomePreCandidate): ask whether we could win term + 1 without
+ * touching our own term or vote, so an isolated node cannot inflate terms and depose a leader.
+ */
+function becomePreCandidate(state: MutableState, ctx: RaftContext): void {
+  state.role = 'precandidate';
+  state.leader = null;
+  state.votesGranted = [ctx.self];
+  state.votesRejected = [];
+  resetElectionTimer(ctx);
+  if (quorum(ctx.nodes.length) <= 1) return becomeCandidate(state, ctx, false);
+  ctx.broadcast({ type: 'RequestVote', term: state.term + 1, lastIndex: lastIndex(state), lastTerm: lastTerm(state), preVote: true, transfer: false });
+}
+
+export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer: boolean): void {
+  if (state.role === 'leader') leaveLeadership(state, ctx, 'campaigning');
+  state.term += 1;
+  state.vote = ctx.self;
+  saveHardState(ctx.storage, state.term, state.vote);
+  // The vote for ourselves must be durable before anyone can count on our term (paper Figure 2).
+  ctx.storage.sync();
+  state.role = 'candidate';
+  state.leader = null;
+  state.votesGranted = [ctx.self];
+  state.votesRejected = [];
+  resetElectionTimer(ctx);
+  if (quorum(ctx.nodes.length) <= 1) return becomeLeader(state, ctx);
+  ctx.broadcast({ type: 'RequestVote', term: state.term, lastIndex: lastIndex(state), lastTerm: lastTerm(state), preVote: false, transfer });
+}
+
+/**
+ * Paper §5.2 and §5.4.2; etcd becomeLeader: reset every follower's progress, then append an empty
+ * entry of the new term so that entries from earlier terms can be committed through it (Figure 8).
+ */
+export function becomeLeader(state: MutableState, ctx: RaftContext): void {
+  state.role = 'leader';
+  state.leader = ctx.self;
+  state.votesGranted = [];
+  state.votesRejected = [];
+  const next = lastIndex(state) + 1;
+  state.progress = ctx.peers.map((id) => ({ id, next, match: 0, mode: 'probe' as const, paused: false, recentActive: false, readAck: 0, ackedSentAt: null }));
+  state.pendingWrites = [];
+  state.pendingReads = [];
+  state.readContext = 0;
+  state.transferee = null;
+  state.leaseFloor = ctx.now();
+  ctx.cancelTimer('election');
+  ctx.annotate(`${ctx.self} becomes leader of term ${state.term}`);
+  propose(state, ctx, { term: state.term, kind: 'noop', proposer: ctx.self });
+  ctx.setTimer('heartbeat', ctx.config.heartbeatIntervalMicros);
+  if (ctx.config.checkQuorum) ctx.setTimer('checkQuorum', ctx.config.electionTimeoutMicros);
+}
+
+/** etcd Step for MsgVote/MsgPreVote, after the term rules in `step`. */
+export function handleRequestVote(state: MutableState, ctx: RaftContext, from: NodeId, msg: RequestVote): void {
+  const canVote =
+    state.vote === from || (state.vote === null && state.leader === null) || (msg.preVote && msg.term > state.term);
+  // Paper §5.4.1: grant only to a candidate whose log is at least as up to date as ours: compare
+  // the last terms first, then the last indexes.
+  const upToDate =
+    ctx.bugs.has('skipLogUpToDateCheck') || msg.lastTerm > lastTerm(state) || (msg.lastTerm === lastTerm(state) && msg.lastIndex >= lastIndex(state));
+  if (canVote && upToDate) {
+    if (!msg.preVote) {
+      state.vote = from;
+      saveHardState(ctx.storage, state.term, state.vote);
+      resetElectionTimer(ctx);
+    }
+    // The vote is durable before the response leaves: a crash must not let us vote twice in a term.
+    ctx.storage.sync();
+    ctx.send(from, { type: 'VoteResponse', term: msg.term, preVote: msg.preVote, granted: true });
+  } else {
+    ctx.send(from, { type: 'VoteResponse', term: state.term, preVote: msg.preVote, granted: false });
+  }
+}
+
+export function handleVoteResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: VoteResponse): void {
+  const pre = state.role === 'precandidate';
+  if (!pre && state.role !== 'candidate') return;
+  if (msg.preVote !== pre) return;
+  if (msg.granted && msg.term !== (pre ? state.term + 1 : state.term)) return; // an answer to an older campaign
+  if (state.votesGranted.includes(from) || state.votesRejected.includes(from)) return; // a duplicate
+  if (msg.granted) state.votesGranted.push(from);
+  else state.votesRejected.push(from);
+  const needed = quorum(ctx.nodes.length);
+  if (state.votesGranted.length >= needed) {
+    if (pre) becomeCandidate(state, ctx, false);
+    else becomeLeader(state, ctx);
+  } else if (state.votesRejected.length >= needed) {
+    // Lost for sure: wait as a follower for the next timeout (etcd poll → VoteLost).
+    becomeFollower(state, ctx, state.term, null);
+  }
+}
+
+/**
+ * CheckQuorum (etcd MsgCheckQuorum, every election timeout): a leader that has not heard from a
+ * quorum since the last check steps down, so a leader in a minority stops leading.
+ */
+export function checkQuorum(state: MutableState, ctx: RaftContext): void {
+  if (state.role !== 'leader') return;
+  let active = 1;
+  for (const progress of state.progress) if (progress.recentActive) active++;
+  if (active < quorum(ctx.nodes.length)) {
+    ctx.annotate(`${ctx.self} hears from ${active} of ${ctx.nodes.length}: no quorum, stepping down`);
+    becomeFollower(state, ctx, state.term, null);
+    return;
+  }
+  for (const progress of state.progress) progress.recentActive = false;
+  ctx.setTimer('checkQuorum', ctx.config.electionTimeoutMicros);
+}

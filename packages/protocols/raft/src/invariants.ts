@@ -1,0 +1,345 @@
+import { checkLinearizability, kvModel, type LinearizabilityOptions } from '@dsim/check';
+import { always, atEnd, eventually, sometimes, type HistoryEntry, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import { entryAt, entryIdentity, lastIndex, lastTerm, termAt, type RaftState } from './state.ts';
+
+type World = WorldView<RaftState>;
+
+/**
+ * The paper's five safety properties (Figure 3; SPECS.md §5.1), checked after every step, plus
+ * linearizability of the client history, liveness after the heal, and proof-of-reach checks.
+ *
+ * Four of the five are statements about the whole run, not one instant: "a term has at most one
+ * leader" must remember the leader after it crashed; "no server applies a different entry at i"
+ * must remember what a crashed server applied. So the checks keep memory, and the memory lives in
+ * a WeakMap keyed by the run's WorldView. Each Simulation builds its own WorldView, so two runs can
+ * never share memory, even when they share these invariant objects (a resolved scenario reused,
+ * `protocol.invariants` read once for many runs, or runs interleaved step by step). No global
+ * state, no reset to forget, and the memory is collected with the run.
+ *
+ * Cost: the kernel calls every invariant after every step. One shared update brings the memory in
+ * line with the current states once per step (the first invariant called in a step does it); it
+ * touches a node's log only where it changed since the last step, so a step costs O(nodes) plus
+ * the entries that step added.
+ */
+
+interface NodeMirror {
+  /** The node's upSince when last seen: a change means it restarted. */
+  upSince: number | undefined;
+  /** Index before terms[0]: the node's snapshot index when mirrored. */
+  base: number;
+  terms: number[];
+  leaderTerm: number;
+  committed: number;
+  applied: number;
+}
+
+interface RunMemory {
+  /** Which invariants were called since the last update: a second call means a new step. */
+  calledSinceUpdate: Set<string>;
+  nodes: Map<NodeId, NodeMirror>;
+  /** Election Safety: term → the leader seen in it. */
+  leaders: Map<number, NodeId>;
+  /** Log Matching: "index/term" → what the entry holds and the term before it. */
+  entries: Map<string, { identity: string; prevTerm: number; node: NodeId }>;
+  /** Committed entries: index → its term, identity, and the lowest term it was seen committed in. */
+  committed: Map<number, { term: number; identity: string; inTerm: number; node: NodeId }>;
+  maxCommitted: number;
+  /** State Machine Safety: index → identity of the entry first applied there, and by whom. */
+  applied: Map<number, { identity: string; node: NodeId }>;
+  /** Violations found by the update, waiting for their invariant to report them (once each). */
+  found: Map<string, string>;
+  reported: Set<string>;
+  truncated: boolean;
+  snapshotInstalled: boolean;
+  historyScanned: number;
+  okAfterHeal: boolean;
+  invokedAfterHeal: boolean;
+}
+
+const memories = new WeakMap<object, RunMemory>();
+
+function memoryOf(world: World): RunMemory {
+  let memory = memories.get(world);
+  if (!memory) {
+    memory = {
+      calledSinceUpdate: new Set(), nodes: new Map(), leaders: new Map(), entries: new Map(), committed: new Map(), maxCommitted: 0,
+      applied: new Map(), found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
+      historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false,
+    };
+    memories.set(world, memory);
+  }
+  return memory;
+}
+
+export const ELECTION_SAFETY = 'election-safety';
+export const LEADER_APPEND_ONLY = 'leader-append-only';
+export const LOG_MATCHING = 'log-matching';
+export const LEADER_COMPLETENESS = 'leader-completeness';
+export const STATE_MACHINE_SAFETY = 'state-machine-safety';
+
+/** Brings the memory up to date with the current states, once per step. */
+function observe(world: World, caller: string): RunMemory {
+  const memory = memoryOf(world);
+  if (memory.calledSinceUpdate.size > 0 && !memory.calledSinceUpdate.has(caller)) {
+    memory.calledSinceUpdate.add(caller);
+    return memory;
+  }
+  memory.calledSinceUpdate.clear();
+  memory.calledSinceUpdate.add(caller);
+  const found = (invariant: string, message: string) => {
+    if (!memory.reported.has(invariant + message) && !memory.found.has(invariant)) memory.found.set(invariant, message);
+  };
+  for (const node of world.nodes) {
+    const state = world.state(node);
+    if (!state) continue;
+    observeNode(world, memory, node, state, found);
+  }
+  return memory;
+}
+
+function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftState, found: (invariant: string, message: string) => void): void {
+  const upSince = world.upSince(node);
+  let mirror = memory.nodes.get(node);
+  const restarted = mirror !== undefined && mirror.upSince !== upSince;
+  if (!mirror) {
+    mirror = { upSince, base: state.snapshotIndex, terms: [], leaderTerm: 0, committed: state.snapshotIndex, applied: state.snapshotIndex };
+    memory.nodes.set(node, mirror);
+  }
+  mirror.upSince = upSince;
+
+  // Election Safety: at most one leader per term, over the whole run.
+  if (state.role === 'leader') {
+    const known = memory.leaders.get(state.term);
+    if (known === undefined) {
+      memory.leaders.set(state.term, node);
+      checkLeaderHoldsCommitted(memory, node, state, found);
+    } else if (known !== node) {
+      found(ELECTION_SAFETY, `two leaders in term ${state.term}: ${known} and ${node}`);
+    }
+  }
+
+  // The log: find where it changed since the last step, walking back from the end.
+  const mirrorLast = mirror.base + mirror.terms.length;
+  const last = lastIndex(state);
+  const mirrorLastTerm = mirror.terms.length > 0 ? mirror.terms[mirror.terms.length - 1]! : -1;
+  if (state.snapshotIndex !== mirror.base || last !== mirrorLast || (last > mirror.base && lastTerm(state) !== mirrorLastTerm)) {
+    if (state.snapshotIndex > mirror.base) {
+      const mirroredTermThere = state.snapshotIndex <= mirrorLast ? mirror.terms[state.snapshotIndex - mirror.base - 1] : undefined;
+      if (mirroredTermThere !== state.snapshotTerm && !restarted) memory.snapshotInstalled = true;
+      mirror.terms.splice(0, Math.min(mirror.terms.length, state.snapshotIndex - mirror.base));
+      mirror.base = state.snapshotIndex;
+    } else if (state.snapshotIndex < mirror.base) {
+      mirror.terms = [];
+      mirror.base = state.snapshotIndex;
+    }
+    const top = mirror.base + mirror.terms.length;
+    let keep = Math.min(top, last);
+    while (keep > mirror.base && mirror.terms[keep - mirror.base - 1] !== termAt(state, keep)) keep--;
+    if (keep < top) {
+      if (!restarted) memory.truncated = true;
+      if (state.role === 'leader' && mirror.leaderTerm === state.term && !restarted) {
+        found(LEADER_APPEND_ONLY, `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`);
+      }
+    }
+    mirror.terms.length = keep - mirror.base;
+    for (let index = keep + 1; index <= last; index++) {
+      const entry = entryAt(state, index)!;
+      const prevTerm = termAt(state, index - 1) ?? -1;
+      mirror.terms.push(entry.term);
+      // Log Matching by induction: if every (index, term) names one entry with one predecessor
+      // term, two logs that share (index, term) share everything before it.
+      const key = `${index}/${entry.term}`;
+      const identity = entryIdentity(entry);
+      const seen = memory.entries.get(key);
+      if (!seen) memory.entries.set(key, { identity, prevTerm, node });
+      else if (seen.identity !== identity || (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)) {
+        found(LOG_MATCHING, `${node} and ${seen.node} both hold an entry at ${index}/${entry.term}, but ${seen.identity !== identity ? `with different contents (${identity} vs ${seen.identity})` : `after different terms (${prevTerm} vs ${seen.prevTerm} at ${index - 1})`}`);
+      }
+    }
+  }
+  mirror.leaderTerm = state.role === 'leader' ? state.term : 0;
+
+  // Committed entries, for Leader Completeness.
+  if (state.commitIndex < mirror.committed) mirror.committed = state.commitIndex;
+  for (let index = Math.max(mirror.committed, state.snapshotIndex) + 1; index <= state.commitIndex; index++) {
+    const entry = entryAt(state, index);
+    if (!entry) break;
+    const identity = entryIdentity(entry);
+    const known = memory.committed.get(index);
+    if (!known) {
+      memory.committed.set(index, { term: entry.term, identity, inTerm: state.term, node });
+      if (index > memory.maxCommitted) memory.maxCommitted = index;
+      // An entry committed now must already be in every leader of a later term.
+      for (const other of world.nodes) {
+        const leader = other === node ? state : world.state(other);
+        if (leader?.role === 'leader' && leader.term > state.term && index > leader.snapshotIndex && termAt(leader, index) !== entry.term) {
+          found(LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${other}, leader of term ${leader.term}, lacks it`);
+        }
+      }
+    } else if (known.inTerm > state.term) known.inTerm = state.term;
+  }
+  mirror.committed = Math.max(mirror.committed, state.commitIndex);
+
+  // State Machine Safety: once applied at index i, nobody applies anything else at i.
+  if (state.appliedIndex < mirror.applied) mirror.applied = state.appliedIndex;
+  for (let index = Math.max(mirror.applied, state.snapshotIndex) + 1; index <= state.appliedIndex; index++) {
+    const entry = entryAt(state, index);
+    if (!entry) break;
+    const identity = entryIdentity(entry);
+    const known = memory.applied.get(index);
+    if (!known) memory.applied.set(index, { identity, node });
+    else if (known.identity !== identity) {
+      found(STATE_MACHINE_SAFETY, `${node} applies ${identity} at index ${index}, but ${known.node} applied ${known.identity} there`);
+    }
+  }
+  mirror.applied = Math.max(mirror.applied, state.appliedIndex);
+}
+
+/** Leader Completeness at election time: every entry committed in an earlier term is in the new leader's log. */
+function checkLeaderHoldsCommitted(memory: RunMemory, node: NodeId, state: RaftState, found: (invariant: string, message: string) => void): void {
+  for (let index = state.snapshotIndex + 1; index <= memory.maxCommitted; index++) {
+    const committed = memory.committed.get(index);
+    if (!committed || committed.inTerm >= state.term) continue;
+    if (termAt(state, index) !== committed.term) {
+      found(LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committed.term}, committed in term ${committed.inTerm} by ${committed.node}`);
+      return;
+    }
+  }
+}
+
+function report(world: World, name: string): true | string {
+  const memory = observe(world, name);
+  const message = memory.found.get(name);
+  if (message === undefined) return true;
+  memory.found.delete(name);
+  memory.reported.add(name + message);
+  return message;
+}
+
+export const electionSafety = always<RaftState>(ELECTION_SAFETY, (world) => report(world, ELECTION_SAFETY), 'At most one leader per term (Raft Figure 3).');
+export const leaderAppendOnly = always<RaftState>(LEADER_APPEND_ONLY, (world) => report(world, LEADER_APPEND_ONLY), 'A leader never overwrites or deletes entries in its log (Raft Figure 3).');
+export const logMatching = always<RaftState>(LOG_MATCHING, (world) => report(world, LOG_MATCHING), 'Two logs with an entry of the same index and term are identical up to it (Raft Figure 3).');
+export const leaderCompleteness = always<RaftState>(LEADER_COMPLETENESS, (world) => report(world, LEADER_COMPLETENESS), 'A committed entry is in the log of every leader of a later term (Raft Figure 3).');
+export const stateMachineSafety = always<RaftState>(STATE_MACHINE_SAFETY, (world) => report(world, STATE_MACHINE_SAFETY), 'No two servers apply different entries at the same index (Raft Figure 3).');
+
+/** The key-value operations the checker knows; `transfer` requests are control operations and are left out. */
+const KV_FUNCTIONS = new Set(['get', 'put', 'append', 'cas']);
+
+/**
+ * The client history is linearizable against @dsim/check's kvModel (split by key). A budget
+ * overrun counts as a violation: an undecided check has not shown the run correct.
+ */
+export function linearizableKv(options: LinearizabilityOptions = {}): Invariant<RaftState> {
+  return atEnd<RaftState>(
+    'linearizable-kv',
+    (world) => {
+      const history = world.history.some((entry) => !KV_FUNCTIONS.has(entry.f)) ? world.history.filter((entry: HistoryEntry) => KV_FUNCTIONS.has(entry.f)) : world.history;
+      const result = checkLinearizability(history, kvModel, options);
+      return result.verdict === 'linearizable' ? true : result.message;
+    },
+    'The client history is linearizable as a key-value map (get, put, append, cas).',
+  );
+}
+
+/** The leader every up node follows, if there is one. */
+function agreedLeader(world: World): { node: NodeId; state: RaftState } | string {
+  let leader: { node: NodeId; state: RaftState } | undefined;
+  for (const node of world.nodes) {
+    const state = world.state(node);
+    if (state?.role === 'leader' && (!leader || state.term > leader.state.term)) leader = { node, state };
+  }
+  if (!leader) return 'no leader';
+  for (const node of world.nodes) {
+    const state = world.state(node);
+    if (!state || world.isPaused(node) || node === leader.node) continue;
+    if (state.term !== leader.state.term || state.leader !== leader.node) return `${node} (term ${state.term}, leader ${state.leader ?? 'none'}) does not follow ${leader.node} of term ${leader.state.term}`;
+  }
+  return leader;
+}
+
+export const leaderAfterHeal = eventually<RaftState>(
+  'leader-after-heal',
+  (world) => {
+    const leader = agreedLeader(world);
+    return typeof leader === 'string' ? leader : true;
+  },
+  { withinMicros: 5_000_000, description: 'Within 5 s of the last fault, one leader that every running node follows.' },
+);
+
+export const progressAfterHeal = eventually<RaftState>(
+  'progress-after-heal',
+  (world) => {
+    const memory = observe(world, 'progress-after-heal');
+    const history = world.history;
+    for (; memory.historyScanned < history.length; memory.historyScanned++) {
+      const entry = history[memory.historyScanned]!;
+      if (entry.type === 'invoke' && entry.time >= world.faultsEndAt) memory.invokedAfterHeal = true;
+    }
+    if (memory.invokedAfterHeal) {
+      // Clients are running: one of their operations invoked after the heal must succeed.
+      if (!memory.okAfterHeal) memory.okAfterHeal = completedOkAfter(history, world.faultsEndAt);
+      return memory.okAfterHeal || 'no client operation invoked after the heal has succeeded yet';
+    }
+    // No clients: the leader's own no-op must commit and reach every running node.
+    const leader = agreedLeader(world);
+    if (typeof leader === 'string') return leader;
+    if (termAt(leader.state, leader.state.commitIndex) !== leader.state.term) return `${leader.node} has not committed an entry of term ${leader.state.term}`;
+    for (const node of world.nodes) {
+      const state = world.state(node);
+      if (state && !world.isPaused(node) && state.appliedIndex < leader.state.commitIndex) return `${node} applied ${state.appliedIndex} of ${leader.state.commitIndex}`;
+    }
+    return true;
+  },
+  { withinMicros: 10_000_000, description: 'Within 10 s of the last fault, the cluster commits again: a client operation invoked after the heal succeeds (or, without clients, the leader commits in its term and everyone applies it).' },
+);
+
+function completedOkAfter(history: readonly HistoryEntry[], after: number): boolean {
+  const invokedAfter = new Set<number>();
+  for (const entry of history) {
+    if (entry.type === 'invoke') {
+      if (entry.time >= after) invokedAfter.add(entry.process);
+      else invokedAfter.delete(entry.process);
+    } else if (entry.type === 'ok' && invokedAfter.has(entry.process)) return true;
+  }
+  return false;
+}
+
+/** Proof a scenario reached a split vote: two candidates campaigning in the same term. */
+export const splitVote = sometimes<RaftState>(
+  'split-vote',
+  (world) => {
+    const seen = new Map<number, NodeId>();
+    for (const node of world.nodes) {
+      const state = world.state(node);
+      if (state?.role !== 'candidate') continue;
+      if (seen.has(state.term)) return true;
+      seen.set(state.term, node);
+    }
+    return false;
+  },
+  'Two candidates campaign in the same term at once.',
+);
+
+export const logTruncated = sometimes<RaftState>('log-truncated', (world) => observe(world, 'log-truncated').truncated, 'A running node removed conflicting entries from its log (paper §5.3).');
+
+export const snapshotInstalled = sometimes<RaftState>('snapshot-installed', (world) => observe(world, 'snapshot-installed').snapshotInstalled, 'A follower caught up by installing a snapshot it could not have taken itself (paper §7).');
+
+/** Safety after every step, linearizability at the end, liveness after the heal: what every Raft run must satisfy. */
+export const invariants: readonly Invariant<RaftState>[] = [
+  electionSafety,
+  leaderAppendOnly,
+  logMatching,
+  leaderCompleteness,
+  stateMachineSafety,
+  linearizableKv(),
+  leaderAfterHeal,
+  progressAfterHeal,
+];
+
+/** Proof-of-reach checks; scenarios add the ones they exist to reach. */
+export const reachInvariants = { splitVote, logTruncated, snapshotInstalled } as const;
+
+/** Every invariant including the reach checks. Sharing these objects between runs is safe: their memory is per run (see above). */
+export function raftInvariants(): Invariant<RaftState>[] {
+  return [electionSafety, leaderAppendOnly, logMatching, leaderCompleteness, stateMachineSafety, linearizableKv(), leaderAfterHeal, progressAfterHeal, splitVote, logTruncated, snapshotInstalled];
+}

@@ -1,0 +1,117 @@
+import type { ClientRequest } from '@dsim/core';
+import type { MutableState, RaftContext } from './context.ts';
+import { answer } from './respond.ts';
+import { propose, sendHeartbeats } from './replication.ts';
+import { readKey } from './state-machine.ts';
+import { lastIndex, quorum, termAt, type KvOp } from './state.ts';
+
+/**
+ * Linearizable reads without writing to the log (dissertation §6.4, etcd read_only.go):
+ * - ReadIndex: remember the commit index, confirm with a heartbeat round that a quorum still
+ *   follows us, wait until that index is applied, then read locally.
+ * - Lease: skip the round while a quorum acknowledged a heartbeat recently enough that no other
+ *   leader can exist yet (dissertation §6.4.1). Only as safe as the clock-drift bound.
+ * - Log: append the read as an entry, as the paper's clients do (§8).
+ */
+
+/** The leader has committed an entry of its own term, so its commit index is the cluster's (§6.4 step 1). */
+function committedInTerm(state: MutableState): boolean {
+  return termAt(state, state.commitIndex) === state.term;
+}
+
+export function handleGet(state: MutableState, ctx: RaftContext, request: ClientRequest<KvOp>, op: KvOp & { f: 'get' }, seq: number | undefined): void {
+  const mode = ctx.config.readMode;
+  if (mode === 'log') {
+    const index = propose(state, ctx, { term: state.term, kind: 'op', op: { f: 'get', key: op.key }, client: request.client, seq, request: request.id, proposer: ctx.self });
+    state.pendingWrites.push({ request: request.id, index, term: state.term });
+    return;
+  }
+  if (mode === 'lease' && committedInTerm(state) && leaseValid(state, ctx)) {
+    state.pendingReads.push({ request: request.id, key: op.key, context: 0, index: state.commitIndex, confirmed: true });
+    serveReads(state, ctx);
+    return;
+  }
+  state.pendingReads.push({ request: request.id, key: op.key, context: 0, index: -1, confirmed: false });
+  // A leader that has not committed in its term does not know the commit index yet: the read
+  // waits for the no-op (etcd pendingReadIndexMessages).
+  if (committedInTerm(state)) startQueuedReads(state, ctx);
+}
+
+/** Gives every read still waiting for a read index one, and confirms them with one heartbeat round. */
+export function startQueuedReads(state: MutableState, ctx: RaftContext): void {
+  if (state.role !== 'leader') return;
+  let started = false;
+  for (const read of state.pendingReads) {
+    if (read.index !== -1) continue;
+    if (!started) state.readContext += 1;
+    started = true;
+    read.index = state.commitIndex;
+    read.context = state.readContext;
+  }
+  if (!started) return;
+  if (ctx.nodes.length === 1) confirmReads(state, ctx);
+  else sendHeartbeats(state, ctx);
+}
+
+/** A read is confirmed once a quorum (us included) acknowledged its context or a later one. */
+export function confirmReads(state: MutableState, ctx: RaftContext): void {
+  const needed = quorum(ctx.nodes.length);
+  let changed = false;
+  for (const read of state.pendingReads) {
+    if (read.confirmed || read.context === 0) continue;
+    let acks = 1;
+    for (const progress of state.progress) if (progress.readAck >= read.context) acks++;
+    if (acks >= needed) {
+      read.confirmed = true;
+      changed = true;
+    }
+  }
+  if (changed) serveReads(state, ctx);
+}
+
+/** Answers confirmed reads whose read index has been applied. */
+export function serveReads(state: MutableState, ctx: RaftContext): void {
+  if (state.pendingReads.length === 0) return;
+  const waiting = [];
+  for (const read of state.pendingReads) {
+    if (read.confirmed && read.index <= state.appliedIndex) answer(ctx, read.request, { type: 'ok', value: readKey(state.kv, read.key) });
+    else waiting.push(read);
+  }
+  if (waiting.length !== state.pendingReads.length) state.pendingReads = waiting;
+}
+
+/**
+ * The leader lease (dissertation §6.4.1). Followers that acknowledged a heartbeat sent at our
+ * local time `s` will not vote for anyone else until their own clocks have run a full election
+ * timeout past receiving it (CheckQuorum's vote lease). So no other leader exists before our
+ * clock reads s + electionTimeout, *if our clocks run at the same rate*; the bound
+ * `leaseClockBoundMicros` pays for the drift and jumps they may have in between.
+ */
+export function leaseValid(state: MutableState, ctx: RaftContext): boolean {
+  if (state.transferee !== null) return false; // a transfer target campaigns through the followers' vote lease
+  const needed = quorum(ctx.nodes.length) - 1; // acknowledgements needed besides our own
+  const acked: number[] = [];
+  for (const progress of state.progress) {
+    if (progress.ackedSentAt !== null && progress.ackedSentAt >= state.leaseFloor) acked.push(progress.ackedSentAt);
+  }
+  if (acked.length < needed) return false;
+  acked.sort((a, b) => b - a);
+  const start = needed === 0 ? ctx.now() : acked[needed - 1]!;
+  const config = ctx.config;
+  const length = ctx.bugs.has('leaseReadIgnoresClockDrift') ? config.electionTimeoutMicros : config.electionTimeoutMicros - config.leaseClockBoundMicros;
+  return ctx.now() < start + length;
+}
+
+/**
+ * On losing leadership: reads never took effect, so they fail (definitely not applied); writes
+ * may still commit under the next leader, so their outcome is unknown.
+ */
+export function failPendingOnStepDown(state: MutableState, ctx: RaftContext): void {
+  for (const read of state.pendingReads) answer(ctx, read.request, { type: 'fail', error: 'leadership lost before the read was confirmed' });
+  for (const write of state.pendingWrites) {
+    const applied = write.index <= state.appliedIndex;
+    answer(ctx, write.request, { type: 'unknown', error: applied ? 'leadership lost' : `leadership lost with entry ${write.index} uncommitted (last ${lastIndex(state)})` });
+  }
+  state.pendingReads = [];
+  state.pendingWrites = [];
+}

@@ -1,0 +1,213 @@
+import type { NodeId } from '@dsim/core';
+import type { MutableState, RaftContext } from './context.ts';
+import type { AppendEntries, AppendEntriesResponse, Heartbeat, HeartbeatResponse } from './messages.ts';
+import { deleteEntries, saveEntries } from './persistence.ts';
+import { confirmReads, startQueuedReads } from './reads.ts';
+import { sendSnapshot } from './snapshot.ts';
+import { applyCommitted } from './state-machine.ts';
+import { lastIndex, quorum, termAt, type Entry, type Progress } from './state.ts';
+import { maybeSendTimeoutNow } from './transfer.ts';
+
+/**
+ * Log replication (paper §5.3) with etcd's flow control (tracker.Progress: probe, replicate,
+ * snapshot) and fast conflict backtracking (findConflictByTerm).
+ */
+
+/** Appends an entry to the leader's own log, durably, and streams it to followers. */
+export function propose(state: MutableState, ctx: RaftContext, entry: Entry): number {
+  state.log.push(entry);
+  const index = lastIndex(state);
+  saveEntries(ctx.storage, index, [entry]);
+  // The leader counts itself in the quorum for `index` (maybeCommit), so the entry must be durable first.
+  ctx.storage.sync();
+  broadcastAppend(state, ctx);
+  if (ctx.nodes.length === 1) maybeCommit(state, ctx);
+  return index;
+}
+
+export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
+  for (const progress of state.progress) sendAppend(state, ctx, progress);
+}
+
+/** etcd maybeSendAppend: one AppendEntries from `next`, or a snapshot when `next - 1` was compacted. */
+export function sendAppend(state: MutableState, ctx: RaftContext, progress: Progress): void {
+  if (progress.mode === 'snapshot') return;
+  if (progress.mode === 'probe' && progress.paused) return;
+  const prevIndex = progress.next - 1;
+  const prevTerm = termAt(state, prevIndex);
+  if (prevTerm === undefined) {
+    sendSnapshot(state, ctx, progress);
+    return;
+  }
+  const count = Math.min(ctx.config.maxEntriesPerMessage, lastIndex(state) - prevIndex);
+  // In replicate mode there is nothing to say until there is something new; a probe may be empty.
+  if (progress.mode === 'replicate' && count <= 0) return;
+  const offset = prevIndex - state.snapshotIndex;
+  const entries = count > 0 ? state.log.slice(offset, offset + count) : [];
+  ctx.send(progress.id, { type: 'AppendEntries', term: state.term, prevIndex, prevTerm, entries, commit: state.commitIndex });
+  if (progress.mode === 'replicate') progress.next = prevIndex + count + 1;
+  else progress.paused = true;
+}
+
+/** etcd raftLog.findConflictByTerm: the last index ≤ `index` whose term is ≤ `term` (term 0 when compacted). */
+export function findConflictByTerm(state: MutableState, index: number, term: number): [number, number] {
+  for (let i = index; i > 0; i--) {
+    const ours = termAt(state, i);
+    if (ours === undefined) return [i, 0];
+    if (ours <= term) return [i, ours];
+  }
+  return [0, 0];
+}
+
+/** Advances the commit index (never backwards) and applies what became committed. */
+export function commitTo(state: MutableState, ctx: RaftContext, index: number): void {
+  if (index <= state.commitIndex) return;
+  state.commitIndex = index;
+  applyCommitted(state, ctx);
+}
+
+/** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
+export function handleAppendEntries(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntries): void {
+  const reply = (response: Omit<AppendEntriesResponse, 'type' | 'term'>) => {
+    // Everything the acknowledgement vouches for is durable before it leaves.
+    ctx.storage.sync();
+    ctx.send(from, { type: 'AppendEntriesResponse', term: state.term, ...response });
+  };
+  if (msg.prevIndex < state.commitIndex) {
+    // Everything up to our commit index already matches the leader's log (etcd handleAppendEntries).
+    return reply({ index: state.commitIndex, reject: false, hintIndex: 0, hintTerm: 0 });
+  }
+  if (termAt(state, msg.prevIndex) !== msg.prevTerm) {
+    // Consistency check failed. Hint where the leader should probe next: the last of our
+    // entries at or below prevIndex whose term is at most prevTerm, skipping a whole
+    // conflicting term per round trip instead of one entry (etcd, paper §5.3 optimisation).
+    const [hintIndex, hintTerm] = findConflictByTerm(state, Math.min(msg.prevIndex, lastIndex(state)), msg.prevTerm);
+    return reply({ index: msg.prevIndex, reject: true, hintIndex, hintTerm });
+  }
+  // Skip entries we already hold; truncate at the first conflict (paper §5.3: delete the
+  // conflicting entry and all that follow it), then append the rest.
+  let skip = 0;
+  while (skip < msg.entries.length && termAt(state, msg.prevIndex + 1 + skip) === msg.entries[skip]!.term) skip++;
+  if (skip < msg.entries.length) {
+    const first = msg.prevIndex + 1 + skip;
+    const last = lastIndex(state);
+    if (first <= last) {
+      if (first <= state.commitIndex) throw new Error(`AppendEntries from ${from} would truncate committed entry ${first} (commit ${state.commitIndex})`);
+      ctx.annotate(`${ctx.self} truncates its log from index ${first} (had ${last})`, { from: first, to: last });
+      deleteEntries(ctx.storage, first, last);
+      state.log.splice(first - state.snapshotIndex - 1);
+    }
+    const fresh = msg.entries.slice(skip);
+    for (const entry of fresh) state.log.push(entry);
+    saveEntries(ctx.storage, first, fresh);
+  }
+  const lastNew = msg.prevIndex + msg.entries.length;
+  commitTo(state, ctx, Math.min(msg.commit, lastNew));
+  reply({ index: lastNew, reject: false, hintIndex: 0, hintTerm: 0 });
+}
+
+export function handleAppendEntriesResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntriesResponse): void {
+  const progress = state.progress.find((p) => p.id === from);
+  if (!progress) return;
+  progress.recentActive = true;
+  if (msg.reject) {
+    let next = msg.hintIndex;
+    if (msg.hintTerm > 0) next = findConflictByTerm(state, msg.hintIndex, msg.hintTerm)[0];
+    if (maybeDecreaseNext(progress, msg.index, next)) {
+      if (progress.mode === 'replicate') progress.mode = 'probe';
+      sendAppend(state, ctx, progress);
+    }
+    return;
+  }
+  const advanced = msg.index > progress.match;
+  if (advanced) progress.match = msg.index;
+  if (progress.next < msg.index + 1) progress.next = msg.index + 1;
+  if (progress.mode !== 'replicate' && (advanced || progress.mode === 'probe')) {
+    // A match (or a snapshot applied) means the follower is caught up to here: stream from now on.
+    progress.mode = 'replicate';
+    progress.next = Math.max(progress.next, progress.match + 1);
+  }
+  progress.paused = false;
+  if (advanced) maybeCommit(state, ctx);
+  if (state.role !== 'leader') return; // committing cannot depose us, but stay defensive
+  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress);
+  maybeSendTimeoutNow(state, ctx, progress);
+}
+
+/**
+ * etcd Progress.MaybeDecrTo. In replicate mode a rejection at or below `match` is stale (a
+ * reordered or duplicated answer); otherwise fall back to `match + 1`. In probe mode only the
+ * answer to the probe in flight counts; the hint jumps over the conflicting term.
+ */
+function maybeDecreaseNext(progress: Progress, rejected: number, hint: number): boolean {
+  if (progress.mode === 'snapshot') return false;
+  if (progress.mode === 'replicate') {
+    if (rejected <= progress.match) return false;
+    progress.next = progress.match + 1;
+    return true;
+  }
+  if (progress.next - 1 !== rejected) return false;
+  progress.next = Math.max(Math.min(rejected, hint + 1), progress.match + 1);
+  progress.paused = false;
+  return true;
+}
+
+/**
+ * The commit rule (paper §5.3, §5.4.2, Figure 8; etcd raftLog.maybeCommit): the highest index
+ * stored on a quorum is committed only if its entry is from the leader's current term. Earlier
+ * entries then commit indirectly, by Log Matching.
+ */
+export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
+  const matches = [lastIndex(state)];
+  for (const progress of state.progress) matches.push(progress.match);
+  matches.sort((a, b) => b - a);
+  const quorumIndex = matches[quorum(ctx.nodes.length) - 1]!;
+  if (quorumIndex <= state.commitIndex) return false;
+  const term = termAt(state, quorumIndex);
+  const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');
+  if (term !== state.term && !(countPriorTerms && term !== undefined)) return false;
+  const firstInTerm = termAt(state, state.commitIndex) !== state.term;
+  commitTo(state, ctx, quorumIndex);
+  if (firstInTerm && termAt(state, state.commitIndex) === state.term) startQueuedReads(state, ctx);
+  return true;
+}
+
+/** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */
+export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
+  const sentAt = ctx.now();
+  for (const progress of state.progress) {
+    ctx.send(progress.id, { type: 'Heartbeat', term: state.term, commit: Math.min(progress.match, state.commitIndex), context: state.readContext, sentAt });
+  }
+}
+
+export function handleHeartbeatTimer(state: MutableState, ctx: RaftContext): void {
+  if (state.role !== 'leader') return;
+  sendHeartbeats(state, ctx);
+  ctx.setTimer('heartbeat', ctx.config.heartbeatIntervalMicros);
+}
+
+export function handleHeartbeat(state: MutableState, ctx: RaftContext, from: NodeId, msg: Heartbeat): void {
+  // The leader never sends a commit above what we acknowledged, but a restart may have shortened
+  // our log's view of it; never commit past our own last entry.
+  commitTo(state, ctx, Math.min(msg.commit, lastIndex(state)));
+  ctx.send(from, { type: 'HeartbeatResponse', term: state.term, context: msg.context, sentAt: msg.sentAt });
+}
+
+export function handleHeartbeatResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: HeartbeatResponse): void {
+  const progress = state.progress.find((p) => p.id === from);
+  if (!progress) return;
+  progress.recentActive = true;
+  if (progress.ackedSentAt === null || msg.sentAt > progress.ackedSentAt) progress.ackedSentAt = msg.sentAt;
+  if (msg.context > progress.readAck) {
+    progress.readAck = msg.context;
+    confirmReads(state, ctx);
+  }
+  // etcd: a heartbeat answer unpauses a probe, and a follower behind gets entries (or its
+  // snapshot again: the first one may have been lost).
+  if (progress.mode === 'snapshot') {
+    progress.mode = 'probe';
+    progress.paused = false;
+  }
+  progress.paused = false;
+  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress);
+}

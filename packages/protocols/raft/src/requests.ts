@@ -1,0 +1,62 @@
+import type { ClientRequest } from '@dsim/core';
+import type { MutableState, RaftContext } from './context.ts';
+import { answer } from './respond.ts';
+import { handleGet } from './reads.ts';
+import { propose } from './replication.ts';
+import { readKey } from './state-machine.ts';
+import type { KvOp } from './state.ts';
+import { handleTransferRequest } from './transfer.ts';
+
+/**
+ * Client requests. Only the leader serves them; everyone else answers `fail` (definitely not
+ * applied) with a redirect to the leader it knows, as etcd's and the paper's clients expect (§8).
+ */
+export function handleRequest(state: MutableState, ctx: RaftContext, request: ClientRequest<KvOp>): void {
+  const op = request.op;
+  const problem = malformed(op);
+  if (problem) return answer(ctx, request.id, { type: 'fail', error: problem });
+  if (op.f === 'get' && state.role !== 'leader' && state.role === 'follower' && ctx.bugs.has('readFromFollowerLocal')) {
+    // The bug: answer from this follower's own state machine, which may lag the leader's.
+    return answer(ctx, request.id, { type: 'ok', value: readKey(state.kv, op.key) });
+  }
+  if (state.role !== 'leader') {
+    const known = state.leader !== null && state.leader !== ctx.self;
+    return answer(ctx, request.id, known ? { type: 'fail', error: 'not the leader', redirect: state.leader! } : { type: 'fail', error: 'no leader known' });
+  }
+  if (op.f === 'transfer') return handleTransferRequest(state, ctx, request, op.value);
+  const seq = op.seq ?? sequenceOf(request.id);
+  if (op.f === 'get') return handleGet(state, ctx, request, op, seq);
+  if (state.transferee !== null) {
+    // etcd drops proposals during a transfer: the new leader must not miss any.
+    return answer(ctx, request.id, { type: 'fail', error: `leadership transfer to ${state.transferee} in progress` });
+  }
+  const copy: KvOp = op.f === 'cas' ? { f: 'cas', key: op.key, value: [op.value[0], op.value[1]] } : { f: op.f, key: op.key, value: op.value };
+  const index = propose(state, ctx, { term: state.term, kind: 'op', op: copy, client: request.client, seq, request: request.id, proposer: ctx.self });
+  state.pendingWrites.push({ request: request.id, index, term: state.term });
+}
+
+/** The kernel numbers a client's requests 'c1:1', 'c1:2', ...: the session sequence unless the op brings its own. */
+function sequenceOf(requestId: string): number | undefined {
+  const seq = Number(requestId.slice(requestId.lastIndexOf(':') + 1));
+  return Number.isSafeInteger(seq) ? seq : undefined;
+}
+
+function malformed(op: KvOp): string | undefined {
+  if (op === null || typeof op !== 'object') return 'an operation must be an object';
+  switch (op.f) {
+    case 'transfer':
+      return typeof op.value === 'string' ? undefined : 'transfer needs the target node id as its value';
+    case 'get':
+    case 'put':
+    case 'append':
+    case 'cas':
+      if (typeof op.key !== 'string' || op.key === '__proto__') return `'${op.f}' needs a string key`;
+      if ((op.f === 'put' || op.f === 'append') && typeof op.value !== 'string') return `'${op.f}' needs a string value`;
+      if (op.f === 'cas' && !(Array.isArray(op.value) && op.value.length === 2 && typeof op.value[1] === 'string' && (op.value[0] === null || typeof op.value[0] === 'string'))) {
+        return `'cas' needs the value [expected (string or null), next (string)]`;
+      }
+      return undefined;
+    default:
+      return `unknown operation '${String((op as { f: unknown }).f)}' (get, put, append, cas, transfer)`;
+  }
+}

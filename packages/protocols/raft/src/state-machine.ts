@@ -1,0 +1,77 @@
+import type { Outcome } from '@dsim/core';
+import type { MutableState, RaftContext } from './context.ts';
+import { answer } from './respond.ts';
+import { serveReads } from './reads.ts';
+import { maybeCompact } from './snapshot.ts';
+import { entryAt, lastIndex, type Entry, type KvOp, type KvResult } from './state.ts';
+
+/**
+ * The replicated key-value state machine (paper §7's example, dissertation §6.3 for sessions).
+ * Applies committed entries in order; the leader that proposed an entry answers its client.
+ */
+export function applyCommitted(state: MutableState, ctx: RaftContext): void {
+  while (state.appliedIndex < state.commitIndex) {
+    const index = state.appliedIndex + 1;
+    const entry = entryAt(state, index);
+    if (!entry) throw new Error(`cannot apply index ${index}: not in the log (snapshot ${state.snapshotIndex}, last ${lastIndex(state)}, commit ${state.commitIndex})`);
+    const outcome = entry.kind === 'op' ? applyEntry(state, entry) : undefined;
+    state.appliedIndex = index;
+    if (state.role === 'leader') answerWrites(state, ctx, index, entry, outcome);
+  }
+  if (state.role === 'leader') serveReads(state, ctx);
+  maybeCompact(state, ctx);
+}
+
+/** Answers the clients of entries up to `index` that this leader proposed. */
+function answerWrites(state: MutableState, ctx: RaftContext, index: number, entry: Entry, outcome: Outcome<KvResult> | undefined): void {
+  while (state.pendingWrites.length > 0 && state.pendingWrites[0]!.index <= index) {
+    const pending = state.pendingWrites.shift()!;
+    if (pending.index === index && pending.term === entry.term && entry.request === pending.request && outcome) answer(ctx, pending.request, outcome);
+    // A leader's own entries are never replaced while it leads (Leader Append-Only), so this
+    // branch means a broken rule; the client hears "unknown", the invariants say why.
+    else answer(ctx, pending.request, { type: 'unknown', error: `entry ${pending.index} was not the one proposed` });
+  }
+}
+
+/**
+ * Applies one entry with client-session deduplication: a request whose (client, seq) was already
+ * applied returns the remembered outcome instead of applying twice (dissertation §6.3).
+ */
+function applyEntry(state: MutableState, entry: Entry): Outcome<KvResult> {
+  const client = entry.client;
+  const seq = entry.seq;
+  const session = client !== undefined ? state.sessions[client] : undefined;
+  if (session && seq !== undefined && seq <= session.seq) {
+    return seq === session.seq ? session.outcome : { type: 'unknown', error: `request ${seq} of ${client} is older than its session's last (${session.seq})` };
+  }
+  const outcome = execute(state.kv, entry.op!);
+  if (client !== undefined && seq !== undefined) state.sessions[client] = { seq, outcome };
+  return outcome;
+}
+
+/** Reads a key without touching the prototype chain. */
+export function readKey(kv: Record<string, string>, key: string): string | null {
+  return Object.hasOwn(kv, key) ? kv[key]! : null;
+}
+
+/** The key-value semantics shared with @dsim/check's kvModel. */
+export function execute(kv: Record<string, string>, op: KvOp): Outcome<KvResult> {
+  switch (op.f) {
+    case 'get':
+      return { type: 'ok', value: readKey(kv, op.key) };
+    case 'put':
+      kv[op.key] = op.value;
+      return { type: 'ok' };
+    case 'append':
+      kv[op.key] = (readKey(kv, op.key) ?? '') + op.value;
+      return { type: 'ok' };
+    case 'cas': {
+      const [expected, next] = op.value;
+      if (readKey(kv, op.key) !== expected) return { type: 'fail', error: 'cas: current value differs from expected' };
+      kv[op.key] = next;
+      return { type: 'ok' };
+    }
+    case 'transfer':
+      return { type: 'fail', error: 'transfer is not a state machine operation' };
+  }
+}

@@ -1,0 +1,53 @@
+import type { ClientRequest, NodeId } from '@dsim/core';
+import type { MutableState, RaftContext } from './context.ts';
+import { answer } from './respond.ts';
+import { becomeCandidate } from './election.ts';
+import { sendAppend } from './replication.ts';
+import { lastIndex, type KvOp, type Progress } from './state.ts';
+
+/**
+ * Leadership transfer (dissertation §3.10, etcd MsgTransferLeader / MsgTimeoutNow): the leader
+ * stops taking proposals, brings the target up to date, then tells it to campaign at once. The
+ * target's campaign is marked as a transfer, so followers' vote leases do not block it. If the
+ * transfer does not finish within an election timeout, the leader gives up and carries on.
+ */
+export function handleTransferRequest(state: MutableState, ctx: RaftContext, request: ClientRequest<KvOp>, target: NodeId): void {
+  if (target === ctx.self) return answer(ctx, request.id, { type: 'ok', value: `${ctx.self} already leads` });
+  const progress = state.progress.find((p) => p.id === target);
+  if (!progress) return answer(ctx, request.id, { type: 'fail', error: `no such node '${String(target)}'` });
+  if (state.transferee !== target) {
+    ctx.annotate(`${ctx.self} transfers leadership to ${target}`);
+    state.transferee = target;
+    ctx.setTimer('transfer', ctx.config.electionTimeoutMicros);
+    if (progress.match === lastIndex(state)) sendTimeoutNow(state, ctx, target);
+    else sendAppend(state, ctx, progress);
+  }
+  // Accepted: like etcd's MsgTransferLeader, the outcome shows in who leads next, not in a reply.
+  answer(ctx, request.id, { type: 'ok', value: `transferring to ${target}` });
+}
+
+/** Called whenever a follower's match advances: the target is caught up, so it may campaign. */
+export function maybeSendTimeoutNow(state: MutableState, ctx: RaftContext, progress: Progress): void {
+  if (state.transferee === progress.id && progress.match === lastIndex(state)) sendTimeoutNow(state, ctx, progress.id);
+}
+
+function sendTimeoutNow(state: MutableState, ctx: RaftContext, target: NodeId): void {
+  // From here on the target may win without waiting out anyone's lease, and a delayed TimeoutNow
+  // may start its campaign long after we gave up the transfer: no lease reads for the rest of
+  // this term (ReadIndex still serves them).
+  state.leaseFloor = Number.MAX_SAFE_INTEGER;
+  ctx.send(target, { type: 'TimeoutNow', term: state.term });
+}
+
+export function handleTransferTimeout(state: MutableState, ctx: RaftContext): void {
+  if (state.role !== 'leader' || state.transferee === null) return;
+  ctx.annotate(`${ctx.self} gives up transferring leadership to ${state.transferee}`);
+  state.transferee = null;
+}
+
+/** etcd: a follower told TimeoutNow campaigns at once, skipping PreVote. */
+export function handleTimeoutNow(state: MutableState, ctx: RaftContext): void {
+  if (state.role === 'leader') return;
+  ctx.annotate(`${ctx.self} campaigns on TimeoutNow`);
+  becomeCandidate(state, ctx, true);
+}

@@ -1,0 +1,78 @@
+import type { ClientView, NodeId, WorkloadFactory } from '@dsim/core';
+import type { KvOp } from './state.ts';
+
+/**
+ * Clients of the key-value store, Jepsen style: a few keys so operations collide, unique written
+ * values so a stale read is visible, and cas on the value the client last saw.
+ *
+ * Options:
+ * - keys (default 3): how many keys, named k0, k1, ...
+ * - mix: relative weights of { get, put, append, cas } (default 4, 2, 3, 1)
+ * - pin: { c1: 'n1' } sends a client's every operation to one node (redirects are ignored)
+ * - transferEvery (default 0 = never): every Nth operation of client c1 asks the leader it knows
+ *   to hand leadership to another node (leadership transfer).
+ */
+export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
+  const keys = Math.max(1, Number(options.keys ?? 3));
+  const mix = (options.mix ?? {}) as Partial<Record<'get' | 'put' | 'append' | 'cas', number>>;
+  const weights: Array<[KvOp['f'], number]> = [
+    ['get', mix.get ?? 4],
+    ['put', mix.put ?? 2],
+    ['append', mix.append ?? 3],
+    ['cas', mix.cas ?? 1],
+  ];
+  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
+  const transferEvery = Number(options.transferEvery ?? 0);
+  // What each client last read per key, for its next cas, and the key of its outstanding get.
+  // Per workload instance, and so per run.
+  const lastSeen = new Map<string, string | null>();
+  const pendingGets = new Map<string, string>();
+  const pin = (options.pin ?? {}) as Readonly<Record<string, NodeId>>;
+  return {
+    chooseNode: (client, _op, current) => (Object.hasOwn(pin, client.client) ? pin[client.client]! : current),
+    nextOp(client: ClientView): KvOp {
+      const outcome = client.lastOutcome;
+      const previous = pendingGets.get(client.client);
+      if (previous !== undefined && outcome?.type === 'ok') lastSeen.set(`${client.client}/${previous}`, (outcome.value as string | null) ?? null);
+      pendingGets.delete(client.client);
+      if (transferEvery > 0 && client.index === 0 && client.invoked > 0 && client.invoked % transferEvery === 0) {
+        return { f: 'transfer', value: client.random.pick(nodes) };
+      }
+      const key = `k${client.random.int(0, keys - 1)}`;
+      let roll = client.random.next() * total;
+      let f: KvOp['f'] = 'get';
+      for (const [name, weight] of weights) {
+        if (roll < weight) {
+          f = name;
+          break;
+        }
+        roll -= weight;
+      }
+      const value = `${client.client}.${client.invoked + 1}`;
+      switch (f) {
+        case 'get':
+          pendingGets.set(client.client, key);
+          return { f: 'get', key };
+        case 'put':
+          return { f: 'put', key, value };
+        case 'append':
+          return { f: 'append', key, value: `${value};` };
+        default:
+          return { f: 'cas', key, value: [lastSeen.get(`${client.client}/${key}`) ?? null, value] };
+      }
+    },
+  };
+};
+
+/**
+ * Writes only, for benchmarks and election experiments: every client puts a fresh value to one of
+ * `keys` keys. With C clients and think time T, the offered load is about C / (T + round trip).
+ */
+export const writes: WorkloadFactory<KvOp> = (options) => {
+  const keys = Math.max(1, Number(options.keys ?? 10));
+  return {
+    nextOp: (client: ClientView): KvOp => ({ f: 'put', key: `k${client.random.int(0, keys - 1)}`, value: `${client.client}.${client.invoked + 1}` }),
+  };
+};
+
+export const workloads: Record<string, WorkloadFactory<KvOp>> = { kv, writes };
