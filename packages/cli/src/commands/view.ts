@@ -1,0 +1,184 @@
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The visualizer app in this workspace, and what its build depends on. */
+const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));
+const APP = join(WORKSPACE, 'apps', 'visualizer');
+const DIST = join(APP, 'dist');
+const SOURCES = [join(APP, 'src'), join(APP, 'index.html'), join(APP, 'vite.config.ts'), join(WORKSPACE, 'packages'), join(WORKSPACE, 'simulations')];
+
+const DEFAULT_PORT = 4173;
+const TRACE_PATH = '/trace.jsonl';
+
+const USAGE = `usage: dsim view <trace.jsonl> [--port <n>] [--rebuild]
+
+Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C.
+  --port <n>   port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)
+  --rebuild    build the app even if apps/visualizer/dist is up to date`;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+export interface ViewServer {
+  /** The address with the trace loaded: http://127.0.0.1:4173/?trace=/trace.jsonl */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * `dsim view <trace>`: builds the visualizer if dist/ is missing or older than its sources, serves
+ * it and the trace on 127.0.0.1, prints the address and serves until Ctrl-C. Exit 2 for a trace
+ * that is missing or unreadable, or for bad options.
+ */
+export async function viewCommand(args: string[]): Promise<number> {
+  let port = DEFAULT_PORT;
+  let rebuild = false;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      return 0;
+    } else if (arg === '--rebuild') rebuild = true;
+    else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
+      const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : args[++i];
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
+        console.error(`dsim view: --port needs a port number between 0 and 65535, got '${value ?? ''}'\n${USAGE}`);
+        return 2;
+      }
+      port = Number(value);
+    } else if (arg.startsWith('-')) {
+      console.error(`dsim view: unknown option '${arg}'. Known options: --port, --rebuild\n${USAGE}`);
+      return 2;
+    } else positional.push(arg);
+  }
+  if (positional.length !== 1) {
+    console.error(`dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n${USAGE}`);
+    return 2;
+  }
+  const trace = resolve(positional[0]!);
+  const problem = checkReadable(trace, positional[0]!);
+  if (problem) {
+    console.error(`dsim view: ${problem}`);
+    return 2;
+  }
+  try {
+    if (rebuild || isStale()) {
+      console.log('dsim view: building the visualizer (apps/visualizer/dist)…');
+      await buildVisualizer();
+    }
+  } catch (error) {
+    console.error(`dsim view: could not build the visualizer: ${(error as Error).message}`);
+    return 1;
+  }
+  const server = await startViewServer(trace, port);
+  if (server.port !== port && port !== 0) console.log(`dsim view: port ${port} is taken; using ${server.port}`);
+  console.log(`dsim view: serving ${positional[0]} at\n\n  ${server.url}\n\nPress Ctrl-C to stop.`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  console.log('\ndsim view: stopped');
+  return 0;
+}
+
+function checkReadable(path: string, shown: string): string | undefined {
+  if (!existsSync(path)) return `trace file not found: ${shown}`;
+  try {
+    if (statSync(path).isDirectory()) return `${shown} is a folder; give a trace file (.jsonl), e.g. traces/<scenario>-seed<n>.jsonl`;
+    readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 0);
+  } catch (error) {
+    return `cannot read ${shown}: ${(error as Error).message}`;
+  }
+  return undefined;
+}
+
+/** dist/ is stale when it is missing or any source the app bundles is newer than its index.html. */
+export function isStale(): boolean {
+  const built = join(DIST, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (path: string): boolean => {
+    if (!existsSync(path)) return false;
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return /\.(ts|html|css|json)$/.test(path) && stat.mtimeMs > builtAt;
+    for (const entry of readdirSync(path)) {
+      if (entry === 'node_modules' || entry === 'dist' || entry === 'test' || entry === 'test-results' || entry.startsWith('.')) continue;
+      if (newer(join(path, entry))) return true;
+    }
+    return false;
+  };
+  return SOURCES.some(newer);
+}
+
+/** Builds the app with Vite's JS API, resolved from the visualizer package (the CLI does not depend on Vite). */
+export async function buildVisualizer(): Promise<void> {
+  const require = createRequire(join(APP, 'package.json'));
+  const vite = (await import(pathToFileURL(require.resolve('vite')).href)) as { build(config: { configFile: string; logLevel: string }): Promise<unknown> };
+  await vite.build({ configFile: join(APP, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Serves dist/ and the trace (read fresh on every request) on 127.0.0.1; falls back to a free port. */
+export async function startViewServer(trace: string, port = DEFAULT_PORT): Promise<ViewServer> {
+  const root = resolve(DIST) + sep;
+  const server: Server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (path === TRACE_PATH) {
+      response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+      createReadStream(trace).on('error', () => response.end()).pipe(response);
+      return;
+    }
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end(`not found: ${path}`);
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(response);
+  });
+  const listen = (on: number) =>
+    new Promise<number>((done, fail) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off('listening', onListening);
+        fail(error);
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        done((server.address() as AddressInfo).port);
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(on, '127.0.0.1');
+    });
+  let actual: number;
+  try {
+    actual = await listen(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    actual = await listen(0);
+  }
+  return {
+    url: `http://127.0.0.1:${actual}/?trace=${TRACE_PATH}`,
+    port: actual,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
