@@ -13,7 +13,7 @@ import { checkTrace, type Verdict } from './model/linearizability.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
 import { buildTraceModel, indexAtTime } from './model/trace-model.ts';
-import { findScenario, shippedScenarios } from './scenarios.ts';
+import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
 
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
@@ -546,6 +546,7 @@ const params = new URLSearchParams(location.search);
 const traceUrl = params.get('trace');
 const at = params.get('at');
 const ready = (async () => {
+  await scenariosReady;
   if (traceUrl) await app.loadUrl(traceUrl, at && /^\d+$/.test(at) ? { at: Number(at) } : {});
   else {
     const run = decodeRunSpec(params);

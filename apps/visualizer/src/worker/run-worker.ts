@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { runScenario, ScenarioError } from '@dsim/core';
 import { registry } from '@dsim/registry';
-import { findScenario, shippedScenarios } from '../scenarios.ts';
+import { findScenario, scenariosReady, shippedScenarios } from '../scenarios.ts';
 import { scenarioFor, type RunSpec } from '../model/run-spec.ts';
 import type { WorkerReply, WorkerRequest } from './protocol.ts';
 
@@ -26,8 +26,9 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-self.onmessage = (message: MessageEvent<WorkerRequest>) => {
+self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
+  await scenariosReady;
   let reply: WorkerReply;
   try {
     if (request.type === 'run') {
@@ -39,7 +40,7 @@ self.onmessage = (message: MessageEvent<WorkerRequest>) => {
       const hashes: Record<string, string[]> = {};
       for (const key of request.scenarios) {
         const scenario = baseScenario({ scenario: key });
-        hashes[key] = request.seeds.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash', stateMode: 'mutable' }).hash ?? '');
+        hashes[key] = request.seeds.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash' }).hash ?? '');
       }
       reply = { type: 'hashes', id: request.id, hashes };
     }

@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 
 export const APP_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const DIST = join(APP_ROOT, 'dist');
+/** Each test process builds into its own folder, so parallel test files never clobber each other (or dist/). */
+export const DIST = join(tmpdir(), `dsim-visualizer-${process.pid}`);
 export const RESULTS = join(APP_ROOT, 'test-results');
 export const CHROMIUM = process.env.DSIM_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -29,7 +31,7 @@ let building: Promise<void> | undefined;
 export function buildApp(): Promise<void> {
   building ??= (async () => {
     const { build } = await import('vite');
-    await build({ configFile: join(APP_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: join(APP_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true } });
   })();
   return building;
 }

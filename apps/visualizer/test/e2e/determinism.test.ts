@@ -1,0 +1,58 @@
+import { runScenario } from '@dsim/core';
+import { registry } from '@dsim/registry';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, chromiumAvailable, launch, serve, type StaticServer } from './harness.ts';
+import { loadShippedScenarios } from './node-scenarios.ts';
+
+const SEEDS = Array.from({ length: 100 }, (_, i) => i + 1);
+const available = chromiumAvailable();
+
+/**
+ * The browser is a second machine: for every shipped scenario and 100 seeds, the run worker's
+ * trace hashes must equal Node's, byte for byte. One page, one worker, one loop.
+ */
+describe.skipIf(!available)('browser runs are deterministic', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildApp();
+    server = await serve();
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('gives the Node hashes for 100 seeds of every shipped scenario', async () => {
+    const shipped = await loadShippedScenarios();
+    expect(shipped.length).toBeGreaterThan(0);
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => (window as unknown as { __dsim?: { ready: Promise<void> } }).__dsim !== undefined);
+    const browserKeys = await page.evaluate(async () => {
+      const hook = (window as unknown as { __dsim: { ready: Promise<void>; scenarios(): Array<{ key: string }> } }).__dsim;
+      await hook.ready;
+      return hook.scenarios().map((entry) => entry.key);
+    });
+    // The app ships exactly the scenario files Node finds.
+    expect(browserKeys).toEqual(shipped.map((entry) => entry.key));
+    const keys = shipped.map((entry) => entry.key);
+    const inBrowser = page.evaluate(
+      ([scenarios, seeds]) => (window as unknown as { __dsim: { hashes(k: string[], s: number[]): Promise<Record<string, string[]>> } }).__dsim.hashes(scenarios, seeds),
+      [keys, SEEDS] as const,
+    );
+    const inNode: Record<string, string[]> = {};
+    for (const { key, scenario } of shipped) inNode[key] = SEEDS.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash' }).hash!);
+    const browserHashes = await inBrowser;
+    for (const key of keys) {
+      expect(browserHashes[key]).toHaveLength(SEEDS.length);
+      expect(new Set(inNode[key]).size).toBeGreaterThan(1); // the seeds really differ
+      expect({ key, hashes: browserHashes[key] }).toEqual({ key, hashes: inNode[key] });
+    }
+    await page.close();
+  });
+});
