@@ -36,13 +36,13 @@ describe('faultEpisodes', () => {
   it('makes partitions of each Jepsen shape', () => {
     const sample = (shape: (typeof PARTITION_SHAPES)[number]) => fc.sample(partitionFault(shape, nodes), { numRuns: 1, seed: 3 })[0]!;
     expect(sample('halves')).toMatchObject({ type: 'partition' });
-    const halves = sample('halves') as { groups: string[][] };
+    const halves = sample('halves') as unknown as { groups: string[][] };
     expect(halves.groups.map((group) => group.length).sort()).toEqual([2, 3]);
     expect(sample('isolate')).toMatchObject({ type: 'isolate' });
     expect(sample('ring')).toEqual({ type: 'ring' });
-    const bridge = sample('bridge') as { bridge: string; groups: string[][] };
+    const bridge = sample('bridge') as unknown as { bridge: string; groups: string[][] };
     expect([bridge.bridge, ...bridge.groups.flat()].sort()).toEqual(nodes);
-    const cut = sample('oneWay') as { type: string; from: string[]; to: string[] };
+    const cut = sample('oneWay') as unknown as { type: string; from: string[]; to: string[] };
     expect(cut.type).toBe('cut');
     expect([...cut.from, ...cut.to].sort()).toEqual(nodes);
   });
