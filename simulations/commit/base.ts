@@ -1,0 +1,37 @@
+import type { NemesisKind, Scenario } from '@dsim/core';
+
+/**
+ * The base scenario of the fault sweeps and property runs: a coordinator and three participants,
+ * three clients sending random transfers (each enlists all three participants: payer, payee and
+ * fee account), faults for the first 10 s, then a 6 s quiet period in which every transaction
+ * begun before the heal must resolve ('resolved-after-heal').
+ *
+ * Not a scenario file itself (it is a builder); the sweep and the property tests share it.
+ */
+export interface CommitSweepOptions {
+  readonly protocol: '2pc' | '3pc';
+  readonly variant?: 'skeen' | 'simplified';
+  readonly kinds?: readonly NemesisKind[];
+  readonly faults?: number;
+  readonly bugs?: readonly string[];
+  readonly seed?: number;
+}
+
+export const ALL_KINDS: readonly NemesisKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate'];
+
+export function commitSweepScenario(options: CommitSweepOptions): Scenario {
+  const kinds = options.kinds ?? ALL_KINDS;
+  return {
+    name: `${options.protocol}${options.variant ? `-${options.variant}` : ''}-sweep-${kinds.join('+')}${options.bugs?.length ? `-bug-${options.bugs.join('+')}` : ''}`,
+    description: `Random transfers under generated ${kinds.join('/')} faults until 10s, then quiet`,
+    protocol: options.protocol,
+    nodes: ['c', 'p1', 'p2', 'p3'],
+    seed: options.seed ?? 1,
+    until: '16s',
+    ...(options.variant ? { config: { variant: options.variant } } : {}),
+    ...(options.bugs?.length ? { bugs: options.bugs } : {}),
+    workload: { name: 'transfers', clients: 3, thinkTime: '50ms', timeout: '1s' },
+    nemesis: { faults: options.faults ?? 5, kinds, from: '500ms', healAt: '10s', minDuration: '50ms', maxDuration: '3s' },
+    invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved', 'resolved-after-heal'],
+  };
+}
