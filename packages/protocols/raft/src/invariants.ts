@@ -34,8 +34,8 @@ interface NodeMirror {
 }
 
 interface RunMemory {
-  /** Which invariants were called since the last update: a second call means a new step. */
-  calledSinceUpdate: Set<string>;
+  /** Bit set of the invariants called since the last update: a second call means a new step. */
+  calledSinceUpdate: number;
   nodes: Map<NodeId, NodeMirror>;
   /** Election Safety: term → the leader seen in it. */
   leaders: Map<number, NodeId>;
@@ -54,6 +54,7 @@ interface RunMemory {
   historyScanned: number;
   okAfterHeal: boolean;
   invokedAfterHeal: boolean;
+  processesInvokedAfterHeal: Set<number>;
 }
 
 const memories = new WeakMap<object, RunMemory>();
@@ -62,9 +63,9 @@ function memoryOf(world: World): RunMemory {
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      calledSinceUpdate: new Set(), nodes: new Map(), leaders: new Map(), entries: new Map(), committed: new Map(), maxCommitted: 0,
+      calledSinceUpdate: 0, nodes: new Map(), leaders: new Map(), entries: new Map(), committed: new Map(), maxCommitted: 0,
       applied: new Map(), found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
-      historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false,
+      historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
   }
@@ -77,27 +78,45 @@ export const LOG_MATCHING = 'log-matching';
 export const LEADER_COMPLETENESS = 'leader-completeness';
 export const STATE_MACHINE_SAFETY = 'state-machine-safety';
 
-/** Brings the memory up to date with the current states, once per step. */
+/** One bit per invariant that reads the memory, to tell a new step from the next invariant of the same step. */
+const CALLER_BITS: Readonly<Record<string, number>> = {
+  'election-safety': 1,
+  'leader-append-only': 2,
+  'log-matching': 4,
+  'leader-completeness': 8,
+  'state-machine-safety': 16,
+  'progress-after-heal': 32,
+  'log-truncated': 64,
+  'snapshot-installed': 128,
+};
+
+/**
+ * Brings the memory up to date with the current states, once per step: the kernel calls each
+ * invariant once per step, so an invariant called a second time since the last update means a
+ * new step has happened.
+ */
 function observe(world: World, caller: string): RunMemory {
   const memory = memoryOf(world);
-  if (memory.calledSinceUpdate.size > 0 && !memory.calledSinceUpdate.has(caller)) {
-    memory.calledSinceUpdate.add(caller);
+  const bit = CALLER_BITS[caller]!;
+  if (memory.calledSinceUpdate !== 0 && (memory.calledSinceUpdate & bit) === 0) {
+    memory.calledSinceUpdate |= bit;
     return memory;
   }
-  memory.calledSinceUpdate.clear();
-  memory.calledSinceUpdate.add(caller);
-  const found = (invariant: string, message: string) => {
-    if (!memory.reported.has(invariant + message) && !memory.found.has(invariant)) memory.found.set(invariant, message);
-  };
-  for (const node of world.nodes) {
+  memory.calledSinceUpdate = bit;
+  const nodes = world.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     const state = world.state(node);
-    if (!state) continue;
-    observeNode(world, memory, node, state, found);
+    if (state) observeNode(world, memory, node, state);
   }
   return memory;
 }
 
-function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftState, found: (invariant: string, message: string) => void): void {
+function found(memory: RunMemory, invariant: string, message: string): void {
+  if (!memory.reported.has(invariant + message) && !memory.found.has(invariant)) memory.found.set(invariant, message);
+}
+
+function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftState): void {
   const upSince = world.upSince(node);
   let mirror = memory.nodes.get(node);
   const restarted = mirror !== undefined && mirror.upSince !== upSince;
@@ -112,9 +131,9 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
     const known = memory.leaders.get(state.term);
     if (known === undefined) {
       memory.leaders.set(state.term, node);
-      checkLeaderHoldsCommitted(memory, node, state, found);
+      checkLeaderHoldsCommitted(memory, node, state);
     } else if (known !== node) {
-      found(ELECTION_SAFETY, `two leaders in term ${state.term}: ${known} and ${node}`);
+      found(memory, ELECTION_SAFETY, `two leaders in term ${state.term}: ${known} and ${node}`);
     }
   }
 
@@ -138,7 +157,7 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
     if (keep < top) {
       if (!restarted) memory.truncated = true;
       if (state.role === 'leader' && mirror.leaderTerm === state.term && !restarted) {
-        found(LEADER_APPEND_ONLY, `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`);
+        found(memory, LEADER_APPEND_ONLY, `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`);
       }
     }
     mirror.terms.length = keep - mirror.base;
@@ -153,7 +172,7 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
       const seen = memory.entries.get(key);
       if (!seen) memory.entries.set(key, { identity, prevTerm, node });
       else if (seen.identity !== identity || (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)) {
-        found(LOG_MATCHING, `${node} and ${seen.node} both hold an entry at ${index}/${entry.term}, but ${seen.identity !== identity ? `with different contents (${identity} vs ${seen.identity})` : `after different terms (${prevTerm} vs ${seen.prevTerm} at ${index - 1})`}`);
+        found(memory, LOG_MATCHING, `${node} and ${seen.node} both hold an entry at ${index}/${entry.term}, but ${seen.identity !== identity ? `with different contents (${identity} vs ${seen.identity})` : `after different terms (${prevTerm} vs ${seen.prevTerm} at ${index - 1})`}`);
       }
     }
   }
@@ -173,7 +192,7 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
       for (const other of world.nodes) {
         const leader = other === node ? state : world.state(other);
         if (leader?.role === 'leader' && leader.term > state.term && index > leader.snapshotIndex && termAt(leader, index) !== entry.term) {
-          found(LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${other}, leader of term ${leader.term}, lacks it`);
+          found(memory, LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${other}, leader of term ${leader.term}, lacks it`);
         }
       }
     } else if (known.inTerm > state.term) known.inTerm = state.term;
@@ -189,19 +208,19 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
     const known = memory.applied.get(index);
     if (!known) memory.applied.set(index, { identity, node });
     else if (known.identity !== identity) {
-      found(STATE_MACHINE_SAFETY, `${node} applies ${identity} at index ${index}, but ${known.node} applied ${known.identity} there`);
+      found(memory, STATE_MACHINE_SAFETY, `${node} applies ${identity} at index ${index}, but ${known.node} applied ${known.identity} there`);
     }
   }
   mirror.applied = Math.max(mirror.applied, state.appliedIndex);
 }
 
 /** Leader Completeness at election time: every entry committed in an earlier term is in the new leader's log. */
-function checkLeaderHoldsCommitted(memory: RunMemory, node: NodeId, state: RaftState, found: (invariant: string, message: string) => void): void {
+function checkLeaderHoldsCommitted(memory: RunMemory, node: NodeId, state: RaftState): void {
   for (let index = state.snapshotIndex + 1; index <= memory.maxCommitted; index++) {
     const committed = memory.committed.get(index);
     if (!committed || committed.inTerm >= state.term) continue;
     if (termAt(state, index) !== committed.term) {
-      found(LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committed.term}, committed in term ${committed.inTerm} by ${committed.node}`);
+      found(memory, LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committed.term}, committed in term ${committed.inTerm} by ${committed.node}`);
       return;
     }
   }
@@ -271,13 +290,18 @@ export const progressAfterHeal = eventually<RaftState>(
   (world) => {
     const memory = observe(world, 'progress-after-heal');
     const history = world.history;
+    // Incremental: each history entry is looked at once per run.
     for (; memory.historyScanned < history.length; memory.historyScanned++) {
       const entry = history[memory.historyScanned]!;
-      if (entry.type === 'invoke' && entry.time >= world.faultsEndAt) memory.invokedAfterHeal = true;
+      if (entry.type === 'invoke') {
+        if (entry.time >= world.faultsEndAt) {
+          memory.invokedAfterHeal = true;
+          memory.processesInvokedAfterHeal.add(entry.process);
+        } else memory.processesInvokedAfterHeal.delete(entry.process);
+      } else if (entry.type === 'ok' && memory.processesInvokedAfterHeal.has(entry.process)) memory.okAfterHeal = true;
     }
     if (memory.invokedAfterHeal) {
       // Clients are running: one of their operations invoked after the heal must succeed.
-      if (!memory.okAfterHeal) memory.okAfterHeal = completedOkAfter(history, world.faultsEndAt);
       return memory.okAfterHeal || 'no client operation invoked after the heal has succeeded yet';
     }
     // No clients: the leader's own no-op must commit and reach every running node.
@@ -292,17 +316,6 @@ export const progressAfterHeal = eventually<RaftState>(
   },
   { withinMicros: 10_000_000, description: 'Within 10 s of the last fault, the cluster commits again: a client operation invoked after the heal succeeds (or, without clients, the leader commits in its term and everyone applies it).' },
 );
-
-function completedOkAfter(history: readonly HistoryEntry[], after: number): boolean {
-  const invokedAfter = new Set<number>();
-  for (const entry of history) {
-    if (entry.type === 'invoke') {
-      if (entry.time >= after) invokedAfter.add(entry.process);
-      else invokedAfter.delete(entry.process);
-    } else if (entry.type === 'ok' && invokedAfter.has(entry.process)) return true;
-  }
-  return false;
-}
 
 /** Proof a scenario reached a split vote: two candidates campaigning in the same term. */
 export const splitVote = sometimes<RaftState>(
