@@ -8,6 +8,8 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'run one scenario with one seed; print the summary, write the trace', load: async () => (await import('./commands/run.ts')).runCommand },
   sweep: { summary: 'run a scenario across many seeds on worker threads; list failing seeds', load: async () => (await import('./commands/sweep.ts')).sweepCommand },
+  check: { summary: 'check a history (JSON or Jepsen EDN) for linearizability against a model', load: async () => (await import('./commands/check.ts')).checkCommand },
+  view: { summary: 'open a trace in the visualizer (serves it on 127.0.0.1 and prints the address)', load: async () => (await import('./commands/view.ts')).viewCommand },
   list: { summary: 'list protocols, their invariants and bug switches, and scenario files', load: async () => (await import('./commands/list.ts')).listCommand },
 };
 

@@ -40,6 +40,8 @@ export interface NodeContext<Msg = unknown, Result = unknown, Config = unknown> 
   readonly peers: readonly NodeId[];
   /** All nodes including this one, in the scenario's order. */
   readonly nodes: readonly NodeId[];
+  /** A node's position in `nodes` (O(1)), or -1 for an unknown id. */
+  indexOf(node: NodeId): number;
   /** This node's local clock: offset, drift and jumps included. Never global time. */
   now(): Micros;
   send(to: NodeId, msg: Msg): void;

@@ -457,6 +457,7 @@ export class Simulation {
       self: node.id,
       peers,
       nodes: this.scenario.nodes,
+      indexOf: (id) => kernel.nodeIndex.get(id) ?? -1,
       now: () => node.clock.localAt(kernel.now),
       send(to, msg) {
         assertInStep('send');
@@ -650,6 +651,9 @@ export class Simulation {
   private respond(node: NodeRuntime, requestId: string, outcome: Outcome): void {
     const request = this.requests.get(requestId);
     if (!request) throw new Error(`respond('${requestId}'): no such request (a request id must come from onRequest)`);
+    // A late answer (the client gave up already) or a second answer is normal in a real system;
+    // the client simply never hears it. The history keeps the client's view.
+    if (request.done) return;
     if (outcome.type !== 'ok' && outcome.type !== 'fail' && outcome.type !== 'unknown') {
       throw new Error(`respond('${requestId}'): outcome type must be 'ok', 'fail' or 'unknown', got ${JSON.stringify((outcome as { type: unknown }).type)}`);
     }
@@ -676,8 +680,8 @@ export class Simulation {
   }
 
   private finishRequest(request: PendingRequest, type: 'ok' | 'fail' | 'info', outcome: Outcome): void {
+    // The entry stays (marked done) so that a late respond() can be told from a made-up request id.
     request.done = true;
-    this.requests.delete(request.id);
     const client = request.client;
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;

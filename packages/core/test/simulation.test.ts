@@ -179,3 +179,21 @@ describe('invariants', () => {
     expect(never.violations[0]!.message).toMatch(/never held/);
   });
 });
+
+describe('late answers', () => {
+  it('an answer after the client timed out is ignored, not an error', () => {
+    const slow = recorder({
+      onRequest: (_state, request, ctx) => {
+        (ctx as unknown as { pending?: string }).pending = request.id;
+        ctx.setTimer(`answer ${request.id}`, 200_000);
+      },
+      onTimer: (_state, name, ctx) => {
+        if (name.startsWith('answer ')) ctx.respond(name.slice(7), { type: 'ok', value: 'late' });
+      },
+    });
+    const protocol = { ...slow, workloads: { once: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < 2 ? { f: 'op' } : null) }) } };
+    const result = runScenario(baseScenario(protocol, { nodes: ['n1'], workload: { name: 'once', clients: 1, timeout: '100ms' } }));
+    expect(result.endReason).not.toBe('error');
+    expect(result.history.map((entry) => entry.type)).toEqual(['invoke', 'info', 'invoke', 'info']);
+  });
+});

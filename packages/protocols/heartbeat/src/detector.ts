@@ -16,7 +16,22 @@ export function init(ctx: Ctx): HeartbeatState {
   const peers = ctx.peers.map((id) => ({ id, lastBeatLocal: now, incarnation: 0, status: 'healthy' as PeerStatus }));
   if (!ctx.bugs.has('beatTimerNotRearmedOnRestart') || incarnation === 1) ctx.setTimer('beat', 0);
   ctx.setTimer('check', config.checkIntervalMicros);
-  return { incarnation, peers };
+  return { incarnation, peers, unhealthy: [], removed: [] };
+}
+
+/** A peer's slot in `state.peers`: peers are the nodes without self, in node order. */
+function peerSlot(ctx: Ctx, peer: string): number {
+  const index = ctx.indexOf(peer);
+  const self = ctx.indexOf(ctx.self);
+  return index < self ? index : index - 1;
+}
+
+function setStatus(state: Draft<HeartbeatState>, peer: Draft<HeartbeatState>['peers'][number], status: PeerStatus): void {
+  if (peer.status === 'unhealthy') state.unhealthy.splice(state.unhealthy.indexOf(peer.id), 1);
+  if (peer.status === 'removed') state.removed.splice(state.removed.indexOf(peer.id), 1);
+  if (status === 'unhealthy') state.unhealthy.push(peer.id);
+  if (status === 'removed') state.removed.push(peer.id);
+  peer.status = status;
 }
 
 export function sendBeats(state: Draft<HeartbeatState>, ctx: Ctx): void {
@@ -26,8 +41,8 @@ export function sendBeats(state: Draft<HeartbeatState>, ctx: Ctx): void {
 }
 
 export function handleBeat(state: Draft<HeartbeatState>, from: string, beat: HeartbeatMessage, ctx: Ctx): void {
-  const peer = state.peers.find((view) => view.id === from);
-  if (!peer) return;
+  const peer = state.peers[peerSlot(ctx, from)];
+  if (!peer || peer.id !== from) return;
   if (beat.incarnation < peer.incarnation) return; // a beat from before the peer's restart, delayed in the network
   if (beat.incarnation > peer.incarnation && peer.incarnation > 0) ctx.annotate(`${from} restarted (incarnation ${beat.incarnation})`);
   peer.incarnation = beat.incarnation;
@@ -37,7 +52,7 @@ export function handleBeat(state: Draft<HeartbeatState>, from: string, beat: Hea
   if (peer.status !== 'healthy') {
     ctx.annotate(`${from} is healthy again (was ${peer.status})`);
     // A beat for a removed instance re-registers it, as in Nacos' handleBeat.
-    peer.status = 'healthy';
+    setStatus(state, peer, 'healthy');
   }
 }
 
@@ -50,7 +65,7 @@ export function checkPeers(state: Draft<HeartbeatState>, ctx: Ctx): void {
     const status: PeerStatus = silent > config.removeAfterMicros ? 'removed' : silent > config.unhealthyAfterMicros ? 'unhealthy' : peer.status === 'removed' ? 'removed' : 'healthy';
     if (status !== peer.status) {
       ctx.annotate(`${ctx.self} marks ${peer.id} ${status} after ${(silent / 1e6).toFixed(1)}s of silence`, { peer: peer.id, silentMicros: silent });
-      peer.status = status;
+      setStatus(state, peer, status);
     }
   }
   ctx.setTimer('check', config.checkIntervalMicros);

@@ -29,10 +29,10 @@ export const heartbeat = defineProtocol<HeartbeatState, HeartbeatMessage, Heartb
     ctx.respond(request.id, { type: 'ok', value: peer ? peer.status : 'self' });
   },
   summarize: (state) => ({
-    role: state.peers.some((peer) => peer.status === 'removed') ? 'removing' : state.peers.some((peer) => peer.status === 'unhealthy') ? 'suspecting' : 'healthy',
+    role: state.removed.length > 0 ? 'removing' : state.unhealthy.length > 0 ? 'suspecting' : 'healthy',
     incarnation: state.incarnation,
-    unhealthy: state.peers.filter((peer) => peer.status === 'unhealthy').map((peer) => peer.id).join(' '),
-    removed: state.peers.filter((peer) => peer.status === 'removed').map((peer) => peer.id).join(' '),
+    unhealthy: summarizeIds(state.unhealthy),
+    removed: summarizeIds(state.removed),
   }),
   describeMessage: (msg) => `Beat inc=${msg.incarnation}`,
   validateConfig,
@@ -40,6 +40,12 @@ export const heartbeat = defineProtocol<HeartbeatState, HeartbeatMessage, Heartb
   workloads,
   bugs,
 });
+
+/** Sorted ids, shortened for large clusters so a summary stays one short line. */
+function summarizeIds(ids: readonly string[]): string {
+  if (ids.length <= 8) return [...ids].sort().join(' ');
+  return `${[...ids].sort().slice(0, 8).join(' ')} +${ids.length - 8}`;
+}
 
 export { defaults, invariants, workloads, bugs };
 export type { HeartbeatConfig, HeartbeatState, HeartbeatMessage, HeartbeatOp, PeerStatus };

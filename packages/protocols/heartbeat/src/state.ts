@@ -17,6 +17,9 @@ export interface HeartbeatState {
   readonly incarnation: number;
   /** One view per peer, in peer order (an array, not an object keyed by id, so order never depends on the ids). */
   peers: PeerView[];
+  /** Peers currently unhealthy or removed, kept up to date on every transition so summaries cost O(1), not O(peers). */
+  unhealthy: NodeId[];
+  removed: NodeId[];
 }
 
 export type HeartbeatMessage = { readonly type: 'Beat'; readonly incarnation: number; readonly sentAtLocal: Micros };

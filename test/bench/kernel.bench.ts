@@ -1,0 +1,146 @@
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineProtocol, runScenario, type RunOptions, type Scenario } from '@dsim/core';
+import { registry } from '@dsim/registry';
+import { pingpong, type PingPongConfig, type PingPongMessage, type PingPongState } from '@dsim/pingpong';
+
+export interface BenchRow {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly note?: string;
+}
+
+function timed<T>(fn: () => T): { value: T; millis: number } {
+  const started = performance.now();
+  const value = fn();
+  return { value, millis: performance.now() - started };
+}
+
+/** Best of `repeat` runs: the least-disturbed measurement of a deterministic workload. */
+function bestOf(repeat: number, scenario: Scenario, options: RunOptions): { events: number; millis: number; simulatedMicros: number } {
+  let best = { events: 0, millis: Infinity, simulatedMicros: 0 };
+  for (let i = 0; i < repeat; i++) {
+    const { value, millis } = timed(() => runScenario(scenario, { registry }, options));
+    if (millis < best.millis) best = { events: value.stats.events, millis, simulatedMicros: value.endTime };
+  }
+  return best;
+}
+
+const pingScenario = (until: string): Scenario => ({
+  name: 'bench-pingpong',
+  protocol: 'pingpong',
+  nodes: 16,
+  until,
+  config: { window: 8 },
+  network: { latency: { dist: 'uniform', min: '1ms', max: '3ms' } },
+});
+
+const heartbeatScenario: Scenario = {
+  name: 'bench-heartbeat',
+  protocol: 'heartbeat',
+  nodes: 25,
+  until: '30m',
+  network: { latency: { dist: 'lognormal', median: '2ms', sigma: 0.5 } },
+  nemesis: { faults: 20, kinds: ['partition', 'crash', 'pause', 'clock'], healAt: '25m' },
+  workload: { name: 'probe', clients: 10, thinkTime: '100ms' },
+  stopOnViolation: false,
+};
+
+export async function benchKernel(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const rate = (events: number, millis: number) => Math.round(events / (millis / 1000));
+  // Warm the JIT so the first measured case is not penalised.
+  runScenario(pingScenario('2s'), { registry }, { trace: 'off', stateMode: 'mutable' });
+
+  const ping = pingScenario('35s');
+  for (const [label, options] of [
+    ['ping-pong, trace off, mutable', { trace: 'off', stateMode: 'mutable' }],
+    ['ping-pong, trace off, immutable (immer)', { trace: 'off', stateMode: 'immutable' }],
+    ['ping-pong, trace hashed, mutable', { trace: 'hash', stateMode: 'mutable' }],
+    ['ping-pong, full trace in memory, mutable', { trace: 'memory', stateMode: 'mutable' }],
+    ['ping-pong, full trace in memory, immutable', { trace: 'memory', stateMode: 'immutable' }],
+  ] as const) {
+    const result = bestOf(3, ping, options);
+    rows.push({ name: label, value: rate(result.events, result.millis), unit: 'events/s', note: `${(result.events / 1e6).toFixed(2)}M events in ${Math.round(result.millis)} ms` });
+  }
+
+  for (const [label, options] of [
+    ['heartbeat 25 nodes + faults + clients, trace off, mutable', { trace: 'off', stateMode: 'mutable' }],
+    ['heartbeat 25 nodes + faults + clients, full trace, immutable', { trace: 'memory', stateMode: 'immutable' }],
+  ] as const) {
+    const result = bestOf(2, heartbeatScenario, options);
+    rows.push({ name: label, value: rate(result.events, result.millis), unit: 'events/s', note: `${(result.events / 1e6).toFixed(2)}M events` });
+    rows.push({ name: `${label}: simulated / wall time`, value: Math.round(result.simulatedMicros / 1000 / result.millis), unit: '×', note: `30 min simulated in ${(result.millis / 1000).toFixed(2)} s` });
+  }
+
+  rows.push(measureHeap());
+  rows.push(...thousandNodes());
+  return rows;
+}
+
+/**
+ * Heap during a 10-million-event run with tracing off: ping-pong wrapped so that it samples the
+ * heap every 250k deliveries (bench-only code; protocols proper never read the process).
+ */
+function measureHeap(): BenchRow {
+  let peak = 0;
+  let deliveries = 0;
+  const sampling = defineProtocol<PingPongState, PingPongMessage, { f: string }, unknown, PingPongConfig>({
+    ...pingpong,
+    name: 'pingpong-heap',
+    onMessage(state, from, msg, ctx) {
+      if (++deliveries % 250_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+      pingpong.onMessage(state, from, msg, ctx);
+    },
+  });
+  const scenario: Scenario = { ...pingScenario('170s'), protocol: sampling };
+  const { value, millis } = timed(() => runScenario(scenario, {}, { trace: 'off', stateMode: 'mutable' }));
+  return { name: 'heap peak, 10M-event ping-pong, trace off', value: Math.round(peak / 1e6), unit: 'MB', note: `${(value.stats.events / 1e6).toFixed(1)}M events in ${(millis / 1000).toFixed(1)} s` };
+}
+
+/** A 1,000-node heartbeat cluster, its full trace streamed to a file. */
+function thousandNodes(): BenchRow[] {
+  const path = join(tmpdir(), 'dsim-bench-1000-nodes.jsonl');
+  const fd = openSync(path, 'w');
+  let buffer: string[] = [];
+  let size = 0;
+  const scenario: Scenario = {
+    name: 'heartbeat-1000',
+    protocol: 'heartbeat',
+    nodes: 1000,
+    until: '6s',
+    faults: [{ at: '2s', fault: { type: 'partition', groups: [Array.from({ length: 500 }, (_, i) => `n${i + 1}`)] } }, { at: '4s', fault: { type: 'heal' } }],
+  };
+  const { value, millis } = timed(() =>
+    runScenario(scenario, { registry }, {
+      trace: 'hash',
+      stateMode: 'mutable',
+      onTraceLine: (line) => {
+        buffer.push(line);
+        size += line.length;
+        if (size > 1 << 22) {
+          writeSync(fd, buffer.join('\n') + '\n');
+          buffer = [];
+          size = 0;
+        }
+      },
+    }),
+  );
+  writeSync(fd, buffer.join('\n') + '\n');
+  closeSync(fd);
+  const bytes = statSync(path).size;
+  return [
+    { name: '1,000-node heartbeat, 6 s simulated, trace to file', value: rate(value.stats.events, millis), unit: 'events/s', note: `${(value.stats.events / 1e6).toFixed(1)}M events, ${(bytes / 1e6).toFixed(0)} MB trace in ${(millis / 1000).toFixed(1)} s (${path})` },
+  ];
+  function rate(events: number, ms: number) {
+    return Math.round(events / (ms / 1000));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { printRows } = await import('./run.ts');
+  printRows('kernel', await benchKernel());
+}
