@@ -29,7 +29,10 @@ export function init(ctx: RaftContext): RaftState {
     kv: snapshot ? restoreRecord(snapshot.kv) : {},
     sessions: snapshot ? restoreRecord(snapshot.sessions.map(([client, session]) => [client, { ...session }] as const)) : {},
     leaderContactAt: now,
-    votesBlockedUntil: ctx.config.checkQuorum ? now + ctx.config.electionTimeoutMicros : now,
+    // A node that ever held a term may have acknowledged a leader's heartbeat just before it
+    // crashed; with CheckQuorum it waits out one election timeout before voting (see inLeaderLease).
+    // A node that never held a term acknowledged nothing.
+    votesBlockedUntil: ctx.config.checkQuorum && recovered.hardState.term > 0 ? now + ctx.config.electionTimeoutMicros : now,
     votesGranted: [],
     votesRejected: [],
     progress: [],
