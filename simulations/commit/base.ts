@@ -22,8 +22,8 @@ export const ALL_KINDS: readonly NemesisKind[] = ['partition', 'crash', 'pause',
 export function commitSweepScenario(options: CommitSweepOptions): Scenario {
   const kinds = options.kinds ?? ALL_KINDS;
   return {
-    name: `${options.protocol}${options.variant ? `-${options.variant}` : ''}-sweep-${kinds.join('+')}${options.bugs?.length ? `-bug-${options.bugs.join('+')}` : ''}`,
-    description: `Random transfers under generated ${kinds.join('/')} faults until 10s, then quiet`,
+    name: `${options.protocol}${options.variant ? `-${options.variant}` : ''}-sweep${kinds.length ? `-${kinds.join('+')}` : ''}${options.bugs?.length ? `-bug-${options.bugs.join('+')}` : ''}`,
+    description: kinds.length ? `Random transfers under generated ${kinds.join('/')} faults until 10s, then quiet` : 'Random transfers; the property runner adds the faults',
     protocol: options.protocol,
     nodes: ['c', 'p1', 'p2', 'p3'],
     seed: options.seed ?? 1,
