@@ -25,7 +25,7 @@ export default defineScenario({
     thinkTime: '10ms',
     timeout: '300ms',
     stopAt: '7s',
-    options: { keys: 1, pin: { c1: 'n1' }, mix: { get: 1, put: 1, append: 0, cas: 0 } },
+    options: { keys: 1, pin: { c1: 'n1' }, readers: ['c1'], mix: { get: 1, put: 1, append: 0, cas: 0 } },
   },
   faults: [
     { at: '3s', fault: { type: 'partition', groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] } },

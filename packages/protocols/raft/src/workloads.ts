@@ -8,6 +8,7 @@ import type { KvOp } from './state.ts';
  * Options:
  * - keys (default 3): how many keys, named k0, k1, ...
  * - mix: relative weights of { get, put, append, cas } (default 4, 2, 3, 1)
+ * - readers: ['c1'] makes those clients only read
  * - pin: { c1: 'n1' } sends a client's every operation to one node (redirects are ignored)
  * - transferEvery (default 0 = never): every Nth operation of client c1 asks the leader it knows
  *   to hand leadership to another node (leadership transfer).
@@ -28,6 +29,7 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
   const lastSeen = new Map<string, string | null>();
   const pendingGets = new Map<string, string>();
   const pin = (options.pin ?? {}) as Readonly<Record<string, NodeId>>;
+  const readers = new Set((options.readers ?? []) as readonly string[]);
   return {
     chooseNode: (client, _op, current) => (Object.hasOwn(pin, client.client) ? pin[client.client]! : current),
     nextOp(client: ClientView): KvOp {
@@ -41,7 +43,7 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
       const key = `k${client.random.int(0, keys - 1)}`;
       let roll = client.random.next() * total;
       let f: KvOp['f'] = 'get';
-      for (const [name, weight] of weights) {
+      if (!readers.has(client.client)) for (const [name, weight] of weights) {
         if (roll < weight) {
           f = name;
           break;

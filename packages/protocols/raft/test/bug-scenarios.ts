@@ -1,0 +1,78 @@
+import type { Scenario } from '@dsim/core';
+import { raft } from '../src/index.ts';
+
+/**
+ * Small scripted schedules that make each bug switch bite, used by bugs.test.ts. Each runs
+ * cleanly without its switch.
+ */
+
+/**
+ * forgetVoteOnRestart: n1 and n2 campaign for term 1 at the same moment, each unable to reach
+ * the other (a bridge through n3). n3 hears n1 first and votes for it; n1 wins. n3 crashes and
+ * restarts before n2's slower request arrives, and, having forgotten its vote, grants it too:
+ * two leaders in term 1.
+ */
+export const forgetVoteScenario: Scenario = {
+  name: 'raft-bug-forget-vote',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '1s',
+  config: { preVote: false, checkQuorum: false, nodeElectionTimeoutMicros: { n1: 100_000, n2: 100_000, n3: 5_000_000 } },
+  network: {
+    latency: '1ms',
+    links: [
+      { from: 'n1', to: 'n3', latency: '10ms', bothWays: false },
+      { from: 'n2', to: 'n3', latency: '15ms', bothWays: false },
+    ],
+  },
+  faults: [
+    { at: 0, fault: { type: 'bridge', bridge: 'n3', groups: [['n1'], ['n2']] } },
+    { at: '112ms', fault: { type: 'crash', node: 'n3' } },
+    { at: '113ms', fault: { type: 'restart', node: 'n3' } },
+  ],
+  invariants: ['election-safety', 'log-matching', 'state-machine-safety'],
+};
+
+/**
+ * readFromFollowerLocal: n5 is cut off while c2 keeps writing through the leader; c1 reads only
+ * from n5, which answers from its frozen state machine.
+ */
+export const followerReadScenario: Scenario = {
+  name: 'raft-bug-follower-read',
+  protocol: raft,
+  nodes: 5,
+  seed: 1,
+  until: '3s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  workload: { name: 'kv', clients: 2, thinkTime: '20ms', timeout: '300ms', options: { keys: 1, pin: { c1: 'n5' }, mix: { get: 1, put: 1, append: 0, cas: 0 } } },
+  faults: [
+    { at: '1s', fault: { type: 'isolate', node: 'n5' } },
+    { at: '2s', fault: { type: 'heal' } },
+  ],
+  invariants: ['election-safety', 'state-machine-safety', 'linearizable-kv'],
+};
+
+/**
+ * leaseReadIgnoresClockDrift: n1 leads with lease reads; at 2 s it is cut off and its clock jumps
+ * back 55 ms, less than the 60 ms drift bound the correct lease allows for. n2 (pinned to a
+ * 150 ms election timeout) takes over as fast as Raft allows and c2 writes through it, while c1
+ * keeps reading from n1. The correct lease (150 − 60 ms) has expired by then; the bug's full
+ * 150 ms lease has not, and n1 answers with the old value.
+ */
+export const leaseDriftScenario: Scenario = {
+  name: 'raft-bug-lease-drift',
+  protocol: raft,
+  nodes: 5,
+  seed: 1,
+  until: '4s',
+  config: { readMode: 'lease', checkQuorum: true, leaseClockBoundMicros: 60_000, nodeElectionTimeoutMicros: { n1: 100_000, n2: 150_000 } },
+  network: { latency: '1ms' },
+  workload: { name: 'kv', clients: 2, thinkTime: '2ms', timeout: '100ms', options: { keys: 1, pin: { c1: 'n1', c2: 'n2' }, readers: ['c1'], mix: { get: 1, put: 1, append: 0, cas: 0 } } },
+  faults: [
+    { at: '2s', fault: { type: 'partition', groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] } },
+    { at: '2s', fault: { type: 'clockJump', node: 'n1', delta: '-55ms' } },
+    { at: '3s', fault: { type: 'heal' } },
+  ],
+  invariants: ['election-safety', 'state-machine-safety', 'linearizable-kv'],
+};
