@@ -47,6 +47,11 @@ export interface Invariant<State = unknown> {
   /** For `eventually`: the deadline after the last fault, in microseconds. Default: the end of the run. */
   readonly withinMicros?: Micros;
   /**
+   * For `eventually`: the property must not only be reached but still hold at the deadline
+   * (◇□ rather than ◇): "the detector settles", not "the detector was right for one instant".
+   */
+  readonly stable?: boolean;
+  /**
    * For `always`: also check at the end of the run only (not after every step), for properties
    * over the whole history such as linearizability, which are too costly to check step by step.
    */
@@ -60,7 +65,7 @@ export function always<State>(name: string, check: (world: WorldView<State>) => 
 export function eventually<State>(
   name: string,
   check: (world: WorldView<State>) => InvariantResult,
-  options: { withinMicros?: Micros; description?: string } = {},
+  options: { withinMicros?: Micros; stable?: boolean; description?: string } = {},
 ): Invariant<State> {
   return { name, kind: 'eventually', check, ...options };
 }

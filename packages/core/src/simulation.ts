@@ -761,6 +761,8 @@ export class Simulation {
     for (let i = 0; i < this.pendingLiveness.length; i++) {
       const tracker = this.pendingLiveness[i]!;
       if (tracker.invariant.kind === 'eventually' && this.now < this.scenario.faultsEndAt) continue;
+      // A stable property is judged at its deadline (or the end of the run), not when first reached.
+      if (tracker.invariant.stable) continue;
       if (this.evaluate(tracker.invariant) === true) {
         tracker.satisfied = true;
         this.pendingLiveness.splice(i--, 1);
@@ -782,10 +784,24 @@ export class Simulation {
 
   private checkDeadline(tracker: InvariantTracker): void {
     if (tracker.satisfied) return;
+    if (tracker.invariant.stable) return this.judgeStable(tracker);
     this.checkInvariants();
     if (!tracker.satisfied && this.endReason === undefined) {
       this.violate(tracker.invariant, `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker.invariant) as string}`);
     }
+  }
+
+  /** A stable `eventually` holds if it holds at its deadline. */
+  private judgeStable(tracker: InvariantTracker): void {
+    const index = this.pendingLiveness.indexOf(tracker);
+    if (index !== -1) this.pendingLiveness.splice(index, 1);
+    const result = this.evaluate(tracker.invariant);
+    if (result === true) {
+      tracker.satisfied = true;
+      if (this.traceOn) this.record({ t: this.now, k: 'note', text: `eventually '${tracker.invariant.name}' holds at its deadline` });
+      return;
+    }
+    this.violate(tracker.invariant, `does not hold at ${tracker.deadline}us, ${tracker.deadline - this.scenario.faultsEndAt}us after the last fault: ${result}`);
   }
 
   private violate(invariant: Invariant, message: string): void {
@@ -811,6 +827,10 @@ export class Simulation {
       if (this.endReason === undefined) this.checkInvariants();
       for (const tracker of [...this.pendingLiveness]) {
         if (this.endReason !== undefined) break;
+        if (tracker.invariant.stable) {
+          this.judgeStable(tracker);
+          continue;
+        }
         const what = tracker.invariant.kind === 'sometimes' ? 'never held during the run: the scenario did not reach the state it exists to test' : `never held after the faults ended at ${this.scenario.faultsEndAt}us`;
         this.violate(tracker.invariant, what);
       }

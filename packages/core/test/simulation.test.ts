@@ -197,3 +197,17 @@ describe('late answers', () => {
     expect(result.history.map((entry) => entry.type)).toEqual(['invoke', 'info', 'invoke', 'info']);
   });
 });
+
+describe('stable eventually', () => {
+  it('must still hold at the deadline, not just once after the faults', () => {
+    // The timer count passes 2 and keeps growing: "exactly two timers" is reached once, then lost.
+    const counter = recorder({ init: (ctx) => ctx.setTimer('t', 1_000_000), onTimer: (_s, name, ctx) => ctx.setTimer(name, 1_000_000) });
+    const exactlyTwo = (world: { state(node: string): RecorderState | undefined }) => world.state('a')?.log.filter((line) => line.startsWith('timer')).length === 2;
+    const faults = [{ at: '1s', fault: { type: 'heal' as const } }];
+    const reached = runScenario(baseScenario(counter, { nodes: ['a'], faults, invariants: [eventually<RecorderState>('two', exactlyTwo, { withinMicros: 5_000_000 })] }));
+    expect(reached.violations).toEqual([]);
+    const settled = runScenario(baseScenario(counter, { nodes: ['a'], faults, invariants: [eventually<RecorderState>('two', exactlyTwo, { withinMicros: 5_000_000, stable: true })] }));
+    expect(settled.violations[0]).toMatchObject({ invariant: 'two', kind: 'eventually', time: 6_000_000 });
+    expect(settled.violations[0]!.message).toMatch(/does not hold at 6000000us/);
+  });
+});

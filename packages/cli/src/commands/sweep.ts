@@ -187,12 +187,11 @@ export async function runSeeds(
     next += chunk.length;
     return chunk;
   };
-  const tsxLoader = import.meta.resolve('tsx/esm');
   const data: SweepWorkerData = { file, hashes: options.hashes, stateMode: options.stateMode, ...(options.until ? { until: options.until } : {}) };
   await Promise.all(
     Array.from({ length: workerCount }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('../sweep-worker.ts', import.meta.url), { workerData: data, execArgv: ['--import', tsxLoader] });
+        const worker = new Worker(new URL('../sweep-worker-entry.mjs', import.meta.url), { workerData: data });
         const send = () => {
           const chunk = takeChunk();
           if (chunk) worker.postMessage({ seeds: chunk } satisfies SweepRequest);
