@@ -1,0 +1,76 @@
+import type { History, NodeId, WorldView } from '@dsim/core';
+import { describe, expect, it } from 'vitest';
+import { electionSafety, leaderAppendOnly, logMatching, stateMachineSafety } from '../src/invariants.ts';
+import type { Entry, RaftState, Role } from '../src/state.ts';
+
+/**
+ * The invariants on hand-made states, for the properties no bug switch reaches directly
+ * (Leader Append-Only, Log Matching), and for the memory that must not leak between runs.
+ */
+function node(role: Role, term: number, log: Array<[number, string]>, extra: Partial<RaftState> = {}): RaftState {
+  const entries: Entry[] = log.map(([entryTerm, request]) => ({ term: entryTerm, kind: 'op', op: { f: 'put', key: 'k', value: request }, client: 'c1', seq: 1, request }));
+  return {
+    term, vote: null, log: entries, snapshotIndex: 0, snapshotTerm: 0, role, leader: role === 'leader' ? 'n1' : null,
+    commitIndex: 0, appliedIndex: 0, kv: {}, sessions: {}, leaderContactAt: 0, votesBlockedUntil: 0, votesGranted: [], votesRejected: [],
+    progress: [], pendingWrites: [], pendingReads: [], readContext: 0, transferee: null, leaseFloor: 0, ...extra,
+  };
+}
+
+function world(states: Record<NodeId, RaftState>): WorldView<RaftState> & { set(id: NodeId, state: RaftState): void } {
+  const current = new Map(Object.entries(states));
+  return {
+    time: 0,
+    nodes: [...current.keys()],
+    state: (id) => current.get(id),
+    summary: () => undefined,
+    isUp: (id) => current.has(id),
+    isPaused: () => false,
+    upSince: () => 0,
+    downSince: () => undefined,
+    history: [] as History,
+    faultsEndAt: 0,
+    config: {},
+    set(id, state) {
+      current.set(id, state);
+    },
+  };
+}
+
+describe('raft invariants', () => {
+  it('log-matching flags two logs that agree on (index, term) but not before it', () => {
+    const view = world({ n1: node('follower', 2, [[1, 'a'], [2, 'b']]), n2: node('follower', 2, [[2, 'x'], [2, 'b']]) });
+    expect(logMatching.check(view)).toMatch(/both hold an entry at 1\/|after different terms|different contents/);
+  });
+
+  it('log-matching accepts logs that share a prefix', () => {
+    const view = world({ n1: node('follower', 2, [[1, 'a'], [2, 'b']]), n2: node('follower', 2, [[1, 'a']]) });
+    expect(logMatching.check(view)).toBe(true);
+  });
+
+  it('leader-append-only flags a leader that truncates its own log within its term', () => {
+    const view = world({ n1: node('leader', 2, [[1, 'a'], [2, 'b'], [2, 'c']]) });
+    expect(leaderAppendOnly.check(view)).toBe(true);
+    view.set('n1', node('leader', 2, [[1, 'a'], [2, 'd']]));
+    expect(leaderAppendOnly.check(view)).toMatch(/n1, leader of term 2, removed or replaced/);
+  });
+
+  it('election-safety remembers a leader after it is gone', () => {
+    const view = world({ n1: node('leader', 3, []), n2: node('follower', 3, []) });
+    expect(electionSafety.check(view)).toBe(true);
+    view.set('n1', node('follower', 3, []));
+    view.set('n2', node('leader', 3, []));
+    expect(electionSafety.check(view)).toBe('two leaders in term 3: n1 and n2');
+  });
+
+  it('state-machine-safety compares what different nodes applied at one index', () => {
+    const view = world({ n1: node('follower', 2, [[1, 'a']], { commitIndex: 1, appliedIndex: 1 }), n2: node('follower', 2, [[2, 'z']], { commitIndex: 1, appliedIndex: 1 }) });
+    expect(stateMachineSafety.check(view)).toMatch(/applies 2:z at index 1, but n1 applied 1:a there/);
+  });
+
+  it('keeps no memory across runs: the same invariant object on a fresh world starts clean', () => {
+    const first = world({ n1: node('leader', 3, []) });
+    expect(electionSafety.check(first)).toBe(true);
+    const second = world({ n2: node('leader', 3, []) });
+    expect(electionSafety.check(second)).toBe(true);
+  });
+});
