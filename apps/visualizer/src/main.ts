@@ -21,6 +21,9 @@ const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50
 
 
 interface Timings {
+  /** Since navigation: when the app started fetching the trace (URL loads only). */
+  pageReadyMs?: number;
+  fetchMs?: number;
   readingMs: number;
   parseMs: number;
   modelMs: number;
@@ -49,6 +52,8 @@ class App implements Controller {
   timings: Timings | undefined;
   frames = 0;
   lastDrawMs = 0;
+  /** Where the last frame's time went, in ms (for the benchmark). */
+  drawBreakdown: Record<string, number> = {};
   readonly worker = new RunWorker();
   private dirty = true;
   private lastTick = 0;
@@ -139,10 +144,13 @@ class App implements Controller {
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
     try {
+      const fetchStart = performance.now();
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      const text = await response.text();
+      const text = await readText(response);
+      const fetched = performance.now();
       await this.loadText(text, { kind: 'url', name: url.split('/').pop() || url, url }, options);
+      if (this.timings) Object.assign(this.timings, { pageReadyMs: fetchStart, fetchMs: fetched - fetchStart });
     } catch (error) {
       this.status(`Could not load the trace at ${url}: ${(error as Error).message}`, true);
     }
@@ -321,11 +329,17 @@ class App implements Controller {
     const started = performance.now();
     const frame = this.loaded.seeker.frameAt(this.index);
     const context: DrawContext = { loaded: this.loaded, frame, time: this.time, domain: this.domain, selection: this.selection, speed: this.speed };
+    const t0 = performance.now();
     this.cluster.draw(context);
+    const t1 = performance.now();
     this.spacetime.draw(context);
+    const t2 = performance.now();
     this.operations.draw(context);
     this.timeline.draw(context);
+    const t3 = performance.now();
     this.inspector.draw(context);
+    const t4 = performance.now();
+    this.drawBreakdown = { seek: t0 - started, cluster: t1 - t0, spacetime: t2 - t1, operationsAndTimeline: t3 - t2, inspector: t4 - t3 };
     const total = this.loaded.model.events.length;
     $('#clock').innerHTML = `t = <b>${formatTime(this.time)}</b> <span class="dim">· event ${this.index.toLocaleString()} / ${total.toLocaleString()}${frame.violations ? ` · <span style="color:var(--violation)">${frame.violations} violation${frame.violations === 1 ? '' : 's'}</span>` : ''}</span>`;
     $('#cluster-note').textContent = `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
@@ -486,6 +500,24 @@ function nearestSpeed(wanted: number): number {
   let best = 0;
   for (let i = 0; i < SPEEDS.length; i++) if (Math.abs(Math.log(SPEEDS[i]! / wanted)) < Math.abs(Math.log(SPEEDS[best]! / wanted))) best = i;
   return best;
+}
+
+/**
+ * Reads a response body as text by streaming it through a TextDecoder: in Chromium this is about
+ * twice as fast as `response.text()` for a 100 MB trace (decoding overlaps the download).
+ */
+async function readText(response: Response): Promise<string> {
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function nextPaint(): Promise<void> {

@@ -178,27 +178,32 @@ export class SpaceTimeView {
     // the window draw theirs too. A message spanning the whole window is the one thing skipped.
     const first = firstIndexAtOrAfter(model.times, t0);
     const last = indexAtTime(model.times, t1);
-    let messagesInWindow = 0;
-    for (let i = first; i < last; i++) if (model.kinds[i] === KIND.send) messagesInWindow++;
+    // Sends in the window, found by binary search over the send list: counting costs O(log n).
+    const sends = model.sendEvents;
+    const sendAt = (k: number) => model.times[sends[k]!]!;
+    const lowerSend = (t: number) => {
+      let low = 0;
+      let high = sends.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (sendAt(mid) < t) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    };
+    const firstSend = lowerSend(t0);
+    const lastSend = lowerSend(t1 + 1);
+    const messagesInWindow = lastSend - firstSend;
     const stride = messagesInWindow > MAX_ARROWS ? Math.ceil(messagesInWindow / MAX_ARROWS) : 1;
     const arrows: Arrow[] = [];
     const selectedId = selection?.kind === 'message' ? selection.id : -1;
-    const { sendIndex, endIndex } = model.messages;
+    const { endIndex } = model.messages;
     const showReasons = laneHeight >= 16;
     let drawn = 0;
-    let seen = 0;
     const crosses: Array<{ x: number; y: number; color: string; reason: string }> = [];
     g.lineWidth = 1;
-    for (let i = first; i < last; i++) {
-      const kind = model.kinds[i]!;
-      if (kind !== KIND.send && kind !== KIND.deliver && kind !== KIND.drop) continue;
-      const id = model.messageIds[i]!;
-      if (id < 0) continue;
-      const s = sendIndex[id]!;
-      if (kind !== KIND.send && (s < 0 || s >= first)) continue; // drawn with its send
-      if (kind === KIND.send && seen++ % stride !== 0) continue;
-      const send = kind === KIND.send ? i : s;
-      const e = kind === KIND.send ? endIndex[id]! : i;
+    const drawMessage = (send: number, e: number) => {
+      const id = model.messageIds[send]!;
       const a = model.nodeA[send]!;
       const b = model.nodeB[send]!;
       const xa = x(model.times[send]!);
@@ -236,6 +241,20 @@ export class SpaceTimeView {
         }
       }
       drawn++;
+    };
+    for (let k = firstSend; k < lastSend; k += stride) {
+      const send = sends[k]!;
+      drawMessage(send, endIndex[model.messageIds[send]!]!);
+    }
+    // Messages sent left of the window that arrive inside it (visited only when zoomed in).
+    if (stride === 1 && last - first <= MAX_ARROWS * 8) {
+      for (let i = first; i < last; i++) {
+        const kind = model.kinds[i]!;
+        if (kind !== KIND.deliver && kind !== KIND.drop) continue;
+        const id = model.messageIds[i]!;
+        const s = id >= 0 ? model.messages.sendIndex[id]! : -1;
+        if (s >= 0 && s < first) drawMessage(s, i);
+      }
     }
     for (const cross of crosses) {
       g.strokeStyle = cross.color;

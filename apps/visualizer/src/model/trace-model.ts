@@ -84,6 +84,8 @@ export interface TraceModel {
   /** Message id for send/deliver/drop, -1 otherwise. */
   readonly messageIds: Int32Array;
   readonly messages: MessageTable;
+  /** Event indexes of every send, in order: lets a zoomed-out diagram sample messages without visiting every event. */
+  readonly sendEvents: Int32Array;
   /** Longest time any message spent between send and its end. */
   readonly maxFlight: number;
   /** Median flight time of delivered messages (for choosing a playback speed). */
@@ -346,6 +348,8 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
     if (interval.fault) intervals[i] = { ...interval, groups: partitionGroups(interval.fault, nodes) };
   }
   flightSample.sort((a, b) => a - b);
+  const sendEvents = new Int32Array(messageCount);
+  for (let i = 0, k = 0; i < count; i++) if (kinds[i] === KIND.send && messageIds[i]! >= 0) sendEvents[k++] = i;
   return {
     header,
     events,
@@ -360,6 +364,7 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
     nodeB,
     messageIds,
     messages: { sendIndex, endIndex, endCount },
+    sendEvents,
     maxFlight,
     medianFlight: flightSample.length ? flightSample[flightSample.length >> 1]! : 0,
     startTime: 0,

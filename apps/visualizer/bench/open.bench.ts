@@ -1,0 +1,126 @@
+/**
+ * How fast the visualizer opens and scrubs big traces, in headless Chromium.
+ *
+ *   npx tsx apps/visualizer/bench/open.bench.ts            (100k and 1M events)
+ *   npx tsx apps/visualizer/bench/open.bench.ts 100000     (just one size)
+ *
+ * Targets: open 100k events < 1 s, 1M events < 5 s, scrub ≥ 30 frames per second. Traces are
+ * ping-pong runs (nearly every event is a message, the worst case for the diagrams). "open" is
+ * wall time from navigation to the first drawn frame, including fetching the file; the in-page
+ * split (parse, index, checkpoints, first draw) comes from the app's own timings.
+ */
+import { runScenario } from '@dsim/core';
+import { registry } from '@dsim/registry';
+import { buildApp, launch, serve } from '../test/e2e/harness.ts';
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const targets = sizes.length ? sizes : [100_000, 1_000_000];
+
+function pingpongTrace(events: number): string {
+  // 50 nodes × 4 pings in flight, 1–5 ms latency; `until` is scaled from a short probe run.
+  // Trace lines, not kernel events: a step writes its send, delivery and state summary.
+  const probe = runScenario({ name: 'pingpong-probe', protocol: 'pingpong', nodes: 50, until: '500ms' }, { registry }, { trace: 'memory' });
+  const perMicro = (probe.trace.length - 1) / 500_000;
+  const until = Math.ceil(events / perMicro);
+  const result = runScenario({ name: `pingpong-${events}`, protocol: 'pingpong', nodes: 50, until }, { registry }, { trace: 'memory' });
+  return result.trace.join('\n') + '\n';
+}
+
+interface Row {
+  events: number;
+  megabytes: number;
+  openMs: number;
+  parseMs: number;
+  indexMs: number;
+  checkpointsMs: number;
+  firstDrawMs: number;
+  scrubFps: number;
+  scrubDrawMs: number;
+  fullViewFps: number;
+  fullViewDrawMs: number;
+}
+
+type Hook = {
+  state(): { loaded: boolean; events: number; timings?: { parseMs: number; modelMs: number; checkpointsMs: number; firstDrawMs: number } };
+};
+
+const SCRUB = `async (full) => {
+  const hook = window.__dsim;
+  const end = hook.app.loaded.model.endTime;
+  if (full) hook.setDomain(0, end);
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const frames0 = hook.state().frames;
+  const start = performance.now();
+  let draws = 0, drawMs = 0, step = 0; const parts = {};
+  await new Promise((resolve) => {
+    const tick = () => {
+      if (performance.now() - start > 3000) return resolve();
+      step++;
+      // A zig-zag across the run, as a hand on the scrubber does, not a gentle forward walk.
+      hook.seekTime((((step * 7919) % 1000) / 1000) * end);
+      requestAnimationFrame(() => { drawMs += hook.app.lastDrawMs; draws++; for (const [k, v] of Object.entries(hook.app.drawBreakdown)) parts[k] = (parts[k] || 0) + v; tick(); });
+    };
+    tick();
+  });
+  const seconds = (performance.now() - start) / 1000;
+  for (const k in parts) parts[k] = +(parts[k] / Math.max(1, draws)).toFixed(2);
+  return { fps: (hook.state().frames - frames0) / seconds, drawMs: drawMs / Math.max(1, draws), parts };
+}`;
+
+await buildApp();
+const server = await serve();
+const browser = await launch();
+const rows: Row[] = [];
+try {
+  for (const size of targets) {
+    const text = pingpongTrace(size);
+    const path = `/bench-${size}.jsonl`;
+    server.put(path, text);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const started = performance.now();
+    await page.goto(`${server.url}/?trace=${path}`);
+    await page.waitForFunction(() => (window as unknown as { __dsim?: Hook }).__dsim?.state().timings !== undefined, null, { timeout: 120_000, polling: 10 });
+    const openMs = performance.now() - started;
+    const loaded = await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.state());
+
+    // Scrub: every animation frame moves the cursor to a new place across the whole run, for 3 s.
+    // (Plain JavaScript text: tsx's helpers must not leak into the page.)
+    const scrub = (fullView: boolean) => page.evaluate(`(${SCRUB})(${fullView})`) as Promise<{ fps: number; drawMs: number; parts: Record<string, number> }>;
+    const windowed = await scrub(false);
+    const full = await scrub(true);
+    console.log(`${loaded.events} events: timings`, loaded.timings);
+    console.log(`${loaded.events} events: per-view draw ms, window:`, windowed.parts, 'whole run:', full.parts);
+    rows.push({
+      events: loaded.events,
+      megabytes: text.length / 1e6,
+      openMs,
+      parseMs: loaded.timings!.parseMs,
+      indexMs: loaded.timings!.modelMs,
+      checkpointsMs: loaded.timings!.checkpointsMs,
+      firstDrawMs: loaded.timings!.firstDrawMs,
+      scrubFps: windowed.fps,
+      scrubDrawMs: windowed.drawMs,
+      fullViewFps: full.fps,
+      fullViewDrawMs: full.drawMs,
+    });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const table = rows.map((row) => ({
+  events: row.events.toLocaleString(),
+  'trace MB': row.megabytes.toFixed(1),
+  'open ms (target)': `${Math.round(row.openMs)} (< ${row.events > 500_000 ? 5000 : 1000})`,
+  'parse ms': Math.round(row.parseMs),
+  'index ms': Math.round(row.indexMs),
+  'checkpoints ms': Math.round(row.checkpointsMs),
+  'first draw ms': Math.round(row.firstDrawMs),
+  'scrub fps (≥ 30)': row.scrubFps.toFixed(1),
+  'draw ms': row.scrubDrawMs.toFixed(1),
+  'scrub fps, whole run in view': row.fullViewFps.toFixed(1),
+  'draw ms, whole run': row.fullViewDrawMs.toFixed(1),
+}));
+console.table(table);
