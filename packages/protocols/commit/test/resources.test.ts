@@ -1,3 +1,4 @@
+import type { Draft } from '@dsim/core';
 import { describe, expect, it } from 'vitest';
 import { accountsOn, ownerOf, planTransfer } from '@dsim/commit';
 import { applyWrites, releaseLocks, tryLock } from '../src/resources.ts';
@@ -5,11 +6,12 @@ import type { ParticipantState } from '../src/state.ts';
 
 const participants = ['p1', 'p2', 'p3'];
 
-function participantState(): ParticipantState {
-  return {
+function participantState(): Draft<ParticipantState> {
+  const state: ParticipantState = {
     role: 'participant', protocol: '2pc', boot: 1, decisions: {}, decisionLog: [], fanout: [], balances: { 'p1/a0': 100, 'p1/a1': 5 }, locks: {}, txs: {},
     blockedMicros: 0, blockedEpisodes: 0, terminationRounds: 0, backupDecisions: 0, committed: 0, aborted: 0,
   };
+  return state as Draft<ParticipantState>;
 }
 
 describe('accounts', () => {

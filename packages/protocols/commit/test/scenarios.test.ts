@@ -8,6 +8,7 @@ import threePcCoordinatorCrash from '../../../../simulations/commit/3pc-coordina
 import threePcCrashPrecommit from '../../../../simulations/commit/3pc-coordinator-crash-precommit.ts';
 import threePcPartition from '../../../../simulations/commit/3pc-partition.ts';
 import threePcSimplifiedPartition from '../../../../simulations/commit/3pc-simplified-partition.ts';
+import { commitSweepScenario } from '../../../../simulations/commit/base.ts';
 import { compactTrace, golden } from './golden.ts';
 
 const run = (scenario: Scenario, stateMode: 'immutable' | 'mutable' = 'immutable'): RunResult => runScenario(scenario, { registry }, { stateMode });
@@ -23,6 +24,18 @@ describe('scenario files', () => {
       expect(mutable.hash).toBe(immutable.hash);
       const text = compactTrace(immutable.trace);
       expect(text).toBe(golden(scenario.name, text));
+    });
+  }
+});
+
+describe('determinism under generated faults', () => {
+  for (const [protocol, variant, seed] of [['2pc', undefined, 3], ['3pc', 'skeen', 4], ['3pc', 'simplified', 5]] as const) {
+    it(`${protocol}${variant ? ` ${variant}` : ''} seed ${seed}: immer drafts and in-place mutation give the same trace hash`, () => {
+      const scenario = { ...commitSweepScenario({ protocol, ...(variant ? { variant } : {}) }), seed, until: '4s', nemesis: { faults: 5, kinds: ['partition', 'crash', 'pause', 'loss', 'duplicate'], from: '200ms', healAt: '2500ms', minDuration: '50ms', maxDuration: '1s' } } satisfies Scenario;
+      const immutable = runScenario(scenario, { registry }, { stateMode: 'immutable', trace: 'hash' });
+      const mutable = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'hash' });
+      expect(immutable.stats.faults).toBeGreaterThan(0);
+      expect(mutable.hash).toBe(immutable.hash);
     });
   }
 });
