@@ -138,6 +138,8 @@ export class Simulation {
   private readonly queue = new EventQueue<KernelEvent>();
   private readonly nodes: NodeRuntime[];
   private readonly nodeIndex: Map<NodeId, number>;
+  /** Node ids as JSON strings, for hand-serialized trace lines. */
+  private readonly nodeJson: string[];
   private readonly network: Network;
   private readonly trace: TraceRecorder;
   private readonly immutable: boolean;
@@ -179,6 +181,7 @@ export class Simulation {
     this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine);
     this.traceOn = this.trace.enabled;
     this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
+    this.nodeJson = scenario.nodes.map((node) => JSON.stringify(node));
     this.network = new Network(scenario.nodes, scenario.network, createRandom(scenario.seed, 'network'));
     this.nodes = scenario.nodes.map((id, index) => {
       const clock = scenario.clocks[index]!;
@@ -321,9 +324,9 @@ export class Simulation {
     this.stats.messagesDelivered++;
     const from = this.nodes[message.from]!.id;
     if (this.traceOn) {
-      this.record(message.duplicate
-        ? { t: this.now, k: 'deliver', id: message.id, from, to: node.id, dup: true }
-        : { t: this.now, k: 'deliver', id: message.id, from, to: node.id });
+      this.trace.writeSerialized(
+        `{"t":${this.now},"k":"deliver","id":${message.id},"from":${this.nodeJson[message.from]},"to":${this.nodeJson[message.to]}${message.duplicate ? ',"dup":true' : ''}}`,
+      );
     }
     const protocol = this.protocol;
     const msg = message.msg;
@@ -334,9 +337,9 @@ export class Simulation {
     this.stats.messagesDropped++;
     this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
     if (this.traceOn) {
-      const event: TraceEvent = { t: this.now, k: 'drop', id: message.id, from: this.nodes[message.from]!.id, to: this.nodes[message.to]!.id, reason };
-      if (message.duplicate) event.dup = true;
-      this.record(event);
+      this.trace.writeSerialized(
+        `{"t":${this.now},"k":"drop","id":${message.id},"from":${this.nodeJson[message.from]},"to":${this.nodeJson[message.to]},"reason":${JSON.stringify(reason)}${message.duplicate ? ',"dup":true' : ''}}`,
+      );
     }
   }
 
@@ -351,7 +354,7 @@ export class Simulation {
     node.timers.delete(name);
     node.timerDeadlines.delete(name);
     this.stats.timersFired++;
-    if (this.traceOn) this.record({ t: this.now, k: 'timer', node: node.id, name });
+    if (this.traceOn) this.trace.writeSerialized(`{"t":${this.now},"k":"timer","node":${this.nodeJson[node.index]},"name":${JSON.stringify(name)}}`);
     const protocol = this.protocol;
     this.step(node, (state, ctx) => protocol.onTimer(state, name, ctx));
   }
@@ -394,7 +397,9 @@ export class Simulation {
     const id = this.nextMessageId++;
     this.stats.messagesSent++;
     if (this.traceOn) {
-      this.record({ t: this.now, k: 'send', id, from: node.id, to: toId, desc: this.protocol.describeMessage(msg), msg });
+      this.trace.writeSerialized(
+        `{"t":${this.now},"k":"send","id":${id},"from":${this.nodeJson[node.index]},"to":${this.nodeJson[to]},"desc":${JSON.stringify(this.protocol.describeMessage(msg))},"msg":${JSON.stringify(msg)}}`,
+      );
     }
     const fate = this.network.transmit(node.index, to, this.now);
     if (fate.dropped !== undefined) {
@@ -415,8 +420,8 @@ export class Simulation {
     if (json === node.lastSummaryJson) return;
     node.lastSummaryJson = json;
     node.summary = summary;
-    if (this.scenario.traceFullState) this.record({ t: this.now, k: 'state', node: node.id, summary, state: node.state });
-    else this.record({ t: this.now, k: 'state', node: node.id, summary });
+    const head = `{"t":${this.now},"k":"state","node":${this.nodeJson[node.index]},"summary":${json}`;
+    this.trace.writeSerialized(this.scenario.traceFullState ? `${head},"state":${JSON.stringify(node.state)}}` : `${head}}`);
   }
 
   private protocolError(node: NodeRuntime | undefined, error: unknown): void {
