@@ -655,15 +655,25 @@ export class Simulation {
 
   private respond(node: NodeRuntime, requestId: string, outcome: Outcome): void {
     const request = this.requests.get(requestId);
-    if (!request) throw new Error(`respond('${requestId}'): no such request (a request id must come from onRequest)`);
     // A late answer (the client gave up already) or a second answer is normal in a real system;
-    // the client simply never hears it. The history keeps the client's view.
-    if (request.done) return;
+    // the client simply never hears it, and the history keeps the client's view.
+    if (!request) {
+      if (this.wasIssued(requestId)) return;
+      throw new Error(`respond('${requestId}'): no such request (a request id must come from onRequest)`);
+    }
     if (outcome.type !== 'ok' && outcome.type !== 'fail' && outcome.type !== 'unknown') {
       throw new Error(`respond('${requestId}'): outcome type must be 'ok', 'fail' or 'unknown', got ${JSON.stringify((outcome as { type: unknown }).type)}`);
     }
     const detached = this.immutable ? (detach(outcome) as Outcome) : outcome;
     this.schedule(this.now + this.network.clientLatency(), RESPONSE, node.index, request, detached);
+  }
+
+  /** Whether a request id was issued by a client, though it is no longer pending. Ids are `<client>:<n>`. */
+  private wasIssued(requestId: string): boolean {
+    const separator = requestId.lastIndexOf(':');
+    const client = this.clients.find((candidate) => candidate.id === requestId.slice(0, separator));
+    const n = Number(requestId.slice(separator + 1));
+    return client !== undefined && Number.isInteger(n) && n >= 1 && n <= client.invoked;
   }
 
   private completeRequest(request: PendingRequest, outcome: Outcome): void {
@@ -685,8 +695,8 @@ export class Simulation {
   }
 
   private finishRequest(request: PendingRequest, type: 'ok' | 'fail' | 'info', outcome: Outcome): void {
-    // The entry stays (marked done) so that a late respond() can be told from a made-up request id.
     request.done = true;
+    this.requests.delete(request.id);
     const client = request.client;
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;
