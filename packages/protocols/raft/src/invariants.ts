@@ -1,6 +1,9 @@
 import { checkLinearizability, kvModel, type LinearizabilityOptions } from '@dsim/check';
 import { always, atEnd, eventually, sometimes, type HistoryEntry, type Invariant, type NodeId, type WorldView } from '@dsim/core';
-import { entryAt, entryIdentity, lastIndex, lastTerm, termAt, type RaftState } from './state.ts';
+import { entryAt, entryIdentity, lastIndex, lastTerm, termAt, type Entry, type RaftState } from './state.ts';
+
+/** (index, term) packed in one number for map keys: terms stay far below 2^21, indexes below 2^32. */
+const TERM_SPACE = 2 ** 21;
 
 type World = WorldView<RaftState>;
 
@@ -39,13 +42,19 @@ interface RunMemory {
   nodes: Map<NodeId, NodeMirror>;
   /** Election Safety: term → the leader seen in it. */
   leaders: Map<number, NodeId>;
-  /** Log Matching: "index/term" → what the entry holds and the term before it. */
-  entries: Map<string, { identity: string; prevTerm: number; node: NodeId }>;
-  /** Committed entries: index → its term, identity, and the lowest term it was seen committed in. */
-  committed: Map<number, { term: number; identity: string; inTerm: number; node: NodeId }>;
+  /** Log Matching: (index, term) as one number → the entry, the term before it, and who held it first. */
+  entries: Map<number, { entry: Entry; prevTerm: number; node: NodeId }>;
+  /** Committed entries by index (dense arrays): its term, the lowest term it was seen committed in, by whom. */
+  committedTerm: number[];
+  committedInTerm: number[];
+  committedBy: NodeId[];
   maxCommitted: number;
-  /** State Machine Safety: index → identity of the entry first applied there, and by whom. */
-  applied: Map<number, { identity: string; node: NodeId }>;
+  /** State Machine Safety by index: the entry first applied there, and by whom. */
+  applied: Entry[];
+  appliedBy: NodeId[];
+  /** This step's states by node position, and the positions of the nodes that lead (scratch space). */
+  states: Array<RaftState | undefined>;
+  currentLeaders: number[];
   /** Violations found by the update, waiting for their invariant to report them (once each). */
   found: Map<string, string>;
   reported: Set<string>;
@@ -63,8 +72,8 @@ function memoryOf(world: World): RunMemory {
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      calledSinceUpdate: 0, nodes: new Map(), leaders: new Map(), entries: new Map(), committed: new Map(), maxCommitted: 0,
-      applied: new Map(), found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
+      calledSinceUpdate: 0, nodes: new Map(), leaders: new Map(), entries: new Map(), committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
+      applied: [], appliedBy: [], states: [], currentLeaders: [], found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
@@ -104,10 +113,17 @@ function observe(world: World, caller: string): RunMemory {
   }
   memory.calledSinceUpdate = bit;
   const nodes = world.nodes;
+  const states = memory.states;
+  const leaders = memory.currentLeaders;
+  leaders.length = 0;
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
-    const state = world.state(node);
-    if (state) observeNode(world, memory, node, state);
+    const state = world.state(nodes[i]!);
+    states[i] = state;
+    if (state?.role === 'leader') leaders.push(i);
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    const state = states[i];
+    if (state) observeNode(world, memory, nodes[i]!, state);
   }
   return memory;
 }
@@ -167,12 +183,14 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
       mirror.terms.push(entry.term);
       // Log Matching by induction: if every (index, term) names one entry with one predecessor
       // term, two logs that share (index, term) share everything before it.
-      const key = `${index}/${entry.term}`;
-      const identity = entryIdentity(entry);
+      const key = index * TERM_SPACE + entry.term;
       const seen = memory.entries.get(key);
-      if (!seen) memory.entries.set(key, { identity, prevTerm, node });
-      else if (seen.identity !== identity || (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)) {
-        found(memory, LOG_MATCHING, `${node} and ${seen.node} both hold an entry at ${index}/${entry.term}, but ${seen.identity !== identity ? `with different contents (${identity} vs ${seen.identity})` : `after different terms (${prevTerm} vs ${seen.prevTerm} at ${index - 1})`}`);
+      if (!seen) memory.entries.set(key, { entry, prevTerm, node });
+      else {
+        const differs = seen.entry !== entry && entryIdentity(seen.entry) !== entryIdentity(entry);
+        if (differs || (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)) {
+          found(memory, LOG_MATCHING, `${node} and ${seen.node} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${entryIdentity(seen.entry)})` : `after different terms (${prevTerm} vs ${seen.prevTerm} at ${index - 1})`}`);
+        }
       }
     }
   }
@@ -183,19 +201,20 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
   for (let index = Math.max(mirror.committed, state.snapshotIndex) + 1; index <= state.commitIndex; index++) {
     const entry = entryAt(state, index);
     if (!entry) break;
-    const identity = entryIdentity(entry);
-    const known = memory.committed.get(index);
-    if (!known) {
-      memory.committed.set(index, { term: entry.term, identity, inTerm: state.term, node });
+    const knownTerm = memory.committedTerm[index];
+    if (knownTerm === undefined) {
+      memory.committedTerm[index] = entry.term;
+      memory.committedInTerm[index] = state.term;
+      memory.committedBy[index] = node;
       if (index > memory.maxCommitted) memory.maxCommitted = index;
       // An entry committed now must already be in every leader of a later term.
-      for (const other of world.nodes) {
-        const leader = other === node ? state : world.state(other);
-        if (leader?.role === 'leader' && leader.term > state.term && index > leader.snapshotIndex && termAt(leader, index) !== entry.term) {
-          found(memory, LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${other}, leader of term ${leader.term}, lacks it`);
+      for (const position of memory.currentLeaders) {
+        const leader = memory.states[position]!;
+        if (leader.term > state.term && index > leader.snapshotIndex && termAt(leader, index) !== entry.term) {
+          found(memory, LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${world.nodes[position]}, leader of term ${leader.term}, lacks it`);
         }
       }
-    } else if (known.inTerm > state.term) known.inTerm = state.term;
+    } else if (memory.committedInTerm[index]! > state.term) memory.committedInTerm[index] = state.term;
   }
   mirror.committed = Math.max(mirror.committed, state.commitIndex);
 
@@ -204,11 +223,12 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
   for (let index = Math.max(mirror.applied, state.snapshotIndex) + 1; index <= state.appliedIndex; index++) {
     const entry = entryAt(state, index);
     if (!entry) break;
-    const identity = entryIdentity(entry);
-    const known = memory.applied.get(index);
-    if (!known) memory.applied.set(index, { identity, node });
-    else if (known.identity !== identity) {
-      found(memory, STATE_MACHINE_SAFETY, `${node} applies ${identity} at index ${index}, but ${known.node} applied ${known.identity} there`);
+    const known = memory.applied[index];
+    if (known === undefined) {
+      memory.applied[index] = entry;
+      memory.appliedBy[index] = node;
+    } else if (known !== entry && entryIdentity(known) !== entryIdentity(entry)) {
+      found(memory, STATE_MACHINE_SAFETY, `${node} applies ${entryIdentity(entry)} at index ${index}, but ${memory.appliedBy[index]} applied ${entryIdentity(known)} there`);
     }
   }
   mirror.applied = Math.max(mirror.applied, state.appliedIndex);
@@ -217,10 +237,11 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
 /** Leader Completeness at election time: every entry committed in an earlier term is in the new leader's log. */
 function checkLeaderHoldsCommitted(memory: RunMemory, node: NodeId, state: RaftState): void {
   for (let index = state.snapshotIndex + 1; index <= memory.maxCommitted; index++) {
-    const committed = memory.committed.get(index);
-    if (!committed || committed.inTerm >= state.term) continue;
-    if (termAt(state, index) !== committed.term) {
-      found(memory, LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committed.term}, committed in term ${committed.inTerm} by ${committed.node}`);
+    const committedTerm = memory.committedTerm[index];
+    const inTerm = memory.committedInTerm[index];
+    if (committedTerm === undefined || inTerm === undefined || inTerm >= state.term) continue;
+    if (termAt(state, index) !== committedTerm) {
+      found(memory, LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committedTerm}, committed in term ${inTerm} by ${memory.committedBy[index]}`);
       return;
     }
   }
