@@ -204,6 +204,7 @@ class App implements Controller {
     const { model } = this.loaded;
     this.time = Math.max(0, Math.min(model.endTime, time));
     this.index = indexAtTime(model.times, this.time);
+    this.follow(true);
     this.requestDraw();
   }
 

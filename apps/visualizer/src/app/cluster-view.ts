@@ -225,7 +225,7 @@ export class ClusterView {
         .attr('class', status === 'up' ? 'id inside' : 'id');
       group.select('text.role').text(showText ? (status === 'crashed' ? 'crashed' : status === 'paused' ? `paused · ${role ?? ''}` : status === 'not-started' ? 'not started' : role ?? '') : '')
         .attr('y', r + 15).attr('text-anchor', 'middle').attr('fill', status === 'crashed' ? COLORS.cut : status === 'paused' ? COLORS.paused : color);
-      group.select('text.clock').text(showText && skewed ? `⏱ ${formatDuration(offset, true)}${node.clockDriftPpm ? ` · ${node.clockDriftPpm > 0 ? '+' : ''}${node.clockDriftPpm}ppm` : ''}` : '')
+      group.select('text.clock').text(showText && skewed ? `clock ${formatDuration(offset, true)}${node.clockDriftPpm ? ` · ${node.clockDriftPpm > 0 ? '+' : ''}${node.clockDriftPpm}ppm` : ''}` : '')
         .attr('y', r + 29).attr('text-anchor', 'middle');
       group.select('title').text(`${d.id}: ${status}${role ? `, ${role}` : ''}${skewed ? `, clock ${formatDuration(offset, true)} ${node.clockDriftPpm}ppm` : ''}`);
     });

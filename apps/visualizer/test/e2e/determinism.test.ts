@@ -46,7 +46,7 @@ describe.skipIf(!available)('browser runs are deterministic', () => {
       [keys, SEEDS] as const,
     );
     const inNode: Record<string, string[]> = {};
-    for (const { key, scenario } of shipped) inNode[key] = SEEDS.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash' }).hash!);
+    for (const { key, scenario } of shipped) inNode[key] = SEEDS.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash', stateMode: 'mutable' }).hash!);
     const browserHashes = await inBrowser;
     for (const key of keys) {
       expect(browserHashes[key]).toHaveLength(SEEDS.length);
@@ -54,5 +54,5 @@ describe.skipIf(!available)('browser runs are deterministic', () => {
       expect({ key, hashes: browserHashes[key] }).toEqual({ key, hashes: inNode[key] });
     }
     await page.close();
-  });
+  }, 900_000);
 });
