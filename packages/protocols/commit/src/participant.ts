@@ -1,4 +1,5 @@
 import type { Draft, NodeId } from '@dsim/core';
+import { coordinatorOf } from './config.ts';
 import { ruleSet, type CommitContext } from './context.ts';
 import type { CommitMessage, Decision, Vote, Write } from './messages.ts';
 import { applyWrites, releaseLocks, storeBalances, tryLock } from './resources.ts';
@@ -70,7 +71,7 @@ export function handleDecision(state: State, from: NodeId, msg: Extract<CommitMe
   const entry = state.txs[key];
   if (entry) finish(state, entry, msg.decision, from === entry.coordinator ? 'coordinator' : 'peer', ctx);
   else if (state.decisions[key] === undefined) {
-    if (msg.decision === 'abort') recordUnilateralAbort(state, ctx, msg.tx, from, [], [], 'none');
+    if (msg.decision === 'abort') recordUnilateralAbort(state, ctx, msg.tx, coordinatorOf(ctx.nodes), [], [], 'none');
     else {
       // Never happens in a correct run: nobody commits without this site's YES. Record it anyway so
       // the validity invariant reports it, instead of silently dropping a commit.

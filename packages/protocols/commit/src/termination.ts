@@ -1,4 +1,5 @@
 import type { Draft, NodeId } from '@dsim/core';
+import { coordinatorOf } from './config.ts';
 import { backoff, fanOut, ruleSet, type CommitContext } from './context.ts';
 import type { CommitMessage, Decision, SiteState } from './messages.ts';
 import { finish, recordUnilateralAbort } from './participant.ts';
@@ -50,7 +51,7 @@ export function handleStateRequest(state: State, from: NodeId, msg: Extract<Comm
   let report: SiteState;
   if (entry) report = entry.phase;
   else {
-    if (state.decisions[key] === undefined) recordUnilateralAbort(state, ctx, msg.tx, from, [], [], 'none');
+    if (state.decisions[key] === undefined) recordUnilateralAbort(state, ctx, msg.tx, coordinatorOf(ctx.nodes), [], [], 'none');
     report = state.decisions[key] === 'commit' ? 'committed' : 'aborted';
   }
   ctx.send(from, { type: 'StateReport', tx: msg.tx, round: msg.round, state: report, recovered: entry?.recovered ?? false });
