@@ -20,8 +20,13 @@ export const twoPhaseBugs: Record<string, BugSwitch> = {
   },
 };
 
+/**
+ * 3PC keeps 2PC's decision-logging switch (under crash-only faults Skeen's recovery rule masks it:
+ * a coordinator that recovers in PRECOMMIT asks instead of presuming abort), and adds three switches
+ * that each remove one of Skeen's rules.
+ */
 export const threePhaseBugs: Record<string, BugSwitch> = {
-  ...twoPhaseBugs,
+  coordinatorForgetsDecision: twoPhaseBugs.coordinatorForgetsDecision!,
   skipPreCommit: {
     description:
       'The coordinator sends COMMIT as soon as every vote is YES, skipping the PRE-COMMIT round, while participants keep 3PC\'s termination rules ' +
