@@ -16,11 +16,16 @@ export interface DurableStorage {
   readonly unsyncedWrites: number;
 }
 
-const DELETED = Symbol('deleted');
+const ABSENT = Symbol('absent');
 
+/**
+ * One live map holds every write, so reads are one lookup and sync is O(1). An undo journal keeps,
+ * for each key written since the last sync, its durable value before that write: all a crash that
+ * loses unsynced writes needs to roll the map back to what was on disk.
+ */
 export class NodeStorage implements DurableStorage {
-  private durable = new Map<string, unknown>();
-  private pending = new Map<string, unknown>();
+  private readonly live = new Map<string, unknown>();
+  private undo = new Map<string, unknown>();
   private writesSinceSync = 0;
   /** Totals for summaries and benchmarks. */
   syncCount = 0;
@@ -31,46 +36,40 @@ export class NodeStorage implements DurableStorage {
   }
 
   get<T = unknown>(key: string): T | undefined {
-    const value = this.pending.has(key) ? this.pending.get(key) : this.durable.get(key);
-    if (value === DELETED || value === undefined) return undefined;
-    return copy(value) as T;
+    const value = this.live.get(key);
+    return value === undefined ? undefined : (copy(value) as T);
   }
 
   has(key: string): boolean {
-    const value = this.pending.has(key) ? this.pending.get(key) : this.durable.get(key);
-    return value !== undefined && value !== DELETED;
+    return this.live.has(key);
   }
 
   put(key: string, value: unknown): void {
     if (value === undefined) throw new Error(`storage.put('${key}', undefined): store null or delete the key instead`);
-    this.pending.set(key, copy(value));
-    this.writesSinceSync++;
-    this.writeCount++;
+    this.remember(key);
+    this.live.set(key, copy(value));
   }
 
   delete(key: string): void {
-    this.pending.set(key, DELETED);
+    if (!this.live.has(key) && !this.undo.has(key)) return;
+    this.remember(key);
+    this.live.delete(key);
+  }
+
+  private remember(key: string): void {
+    if (!this.undo.has(key)) this.undo.set(key, this.live.has(key) ? this.live.get(key) : ABSENT);
     this.writesSinceSync++;
     this.writeCount++;
   }
 
   keys(prefix = ''): string[] {
-    const result = new Set<string>();
-    for (const [key, value] of this.durable) if (value !== DELETED && key.startsWith(prefix)) result.add(key);
-    for (const [key, value] of this.pending) {
-      if (!key.startsWith(prefix)) continue;
-      if (value === DELETED) result.delete(key);
-      else result.add(key);
-    }
-    return [...result].sort();
+    const result: string[] = [];
+    for (const key of this.live.keys()) if (key.startsWith(prefix)) result.push(key);
+    return result.sort();
   }
 
   sync(): void {
-    for (const [key, value] of this.pending) {
-      if (value === DELETED) this.durable.delete(key);
-      else this.durable.set(key, value);
-    }
-    this.pending.clear();
+    if (this.writesSinceSync > 0) this.undo = new Map();
     this.writesSinceSync = 0;
     this.syncCount++;
   }
@@ -81,8 +80,13 @@ export class NodeStorage implements DurableStorage {
    */
   crash(loseUnsynced: boolean): number {
     const lost = this.writesSinceSync;
-    if (loseUnsynced) this.pending.clear();
-    else this.sync();
+    if (loseUnsynced) {
+      for (const [key, before] of this.undo) {
+        if (before === ABSENT) this.live.delete(key);
+        else this.live.set(key, before);
+      }
+    }
+    this.undo = new Map();
     this.writesSinceSync = 0;
     return loseUnsynced ? lost : 0;
   }

@@ -109,26 +109,12 @@ export function decide(state: State, tx: Tx, decision: Decision, how: DecisionSo
   else state.aborted++;
   ctx.annotate(`${ctx.self} decides ${decision} tx=${tx.tx} (${how})`, { kind: 'decision', tx: tx.tx, decision, how });
   if (tx.request !== null) {
-    answerClient(ctx, tx.request, decision === 'commit' ? { type: 'ok', value: { tx: tx.tx } } : { type: 'fail', error: `tx=${tx.tx} aborted (${how})` });
+    // A decision can come long after the client gave up; the kernel ignores such late answers.
+    ctx.respond(tx.request, decision === 'commit' ? { type: 'ok', value: { tx: tx.tx } } : { type: 'fail', error: `tx=${tx.tx} aborted (${how})` });
     tx.request = null;
   }
   fanOut(state, ctx, decisionTargets(tx).map((to) => ({ to, msg: { type: 'Decision', tx: tx.tx, decision } })));
   ctx.setTimer(`resend:${key}`, backoff(ctx, 0));
-}
-
-/**
- * Answers the client. A decision can come long after the client gave up (a blocked transaction,
- * a vote timeout after a partition); its timeout already recorded `info`, and the kernel throws
- * on a request it no longer knows. A server answering a departed client is normal, so the late
- * answer is dropped with a note; any other error still stops the run.
- */
-function answerClient(ctx: CommitContext, requestId: string, outcome: Outcome<TransferResult>): void {
-  try {
-    ctx.respond(requestId, outcome);
-  } catch (error) {
-    if (!(error instanceof Error && error.message.includes('no such request'))) throw error;
-    ctx.annotate(`${ctx.self}: the client of ${requestId} already gave up; answer dropped`);
-  }
 }
 
 /** Who must hear the decision: everyone for COMMIT; for ABORT, everyone but the NO voters, who aborted on their own (SPECS §3.1). */
