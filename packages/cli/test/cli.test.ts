@@ -101,3 +101,10 @@ describe('dsim list', () => {
     expect(out).toMatch(/simulations\/heartbeat\/clock-skew\.ts/);
   });
 });
+
+describe('dsim run --expect-violation', () => {
+  it('inverts the verdict for scenarios that demonstrate a bug', () => {
+    expect(dsim('run', 'simulations/heartbeat/sender-clock-bug.ts', '--no-trace', '--expect-violation').code).toBe(0);
+    expect(dsim('run', 'simulations/heartbeat/crash-detection.ts', '--no-trace', '--expect-violation').code).toBe(1);
+  });
+});

@@ -25,6 +25,7 @@ export const runFlags: Record<string, FlagSpec> = {
   until: { value: true, placeholder: 'duration', description: "stop at this simulated time instead of the scenario's (e.g. 30s)" },
   mode: { value: true, placeholder: 'immutable|mutable', description: 'state mode; both give the same trace (default immutable)' },
   'no-trace': { description: 'write no trace file (the hash is still computed)' },
+  'expect-violation': { description: 'for scenarios that demonstrate a bug: exit 0 only if a violation is found' },
   json: { description: 'print the result as JSON instead of the report' },
   quiet: { short: 'q', description: 'print only the verdict line' },
   help: { short: 'h', description: 'show this help' },
@@ -77,7 +78,12 @@ export async function runCommand(args: string[]): Promise<number> {
   } else {
     printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip);
   }
-  return result.violations.length > 0 || result.endReason === 'error' ? EXIT_VIOLATION : EXIT_OK;
+  const failed = result.violations.length > 0 || result.endReason === 'error';
+  if (flags['expect-violation']) {
+    if (!flags.json && !flags.quiet) console.log(failed ? style.green('(a violation was expected: exit 0)') : style.red('(a violation was expected, but every invariant held: exit 1)'));
+    return failed && result.endReason !== 'error' ? EXIT_OK : EXIT_VIOLATION;
+  }
+  return failed ? EXIT_VIOLATION : EXIT_OK;
 }
 
 function printPreamble(file: string, scenario: ResolvedScenario): void {
