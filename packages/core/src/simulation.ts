@@ -147,7 +147,9 @@ export class Simulation {
   private now: Micros = 0;
   private nextMessageId = 1;
   private nextTimerToken = 1;
-  private outbox: Array<{ to: NodeId; msg: unknown }> = [];
+  /** Messages sent by the running handler, as parallel arrays (no object per message). */
+  private readonly outboxTo: NodeId[] = [];
+  private readonly outboxMsg: unknown[] = [];
   private currentNode: NodeRuntime | undefined;
   private readonly stats: RunStats = {
     events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, dropsByReason: {},
@@ -328,9 +330,7 @@ export class Simulation {
         `{"t":${this.now},"k":"deliver","id":${message.id},"from":${this.nodeJson[message.from]},"to":${this.nodeJson[message.to]}${message.duplicate ? ',"dup":true' : ''}}`,
       );
     }
-    const protocol = this.protocol;
-    const msg = message.msg;
-    this.step(node, (state, ctx) => protocol.onMessage(state, from, msg, ctx));
+    this.step(node, DELIVER, from, message.msg);
   }
 
   private drop(message: Message, reason: string): void {
@@ -355,40 +355,57 @@ export class Simulation {
     node.timerDeadlines.delete(name);
     this.stats.timersFired++;
     if (this.traceOn) this.trace.writeSerialized(`{"t":${this.now},"k":"timer","node":${this.nodeJson[node.index]},"name":${JSON.stringify(name)}}`);
-    const protocol = this.protocol;
-    this.step(node, (state, ctx) => protocol.onTimer(state, name, ctx));
+    this.step(node, TIMER, name, undefined);
   }
 
   // ---------------------------------------------------------------- steps
 
-  /** Runs one handler on a node: state update, then storage-before-sends, trace, invariants. */
-  private step(node: NodeRuntime, handler: (state: never, ctx: NodeContext) => void): void {
+  /**
+   * Runs one handler on a node: state update, then storage-before-sends, trace, invariants. The
+   * handler is named by the event kind (DELIVER: a is the sender, b the message; TIMER: a is the
+   * timer's name; REQUEST: a is the client request), so the hot path allocates no closure.
+   */
+  private step(node: NodeRuntime, kind: number, a: unknown, b: unknown): void {
     this.currentNode = node;
     try {
-      if (this.immutable) node.state = produce(node.state, (draft: unknown) => handler(draft as never, node.context));
-      else handler(node.state as never, node.context);
+      if (this.immutable) node.state = produce(node.state, (draft: unknown) => this.handle(draft, node.context, kind, a, b));
+      else this.handle(node.state, node.context, kind, a, b);
     } catch (error) {
       this.currentNode = undefined;
-      this.outbox.length = 0;
+      this.clearOutbox();
       return this.protocolError(node, error);
     }
     this.currentNode = undefined;
     this.afterStep(node);
   }
 
+  private handle(state: unknown, ctx: NodeContext, kind: number, a: unknown, b: unknown): void {
+    const protocol = this.protocol;
+    if (kind === DELIVER) protocol.onMessage(state as never, a as NodeId, b as never, ctx);
+    else if (kind === TIMER) protocol.onTimer(state as never, a as string, ctx);
+    else protocol.onRequest!(state as never, a as ClientRequest as never, ctx);
+  }
+
   private afterStep(node: NodeRuntime): void {
     // Storage writes are already applied (they happen in place during the handler); only now do
     // the step's messages leave, so a message never reveals a write that a crash could undo
     // unless the protocol skipped its sync.
-    if (this.outbox.length > 0) this.flushOutbox(node);
+    if (this.outboxTo.length > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
   private flushOutbox(node: NodeRuntime): void {
-    const outbox = this.outbox;
-    this.outbox = [];
-    for (const { to, msg } of outbox) this.transmit(node, to, msg);
+    const to = this.outboxTo;
+    const msg = this.outboxMsg;
+    for (let i = 0; i < to.length; i++) this.transmit(node, to[i]!, msg[i]);
+    to.length = 0;
+    msg.length = 0;
+  }
+
+  private clearOutbox(): void {
+    this.outboxTo.length = 0;
+    this.outboxMsg.length = 0;
   }
 
   private transmit(node: NodeRuntime, toId: NodeId, msg: unknown): void {
@@ -439,12 +456,12 @@ export class Simulation {
       node.state = this.immutable ? produce(state, () => undefined) : state;
     } catch (error) {
       this.currentNode = undefined;
-      this.outbox.length = 0;
+      this.clearOutbox();
       return this.protocolError(node, error);
     }
     this.currentNode = undefined;
     node.lastSummaryJson = '';
-    if (this.outbox.length > 0) this.flushOutbox(node);
+    if (this.outboxTo.length > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
   }
 
@@ -466,12 +483,16 @@ export class Simulation {
       now: () => node.clock.localAt(kernel.now),
       send(to, msg) {
         assertInStep('send');
-        kernel.outbox.push({ to, msg: kernel.immutable ? detach(msg) : msg });
+        kernel.outboxTo.push(to);
+        kernel.outboxMsg.push(kernel.immutable ? detach(msg) : msg);
       },
       broadcast(msg) {
         assertInStep('broadcast');
         const detached = kernel.immutable ? detach(msg) : msg;
-        for (const peer of peers) kernel.outbox.push({ to: peer, msg: detached });
+        for (const peer of peers) {
+          kernel.outboxTo.push(peer);
+          kernel.outboxMsg.push(detached);
+        }
       },
       setTimer(name, after) {
         assertInStep('setTimer');
@@ -650,7 +671,7 @@ export class Simulation {
       return;
     }
     const clientRequest: ClientRequest = { id: request.id, client: request.client.id, op: request.op };
-    this.step(node, (state, ctx) => protocol.onRequest!(state, clientRequest, ctx));
+    this.step(node, REQUEST, clientRequest, undefined);
   }
 
   private respond(node: NodeRuntime, requestId: string, outcome: Outcome): void {

@@ -20,19 +20,22 @@ const ABSENT = Symbol('absent');
 
 /**
  * One live map holds every write, so reads are one lookup and sync is O(1). An undo journal keeps,
- * for each key written since the last sync, its durable value before that write: all a crash that
- * loses unsynced writes needs to roll the map back to what was on disk.
+ * for each write since the last sync, the key's value before that write: all a crash that loses
+ * unsynced writes needs to roll the map back to what was on disk. Replayed newest first, a key
+ * written twice ends with its oldest journaled value: the durable one.
  */
 export class NodeStorage implements DurableStorage {
   private readonly live = new Map<string, unknown>();
-  private undo = new Map<string, unknown>();
-  private writesSinceSync = 0;
+  private readonly undoKeys: string[] = [];
+  private readonly undoValues: unknown[] = [];
+  /** The journal's keys as a set, built only when a long journal must answer "written since the sync?". */
+  private undoIndex: Set<string> | undefined;
   /** Totals for summaries and benchmarks. */
   syncCount = 0;
   writeCount = 0;
 
   get unsyncedWrites(): number {
-    return this.writesSinceSync;
+    return this.undoKeys.length;
   }
 
   get<T = unknown>(key: string): T | undefined {
@@ -46,20 +49,38 @@ export class NodeStorage implements DurableStorage {
 
   put(key: string, value: unknown): void {
     if (value === undefined) throw new Error(`storage.put('${key}', undefined): store null or delete the key instead`);
-    this.remember(key);
-    this.live.set(key, copy(value));
+    const live = this.live;
+    // Stored values are never undefined, so one lookup tells whether the key exists.
+    const before = live.get(key);
+    this.journal(key, before === undefined ? ABSENT : before);
+    live.set(key, copy(value));
   }
 
   delete(key: string): void {
-    if (!this.live.has(key) && !this.undo.has(key)) return;
-    this.remember(key);
-    this.live.delete(key);
+    const live = this.live;
+    const before = live.get(key);
+    if (before === undefined) {
+      // Deleting a key that is absent, and was not written since the last sync, is not a write.
+      if (!this.writtenSinceSync(key)) return;
+      this.journal(key, ABSENT);
+      return;
+    }
+    this.journal(key, before);
+    live.delete(key);
   }
 
-  private remember(key: string): void {
-    if (!this.undo.has(key)) this.undo.set(key, this.live.has(key) ? this.live.get(key) : ABSENT);
-    this.writesSinceSync++;
+  private journal(key: string, before: unknown): void {
+    this.undoKeys.push(key);
+    this.undoValues.push(before);
+    this.undoIndex?.add(key);
     this.writeCount++;
+  }
+
+  private writtenSinceSync(key: string): boolean {
+    const keys = this.undoKeys;
+    if (keys.length <= 16) return keys.includes(key);
+    this.undoIndex ??= new Set(keys);
+    return this.undoIndex.has(key);
   }
 
   keys(prefix = ''): string[] {
@@ -69,9 +90,16 @@ export class NodeStorage implements DurableStorage {
   }
 
   sync(): void {
-    if (this.writesSinceSync > 0) this.undo = new Map();
-    this.writesSinceSync = 0;
+    this.clearJournal();
     this.syncCount++;
+  }
+
+  private clearJournal(): void {
+    if (this.undoKeys.length > 0) {
+      this.undoKeys.length = 0;
+      this.undoValues.length = 0;
+      this.undoIndex = undefined;
+    }
   }
 
   /**
@@ -79,15 +107,16 @@ export class NodeStorage implements DurableStorage {
    * died with the machine); otherwise they survive (the OS flushed them before the process died).
    */
   crash(loseUnsynced: boolean): number {
-    const lost = this.writesSinceSync;
+    const lost = this.undoKeys.length;
     if (loseUnsynced) {
-      for (const [key, before] of this.undo) {
+      for (let i = lost - 1; i >= 0; i--) {
+        const key = this.undoKeys[i]!;
+        const before = this.undoValues[i];
         if (before === ABSENT) this.live.delete(key);
         else this.live.set(key, before);
       }
     }
-    this.undo = new Map();
-    this.writesSinceSync = 0;
+    this.clearJournal();
     return loseUnsynced ? lost : 0;
   }
 
@@ -101,11 +130,47 @@ export class NodeStorage implements DurableStorage {
 }
 
 /**
+ * Plain data that is frozen all the way down cannot change, so it is shared rather than copied.
+ * Remembered once checked: a frozen object stays frozen, and so do its frozen children.
+ */
+const deeplyFrozen = new WeakSet<object>();
+
+function isDeeplyFrozen(value: object): boolean {
+  if (deeplyFrozen.has(value)) return true;
+  if (!Object.isFrozen(value)) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) {
+      if (!Object.hasOwn(value, i)) return false;
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object' && !isDeeplyFrozen(item)) return false;
+    }
+    if (Object.getOwnPropertyNames(value).length !== value.length + 1) return false; // the indexes and 'length'
+  } else {
+    // copy() makes an object with Object.prototype: share only what would look the same.
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    if (Object.getOwnPropertySymbols(value).length > 0) return false;
+    const names = Object.getOwnPropertyNames(value);
+    for (let i = 0; i < names.length; i++) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, names[i]!)!;
+      if (!descriptor.enumerable || !('value' in descriptor)) return false;
+      const item: unknown = descriptor.value;
+      if (item !== null && typeof item === 'object' && !isDeeplyFrozen(item)) return false;
+    }
+  }
+  deeplyFrozen.add(value);
+  return true;
+}
+
+/**
  * Deep-copies plain data (objects, arrays, Maps, Sets, primitives). Reading through an immer
- * draft works, so a handler may store parts of its draft directly.
+ * draft works, so a handler may store parts of its draft directly. Plain objects and arrays
+ * frozen all the way down (no accessors, symbols or holes) are returned as they are: nobody can
+ * change them, so a copy would be indistinguishable.
  */
 export function copy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (Object.isFrozen(value) && isDeeplyFrozen(value)) return value;
   if (Array.isArray(value)) {
     const result = new Array(value.length);
     for (let i = 0; i < value.length; i++) result[i] = copy(value[i]);

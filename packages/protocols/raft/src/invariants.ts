@@ -28,6 +28,8 @@ type World = WorldView<RaftState>;
 interface NodeMirror {
   /** The node's upSince when last seen: a change means it restarted. */
   upSince: number | undefined;
+  /** The state object last seen: a restart always builds a new one, so the same object means no restart. */
+  state: RaftState | undefined;
   /** Index before terms[0]: the node's snapshot index when mirrored. */
   base: number;
   terms: number[];
@@ -39,7 +41,8 @@ interface NodeMirror {
 interface RunMemory {
   /** Bit set of the invariants called since the last update: a second call means a new step. */
   calledSinceUpdate: number;
-  nodes: Map<NodeId, NodeMirror>;
+  /** By node position. */
+  nodes: Array<NodeMirror | undefined>;
   /** Election Safety: term → the leader seen in it. */
   leaders: Map<number, NodeId>;
   /** Log Matching: (index, term) as one number → the entry, the term before it, and who held it first. */
@@ -67,17 +70,23 @@ interface RunMemory {
 }
 
 const memories = new WeakMap<object, RunMemory>();
+/** The last run asked about, weakly held: invariants run five times a step, each asking for its memory. */
+let lastWorld: WeakRef<object> | undefined;
+let lastMemory: RunMemory | undefined;
 
 function memoryOf(world: World): RunMemory {
+  if (lastWorld !== undefined && lastWorld.deref() === world) return lastMemory!;
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      calledSinceUpdate: 0, nodes: new Map(), leaders: new Map(), entries: new Map(), committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
+      calledSinceUpdate: 0, nodes: [], leaders: new Map(), entries: new Map(), committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
       applied: [], appliedBy: [], states: [], currentLeaders: [], found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
   }
+  lastWorld = new WeakRef(world);
+  lastMemory = memory;
   return memory;
 }
 
@@ -123,7 +132,7 @@ function observe(world: World, caller: string): RunMemory {
   }
   for (let i = 0; i < nodes.length; i++) {
     const state = states[i];
-    if (state) observeNode(world, memory, nodes[i]!, state);
+    if (state) observeNode(world, memory, i, nodes[i]!, state);
   }
   return memory;
 }
@@ -132,15 +141,19 @@ function found(memory: RunMemory, invariant: string, message: string): void {
   if (!memory.reported.has(invariant + message) && !memory.found.has(invariant)) memory.found.set(invariant, message);
 }
 
-function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftState): void {
-  const upSince = world.upSince(node);
-  let mirror = memory.nodes.get(node);
-  const restarted = mirror !== undefined && mirror.upSince !== upSince;
-  if (!mirror) {
-    mirror = { upSince, base: state.snapshotIndex, terms: [], leaderTerm: 0, committed: state.snapshotIndex, applied: state.snapshotIndex };
-    memory.nodes.set(node, mirror);
+function observeNode(world: World, memory: RunMemory, position: number, node: NodeId, state: RaftState): void {
+  let mirror = memory.nodes[position];
+  let restarted = false;
+  if (mirror === undefined || mirror.state !== state) {
+    const upSince = world.upSince(node);
+    restarted = mirror !== undefined && mirror.upSince !== upSince;
+    if (!mirror) {
+      mirror = { upSince, state, base: state.snapshotIndex, terms: [], leaderTerm: 0, committed: state.snapshotIndex, applied: state.snapshotIndex };
+      memory.nodes[position] = mirror;
+    }
+    mirror.upSince = upSince;
+    mirror.state = state;
   }
-  mirror.upSince = upSince;
 
   // Election Safety: at most one leader per term, over the whole run.
   if (state.role === 'leader') {
@@ -196,6 +209,8 @@ function observeNode(world: World, memory: RunMemory, node: NodeId, state: RaftS
   }
   mirror.leaderTerm = state.role === 'leader' ? state.term : 0;
 
+  if (state.commitIndex === mirror.committed && state.appliedIndex === mirror.applied) return;
+
   // Committed entries, for Leader Completeness.
   if (state.commitIndex < mirror.committed) mirror.committed = state.commitIndex;
   for (let index = Math.max(mirror.committed, state.snapshotIndex) + 1; index <= state.commitIndex; index++) {
@@ -249,6 +264,7 @@ function checkLeaderHoldsCommitted(memory: RunMemory, node: NodeId, state: RaftS
 
 function report(world: World, name: string): true | string {
   const memory = observe(world, name);
+  if (memory.found.size === 0) return true;
   const message = memory.found.get(name);
   if (message === undefined) return true;
   memory.found.delete(name);

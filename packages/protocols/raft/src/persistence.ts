@@ -2,18 +2,35 @@ import type { DurableStorage, NodeId } from '@dsim/core';
 import type { Entry, SnapshotData } from './state.ts';
 
 /**
- * Durable state (paper Figure 2: currentTerm, votedFor, log[]), laid out as etcd's storage does:
- * the hard state under one key, each entry under its own key (a write touches one entry, never the
- * whole log), and the latest snapshot under one key. Callers sync before sending a message that
- * depends on a write: a vote, or an AppendEntries acknowledgement.
+ * Durable state (paper Figure 2: currentTerm, votedFor, log[]): the hard state under one key, the
+ * latest snapshot under one key, and the log in a ring of entry slots, one key per slot, plus the
+ * index of the last entry. A write touches one entry, never the whole log; and because the entries
+ * that matter are exactly those after the snapshot and up to the last index, neither compaction
+ * nor a truncation deletes anything: compacted slots are overwritten as the log wraps around, and
+ * a truncation only lowers the last index. The ring doubles (rewriting the live entries under new
+ * keys) when the live log would not fit. Callers sync before sending a message that depends on a
+ * write (a vote, an AppendEntries acknowledgement), and Raft syncs at the end of every step, so a
+ * crash always finds a step's writes all there or all gone.
  */
 const HARD_STATE = 'hardState';
 const SNAPSHOT = 'snapshot';
-const LOG_PREFIX = 'log/';
+/** The index of the last stored entry; absent means "the snapshot's index" (an empty log). */
+const LAST = 'log/last';
+/** The ring's size; absent means INITIAL_RING. */
+const RING = 'log/ring';
+const INITIAL_RING = 1024;
 
-/** Zero-padded so the storage's sorted key order is index order. */
-export function logKey(index: number): string {
-  return LOG_PREFIX + String(index).padStart(12, '0');
+/** Slot keys by ring size, built once per slot: the hot path never formats a key. */
+const slotKeys = new Map<number, string[]>();
+
+function slotKey(ring: number, index: number): string {
+  let keys = slotKeys.get(ring);
+  if (keys === undefined) {
+    keys = [];
+    slotKeys.set(ring, keys);
+  }
+  const slot = index % ring;
+  return keys[slot] ?? (keys[slot] = `log/${ring}/${slot}`);
 }
 
 export interface HardState {
@@ -25,13 +42,46 @@ export function saveHardState(storage: DurableStorage, term: number, vote: NodeI
   storage.put(HARD_STATE, { term, vote } satisfies HardState);
 }
 
-export function saveEntries(storage: DurableStorage, firstIndex: number, entries: readonly Entry[]): void {
-  for (let i = 0; i < entries.length; i++) storage.put(logKey(firstIndex + i), entries[i]);
+function ringSize(storage: DurableStorage): number {
+  return storage.get<number>(RING) ?? INITIAL_RING;
 }
 
-/** Deletes the stored entries with indexes in [from, to]. */
-export function deleteEntries(storage: DurableStorage, from: number, to: number): void {
-  for (let index = from; index <= to; index++) storage.delete(logKey(index));
+/**
+ * Makes room for entries up to `last` when the log after the snapshot would outgrow the ring:
+ * moves the live entries (snapshotIndex + 1 .. keptLast) to a ring at least twice as large.
+ */
+function ensureRoom(storage: DurableStorage, ring: number, snapshotIndex: number, keptLast: number, last: number): number {
+  if (last - snapshotIndex <= ring) return ring;
+  let grown = ring * 2;
+  while (last - snapshotIndex > grown) grown *= 2;
+  for (let index = snapshotIndex + 1; index <= keptLast; index++) storage.put(slotKey(grown, index), storage.get(slotKey(ring, index))!);
+  for (let slot = 0; slot < ring; slot++) {
+    const key = slotKey(ring, slot);
+    if (storage.has(key)) storage.delete(key);
+  }
+  storage.put(RING, grown);
+  return grown;
+}
+
+/** Stores one entry at `index`, the new last index (the leader's append). */
+export function saveEntry(storage: DurableStorage, snapshotIndex: number, index: number, entry: Entry): void {
+  const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, index - 1, index);
+  storage.put(slotKey(ring, index), entry);
+  storage.put(LAST, index);
+}
+
+/** Stores `entries` from `firstIndex` on; the last of them becomes the last index (anything after it is gone). */
+export function saveEntries(storage: DurableStorage, snapshotIndex: number, firstIndex: number, entries: readonly Entry[]): void {
+  if (entries.length === 0) return;
+  const last = firstIndex + entries.length - 1;
+  const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, firstIndex - 1, last);
+  for (let i = 0; i < entries.length; i++) storage.put(slotKey(ring, firstIndex + i), entries[i]);
+  storage.put(LAST, last);
+}
+
+/** Drops the stored entries after `last` (a truncation, or an empty log after installing a snapshot at `last`). */
+export function truncateEntries(storage: DurableStorage, last: number): void {
+  storage.put(LAST, last);
 }
 
 export function saveSnapshot(storage: DurableStorage, snapshot: SnapshotData): void {
@@ -53,13 +103,15 @@ export interface Recovered {
 export function recover(storage: DurableStorage): Recovered {
   const hardState = storage.get<HardState>(HARD_STATE) ?? { term: 0, vote: null };
   const snapshot = loadSnapshot(storage);
-  const first = (snapshot?.index ?? 0) + 1;
+  const snapshotIndex = snapshot?.index ?? 0;
+  const last = Math.max(snapshotIndex, storage.get<number>(LAST) ?? 0);
+  const ring = ringSize(storage);
+  if (last - snapshotIndex > ring) throw new Error(`stored log has ${last - snapshotIndex} entries after the snapshot, more than its ring of ${ring}`);
   const entries: Entry[] = [];
-  for (const key of storage.keys(LOG_PREFIX)) {
-    const index = Number(key.slice(LOG_PREFIX.length));
-    if (index < first) continue; // compacted but not yet deleted cannot happen (we delete in the same step), but be lenient with order
-    if (index !== first + entries.length) throw new Error(`stored log has a hole: expected index ${first + entries.length}, found ${index}`);
-    entries.push(storage.get<Entry>(key)!);
+  for (let index = snapshotIndex + 1; index <= last; index++) {
+    const entry = storage.get<Entry>(slotKey(ring, index));
+    if (entry === undefined) throw new Error(`stored log has a hole: no entry at index ${index}`);
+    entries.push(entry);
   }
   return { hardState, snapshot, entries };
 }

@@ -1,7 +1,7 @@
 import type { NodeId } from '@dsim/core';
 import type { MutableState, RaftContext } from './context.ts';
 import type { AppendEntries, AppendEntriesResponse, Heartbeat, HeartbeatResponse } from './messages.ts';
-import { deleteEntries, saveEntries } from './persistence.ts';
+import { saveEntries, saveEntry, truncateEntries } from './persistence.ts';
 import { confirmReads, startQueuedReads } from './reads.ts';
 import { sendSnapshot } from './snapshot.ts';
 import { applyCommitted } from './state-machine.ts';
@@ -15,14 +15,27 @@ import { maybeSendTimeoutNow } from './transfer.ts';
 
 /** Appends an entry to the leader's own log, durably, and streams it to followers. */
 export function propose(state: MutableState, ctx: RaftContext, entry: Entry): number {
+  // Entries never change once created (see Entry): frozen, they are shared by every log and by
+  // durable storage instead of being copied on each write.
+  freezeEntry(entry);
   state.log.push(entry);
   const index = lastIndex(state);
-  saveEntries(ctx.storage, index, [entry]);
+  saveEntry(ctx.storage, state.snapshotIndex, index, entry);
   // The leader counts itself in the quorum for `index` (maybeCommit), so the entry must be durable first.
   ctx.storage.sync();
   broadcastAppend(state, ctx);
   if (ctx.nodes.length === 1) maybeCommit(state, ctx);
   return index;
+}
+
+function freezeEntry(entry: Entry): void {
+  const op = entry.op;
+  if (op !== undefined) {
+    const value = (op as { readonly value?: unknown }).value;
+    if (Array.isArray(value)) Object.freeze(value);
+    Object.freeze(op);
+  }
+  Object.freeze(entry);
 }
 
 export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
@@ -94,12 +107,12 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
     if (first <= last) {
       if (first <= state.commitIndex) throw new Error(`AppendEntries from ${from} would truncate committed entry ${first} (commit ${state.commitIndex})`);
       ctx.annotate(`${ctx.self} truncates its log from index ${first} (had ${last})`, { from: first, to: last });
-      deleteEntries(ctx.storage, first, last);
+      truncateEntries(ctx.storage, first - 1);
       state.log.splice(first - state.snapshotIndex - 1);
     }
     const fresh = msg.entries.slice(skip);
     for (const entry of fresh) state.log.push(entry);
-    saveEntries(ctx.storage, first, fresh);
+    saveEntries(ctx.storage, state.snapshotIndex, first, fresh);
   }
   const lastNew = msg.prevIndex + msg.entries.length;
   commitTo(state, ctx, Math.min(msg.commit, lastNew));

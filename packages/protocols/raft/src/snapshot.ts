@@ -1,7 +1,7 @@
 import type { NodeId } from '@dsim/core';
 import type { MutableState, RaftContext } from './context.ts';
 import type { InstallSnapshot } from './messages.ts';
-import { deleteEntries, loadSnapshot, saveSnapshot } from './persistence.ts';
+import { loadSnapshot, saveSnapshot, truncateEntries } from './persistence.ts';
 import { commitTo } from './replication.ts';
 import { lastIndex, termAt, type Progress, type SnapshotData } from './state.ts';
 
@@ -26,8 +26,8 @@ export function maybeCompact(state: MutableState, ctx: RaftContext): void {
   const threshold = ctx.config.snapshotThresholdEntries;
   if (threshold <= 0 || state.appliedIndex - state.snapshotIndex < threshold) return;
   const snapshot = takeSnapshot(state, state.appliedIndex);
+  // The entries it covers need no deleting: the log's durable part now starts after the snapshot.
   saveSnapshot(ctx.storage, snapshot);
-  deleteEntries(ctx.storage, state.snapshotIndex + 1, snapshot.index);
   state.log.splice(0, snapshot.index - state.snapshotIndex);
   state.snapshotIndex = snapshot.index;
   state.snapshotTerm = snapshot.term;
@@ -56,8 +56,8 @@ export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, fro
     return reply(state.commitIndex);
   }
   ctx.annotate(`${ctx.self} installs snapshot ${snapshot.index}/${snapshot.term} from ${from}`, { index: snapshot.index });
-  deleteEntries(ctx.storage, state.snapshotIndex + 1, lastIndex(state));
   saveSnapshot(ctx.storage, snapshot);
+  truncateEntries(ctx.storage, snapshot.index);
   state.log.splice(0);
   state.snapshotIndex = snapshot.index;
   state.snapshotTerm = snapshot.term;
