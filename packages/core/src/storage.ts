@@ -28,6 +28,8 @@ export class NodeStorage implements DurableStorage {
   private readonly live = new Map<string, unknown>();
   private readonly undoKeys: string[] = [];
   private readonly undoValues: unknown[] = [];
+  /** Journal records in use; slots past it are stale and get overwritten. */
+  private undoCount = 0;
   /** The journal's keys as a set, built only when a long journal must answer "written since the sync?". */
   private undoIndex: Set<string> | undefined;
   /** Totals for summaries and benchmarks. */
@@ -35,7 +37,7 @@ export class NodeStorage implements DurableStorage {
   writeCount = 0;
 
   get unsyncedWrites(): number {
-    return this.undoKeys.length;
+    return this.undoCount;
   }
 
   get<T = unknown>(key: string): T | undefined {
@@ -70,16 +72,23 @@ export class NodeStorage implements DurableStorage {
   }
 
   private journal(key: string, before: unknown): void {
-    this.undoKeys.push(key);
-    this.undoValues.push(before);
+    const n = this.undoCount++;
+    this.undoKeys[n] = key;
+    this.undoValues[n] = before;
     this.undoIndex?.add(key);
     this.writeCount++;
   }
 
   private writtenSinceSync(key: string): boolean {
-    const keys = this.undoKeys;
-    if (keys.length <= 16) return keys.includes(key);
-    this.undoIndex ??= new Set(keys);
+    const n = this.undoCount;
+    if (n <= 16) {
+      for (let i = 0; i < n; i++) if (this.undoKeys[i] === key) return true;
+      return false;
+    }
+    if (this.undoIndex === undefined) {
+      this.undoIndex = new Set();
+      for (let i = 0; i < n; i++) this.undoIndex.add(this.undoKeys[i]!);
+    }
     return this.undoIndex.has(key);
   }
 
@@ -95,11 +104,16 @@ export class NodeStorage implements DurableStorage {
   }
 
   private clearJournal(): void {
-    if (this.undoKeys.length > 0) {
+    if (this.undoCount === 0) return;
+    if (this.undoCount > RECENT) {
+      // A long journal: let its old values go.
       this.undoKeys.length = 0;
       this.undoValues.length = 0;
-      this.undoIndex = undefined;
+    } else {
+      for (let i = 0; i < this.undoCount; i++) this.undoValues[i] = undefined;
     }
+    this.undoCount = 0;
+    this.undoIndex = undefined;
   }
 
   /**
@@ -107,7 +121,7 @@ export class NodeStorage implements DurableStorage {
    * died with the machine); otherwise they survive (the OS flushed them before the process died).
    */
   crash(loseUnsynced: boolean): number {
-    const lost = this.undoKeys.length;
+    const lost = this.undoCount;
     if (loseUnsynced) {
       for (let i = lost - 1; i >= 0; i--) {
         const key = this.undoKeys[i]!;
@@ -131,35 +145,42 @@ export class NodeStorage implements DurableStorage {
 
 /**
  * Plain data that is frozen all the way down cannot change, so it is shared rather than copied.
- * Remembered once checked: a frozen object stays frozen, and so do its frozen children.
+ * The last few values found deeply frozen are remembered (a frozen object stays frozen, and so do
+ * its frozen children): the same value is usually written to several nodes' storage in a row.
  */
-const deeplyFrozen = new WeakSet<object>();
+const RECENT = 32;
+const recentlyFrozen: Array<object | undefined> = new Array<object | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
 
 function isDeeplyFrozen(value: object): boolean {
-  if (deeplyFrozen.has(value)) return true;
+  for (let i = 0; i < RECENT; i++) if (recentlyFrozen[i] === value) return true;
+  if (!isFrozenPlain(value)) return false;
+  recentlyFrozen[recentNext] = value;
+  recentNext = (recentNext + 1) % RECENT;
+  return true;
+}
+
+function isFrozenPlain(value: object): boolean {
   if (!Object.isFrozen(value)) return false;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return false;
     for (let i = 0; i < value.length; i++) {
       if (!Object.hasOwn(value, i)) return false;
       const item: unknown = value[i];
-      if (item !== null && typeof item === 'object' && !isDeeplyFrozen(item)) return false;
+      if (item !== null && typeof item === 'object' && !isFrozenPlain(item)) return false;
     }
-    if (Object.getOwnPropertyNames(value).length !== value.length + 1) return false; // the indexes and 'length'
-  } else {
-    // copy() makes an object with Object.prototype: share only what would look the same.
-    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-    if (Object.getOwnPropertySymbols(value).length > 0) return false;
-    const names = Object.getOwnPropertyNames(value);
-    for (let i = 0; i < names.length; i++) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, names[i]!)!;
-      if (!descriptor.enumerable || !('value' in descriptor)) return false;
-      const item: unknown = descriptor.value;
-      if (item !== null && typeof item === 'object' && !isDeeplyFrozen(item)) return false;
-    }
+    return Object.getOwnPropertyNames(value).length === value.length + 1; // the indexes and 'length'
   }
-  deeplyFrozen.add(value);
-  return true;
+  // copy() makes an object with Object.prototype: share only what would look the same.
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  let count = 0;
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && !isFrozenPlain(item)) return false;
+    count++;
+  }
+  return Object.getOwnPropertyNames(value).length === count;
 }
 
 /**

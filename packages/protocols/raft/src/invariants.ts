@@ -47,6 +47,14 @@ interface RunMemory {
   leaders: Map<number, NodeId>;
   /** Log Matching: (index, term) as one number → the entry, the term before it, and who held it first. */
   entries: Map<number, { entry: Entry; prevTerm: number; node: NodeId }>;
+  /**
+   * The first (index, term) seen at each index, in dense arrays (no object per entry); `entries`
+   * holds only the other terms seen at an index.
+   */
+  firstTerm: number[];
+  firstEntry: Entry[];
+  firstPrevTerm: number[];
+  firstNode: NodeId[];
   /** Committed entries by index (dense arrays): its term, the lowest term it was seen committed in, by whom. */
   committedTerm: number[];
   committedInTerm: number[];
@@ -58,6 +66,7 @@ interface RunMemory {
   /** This step's states by node position, and the positions of the nodes that lead (scratch space). */
   states: Array<RaftState | undefined>;
   currentLeaders: number[];
+  leaderCount: number;
   /** Violations found by the update, waiting for their invariant to report them (once each). */
   found: Map<string, string>;
   reported: Set<string>;
@@ -70,22 +79,23 @@ interface RunMemory {
 }
 
 const memories = new WeakMap<object, RunMemory>();
-/** The last run asked about, weakly held: invariants run five times a step, each asking for its memory. */
-let lastWorld: WeakRef<object> | undefined;
+/** The last run asked about: invariants run five times a step, each asking for its memory. */
+let lastWorld: World | undefined;
 let lastMemory: RunMemory | undefined;
 
 function memoryOf(world: World): RunMemory {
-  if (lastWorld !== undefined && lastWorld.deref() === world) return lastMemory!;
+  if (lastWorld === world) return lastMemory!;
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      calledSinceUpdate: 0, nodes: [], leaders: new Map(), entries: new Map(), committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
-      applied: [], appliedBy: [], states: [], currentLeaders: [], found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
+      calledSinceUpdate: 0, nodes: [], leaders: new Map(), entries: new Map(), firstTerm: [], firstEntry: [], firstPrevTerm: [], firstNode: [], committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
+      applied: [], appliedBy: [], states: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
   }
-  lastWorld = new WeakRef(world);
+  // Strongly held until another run asks: one run's memory, at most, outlives its run.
+  lastWorld = world;
   lastMemory = memory;
   return memory;
 }
@@ -124,12 +134,13 @@ function observe(world: World, caller: string): RunMemory {
   const nodes = world.nodes;
   const states = memory.states;
   const leaders = memory.currentLeaders;
-  leaders.length = 0;
+  let leaderCount = 0;
   for (let i = 0; i < nodes.length; i++) {
     const state = world.state(nodes[i]!);
     states[i] = state;
-    if (state?.role === 'leader') leaders.push(i);
+    if (state !== undefined && state.role === 'leader') leaders[leaderCount++] = i;
   }
+  memory.leaderCount = leaderCount;
   for (let i = 0; i < nodes.length; i++) {
     const state = states[i];
     if (state) observeNode(world, memory, i, nodes[i]!, state);
@@ -189,21 +200,43 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
         found(memory, LEADER_APPEND_ONLY, `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`);
       }
     }
-    mirror.terms.length = keep - mirror.base;
+    if (mirror.terms.length !== keep - mirror.base) mirror.terms.length = keep - mirror.base;
     for (let index = keep + 1; index <= last; index++) {
       const entry = entryAt(state, index)!;
       const prevTerm = termAt(state, index - 1) ?? -1;
       mirror.terms.push(entry.term);
       // Log Matching by induction: if every (index, term) names one entry with one predecessor
       // term, two logs that share (index, term) share everything before it.
-      const key = index * TERM_SPACE + entry.term;
-      const seen = memory.entries.get(key);
-      if (!seen) memory.entries.set(key, { entry, prevTerm, node });
-      else {
-        const differs = seen.entry !== entry && entryIdentity(seen.entry) !== entryIdentity(entry);
-        if (differs || (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)) {
-          found(memory, LOG_MATCHING, `${node} and ${seen.node} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${entryIdentity(seen.entry)})` : `after different terms (${prevTerm} vs ${seen.prevTerm} at ${index - 1})`}`);
+      // What was seen first at (index, term): the first term at an index lives in dense arrays
+      // (no object per entry), any other term in the `entries` map.
+      const firstTerm = memory.firstTerm[index];
+      let seenEntry: Entry;
+      let seenPrevTerm: number;
+      let seenNode: NodeId;
+      if (firstTerm === undefined) {
+        memory.firstTerm[index] = entry.term;
+        memory.firstEntry[index] = entry;
+        memory.firstPrevTerm[index] = prevTerm;
+        memory.firstNode[index] = node;
+        continue;
+      } else if (firstTerm === entry.term) {
+        seenEntry = memory.firstEntry[index]!;
+        seenPrevTerm = memory.firstPrevTerm[index]!;
+        seenNode = memory.firstNode[index]!;
+      } else {
+        const key = index * TERM_SPACE + entry.term;
+        const seen = memory.entries.get(key);
+        if (!seen) {
+          memory.entries.set(key, { entry, prevTerm, node });
+          continue;
         }
+        seenEntry = seen.entry;
+        seenPrevTerm = seen.prevTerm;
+        seenNode = seen.node;
+      }
+      const differs = seenEntry !== entry && entryIdentity(seenEntry) !== entryIdentity(entry);
+      if (differs || (seenPrevTerm !== prevTerm && prevTerm !== -1 && seenPrevTerm !== -1)) {
+        found(memory, LOG_MATCHING, `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${entryIdentity(seenEntry)})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`);
       }
     }
   }
@@ -223,7 +256,8 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
       memory.committedBy[index] = node;
       if (index > memory.maxCommitted) memory.maxCommitted = index;
       // An entry committed now must already be in every leader of a later term.
-      for (const position of memory.currentLeaders) {
+      for (let l = 0; l < memory.leaderCount; l++) {
+        const position = memory.currentLeaders[l]!;
         const leader = memory.states[position]!;
         if (leader.term > state.term && index > leader.snapshotIndex && termAt(leader, index) !== entry.term) {
           found(memory, LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${world.nodes[position]}, leader of term ${leader.term}, lacks it`);

@@ -80,22 +80,23 @@ export function commitTo(state: MutableState, ctx: RaftContext, index: number): 
 }
 
 /** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
+/** Answers an AppendEntries; everything the acknowledgement vouches for is durable before it leaves. */
+function replyAppend(state: MutableState, ctx: RaftContext, from: NodeId, index: number, reject: boolean, hintIndex: number, hintTerm: number): void {
+  ctx.storage.sync();
+  ctx.send(from, { type: 'AppendEntriesResponse', term: state.term, index, reject, hintIndex, hintTerm } satisfies AppendEntriesResponse);
+}
+
 export function handleAppendEntries(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntries): void {
-  const reply = (response: Omit<AppendEntriesResponse, 'type' | 'term'>) => {
-    // Everything the acknowledgement vouches for is durable before it leaves.
-    ctx.storage.sync();
-    ctx.send(from, { type: 'AppendEntriesResponse', term: state.term, ...response });
-  };
   if (msg.prevIndex < state.commitIndex) {
     // Everything up to our commit index already matches the leader's log (etcd handleAppendEntries).
-    return reply({ index: state.commitIndex, reject: false, hintIndex: 0, hintTerm: 0 });
+    return replyAppend(state, ctx, from, state.commitIndex, false, 0, 0);
   }
   if (termAt(state, msg.prevIndex) !== msg.prevTerm) {
     // Consistency check failed. Hint where the leader should probe next: the last of our
     // entries at or below prevIndex whose term is at most prevTerm, skipping a whole
     // conflicting term per round trip instead of one entry (etcd, paper §5.3 optimisation).
     const [hintIndex, hintTerm] = findConflictByTerm(state, Math.min(msg.prevIndex, lastIndex(state)), msg.prevTerm);
-    return reply({ index: msg.prevIndex, reject: true, hintIndex, hintTerm });
+    return replyAppend(state, ctx, from, msg.prevIndex, true, hintIndex, hintTerm);
   }
   // Skip entries we already hold; truncate at the first conflict (paper §5.3: delete the
   // conflicting entry and all that follow it), then append the rest.
@@ -116,11 +117,18 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
   }
   const lastNew = msg.prevIndex + msg.entries.length;
   commitTo(state, ctx, Math.min(msg.commit, lastNew));
-  reply({ index: lastNew, reject: false, hintIndex: 0, hintTerm: 0 });
+  replyAppend(state, ctx, from, lastNew, false, 0, 0);
+}
+
+/** The leader's progress record of `id`, if it has one. */
+export function progressOf(state: MutableState, id: NodeId): Progress | undefined {
+  const all = state.progress;
+  for (let i = 0; i < all.length; i++) if (all[i]!.id === id) return all[i];
+  return undefined;
 }
 
 export function handleAppendEntriesResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntriesResponse): void {
-  const progress = state.progress.find((p) => p.id === from);
+  const progress = progressOf(state, from);
   if (!progress) return;
   progress.recentActive = true;
   if (msg.reject) {
@@ -171,10 +179,7 @@ function maybeDecreaseNext(progress: Progress, rejected: number, hint: number): 
  * entries then commit indirectly, by Log Matching.
  */
 export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
-  const matches = [lastIndex(state)];
-  for (const progress of state.progress) matches.push(progress.match);
-  matches.sort((a, b) => b - a);
-  const quorumIndex = matches[quorum(ctx.nodes.length) - 1]!;
+  const quorumIndex = quorumMatch(state, quorum(ctx.nodes.length));
   if (quorumIndex <= state.commitIndex) return false;
   const term = termAt(state, quorumIndex);
   const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');
@@ -183,6 +188,29 @@ export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
   commitTo(state, ctx, quorumIndex);
   if (firstInTerm && termAt(state, state.commitIndex) === state.term) startQueuedReads(state, ctx);
   return true;
+}
+
+/** Scratch space for quorumMatch (handlers run one at a time). */
+const matchScratch: number[] = [];
+
+/** The highest index stored on `needed` nodes, the leader included: the `needed`-th largest match. */
+function quorumMatch(state: MutableState, needed: number): number {
+  const matches = matchScratch;
+  matches.length = 0;
+  matches.push(lastIndex(state));
+  const all = state.progress;
+  for (let i = 0; i < all.length; i++) {
+    // Insertion sort, largest first: a handful of nodes.
+    const match = all[i]!.match;
+    let j = matches.length;
+    matches.push(match);
+    while (j > 0 && matches[j - 1]! < match) {
+      matches[j] = matches[j - 1]!;
+      j--;
+    }
+    matches[j] = match;
+  }
+  return matches[needed - 1]!;
 }
 
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */
@@ -207,7 +235,7 @@ export function handleHeartbeat(state: MutableState, ctx: RaftContext, from: Nod
 }
 
 export function handleHeartbeatResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: HeartbeatResponse): void {
-  const progress = state.progress.find((p) => p.id === from);
+  const progress = progressOf(state, from);
   if (!progress) return;
   progress.recentActive = true;
   if (progress.ackedSentAt === null || msg.sentAt > progress.ackedSentAt) progress.ackedSentAt = msg.sentAt;
