@@ -39,50 +39,79 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
     {
       bug: 'forgetVoteOnRestart',
       name: 'raft catches forgetVoteOnRestart',
-      // Without PreVote and CheckQuorum every timeout is a real campaign, and elections overlap often.
+      // Three nodes, no PreVote or CheckQuorum (every timeout is a real campaign), short timeouts
+      // and slow links, so candidates often collide in one term and the third node hears them
+      // tens of milliseconds apart; crashes shorter than that gap let it restart in between.
       scenario: {
-        ...base,
+        name: 'raft-forget-vote-hunt',
+        stopOnViolation: true,
+        protocol: raft,
         nodes: 3,
+        until: '5s',
         bugs: ['forgetVoteOnRestart'],
-        config: { preVote: false, checkQuorum: false, randomizedElectionTimeout: false },
-        network: { latency: { dist: 'uniform', min: 1_000, max: 40_000 } },
+        config: { preVote: false, checkQuorum: false, heartbeatIntervalMicros: 10_000, electionTimeoutMicros: 30_000 },
+        network: { latency: { dist: 'uniform', min: 1_000, max: 20_000 } },
       },
-      faults: { ...faults, kinds: ['crash', 'loss'], minDuration: '1ms', maxDuration: '100ms' },
+      faults: { kinds: ['crash'], maxFaults: 30, dense: true, from: '50ms', healAt: '2s', minDuration: '1ms', maxDuration: '20ms' },
+      maxShrinkRuns: 3000,
       numRuns,
     },
     {
       bug: 'commitPriorTermByCount',
       name: 'raft catches commitPriorTermByCount',
-      // One entry per message lets an old-term entry reach a majority before the new term's no-op.
+      // Figure 8 needs leadership to pass back and forth while old-term entries are half
+      // replicated: three nodes, short timeouts, a busy writer, one entry per AppendEntries and
+      // slow links, and a dense schedule of short crashes.
       scenario: {
-        ...base,
+        name: 'raft-figure8-hunt',
+        protocol: raft,
+        nodes: 3,
+        until: '5s',
         bugs: ['commitPriorTermByCount'],
-        config: { preVote: false, checkQuorum: false, maxEntriesPerMessage: 1 },
-        network: { latency: { dist: 'uniform', min: 1_000, max: 30_000 } },
+        config: { preVote: false, checkQuorum: false, heartbeatIntervalMicros: 10_000, electionTimeoutMicros: 30_000, maxEntriesPerMessage: 1 },
+        network: { latency: { dist: 'uniform', min: 1_000, max: 20_000 } },
+        workload: { name: 'writes', clients: 3, thinkTime: '2ms', timeout: '100ms', stopAt: '4s', options: { keys: 3 } },
       },
-      faults: { ...faults, kinds: ['partition', 'crash'] },
+      faults: { kinds: ['crash'], maxFaults: 30, dense: true, from: '50ms', healAt: '2s', minDuration: '1ms', maxDuration: '40ms' },
+      maxShrinkRuns: 3000,
       numRuns,
     },
     {
       bug: 'leaseReadIgnoresClockDrift',
       name: 'raft catches leaseReadIgnoresClockDrift',
-      // Lease reads, one key, a reader pinned to every node, clock faults within the 60 ms bound:
-      // jumps up to 60 ms, drift up to ±15% (two clocks then part by at most 45 ms per 150 ms lease).
+      // Lease reads on three nodes, a reader pinned to every node and writers following the leader;
+      // the nemesis isolates nodes and jumps clocks by up to half the 60 ms drift bound.
       scenario: {
-        ...base,
+        name: 'raft-lease-hunt',
+        protocol: raft,
+        nodes: 3,
+        until: '4s',
         bugs: ['leaseReadIgnoresClockDrift'],
-        config: { readMode: 'lease', checkQuorum: true, leaseClockBoundMicros: 60_000 },
-        network: { latency: { dist: 'uniform', min: 500, max: 2_000 } },
+        config: { readMode: 'lease', checkQuorum: true, heartbeatIntervalMicros: 10_000, leaseClockBoundMicros: 60_000, nodeElectionTimeoutMicros: { n1: 151_000, n2: 152_000, n3: 153_000 } },
+        network: { latency: { dist: 'uniform', min: 200, max: 1_000 } },
         workload: {
           name: 'kv',
           clients: 6,
           thinkTime: '2ms',
-          timeout: '200ms',
-          stopAt: '13s',
-          options: { keys: 1, mix: { get: 1, put: 1, append: 0, cas: 0 }, readers: ['c1', 'c2', 'c3', 'c4', 'c5'], pin: { c1: 'n1', c2: 'n2', c3: 'n3', c4: 'n4', c5: 'n5' } },
+          timeout: '100ms',
+          stopAt: '3.8s',
+          // A reader and a writer pinned to every node: whoever leads next, someone writes through it
+          // while someone else still reads from the old leader.
+          options: { keys: 1, mix: { get: 0, put: 1, append: 0, cas: 0 }, readers: ['c1', 'c2', 'c3'], pin: { c1: 'n1', c2: 'n2', c3: 'n3', c4: 'n1', c5: 'n2', c6: 'n3' } },
         },
       },
-      faults: { ...faults, kinds: ['partition', 'clock'], clockJumpMax: '60ms', driftPpmMax: 150_000 },
+      faults: {
+        kinds: ['partition', 'clock'],
+        shapes: ['isolate'],
+        clockFaults: 'jump',
+        clockJumpMax: '30ms',
+        maxFaults: 20,
+        dense: true,
+        from: '300ms',
+        healAt: '3s',
+        durations: { partition: { min: '200ms', max: '600ms' } },
+      },
+      maxShrinkRuns: 3000,
       numRuns,
     },
   ];
@@ -92,10 +121,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const args = process.argv.slice(2);
   const runs = Number(args[args.indexOf('--runs') + 1] ?? 1000) || 1000;
   const only = args.includes('--bug') ? args[args.indexOf('--bug') + 1] : undefined;
+  const without = args.includes('--without');
   for (const property of bugProperties(runs)) {
     if (only && property.bug !== only) continue;
     const started = performance.now();
-    const report = findCounterexample({ ...property, outDir: '.dsim/failures' });
+    const hunt = without ? { ...property, name: `${property.name} (without the switch)`, scenario: { ...property.scenario, bugs: [] } } : property;
+    const report = findCounterexample({ ...hunt, outDir: '.dsim/failures' });
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     if (!report.found) {
       console.log(`${property.bug}: NOT caught in ${report.runs} runs (${seconds}s)`);

@@ -29,12 +29,29 @@ export interface FaultArbitraryOptions {
   readonly clockJumpMax?: Duration;
   /** Largest clock drift either way, in ppm. Default 1000. */
   readonly driftPpmMax?: number;
+  /** Which clock faults a `clock` episode draws: jumps, drift, or both (the default). */
+  readonly clockFaults?: 'jump' | 'drift' | 'both';
   /** Crashes lose writes that were not synced. Default false. */
   readonly loseUnsyncedWrites?: boolean;
   /** Largest loss or duplication probability, in whole percent. Default 50. */
   readonly probabilityPercentMax?: number;
   /** Largest latency of a `slow` episode. Default 500ms. */
   readonly slowLatencyMax?: Duration;
+  /**
+   * Episode lengths per kind, overriding minDuration/maxDuration for that kind: e.g. crashes that
+   * restart within an election timeout beside partitions that last seconds.
+   */
+  readonly durations?: Readonly<Partial<Record<FaultKind, { readonly min?: Duration; readonly max?: Duration }>>>;
+  /**
+   * Relative weights of the kinds (default 1 each): a nemesis that mostly crashes and now and then
+   * partitions. A kind listed in `kinds` with weight 0 is never drawn.
+   */
+  readonly weights?: Readonly<Partial<Record<FaultKind, number>>>;
+  /**
+   * Draw schedule lengths across the whole 0..maxFaults range (fast-check's size 'max') instead
+   * of favouring short lists: a busy nemesis. Shrinking still goes down to a single episode.
+   */
+  readonly dense?: boolean;
 }
 
 interface ResolvedOptions {
@@ -48,9 +65,14 @@ interface ResolvedOptions {
   readonly maxDuration: number;
   readonly clockJumpMax: number;
   readonly driftPpmMax: number;
+  readonly clockFaults: 'jump' | 'drift' | 'both';
   readonly loseUnsyncedWrites: boolean;
   readonly probabilityPercentMax: number;
   readonly slowLatencyMax: number;
+  /** Per-kind [min, max] durations and weights, when the options gave any (else undefined: the original draw). */
+  readonly durations: ReadonlyMap<FaultKind, readonly [number, number]> | undefined;
+  readonly weights: ReadonlyMap<FaultKind, number> | undefined;
+  readonly dense: boolean;
 }
 
 /**
@@ -63,12 +85,28 @@ interface ResolvedOptions {
 export function faultEpisodes(options: FaultArbitraryOptions): fc.Arbitrary<FaultEpisode[]> {
   const resolved = resolveOptions(options);
   if (resolved.maxFaults === 0) return fc.constant([]);
+  const length = resolved.dense ? ({ maxLength: resolved.maxFaults, size: 'max' } as const) : { maxLength: resolved.maxFaults };
+  if (resolved.durations !== undefined || resolved.weights !== undefined) return fc.array(tunedEpisode(resolved), length);
   const episode = fc.record({
     at: fc.integer({ min: resolved.from, max: Math.max(resolved.from, resolved.healAt - 1) }),
     durationMicros: fc.integer({ min: resolved.minDuration, max: resolved.maxDuration }),
     fault: fc.constantFrom(...resolved.kinds).chain((kind) => faultOfKind(kind, resolved)),
   });
-  return fc.array(episode, { maxLength: resolved.maxFaults });
+  return fc.array(episode, length);
+}
+
+/**
+ * An episode whose length depends on its kind, with kinds drawn by weight. Only used when the
+ * options ask for it, so schedules drawn without these options stay exactly as they were.
+ */
+function tunedEpisode(options: ResolvedOptions): fc.Arbitrary<FaultEpisode> {
+  const at = fc.integer({ min: options.from, max: Math.max(options.from, options.healAt - 1) });
+  const ofKind = (kind: FaultKind) => {
+    const [min, max] = options.durations?.get(kind) ?? [options.minDuration, options.maxDuration];
+    return fc.record({ at, durationMicros: fc.integer({ min, max }), fault: faultOfKind(kind, options) });
+  };
+  const kinds = options.kinds.filter((kind) => (options.weights?.get(kind) ?? 1) > 0);
+  return fc.oneof(...kinds.map((kind) => ({ arbitrary: ofKind(kind), weight: options.weights?.get(kind) ?? 1 })));
 }
 
 /** One fault of a kind, over the given nodes. */
@@ -81,11 +119,13 @@ function faultOfKind(kind: FaultKind, options: ResolvedOptions): fc.Arbitrary<Fa
       return node.map((id): Fault => (options.loseUnsyncedWrites ? { type: 'crash', node: id, loseUnsyncedWrites: true } : { type: 'crash', node: id }));
     case 'pause':
       return node.map((id): Fault => ({ type: 'pause', node: id }));
-    case 'clock':
-      return fc.oneof(
-        fc.record({ node, delta: fc.integer({ min: -options.clockJumpMax, max: options.clockJumpMax }) }).map(({ node: id, delta }): Fault => ({ type: 'clockJump', node: id, delta })),
-        fc.record({ node, ppm: fc.integer({ min: -options.driftPpmMax, max: options.driftPpmMax }) }).map(({ node: id, ppm }): Fault => ({ type: 'clockDrift', node: id, ppm })),
-      );
+    case 'clock': {
+      const jump = fc.record({ node, delta: fc.integer({ min: -options.clockJumpMax, max: options.clockJumpMax }) }).map(({ node: id, delta }): Fault => ({ type: 'clockJump', node: id, delta }));
+      const drift = fc.record({ node, ppm: fc.integer({ min: -options.driftPpmMax, max: options.driftPpmMax }) }).map(({ node: id, ppm }): Fault => ({ type: 'clockDrift', node: id, ppm }));
+      if (options.clockFaults === 'jump') return jump;
+      if (options.clockFaults === 'drift') return drift;
+      return fc.oneof(jump, drift);
+    }
     case 'loss':
     case 'duplicate':
       return fc.integer({ min: 1, max: options.probabilityPercentMax }).map((percent): Fault => ({ type: kind, probability: percent / 100 }));
@@ -153,6 +193,30 @@ function resolveOptions(options: FaultArbitraryOptions): ResolvedOptions {
   if (!Number.isInteger(maxFaults) || maxFaults < 0) throw new Error(`${where('maxFaults')}: must be a whole number of episodes, got ${maxFaults}`);
   const driftPpmMax = options.driftPpmMax ?? 1_000;
   if (!Number.isInteger(driftPpmMax) || driftPpmMax < 0) throw new Error(`${where('driftPpmMax')}: must be a non-negative whole number of ppm`);
+  let durations: Map<FaultKind, readonly [number, number]> | undefined;
+  if (options.durations !== undefined) {
+    durations = new Map();
+    for (const kind of Object.keys(options.durations).sort() as FaultKind[]) {
+      if (!FAULT_KINDS.includes(kind)) throw new Error(`${where('durations')}: unknown kind '${kind}' (known: ${FAULT_KINDS.join(', ')})`);
+      const range = options.durations[kind]!;
+      const min = micros(range.min, `durations.${kind}.min`, minDuration);
+      const max = micros(range.max, `durations.${kind}.max`, Math.max(min, maxDuration));
+      if (min < 0 || max < min) throw new Error(`${where(`durations.${kind}`)}: max must be at least min (${min}us), and both non-negative`);
+      durations.set(kind, [min, max]);
+    }
+  }
+  let weights: Map<FaultKind, number> | undefined;
+  if (options.weights !== undefined) {
+    weights = new Map();
+    for (const kind of Object.keys(options.weights).sort() as FaultKind[]) {
+      if (!FAULT_KINDS.includes(kind)) throw new Error(`${where('weights')}: unknown kind '${kind}' (known: ${FAULT_KINDS.join(', ')})`);
+      const weight = options.weights[kind]!;
+      if (!Number.isInteger(weight) || weight < 0) throw new Error(`${where(`weights.${kind}`)}: must be a non-negative whole number, got ${weight}`);
+      weights.set(kind, weight);
+    }
+    if (kinds.every((kind) => (weights!.get(kind) ?? 1) === 0)) throw new Error(`${where('weights')}: every kind has weight 0`);
+  }
+  if (options.clockFaults !== undefined && !['jump', 'drift', 'both'].includes(options.clockFaults)) throw new Error(`${where('clockFaults')}: must be 'jump', 'drift' or 'both'`);
   const probabilityPercentMax = options.probabilityPercentMax ?? 50;
   if (!Number.isInteger(probabilityPercentMax) || probabilityPercentMax < 1 || probabilityPercentMax > 100) throw new Error(`${where('probabilityPercentMax')}: must be a whole percent between 1 and 100`);
   return {
@@ -166,8 +230,12 @@ function resolveOptions(options: FaultArbitraryOptions): ResolvedOptions {
     maxDuration,
     clockJumpMax: Math.abs(micros(options.clockJumpMax, 'clockJumpMax', 500_000)),
     driftPpmMax,
+    clockFaults: options.clockFaults ?? 'both',
     loseUnsyncedWrites: options.loseUnsyncedWrites === true,
     probabilityPercentMax,
     slowLatencyMax: micros(options.slowLatencyMax, 'slowLatencyMax', 500_000),
+    durations,
+    weights,
+    dense: options.dense === true,
   };
 }

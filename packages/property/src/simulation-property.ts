@@ -45,6 +45,13 @@ export interface SimulationPropertyOptions {
   readonly outDir?: string;
   /** Stop a run after this many kernel events (a guard against runaway protocols). */
   readonly maxEvents?: number;
+  /**
+   * At most this many runs while shrinking (default: no limit, fast-check shrinks until nothing
+   * smaller fails). Shrinking a long schedule tries every field of every episode; a budget keeps
+   * it to minutes and stays deterministic (it counts runs, not seconds): once spent, fast-check
+   * keeps the smallest failing schedule found so far.
+   */
+  readonly maxShrinkRuns?: number;
 }
 
 /** How big a fault schedule is: episodes drawn, and the faults they flatten to (undos and the final heal included). */
@@ -102,8 +109,12 @@ export function findCounterexample(options: SimulationPropertyOptions): Countere
   let runs = 0;
   let firstFailure: Drawn | undefined;
   let runsToFailure = 0;
+  let shrinkRuns = 0;
+  const shrinkBudget = options.maxShrinkRuns ?? Infinity;
   const property = fc.property(setup.arbitrary, (drawn) => {
     if (firstFailure === undefined) runs++;
+    // Budget spent: call every further candidate a pass, so fast-check keeps the last failure.
+    else if (++shrinkRuns > shrinkBudget) return true;
     const failure = runOnce(setup, drawn, 'off').failure;
     if (failure !== undefined && firstFailure === undefined) {
       firstFailure = drawn;
