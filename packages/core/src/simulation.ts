@@ -65,14 +65,10 @@ interface KernelEvent {
   /** Kind-specific payloads (a message, a timer name, a request...). */
   a: unknown;
   b: unknown;
-}
-
-interface Message {
-  readonly id: number;
-  readonly from: number;
-  readonly to: number;
-  readonly msg: unknown;
-  readonly duplicate: boolean;
+  /** DELIVER only (so a message needs no object of its own): sender index, message id, duplicate copy. */
+  from: number;
+  id: number;
+  dup: boolean;
 }
 
 interface PendingRequest {
@@ -150,6 +146,7 @@ export class Simulation {
   /** Messages sent by the running handler, as parallel arrays (no object per message). */
   private readonly outboxTo: NodeId[] = [];
   private readonly outboxMsg: unknown[] = [];
+  private outboxCount = 0;
   private currentNode: NodeRuntime | undefined;
   private readonly stats: RunStats = {
     events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, dropsByReason: {},
@@ -283,7 +280,12 @@ export class Simulation {
   }
 
   private schedule(time: Micros, kind: number, node: number, a: unknown, b: unknown): void {
-    this.queue.push({ time, seq: 0, kind, node, a, b });
+    this.queue.push({ time, seq: 0, kind, node, a, b, from: -1, id: 0, dup: false });
+  }
+
+  /** Schedules an event again (after a pause), keeping everything but its time and place in line. */
+  private reschedule(event: KernelEvent, time: Micros): void {
+    this.queue.push({ time, seq: 0, kind: event.kind, node: event.node, a: event.a, b: event.b, from: event.from, id: event.id, dup: event.dup });
   }
 
   private record(event: TraceEvent): void {
@@ -314,31 +316,31 @@ export class Simulation {
   }
 
   private deliver(event: KernelEvent): void {
-    const message = event.a as Message;
-    const node = this.nodes[message.to]!;
-    if (!node.up) return this.drop(message, 'crashed');
+    const to = event.node;
+    const node = this.nodes[to]!;
+    if (!node.up) return this.drop(event.id, event.from, to, event.dup, 'crashed');
     if (node.paused) {
       node.deferred.push(event);
       return;
     }
     // A partition that formed while the message was in flight drops it on arrival.
-    if (this.network.isBlocked(message.from, message.to)) return this.drop(message, 'partition');
+    if (this.network.isBlocked(event.from, to)) return this.drop(event.id, event.from, to, event.dup, 'partition');
     this.stats.messagesDelivered++;
-    const from = this.nodes[message.from]!.id;
+    const from = this.nodes[event.from]!.id;
     if (this.traceOn) {
       this.trace.writeSerialized(
-        `{"t":${this.now},"k":"deliver","id":${message.id},"from":${this.nodeJson[message.from]},"to":${this.nodeJson[message.to]}${message.duplicate ? ',"dup":true' : ''}}`,
+        `{"t":${this.now},"k":"deliver","id":${event.id},"from":${this.nodeJson[event.from]},"to":${this.nodeJson[to]}${event.dup ? ',"dup":true' : ''}}`,
       );
     }
-    this.step(node, DELIVER, from, message.msg);
+    this.step(node, DELIVER, from, event.a);
   }
 
-  private drop(message: Message, reason: string): void {
+  private drop(id: number, from: number, to: number, duplicate: boolean, reason: string): void {
     this.stats.messagesDropped++;
     this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
     if (this.traceOn) {
       this.trace.writeSerialized(
-        `{"t":${this.now},"k":"drop","id":${message.id},"from":${this.nodeJson[message.from]},"to":${this.nodeJson[message.to]},"reason":${JSON.stringify(reason)}${message.duplicate ? ',"dup":true' : ''}}`,
+        `{"t":${this.now},"k":"drop","id":${id},"from":${this.nodeJson[from]},"to":${this.nodeJson[to]},"reason":${JSON.stringify(reason)}${duplicate ? ',"dup":true' : ''}}`,
       );
     }
   }
@@ -390,7 +392,7 @@ export class Simulation {
     // Storage writes are already applied (they happen in place during the handler); only now do
     // the step's messages leave, so a message never reveals a write that a crash could undo
     // unless the protocol skipped its sync.
-    if (this.outboxTo.length > 0) this.flushOutbox(node);
+    if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
@@ -398,14 +400,23 @@ export class Simulation {
   private flushOutbox(node: NodeRuntime): void {
     const to = this.outboxTo;
     const msg = this.outboxMsg;
-    for (let i = 0; i < to.length; i++) this.transmit(node, to[i]!, msg[i]);
-    to.length = 0;
-    msg.length = 0;
+    const count = this.outboxCount;
+    this.outboxCount = 0;
+    for (let i = 0; i < count; i++) {
+      this.transmit(node, to[i]!, msg[i]);
+      msg[i] = undefined;
+    }
   }
 
   private clearOutbox(): void {
-    this.outboxTo.length = 0;
-    this.outboxMsg.length = 0;
+    for (let i = 0; i < this.outboxCount; i++) this.outboxMsg[i] = undefined;
+    this.outboxCount = 0;
+  }
+
+  private enqueue(to: NodeId, msg: unknown): void {
+    const n = this.outboxCount++;
+    this.outboxTo[n] = to;
+    this.outboxMsg[n] = msg;
   }
 
   private transmit(node: NodeRuntime, toId: NodeId, msg: unknown): void {
@@ -420,13 +431,13 @@ export class Simulation {
     }
     const fate = this.network.transmit(node.index, to, this.now);
     if (fate.dropped !== undefined) {
-      this.drop({ id, from: node.index, to, msg, duplicate: false }, fate.dropped);
+      this.drop(id, node.index, to, false, fate.dropped);
       return;
     }
-    this.schedule(fate.deliverAt, DELIVER, to, { id, from: node.index, to, msg, duplicate: false } satisfies Message, undefined);
+    this.queue.push({ time: fate.deliverAt, seq: 0, kind: DELIVER, node: to, a: msg, b: undefined, from: node.index, id, dup: false });
     if (fate.duplicateAt !== undefined) {
       this.stats.messagesDuplicated++;
-      this.schedule(fate.duplicateAt, DELIVER, to, { id, from: node.index, to, msg, duplicate: true } satisfies Message, undefined);
+      this.queue.push({ time: fate.duplicateAt, seq: 0, kind: DELIVER, node: to, a: msg, b: undefined, from: node.index, id, dup: true });
     }
   }
 
@@ -461,7 +472,7 @@ export class Simulation {
     }
     this.currentNode = undefined;
     node.lastSummaryJson = '';
-    if (this.outboxTo.length > 0) this.flushOutbox(node);
+    if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
   }
 
@@ -483,16 +494,12 @@ export class Simulation {
       now: () => node.clock.localAt(kernel.now),
       send(to, msg) {
         assertInStep('send');
-        kernel.outboxTo.push(to);
-        kernel.outboxMsg.push(kernel.immutable ? detach(msg) : msg);
+        kernel.enqueue(to, kernel.immutable ? detach(msg) : msg);
       },
       broadcast(msg) {
         assertInStep('broadcast');
         const detached = kernel.immutable ? detach(msg) : msg;
-        for (const peer of peers) {
-          kernel.outboxTo.push(peer);
-          kernel.outboxMsg.push(detached);
-        }
+        for (const peer of peers) kernel.enqueue(peer, detached);
       },
       setTimer(name, after) {
         assertInStep('setTimer');
@@ -570,7 +577,7 @@ export class Simulation {
         // Everything that waited runs now, in the order it arrived: the post-GC burst.
         const deferred = node.deferred;
         node.deferred = [];
-        for (const event of deferred) this.schedule(this.now, event.kind, event.node, event.a, event.b);
+        for (const event of deferred) this.reschedule(event, this.now);
         break;
       }
       case 'clockJump': {

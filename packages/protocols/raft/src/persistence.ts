@@ -18,7 +18,7 @@ const SNAPSHOT = 'snapshot';
 const LAST = 'log/last';
 /** The ring's size; absent means INITIAL_RING. */
 const RING = 'log/ring';
-const INITIAL_RING = 1024;
+const INITIAL_RING = 16384;
 
 /** Slot keys by ring size, built once per slot: the hot path never formats a key. */
 const slotKeys = new Map<number, string[]>();
