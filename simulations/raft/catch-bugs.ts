@@ -3,8 +3,14 @@
  * (fast-check, shrinkable) against a base scenario that gives the bug a chance to matter, and
  * report how many runs it took to fail and how small the schedule shrank.
  *
- *   npx tsx simulations/raft/catch-bugs.ts [--runs 1000] [--bug name]
+ *   npx tsx simulations/raft/catch-bugs.ts [--runs 1000] [--bug name] [--without] [--save]
+ *
+ * --without runs the same hunt with the switch off (the correct protocol must pass every run);
+ * --save copies each shrunk counterexample to packages/protocols/raft/test/fixtures, which the
+ * default test suite replays.
  */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatMicros, describeFault, type Scenario } from '@dsim/core';
 import { findCounterexample, type SimulationPropertyOptions } from '@dsim/property';
 import { raft } from '@dsim/raft';
@@ -53,7 +59,7 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
         network: { latency: { dist: 'uniform', min: 1_000, max: 20_000 } },
       },
       faults: { kinds: ['crash'], maxFaults: 30, dense: true, from: '50ms', healAt: '2s', minDuration: '1ms', maxDuration: '20ms' },
-      maxShrinkRuns: 3000,
+      maxShrinkRuns: 50_000,
       numRuns,
     },
     {
@@ -72,8 +78,8 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
         network: { latency: { dist: 'uniform', min: 1_000, max: 20_000 } },
         workload: { name: 'writes', clients: 3, thinkTime: '2ms', timeout: '100ms', stopAt: '4s', options: { keys: 3 } },
       },
-      faults: { kinds: ['crash'], maxFaults: 30, dense: true, from: '50ms', healAt: '2s', minDuration: '1ms', maxDuration: '40ms' },
-      maxShrinkRuns: 3000,
+      faults: { kinds: ['crash', 'partition'], shapes: ['isolate'], maxFaults: 30, dense: true, from: '50ms', healAt: '2s', durations: { crash: { min: '1ms', max: '60ms' }, partition: { min: '10ms', max: '200ms' } } },
+      maxShrinkRuns: 10_000,
       numRuns,
     },
     {
@@ -122,6 +128,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const runs = Number(args[args.indexOf('--runs') + 1] ?? 1000) || 1000;
   const only = args.includes('--bug') ? args[args.indexOf('--bug') + 1] : undefined;
   const without = args.includes('--without');
+  // --save copies each shrunk counterexample to the fixtures the default test suite replays.
+  const save = args.includes('--save');
   for (const property of bugProperties(runs)) {
     if (only && property.bug !== only) continue;
     const started = performance.now();
@@ -135,5 +143,10 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     console.log(
       `${property.bug}: caught after ${report.runsToFailure} runs; ${report.originalSize.episodes} episodes shrunk to ${report.shrunkSize.episodes} (${report.shrunkSize.scheduledFaults} scheduled faults) in ${report.shrinks} shrinks; ${seconds}s\n  violation: ${report.violation.slice(0, 200)}\n${report.shrunkFaults.map(({ at, fault }) => `    at ${formatMicros(at)} ${describeFault(fault)}`).join('\n')}\n  replay: ${report.replayCommand}`,
     );
+    if (save && !without) {
+      const fixture = join(import.meta.dirname, '../../packages/protocols/raft/test/fixtures', `raft-bug-${property.bug.toLowerCase()}.json`);
+      copyFileSync(report.scenarioFile, fixture);
+      console.log(`  saved: ${fixture}`);
+    }
   }
 }

