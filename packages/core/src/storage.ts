@@ -105,7 +105,7 @@ export class NodeStorage implements DurableStorage {
 
   private clearJournal(): void {
     if (this.undoCount === 0) return;
-    if (this.undoCount > RECENT) {
+    if (this.undoCount > 32) {
       // A long journal: let its old values go.
       this.undoKeys.length = 0;
       this.undoValues.length = 0;
@@ -148,15 +148,16 @@ export class NodeStorage implements DurableStorage {
  * The last few values found deeply frozen are remembered (a frozen object stays frozen, and so do
  * its frozen children): the same value is usually written to several nodes' storage in a row.
  */
-const RECENT = 32;
+const RECENT = 8;
 const recentlyFrozen: Array<object | undefined> = new Array<object | undefined>(RECENT).fill(undefined);
 let recentNext = 0;
 
 function isDeeplyFrozen(value: object): boolean {
-  for (let i = 0; i < RECENT; i++) if (recentlyFrozen[i] === value) return true;
+  // Newest first: a value is usually written again within a write or two.
+  for (let i = 1; i <= RECENT; i++) if (recentlyFrozen[(recentNext - i) & (RECENT - 1)] === value) return true;
   if (!isFrozenPlain(value)) return false;
   recentlyFrozen[recentNext] = value;
-  recentNext = (recentNext + 1) % RECENT;
+  recentNext = (recentNext + 1) & (RECENT - 1);
   return true;
 }
 

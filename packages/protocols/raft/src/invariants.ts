@@ -33,6 +33,9 @@ interface NodeMirror {
   /** Index before terms[0]: the node's snapshot index when mirrored. */
   base: number;
   terms: number[];
+  /** base + terms.length, and the last of terms (-1 when empty): the log's end as last mirrored. */
+  top: number;
+  topTerm: number;
   leaderTerm: number;
   committed: number;
   applied: number;
@@ -159,7 +162,7 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
     const upSince = world.upSince(node);
     restarted = mirror !== undefined && mirror.upSince !== upSince;
     if (!mirror) {
-      mirror = { upSince, state, base: state.snapshotIndex, terms: [], leaderTerm: 0, committed: state.snapshotIndex, applied: state.snapshotIndex };
+      mirror = { upSince, state, base: state.snapshotIndex, terms: [], top: state.snapshotIndex, topTerm: -1, leaderTerm: 0, committed: state.snapshotIndex, applied: state.snapshotIndex };
       memory.nodes[position] = mirror;
     }
     mirror.upSince = upSince;
@@ -178,9 +181,9 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
   }
 
   // The log: find where it changed since the last step, walking back from the end.
-  const mirrorLast = mirror.base + mirror.terms.length;
+  const mirrorLast = mirror.top;
   const last = lastIndex(state);
-  const mirrorLastTerm = mirror.terms.length > 0 ? mirror.terms[mirror.terms.length - 1]! : -1;
+  const mirrorLastTerm = mirror.topTerm;
   if (state.snapshotIndex !== mirror.base || last !== mirrorLast || (last > mirror.base && lastTerm(state) !== mirrorLastTerm)) {
     if (state.snapshotIndex > mirror.base) {
       const mirroredTermThere = state.snapshotIndex <= mirrorLast ? mirror.terms[state.snapshotIndex - mirror.base - 1] : undefined;
@@ -239,6 +242,8 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
         found(memory, LOG_MATCHING, `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${entryIdentity(seenEntry)})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`);
       }
     }
+    mirror.top = mirror.base + mirror.terms.length;
+    mirror.topTerm = mirror.terms.length > 0 ? mirror.terms[mirror.terms.length - 1]! : -1;
   }
   mirror.leaderTerm = state.role === 'leader' ? state.term : 0;
 
