@@ -25,7 +25,8 @@ const ABSENT = Symbol('absent');
  * written twice ends with its oldest journaled value: the durable one.
  */
 export class NodeStorage implements DurableStorage {
-  private readonly live = new Map<string, unknown>();
+  /** Each present key's value sits in a cell, so overwriting a key is one map lookup, not two. */
+  private readonly live = new Map<string, { value: unknown }>();
   private readonly undoKeys: string[] = [];
   private readonly undoValues: unknown[] = [];
   /** Journal records in use; slots past it are stale and get overwritten. */
@@ -41,8 +42,8 @@ export class NodeStorage implements DurableStorage {
   }
 
   get<T = unknown>(key: string): T | undefined {
-    const value = this.live.get(key);
-    return value === undefined ? undefined : (copy(value) as T);
+    const cell = this.live.get(key);
+    return cell === undefined ? undefined : (copy(cell.value) as T);
   }
 
   has(key: string): boolean {
@@ -51,24 +52,26 @@ export class NodeStorage implements DurableStorage {
 
   put(key: string, value: unknown): void {
     if (value === undefined) throw new Error(`storage.put('${key}', undefined): store null or delete the key instead`);
-    const live = this.live;
-    // Stored values are never undefined, so one lookup tells whether the key exists.
-    const before = live.get(key);
-    this.journal(key, before === undefined ? ABSENT : before);
-    live.set(key, copy(value));
+    const cell = this.live.get(key);
+    if (cell === undefined) {
+      this.journal(key, ABSENT);
+      this.live.set(key, { value: copy(value) });
+    } else {
+      this.journal(key, cell.value);
+      cell.value = copy(value);
+    }
   }
 
   delete(key: string): void {
-    const live = this.live;
-    const before = live.get(key);
-    if (before === undefined) {
+    const cell = this.live.get(key);
+    if (cell === undefined) {
       // Deleting a key that is absent, and was not written since the last sync, is not a write.
       if (!this.writtenSinceSync(key)) return;
       this.journal(key, ABSENT);
       return;
     }
-    this.journal(key, before);
-    live.delete(key);
+    this.journal(key, cell.value);
+    this.live.delete(key);
   }
 
   private journal(key: string, before: unknown): void {
@@ -127,7 +130,11 @@ export class NodeStorage implements DurableStorage {
         const key = this.undoKeys[i]!;
         const before = this.undoValues[i];
         if (before === ABSENT) this.live.delete(key);
-        else this.live.set(key, before);
+        else {
+          const cell = this.live.get(key);
+          if (cell === undefined) this.live.set(key, { value: before });
+          else cell.value = before;
+        }
       }
     }
     this.clearJournal();
