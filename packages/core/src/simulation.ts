@@ -768,7 +768,7 @@ export class Simulation {
       },
       nodes: this.scenario.nodes,
       state: (id) => {
-        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
+        const node = kernel.runtimeOf(id);
         return node?.up ? node.state : undefined;
       },
       summary: (id) => {
@@ -789,6 +789,16 @@ export class Simulation {
       faultsEndAt: this.scenario.faultsEndAt,
       config: this.scenario.config,
     };
+  }
+
+  /** The runtime of a node id. Invariants ask for every node after every step: a small cluster is scanned, not hashed. */
+  private runtimeOf(id: NodeId): NodeRuntime | undefined {
+    const nodes = this.nodes;
+    if (nodes.length <= 16) {
+      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.id === id) return nodes[i];
+      return undefined;
+    }
+    return nodes[this.nodeIndex.get(id) ?? -1];
   }
 
   private checkInvariants(): void {
