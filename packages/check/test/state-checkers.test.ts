@@ -13,6 +13,8 @@ function world(nodes: Record<string, { summary: NodeSummary; state: unknown } | 
     upSince: () => 0,
     downSince: () => undefined,
     history: [],
+    stepped: undefined,
+    crashed: [],
     faultsEndAt: 0,
     config: {},
   };

@@ -1,6 +1,5 @@
-// Worker threads do not inherit the main thread's TypeScript loader: register tsx here, then load
-// the TypeScript worker. (Plain JS so that Node can start it without any loader.)
-import { register } from 'tsx/esm/api';
+// Worker threads do not inherit the main thread's module hooks: register the TypeScript loader
+// here, then load the TypeScript worker. (Plain JS so that Node can start it without any loader.)
+import '../bin/register-typescript.mjs';
 
-register();
 await import('./sweep-worker.ts');

@@ -19,6 +19,14 @@ export interface WorldView<State = unknown> {
   upSince(node: NodeId): Micros | undefined;
   /** Global time the node crashed; undefined while it is up. */
   downSince(node: NodeId): Micros | undefined;
+  /**
+   * The node whose handler just ran, or undefined after a fault, a client event or the start.
+   * Lets a check of a property that only a node's own step can break look at that node alone,
+   * and rescan everything otherwise: what keeps invariants cheap on clusters of a thousand nodes.
+   */
+  readonly stepped: NodeId | undefined;
+  /** Nodes that are down right now, in the order they crashed (kept by the kernel, O(1) to read). */
+  readonly crashed: readonly NodeId[];
   readonly history: History;
   /** When the last scheduled fault happened (0 with none): `eventually` deadlines count from here. */
   readonly faultsEndAt: Micros;

@@ -153,6 +153,10 @@ export class Simulation {
     timersFired: 0, faults: 0, operations: 0, operationsOk: 0, operationsFailed: 0, operationsUnknown: 0, violations: 0,
   };
   private readonly history: HistoryEntry[] = [];
+  /** The node whose handler just ran, while invariants are checked after its step. */
+  private steppedNode: NodeId | undefined;
+  /** Nodes that are down, in the order they crashed. */
+  private readonly crashedNodes: NodeId[] = [];
   private readonly requests = new Map<string, PendingRequest>();
   private readonly clients: ClientProcess[] = [];
   private workload: Workload | undefined;
@@ -394,7 +398,11 @@ export class Simulation {
     // unless the protocol skipped its sync.
     if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
-    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) {
+      this.steppedNode = node.id;
+      this.checkInvariants();
+      this.steppedNode = undefined;
+    }
   }
 
   private flushOutbox(node: NodeRuntime): void {
@@ -551,6 +559,7 @@ export class Simulation {
         const node = this.node(fault.node);
         node.up = false;
         node.downSince = this.now;
+        this.crashedNodes.push(node.id);
         node.paused = false;
         node.deferred = [];
         node.state = undefined;
@@ -565,6 +574,7 @@ export class Simulation {
         const node = this.node(fault.node);
         node.up = true;
         node.upSince = this.now;
+        this.crashedNodes.splice(this.crashedNodes.indexOf(node.id), 1);
         this.initNode(node, true);
         break;
       }
@@ -785,6 +795,10 @@ export class Simulation {
         const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
         return node && !node.up ? node.downSince : undefined;
       },
+      get stepped() {
+        return kernel.steppedNode;
+      },
+      crashed: this.crashedNodes,
       history: this.history,
       faultsEndAt: this.scenario.faultsEndAt,
       config: this.scenario.config,

@@ -17,6 +17,8 @@ function world(states: Record<NodeId, CommitState | undefined>, time = 0): World
     upSince: () => 0,
     downSince: () => undefined,
     history: [],
+    stepped: undefined,
+    crashed: [],
     faultsEndAt: 0,
     config: { initialBalance: 100 },
   };

@@ -28,6 +28,8 @@ function world(states: Record<NodeId, RaftState>): WorldView<RaftState> & { set(
     upSince: () => 0,
     downSince: () => undefined,
     history: [] as History,
+    stepped: undefined,
+    crashed: [],
     faultsEndAt: 0,
     config: {},
     set(id, state) {
