@@ -86,9 +86,17 @@ export type TraceMode =
  * (each line and its newline), so a trace file's hash can be checked by re-hashing the file.
  */
 export class TraceRecorder {
-  readonly lines: string[] = [];
+  /**
+   * Lines are kept as joined chunks while the run goes on: millions of small retained strings
+   * would each be copied into the old generation by the garbage collector, which cost more than
+   * writing them. `lines` splits the chunks once, when the trace is read.
+   */
+  private readonly chunks: string[] = [];
+  private chunk: string[] = [];
+  private materialized: string[] | undefined;
   private readonly hasher = new TraceHasher();
   private count = 0;
+  private static readonly CHUNK_LINES = 4096;
 
   constructor(
     readonly mode: TraceMode,
@@ -101,6 +109,17 @@ export class TraceRecorder {
 
   get eventCount(): number {
     return this.count;
+  }
+
+  /** Every line so far (memory mode), header first. */
+  get lines(): string[] {
+    if (this.materialized === undefined) {
+      const lines: string[] = [];
+      for (const chunk of this.chunks) for (const line of chunk.split('\n')) lines.push(line);
+      for (const line of this.chunk) lines.push(line);
+      this.materialized = lines;
+    }
+    return this.materialized;
   }
 
   writeHeader(header: TraceHeader): void {
@@ -125,7 +144,14 @@ export class TraceRecorder {
     if (this.mode === 'off' && !this.sink) return;
     this.hasher.update(line);
     this.hasher.update('\n');
-    if (this.mode === 'memory') this.lines.push(line);
+    if (this.mode === 'memory') {
+      this.materialized = undefined;
+      this.chunk.push(line);
+      if (this.chunk.length === TraceRecorder.CHUNK_LINES) {
+        this.chunks.push(this.chunk.join('\n'));
+        this.chunk = [];
+      }
+    }
     this.sink?.(line);
   }
 
@@ -134,7 +160,8 @@ export class TraceRecorder {
   }
 
   text(): string {
-    return this.lines.length === 0 ? '' : this.lines.join('\n') + '\n';
+    const parts = this.chunk.length > 0 ? [...this.chunks, this.chunk.join('\n')] : this.chunks;
+    return parts.length === 0 ? '' : parts.join('\n') + '\n';
   }
 }
 
