@@ -109,6 +109,8 @@ class NodeRuntime {
   /** timer name → local deadline, to reschedule when the clock jumps or drifts. */
   readonly timerDeadlines = new Map<string, Micros>();
   lastSummaryJson = '';
+  /** The state object last summarized (immutable mode), to skip unchanged steps. */
+  summarizedState: unknown = undefined;
   summary: NodeSummary | undefined;
   context!: NodeContext;
   constructor(
@@ -451,6 +453,10 @@ export class Simulation {
 
   private recordSummary(node: NodeRuntime): void {
     if (!node.up) return;
+    // In the immutable mode an unchanged state is the same object (immer returns it as is), and a
+    // summary is a pure function of the state: nothing to summarize.
+    if (this.immutable && node.state === node.summarizedState) return;
+    node.summarizedState = node.state;
     const summary = this.protocol.summarize(node.state);
     const json = JSON.stringify(summary);
     if (json === node.lastSummaryJson) return;
@@ -480,6 +486,7 @@ export class Simulation {
     }
     this.currentNode = undefined;
     node.lastSummaryJson = '';
+    node.summarizedState = undefined;
     if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
   }
