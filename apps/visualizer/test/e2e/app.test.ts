@@ -5,7 +5,7 @@ import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startViewServer } from '../../../../packages/cli/src/commands/view.ts';
+import { buildVisualizer, isStale, startViewServer } from '../../../../packages/cli/src/commands/view.ts';
 import { encodeRunSpec } from '../../src/model/run-spec.ts';
 import { buildApp, chromiumAvailable, launch, resultsDir, serve, type StaticServer } from './harness.ts';
 import { loadShippedScenarios } from './node-scenarios.ts';
@@ -262,6 +262,9 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dsim-view-'));
     const file = join(dir, 'viewed.jsonl');
     writeFileSync(file, trace.text);
+    // `dsim view` builds apps/visualizer/dist when it is missing or stale; so must this test,
+    // which starts the server directly (a fresh clone has no dist).
+    if (isStale()) await buildVisualizer();
     const view = await startViewServer(file, 0);
     try {
       expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?trace=\/trace\.jsonl$/);
