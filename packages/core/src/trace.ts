@@ -113,6 +113,7 @@ export class TraceRecorder {
 
   /** Every line so far (memory mode), header first. */
   get lines(): string[] {
+    if (this.mode !== 'memory') return [];
     if (this.materialized === undefined) {
       const lines: string[] = [];
       for (const chunk of this.chunks) for (const line of chunk.split('\n')) lines.push(line);
@@ -142,24 +143,31 @@ export class TraceRecorder {
 
   private writeLine(line: string): void {
     if (this.mode === 'off' && !this.sink) return;
-    this.hasher.update(line);
-    this.hasher.update('\n');
-    if (this.mode === 'memory') {
-      this.materialized = undefined;
-      this.chunk.push(line);
-      if (this.chunk.length === TraceRecorder.CHUNK_LINES) {
-        this.chunks.push(this.chunk.join('\n'));
-        this.chunk = [];
-      }
-    }
+    // Lines are hashed a chunk at a time: one flat joined string hashes faster than thousands of
+    // short concatenated ones, and hashing "a\nb\n" at once equals hashing "a\n" then "b\n".
+    this.chunk.push(line);
+    this.materialized = undefined;
+    if (this.chunk.length === TraceRecorder.CHUNK_LINES) this.closeChunk();
     this.sink?.(line);
   }
 
+  private closeChunk(): void {
+    if (this.chunk.length === 0) return;
+    const joined = this.chunk.join('\n');
+    this.hasher.update(joined);
+    this.hasher.update('\n');
+    if (this.mode === 'memory') this.chunks.push(joined);
+    this.chunk = [];
+  }
+
   hash(): string | undefined {
-    return this.mode === 'off' && !this.sink ? undefined : this.hasher.digest();
+    if (this.mode === 'off' && !this.sink) return undefined;
+    this.closeChunk();
+    return this.hasher.digest();
   }
 
   text(): string {
+    if (this.mode !== 'memory') return '';
     const parts = this.chunk.length > 0 ? [...this.chunks, this.chunk.join('\n')] : this.chunks;
     return parts.length === 0 ? '' : parts.join('\n') + '\n';
   }
