@@ -113,8 +113,8 @@ async function main(): Promise<void> {
     else for (const nodes of sizes) cases.push({ seed, nodes, bugs });
   }
   console.log(`raft sweep: ${seeds} seeds, ${alternate ? '5 nodes for odd seeds and 7 for even ones' : `clusters of ${sizes.join(', ')}`} = ${cases.length} runs on ${workers} workers${bugs.length ? `, bugs ${bugs.join(',')}` : ''}`);
-  // Workers load this same file through tsx's loader, so they can import TypeScript.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
+  // Workers load this same file through dsim's TypeScript loader (the one the CLI uses).
+  const loader = new URL('../../packages/cli/bin/register-typescript.mjs', import.meta.url).href;
   const started = performance.now();
   const failures: SweepOutcome[] = [];
   let done = 0;
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     Array.from({ length: workers }, (_, w) => {
       const share = cases.filter((_, i) => i % workers === w);
       return new Promise<void>((resolve, reject) => {
-        const worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true, workerData: share });
+        const worker = new Worker(`import(${JSON.stringify(loader)}).then(() => import(${JSON.stringify(import.meta.url)}));`, { eval: true, workerData: share });
         worker.on('message', (outcome: SweepOutcome) => {
           done++;
           events += outcome.events;
