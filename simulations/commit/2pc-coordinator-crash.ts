@@ -1,5 +1,6 @@
 import { participantBlocked, terminationProtocolRan } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
+import { FOUR_TRANSFERS, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * SPECS §3.1, blocking scenario (a). The coordinator c sends PREPARE for tx=1 to p1, p2, p3; all
@@ -14,26 +15,10 @@ export default defineScenario({
   name: '2pc-coordinator-crash',
   description: '2PC: all voted YES, the coordinator dies before deciding; participants block until it returns',
   protocol: '2pc',
-  nodes: ['c', 'p1', 'p2', 'p3'],
-  seed: 1,
-  until: '5s',
-  network: { latency: '2ms', clientLatency: '2ms' },
-  workload: {
-    name: 'scripted',
-    clients: 1,
-    timeout: '1s',
-    options: {
-      transfers: [
-        { from: 'p1/a0', to: 'p2/a0', amount: 10, fee: 1, feeTo: 'p3/a0' },
-        { from: 'p2/a1', to: 'p3/a1', amount: 5, fee: 1, feeTo: 'p1/a1' },
-        { from: 'p3/a2', to: 'p1/a2', amount: 7, fee: 1, feeTo: 'p2/a2' },
-        { from: 'p1/a0', to: 'p2/a0', amount: 20, fee: 1, feeTo: 'p3/a0' },
-      ],
-    },
-  },
+  ...scriptedSites(FOUR_TRANSFERS),
   faults: [
     { at: '8ms', fault: { type: 'crash', node: 'c' } },
     { at: '3s', fault: { type: 'restart', node: 'c' } },
   ],
-  invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved', 'resolved-after-heal', participantBlocked, terminationProtocolRan],
+  invariants: [...SAFETY_INVARIANTS, 'resolved-after-heal', participantBlocked, terminationProtocolRan],
 });

@@ -1,5 +1,6 @@
 import { participantBlocked, terminationProtocolRan } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
+import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * The partition of 3pc-partition, under 2PC: c has every YES at 8 ms, forces COMMIT and sends it
@@ -11,19 +12,10 @@ export default defineScenario({
   name: '2pc-partition',
   description: '2PC: the same partition; p2 and p3 block until the heal, and everyone commits',
   protocol: '2pc',
-  nodes: ['c', 'p1', 'p2', 'p3'],
-  seed: 1,
-  until: '5s',
-  network: { latency: '2ms', clientLatency: '2ms' },
-  workload: {
-    name: 'scripted',
-    clients: 1,
-    timeout: '1s',
-    options: { transfers: [{ from: 'p1/a0', to: 'p2/a0', amount: 10, fee: 1, feeTo: 'p3/a0' }] },
-  },
+  ...scriptedSites(ONE_TRANSFER),
   faults: [
     { at: '10500us', fault: { type: 'partition', groups: [['c', 'p1'], ['p2', 'p3']] } },
     { at: '2s', fault: { type: 'heal' } },
   ],
-  invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved', 'resolved-after-heal', participantBlocked, terminationProtocolRan],
+  invariants: [...SAFETY_INVARIANTS, 'resolved-after-heal', participantBlocked, terminationProtocolRan],
 });

@@ -1,5 +1,6 @@
 import { backupDecided, terminationProtocolRan } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
+import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * Skeen's 3PC, crash in the middle of the PRE-COMMIT round: c sends PRE-COMMIT to p1 at 8 ms and
@@ -11,20 +12,11 @@ export default defineScenario({
   name: '3pc-coordinator-crash-precommit',
   description: '3PC (Skeen): the coordinator dies mid PRE-COMMIT; the backup commits by TR4; the recovered coordinator asks',
   protocol: '3pc',
-  nodes: ['c', 'p1', 'p2', 'p3'],
-  seed: 1,
-  until: '5s',
+  ...scriptedSites(ONE_TRANSFER),
   config: { variant: 'skeen' },
-  network: { latency: '2ms', clientLatency: '2ms' },
-  workload: {
-    name: 'scripted',
-    clients: 1,
-    timeout: '1s',
-    options: { transfers: [{ from: 'p1/a0', to: 'p2/a0', amount: 10, fee: 1, feeTo: 'p3/a0' }] },
-  },
   faults: [
     { at: '8500us', fault: { type: 'crash', node: 'c' } },
     { at: '3s', fault: { type: 'restart', node: 'c' } },
   ],
-  invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved', 'resolved-after-heal', terminationProtocolRan, backupDecided],
+  invariants: [...SAFETY_INVARIANTS, 'resolved-after-heal', terminationProtocolRan, backupDecided],
 });

@@ -1,5 +1,6 @@
 import { terminationProtocolRan } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
+import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * SPECS §3.3, schedule A: the partition after PRE-COMMIT that splits Skeen's 3PC. Everyone votes
@@ -13,20 +14,11 @@ export default defineScenario({
   name: '3pc-partition',
   description: "3PC (Skeen): partition after PRE-COMMIT; one side commits, the other aborts (expected 'atomicity' violation)",
   protocol: '3pc',
-  nodes: ['c', 'p1', 'p2', 'p3'],
-  seed: 1,
-  until: '5s',
+  ...scriptedSites(ONE_TRANSFER),
   config: { variant: 'skeen' },
-  network: { latency: '2ms', clientLatency: '2ms' },
-  workload: {
-    name: 'scripted',
-    clients: 1,
-    timeout: '1s',
-    options: { transfers: [{ from: 'p1/a0', to: 'p2/a0', amount: 10, fee: 1, feeTo: 'p3/a0' }] },
-  },
   faults: [
     { at: '10500us', fault: { type: 'partition', groups: [['c', 'p1'], ['p2', 'p3']] } },
     { at: '2s', fault: { type: 'heal' } },
   ],
-  invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved', terminationProtocolRan],
+  invariants: [...SAFETY_INVARIANTS, terminationProtocolRan],
 });

@@ -1,4 +1,5 @@
 import { defineScenario } from '@dsim/core';
+import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * SPECS §3.3, schedule B, on the simplified default-action 3PC. c's PRE-COMMIT reaches p1 only
@@ -10,21 +11,12 @@ export default defineScenario({
   name: '3pc-simplified-partition',
   description: "Simplified 3PC: c aborts on ACK timeout while a cut-off p1 commits on its timeout (expected 'atomicity' violation)",
   protocol: '3pc',
-  nodes: ['c', 'p1', 'p2', 'p3'],
-  seed: 1,
-  until: '5s',
+  ...scriptedSites(ONE_TRANSFER),
   config: { variant: 'simplified' },
-  network: { latency: '2ms', clientLatency: '2ms' },
-  workload: {
-    name: 'scripted',
-    clients: 1,
-    timeout: '1s',
-    options: { transfers: [{ from: 'p1/a0', to: 'p2/a0', amount: 10, fee: 1, feeTo: 'p3/a0' }] },
-  },
   faults: [
     { at: '10500us', fault: { type: 'partition', groups: [['c', 'p1'], ['p2', 'p3']] } },
     { at: '50ms', fault: { type: 'partition', groups: [['c'], ['p1'], ['p2', 'p3']] } },
     { at: '2s', fault: { type: 'heal' } },
   ],
-  invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved'],
+  invariants: [...SAFETY_INVARIANTS],
 });
