@@ -1,23 +1,10 @@
-import type { NodeSummary, WorldView } from '@dsim/core';
+import { worldViewOf, type NodeSummary, type WorldView } from '@dsim/core';
 import { describe, expect, it } from 'vitest';
 import { allAgree, atMostOne, checkAtomicCommit, checkCompensation, checkConvergence, forAllNodes, forAllStates } from '../src/index.ts';
 
 function world(nodes: Record<string, { summary: NodeSummary; state: unknown } | undefined>): WorldView {
-  return {
-    time: 0,
-    nodes: Object.keys(nodes),
-    state: (node) => nodes[node]?.state,
-    summary: (node) => nodes[node]?.summary,
-    isUp: (node) => nodes[node] !== undefined,
-    isPaused: () => false,
-    upSince: () => 0,
-    downSince: () => undefined,
-    history: [],
-    stepped: undefined,
-    crashed: [],
-    faultsEndAt: 0,
-    config: {},
-  };
+  const states = Object.fromEntries(Object.entries(nodes).map(([node, entry]) => [node, entry?.state]));
+  return worldViewOf(states, { summary: (node) => nodes[node]?.summary });
 }
 
 describe('node invariants', () => {

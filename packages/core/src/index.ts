@@ -22,6 +22,7 @@ export {
 } from './protocol.ts';
 export type { Operation, Workload, WorkloadFactory, WorkloadSpec, ClientView } from './workload.ts';
 export { pairOperations, type History, type HistoryEntry, type PairedOperation } from './history.ts';
+export { worldViewOf, type HandMadeWorld } from './world-view-of.ts';
 export { always, eventually, sometimes, atEnd, type Invariant, type InvariantResult, type Violation, type WorldView } from './invariant.ts';
 export {
   blockedLinks,

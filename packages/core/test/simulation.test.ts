@@ -211,3 +211,16 @@ describe('stable eventually', () => {
     expect(settled.violations[0]!.message).toMatch(/does not hold at 6000000us/);
   });
 });
+
+describe('worldViewOf', () => {
+  it('gives invariants a hand-made world: down nodes, later steps by set, a clear error for unknown ids', async () => {
+    const { worldViewOf } = await import('../src/index.ts');
+    const view = worldViewOf<{ n: number }>({ a: { n: 1 }, b: undefined }, { summary: (_node, state) => ({ role: `n${state.n}` }) });
+    expect(view.nodes).toEqual(['a', 'b']);
+    expect([view.isUp('a'), view.isUp('b'), view.crashed]).toEqual([true, false, ['b']]);
+    expect(view.summary('a')).toEqual({ role: 'n1' });
+    view.set('b', { n: 2 });
+    expect([view.state('b'), view.crashed]).toEqual([{ n: 2 }, []]);
+    expect(() => view.set('z', undefined)).toThrow(/unknown node 'z' \(nodes are a, b\)/);
+  });
+});

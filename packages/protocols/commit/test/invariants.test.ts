@@ -1,28 +1,11 @@
-import type { NodeId, WorldView } from '@dsim/core';
+import { worldViewOf, type HandMadeWorld, type NodeId } from '@dsim/core';
 import { atomicity, moneyConserved, validity } from '@dsim/commit';
 import { describe, expect, it } from 'vitest';
 import type { CommitState, DecisionRecord, ParticipantState } from '../src/state.ts';
 
 /** A hand-built world: the invariants read states and up/down; the memory is per world object. */
-function world(states: Record<NodeId, CommitState | undefined>, time = 0): WorldView<CommitState> & { states: typeof states; time: number } {
-  const nodes = Object.keys(states);
-  const view = {
-    time,
-    nodes,
-    states,
-    state: (node: NodeId) => view.states[node],
-    summary: () => undefined,
-    isUp: (node: NodeId) => view.states[node] !== undefined,
-    isPaused: () => false,
-    upSince: () => 0,
-    downSince: () => undefined,
-    history: [],
-    stepped: undefined,
-    crashed: [],
-    faultsEndAt: 0,
-    config: { initialBalance: 100 },
-  };
-  return view;
+function world(states: Record<NodeId, CommitState | undefined>, time = 0): HandMadeWorld<CommitState> {
+  return worldViewOf(states, { time, config: { initialBalance: 100 } });
 }
 
 const coordinator = (log: DecisionRecord[], boot = 1): CommitState => ({
@@ -51,15 +34,15 @@ describe('atomicity', () => {
   it('remembers the decision of a site that crashed afterwards', () => {
     const view = world({ c: coordinator([commitAt()]), p1: participant([commitAt('yes')]), p2: participant([]) });
     expect(atomicity.check(view)).toBe(true);
-    view.states.p1 = undefined; // p1 crashes: its state is gone, its decision is not
-    view.states.p2 = participant([abortAt('yes')]);
+    view.set('p1', undefined); // p1 crashes: its state is gone, its decision is not
+    view.set('p2', participant([abortAt('yes')]));
     expect(atomicity.check(view)).toBe('c committed tx=1 but p2 aborted it');
   });
 
   it('reports a site that changes its decision across a restart', () => {
     const view = world({ c: coordinator([commitAt()]), p1: participant([]), p2: participant([]) });
     expect(atomicity.check(view)).toBe(true);
-    view.states.c = coordinator([{ tx: 1, decision: 'abort', how: 'presumed-abort', participants: ['p1', 'p2'] }], 2);
+    view.set('c', coordinator([{ tx: 1, decision: 'abort', how: 'presumed-abort', participants: ['p1', 'p2'] }], 2));
     expect(atomicity.check(view)).toBe('c committed tx=1 and later aborted it: a decision is irrevocable');
   });
 });
@@ -69,7 +52,7 @@ describe('validity', () => {
     const inDoubt = { tx: 1, coordinator: 'c', participants: ['p1', 'p2'], writes: [], phase: 'uncertain' as const, recovered: false, blockedSince: null, round: null, roundsRun: 0, backupAwaiting: null };
     const view = world({ c: coordinator([]), p1: participant([], { txs: { tx1: inDoubt } }), p2: participant([], { txs: { tx1: { ...inDoubt } } }) });
     expect(validity.check(view)).toBe(true);
-    view.states.c = coordinator([commitAt()]);
+    view.set('c', coordinator([commitAt()]));
     expect(validity.check(view)).toBe(true);
   });
 
@@ -83,7 +66,7 @@ describe('money-conserved', () => {
   it('checks the total only when nothing is in doubt', () => {
     const view = world({ c: coordinator([]), p1: participant([], { balances: { 'p1/a0': 90 } }), p2: participant([], { balances: { 'p2/a0': 110 } }) });
     expect(moneyConserved.check(view)).toBe(true);
-    view.states.p2 = participant([], { balances: { 'p2/a0': 100 } });
+    view.set('p2', participant([], { balances: { 'p2/a0': 100 } }));
     expect(moneyConserved.check(view)).toBe('the balances add up to 190, not 200: money was created or destroyed');
   });
 });

@@ -1,4 +1,4 @@
-import type { History, NodeId, WorldView } from '@dsim/core';
+import { worldViewOf, type HandMadeWorld, type NodeId } from '@dsim/core';
 import { describe, expect, it } from 'vitest';
 import { electionSafety, leaderAppendOnly, logMatching, stateMachineSafety } from '../src/invariants.ts';
 import type { Entry, RaftState, Role } from '../src/state.ts';
@@ -16,26 +16,8 @@ function node(role: Role, term: number, log: Array<[number, string]>, extra: Par
   };
 }
 
-function world(states: Record<NodeId, RaftState>): WorldView<RaftState> & { set(id: NodeId, state: RaftState): void } {
-  const current = new Map(Object.entries(states));
-  return {
-    time: 0,
-    nodes: [...current.keys()],
-    state: (id) => current.get(id),
-    summary: () => undefined,
-    isUp: (id) => current.has(id),
-    isPaused: () => false,
-    upSince: () => 0,
-    downSince: () => undefined,
-    history: [] as History,
-    stepped: undefined,
-    crashed: [],
-    faultsEndAt: 0,
-    config: {},
-    set(id, state) {
-      current.set(id, state);
-    },
-  };
+function world(states: Record<NodeId, RaftState>): HandMadeWorld<RaftState> {
+  return worldViewOf(states);
 }
 
 describe('raft invariants', () => {

@@ -1,0 +1,55 @@
+import type { History } from './history.ts';
+import type { WorldView } from './invariant.ts';
+import type { NodeId, NodeSummary } from './protocol.ts';
+import type { Micros } from './time.ts';
+
+export interface HandMadeWorld<State> extends WorldView<State> {
+  /** Global time the invariants see; set it between checks. */
+  time: Micros;
+  /** Replaces a node's state (undefined: the node is down) before the next check. */
+  set(node: NodeId, state: State | undefined): void;
+}
+
+/**
+ * A world view over hand-made states, for unit-testing invariants without running a simulation.
+ * Nodes are the keys of `states`, in insertion order (so avoid ids that look like integers);
+ * a node mapped to undefined is down. Invariants with memory see each `set` as a later step of
+ * the same run. Everything a run would provide has a plain default.
+ */
+export function worldViewOf<State>(
+  states: Readonly<Record<NodeId, State | undefined>>,
+  options: {
+    readonly time?: Micros;
+    readonly config?: unknown;
+    readonly history?: History;
+    readonly faultsEndAt?: Micros;
+    readonly summary?: (node: NodeId, state: State) => NodeSummary | undefined;
+  } = {},
+): HandMadeWorld<State> {
+  const current = new Map<NodeId, State | undefined>(Object.entries(states));
+  const nodes = [...current.keys()];
+  return {
+    time: options.time ?? 0,
+    nodes,
+    state: (node) => current.get(node),
+    summary: (node) => {
+      const state = current.get(node);
+      return state === undefined ? undefined : options.summary?.(node, state);
+    },
+    isUp: (node) => current.get(node) !== undefined,
+    isPaused: () => false,
+    upSince: (node) => (current.get(node) !== undefined ? 0 : undefined),
+    downSince: (node) => (current.has(node) && current.get(node) === undefined ? 0 : undefined),
+    stepped: undefined,
+    get crashed() {
+      return nodes.filter((node) => current.get(node) === undefined);
+    },
+    history: options.history ?? [],
+    faultsEndAt: options.faultsEndAt ?? 0,
+    config: options.config ?? {},
+    set(node, state) {
+      if (!current.has(node)) throw new Error(`worldViewOf: unknown node '${node}' (nodes are ${nodes.join(', ')})`);
+      current.set(node, state);
+    },
+  };
+}
