@@ -2,6 +2,7 @@ import type { Frame } from '../model/frame.ts';
 import type { FrameSeeker } from '../model/seeker.ts';
 import type { RunSpec } from '../model/run-spec.ts';
 import type { TraceModel } from '../model/trace-model.ts';
+import { COLORS } from './palette.ts';
 
 /** Where the loaded trace came from. */
 export type Source =
@@ -42,6 +43,20 @@ export interface Controller {
   seekTime(time: number): void;
   setDomain(from: number, to: number): void;
   requestDraw(): void;
+}
+
+/** Width of the label column on the left of the lane views (space-time, client operations). */
+export const GUTTER = 76;
+
+/** Paints the label column over whatever was drawn under it, with its right-hand rule. */
+export function drawGutter(g: CanvasRenderingContext2D, height: number): void {
+  g.fillStyle = COLORS.panel;
+  g.fillRect(0, 0, GUTTER, height);
+  g.strokeStyle = COLORS.line;
+  g.beginPath();
+  g.moveTo(GUTTER - 0.5, 0);
+  g.lineTo(GUTTER - 0.5, height);
+  g.stroke();
 }
 
 /** Sizes a canvas to its box at the device pixel ratio; returns the 2D context scaled to CSS pixels. */

@@ -2,8 +2,7 @@ import * as d3 from 'd3';
 import { describeOperation, brief } from '../model/describe.ts';
 import type { Verdict } from '../model/linearizability.ts';
 import { COLORS, withAlpha } from './palette.ts';
-import { GUTTER } from './spacetime-view.ts';
-import { fitCanvas, type Controller, type DrawContext } from './context.ts';
+import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
 
 const OUTCOME_COLORS: Record<string, string> = { ok: COLORS.ok, fail: COLORS.fail, info: COLORS.info, pending: COLORS.pending };
 
@@ -104,13 +103,7 @@ export class OperationsView {
       g.stroke();
     }
     g.restore();
-    g.fillStyle = COLORS.panel;
-    g.fillRect(0, 0, GUTTER, height);
-    g.strokeStyle = COLORS.line;
-    g.beginPath();
-    g.moveTo(GUTTER - 0.5, 0);
-    g.lineTo(GUTTER - 0.5, height);
-    g.stroke();
+    drawGutter(g, height);
     if (rowHeight >= 9) {
       g.font = `${Math.min(12, rowHeight - 2)}px ui-monospace, SFMono-Regular, Menlo, monospace`;
       g.fillStyle = COLORS.dim;

@@ -3,9 +3,8 @@ import type { TraceEvent } from '@dsim/core';
 import { formatDuration } from '../model/describe.ts';
 import { firstIndexAtOrAfter, indexAtTime, KIND } from '../model/trace-model.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
-import { fitCanvas, type Controller, type DrawContext } from './context.ts';
+import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
 
-export const GUTTER = 76;
 /** Above this many messages in the window, draw a sample (every k-th) and say so. */
 const MAX_ARROWS = 6000;
 
@@ -305,13 +304,7 @@ export class SpaceTimeView {
     g.restore();
 
     // Lane labels.
-    g.fillStyle = COLORS.panel;
-    g.fillRect(0, 0, GUTTER, height);
-    g.strokeStyle = COLORS.line;
-    g.beginPath();
-    g.moveTo(GUTTER - 0.5, 0);
-    g.lineTo(GUTTER - 0.5, height);
-    g.stroke();
+    drawGutter(g, height);
     const selectedNode = selection?.kind === 'node' ? selection.node : -1;
     if (laneHeight >= 9) {
       g.font = `${Math.min(12, laneHeight - 2)}px ui-monospace, SFMono-Regular, Menlo, monospace`;
