@@ -22,6 +22,23 @@ export class EventQueue<E extends QueuedEvent> {
   /** Assigns the event its sequence number and schedules it. */
   push(event: E): void {
     event.seq = this.nextSeq++;
+    this.insert(event);
+  }
+
+  /**
+   * Takes the next sequence number without scheduling anything yet: an event pushed later with
+   * `pushReserved` leaves in the same place among equal times as if it had been pushed now.
+   */
+  reserveSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /** Schedules an event whose `seq` was taken from `reserveSeq`. */
+  pushReserved(event: E): void {
+    this.insert(event);
+  }
+
+  private insert(event: E): void {
     const heap = this.heap;
     let index = heap.length;
     heap.push(event);

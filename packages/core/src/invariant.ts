@@ -25,6 +25,13 @@ export interface WorldView<State = unknown> {
    * and rescan everything otherwise: what keeps invariants cheap on clusters of a thousand nodes.
    */
   readonly stepped: NodeId | undefined;
+  /**
+   * Counts the moments at which node states may have changed: the start, every step and every
+   * fault. The same value means no state changed since; one more with `stepped` set means only
+   * that node's state changed. Invariants that keep memory across checks use it to update that
+   * memory once per change, from the stepped node alone when they can.
+   */
+  readonly stateVersion: number;
   /** Nodes that are down right now, in the order they crashed (kept by the kernel, O(1) to read). */
   readonly crashed: readonly NodeId[];
   readonly history: History;

@@ -96,6 +96,26 @@ interface InvariantTracker {
   deadline: Micros;
 }
 
+/**
+ * A pending timer. Protocols re-arm timers constantly (a Raft follower on every AppendEntries), so
+ * re-arming does not queue a new event: the event already queued (the carrier) stays, and when it
+ * comes up early it moves itself to the timer's current deadline. The deadline keeps the sequence
+ * number it would have had if it had been queued when set, so timers fire in exactly the order,
+ * and at exactly the times, of queueing one event per setTimer; the queue just never fills with
+ * stale ones.
+ */
+interface PendingTimer {
+  /** Deadline on the node's own clock, to reschedule when the clock jumps or drifts. */
+  deadlineLocal: Micros;
+  /** When it fires, in global time, and its place among events at that time. */
+  at: Micros;
+  seq: number;
+  /** Token of the queued event that carries this timer; any other event for the name is stale. */
+  carrier: number;
+  /** When the carrier leaves the queue; Infinity while it waits out a pause outside the queue. */
+  carrierAt: Micros;
+}
+
 class NodeRuntime {
   state: unknown = undefined;
   up = true;
@@ -104,10 +124,8 @@ class NodeRuntime {
   downSince: Micros = 0;
   /** Events that arrived while paused, replayed in order on resume. */
   deferred: KernelEvent[] = [];
-  /** timer name → token of its live kernel event. */
-  readonly timers = new Map<string, number>();
-  /** timer name → local deadline, to reschedule when the clock jumps or drifts. */
-  readonly timerDeadlines = new Map<string, Micros>();
+  /** Pending timers by name, in the order they were first set. */
+  readonly timers = new Map<string, PendingTimer>();
   lastSummaryJson = '';
   /** The state object last summarized (immutable mode), to skip unchanged steps. */
   summarizedState: unknown = undefined;
@@ -157,6 +175,8 @@ export class Simulation {
   private readonly history: HistoryEntry[] = [];
   /** The node whose handler just ran, while invariants are checked after its step. */
   private steppedNode: NodeId | undefined;
+  /** WorldView.stateVersion: bumped at the start and after every step and fault. */
+  private stateVersion = 0;
   /** Nodes that are down, in the order they crashed. */
   private readonly crashedNodes: NodeId[] = [];
   private readonly requests = new Map<string, PendingRequest>();
@@ -242,6 +262,7 @@ export class Simulation {
         break;
       }
       queue.pop();
+      if (next.kind === TIMER && !this.timerDue(next)) continue;
       this.now = next.time;
       this.stats.events++;
       this.dispatch(next);
@@ -259,6 +280,7 @@ export class Simulation {
     }
     if (this.scenario.workload) this.startClients();
     for (const node of this.nodes) this.initNode(node, false);
+    this.stateVersion++;
     this.checkInvariants();
   }
 
@@ -351,16 +373,33 @@ export class Simulation {
     }
   }
 
+  /**
+   * Whether a TIMER event popped from the queue should fire now. A carrier that comes up before its
+   * timer's current deadline moves itself there (see PendingTimer); an event whose timer was
+   * cancelled, replaced or lost in a crash is stale. Neither counts as an event of the run.
+   */
+  private timerDue(event: KernelEvent): boolean {
+    const timer = this.nodes[event.node]!.timers.get(event.a as string);
+    if (timer === undefined || timer.carrier !== event.b) return false;
+    if (timer.at > event.time || (timer.at === event.time && timer.seq > event.seq)) {
+      event.time = timer.at;
+      event.seq = timer.seq;
+      timer.carrierAt = timer.at;
+      this.queue.pushReserved(event);
+      return false;
+    }
+    return true;
+  }
+
   private fireTimer(event: KernelEvent): void {
     const node = this.nodes[event.node]!;
     const name = event.a as string;
-    if (!node.up || node.timers.get(name) !== event.b) return; // cancelled, replaced, or lost in a crash
     if (node.paused) {
       node.deferred.push(event);
+      node.timers.get(name)!.carrierAt = Infinity;
       return;
     }
     node.timers.delete(name);
-    node.timerDeadlines.delete(name);
     this.stats.timersFired++;
     if (this.traceOn) this.trace.writeSerialized(`{"t":${this.now},"k":"timer","node":${this.nodeJson[node.index]},"name":${JSON.stringify(name)}}`);
     this.step(node, TIMER, name, undefined);
@@ -400,6 +439,7 @@ export class Simulation {
     // unless the protocol skipped its sync.
     if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
+    this.stateVersion++;
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) {
       this.steppedNode = node.id;
       this.checkInvariants();
@@ -523,7 +563,6 @@ export class Simulation {
       },
       cancelTimer(name) {
         node.timers.delete(name);
-        node.timerDeadlines.delete(name);
       },
       hasTimer: (name) => node.timers.has(name),
       random: node.random,
@@ -541,15 +580,25 @@ export class Simulation {
   }
 
   private setTimer(node: NodeRuntime, name: string, deadlineLocal: Micros): void {
-    const token = this.nextTimerToken++;
-    node.timers.set(name, token);
-    node.timerDeadlines.set(name, deadlineLocal);
-    this.schedule(node.clock.globalWhenLocalReaches(deadlineLocal, this.now), TIMER, node.index, name, token);
+    const at = node.clock.globalWhenLocalReaches(deadlineLocal, this.now);
+    const seq = this.queue.reserveSeq();
+    const timer = node.timers.get(name);
+    if (timer !== undefined && timer.carrierAt <= at) {
+      // Its carrier comes up no later than the new deadline and will move itself there.
+      timer.deadlineLocal = deadlineLocal;
+      timer.at = at;
+      timer.seq = seq;
+      return;
+    }
+    const carrier = this.nextTimerToken++;
+    if (timer === undefined) node.timers.set(name, { deadlineLocal, at, seq, carrier, carrierAt: at });
+    else Object.assign(timer, { deadlineLocal, at, seq, carrier, carrierAt: at });
+    this.queue.pushReserved({ time: at, seq, kind: TIMER, node: node.index, a: name, b: carrier, from: -1, id: 0, dup: false });
   }
 
   /** After a clock jump or drift change, every pending timer fires when the new clock reaches its deadline. */
   private rescheduleTimers(node: NodeRuntime): void {
-    for (const [name, deadline] of [...node.timerDeadlines]) this.setTimer(node, name, deadline);
+    for (const [name, timer] of [...node.timers]) this.setTimer(node, name, timer.deadlineLocal);
   }
 
   // ---------------------------------------------------------------- faults
@@ -572,7 +621,6 @@ export class Simulation {
         node.state = undefined;
         node.summary = undefined;
         node.timers.clear();
-        node.timerDeadlines.clear();
         const lost = node.storage.crash(fault.loseUnsyncedWrites === true);
         if (lost > 0 && this.traceOn) this.record({ t: this.now, k: 'note', node: node.id, text: `crash lost ${lost} unsynced storage writes` });
         break;
@@ -618,6 +666,7 @@ export class Simulation {
   }
 
   private afterFault(): void {
+    this.stateVersion++;
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
@@ -804,6 +853,9 @@ export class Simulation {
       },
       get stepped() {
         return kernel.steppedNode;
+      },
+      get stateVersion() {
+        return kernel.stateVersion;
       },
       crashed: this.crashedNodes,
       history: this.history,

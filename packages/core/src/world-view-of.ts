@@ -13,8 +13,9 @@ export interface HandMadeWorld<State> extends WorldView<State> {
 /**
  * A world view over hand-made states, for unit-testing invariants without running a simulation.
  * Nodes are the keys of `states`, in insertion order (so avoid ids that look like integers);
- * a node mapped to undefined is down. Invariants with memory see each `set` as a later step of
- * the same run. Everything a run would provide has a plain default.
+ * a node mapped to undefined is down. Invariants with memory see each `set` as a later change in
+ * the same run (`stateVersion` counts them; `stepped` stays undefined, so they rescan every
+ * node). Everything a run would provide has a plain default.
  */
 export function worldViewOf<State>(
   states: Readonly<Record<NodeId, State | undefined>>,
@@ -28,6 +29,7 @@ export function worldViewOf<State>(
 ): HandMadeWorld<State> {
   const current = new Map<NodeId, State | undefined>(Object.entries(states));
   const nodes = [...current.keys()];
+  let stateVersion = 0;
   return {
     time: options.time ?? 0,
     nodes,
@@ -41,6 +43,9 @@ export function worldViewOf<State>(
     upSince: (node) => (current.get(node) !== undefined ? 0 : undefined),
     downSince: (node) => (current.has(node) && current.get(node) === undefined ? 0 : undefined),
     stepped: undefined,
+    get stateVersion() {
+      return stateVersion;
+    },
     get crashed() {
       return nodes.filter((node) => current.get(node) === undefined);
     },
@@ -50,6 +55,7 @@ export function worldViewOf<State>(
     set(node, state) {
       if (!current.has(node)) throw new Error(`worldViewOf: unknown node '${node}' (nodes are ${nodes.join(', ')})`);
       current.set(node, state);
+      stateVersion++;
     },
   };
 }
