@@ -20,9 +20,11 @@ type World = WorldView<RaftState>;
  * state, no reset to forget, and the memory is collected with the run.
  *
  * Cost: the kernel calls every invariant after every step. One shared update brings the memory in
- * line with the current states once per step (the first invariant called in a step does it); it
- * touches a node's log only where it changed since the last step, so a step costs O(nodes) plus
- * the entries that step added.
+ * line with the current states once per change of the world's `stateVersion` (the first invariant
+ * called after a change does it). After a step it looks at the stepped node alone, since no other
+ * state can have changed; after a fault, or when it missed a change, it rescans every node. It
+ * touches a node's log only where it changed since it last looked, so a step costs O(1) plus the
+ * entries that step added.
  */
 
 interface NodeMirror {
@@ -42,8 +44,10 @@ interface NodeMirror {
 }
 
 interface RunMemory {
-  /** Bit set of the invariants called since the last update: a second call means a new step. */
-  calledSinceUpdate: number;
+  /** The world's stateVersion when the memory was last brought up to date (-1: never). */
+  version: number;
+  /** Node positions by id. */
+  positions: Map<NodeId, number>;
   /** By node position. */
   nodes: Array<NodeMirror | undefined>;
   /** Election Safety: term → the leader seen in it. */
@@ -66,8 +70,13 @@ interface RunMemory {
   /** State Machine Safety by index: the entry first applied there, and by whom. */
   applied: Entry[];
   appliedBy: NodeId[];
-  /** This step's states by node position, and the positions of the nodes that lead (scratch space). */
+  /**
+   * The current states by node position, whether each led when last observed (a mutable-mode state
+   * is the same object before and after its step, so the flag is what shows a change of role), and
+   * the positions of the nodes that lead.
+   */
   states: Array<RaftState | undefined>;
+  leading: boolean[];
   currentLeaders: number[];
   leaderCount: number;
   /** Violations found by the update, waiting for their invariant to report them (once each). */
@@ -91,8 +100,8 @@ function memoryOf(world: World): RunMemory {
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      calledSinceUpdate: 0, nodes: [], leaders: new Map(), entries: new Map(), firstTerm: [], firstEntry: [], firstPrevTerm: [], firstNode: [], committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
-      applied: [], appliedBy: [], states: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
+      version: -1, positions: new Map(world.nodes.map((node, position) => [node, position])), nodes: [], leaders: new Map(), entries: new Map(), firstTerm: [], firstEntry: [], firstPrevTerm: [], firstNode: [], committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
+      applied: [], appliedBy: [], states: [], leading: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
@@ -109,49 +118,46 @@ export const LOG_MATCHING = 'log-matching';
 export const LEADER_COMPLETENESS = 'leader-completeness';
 export const STATE_MACHINE_SAFETY = 'state-machine-safety';
 
-/** One bit per invariant that reads the memory, to tell a new step from the next invariant of the same step. */
-const CALLER_BITS: Readonly<Record<string, number>> = {
-  'election-safety': 1,
-  'leader-append-only': 2,
-  'log-matching': 4,
-  'leader-completeness': 8,
-  'state-machine-safety': 16,
-  'progress-after-heal': 32,
-  'log-truncated': 64,
-  'snapshot-installed': 128,
-};
-
 /**
- * Brings the memory up to date with the current states, once per step: the kernel calls each
- * invariant once per step, so an invariant called a second time since the last update means a
- * new step has happened.
+ * Brings the memory up to date with the current states, once per change of `world.stateVersion`:
+ * from the stepped node alone when the change is that one step, from every node otherwise.
  */
-function observe(world: World, caller: string): RunMemory {
-  return observeAs(world, CALLER_BITS[caller]!);
-}
-
-function observeAs(world: World, bit: number): RunMemory {
+function observe(world: World): RunMemory {
   const memory = memoryOf(world);
-  if (memory.calledSinceUpdate !== 0 && (memory.calledSinceUpdate & bit) === 0) {
-    memory.calledSinceUpdate |= bit;
+  const version = world.stateVersion;
+  if (memory.version === version) return memory;
+  const stepped = world.stepped;
+  const onlyOneStep = stepped !== undefined && memory.version >= 0 && memory.version === version - 1;
+  memory.version = version;
+  const states = memory.states;
+  if (onlyOneStep) {
+    const position = memory.positions.get(stepped)!;
+    const state = world.state(stepped);
+    states[position] = state;
+    if ((state !== undefined && state.role === 'leader') !== memory.leading[position]) countLeaders(memory);
+    if (state) observeNode(world, memory, position, stepped, state);
     return memory;
   }
-  memory.calledSinceUpdate = bit;
   const nodes = world.nodes;
-  const states = memory.states;
-  const leaders = memory.currentLeaders;
-  let leaderCount = 0;
-  for (let i = 0; i < nodes.length; i++) {
-    const state = world.state(nodes[i]!);
-    states[i] = state;
-    if (state !== undefined && state.role === 'leader') leaders[leaderCount++] = i;
-  }
-  memory.leaderCount = leaderCount;
+  for (let i = 0; i < nodes.length; i++) states[i] = world.state(nodes[i]!);
+  countLeaders(memory);
   for (let i = 0; i < nodes.length; i++) {
     const state = states[i];
     if (state) observeNode(world, memory, i, nodes[i]!, state);
   }
   return memory;
+}
+
+function countLeaders(memory: RunMemory): void {
+  const states = memory.states;
+  let leaderCount = 0;
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i];
+    const leading = state !== undefined && state.role === 'leader';
+    memory.leading[i] = leading;
+    if (leading) memory.currentLeaders[leaderCount++] = i;
+  }
+  memory.leaderCount = leaderCount;
 }
 
 function found(memory: RunMemory, invariant: string, message: string): void {
@@ -304,8 +310,8 @@ function checkLeaderHoldsCommitted(memory: RunMemory, node: NodeId, state: RaftS
   }
 }
 
-function report(world: World, name: string, bit: number): true | string {
-  const memory = observeAs(world, bit);
+function report(world: World, name: string): true | string {
+  const memory = observe(world);
   if (memory.found.size === 0) return true;
   const message = memory.found.get(name);
   if (message === undefined) return true;
@@ -314,11 +320,11 @@ function report(world: World, name: string, bit: number): true | string {
   return message;
 }
 
-export const electionSafety = always<RaftState>(ELECTION_SAFETY, (world) => report(world, ELECTION_SAFETY, 1), 'At most one leader per term (Raft Figure 3).');
-export const leaderAppendOnly = always<RaftState>(LEADER_APPEND_ONLY, (world) => report(world, LEADER_APPEND_ONLY, 2), 'A leader never overwrites or deletes entries in its log (Raft Figure 3).');
-export const logMatching = always<RaftState>(LOG_MATCHING, (world) => report(world, LOG_MATCHING, 4), 'Two logs with an entry of the same index and term are identical up to it (Raft Figure 3).');
-export const leaderCompleteness = always<RaftState>(LEADER_COMPLETENESS, (world) => report(world, LEADER_COMPLETENESS, 8), 'A committed entry is in the log of every leader of a later term (Raft Figure 3).');
-export const stateMachineSafety = always<RaftState>(STATE_MACHINE_SAFETY, (world) => report(world, STATE_MACHINE_SAFETY, 16), 'No two servers apply different entries at the same index (Raft Figure 3).');
+export const electionSafety = always<RaftState>(ELECTION_SAFETY, (world) => report(world, ELECTION_SAFETY), 'At most one leader per term (Raft Figure 3).');
+export const leaderAppendOnly = always<RaftState>(LEADER_APPEND_ONLY, (world) => report(world, LEADER_APPEND_ONLY), 'A leader never overwrites or deletes entries in its log (Raft Figure 3).');
+export const logMatching = always<RaftState>(LOG_MATCHING, (world) => report(world, LOG_MATCHING), 'Two logs with an entry of the same index and term are identical up to it (Raft Figure 3).');
+export const leaderCompleteness = always<RaftState>(LEADER_COMPLETENESS, (world) => report(world, LEADER_COMPLETENESS), 'A committed entry is in the log of every leader of a later term (Raft Figure 3).');
+export const stateMachineSafety = always<RaftState>(STATE_MACHINE_SAFETY, (world) => report(world, STATE_MACHINE_SAFETY), 'No two servers apply different entries at the same index (Raft Figure 3).');
 
 /** The key-value operations the checker knows; `transfer` requests are control operations and are left out. */
 const KV_FUNCTIONS = new Set(['get', 'put', 'append', 'cas']);
@@ -367,7 +373,7 @@ export const leaderAfterHeal = eventually<RaftState>(
 export const progressAfterHeal = eventually<RaftState>(
   'progress-after-heal',
   (world) => {
-    const memory = observe(world, 'progress-after-heal');
+    const memory = observe(world);
     const history = world.history;
     // Incremental: each history entry is looked at once per run.
     for (; memory.historyScanned < history.length; memory.historyScanned++) {
@@ -412,9 +418,9 @@ export const splitVote = sometimes<RaftState>(
   'Two candidates campaign in the same term at once.',
 );
 
-export const logTruncated = sometimes<RaftState>('log-truncated', (world) => observe(world, 'log-truncated').truncated, 'A running node removed conflicting entries from its log (paper §5.3).');
+export const logTruncated = sometimes<RaftState>('log-truncated', (world) => observe(world).truncated, 'A running node removed conflicting entries from its log (paper §5.3).');
 
-export const snapshotInstalled = sometimes<RaftState>('snapshot-installed', (world) => observe(world, 'snapshot-installed').snapshotInstalled, 'A follower caught up by installing a snapshot it could not have taken itself (paper §7).');
+export const snapshotInstalled = sometimes<RaftState>('snapshot-installed', (world) => observe(world).snapshotInstalled, 'A follower caught up by installing a snapshot it could not have taken itself (paper §7).');
 
 /** Safety after every step, linearizability at the end, liveness after the heal: what every Raft run must satisfy. */
 export const invariants: readonly Invariant<RaftState>[] = [
