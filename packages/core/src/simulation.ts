@@ -25,6 +25,12 @@ export interface RunOptions {
   readonly stateMode?: StateMode;
   /** Stop after this many events even if `until` is not reached (a guard for runaway protocols). */
   readonly maxEvents?: number;
+  /**
+   * How a re-armed timer is queued. 'carry' (the default) moves the event already queued; 'eager'
+   * queues a new event for every setTimer and leaves the old one to be skipped. Both give the same
+   * trace except for the event count; 'eager' is the plain reference the tests hold 'carry' to.
+   */
+  readonly timers?: 'carry' | 'eager';
 }
 
 export interface RunResult {
@@ -190,6 +196,7 @@ export class Simulation {
   private endReason: EndReason | undefined;
   private error: string | undefined;
   private readonly maxEvents: number;
+  private readonly carryTimers: boolean;
   private readonly traceOn: boolean;
   private readonly needSummaries: boolean;
   private started = false;
@@ -203,6 +210,7 @@ export class Simulation {
     setAutoFreeze(false);
     this.bugs = new Set(scenario.bugs);
     this.maxEvents = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
+    this.carryTimers = options.timers !== 'eager';
     this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine);
     this.traceOn = this.trace.enabled;
     this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
@@ -583,7 +591,7 @@ export class Simulation {
     const at = node.clock.globalWhenLocalReaches(deadlineLocal, this.now);
     const seq = this.queue.reserveSeq();
     const timer = node.timers.get(name);
-    if (timer !== undefined && timer.carrierAt <= at) {
+    if (timer !== undefined && timer.carrierAt <= at && this.carryTimers) {
       // Its carrier comes up no later than the new deadline and will move itself there.
       timer.deadlineLocal = deadlineLocal;
       timer.at = at;
