@@ -48,8 +48,13 @@ export interface RunResult {
   readonly history: readonly HistoryEntry[];
   readonly summaries: ReadonlyArray<readonly [NodeId, NodeSummary | undefined]>;
   readonly error?: string;
-  /** Trace lines when the trace mode is 'memory'. */
+  /**
+   * Trace lines when the trace mode is 'memory' (empty otherwise). The recorder keeps the trace as
+   * joined text while the run goes on; the lines are split out when first read.
+   */
   readonly trace: readonly string[];
+  /** The same trace as JSON Lines text, one newline after each line ('' unless the mode is 'memory'). */
+  readonly traceText: string;
   readonly faultsEndAt: Micros;
 }
 
@@ -974,6 +979,7 @@ export class Simulation {
   }
 
   private result(): RunResult {
+    const recorder = this.trace;
     const reached = this.scenario.invariants.filter((invariant) => invariant.kind !== 'always' && !this.pendingLiveness.some((tracker) => tracker.invariant === invariant)).map((invariant) => invariant.name);
     return {
       scenario: this.scenario.name,
@@ -988,7 +994,12 @@ export class Simulation {
       history: this.history,
       summaries: this.nodes.map((node) => [node.id, node.up ? this.protocol.summarize(node.state) : undefined] as const),
       ...(this.error !== undefined ? { error: this.error } : {}),
-      trace: this.trace.mode === 'memory' ? this.trace.lines : (EMPTY_RESULT as string[]),
+      get trace() {
+        return recorder.mode === 'memory' ? recorder.lines : (EMPTY_RESULT as string[]);
+      },
+      get traceText() {
+        return recorder.text();
+      },
       faultsEndAt: this.scenario.faultsEndAt,
     };
   }

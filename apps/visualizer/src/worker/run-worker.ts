@@ -34,7 +34,7 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
     if (request.type === 'run') {
       const scenario = scenarioFor(baseScenario(request.run), request.run);
       const result = runScenario(scenario, { registry, ...(request.run.seed !== undefined ? { seed: request.run.seed } : {}) }, { trace: 'memory' });
-      const text = result.trace.length === 0 ? '' : result.trace.join('\n') + '\n';
+      const text = result.traceText;
       reply = { type: 'ran', id: request.id, hash: result.hash ?? '', seed: result.seed, text, events: result.stats.events, endReason: result.endReason };
     } else {
       const hashes: Record<string, string[]> = {};
