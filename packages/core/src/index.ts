@@ -5,7 +5,7 @@ export { createRandom, type Random } from './random.ts';
 export { ln, exp } from './deterministic-math.ts';
 export { EventQueue, type QueuedEvent } from './event-queue.ts';
 export { NodeClock, MAX_DRIFT_PPM } from './clock.ts';
-export { TraceHasher, hashText } from './hash.ts';
+export { ByteHasher, TraceHasher, hashText } from './hash.ts';
 export { sampleLatency, meanLatency, describeLatency, type LatencyDistribution } from './latency.ts';
 export { Network, type LinkBehaviour, type ResolvedNetwork, type ResolvedLinkOverride, type DropReason } from './network.ts';
 export { NodeStorage, copy as deepCopy, type DurableStorage } from './storage.ts';

@@ -10,7 +10,7 @@ import { createRandom, type Random } from './random.ts';
 import { resolveScenario, type ResolveOptions, type ResolvedScenario } from './scenario.ts';
 import { NodeStorage } from './storage.ts';
 import type { Micros } from './time.ts';
-import { TraceRecorder, TRACE_FORMAT, TRACE_VERSION, type EndReason, type RunStats, type TraceEvent, type TraceHeader, type TraceMode } from './trace.ts';
+import { TraceRecorder, utf8, TRACE_FORMAT, TRACE_VERSION, type EndReason, type RunStats, type TraceEvent, type TraceHeader, type TraceMode } from './trace.ts';
 import type { ClientView, Operation, Workload } from './workload.ts';
 
 /** How handlers see state: immer drafts (snapshots, diffs, forks) or the state itself (fastest). */
@@ -19,8 +19,10 @@ export type StateMode = 'immutable' | 'mutable';
 export interface RunOptions {
   /** Default 'memory'. */
   readonly trace?: TraceMode;
-  /** Receives each trace line as it is written (for streaming to a file). */
+  /** Receives each trace line as a string as it is written. Decoding every line costs time: to stream to a file, prefer `onTraceChunk`. */
   readonly onTraceLine?: (line: string) => void;
+  /** Receives the trace as UTF-8 bytes, a chunk of whole lines at a time (the array is reused: copy or write it before returning). */
+  readonly onTraceChunk?: (bytes: Uint8Array) => void;
   /** Default 'immutable'. Both modes give the same trace. */
   readonly stateMode?: StateMode;
   /** Stop after this many events even if `until` is not reached (a guard for runaway protocols). */
@@ -57,6 +59,24 @@ export interface RunResult {
   readonly traceText: string;
   readonly faultsEndAt: Micros;
 }
+
+// The fixed pieces of the hand-written trace lines, byte-identical to JSON.stringify of the same
+// event (the pinned-hash and golden tests hold them to it).
+const DELIVER_ID = utf8(',"k":"deliver","id":');
+const DROP_ID = utf8(',"k":"drop","id":');
+const SEND_ID = utf8(',"k":"send","id":');
+const TIMER_NODE = utf8(',"k":"timer","node":');
+const STATE_NODE = utf8(',"k":"state","node":');
+const FROM = utf8(',"from":');
+const TO = utf8(',"to":');
+const REASON = utf8(',"reason":');
+const NAME = utf8(',"name":');
+const DESC = utf8(',"desc":');
+const MSG = utf8(',"msg":');
+const SUMMARY = utf8(',"summary":');
+const FULL_STATE = utf8(',"state":');
+const DUP_CLOSE = utf8(',"dup":true}');
+const CLOSE = utf8('}');
 
 // Kernel event kinds. Plain numbers keep the hot loop free of string compares.
 const DELIVER = 0;
@@ -137,10 +157,10 @@ class NodeRuntime {
   deferred: KernelEvent[] = [];
   /** Pending timers by name, in the order they were first set. */
   readonly timers = new Map<string, PendingTimer>();
-  lastSummaryJson = '';
+  /** The summary last traced, as its JSON bytes. */
+  lastSummary: Uint8Array | undefined = undefined;
   /** The state object last summarized (immutable mode), to skip unchanged steps. */
   summarizedState: unknown = undefined;
-  summary: NodeSummary | undefined;
   context!: NodeContext;
   constructor(
     readonly id: NodeId,
@@ -166,7 +186,8 @@ export class Simulation {
   private readonly nodes: NodeRuntime[];
   private readonly nodeIndex: Map<NodeId, number>;
   /** Node ids as JSON strings, for hand-serialized trace lines. */
-  private readonly nodeJson: string[];
+  /** Each node id as JSON, in UTF-8, for the hand-written trace lines. */
+  private readonly nodeBytes: Uint8Array[];
   private readonly network: Network;
   private readonly trace: TraceRecorder;
   private readonly immutable: boolean;
@@ -216,10 +237,10 @@ export class Simulation {
     this.bugs = new Set(scenario.bugs);
     this.maxEvents = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
     this.carryTimers = options.timers !== 'eager';
-    this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine);
+    this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine, options.onTraceChunk);
     this.traceOn = this.trace.enabled;
     this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
-    this.nodeJson = scenario.nodes.map((node) => JSON.stringify(node));
+    this.nodeBytes = scenario.nodes.map((node) => utf8(JSON.stringify(node)));
     this.network = new Network(scenario.nodes, scenario.network, createRandom(scenario.seed, 'network'));
     this.nodes = scenario.nodes.map((id, index) => {
       const clock = scenario.clocks[index]!;
@@ -369,9 +390,13 @@ export class Simulation {
     this.stats.messagesDelivered++;
     const from = this.nodes[event.from]!.id;
     if (this.traceOn) {
-      this.trace.writeSerialized(
-        `{"t":${this.now},"k":"deliver","id":${event.id},"from":${this.nodeJson[event.from]},"to":${this.nodeJson[to]}${event.dup ? ',"dup":true' : ''}}`,
-      );
+      const trace = this.trace;
+      trace.begin(this.now);
+      trace.bytes(DELIVER_ID);
+      trace.integer(event.id);
+      this.traceLink(event.from, to);
+      trace.bytes(event.dup ? DUP_CLOSE : CLOSE);
+      trace.end();
     }
     this.step(node, DELIVER, from, event.a);
   }
@@ -380,9 +405,15 @@ export class Simulation {
     this.stats.messagesDropped++;
     this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
     if (this.traceOn) {
-      this.trace.writeSerialized(
-        `{"t":${this.now},"k":"drop","id":${id},"from":${this.nodeJson[from]},"to":${this.nodeJson[to]},"reason":${JSON.stringify(reason)}${duplicate ? ',"dup":true' : ''}}`,
-      );
+      const trace = this.trace;
+      trace.begin(this.now);
+      trace.bytes(DROP_ID);
+      trace.integer(id);
+      this.traceLink(from, to);
+      trace.bytes(REASON);
+      trace.string(reason);
+      trace.bytes(duplicate ? DUP_CLOSE : CLOSE);
+      trace.end();
     }
   }
 
@@ -414,7 +445,16 @@ export class Simulation {
     }
     node.timers.delete(name);
     this.stats.timersFired++;
-    if (this.traceOn) this.trace.writeSerialized(`{"t":${this.now},"k":"timer","node":${this.nodeJson[node.index]},"name":${JSON.stringify(name)}}`);
+    if (this.traceOn) {
+      const trace = this.trace;
+      trace.begin(this.now);
+      trace.bytes(TIMER_NODE);
+      trace.bytes(this.nodeBytes[node.index]!);
+      trace.bytes(NAME);
+      trace.string(name);
+      trace.bytes(CLOSE);
+      trace.end();
+    }
     this.step(node, TIMER, name, undefined);
   }
 
@@ -488,9 +528,17 @@ export class Simulation {
     const id = this.nextMessageId++;
     this.stats.messagesSent++;
     if (this.traceOn) {
-      this.trace.writeSerialized(
-        `{"t":${this.now},"k":"send","id":${id},"from":${this.nodeJson[node.index]},"to":${this.nodeJson[to]},"desc":${JSON.stringify(this.protocol.describeMessage(msg))},"msg":${JSON.stringify(msg)}}`,
-      );
+      const trace = this.trace;
+      trace.begin(this.now);
+      trace.bytes(SEND_ID);
+      trace.integer(id);
+      this.traceLink(node.index, to);
+      trace.bytes(DESC);
+      trace.value(this.protocol.describeMessage(msg));
+      trace.bytes(MSG);
+      trace.value(msg);
+      trace.bytes(CLOSE);
+      trace.end();
     }
     const fate = this.network.transmit(node.index, to, this.now);
     if (fate.dropped !== undefined) {
@@ -504,6 +552,15 @@ export class Simulation {
     }
   }
 
+  /** `,"from":<node>,"to":<node>`, shared by the message lines. */
+  private traceLink(from: number, to: number): void {
+    const trace = this.trace;
+    trace.bytes(FROM);
+    trace.bytes(this.nodeBytes[from]!);
+    trace.bytes(TO);
+    trace.bytes(this.nodeBytes[to]!);
+  }
+
   private recordSummary(node: NodeRuntime): void {
     if (!node.up) return;
     // In the immutable mode an unchanged state is the same object (immer returns it as is), and a
@@ -511,12 +568,25 @@ export class Simulation {
     if (this.immutable && node.state === node.summarizedState) return;
     node.summarizedState = node.state;
     const summary = this.protocol.summarize(node.state);
-    const json = JSON.stringify(summary);
-    if (json === node.lastSummaryJson) return;
-    node.lastSummaryJson = json;
-    node.summary = summary;
-    const head = `{"t":${this.now},"k":"state","node":${this.nodeJson[node.index]},"summary":${json}`;
-    this.trace.writeSerialized(this.scenario.traceFullState ? `${head},"state":${JSON.stringify(node.state)}}` : `${head}}`);
+    // The line is written, then dropped if its summary's bytes are the ones last written for this node.
+    const trace = this.trace;
+    trace.begin(this.now);
+    trace.bytes(STATE_NODE);
+    trace.bytes(this.nodeBytes[node.index]!);
+    trace.bytes(SUMMARY);
+    const from = trace.lineOffset();
+    trace.value(summary);
+    if (trace.sameSince(from, node.lastSummary)) {
+      trace.abandonLine();
+      return;
+    }
+    node.lastSummary = trace.copySince(from);
+    if (this.scenario.traceFullState) {
+      trace.bytes(FULL_STATE);
+      trace.value(node.state);
+    }
+    trace.bytes(CLOSE);
+    trace.end();
   }
 
   private protocolError(node: NodeRuntime | undefined, error: unknown): void {
@@ -538,7 +608,7 @@ export class Simulation {
       return this.protocolError(node, error);
     }
     this.currentNode = undefined;
-    node.lastSummaryJson = '';
+    node.lastSummary = undefined;
     node.summarizedState = undefined;
     if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
@@ -632,7 +702,6 @@ export class Simulation {
         node.paused = false;
         node.deferred = [];
         node.state = undefined;
-        node.summary = undefined;
         node.timers.clear();
         const lost = node.storage.crash(fault.loseUnsyncedWrites === true);
         if (lost > 0 && this.traceOn) this.record({ t: this.now, k: 'note', node: node.id, text: `crash lost ${lost} unsynced storage writes` });
