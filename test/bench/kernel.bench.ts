@@ -112,9 +112,6 @@ function measureHeap(): BenchRow[] {
 /** A 1,000-node heartbeat cluster, its full trace streamed to a file. */
 function thousandNodes(): BenchRow[] {
   const path = join(tmpdir(), 'dsim-bench-1000-nodes.jsonl');
-  const fd = openSync(path, 'w');
-  let buffer: string[] = [];
-  let size = 0;
   const scenario: Scenario = {
     name: 'heartbeat-1000',
     protocol: 'heartbeat',
@@ -122,22 +119,18 @@ function thousandNodes(): BenchRow[] {
     until: '6s',
     faults: [{ at: '2s', fault: { type: 'partition', groups: [Array.from({ length: 500 }, (_, i) => `n${i + 1}`)] } }, { at: '4s', fault: { type: 'heal' } }],
   };
+  const fd = openSync(path, 'w');
   const { value, millis } = timed(() =>
     runScenario(scenario, { registry }, {
       trace: 'hash',
       stateMode: 'mutable',
-      onTraceLine: (line) => {
-        buffer.push(line);
-        size += line.length;
-        if (size > 1 << 22) {
-          writeSync(fd, buffer.join('\n') + '\n');
-          buffer = [];
-          size = 0;
-        }
+      // Whole lines as UTF-8 bytes, a chunk at a time, as `dsim run` writes its trace file.
+      onTraceChunk: (bytes) => {
+        let written = 0;
+        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
       },
     }),
   );
-  writeSync(fd, buffer.join('\n') + '\n');
   closeSync(fd);
   const bytes = statSync(path).size;
   return [

@@ -62,9 +62,10 @@ export async function runCommand(args: string[]): Promise<number> {
   const simulation = new Simulation(scenario, {
     trace: 'hash',
     stateMode: mode as StateMode,
-    onTraceLine: (line) => {
-      sink?.write(line);
-      strip?.add(line);
+    // Whole lines as UTF-8 bytes, a chunk at a time: written to the file as they are, decoded only for the strip.
+    onTraceChunk: (bytes) => {
+      sink?.write(bytes);
+      strip?.addChunk(bytes);
     },
   });
   const result = simulation.run();
@@ -179,8 +180,6 @@ function slug(text: string): string {
 /** Buffers trace lines into large writes: one write per line would dominate the run time. */
 class TraceFile {
   private readonly fd: number;
-  private buffer: string[] = [];
-  private size = 0;
   constructor(path: string) {
     mkdirSync(dirname(path) || '.', { recursive: true });
     try {
@@ -189,19 +188,12 @@ class TraceFile {
       throw new UsageError(`cannot write the trace to ${path}: ${(error as Error).message}`);
     }
   }
-  write(line: string): void {
-    this.buffer.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    writeSync(this.fd, this.buffer.join('\n') + '\n');
-    this.buffer = [];
-    this.size = 0;
+  /** The recorder reuses its chunk buffer, so the bytes are written before returning. */
+  write(bytes: Uint8Array): void {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
   }
   close(): void {
-    this.flush();
     closeSync(this.fd);
   }
 }
@@ -211,7 +203,18 @@ class LazyStrip {
   private strip: TimelineStrip | undefined;
   private lines = 0;
   private static readonly LIMIT = 2_000_000;
-  add(line: string): void {
+  private readonly decoder = new TextDecoder();
+  /** A chunk of whole trace lines, as the recorder hands them on. */
+  addChunk(bytes: Uint8Array): void {
+    if (this.lines > LazyStrip.LIMIT) return;
+    const text = this.decoder.decode(bytes);
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1 && this.lines <= LazyStrip.LIMIT; newline = text.indexOf('\n', from)) {
+      this.add(text.slice(from, newline));
+      from = newline + 1;
+    }
+  }
+  private add(line: string): void {
     if (++this.lines > LazyStrip.LIMIT) return;
     if (this.lines === 1) {
       this.strip = new TimelineStrip(JSON.parse(line) as TraceHeader);
