@@ -81,7 +81,9 @@ export async function benchKernel(): Promise<BenchRow[]> {
 
   for (const [label, options] of [
     ['heartbeat 25 nodes + faults + clients, trace off, mutable', { trace: 'off', stateMode: 'mutable' }],
-    ['heartbeat 25 nodes + faults + clients, full trace, immutable', { trace: 'memory', stateMode: 'immutable' }],
+    ['heartbeat 25 nodes + faults + clients, trace off, immutable', { trace: 'off', stateMode: 'immutable' }],
+    ['heartbeat 25 nodes + faults + clients, full trace in memory, mutable', { trace: 'memory', stateMode: 'mutable' }],
+    ['heartbeat 25 nodes + faults + clients, full trace in memory, immutable', { trace: 'memory', stateMode: 'immutable' }],
   ] as const) {
     const result = bestOf(2, heartbeatScenario, options);
     rows.push({ name: label, value: rate(result.events, result.millis), unit: 'events/s', note: `${(result.events / 1e6).toFixed(2)}M events; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} per CPU-second` });
