@@ -46,10 +46,11 @@ export interface SimulationPropertyOptions {
   /** Stop a run after this many kernel events (a guard against runaway protocols). */
   readonly maxEvents?: number;
   /**
-   * At most this many runs while shrinking (default: no limit, fast-check shrinks until nothing
-   * smaller fails). Shrinking a long schedule tries every field of every episode; a budget keeps
-   * it to minutes and stays deterministic (it counts runs, not seconds): once spent, fast-check
-   * keeps the smallest failing schedule found so far.
+   * At most this many runs while fast-check shrinks (default: no limit, fast-check shrinks until
+   * nothing smaller fails). Shrinking a long schedule tries every field of every episode; a budget
+   * keeps it to minutes and stays deterministic (it counts runs, not seconds): once spent,
+   * fast-check keeps the smallest failing schedule found so far. The episode-removal passes that
+   * follow (see findCounterexample) are not counted: they are bounded by the schedule's length.
    */
   readonly maxShrinkRuns?: number;
 }
@@ -73,7 +74,10 @@ export type CounterexampleReport =
       readonly shrunkFaults: ReadonlyArray<{ readonly at: Micros; readonly fault: Fault }>;
       readonly originalSize: ScheduleSize;
       readonly shrunkSize: ScheduleSize;
+      /** Successful shrink steps: fast-check's, plus the episodes the removal passes dropped. */
       readonly shrinks: number;
+      /** Of those, the episodes the removal passes dropped after fast-check had finished. */
+      readonly removedAfterShrinking: number;
       /** What went wrong in the shrunk run. */
       readonly violation: string;
       /** The shrunk scenario's simulation seed. */
@@ -98,7 +102,8 @@ interface Drawn {
  * Runs a scenario under generated fault schedules (and seeds, and optionally workloads) until a
  * run fails or `numRuns` pass. A run fails when an invariant is violated, the run ends in an
  * error, or `check` returns a message. A failure is shrunk by fast-check to a small schedule
- * (faults are data, so they shrink; a seed would not), re-run with a full trace, and written to
+ * (faults are data, so they shrink; a seed would not), then by removal passes that drop whole
+ * episodes fast-check left behind (see removeEpisodes), re-run with a full trace, and written to
  * `outDir/<name>-<id>/` (scenario.json, trace.jsonl), where the id is a hash of the scenario, so
  * the same counterexample always lands in the same place.
  *
@@ -128,7 +133,8 @@ export function findCounterexample(options: SimulationPropertyOptions): Countere
     // The property itself threw (not a failing run): a bug in the runner or the options.
     throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
   }
-  const shrunk = details.counterexample[0];
+  const removal = removeEpisodes(setup, details.counterexample[0]);
+  const shrunk = removal.drawn;
   const replay = runOnce(setup, shrunk, 'memory');
   const { scenario: json, omittedInvariants } = serializableScenario(replay.scenario, setup.resolved);
   const text = `${JSON.stringify(json, null, 2)}\n`;
@@ -145,7 +151,8 @@ export function findCounterexample(options: SimulationPropertyOptions): Countere
     shrunkFaults,
     originalSize: { episodes: original.episodes.length, scheduledFaults: originalFaults.length },
     shrunkSize: { episodes: shrunk.episodes.length, scheduledFaults: shrunkFaults.length },
-    shrinks: details.numShrinks,
+    shrinks: details.numShrinks + removal.removed,
+    removedAfterShrinking: removal.removed,
     violation: replay.failure ?? 'the shrunk scenario passed when re-run: the simulation is not deterministic (please report this with the files below)',
     simulationSeed: shrunk.seed,
     reproduced: replay.failure !== undefined,
@@ -169,7 +176,7 @@ export function formatCounterexample(name: string, report: Extract<Counterexampl
   const lines = [
     `property '${name}' failed after ${report.runsToFailure} run${report.runsToFailure === 1 ? '' : 's'} (fast-check seed ${report.seed}, simulation seed ${report.simulationSeed})`,
     `violation: ${report.violation}`,
-    `faults: ${size(report.originalSize)} shrunk to ${size(report.shrunkSize)} in ${report.shrinks} shrink steps:`,
+    `faults: ${size(report.originalSize)} shrunk to ${size(report.shrunkSize)} in ${report.shrinks} shrink steps${report.removedAfterShrinking > 0 ? ` (${report.removedAfterShrinking} of them whole episodes removed after fast-check's)` : ''}:`,
     ...report.shrunkFaults.map(({ at, fault }) => `  at ${formatMicros(at).padEnd(8)} ${describeFault(fault)}`),
     `scenario: ${report.scenarioFile}`,
     `trace:    ${report.traceFile}`,
@@ -216,7 +223,49 @@ function prepare(options: SimulationPropertyOptions): Setup {
   return { options, base, resolved, healAt, arbitrary, numRuns, seed };
 }
 
-function runOnce(setup: Setup, drawn: Drawn, trace: 'off' | 'memory'): { scenario: Scenario; result?: RunResult; failure?: string } {
+/**
+ * Drops whole episodes that the failure does not need, after fast-check has shrunk. fast-check
+ * shrinks an array mostly by cutting a prefix and by shrinking each element's fields in place,
+ * and in a simulation nearly every such step moves later events, so it often stops with episodes
+ * that play no part, notably ones after the violation. Two passes, repeated until neither
+ * removes anything:
+ *   1. every episode that starts after the first violation's time, at once (an `always`
+ *      violation happened before they could matter);
+ *   2. each episode on its own, the latest first.
+ * A smaller schedule is kept only if its run still fails (any failure, as in fast-check); one
+ * that flattens to the same faults (an episode episodesToSchedule drops anyway) is kept without
+ * a run. Deterministic, and bounded by the schedule: at most (n + 1)(n + 2)/2 runs for n episodes.
+ */
+function removeEpisodes(setup: Setup, start: Drawn): { drawn: Drawn; removed: number } {
+  let current = start;
+  let outcome = runOnce(setup, current, 'off');
+  // A counterexample that does not fail again is left alone: the replay reports the non-determinism.
+  if (outcome.failure === undefined) return { drawn: start, removed: 0 };
+  const flat = (drawn: Drawn) => JSON.stringify(episodesToSchedule(drawn.episodes, setup.healAt));
+  const attempt = (episodes: FaultEpisode[]): boolean => {
+    const candidate: Drawn = { ...current, episodes };
+    if (flat(candidate) !== flat(current)) {
+      const result = runOnce(setup, candidate, 'off');
+      if (result.failure === undefined) return false;
+      outcome = result;
+    }
+    current = candidate;
+    return true;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    const time = outcome.violationTime;
+    if (time !== undefined && current.episodes.some((episode) => episode.at > time)) {
+      changed = attempt(current.episodes.filter((episode) => episode.at <= time)) || changed;
+    }
+    for (let i = current.episodes.length - 1; i >= 0; i--) {
+      if (attempt(current.episodes.filter((_, j) => j !== i))) changed = true;
+    }
+  }
+  return { drawn: current, removed: start.episodes.length - current.episodes.length };
+}
+
+function runOnce(setup: Setup, drawn: Drawn, trace: 'off' | 'memory'): { scenario: Scenario; result?: RunResult; failure?: string; violationTime?: Micros } {
   const scenario: Scenario = {
     ...setup.base,
     seed: drawn.seed,
@@ -229,7 +278,7 @@ function runOnce(setup: Setup, drawn: Drawn, trace: 'off' | 'memory'): { scenari
   } catch (error) {
     return { scenario, failure: `the generated scenario could not run (do scenario.faults clash with the generated ones?): ${error instanceof Error ? error.message : String(error)}` };
   }
-  return { scenario, result, failure: describeFailure(result, setup.options.check) };
+  return { scenario, result, failure: describeFailure(result, setup.options.check), violationTime: result.violations[0]?.time };
 }
 
 function describeFailure(result: RunResult, check: SimulationPropertyOptions['check']): string | undefined {
