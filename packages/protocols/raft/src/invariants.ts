@@ -1,6 +1,6 @@
 import { checkLinearizability, kvModel, type LinearizabilityOptions } from '@dsim/check';
 import { always, atEnd, eventually, sometimes, type HistoryEntry, type Invariant, type NodeId, type WorldView } from '@dsim/core';
-import { entryAt, entryIdentity, lastIndex, lastTerm, termAt, type Entry, type RaftState } from './state.ts';
+import { entryAt, entryIdentity, identityKey, lastIndex, lastTerm, termAt, type RaftState } from './state.ts';
 
 /** (index, term) packed in one number for map keys: terms stay far below 2^21, indexes below 2^32. */
 const TERM_SPACE = 2 ** 21;
@@ -39,6 +39,11 @@ interface NodeMirror {
   top: number;
   topTerm: number;
   leaderTerm: number;
+  /**
+   * A term in which Election Safety's memory names this node as the leader (NaN: none yet). That
+   * memory never changes once written, so while the node leads in this term there is nothing to check.
+   */
+  confirmedLeaderTerm: number;
   committed: number;
   applied: number;
 }
@@ -52,14 +57,16 @@ interface RunMemory {
   nodes: Array<NodeMirror | undefined>;
   /** Election Safety: term → the leader seen in it. */
   leaders: Map<number, NodeId>;
-  /** Log Matching: (index, term) as one number → the entry, the term before it, and who held it first. */
-  entries: Map<number, { entry: Entry; prevTerm: number; node: NodeId }>;
+  /** Log Matching: (index, term) as one number → the entry's identity, the term before it, and who held it first. */
+  entries: Map<number, { term: number; key: string; prevTerm: number; node: NodeId }>;
   /**
    * The first (index, term) seen at each index, in dense arrays (no object per entry); `entries`
-   * holds only the other terms seen at an index.
+   * holds only the other terms seen at an index. An entry is remembered by its identity key (see
+   * identityKey), never by the entry itself: the memory lasts the whole run, and holding the
+   * entries would keep every entry of the run alive, with its operation and strings.
    */
   firstTerm: number[];
-  firstEntry: Entry[];
+  firstKey: string[];
   firstPrevTerm: number[];
   firstNode: NodeId[];
   /** Committed entries by index (dense arrays): its term, the lowest term it was seen committed in, by whom. */
@@ -67,8 +74,9 @@ interface RunMemory {
   committedInTerm: number[];
   committedBy: NodeId[];
   maxCommitted: number;
-  /** State Machine Safety by index: the entry first applied there, and by whom. */
-  applied: Entry[];
+  /** State Machine Safety by index: the identity (term and key) of the entry first applied there, and by whom. */
+  appliedTerm: number[];
+  appliedKey: string[];
   appliedBy: NodeId[];
   /**
    * The current states by node position, whether each led when last observed (a mutable-mode state
@@ -100,8 +108,8 @@ function memoryOf(world: World): RunMemory {
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      version: -1, positions: new Map(world.nodes.map((node, position) => [node, position])), nodes: [], leaders: new Map(), entries: new Map(), firstTerm: [], firstEntry: [], firstPrevTerm: [], firstNode: [], committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
-      applied: [], appliedBy: [], states: [], leading: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
+      version: -1, positions: new Map(world.nodes.map((node, position) => [node, position])), nodes: [], leaders: new Map(), entries: new Map(), firstTerm: [], firstKey: [], firstPrevTerm: [], firstNode: [], committedTerm: [], committedInTerm: [], committedBy: [], maxCommitted: 0,
+      appliedTerm: [], appliedKey: [], appliedBy: [], states: [], leading: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
@@ -131,7 +139,7 @@ function observe(world: World): RunMemory {
   memory.version = version;
   const states = memory.states;
   if (onlyOneStep) {
-    const position = memory.positions.get(stepped)!;
+    const position = positionOf(memory, world.nodes, stepped);
     const state = world.state(stepped);
     states[position] = state;
     if ((state !== undefined && state.role === 'leader') !== memory.leading[position]) countLeaders(memory);
@@ -148,6 +156,14 @@ function observe(world: World): RunMemory {
   return memory;
 }
 
+/** A node's position: a small cluster is scanned, as the kernel finds a node's state, and a large one hashed. */
+function positionOf(memory: RunMemory, nodes: readonly NodeId[], node: NodeId): number {
+  if (nodes.length <= 16) {
+    for (let i = 0; i < nodes.length; i++) if (nodes[i] === node) return i;
+  }
+  return memory.positions.get(node)!;
+}
+
 function countLeaders(memory: RunMemory): void {
   const states = memory.states;
   let leaderCount = 0;
@@ -158,6 +174,15 @@ function countLeaders(memory: RunMemory): void {
     if (leading) memory.currentLeaders[leaderCount++] = i;
   }
   memory.leaderCount = leaderCount;
+}
+
+/**
+ * Whether two entries have the same entryIdentity, `${term}:${key}`: a number's text never holds a
+ * colon, so the two texts are equal exactly when the terms' texts and the keys are. Equal terms
+ * have equal texts, so the texts are compared only when the terms differ.
+ */
+function sameIdentity(termA: number, keyA: string, termB: number, keyB: string): boolean {
+  return keyA === keyB && (termA === termB || `${termA}` === `${termB}`);
 }
 
 function found(memory: RunMemory, invariant: string, message: string): void {
@@ -171,7 +196,7 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
     const upSince = world.upSince(node);
     restarted = mirror !== undefined && mirror.upSince !== upSince;
     if (!mirror) {
-      mirror = { upSince, state, base: state.snapshotIndex, terms: [], top: state.snapshotIndex, topTerm: -1, leaderTerm: 0, committed: state.snapshotIndex, applied: state.snapshotIndex };
+      mirror = { upSince, state, base: state.snapshotIndex, terms: [], top: state.snapshotIndex, topTerm: -1, leaderTerm: 0, confirmedLeaderTerm: NaN, committed: state.snapshotIndex, applied: state.snapshotIndex };
       memory.nodes[position] = mirror;
     }
     mirror.upSince = upSince;
@@ -179,14 +204,15 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
   }
 
   // Election Safety: at most one leader per term, over the whole run.
-  if (state.role === 'leader') {
+  if (state.role === 'leader' && state.term !== mirror.confirmedLeaderTerm) {
     const known = memory.leaders.get(state.term);
     if (known === undefined) {
       memory.leaders.set(state.term, node);
+      mirror.confirmedLeaderTerm = state.term;
       checkLeaderHoldsCommitted(memory, node, state);
     } else if (known !== node) {
       found(memory, ELECTION_SAFETY, `two leaders in term ${state.term}: ${known} and ${node}`);
-    }
+    } else mirror.confirmedLeaderTerm = state.term;
   }
 
   // The log: find where it changed since the last step, walking back from the end.
@@ -222,33 +248,37 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
       // What was seen first at (index, term): the first term at an index lives in dense arrays
       // (no object per entry), any other term in the `entries` map.
       const firstTerm = memory.firstTerm[index];
-      let seenEntry: Entry;
+      const key = identityKey(entry);
+      let seenTerm: number;
+      let seenKey: string;
       let seenPrevTerm: number;
       let seenNode: NodeId;
       if (firstTerm === undefined) {
         memory.firstTerm[index] = entry.term;
-        memory.firstEntry[index] = entry;
+        memory.firstKey[index] = key;
         memory.firstPrevTerm[index] = prevTerm;
         memory.firstNode[index] = node;
         continue;
       } else if (firstTerm === entry.term) {
-        seenEntry = memory.firstEntry[index]!;
+        seenTerm = firstTerm;
+        seenKey = memory.firstKey[index]!;
         seenPrevTerm = memory.firstPrevTerm[index]!;
         seenNode = memory.firstNode[index]!;
       } else {
-        const key = index * TERM_SPACE + entry.term;
-        const seen = memory.entries.get(key);
+        const packed = index * TERM_SPACE + entry.term;
+        const seen = memory.entries.get(packed);
         if (!seen) {
-          memory.entries.set(key, { entry, prevTerm, node });
+          memory.entries.set(packed, { term: entry.term, key, prevTerm, node });
           continue;
         }
-        seenEntry = seen.entry;
+        seenTerm = seen.term;
+        seenKey = seen.key;
         seenPrevTerm = seen.prevTerm;
         seenNode = seen.node;
       }
-      const differs = seenEntry !== entry && entryIdentity(seenEntry) !== entryIdentity(entry);
+      const differs = !sameIdentity(seenTerm, seenKey, entry.term, key);
       if (differs || (seenPrevTerm !== prevTerm && prevTerm !== -1 && seenPrevTerm !== -1)) {
-        found(memory, LOG_MATCHING, `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${entryIdentity(seenEntry)})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`);
+        found(memory, LOG_MATCHING, `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${seenTerm}:${seenKey})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`);
       }
     }
     mirror.top = mirror.base + mirror.terms.length;
@@ -286,12 +316,13 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
   for (let index = Math.max(mirror.applied, state.snapshotIndex) + 1; index <= state.appliedIndex; index++) {
     const entry = entryAt(state, index);
     if (!entry) break;
-    const known = memory.applied[index];
-    if (known === undefined) {
-      memory.applied[index] = entry;
+    const knownKey = memory.appliedKey[index];
+    if (knownKey === undefined) {
+      memory.appliedTerm[index] = entry.term;
+      memory.appliedKey[index] = identityKey(entry);
       memory.appliedBy[index] = node;
-    } else if (known !== entry && entryIdentity(known) !== entryIdentity(entry)) {
-      found(memory, STATE_MACHINE_SAFETY, `${node} applies ${entryIdentity(entry)} at index ${index}, but ${memory.appliedBy[index]} applied ${entryIdentity(known)} there`);
+    } else if (!sameIdentity(memory.appliedTerm[index]!, knownKey, entry.term, identityKey(entry))) {
+      found(memory, STATE_MACHINE_SAFETY, `${node} applies ${entryIdentity(entry)} at index ${index}, but ${memory.appliedBy[index]} applied ${memory.appliedTerm[index]}:${knownKey} there`);
     }
   }
   mirror.applied = Math.max(mirror.applied, state.appliedIndex);

@@ -155,5 +155,16 @@ export function quorum(clusterSize: number): number {
 
 /** A short identity of an entry for invariants: term plus what it carries. */
 export function entryIdentity(entry: Entry): string {
-  return entry.kind === 'noop' ? `${entry.term}:noop:${entry.proposer ?? ''}` : `${entry.term}:${entry.request ?? `${entry.client}#${entry.seq}`}`;
+  return `${entry.term}:${identityKey(entry)}`;
+}
+
+/**
+ * entryIdentity without the term: `${entry.term}:${identityKey(entry)}` is the identity. For an
+ * operation it is the request id itself (the string the entry holds, not a copy), so invariants
+ * can remember an entry by it without keeping the entry alive.
+ */
+export function identityKey(entry: Entry): string {
+  if (entry.kind === 'noop') return `noop:${entry.proposer ?? ''}`;
+  const request = entry.request;
+  return typeof request === 'string' ? request : `${request ?? `${entry.client}#${entry.seq}`}`;
 }
