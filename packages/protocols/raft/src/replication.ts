@@ -111,8 +111,10 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
       truncateEntries(ctx.storage, first - 1);
       state.log.splice(first - state.snapshotIndex - 1);
     }
-    const fresh = msg.entries.slice(skip);
-    for (const entry of fresh) state.log.push(entry);
+    // Usually nothing is skipped: then the message's own entries are appended, without a copy.
+    const fresh = skip === 0 ? msg.entries : msg.entries.slice(skip);
+    const log = state.log;
+    for (let i = 0; i < fresh.length; i++) log.push(fresh[i]!);
     saveEntries(ctx.storage, state.snapshotIndex, first, fresh);
   }
   const lastNew = msg.prevIndex + msg.entries.length;
@@ -190,27 +192,30 @@ export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
   return true;
 }
 
-/** Scratch space for quorumMatch (handlers run one at a time). */
+/**
+ * Scratch space for quorumMatch (handlers run one at a time). Only its first entries are in use;
+ * it is never emptied: `length = 0` is a call into the runtime that drops the backing store, so the
+ * next push allocated a new one on every call.
+ */
 const matchScratch: number[] = [];
 
 /** The highest index stored on `needed` nodes, the leader included: the `needed`-th largest match. */
 function quorumMatch(state: MutableState, needed: number): number {
   const matches = matchScratch;
-  matches.length = 0;
-  matches.push(lastIndex(state));
+  matches[0] = lastIndex(state);
   const all = state.progress;
   for (let i = 0; i < all.length; i++) {
     // Insertion sort, largest first: a handful of nodes.
     const match = all[i]!.match;
-    let j = matches.length;
-    matches.push(match);
+    let j = i + 1;
     while (j > 0 && matches[j - 1]! < match) {
       matches[j] = matches[j - 1]!;
       j--;
     }
     matches[j] = match;
   }
-  return matches[needed - 1]!;
+  // Past the entries in use there is nothing (as a fresh array would have it), not a stale match.
+  return needed <= all.length + 1 ? matches[needed - 1]! : (undefined as unknown as number);
 }
 
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */

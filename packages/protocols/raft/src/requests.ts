@@ -37,7 +37,20 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
 
 /** The kernel numbers a client's requests 'c1:1', 'c1:2', ...: the session sequence unless the op brings its own. */
 function sequenceOf(requestId: string): number | undefined {
-  const seq = Number(requestId.slice(requestId.lastIndexOf(':') + 1));
+  const start = requestId.lastIndexOf(':') + 1;
+  const end = requestId.length;
+  // The usual id ends in a few decimal digits: read them without slicing out a string to parse.
+  if (end > start && end - start <= 15) {
+    let seq = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const digit = requestId.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      seq = seq * 10 + digit;
+    }
+    if (i === end) return seq;
+  }
+  const seq = Number(requestId.slice(start));
   return Number.isSafeInteger(seq) ? seq : undefined;
 }
 

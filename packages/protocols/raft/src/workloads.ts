@@ -24,6 +24,7 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
   ];
   const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
   const transferEvery = Number(options.transferEvery ?? 0);
+  const keyName = keyNamer();
   // What each client last read per key, for its next cas, and the key of its outstanding get.
   // Per workload instance, and so per run.
   const lastSeen = new Map<string, string | null>();
@@ -40,7 +41,7 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
       if (transferEvery > 0 && client.index === 0 && client.invoked > 0 && client.invoked % transferEvery === 0) {
         return { f: 'transfer', value: client.random.pick(nodes) };
       }
-      const key = `k${client.random.int(0, keys - 1)}`;
+      const key = keyName(client.random.int(0, keys - 1));
       let roll = client.random.next() * total;
       let f: KvOp['f'] = 'get';
       if (!readers.has(client.client)) for (const [name, weight] of weights) {
@@ -72,9 +73,20 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
  */
 export const writes: WorkloadFactory<KvOp> = (options) => {
   const keys = Math.max(1, Number(options.keys ?? 10));
+  const keyName = keyNamer();
   return {
-    nextOp: (client: ClientView): KvOp => ({ f: 'put', key: `k${client.random.int(0, keys - 1)}`, value: `${client.client}.${client.invoked + 1}` }),
+    nextOp: (client: ClientView): KvOp => ({ f: 'put', key: keyName(client.random.int(0, keys - 1)), value: `${client.client}.${client.invoked + 1}` }),
   };
 };
+
+/**
+ * The key name k<i>, made once per key and workload rather than once per operation: the history and
+ * every node's state machine then share one string, and a property lookup with it finds the string
+ * already interned.
+ */
+function keyNamer(): (i: number) => string {
+  const names: string[] = [];
+  return (i) => names[i] ?? (names[i] = `k${i}`);
+}
 
 export const workloads: Record<string, WorkloadFactory<KvOp>> = { kv, writes };
