@@ -45,7 +45,15 @@ function applyEntry(state: MutableState, entry: Entry): Outcome<KvResult> {
     return seq === session.seq ? session.outcome : { type: 'unknown', error: `request ${seq} of ${client} is older than its session's last (${session.seq})` };
   }
   const outcome = execute(state.kv, entry.op!);
-  if (client !== undefined && seq !== undefined) state.sessions[client] = { seq, outcome };
+  if (client !== undefined && seq !== undefined) {
+    // A session record belongs to this state alone (snapshots and restores copy them), so it is
+    // updated in place rather than replaced by a new object on every write.
+    if (session && Object.hasOwn(state.sessions, client)) {
+      const record = session as { seq: number; outcome: Outcome<KvResult> };
+      record.seq = seq;
+      record.outcome = outcome;
+    } else state.sessions[client] = { seq, outcome };
+  }
   return outcome;
 }
 
@@ -54,6 +62,12 @@ export function readKey(kv: Record<string, string>, key: string): string | null 
   return Object.hasOwn(kv, key) ? kv[key]! : null;
 }
 
+/**
+ * The outcome of every write that succeeds. Outcomes are never changed once made (the kernel and
+ * the sessions only read them), so one frozen object serves them all instead of one per apply per node.
+ */
+const OK: Outcome<KvResult> = Object.freeze({ type: 'ok' });
+
 /** The key-value semantics shared with @dsim/check's kvModel. */
 export function execute(kv: Record<string, string>, op: KvOp): Outcome<KvResult> {
   switch (op.f) {
@@ -61,15 +75,15 @@ export function execute(kv: Record<string, string>, op: KvOp): Outcome<KvResult>
       return { type: 'ok', value: readKey(kv, op.key) };
     case 'put':
       kv[op.key] = op.value;
-      return { type: 'ok' };
+      return OK;
     case 'append':
       kv[op.key] = (readKey(kv, op.key) ?? '') + op.value;
-      return { type: 'ok' };
+      return OK;
     case 'cas': {
       const [expected, next] = op.value;
       if (readKey(kv, op.key) !== expected) return { type: 'fail', error: 'cas: current value differs from expected' };
       kv[op.key] = next;
-      return { type: 'ok' };
+      return OK;
     }
     case 'transfer':
       return { type: 'fail', error: 'transfer is not a state machine operation' };
