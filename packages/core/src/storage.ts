@@ -4,16 +4,27 @@
  * later mutations nor a reader's can alter what is "on disk".
  */
 export interface DurableStorage {
-  get<T = unknown>(key: string): T | undefined;
-  has(key: string): boolean;
-  put(key: string, value: unknown): void;
-  delete(key: string): void;
+  get<T = unknown>(key: string | StorageKey): T | undefined;
+  has(key: string | StorageKey): boolean;
+  put(key: string | StorageKey, value: unknown): void;
+  delete(key: string | StorageKey): void;
+  /**
+   * The key `name`, resolved once: get, has, put and delete take it in place of the name and skip
+   * looking the name up. For hot paths that write the same keys over and over, such as a log's
+   * slots. A resolved key names the same key in every storage, so it may be kept and shared.
+   */
+  key(name: string): StorageKey;
   /** Keys in sorted order (never insertion order, so iteration is the same however writes interleaved). */
   keys(prefix?: string): string[];
   /** Makes every write so far durable. */
   sync(): void;
   /** Writes made since the last sync. */
   readonly unsyncedWrites: number;
+}
+
+/** A key resolved by DurableStorage.key. */
+export interface StorageKey {
+  readonly name: string;
 }
 
 const ABSENT = Symbol('absent');
@@ -35,11 +46,41 @@ const keyIds = new Map<string, number>();
 const keyNames: string[] = [];
 let sharedKeyLimit = 1 << 20;
 
-/** Testing: sets how many keys the shared table takes before new keys overflow; returns the old limit. */
+/**
+ * Testing: sets how many keys the shared table takes before new keys overflow; returns the old
+ * limit. A key that overflowed must not be used again after the limit is raised.
+ */
 export function setSharedKeyLimit(limit: number): number {
   const old = sharedKeyLimit;
   sharedKeyLimit = limit;
   return old;
+}
+
+/** A key resolved to its shared id, or to -1 when the shared table was full (the key lives in `overflow`). */
+class ResolvedKey implements StorageKey {
+  constructor(
+    readonly name: string,
+    readonly id: number,
+  ) {}
+}
+
+/** A key's shared id, or -1 if it has none; with `add`, a key without one gets one if the table has room. */
+function idOf(key: string | StorageKey, add: boolean): number {
+  if (typeof key !== 'string') {
+    if (key instanceof ResolvedKey) return key.id;
+    key = key.name;
+  }
+  const id = keyIds.get(key);
+  if (id !== undefined) return id;
+  if (!add || keyNames.length >= sharedKeyLimit) return -1;
+  const fresh = keyNames.length;
+  keyIds.set(key, fresh);
+  keyNames.push(key);
+  return fresh;
+}
+
+function nameOf(key: string | StorageKey): string {
+  return typeof key === 'string' ? key : key.name;
 }
 
 /** Values by key id, in pages of PAGE slots: a storage that uses a few keys with high ids stays small. */
@@ -76,63 +117,64 @@ export class NodeStorage implements DurableStorage {
     return this.undoCount;
   }
 
-  get<T = unknown>(key: string): T | undefined {
+  get<T = unknown>(key: string | StorageKey): T | undefined {
     const value = this.current(key);
     return value === undefined ? undefined : (copy(value) as T);
   }
 
-  has(key: string): boolean {
+  has(key: string | StorageKey): boolean {
     return this.current(key) !== undefined;
   }
 
-  put(key: string, value: unknown): void {
-    if (value === undefined) throw new Error(`storage.put('${key}', undefined): store null or delete the key instead`);
-    let id = keyIds.get(key);
-    if (id === undefined) {
-      if (keyNames.length >= sharedKeyLimit) {
-        const overflow = (this.overflow ??= new Map());
-        const before = overflow.get(key);
-        this.journal(key, before === undefined ? ABSENT : before);
-        overflow.set(key, copy(value));
-        return;
-      }
-      id = keyNames.length;
-      keyIds.set(key, id);
-      keyNames.push(key);
+  put(key: string | StorageKey, value: unknown): void {
+    const name = nameOf(key);
+    if (value === undefined) throw new Error(`storage.put('${name}', undefined): store null or delete the key instead`);
+    const id = idOf(key, true);
+    if (id < 0) {
+      const overflow = (this.overflow ??= new Map());
+      const before = overflow.get(name);
+      this.journal(name, before === undefined ? ABSENT : before);
+      overflow.set(name, copy(value));
+      return;
     }
     const page = this.page(id >> PAGE_BITS);
     const slot = id & SLOT;
     const before = page[slot];
-    this.journal(key, before === undefined ? ABSENT : before);
+    this.journal(name, before === undefined ? ABSENT : before);
     page[slot] = copy(value);
   }
 
-  delete(key: string): void {
+  delete(key: string | StorageKey): void {
+    const name = nameOf(key);
     const before = this.current(key);
     if (before === undefined) {
       // Deleting a key that is absent, and was not written since the last sync, is not a write.
-      if (!this.writtenSinceSync(key)) return;
-      this.journal(key, ABSENT);
+      if (!this.writtenSinceSync(name)) return;
+      this.journal(name, ABSENT);
       return;
     }
-    this.journal(key, before);
-    this.restore(key, undefined);
+    this.journal(name, before);
+    this.restore(name, undefined);
+  }
+
+  key(name: string): StorageKey {
+    return new ResolvedKey(name, idOf(name, true));
   }
 
   /** A key's value as stored (undefined: absent). */
-  private current(key: string): unknown {
-    const id = keyIds.get(key);
-    if (id === undefined) return this.overflow?.get(key);
+  private current(key: string | StorageKey): unknown {
+    const id = idOf(key, false);
+    if (id < 0) return this.overflow?.get(nameOf(key));
     const page = this.pages[id >> PAGE_BITS];
     return page === undefined ? undefined : page[id & SLOT];
   }
 
   /** Sets a key's stored value as it is (undefined: absent), without journaling. */
-  private restore(key: string, value: unknown): void {
-    const id = keyIds.get(key);
-    if (id !== undefined) this.page(id >> PAGE_BITS)[id & SLOT] = value;
-    else if (value !== undefined) (this.overflow ??= new Map()).set(key, value);
-    else this.overflow?.delete(key);
+  private restore(name: string, value: unknown): void {
+    const id = idOf(name, false);
+    if (id >= 0) this.page(id >> PAGE_BITS)[id & SLOT] = value;
+    else if (value !== undefined) (this.overflow ??= new Map()).set(name, value);
+    else this.overflow?.delete(name);
   }
 
   /** The page with this number, made on first use. Pages are added in order, so the array never has holes. */

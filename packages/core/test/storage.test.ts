@@ -38,6 +38,34 @@ describe('NodeStorage', () => {
     }
   });
 
+  it('a resolved key names the same key as its name, in every storage, even one resolved while the table was full', () => {
+    const first = new NodeStorage();
+    const second = new NodeStorage();
+    const resolved = first.key('resolved/a');
+    first.put(resolved, { n: 1 });
+    expect(first.get('resolved/a')).toEqual({ n: 1 });
+    expect(second.has(resolved)).toBe(false);
+    second.put('resolved/a', 2);
+    expect(second.get(resolved)).toBe(2);
+    // A key object made elsewhere is taken by its name.
+    expect(first.get({ name: 'resolved/a' })).toEqual({ n: 1 });
+    const limit = setSharedKeyLimit(0);
+    try {
+      const overflowing = second.key('resolved/overflow');
+      first.put(overflowing, 'x');
+      expect(first.get('resolved/overflow')).toBe('x');
+      expect(first.keys('resolved/')).toEqual(['resolved/a', 'resolved/overflow']);
+      first.delete('resolved/overflow');
+      expect(first.has(overflowing)).toBe(false);
+      first.delete(resolved);
+      expect(first.keys('resolved/')).toEqual([]);
+      first.crash(true);
+      expect(first.keys('resolved/')).toEqual([]);
+    } finally {
+      setSharedKeyLimit(limit);
+    }
+  });
+
   it('keys spread over many pages of the key table come back sorted, with their values', () => {
     const storage = new NodeStorage();
     const other = new NodeStorage();
@@ -66,9 +94,10 @@ describe('NodeStorage', () => {
 
 function checkCrashModel(keys: [string, string, string]): void {
   {
+    // Each operation names its key by the name or by a resolved key, as it comes.
     const operation = fc.oneof(
-      fc.record({ op: fc.constant('put' as const), key: fc.constantFrom(...keys), value: fc.integer() }),
-      fc.record({ op: fc.constant('delete' as const), key: fc.constantFrom(...keys) }),
+      fc.record({ op: fc.constant('put' as const), key: fc.constantFrom(...keys), value: fc.integer(), resolved: fc.boolean() }),
+      fc.record({ op: fc.constant('delete' as const), key: fc.constantFrom(...keys), resolved: fc.boolean() }),
       fc.record({ op: fc.constant('sync' as const) }),
       fc.record({ op: fc.constant('crash' as const), lose: fc.boolean() }),
     );
@@ -79,10 +108,10 @@ function checkCrashModel(keys: [string, string, string]): void {
         let synced = new Map<string, number>();
         for (const step of script) {
           if (step.op === 'put') {
-            storage.put(step.key, step.value);
+            storage.put(step.resolved ? storage.key(step.key) : step.key, step.value);
             live.set(step.key, step.value);
           } else if (step.op === 'delete') {
-            storage.delete(step.key);
+            storage.delete(step.resolved ? storage.key(step.key) : step.key);
             live.delete(step.key);
           } else if (step.op === 'sync') {
             storage.sync();
@@ -93,7 +122,10 @@ function checkCrashModel(keys: [string, string, string]): void {
             else synced = new Map(live);
           }
           expect(storage.keys()).toEqual([...live.keys()].sort());
-          for (const [key, value] of live) expect(storage.get(key)).toBe(value);
+          for (const [key, value] of live) {
+            expect(storage.get(key)).toBe(value);
+            expect(storage.get(storage.key(key))).toBe(value);
+          }
         }
       }),
       { numRuns: 500 },

@@ -20,18 +20,33 @@ const LAST = 'log/last';
 const RING = 'log/ring';
 const INITIAL_RING = 16384;
 
-/** Slot keys by ring size, built once per slot: the hot path never formats a key. */
-const slotKeys = new Map<number, string[]>();
+type Key = ReturnType<DurableStorage['key']>;
 
-function slotKey(ring: number, index: number): string {
-  let keys = slotKeys.get(ring);
-  if (keys === undefined) {
-    keys = [];
+/**
+ * Slot keys by ring size, resolved once per slot (DurableStorage.key): the hot path neither formats
+ * a key nor looks its name up. A resolved key names the same key in every storage, so one cache
+ * serves every node.
+ */
+const slotKeys = new Map<number, Key[]>();
+/** The keys of the ring size asked for last (it is almost always the same). */
+let lastRing = 0;
+let lastRingKeys: Key[] = [];
+
+function slotKey(storage: DurableStorage, ring: number, index: number): Key {
+  let keys = lastRingKeys;
+  if (ring !== lastRing) {
+    keys = slotKeys.get(ring) ?? [];
     slotKeys.set(ring, keys);
+    lastRing = ring;
+    lastRingKeys = keys;
   }
   const slot = index % ring;
-  return keys[slot] ?? (keys[slot] = `log/${ring}/${slot}`);
+  return keys[slot] ?? (keys[slot] = storage.key(`log/${ring}/${slot}`));
 }
+
+/** LAST and RING, resolved on first use. */
+let lastKey: Key | undefined;
+let ringKey: Key | undefined;
 
 export interface HardState {
   readonly term: number;
@@ -43,7 +58,7 @@ export function saveHardState(storage: DurableStorage, term: number, vote: NodeI
 }
 
 function ringSize(storage: DurableStorage): number {
-  return storage.get<number>(RING) ?? INITIAL_RING;
+  return storage.get<number>((ringKey ??= storage.key(RING))) ?? INITIAL_RING;
 }
 
 /**
@@ -54,20 +69,20 @@ function ensureRoom(storage: DurableStorage, ring: number, snapshotIndex: number
   if (last - snapshotIndex <= ring) return ring;
   let grown = ring * 2;
   while (last - snapshotIndex > grown) grown *= 2;
-  for (let index = snapshotIndex + 1; index <= keptLast; index++) storage.put(slotKey(grown, index), storage.get(slotKey(ring, index))!);
+  for (let index = snapshotIndex + 1; index <= keptLast; index++) storage.put(slotKey(storage, grown, index), storage.get(slotKey(storage, ring, index))!);
   for (let slot = 0; slot < ring; slot++) {
-    const key = slotKey(ring, slot);
+    const key = slotKey(storage, ring, slot);
     if (storage.has(key)) storage.delete(key);
   }
-  storage.put(RING, grown);
+  storage.put((ringKey ??= storage.key(RING)), grown);
   return grown;
 }
 
 /** Stores one entry at `index`, the new last index (the leader's append). */
 export function saveEntry(storage: DurableStorage, snapshotIndex: number, index: number, entry: Entry): void {
   const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, index - 1, index);
-  storage.put(slotKey(ring, index), entry);
-  storage.put(LAST, index);
+  storage.put(slotKey(storage, ring, index), entry);
+  storage.put((lastKey ??= storage.key(LAST)), index);
 }
 
 /** Stores `entries` from `firstIndex` on; the last of them becomes the last index (anything after it is gone). */
@@ -75,13 +90,13 @@ export function saveEntries(storage: DurableStorage, snapshotIndex: number, firs
   if (entries.length === 0) return;
   const last = firstIndex + entries.length - 1;
   const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, firstIndex - 1, last);
-  for (let i = 0; i < entries.length; i++) storage.put(slotKey(ring, firstIndex + i), entries[i]);
-  storage.put(LAST, last);
+  for (let i = 0; i < entries.length; i++) storage.put(slotKey(storage, ring, firstIndex + i), entries[i]);
+  storage.put((lastKey ??= storage.key(LAST)), last);
 }
 
 /** Drops the stored entries after `last` (a truncation, or an empty log after installing a snapshot at `last`). */
 export function truncateEntries(storage: DurableStorage, last: number): void {
-  storage.put(LAST, last);
+  storage.put((lastKey ??= storage.key(LAST)), last);
 }
 
 export function saveSnapshot(storage: DurableStorage, snapshot: SnapshotData): void {
@@ -109,7 +124,7 @@ export function recover(storage: DurableStorage): Recovered {
   if (last - snapshotIndex > ring) throw new Error(`stored log has ${last - snapshotIndex} entries after the snapshot, more than its ring of ${ring}`);
   const entries: Entry[] = [];
   for (let index = snapshotIndex + 1; index <= last; index++) {
-    const entry = storage.get<Entry>(slotKey(ring, index));
+    const entry = storage.get<Entry>(slotKey(storage, ring, index));
     if (entry === undefined) throw new Error(`stored log has a hole: no entry at index ${index}`);
     entries.push(entry);
   }
