@@ -205,10 +205,6 @@ export class Simulation {
     timersFired: 0, faults: 0, operations: 0, operationsOk: 0, operationsFailed: 0, operationsUnknown: 0, violations: 0,
   };
   private readonly history: HistoryEntry[] = [];
-  /** The node whose handler just ran, while invariants are checked after its step. */
-  private steppedNode: NodeId | undefined;
-  /** WorldView.stateVersion: bumped at the start and after every step and fault. */
-  private stateVersion = 0;
   /** Nodes that are down, in the order they crashed. */
   private readonly crashedNodes: NodeId[] = [];
   private readonly requests = new Map<string, PendingRequest>();
@@ -218,7 +214,8 @@ export class Simulation {
   private readonly endInvariants: InvariantTracker[] = [];
   private readonly pendingLiveness: InvariantTracker[] = [];
   private readonly violations: Violation[] = [];
-  private readonly world: WorldView;
+  /** What invariants see; the kernel keeps its time, stepped node and state version current. */
+  private readonly world: KernelWorldView;
   private endReason: EndReason | undefined;
   private error: string | undefined;
   private readonly maxEvents: number;
@@ -258,7 +255,7 @@ export class Simulation {
       }
     }
     this.needSummaries = this.traceOn;
-    this.world = this.createWorldView();
+    this.world = new KernelWorldView(this.nodes, this.nodeIndex, this.protocol, scenario, this.crashedNodes, this.history);
   }
 
   /** Validates and resolves a scenario, then builds its simulation. */
@@ -298,6 +295,7 @@ export class Simulation {
       queue.pop();
       if (next.kind === TIMER && !this.timerDue(next)) continue;
       this.now = next.time;
+      this.world.time = next.time;
       this.stats.events++;
       this.dispatch(next);
     }
@@ -314,7 +312,7 @@ export class Simulation {
     }
     if (this.scenario.workload) this.startClients();
     for (const node of this.nodes) this.initNode(node, false);
-    this.stateVersion++;
+    this.world.stateVersion++;
     this.checkInvariants();
   }
 
@@ -492,11 +490,12 @@ export class Simulation {
     // unless the protocol skipped its sync.
     if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
-    this.stateVersion++;
+    const world = this.world;
+    world.stateVersion++;
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) {
-      this.steppedNode = node.id;
+      world.stepped = node.id;
       this.checkInvariants();
-      this.steppedNode = undefined;
+      world.stepped = undefined;
     }
   }
 
@@ -748,7 +747,7 @@ export class Simulation {
   }
 
   private afterFault(): void {
-    this.stateVersion++;
+    this.world.stateVersion++;
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
@@ -908,54 +907,6 @@ export class Simulation {
 
   // ---------------------------------------------------------------- invariants
 
-  private createWorldView(): WorldView {
-    const kernel = this;
-    return {
-      get time() {
-        return kernel.now;
-      },
-      nodes: this.scenario.nodes,
-      state: (id) => {
-        const node = kernel.runtimeOf(id);
-        return node?.up ? node.state : undefined;
-      },
-      summary: (id) => {
-        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
-        return node?.up ? kernel.protocol.summarize(node.state) : undefined;
-      },
-      isUp: (id) => kernel.nodes[kernel.nodeIndex.get(id) ?? -1]?.up === true,
-      isPaused: (id) => kernel.nodes[kernel.nodeIndex.get(id) ?? -1]?.paused === true,
-      upSince: (id) => {
-        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
-        return node?.up ? node.upSince : undefined;
-      },
-      downSince: (id) => {
-        const node = kernel.nodes[kernel.nodeIndex.get(id) ?? -1];
-        return node && !node.up ? node.downSince : undefined;
-      },
-      get stepped() {
-        return kernel.steppedNode;
-      },
-      get stateVersion() {
-        return kernel.stateVersion;
-      },
-      crashed: this.crashedNodes,
-      history: this.history,
-      faultsEndAt: this.scenario.faultsEndAt,
-      config: this.scenario.config,
-    };
-  }
-
-  /** The runtime of a node id. Invariants ask for every node after every step: a small cluster is scanned, not hashed. */
-  private runtimeOf(id: NodeId): NodeRuntime | undefined {
-    const nodes = this.nodes;
-    if (nodes.length <= 16) {
-      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.id === id) return nodes[i];
-      return undefined;
-    }
-    return nodes[this.nodeIndex.get(id) ?? -1];
-  }
-
   private checkInvariants(): void {
     if (this.endReason !== undefined) return;
     for (const tracker of this.stepInvariants) {
@@ -1025,6 +976,7 @@ export class Simulation {
   private finish(reason: EndReason, time: Micros): void {
     if (this.endReason !== undefined) return;
     this.now = Math.max(this.now, time);
+    this.world.time = this.now;
     if (reason === 'until' || reason === 'idle') {
       // End-of-run checks: whole-history properties, then liveness that never came.
       for (const tracker of this.endInvariants) {
@@ -1071,6 +1023,71 @@ export class Simulation {
       },
       faultsEndAt: this.scenario.faultsEndAt,
     };
+  }
+}
+
+/**
+ * The invariants' view of a run. Time, the stepped node and the state version are plain data
+ * fields that the kernel updates, not getters: V8 keeps an object literal with accessors in slow
+ * dictionary mode, and invariants read these fields after every step.
+ */
+class KernelWorldView implements WorldView {
+  time: Micros = 0;
+  stepped: NodeId | undefined = undefined;
+  stateVersion = 0;
+  readonly nodes: readonly NodeId[];
+  readonly faultsEndAt: Micros;
+  readonly config: unknown;
+
+  constructor(
+    private readonly runtimes: readonly NodeRuntime[],
+    private readonly nodeIndex: ReadonlyMap<NodeId, number>,
+    private readonly protocol: AnyProtocol,
+    scenario: ResolvedScenario,
+    readonly crashed: readonly NodeId[],
+    readonly history: readonly HistoryEntry[],
+  ) {
+    this.nodes = scenario.nodes;
+    this.faultsEndAt = scenario.faultsEndAt;
+    this.config = scenario.config;
+  }
+
+  /** Invariants ask for every node after every step: a small cluster is scanned, not hashed. */
+  private runtimeOf(id: NodeId): NodeRuntime | undefined {
+    const runtimes = this.runtimes;
+    if (runtimes.length <= 16) {
+      for (let i = 0; i < runtimes.length; i++) if (runtimes[i]!.id === id) return runtimes[i];
+      return undefined;
+    }
+    return runtimes[this.nodeIndex.get(id) ?? -1];
+  }
+
+  state(id: NodeId): unknown {
+    const node = this.runtimeOf(id);
+    return node?.up ? node.state : undefined;
+  }
+
+  summary(id: NodeId): NodeSummary | undefined {
+    const node = this.runtimeOf(id);
+    return node?.up ? this.protocol.summarize(node.state) : undefined;
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.runtimeOf(id)?.up === true;
+  }
+
+  isPaused(id: NodeId): boolean {
+    return this.runtimeOf(id)?.paused === true;
+  }
+
+  upSince(id: NodeId): Micros | undefined {
+    const node = this.runtimeOf(id);
+    return node?.up ? node.upSince : undefined;
+  }
+
+  downSince(id: NodeId): Micros | undefined {
+    const node = this.runtimeOf(id);
+    return node && !node.up ? node.downSince : undefined;
   }
 }
 
