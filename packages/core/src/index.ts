@@ -8,7 +8,7 @@ export { NodeClock, MAX_DRIFT_PPM } from './clock.ts';
 export { ByteHasher, TraceHasher, hashText } from './hash.ts';
 export { sampleLatency, meanLatency, describeLatency, type LatencyDistribution } from './latency.ts';
 export { Network, type LinkBehaviour, type ResolvedNetwork, type ResolvedLinkOverride, type DropReason } from './network.ts';
-export { NodeStorage, copy as deepCopy, type DurableStorage } from './storage.ts';
+export { NodeStorage, copy as deepCopy, type DurableStorage, type StorageKey } from './storage.ts';
 export {
   defineProtocol,
   type Protocol,

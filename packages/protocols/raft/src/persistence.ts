@@ -1,4 +1,4 @@
-import type { DurableStorage, NodeId } from '@dsim/core';
+import type { DurableStorage, NodeId, StorageKey } from '@dsim/core';
 import type { Entry, SnapshotData } from './state.ts';
 
 /**
@@ -20,7 +20,7 @@ const LAST = 'log/last';
 const RING = 'log/ring';
 const INITIAL_RING = 16384;
 
-type Key = ReturnType<DurableStorage['key']>;
+type Key = StorageKey;
 
 /**
  * Slot keys by ring size, resolved once per slot (DurableStorage.key): the hot path neither formats
