@@ -1,4 +1,4 @@
-import type { Fault, NodeSummary, TraceEvent } from '@dsim/core';
+import { PARTITION_FAULTS, type Fault, type NodeSummary, type TraceEvent } from '@dsim/core';
 import { KIND, type TraceModel } from './trace-model.ts';
 
 /** What one node looks like at a point of the replay. */
@@ -181,6 +181,12 @@ export function applyEvent(frame: Frame, model: TraceModel, i: number): void {
 }
 
 function applyFault(frame: Frame, fault: Fault, node: NodeFrame | undefined): void {
+  // Every partition shape core knows (a new one replaces the current one; heal clears it).
+  if (PARTITION_FAULTS.has(fault.type)) {
+    frame.partition = fault;
+    frame.partitionSince = frame.time;
+    return;
+  }
   switch (fault.type) {
     case 'crash':
       if (node) {
@@ -204,14 +210,6 @@ function applyFault(frame: Frame, fault: Fault, node: NodeFrame | undefined): vo
         node.paused = false;
         node.since = frame.time;
       }
-      break;
-    case 'partition':
-    case 'isolate':
-    case 'bridge':
-    case 'ring':
-    case 'cut':
-      frame.partition = fault;
-      frame.partitionSince = frame.time;
       break;
     case 'heal':
       frame.partition = undefined;

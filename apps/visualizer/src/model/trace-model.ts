@@ -1,4 +1,4 @@
-import { describeFault, type Fault, type NodeId, type ParsedTrace, type TraceEvent, type TraceHeader, type TraceProblem } from '@dsim/core';
+import { describeFault, PARTITION_FAULTS, type Fault, type NodeId, type ParsedTrace, type TraceEvent, type TraceHeader, type TraceProblem } from '@dsim/core';
 import { partitionGroups } from './partition.ts';
 
 /** Event kinds as small integers, so hot loops over a million events compare numbers, not strings. */
@@ -290,6 +290,12 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
         markers.push({ index: i, time: t, kind: 'fault', label });
         const node = 'node' in fault && typeof fault.node === 'string' ? indexOfNode(fault.node) : -1;
         if (node >= 0) nodeA[i] = node;
+        if (PARTITION_FAULTS.has(fault.type)) {
+          // A new partition, of any shape core knows, replaces the current one, as a new Jepsen grudge does.
+          closePartition(t);
+          openPartition = { from: t, fault, label };
+          break;
+        }
         switch (fault.type) {
           case 'crash':
             setRole(node, t, null);
@@ -310,15 +316,6 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
             openPause.delete(node);
             break;
           }
-          case 'partition':
-          case 'isolate':
-          case 'bridge':
-          case 'ring':
-          case 'cut':
-            // A new partition replaces the current one, as a new Jepsen grudge does.
-            closePartition(t);
-            openPartition = { from: t, fault, label };
-            break;
           case 'heal':
             closePartition(t);
             closeNetwork(t);
