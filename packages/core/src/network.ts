@@ -102,13 +102,35 @@ export class Network {
     return this.partitioned;
   }
 
+  /** Why `route` dropped the last message it returned -1 for. */
+  dropReason: DropReason = 'loss';
+  /** When `route`'s last message is delivered a second time, or -1 when it is not duplicated. */
+  duplicateAt: Micros = -1;
+
   /** Decides a message's fate at send time. */
   transmit(from: number, to: number, now: Micros): Transmission {
+    const deliverAt = this.route(from, to, now);
+    if (deliverAt < 0) return { dropped: this.dropReason };
+    return this.duplicateAt < 0 ? { deliverAt } : { deliverAt, duplicateAt: this.duplicateAt };
+  }
+
+  /**
+   * `transmit` without an object per message, for the kernel's hot path: the delivery time, or -1
+   * when the message is dropped (why: `dropReason`); a duplicate's time is left in `duplicateAt`.
+   */
+  route(from: number, to: number, now: Micros): Micros {
     const link = from * this.size + to;
-    if (this.partitioned && this.blocked[link] === 1) return { dropped: 'partition' };
+    this.duplicateAt = -1;
+    if (this.partitioned && this.blocked[link] === 1) {
+      this.dropReason = 'partition';
+      return -1;
+    }
     const behaviour = this.linkBehaviour[link] ?? this.base;
     const loss = this.faultLoss ?? behaviour.loss;
-    if (loss > 0 && this.random.chance(loss)) return { dropped: 'loss' };
+    if (loss > 0 && this.random.chance(loss)) {
+      this.dropReason = 'loss';
+      return -1;
+    }
     const latency = this.faultLatency ?? behaviour.latency;
     let deliverAt = now + sampleLatency(latency, this.random);
     if (this.lastDelivery) {
@@ -124,9 +146,9 @@ export class Network {
         if (duplicateAt < deliverAt) duplicateAt = deliverAt;
         this.lastDelivery[link] = duplicateAt;
       }
-      return { deliverAt, duplicateAt };
+      this.duplicateAt = duplicateAt;
     }
-    return { deliverAt };
+    return deliverAt;
   }
 
   clientLatency(): Micros {

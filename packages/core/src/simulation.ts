@@ -1,9 +1,10 @@
 import { produce, setAutoFreeze } from 'immer';
 import { NodeClock } from './clock.ts';
-import { EventQueue } from './event-queue.ts';
 import { describeFault, type Fault } from './faults.ts';
 import type { HistoryEntry } from './history.ts';
+import { HistoryLog } from './history-log.ts';
 import type { Invariant, Violation, WorldView } from './invariant.ts';
+import { KernelEvents } from './kernel-events.ts';
 import { Network } from './network.ts';
 import type { AnyProtocol, ClientRequest, NodeContext, NodeId, NodeSummary, Outcome } from './protocol.ts';
 import { createRandom, type Random } from './random.ts';
@@ -88,20 +89,6 @@ const RESPONSE = 5;
 const CLIENT_TIMEOUT = 6;
 const DEADLINE = 7;
 
-interface KernelEvent {
-  time: Micros;
-  seq: number;
-  kind: number;
-  node: number;
-  /** Kind-specific payloads (a message, a timer name, a request...). */
-  a: unknown;
-  b: unknown;
-  /** DELIVER only (so a message needs no object of its own): sender index, message id, duplicate copy. */
-  from: number;
-  id: number;
-  dup: boolean;
-}
-
 interface PendingRequest {
   readonly id: string;
   readonly client: ClientProcess;
@@ -153,8 +140,8 @@ class NodeRuntime {
   paused = false;
   upSince: Micros = 0;
   downSince: Micros = 0;
-  /** Events that arrived while paused, replayed in order on resume. */
-  deferred: KernelEvent[] = [];
+  /** Event slots that arrived while paused, replayed in order on resume. */
+  deferred: number[] = [];
   /** Pending timers by name, in the order they were first set. */
   readonly timers = new Map<string, PendingTimer>();
   /** The summary last traced, as its JSON bytes. */
@@ -182,7 +169,9 @@ const EMPTY_RESULT: unknown[] = [];
 export class Simulation {
   readonly scenario: ResolvedScenario;
   readonly protocol: AnyProtocol;
-  private readonly queue = new EventQueue<KernelEvent>();
+  private readonly events = new KernelEvents();
+  /** Set by a handler that keeps its event's slot (deferred while its node is paused). */
+  private keepSlot = false;
   private readonly nodes: NodeRuntime[];
   private readonly nodeIndex: Map<NodeId, number>;
   /** Node ids as JSON strings, for hand-serialized trace lines. */
@@ -204,7 +193,7 @@ export class Simulation {
     events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, dropsByReason: {},
     timersFired: 0, faults: 0, operations: 0, operationsOk: 0, operationsFailed: 0, operationsUnknown: 0, violations: 0,
   };
-  private readonly history: HistoryEntry[] = [];
+  private readonly history = new HistoryLog();
   /** Nodes that are down, in the order they crashed. */
   private readonly crashedNodes: NodeId[] = [];
   private readonly requests = new Map<string, PendingRequest>();
@@ -277,14 +266,15 @@ export class Simulation {
   run(): RunResult {
     this.start();
     const until = this.scenario.until;
-    const queue = this.queue;
+    const events = this.events;
     while (this.endReason === undefined) {
-      const next = queue.peek();
-      if (next === undefined) {
+      const slot = events.peek();
+      if (slot < 0) {
         this.finish('idle', until);
         break;
       }
-      if (next.time > until) {
+      const time = events.time[slot]!;
+      if (time > until) {
         this.finish('until', until);
         break;
       }
@@ -292,12 +282,14 @@ export class Simulation {
         this.finish('until', this.now);
         break;
       }
-      queue.pop();
-      if (next.kind === TIMER && !this.timerDue(next)) continue;
-      this.now = next.time;
-      this.world.time = next.time;
+      events.pop();
+      if (events.kind[slot] === TIMER && !this.timerDue(slot)) continue;
+      this.now = time;
+      this.world.time = time;
       this.stats.events++;
-      this.dispatch(next);
+      this.keepSlot = false;
+      this.dispatch(slot);
+      if (!this.keepSlot) events.release(slot);
     }
     return this.result();
   }
@@ -340,12 +332,20 @@ export class Simulation {
   }
 
   private schedule(time: Micros, kind: number, node: number, a: unknown, b: unknown): void {
-    this.queue.push({ time, seq: 0, kind, node, a, b, from: -1, id: 0, dup: false });
+    const events = this.events;
+    events.schedule(events.create(time, kind, node, a, b, -1, 0, false));
   }
 
-  /** Schedules an event again (after a pause), keeping everything but its time and place in line. */
-  private reschedule(event: KernelEvent, time: Micros): void {
-    this.queue.push({ time, seq: 0, kind: event.kind, node: event.node, a: event.a, b: event.b, from: event.from, id: event.id, dup: event.dup });
+  /** Schedules a kept event again (after a pause), keeping everything but its time and place in line. */
+  private reschedule(slot: number, time: Micros): void {
+    this.events.time[slot] = time;
+    this.events.schedule(slot);
+  }
+
+  /** Keeps the event being dispatched for later: its node is paused. */
+  private defer(node: NodeRuntime, slot: number): void {
+    node.deferred.push(slot);
+    this.keepSlot = true;
   }
 
   private record(event: TraceEvent): void {
@@ -354,49 +354,49 @@ export class Simulation {
 
   // ---------------------------------------------------------------- dispatch
 
-  private dispatch(event: KernelEvent): void {
-    switch (event.kind) {
+  private dispatch(slot: number): void {
+    const events = this.events;
+    switch (events.kind[slot]) {
       case DELIVER:
-        return this.deliver(event);
+        return this.deliver(slot);
       case TIMER:
-        return this.fireTimer(event);
+        return this.fireTimer(slot);
       case FAULT:
-        return this.applyFault(event.a as Fault);
+        return this.applyFault(events.a[slot] as Fault);
       case CLIENT_NEXT:
-        return this.clientNext(event.a as ClientProcess);
+        return this.clientNext(events.a[slot] as ClientProcess);
       case REQUEST:
-        return this.deliverRequest(event);
+        return this.deliverRequest(slot);
       case RESPONSE:
-        return this.completeRequest(event.a as PendingRequest, event.b as Outcome);
+        return this.completeRequest(events.a[slot] as PendingRequest, events.b[slot] as Outcome);
       case CLIENT_TIMEOUT:
-        return this.timeoutRequest(event.a as PendingRequest);
+        return this.timeoutRequest(events.a[slot] as PendingRequest);
       case DEADLINE:
-        return this.checkDeadline(event.a as InvariantTracker);
+        return this.checkDeadline(events.a[slot] as InvariantTracker);
     }
   }
 
-  private deliver(event: KernelEvent): void {
-    const to = event.node;
+  private deliver(slot: number): void {
+    const events = this.events;
+    const to = events.node[slot]!;
+    const fromIndex = events.from[slot]!;
     const node = this.nodes[to]!;
-    if (!node.up) return this.drop(event.id, event.from, to, event.dup, 'crashed');
-    if (node.paused) {
-      node.deferred.push(event);
-      return;
-    }
+    if (!node.up) return this.drop(events.id[slot]!, fromIndex, to, events.dup[slot] === 1, 'crashed');
+    if (node.paused) return this.defer(node, slot);
     // A partition that formed while the message was in flight drops it on arrival.
-    if (this.network.isBlocked(event.from, to)) return this.drop(event.id, event.from, to, event.dup, 'partition');
+    if (this.network.isBlocked(fromIndex, to)) return this.drop(events.id[slot]!, fromIndex, to, events.dup[slot] === 1, 'partition');
     this.stats.messagesDelivered++;
-    const from = this.nodes[event.from]!.id;
+    const from = this.nodes[fromIndex]!.id;
     if (this.traceOn) {
       const trace = this.trace;
       trace.begin(this.now);
       trace.bytes(DELIVER_ID);
-      trace.integer(event.id);
-      this.traceLink(event.from, to);
-      trace.bytes(event.dup ? DUP_CLOSE : CLOSE);
+      trace.integer(events.id[slot]!);
+      this.traceLink(fromIndex, to);
+      trace.bytes(events.dup[slot] === 1 ? DUP_CLOSE : CLOSE);
       trace.end();
     }
-    this.step(node, DELIVER, from, event.a);
+    this.step(node, DELIVER, from, events.a[slot]);
   }
 
   private drop(id: number, from: number, to: number, duplicate: boolean, reason: string): void {
@@ -420,26 +420,30 @@ export class Simulation {
    * timer's current deadline moves itself there (see PendingTimer); an event whose timer was
    * cancelled, replaced or lost in a crash is stale. Neither counts as an event of the run.
    */
-  private timerDue(event: KernelEvent): boolean {
-    const timer = this.nodes[event.node]!.timers.get(event.a as string);
-    if (timer === undefined || timer.carrier !== event.b) return false;
-    if (timer.at > event.time || (timer.at === event.time && timer.seq > event.seq)) {
-      event.time = timer.at;
-      event.seq = timer.seq;
+  private timerDue(slot: number): boolean {
+    const events = this.events;
+    const timer = this.nodes[events.node[slot]!]!.timers.get(events.a[slot] as string);
+    if (timer === undefined || timer.carrier !== events.id[slot]) {
+      events.release(slot);
+      return false;
+    }
+    const time = events.time[slot]!;
+    if (timer.at > time || (timer.at === time && timer.seq > events.seq[slot]!)) {
+      events.time[slot] = timer.at;
       timer.carrierAt = timer.at;
-      this.queue.pushReserved(event);
+      events.scheduleReserved(slot, timer.seq);
       return false;
     }
     return true;
   }
 
-  private fireTimer(event: KernelEvent): void {
-    const node = this.nodes[event.node]!;
-    const name = event.a as string;
+  private fireTimer(slot: number): void {
+    const events = this.events;
+    const node = this.nodes[events.node[slot]!]!;
+    const name = events.a[slot] as string;
     if (node.paused) {
-      node.deferred.push(event);
       node.timers.get(name)!.carrierAt = Infinity;
-      return;
+      return this.defer(node, slot);
     }
     node.timers.delete(name);
     this.stats.timersFired++;
@@ -539,15 +543,17 @@ export class Simulation {
       trace.bytes(CLOSE);
       trace.end();
     }
-    const fate = this.network.transmit(node.index, to, this.now);
-    if (fate.dropped !== undefined) {
-      this.drop(id, node.index, to, false, fate.dropped);
+    const network = this.network;
+    const deliverAt = network.route(node.index, to, this.now);
+    if (deliverAt < 0) {
+      this.drop(id, node.index, to, false, network.dropReason);
       return;
     }
-    this.queue.push({ time: fate.deliverAt, seq: 0, kind: DELIVER, node: to, a: msg, b: undefined, from: node.index, id, dup: false });
-    if (fate.duplicateAt !== undefined) {
+    const events = this.events;
+    events.schedule(events.create(deliverAt, DELIVER, to, msg, undefined, node.index, id, false));
+    if (network.duplicateAt >= 0) {
       this.stats.messagesDuplicated++;
-      this.queue.push({ time: fate.duplicateAt, seq: 0, kind: DELIVER, node: to, a: msg, b: undefined, from: node.index, id, dup: true });
+      events.schedule(events.create(network.duplicateAt, DELIVER, to, msg, undefined, node.index, id, true));
     }
   }
 
@@ -663,7 +669,7 @@ export class Simulation {
 
   private setTimer(node: NodeRuntime, name: string, deadlineLocal: Micros): void {
     const at = node.clock.globalWhenLocalReaches(deadlineLocal, this.now);
-    const seq = this.queue.reserveSeq();
+    const seq = this.events.reserveSeq();
     const timer = node.timers.get(name);
     if (timer !== undefined && timer.carrierAt <= at && this.carryTimers) {
       // Its carrier comes up no later than the new deadline and will move itself there.
@@ -675,7 +681,8 @@ export class Simulation {
     const carrier = this.nextTimerToken++;
     if (timer === undefined) node.timers.set(name, { deadlineLocal, at, seq, carrier, carrierAt: at });
     else Object.assign(timer, { deadlineLocal, at, seq, carrier, carrierAt: at });
-    this.queue.pushReserved({ time: at, seq, kind: TIMER, node: node.index, a: name, b: carrier, from: -1, id: 0, dup: false });
+    const events = this.events;
+    events.scheduleReserved(events.create(at, TIMER, node.index, name, undefined, -1, carrier, false), seq);
   }
 
   /** After a clock jump or drift change, every pending timer fires when the new clock reaches its deadline. */
@@ -699,6 +706,8 @@ export class Simulation {
         node.downSince = this.now;
         this.crashedNodes.push(node.id);
         node.paused = false;
+        // What waited for the node is lost with it.
+        for (const slot of node.deferred) this.events.release(slot);
         node.deferred = [];
         node.state = undefined;
         node.timers.clear();
@@ -723,7 +732,7 @@ export class Simulation {
         // Everything that waited runs now, in the order it arrived: the post-GC burst.
         const deferred = node.deferred;
         node.deferred = [];
-        for (const event of deferred) this.reschedule(event, this.now);
+        for (const slot of deferred) this.reschedule(slot, this.now);
         break;
       }
       case 'clockJump': {
@@ -804,20 +813,17 @@ export class Simulation {
     const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, done: false };
     this.requests.set(request.id, request);
     this.stats.operations++;
-    this.appendHistory({ process: client.process, type: 'invoke', f: op.f, key: op.key, value: op.value, client: client.id, node: chosen });
+    this.history.append(client.process, 'invoke', op.f, op.key, op.value, this.now, client.id, chosen, undefined);
     if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
     this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
     this.schedule(this.now + spec.timeout, CLIENT_TIMEOUT, -1, request, undefined);
   }
 
-  private deliverRequest(event: KernelEvent): void {
-    const request = event.a as PendingRequest;
+  private deliverRequest(slot: number): void {
+    const request = this.events.a[slot] as PendingRequest;
     const node = this.nodes[request.node]!;
     if (request.done || !node.up) return; // the client gave up, or nobody is there; the client times out
-    if (node.paused) {
-      node.deferred.push(event);
-      return;
-    }
+    if (node.paused) return this.defer(node, slot);
     if (this.traceOn) this.record({ t: this.now, k: 'request', req: request.id, client: request.client.id, node: node.id });
     const protocol = this.protocol;
     if (!protocol.onRequest) {
@@ -876,7 +882,7 @@ export class Simulation {
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;
     const nodeId = this.nodes[request.node]!.id;
-    this.appendHistory({ process: client.process, type, f: request.op.f, key: request.op.key, value: type === 'ok' ? value : request.op.value, client: client.id, node: nodeId, error });
+    this.history.append(client.process, type, request.op.f, request.op.key, type === 'ok' ? value : request.op.value, this.now, client.id, nodeId, error);
     if (type === 'ok') this.stats.operationsOk++;
     else if (type === 'fail') this.stats.operationsFailed++;
     else this.stats.operationsUnknown++;
@@ -892,17 +898,6 @@ export class Simulation {
     client.lastOutcome = outcome;
     this.schedule(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, -1, client, undefined);
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
-  }
-
-  private appendHistory(entry: Omit<HistoryEntry, 'index' | 'time'>): void {
-    const clean: Record<string, unknown> = { index: this.history.length, process: entry.process, type: entry.type, f: entry.f };
-    if (entry.key !== undefined) clean.key = entry.key;
-    if (entry.value !== undefined) clean.value = entry.value;
-    clean.time = this.now;
-    if (entry.client !== undefined) clean.client = entry.client;
-    if (entry.node !== undefined) clean.node = entry.node;
-    if (entry.error !== undefined) clean.error = entry.error;
-    this.history.push(clean as unknown as HistoryEntry);
   }
 
   // ---------------------------------------------------------------- invariants
@@ -1001,6 +996,7 @@ export class Simulation {
 
   private result(): RunResult {
     const recorder = this.trace;
+    const history = this.history;
     const reached = this.scenario.invariants.filter((invariant) => invariant.kind !== 'always' && !this.pendingLiveness.some((tracker) => tracker.invariant === invariant)).map((invariant) => invariant.name);
     return {
       scenario: this.scenario.name,
@@ -1012,7 +1008,9 @@ export class Simulation {
       stats: this.stats,
       violations: this.violations,
       reached,
-      history: this.history,
+      get history() {
+        return history.entries();
+      },
       summaries: this.nodes.map((node) => [node.id, node.up ? this.protocol.summarize(node.state) : undefined] as const),
       ...(this.error !== undefined ? { error: this.error } : {}),
       get trace() {
@@ -1045,11 +1043,16 @@ class KernelWorldView implements WorldView {
     private readonly protocol: AnyProtocol,
     scenario: ResolvedScenario,
     readonly crashed: readonly NodeId[],
-    readonly history: readonly HistoryEntry[],
+    private readonly log: HistoryLog,
   ) {
     this.nodes = scenario.nodes;
     this.faultsEndAt = scenario.faultsEndAt;
     this.config = scenario.config;
+  }
+
+  /** The history so far, built into objects as far as it has grown (see HistoryLog). */
+  get history(): readonly HistoryEntry[] {
+    return this.log.entries();
   }
 
   /** Invariants ask for every node after every step: a small cluster is scanned, not hashed. */

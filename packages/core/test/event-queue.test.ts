@@ -13,7 +13,7 @@ describe('EventQueue', () => {
 
   it('agrees with a stable sort for any interleaving of pushes and pops', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(-1)), { maxLength: 300 }), (script) => {
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(-1)), { maxLength: 300, size: 'large' }), (script) => {
         const queue = new EventQueue<{ time: number; seq: number; id: number }>();
         const reference: Array<{ time: number; id: number }> = [];
         let id = 0;

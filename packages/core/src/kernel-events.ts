@@ -1,0 +1,184 @@
+import type { Micros } from './time.ts';
+
+/**
+ * The kernel's pending events, stored as columns rather than one object per event, with a binary
+ * min-heap of slot numbers ordered by (time, seq).
+ *
+ * Why columns: a run queues an event for nearly every message, timer and client step (five million
+ * in an hour of a busy Raft cluster). As objects, each one was a ~50-byte allocation plus a boxed
+ * number for its time (times pass 2^30 µs, the small-integer range, after 18 simulated minutes),
+ * and a third of the run's garbage. Here a finished event's slot goes back on a free list and is
+ * reused, times and sequence numbers live unboxed in Float64Arrays, and the heap moves 32-bit slot
+ * numbers. Only the two payload columns hold references, and a freed slot lets go of them.
+ *
+ * Ordering is the same contract as EventQueue (which the tests use as the reference): the earliest
+ * time first, and among equal times the lowest `seq`. `seq` comes from one counter, taken when an
+ * event is scheduled or reserved ahead (`reserveSeq`), so the order never depends on the heap's
+ * layout or on which slot an event happens to occupy.
+ */
+export class KernelEvents {
+  /** When the event happens (global time), and its place among events at that time. */
+  time = new Float64Array(64);
+  seq = new Float64Array(64);
+  /** The kernel's event kind. */
+  kind = new Uint8Array(64);
+  /** The node it happens at (an index), or -1. */
+  node = new Int32Array(64);
+  /** Messages: the sender's index. */
+  from = new Int32Array(64);
+  /** Messages: the message id. Timers: the carrier token. */
+  id = new Float64Array(64);
+  /** Messages: 1 for a duplicate copy. */
+  dup = new Uint8Array(64);
+  /** Kind-specific payloads (a message, a timer name, a request...). */
+  a: unknown[] = new Array<unknown>(64).fill(undefined);
+  b: unknown[] = new Array<unknown>(64).fill(undefined);
+
+  /** Slots never used yet start at `used`; freed ones wait on the free stack. */
+  private used = 0;
+  private free = new Int32Array(64);
+  private freeCount = 0;
+  private heap = new Int32Array(64);
+  private heapSize = 0;
+  private nextSeq = 0;
+
+  /** Events waiting in the heap. */
+  get size(): number {
+    return this.heapSize;
+  }
+
+  /** A slot filled with an event, not yet in the heap (see `schedule`). */
+  create(time: Micros, kind: number, node: number, a: unknown, b: unknown, from: number, id: number, dup: boolean): number {
+    let slot: number;
+    if (this.freeCount > 0) slot = this.free[--this.freeCount]!;
+    else {
+      slot = this.used++;
+      if (slot === this.time.length) this.grow();
+    }
+    this.time[slot] = time;
+    this.kind[slot] = kind;
+    this.node[slot] = node;
+    this.a[slot] = a;
+    this.b[slot] = b;
+    this.from[slot] = from;
+    this.id[slot] = id;
+    this.dup[slot] = dup ? 1 : 0;
+    return slot;
+  }
+
+  /** Gives the slot the next sequence number and puts it in the heap. */
+  schedule(slot: number): void {
+    this.seq[slot] = this.nextSeq++;
+    this.insert(slot);
+  }
+
+  /**
+   * Takes the next sequence number without scheduling anything yet: a slot given it later (with
+   * `scheduleReserved`) leaves in the same place among equal times as if it had been scheduled now.
+   */
+  reserveSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /** Puts a slot in the heap with a sequence number taken earlier from `reserveSeq`. */
+  scheduleReserved(slot: number, seq: number): void {
+    this.seq[slot] = seq;
+    this.insert(slot);
+  }
+
+  /** The earliest slot, or -1 when the heap is empty. */
+  peek(): number {
+    return this.heapSize > 0 ? this.heap[0]! : -1;
+  }
+
+  /** Takes the earliest slot out of the heap (-1 when empty). The slot stays filled until `release`. */
+  pop(): number {
+    const size = this.heapSize;
+    if (size === 0) return -1;
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap[size - 1]!;
+    const length = size - 1;
+    this.heapSize = length;
+    if (length > 0) {
+      const time = this.time;
+      const seq = this.seq;
+      const lastTime = time[last]!;
+      const lastSeq = seq[last]!;
+      let index = 0;
+      for (;;) {
+        const left = 2 * index + 1;
+        if (left >= length) break;
+        let child = left;
+        let childSlot = heap[left]!;
+        let childTime = time[childSlot]!;
+        const right = left + 1;
+        if (right < length) {
+          const rightSlot = heap[right]!;
+          const rightTime = time[rightSlot]!;
+          if (rightTime < childTime || (rightTime === childTime && seq[rightSlot]! < seq[childSlot]!)) {
+            child = right;
+            childSlot = rightSlot;
+            childTime = rightTime;
+          }
+        }
+        if (lastTime < childTime || (lastTime === childTime && lastSeq < seq[childSlot]!)) break;
+        heap[index] = childSlot;
+        index = child;
+      }
+      heap[index] = last;
+    }
+    return top;
+  }
+
+  /** Returns a slot that is out of the heap for reuse, letting go of its payloads. */
+  release(slot: number): void {
+    this.a[slot] = undefined;
+    this.b[slot] = undefined;
+    if (this.freeCount === this.free.length) this.free = grown(this.free, this.free.length * 2);
+    this.free[this.freeCount++] = slot;
+  }
+
+  private insert(slot: number): void {
+    if (this.heapSize === this.heap.length) this.heap = grown(this.heap, this.heap.length * 2);
+    const heap = this.heap;
+    const time = this.time;
+    const seq = this.seq;
+    const slotTime = time[slot]!;
+    const slotSeq = seq[slot]!;
+    let index = this.heapSize++;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      const parentTime = time[parent]!;
+      if (parentTime < slotTime || (parentTime === slotTime && seq[parent]! < slotSeq)) break;
+      heap[index] = parent;
+      index = parentIndex;
+    }
+    heap[index] = slot;
+  }
+
+  private grow(): void {
+    const capacity = this.time.length * 2;
+    this.time = grown(this.time, capacity);
+    this.seq = grown(this.seq, capacity);
+    this.kind = grown(this.kind, capacity);
+    this.node = grown(this.node, capacity);
+    this.from = grown(this.from, capacity);
+    this.id = grown(this.id, capacity);
+    this.dup = grown(this.dup, capacity);
+    for (let i = this.a.length; i < capacity; i++) {
+      this.a.push(undefined);
+      this.b.push(undefined);
+    }
+  }
+}
+
+type TypedColumn = Float64Array | Int32Array | Uint8Array;
+
+/** A copy of `column` with room for `capacity` entries. */
+function grown<C extends TypedColumn>(column: C, capacity: number): C {
+  const bigger = new (column.constructor as new (length: number) => C)(capacity);
+  bigger.set(column);
+  return bigger;
+}
