@@ -57,7 +57,7 @@ class Mash {
 /**
  * Baagøe's Alea: a multiply-with-carry generator with lag 3 over fractions, built from plain
  * double arithmetic, so it gives the same numbers in every engine. Its numbers are bit-identical
- * to the `seedrandom` package's `alea(seed)` (random.test.ts compares them), which produced every
+ * to the `seedrandom` package's `alea(seed)` (random-alea.test.ts compares them), which produced every
  * recorded run before this class replaced it. Drawing is a method on numeric fields: no closure,
  * no call through a wrapper.
  */
