@@ -106,6 +106,8 @@ interface ClientProcess {
   readonly random: Random;
   lastOutcome: Outcome | undefined;
   done: boolean;
+  /** Its request still waiting for an answer: a client has at most one, since it waits for each. */
+  pending: PendingRequest | undefined;
 }
 
 interface InvariantTracker {
@@ -196,7 +198,6 @@ export class Simulation {
   private readonly history = new HistoryLog();
   /** Nodes that are down, in the order they crashed. */
   private readonly crashedNodes: NodeId[] = [];
-  private readonly requests = new Map<string, PendingRequest>();
   private readonly clients: ClientProcess[] = [];
   private workload: Workload | undefined;
   private readonly stepInvariants: InvariantTracker[] = [];
@@ -780,7 +781,7 @@ export class Simulation {
     for (let index = 0; index < spec.clients; index++) {
       const client: ClientProcess = {
         id: `c${index + 1}`, index, process: index, invoked: 0, node: index % this.nodes.length,
-        random: createRandom(this.scenario.seed, `client:c${index + 1}`), lastOutcome: undefined, done: false,
+        random: createRandom(this.scenario.seed, `client:c${index + 1}`), lastOutcome: undefined, done: false, pending: undefined,
       };
       this.clients.push(client);
       this.schedule(spec.startAt, CLIENT_NEXT, -1, client, undefined);
@@ -811,7 +812,7 @@ export class Simulation {
     client.node = nodeIndex;
     client.invoked++;
     const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, done: false };
-    this.requests.set(request.id, request);
+    client.pending = request;
     this.stats.operations++;
     this.history.append(client.process, 'invoke', op.f, op.key, op.value, this.now, client.id, chosen, undefined);
     if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
@@ -835,7 +836,7 @@ export class Simulation {
   }
 
   private respond(node: NodeRuntime, requestId: string, outcome: Outcome): void {
-    const request = this.requests.get(requestId);
+    const request = this.pendingRequest(requestId);
     // A late answer (the client gave up already) or a second answer is normal in a real system;
     // the client simply never hears it, and the history keeps the client's view.
     if (!request) {
@@ -847,6 +848,23 @@ export class Simulation {
     }
     const detached = this.immutable ? (detach(outcome) as Outcome) : outcome;
     this.schedule(this.now + this.network.clientLatency(), RESPONSE, node.index, request, detached);
+  }
+
+  /**
+   * The pending request with this id, if any. Ids are `c<k>:<n>` (client k's n-th request), and a
+   * client waits for each request before its next, so the id names the one place to look.
+   */
+  private pendingRequest(requestId: string): PendingRequest | undefined {
+    if (typeof requestId !== 'string' || requestId.charCodeAt(0) !== 99 /* c */) return undefined;
+    let k = 0;
+    let i = 1;
+    for (; i < requestId.length; i++) {
+      const digit = requestId.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      k = k * 10 + digit;
+    }
+    const pending = this.clients[k - 1]?.pending;
+    return pending !== undefined && pending.id === requestId ? pending : undefined;
   }
 
   /** Whether a request id was issued by a client, though it is no longer pending. Ids are `<client>:<n>`. */
@@ -877,7 +895,7 @@ export class Simulation {
 
   private finishRequest(request: PendingRequest, type: 'ok' | 'fail' | 'info', outcome: Outcome): void {
     request.done = true;
-    this.requests.delete(request.id);
+    if (request.client.pending === request) request.client.pending = undefined;
     const client = request.client;
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;

@@ -196,6 +196,16 @@ describe('late answers', () => {
     expect(result.endReason).not.toBe('error');
     expect(result.history.map((entry) => entry.type)).toEqual(['invoke', 'info', 'invoke', 'info']);
   });
+
+  it('an answer to a request id no client issued is an error that names it', () => {
+    for (const bogus of ['c1:7', 'c9:1', 'x1:1', 'c1']) {
+      const confused = recorder({ onRequest: (_state, _request, ctx) => ctx.respond(bogus, { type: 'ok', value: 'made up' }) });
+      const protocol = { ...confused, workloads: { once: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < 1 ? { f: 'op' } : null) }) } };
+      const result = runScenario(baseScenario(protocol, { nodes: ['n1'], workload: { name: 'once', clients: 1, timeout: '100ms' } }));
+      expect(result.endReason).toBe('error');
+      expect(result.error).toContain(`respond('${bogus}'): no such request`);
+    }
+  });
 });
 
 describe('stable eventually', () => {
