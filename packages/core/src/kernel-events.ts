@@ -15,6 +15,13 @@ import type { Micros } from './time.ts';
  * time first, and among equal times the lowest `seq`. `seq` comes from one counter, taken when an
  * event is scheduled or reserved ahead (`reserveSeq`), so the order never depends on the heap's
  * layout or on which slot an event happens to occupy.
+ *
+ * Lanes: events scheduled a fixed delay after "now" (client timeouts, a client's think time) come
+ * due in the order they were scheduled, so they need no heap: each such kind gets a FIFO lane, and
+ * the next event is the earliest of the heap's top and the lanes' heads. Most client timeouts are
+ * never needed (the answer comes first), yet each waits its full second: out of the heap, they no
+ * longer make every heap operation walk a level or two deeper. An event that would break its
+ * lane's order goes to the heap instead, so a lane is only ever a shortcut, never a different order.
  */
 export class KernelEvents {
   /** When the event happens (global time), and its place among events at that time. */
@@ -41,10 +48,25 @@ export class KernelEvents {
   private heap = new Int32Array(64);
   private heapSize = 0;
   private nextSeq = 0;
+  /** FIFO lanes: ring buffers of slots, each with its head position and length. */
+  private readonly lanes: Int32Array[];
+  private readonly laneHead: Int32Array;
+  private readonly laneSize: Int32Array;
+  /** Where `peek` found the earliest event: -1 the heap, otherwise a lane number. */
+  private source = -1;
 
-  /** Events waiting in the heap. */
+  /** `lanes`: how many FIFO lanes `scheduleInLane` may use (numbered from 0). */
+  constructor(lanes = 0) {
+    this.lanes = Array.from({ length: lanes }, () => new Int32Array(64));
+    this.laneHead = new Int32Array(lanes);
+    this.laneSize = new Int32Array(lanes);
+  }
+
+  /** Events waiting to be popped. */
   get size(): number {
-    return this.heapSize;
+    let size = this.heapSize;
+    for (let lane = 0; lane < this.lanes.length; lane++) size += this.laneSize[lane]!;
+    return size;
   }
 
   /** A slot filled with an event, not yet in the heap (see `schedule`). */
@@ -80,21 +102,67 @@ export class KernelEvents {
     return this.nextSeq++;
   }
 
+  /**
+   * Gives the slot the next sequence number and queues it in a FIFO lane, behind the lane's last
+   * event; or in the heap, if its time is earlier than that event's (the lane would misorder it).
+   */
+  scheduleInLane(slot: number, lane: number): void {
+    this.seq[slot] = this.nextSeq++;
+    const size = this.laneSize[lane]!;
+    let ring = this.lanes[lane]!;
+    if (size > 0 && this.time[slot]! < this.time[ring[(this.laneHead[lane]! + size - 1) & (ring.length - 1)]!]!) {
+      this.insert(slot);
+      return;
+    }
+    if (size === ring.length) ring = this.growLane(lane);
+    ring[(this.laneHead[lane]! + size) & (ring.length - 1)] = slot;
+    this.laneSize[lane] = size + 1;
+  }
+
   /** Puts a slot in the heap with a sequence number taken earlier from `reserveSeq`. */
   scheduleReserved(slot: number, seq: number): void {
     this.seq[slot] = seq;
     this.insert(slot);
   }
 
-  /** The earliest slot, or -1 when the heap is empty. */
+  /** The earliest slot, or -1 when nothing is queued. */
   peek(): number {
-    return this.heapSize > 0 ? this.heap[0]! : -1;
+    let best = this.heapSize > 0 ? this.heap[0]! : -1;
+    let source = -1;
+    const lanes = this.lanes;
+    for (let lane = 0; lane < lanes.length; lane++) {
+      if (this.laneSize[lane] === 0) continue;
+      const head = lanes[lane]![this.laneHead[lane]!]!;
+      if (best < 0 || this.time[head]! < this.time[best]! || (this.time[head] === this.time[best] && this.seq[head]! < this.seq[best]!)) {
+        best = head;
+        source = lane;
+      }
+    }
+    this.source = source;
+    return best;
   }
 
-  /** Takes the earliest slot out of the heap (-1 when empty). The slot stays filled until `release`. */
+  /** Takes the earliest slot out (-1 when nothing is queued). The slot stays filled until `release`. */
   pop(): number {
+    const slot = this.peek();
+    if (slot >= 0) this.takePeeked();
+    return slot;
+  }
+
+  /** Takes out the slot the last `peek` returned, which must not be -1; nothing may be queued in between. */
+  takePeeked(): void {
+    const lane = this.source;
+    if (lane < 0) {
+      this.popHeap();
+      return;
+    }
+    const ring = this.lanes[lane]!;
+    this.laneHead[lane] = (this.laneHead[lane]! + 1) & (ring.length - 1);
+    this.laneSize[lane]!--;
+  }
+
+  private popHeap(): number {
     const size = this.heapSize;
-    if (size === 0) return -1;
     const heap = this.heap;
     const top = heap[0]!;
     const last = heap[size - 1]!;
@@ -156,6 +224,17 @@ export class KernelEvents {
       index = parentIndex;
     }
     heap[index] = slot;
+  }
+
+  /** Doubles a full lane's ring, its events kept in order from the start. */
+  private growLane(lane: number): Int32Array {
+    const ring = this.lanes[lane]!;
+    const bigger = new Int32Array(ring.length * 2);
+    const head = this.laneHead[lane]!;
+    for (let i = 0; i < ring.length; i++) bigger[i] = ring[(head + i) & (ring.length - 1)]!;
+    this.lanes[lane] = bigger;
+    this.laneHead[lane] = 0;
+    return bigger;
   }
 
   private grow(): void {

@@ -89,6 +89,12 @@ const RESPONSE = 5;
 const CLIENT_TIMEOUT = 6;
 const DEADLINE = 7;
 
+// FIFO lanes of the event queue (see KernelEvents) for events a fixed delay after now: each lane's
+// events come due in the order they were scheduled.
+const TIMEOUT_LANE = 0;
+const THINK_LANE = 1;
+const LANES = 2;
+
 interface PendingRequest {
   readonly id: string;
   readonly client: ClientProcess;
@@ -171,7 +177,7 @@ const EMPTY_RESULT: unknown[] = [];
 export class Simulation {
   readonly scenario: ResolvedScenario;
   readonly protocol: AnyProtocol;
-  private readonly events = new KernelEvents();
+  private readonly events = new KernelEvents(LANES);
   /** Set by a handler that keeps its event's slot (deferred while its node is paused). */
   private keepSlot = false;
   private readonly nodes: NodeRuntime[];
@@ -283,7 +289,7 @@ export class Simulation {
         this.finish('until', this.now);
         break;
       }
-      events.pop();
+      events.takePeeked();
       if (events.kind[slot] === TIMER && !this.timerDue(slot)) continue;
       this.now = time;
       this.world.time = time;
@@ -817,7 +823,7 @@ export class Simulation {
     this.history.append(client.process, 'invoke', op.f, op.key, op.value, this.now, client.id, chosen, undefined);
     if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
     this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
-    this.schedule(this.now + spec.timeout, CLIENT_TIMEOUT, -1, request, undefined);
+    this.events.scheduleInLane(this.events.create(this.now + spec.timeout, CLIENT_TIMEOUT, -1, request, undefined, -1, 0, false), TIMEOUT_LANE);
   }
 
   private deliverRequest(slot: number): void {
@@ -914,7 +920,7 @@ export class Simulation {
     // client a fresh process number so no process ever has two operations pending.
     if (type === 'info') client.process += this.clients.length;
     client.lastOutcome = outcome;
-    this.schedule(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, -1, client, undefined);
+    this.events.scheduleInLane(this.events.create(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, -1, client, undefined, -1, 0, false), THINK_LANE);
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 

@@ -12,20 +12,24 @@ type Step =
   | { op: 'schedule'; time: number }
   | { op: 'reserve'; time: number }
   | { op: 'pop' }
-  | { op: 'requeue'; later: number };
+  | { op: 'requeue'; later: number }
+  | { op: 'lane'; lane: number; delay: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('schedule' as const), time: fc.integer({ min: 0, max: 30 }) }),
   fc.record({ op: fc.constant('reserve' as const), time: fc.integer({ min: 0, max: 30 }) }),
   fc.record({ op: fc.constant('pop' as const) }),
   fc.record({ op: fc.constant('requeue' as const), later: fc.integer({ min: 0, max: 5 }) }),
+  // A lane event a delay after the last time popped: mostly in order, out of order when the delays vary.
+  fc.record({ op: fc.constant('lane' as const), lane: fc.integer({ min: 0, max: 1 }), delay: fc.oneof(fc.constant(10), fc.integer({ min: 0, max: 12 })) }),
 );
 
 describe('KernelEvents', () => {
   it('leaves in (time, seq) order, like EventQueue, through any schedules, reservations, pops and re-queues', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 20, maxLength: 400, size: 'large' }), (script) => {
-        const events = new KernelEvents();
+        const events = new KernelEvents(2);
+        let now = 0;
         const reference = new EventQueue<{ time: number; seq: number; id: number; node: number; dup: number }>();
         let id = 0;
         // The last popped event, which a 'requeue' puts back later with a reserved seq (a carried timer).
@@ -42,6 +46,10 @@ describe('KernelEvents', () => {
             events.scheduleReserved(events.create(s.time, 2, 0, `m${id}`, id, -1, id, false), seqA);
             reference.pushReserved({ time: s.time, seq: seqB, id, node: 0, dup: 0 });
             id++;
+          } else if (s.op === 'lane') {
+            events.scheduleInLane(events.create(now + s.delay, 3, s.lane, `m${id}`, id, -1, id, false), s.lane);
+            reference.push({ time: now + s.delay, seq: 0, id, node: s.lane, dup: 0 });
+            id++;
           } else if (s.op === 'pop') {
             if (popped) events.release(popped.slot);
             popped = undefined;
@@ -55,6 +63,7 @@ describe('KernelEvents', () => {
             expect([events.time[slot], events.seq[slot], events.a[slot], events.b[slot]]).toEqual([expected.time, expected.seq, `m${expected.id}`, expected.id]);
             expect([events.node[slot], events.id[slot], events.dup[slot]]).toEqual([expected.node, expected.id, expected.dup]);
             popped = { slot, event: expected };
+            now = expected.time;
           } else if (popped) {
             const seq = events.reserveSeq();
             expect(reference.reserveSeq()).toBe(seq);
@@ -94,5 +103,22 @@ describe('KernelEvents', () => {
       events.release(slot);
     }
     expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+  });
+
+  it('grows a lane that has wrapped around its ring, keeping its order', () => {
+    const events = new KernelEvents(1);
+    let scheduled = 0;
+    const popped: number[] = [];
+    // Fill, drain partly (the head moves), fill past the capacity (the ring wraps, then grows).
+    for (const [add, take] of [[50, 40], [200, 100], [1000, 1110]] as const) {
+      for (let i = 0; i < add; i++, scheduled++) events.scheduleInLane(events.create(scheduled, 6, 0, undefined, undefined, -1, scheduled, false), 0);
+      for (let i = 0; i < take; i++) {
+        const slot = events.pop();
+        popped.push(events.id[slot]!);
+        events.release(slot);
+      }
+    }
+    expect(popped).toEqual(Array.from({ length: 1250 }, (_, i) => i));
+    expect(events.pop()).toBe(-1);
   });
 });
