@@ -125,7 +125,8 @@ export class Network {
       this.dropReason = 'partition';
       return -1;
     }
-    const behaviour = this.linkBehaviour[link] ?? this.base;
+    // Without overrides the per-link table is empty: reading past its end would cost more than the check.
+    const behaviour = this.linkBehaviour.length > 0 ? (this.linkBehaviour[link] ?? this.base) : this.base;
     const loss = this.faultLoss ?? behaviour.loss;
     if (loss > 0 && this.random.chance(loss)) {
       this.dropReason = 'loss';

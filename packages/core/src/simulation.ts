@@ -533,8 +533,8 @@ export class Simulation {
   }
 
   private transmit(node: NodeRuntime, toId: NodeId, msg: unknown): void {
-    const to = this.nodeIndex.get(toId);
-    if (to === undefined) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
+    const to = this.indexOfNode(toId);
+    if (to < 0) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
     const id = this.nextMessageId++;
     this.stats.messagesSent++;
     if (this.traceOn) {
@@ -562,6 +562,16 @@ export class Simulation {
       this.stats.messagesDuplicated++;
       events.schedule(events.create(network.duplicateAt, DELIVER, to, msg, undefined, node.index, id, true));
     }
+  }
+
+  /** A node's index, or -1. A small cluster's few ids are compared directly: cheaper than hashing one per message. */
+  private indexOfNode(id: NodeId): number {
+    const nodes = this.nodes;
+    if (nodes.length <= 16) {
+      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.id === id) return i;
+      return -1;
+    }
+    return this.nodeIndex.get(id) ?? -1;
   }
 
   /** `,"from":<node>,"to":<node>`, shared by the message lines. */
