@@ -505,8 +505,10 @@ export class Simulation {
     world.stateVersion++;
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) {
       world.stepped = node.id;
+      world.steppedRuntime = node;
       this.checkInvariants();
       world.stepped = undefined;
+      world.steppedRuntime = undefined;
     }
   }
 
@@ -938,12 +940,21 @@ export class Simulation {
 
   private checkInvariants(): void {
     if (this.endReason !== undefined) return;
-    for (const tracker of this.stepInvariants) {
-      const result = this.evaluate(tracker.invariant);
-      if (result !== true) {
-        this.violate(tracker.invariant, result);
-        if (this.endReason !== undefined) return;
+    // The hot loop of a run: every check after every step. Each is called once (a check may keep
+    // memory, so a second call could answer differently), and a failure is put into words after.
+    const trackers = this.stepInvariants;
+    const world = this.world;
+    for (let i = 0; i < trackers.length; i++) {
+      const invariant = trackers[i]!.invariant;
+      let result: boolean | string;
+      try {
+        result = invariant.check(world);
+      } catch (error) {
+        result = threwMessage(error);
       }
+      if (result === true) continue;
+      this.violate(invariant, failureMessage(invariant, result));
+      if (this.endReason !== undefined) return;
     }
     if (this.pendingLiveness.length === 0) return;
     for (let i = 0; i < this.pendingLiveness.length; i++) {
@@ -964,10 +975,9 @@ export class Simulation {
     try {
       result = invariant.check(this.world);
     } catch (error) {
-      result = `the check threw: ${error instanceof Error ? error.message : String(error)}`;
+      result = threwMessage(error);
     }
-    if (result === true) return true;
-    return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
+    return result === true ? true : failureMessage(invariant, result);
   }
 
   private checkDeadline(tracker: InvariantTracker): void {
@@ -1066,6 +1076,8 @@ export class Simulation {
 class KernelWorldView implements WorldView {
   time: Micros = 0;
   stepped: NodeId | undefined = undefined;
+  /** The stepped node's runtime: invariants ask for the stepped node's state first, and find it here. */
+  steppedRuntime: NodeRuntime | undefined = undefined;
   stateVersion = 0;
   readonly nodes: readonly NodeId[];
   readonly faultsEndAt: Micros;
@@ -1091,6 +1103,8 @@ class KernelWorldView implements WorldView {
 
   /** Invariants ask for every node after every step: a small cluster is scanned, not hashed. */
   private runtimeOf(id: NodeId): NodeRuntime | undefined {
+    const stepped = this.steppedRuntime;
+    if (stepped !== undefined && stepped.id === id) return stepped;
     const runtimes = this.runtimes;
     if (runtimes.length <= 16) {
       for (let i = 0; i < runtimes.length; i++) if (runtimes[i]!.id === id) return runtimes[i];
@@ -1145,6 +1159,15 @@ function structuredCloneSafe(value: unknown): unknown {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) result[key] = structuredCloneSafe((value as Record<string, unknown>)[key]);
   return result;
+}
+
+function threwMessage(error: unknown): string {
+  return `the check threw: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** What a check that did not return true says: its message, or a plain statement when it gave none. */
+function failureMessage(invariant: Invariant, result: boolean | string): string {
+  return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
 }
 
 /** Resolves and runs a scenario in one call. */
