@@ -18,8 +18,10 @@ export function withRoomFor(array: Float64Array, index: number): Float64Array {
   return grown;
 }
 
-/** Keys per chunk of a ChunkedStrings. */
-const CHUNK = 4096;
+/** Keys per chunk of a ChunkedStrings: 2^CHUNK_BITS. Log indexes stay far below 2^31, so bit operations are exact. */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const IN_CHUNK = CHUNK - 1;
 
 /**
  * Strings by index (undefined where none was set), in fixed chunks. A plain array of hundreds of
@@ -30,11 +32,12 @@ export class ChunkedStrings {
   private readonly chunks: Array<Array<string | undefined> | undefined> = [];
 
   get(index: number): string | undefined {
-    return this.chunks[Math.floor(index / CHUNK)]?.[index % CHUNK];
+    return this.chunks[index >>> CHUNK_BITS]?.[index & IN_CHUNK];
   }
 
   set(index: number, value: string): void {
-    const number = Math.floor(index / CHUNK);
+    if (!(index >= 0 && index < 2 ** 31)) throw new Error(`ChunkedStrings: index ${index} is outside 0 .. 2^31 - 1`);
+    const number = index >>> CHUNK_BITS;
     const chunks = this.chunks;
     while (chunks.length <= number) chunks.push(undefined);
     let chunk = chunks[number];
@@ -42,6 +45,6 @@ export class ChunkedStrings {
       chunk = new Array<string | undefined>(CHUNK).fill(undefined);
       chunks[number] = chunk;
     }
-    chunk[index % CHUNK] = value;
+    chunk[index & IN_CHUNK] = value;
   }
 }
