@@ -33,10 +33,12 @@ interface Chunk {
  * every step pays once per entry.
  */
 export class HistoryLog {
-  private readonly chunks: Chunk[] = [];
-  private current: Chunk | undefined;
+  // The first chunk exists from the start: a field that begins undefined and later holds a chunk
+  // changes its type, and V8 throws away the code compiled for the first type.
+  private current: Chunk = newChunk();
+  private readonly chunks: Chunk[] = [this.current];
   /** Entries in the current chunk. */
-  private filled = CHUNK;
+  private filled = 0;
   private count = 0;
   /** The entries built so far, as objects; extended by `entries()`. */
   private readonly built: HistoryEntry[] = [];
@@ -47,11 +49,11 @@ export class HistoryLog {
 
   append(process: number, type: EntryType, f: string, key: string | undefined, value: unknown, time: Micros, client: string | undefined, node: NodeId | undefined, error: string | undefined): void {
     if (this.filled === CHUNK) {
-      this.current = { refs: new Array<unknown>(CHUNK * REFS).fill(undefined), numbers: new Float64Array(CHUNK * NUMBERS) };
+      this.current = newChunk();
       this.chunks.push(this.current);
       this.filled = 0;
     }
-    const { refs, numbers } = this.current!;
+    const { refs, numbers } = this.current;
     const at = this.filled++;
     this.count++;
     const r = at * REFS;
@@ -93,4 +95,8 @@ export class HistoryLog {
     }
     return built;
   }
+}
+
+function newChunk(): Chunk {
+  return { refs: new Array<unknown>(CHUNK * REFS).fill(undefined), numbers: new Float64Array(CHUNK * NUMBERS) };
 }

@@ -29,7 +29,8 @@ const IN_CHUNK = CHUNK - 1;
  * turns into a slow dictionary if an index leaves a gap; chunks are neither copied nor sparse.
  */
 export class ChunkedStrings {
-  private readonly chunks: Array<Array<string | undefined> | undefined> = [];
+  /** Every chunk up to the highest index set exists, so the array never holds anything but chunks. */
+  private readonly chunks: Array<Array<string | undefined>> = [];
 
   get(index: number): string | undefined {
     return this.chunks[index >>> CHUNK_BITS]?.[index & IN_CHUNK];
@@ -39,12 +40,7 @@ export class ChunkedStrings {
     if (!(index >= 0 && index < 2 ** 31)) throw new Error(`ChunkedStrings: index ${index} is outside 0 .. 2^31 - 1`);
     const number = index >>> CHUNK_BITS;
     const chunks = this.chunks;
-    while (chunks.length <= number) chunks.push(undefined);
-    let chunk = chunks[number];
-    if (chunk === undefined) {
-      chunk = new Array<string | undefined>(CHUNK).fill(undefined);
-      chunks[number] = chunk;
-    }
-    chunk[index & IN_CHUNK] = value;
+    while (chunks.length <= number) chunks.push(new Array<string | undefined>(CHUNK).fill(undefined));
+    chunks[number]![index & IN_CHUNK] = value;
   }
 }
