@@ -3,6 +3,7 @@ export type { Draft } from 'immer';
 export { parseDuration, toMicros, formatMicros } from './time.ts';
 export { createRandom, type Random } from './random.ts';
 export { ln, exp } from './deterministic-math.ts';
+export { intern } from './intern.ts';
 export { EventQueue, type QueuedEvent } from './event-queue.ts';
 export { NodeClock, MAX_DRIFT_PPM } from './clock.ts';
 export { ByteHasher, TraceHasher, hashText } from './hash.ts';

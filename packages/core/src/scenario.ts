@@ -1,5 +1,6 @@
 import { MAX_DRIFT_PPM } from './clock.ts';
 import { NETWORK_FAULTS, nodesNamedBy, type Fault, type ScheduledFault } from './faults.ts';
+import { intern } from './intern.ts';
 import type { Invariant } from './invariant.ts';
 import type { LatencyDistribution } from './latency.ts';
 import { NEMESIS_KINDS, PARTITION_SHAPES, generateFaultSchedule, type NemesisSpec, type ResolvedNemesis } from './nemesis.ts';
@@ -228,6 +229,7 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   } else {
     fail('nodes', `must be a node count or a list of node ids, got ${describeValue(scenario.nodes)}`);
   }
+  nodes = nodes.map(intern);
   const nodeSet = new Set(nodes);
   const checkNode = (value: unknown, path: string) => {
     if (typeof value !== 'string' || !nodeSet.has(value)) {

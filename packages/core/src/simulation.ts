@@ -3,6 +3,7 @@ import { NodeClock } from './clock.ts';
 import { describeFault, type Fault } from './faults.ts';
 import type { HistoryEntry } from './history.ts';
 import { HistoryLog } from './history-log.ts';
+import { intern } from './intern.ts';
 import type { Invariant, Violation, WorldView } from './invariant.ts';
 import { KernelEvents } from './kernel-events.ts';
 import { Network } from './network.ts';
@@ -566,11 +567,15 @@ export class Simulation {
     }
   }
 
-  /** A node's index, or -1. A small cluster's few ids are compared directly: cheaper than hashing one per message. */
+  /**
+   * A node's index, or -1. A small cluster's few ids are compared directly, cheaper than hashing one
+   * per message: the scenario's ids are the engine's unique copies (see intern.ts), so
+   * each comparison is one of addresses when the protocol hands back the ids it was given.
+   */
   private indexOfNode(id: NodeId): number {
-    const nodes = this.nodes;
-    if (nodes.length <= 16) {
-      for (let i = 0; i < nodes.length; i++) if (nodes[i]!.id === id) return i;
+    const ids = this.scenario.nodes;
+    if (ids.length <= 16) {
+      for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
       return -1;
     }
     return this.nodeIndex.get(id) ?? -1;
@@ -798,7 +803,7 @@ export class Simulation {
     this.workload = factory(spec.options, { nodes: this.scenario.nodes, clients: spec.clients }) as Workload;
     for (let index = 0; index < spec.clients; index++) {
       const client: ClientProcess = {
-        id: `c${index + 1}`, index, process: index, invoked: 0, node: index % this.nodes.length,
+        id: intern(`c${index + 1}`), index, process: index, invoked: 0, node: index % this.nodes.length,
         random: createRandom(this.scenario.seed, `client:c${index + 1}`), lastOutcome: undefined, done: false, pending: undefined,
       };
       this.clients.push(client);

@@ -1,4 +1,4 @@
-import type { ClientView, NodeId, WorkloadFactory } from '@dsim/core';
+import { intern, type ClientView, type NodeId, type WorkloadFactory } from '@dsim/core';
 import type { KvOp } from './state.ts';
 
 /**
@@ -81,12 +81,12 @@ export const writes: WorkloadFactory<KvOp> = (options) => {
 
 /**
  * The key name k<i>, made once per key and workload rather than once per operation: the history and
- * every node's state machine then share one string, and a property lookup with it finds the string
- * already interned.
+ * every node's state machine then share one string, and, made the engine's unique copy (intern), it
+ * names a property without a lookup in the engine's string table.
  */
 function keyNamer(): (i: number) => string {
   const names: string[] = [];
-  return (i) => names[i] ?? (names[i] = `k${i}`);
+  return (i) => names[i] ?? (names[i] = intern(`k${i}`));
 }
 
 export const workloads: Record<string, WorkloadFactory<KvOp>> = { kv, writes };
