@@ -6,18 +6,6 @@ type EntryType = HistoryEntry['type'];
 const TYPES: readonly EntryType[] = ['invoke', 'ok', 'fail', 'info'];
 const TYPE_CODE: Readonly<Record<EntryType, number>> = { invoke: 0, ok: 1, fail: 2, info: 3 };
 
-/** Entries per chunk. */
-const CHUNK = 4096;
-/** Fields per entry in a chunk's `refs` (f, key, value, client, node, error) and `numbers` (time, process, type). */
-const REFS = 6;
-const NUMBERS = 3;
-
-/** A run of CHUNK entries, field by field. */
-interface Chunk {
-  readonly refs: unknown[];
-  readonly numbers: Float64Array;
-}
-
 /**
  * The run's client history, kept in columns while the run goes on and turned into HistoryEntry
  * objects only when someone reads it.
@@ -26,19 +14,19 @@ interface Chunk {
  * Raft under 100 writes/s), and as objects each entry was ~100 bytes of old-generation heap that
  * every major GC traced, a tenth of a long run's time, while most runs read the history once at
  * the end or never. In columns an entry is a few numbers and references to strings the run holds
- * anyway. The columns come in fixed chunks rather than arrays that grow: a growing array of
- * hundreds of thousands of references is copied whole each time it grows, in the large-object
- * space, and that cost three times what the stores do. `entries()` builds the objects once, in
- * order, and extends the same array as the log grows, so a checker that reads the history after
- * every step pays once per entry.
+ * anyway. `entries()` builds the objects once, in order, and extends the same array as the log
+ * grows, so a checker that reads the history after every step pays once per entry.
  */
 export class HistoryLog {
-  // The first chunk exists from the start: a field that begins undefined and later holds a chunk
-  // changes its type, and V8 throws away the code compiled for the first type.
-  private current: Chunk = newChunk();
-  private readonly chunks: Chunk[] = [this.current];
-  /** Entries in the current chunk. */
-  private filled = 0;
+  private time: Float64Array = new Float64Array(1024);
+  private process: Float64Array = new Float64Array(1024);
+  private type: Uint8Array = new Uint8Array(1024);
+  private readonly f: string[] = [];
+  private readonly key: Array<string | undefined> = [];
+  private readonly value: unknown[] = [];
+  private readonly client: Array<string | undefined> = [];
+  private readonly node: Array<NodeId | undefined> = [];
+  private readonly error: Array<string | undefined> = [];
   private count = 0;
   /** The entries built so far, as objects; extended by `entries()`. */
   private readonly built: HistoryEntry[] = [];
@@ -48,25 +36,17 @@ export class HistoryLog {
   }
 
   append(process: number, type: EntryType, f: string, key: string | undefined, value: unknown, time: Micros, client: string | undefined, node: NodeId | undefined, error: string | undefined): void {
-    if (this.filled === CHUNK) {
-      this.current = newChunk();
-      this.chunks.push(this.current);
-      this.filled = 0;
-    }
-    const { refs, numbers } = this.current;
-    const at = this.filled++;
-    this.count++;
-    const r = at * REFS;
-    refs[r] = f;
-    refs[r + 1] = key;
-    refs[r + 2] = value;
-    refs[r + 3] = client;
-    refs[r + 4] = node;
-    refs[r + 5] = error;
-    const n = at * NUMBERS;
-    numbers[n] = time;
-    numbers[n + 1] = process;
-    numbers[n + 2] = TYPE_CODE[type];
+    const index = this.count++;
+    if (index === this.time.length) this.grow();
+    this.time[index] = time;
+    this.process[index] = process;
+    this.type[index] = TYPE_CODE[type];
+    this.f.push(f);
+    this.key.push(key);
+    this.value.push(value);
+    this.client.push(client);
+    this.node.push(node);
+    this.error.push(error);
   }
 
   /**
@@ -76,27 +56,35 @@ export class HistoryLog {
   entries(): readonly HistoryEntry[] {
     const built = this.built;
     for (let index = built.length; index < this.count; index++) {
-      const { refs, numbers } = this.chunks[Math.floor(index / CHUNK)]!;
-      const r = (index % CHUNK) * REFS;
-      const n = (index % CHUNK) * NUMBERS;
-      const entry: Record<string, unknown> = { index, process: numbers[n + 1]!, type: TYPES[numbers[n + 2]!]!, f: refs[r] as string };
-      const key = refs[r + 1];
+      const entry: Record<string, unknown> = { index, process: this.process[index]!, type: TYPES[this.type[index]!]!, f: this.f[index]! };
+      const key = this.key[index];
       if (key !== undefined) entry.key = key;
-      const value = refs[r + 2];
+      const value = this.value[index];
       if (value !== undefined) entry.value = value;
-      entry.time = numbers[n]!;
-      const client = refs[r + 3];
+      entry.time = this.time[index]!;
+      const client = this.client[index];
       if (client !== undefined) entry.client = client;
-      const node = refs[r + 4];
+      const node = this.node[index];
       if (node !== undefined) entry.node = node;
-      const error = refs[r + 5];
+      const error = this.error[index];
       if (error !== undefined) entry.error = error;
       built.push(entry as unknown as HistoryEntry);
     }
     return built;
   }
+
+  private grow(): void {
+    const capacity = this.time.length * 2;
+    this.time = grownTo(this.time, capacity);
+    this.process = grownTo(this.process, capacity);
+    const type = new Uint8Array(capacity);
+    type.set(this.type);
+    this.type = type;
+  }
 }
 
-function newChunk(): Chunk {
-  return { refs: new Array<unknown>(CHUNK * REFS).fill(undefined), numbers: new Float64Array(CHUNK * NUMBERS) };
+function grownTo(column: Float64Array, capacity: number): Float64Array {
+  const bigger = new Float64Array(capacity);
+  bigger.set(column);
+  return bigger;
 }

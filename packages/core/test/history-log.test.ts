@@ -45,13 +45,13 @@ describe('HistoryLog', () => {
     );
   });
 
-  it('keeps entries across its chunks of 4,096', () => {
+  it('keeps every entry as its columns grow (1,024 at first, doubling)', () => {
     const log = new HistoryLog();
     const total = 4096 * 2 + 17;
     for (let i = 0; i < total; i++) log.append(i % 7, i % 2 === 0 ? 'invoke' : 'ok', 'put', `k${i % 3}`, `v${i}`, i * 1_000_003, `c${i % 5}`, 'n1', i % 1000 === 0 ? 'boom' : undefined);
     const entries = log.entries();
     expect(entries).toHaveLength(total);
-    for (const i of [0, 4095, 4096, 4097, 8191, 8192, total - 1]) {
+    for (const i of [0, 1023, 1024, 2048, 4095, 4096, 8191, 8192, total - 1]) {
       expect(entries[i]).toEqual({ index: i, process: i % 7, type: i % 2 === 0 ? 'invoke' : 'ok', f: 'put', key: `k${i % 3}`, value: `v${i}`, time: i * 1_000_003, client: `c${i % 5}`, node: 'n1', ...(i % 1000 === 0 ? { error: 'boom' } : {}) });
     }
   });

@@ -1,6 +1,6 @@
 import { checkLinearizability, kvModel, type LinearizabilityOptions } from '@dsim/check';
 import { always, atEnd, eventually, sometimes, type HistoryEntry, type Invariant, type NodeId, type WorldView } from '@dsim/core';
-import { ChunkedStrings, withRoomFor } from './columns.ts';
+import { withRoomFor } from './columns.ts';
 import { entryIdentity, identityKey, lastIndex, lastTerm, termAt, type Entry, type RaftState } from './state.ts';
 
 /** (index, term) packed in one number for map keys: terms stay far below 2^21, indexes below 2^32. */
@@ -111,7 +111,7 @@ interface RunMemory {
    * by its identity key (see identityKey), never by the entry itself: holding the entries would
    * keep every entry of the run alive, with its operation and strings.
    */
-  firstKey: ChunkedStrings;
+  firstKey: string[];
   /** Log Matching: the entries seen at an index under another term than the first, by (index, term) as one number. */
   entries: Map<number, SeenEntry>;
   /** The highest index seen committed. */
@@ -149,7 +149,7 @@ function memoryOf(world: World): RunMemory {
   if (!memory) {
     memory = {
       version: -1, positions: new Map(world.nodes.map((node, position) => [node, position])), nodes: [], leaders: new Map(),
-      indexes: new Float64Array(0), capacity: 0, firstKey: new ChunkedStrings(), entries: new Map(), maxCommitted: 0, appliedKey: [],
+      indexes: new Float64Array(0), capacity: 0, firstKey: [], entries: new Map(), maxCommitted: 0, appliedKey: [],
       states: [], leading: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
@@ -380,9 +380,9 @@ function rememberEntries(world: World, memory: RunMemory, mirror: NodeMirror, po
       indexes[at + FIRST_BY] = position + 1;
       indexes[at + FIRST_TERM] = term;
       indexes[at + FIRST_PREV_TERM] = prevTerm;
-      memory.firstKey.set(index, key);
+      memory.firstKey[index] = key;
     } else if (indexes[at + FIRST_TERM] === term) {
-      const seenKey = memory.firstKey.get(index)!;
+      const seenKey = memory.firstKey[index]!;
       const seenPrevTerm = indexes[at + FIRST_PREV_TERM]!;
       if (seenKey !== key || (seenPrevTerm !== prevTerm && prevTerm !== -1 && seenPrevTerm !== -1)) {
         logsDiffer(memory, node, entry, key, prevTerm, index, world.nodes[firstBy - 1]!, term, seenKey, seenPrevTerm);
@@ -450,10 +450,10 @@ function observeApplied(world: World, memory: RunMemory, mirror: NodeMirror, pos
       indexes[at + APPLIED_TERM] = entry.term;
       // Nearly always the key first seen at this index, remembered there already.
       const key = identityKey(entry);
-      if (key !== memory.firstKey.get(index)) memory.appliedKey[index] = key;
+      if (key !== memory.firstKey[index]) memory.appliedKey[index] = key;
     } else {
       const knownTerm = indexes[at + APPLIED_TERM]!;
-      const knownKey = memory.appliedKey[index] ?? memory.firstKey.get(index)!;
+      const knownKey = memory.appliedKey[index] ?? memory.firstKey[index]!;
       if (!sameIdentity(knownTerm, knownKey, entry.term, identityKey(entry))) {
         found(memory, STATE_MACHINE_SAFETY, `${node} applies ${entryIdentity(entry)} at index ${index}, but ${world.nodes[appliedBy - 1]} applied ${knownTerm}:${knownKey} there`);
       }

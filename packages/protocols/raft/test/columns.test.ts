@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkedStrings, withRoomFor } from '../src/columns.ts';
+import { withRoomFor } from '../src/columns.ts';
 
 /** Writes at any indexes, in any order: a grown array must read back what a plain array holds (0 where nothing was written). */
 const writes = fc.array(fc.tuple(fc.nat({ max: 5000 }), fc.double({ noNaN: true })), { maxLength: 300 });
@@ -26,22 +26,6 @@ describe('withRoomFor', () => {
         const firstMismatch = array.findIndex((value, index) => !Object.is(value, reference[index] ?? 0));
         expect(firstMismatch).toBe(-1);
         expect(array.length).toBeGreaterThanOrEqual(reference.length);
-      }),
-    );
-  });
-});
-
-describe('ChunkedStrings', () => {
-  it('reads back what a plain array holds, across chunks and gaps', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: 20_000 }), fc.string()), { maxLength: 300, size: 'large' }), fc.array(fc.nat({ max: 25_000 }), { maxLength: 50 }), (sequence, probes) => {
-        const strings = new ChunkedStrings();
-        const reference: string[] = [];
-        for (const [index, value] of sequence) {
-          strings.set(index, value);
-          reference[index] = value;
-        }
-        for (const index of [...probes, ...sequence.map(([index]) => index)]) expect(strings.get(index)).toBe(reference[index]);
       }),
     );
   });
