@@ -266,7 +266,7 @@ export class Simulation {
 
   /** The live state of a node (undefined while crashed). Do not mutate it. */
   stateOf(node: NodeId): unknown {
-    const runtime = this.nodes[this.nodeIndex.get(node) ?? -1];
+    const runtime = this.nodes[this.indexOfNode(node)];
     return runtime?.up ? runtime.state : undefined;
   }
 
@@ -342,6 +342,12 @@ export class Simulation {
   private schedule(time: Micros, kind: number, node: number, a: unknown, b: unknown): void {
     const events = this.events;
     events.schedule(events.create(time, kind, node, a, b, -1, 0, false));
+  }
+
+  /** Schedules an event a fixed delay after now in its FIFO lane (see KernelEvents). */
+  private scheduleInLane(time: Micros, kind: number, a: unknown, lane: number): void {
+    const events = this.events;
+    events.scheduleInLane(events.create(time, kind, -1, a, undefined, -1, 0, false), lane);
   }
 
   /** Schedules a kept event again (after a pause), keeping everything but its time and place in line. */
@@ -567,18 +573,8 @@ export class Simulation {
     }
   }
 
-  /**
-   * A node's index, or -1. A small cluster's few ids are compared directly, cheaper than hashing one
-   * per message: the scenario's ids are the engine's unique copies (see intern.ts), so
-   * each comparison is one of addresses when the protocol hands back the ids it was given.
-   */
   private indexOfNode(id: NodeId): number {
-    const ids = this.scenario.nodes;
-    if (ids.length <= 16) {
-      for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
-      return -1;
-    }
-    return this.nodeIndex.get(id) ?? -1;
+    return positionOf(this.scenario.nodes, this.nodeIndex, id);
   }
 
   /** `,"from":<node>,"to":<node>`, shared by the message lines. */
@@ -657,7 +653,7 @@ export class Simulation {
       self: node.id,
       peers,
       nodes: this.scenario.nodes,
-      indexOf: (id) => kernel.nodeIndex.get(id) ?? -1,
+      indexOf: (id) => kernel.indexOfNode(id),
       now: () => node.clock.localAt(kernel.now),
       send(to, msg) {
         assertInStep('send');
@@ -789,8 +785,8 @@ export class Simulation {
   }
 
   private node(id: NodeId): NodeRuntime {
-    const index = this.nodeIndex.get(id);
-    if (index === undefined) throw new Error(`unknown node '${id}'`);
+    const index = this.indexOfNode(id);
+    if (index < 0) throw new Error(`unknown node '${id}'`);
     return this.nodes[index]!;
   }
 
@@ -830,8 +826,8 @@ export class Simulation {
     }
     const current = this.nodes[client.node]!.id;
     const chosen = this.workload!.chooseNode ? this.workload!.chooseNode(view, op, current) : current;
-    const nodeIndex = this.nodeIndex.get(chosen);
-    if (nodeIndex === undefined) return this.protocolError(undefined, new Error(`workload chose unknown node '${chosen}'`));
+    const nodeIndex = this.indexOfNode(chosen);
+    if (nodeIndex < 0) return this.protocolError(undefined, new Error(`workload chose unknown node '${chosen}'`));
     client.node = nodeIndex;
     client.invoked++;
     const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, done: false };
@@ -840,7 +836,7 @@ export class Simulation {
     this.history.append(client.process, 'invoke', op.f, op.key, op.value, this.now, client.id, chosen, undefined);
     if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
     this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
-    this.events.scheduleInLane(this.events.create(this.now + spec.timeout, CLIENT_TIMEOUT, -1, request, undefined, -1, 0, false), TIMEOUT_LANE);
+    this.scheduleInLane(this.now + spec.timeout, CLIENT_TIMEOUT, request, TIMEOUT_LANE);
   }
 
   private deliverRequest(slot: number): void {
@@ -878,6 +874,19 @@ export class Simulation {
    * client waits for each request before its next, so the id names the one place to look.
    */
   private pendingRequest(requestId: string): PendingRequest | undefined {
+    const pending = this.clientOfRequest(requestId)?.pending;
+    return pending !== undefined && pending.id === requestId ? pending : undefined;
+  }
+
+  /** Whether a request id was issued by a client, though it is no longer pending. */
+  private wasIssued(requestId: string): boolean {
+    const client = this.clientOfRequest(requestId);
+    const n = Number(requestId.slice(requestId.indexOf(':') + 1));
+    return client !== undefined && Number.isInteger(n) && n >= 1 && n <= client.invoked;
+  }
+
+  /** The client a request id `c<k>:<n>` names, read without slicing strings (it runs for every answer). */
+  private clientOfRequest(requestId: string): ClientProcess | undefined {
     if (typeof requestId !== 'string' || requestId.charCodeAt(0) !== 99 /* c */) return undefined;
     let k = 0;
     let i = 1;
@@ -886,16 +895,7 @@ export class Simulation {
       if (digit < 0 || digit > 9) break;
       k = k * 10 + digit;
     }
-    const pending = this.clients[k - 1]?.pending;
-    return pending !== undefined && pending.id === requestId ? pending : undefined;
-  }
-
-  /** Whether a request id was issued by a client, though it is no longer pending. Ids are `<client>:<n>`. */
-  private wasIssued(requestId: string): boolean {
-    const separator = requestId.lastIndexOf(':');
-    const client = this.clients.find((candidate) => candidate.id === requestId.slice(0, separator));
-    const n = Number(requestId.slice(separator + 1));
-    return client !== undefined && Number.isInteger(n) && n >= 1 && n <= client.invoked;
+    return i > 1 && requestId.charCodeAt(i) === 58 /* : */ ? this.clients[k - 1] : undefined;
   }
 
   private completeRequest(request: PendingRequest, outcome: Outcome): void {
@@ -918,8 +918,8 @@ export class Simulation {
 
   private finishRequest(request: PendingRequest, type: 'ok' | 'fail' | 'info', outcome: Outcome): void {
     request.done = true;
-    if (request.client.pending === request) request.client.pending = undefined;
     const client = request.client;
+    if (client.pending === request) client.pending = undefined;
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;
     const nodeId = this.nodes[request.node]!.id;
@@ -937,7 +937,7 @@ export class Simulation {
     // client a fresh process number so no process ever has two operations pending.
     if (type === 'info') client.process += this.clients.length;
     client.lastOutcome = outcome;
-    this.events.scheduleInLane(this.events.create(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, -1, client, undefined, -1, 0, false), THINK_LANE);
+    this.scheduleInLane(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, client, THINK_LANE);
     if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
@@ -1106,16 +1106,11 @@ class KernelWorldView implements WorldView {
     return this.log.entries();
   }
 
-  /** Invariants ask for every node after every step: a small cluster is scanned, not hashed. */
+  /** Invariants ask for every node after every step, the stepped one most of all. */
   private runtimeOf(id: NodeId): NodeRuntime | undefined {
     const stepped = this.steppedRuntime;
     if (stepped !== undefined && stepped.id === id) return stepped;
-    const runtimes = this.runtimes;
-    if (runtimes.length <= 16) {
-      for (let i = 0; i < runtimes.length; i++) if (runtimes[i]!.id === id) return runtimes[i];
-      return undefined;
-    }
-    return runtimes[this.nodeIndex.get(id) ?? -1];
+    return this.runtimes[positionOf(this.nodes, this.nodeIndex, id)];
   }
 
   state(id: NodeId): unknown {
@@ -1164,6 +1159,20 @@ function structuredCloneSafe(value: unknown): unknown {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) result[key] = structuredCloneSafe((value as Record<string, unknown>)[key]);
   return result;
+}
+
+/**
+ * A node's position in `ids`, or -1. A small cluster's few ids are compared directly, cheaper than
+ * hashing an id per message or per invariant: the scenario's ids are the engine's unique copies
+ * (see intern.ts), so each comparison is one of addresses when a protocol hands back the ids it
+ * was given.
+ */
+function positionOf(ids: readonly NodeId[], index: ReadonlyMap<NodeId, number>, id: NodeId): number {
+  if (ids.length <= 16) {
+    for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
+    return -1;
+  }
+  return index.get(id) ?? -1;
 }
 
 function threwMessage(error: unknown): string {
