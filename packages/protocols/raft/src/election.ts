@@ -15,26 +15,10 @@ import { lastIndex, lastTerm, quorum } from './state.ts';
 export function electionTimeoutFor(ctx: RaftContext): number {
   const config = ctx.config;
   const pinned = config.nodeElectionTimeoutMicros;
-  if (pinsAny(pinned) && Object.hasOwn(pinned, ctx.self)) return pinned[ctx.self]!;
+  // Node ids are interned (core's intern), so this lookup needs no search of the string table.
+  if (pinned && Object.hasOwn(pinned, ctx.self)) return pinned[ctx.self]!;
   const base = config.electionTimeoutMicros;
   return config.randomizedElectionTimeout ? ctx.random.int(base, 2 * base - 1) : base;
-}
-
-/**
- * The record of pinned timeouts looked at last, and whether it pins any node. The timer is reset
- * on every AppendEntries and heartbeat received, and almost no scenario pins a timeout; looking a
- * node id up in an empty record is not free (an id that was never a property name is hashed and
- * searched for in the engine's string table on every lookup: 2% of the Raft benchmark).
- */
-let checkedPins: Readonly<Record<string, number>> | undefined;
-let checkedPinsAny = false;
-
-function pinsAny(pinned: Readonly<Record<string, number>> | undefined): pinned is Readonly<Record<string, number>> {
-  if (pinned !== checkedPins) {
-    checkedPins = pinned;
-    checkedPinsAny = pinned !== undefined && pinned !== null && Object.keys(pinned).length > 0;
-  }
-  return checkedPinsAny;
 }
 
 export function resetElectionTimer(ctx: RaftContext): void {
