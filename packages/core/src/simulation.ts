@@ -101,6 +101,8 @@ interface PendingRequest {
   readonly client: ClientProcess;
   readonly op: Operation;
   readonly node: number;
+  /** The operation's number in the history log, for its completion. */
+  readonly operation: number;
   done: boolean;
 }
 
@@ -202,10 +204,12 @@ export class Simulation {
     events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, dropsByReason: {},
     timersFired: 0, faults: 0, operations: 0, operationsOk: 0, operationsFailed: 0, operationsUnknown: 0, violations: 0,
   };
-  private readonly history = new HistoryLog();
+  private readonly history: HistoryLog;
   /** Nodes that are down, in the order they crashed. */
   private readonly crashedNodes: NodeId[] = [];
   private readonly clients: ClientProcess[] = [];
+  /** The clients' ids by position, as the history log names them. */
+  private readonly clientIds: string[] = [];
   private workload: Workload | undefined;
   private readonly stepInvariants: InvariantTracker[] = [];
   private readonly endInvariants: InvariantTracker[] = [];
@@ -252,6 +256,7 @@ export class Simulation {
       }
     }
     this.needSummaries = this.traceOn;
+    this.history = new HistoryLog(scenario.nodes, this.clientIds);
     this.world = new KernelWorldView(this.nodes, this.nodeIndex, this.protocol, scenario, this.crashedNodes, this.history);
   }
 
@@ -803,6 +808,7 @@ export class Simulation {
         random: createRandom(this.scenario.seed, `client:c${index + 1}`), lastOutcome: undefined, done: false, pending: undefined,
       };
       this.clients.push(client);
+      this.clientIds.push(client.id);
       this.schedule(spec.startAt, CLIENT_NEXT, -1, client, undefined);
     }
   }
@@ -830,10 +836,10 @@ export class Simulation {
     if (nodeIndex < 0) return this.protocolError(undefined, new Error(`workload chose unknown node '${chosen}'`));
     client.node = nodeIndex;
     client.invoked++;
-    const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, done: false };
+    const operation = this.history.invoke(client.process, op.f, op.key, op.value, this.now, client.index, nodeIndex);
+    const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, operation, done: false };
     client.pending = request;
     this.stats.operations++;
-    this.history.append(client.process, 'invoke', op.f, op.key, op.value, this.now, client.id, chosen, undefined);
     if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
     this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
     this.scheduleInLane(this.now + spec.timeout, CLIENT_TIMEOUT, request, TIMEOUT_LANE);
@@ -923,7 +929,7 @@ export class Simulation {
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;
     const nodeId = this.nodes[request.node]!.id;
-    this.history.append(client.process, type, request.op.f, request.op.key, type === 'ok' ? value : request.op.value, this.now, client.id, nodeId, error);
+    this.history.complete(request.operation, client.process, type, type === 'ok' ? value : error, this.now, request.node);
     if (type === 'ok') this.stats.operationsOk++;
     else if (type === 'fail') this.stats.operationsFailed++;
     else this.stats.operationsUnknown++;

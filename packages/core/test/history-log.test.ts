@@ -2,40 +2,76 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryLog } from '../src/history-log.ts';
 
-const entryArgs = fc.tuple(
-  fc.nat({ max: 1000 }),
-  fc.constantFrom('invoke' as const, 'ok' as const, 'fail' as const, 'info' as const),
-  fc.constantFrom('put', 'get', 'cas'),
-  fc.option(fc.string(), { nil: undefined }),
-  fc.option(fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 })), { nil: undefined }),
-  fc.integer({ min: 0, max: 2 ** 40 }),
-  fc.option(fc.constantFrom('c1', 'c2'), { nil: undefined }),
-  fc.option(fc.constantFrom('n1', 'n2'), { nil: undefined }),
-  fc.option(fc.string(), { nil: undefined }),
+const NODES = ['n1', 'n2', 'n3'];
+const CLIENTS = ['c1', 'c2'];
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+
+/** One step of a history: invoke a new operation, or complete the `pick`-th still-open one (if any). */
+const stepArgs = fc.oneof(
+  fc.record({
+    kind: fc.constant('invoke' as const),
+    process: fc.nat({ max: 1000 }),
+    f: fc.constantFrom('put', 'get', 'cas'),
+    key: maybe(fc.string()),
+    argument: maybe(fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }))),
+    time: fc.integer({ min: 0, max: 2 ** 40 }),
+    client: fc.integer({ min: -1, max: CLIENTS.length - 1 }),
+    node: fc.integer({ min: -1, max: NODES.length - 1 }),
+  }),
+  fc.record({
+    kind: fc.constant('complete' as const),
+    pick: fc.nat(),
+    process: fc.nat({ max: 1000 }),
+    type: fc.constantFrom('ok' as const, 'fail' as const, 'info' as const),
+    outcome: maybe(fc.oneof(fc.string(), fc.integer(), fc.constant(null))),
+    time: fc.integer({ min: 0, max: 2 ** 40 }),
+    node: fc.integer({ min: -1, max: NODES.length - 1 }),
+  }),
 );
 
 describe('HistoryLog', () => {
   it('builds exactly the entries a direct construction would, absent fields left out, in the same key order', () => {
     fc.assert(
-      fc.property(fc.array(entryArgs, { maxLength: 3000, size: 'large' }), fc.array(fc.nat({ max: 3000 }), { maxLength: 5 }), (rows, readPoints) => {
-        const log = new HistoryLog();
-        const expected: unknown[] = [];
+      fc.property(fc.array(stepArgs, { maxLength: 3000, size: 'large' }), fc.array(fc.nat({ max: 3000 }), { maxLength: 5 }), (steps, readPoints) => {
+        const log = new HistoryLog(NODES, CLIENTS);
+        const expected: Array<Record<string, unknown>> = [];
         const reads = new Set(readPoints);
+        const open: Array<{ operation: number; f: string; key?: string; argument: unknown; client: number }> = [];
         let first: readonly unknown[] | undefined;
-        rows.forEach(([process, type, f, key, value, time, client, node, error], index) => {
-          if (reads.has(index)) first ??= log.entries();
-          log.append(process, type, f, key, value, time, client, node, error);
-          const entry: Record<string, unknown> = { index, process, type, f };
+        steps.forEach((step, i) => {
+          if (reads.has(i)) first ??= log.entries();
+          const entry: Record<string, unknown> = { index: expected.length, process: step.process };
+          let key: string | undefined;
+          let value: unknown;
+          let client: number;
+          let error: unknown;
+          if (step.kind === 'invoke') {
+            const operation = log.invoke(step.process, step.f, step.key, step.argument, step.time, step.client, step.node);
+            open.push({ operation, f: step.f, key: step.key, argument: step.argument, client: step.client });
+            Object.assign(entry, { type: 'invoke', f: step.f });
+            key = step.key;
+            value = step.argument;
+            client = step.client;
+          } else {
+            if (open.length === 0) return;
+            const [operation] = open.splice(step.pick % open.length, 1);
+            log.complete(operation!.operation, step.process, step.type, step.outcome, step.time, step.node);
+            Object.assign(entry, { type: step.type, f: operation!.f });
+            key = operation!.key;
+            value = step.type === 'ok' ? step.outcome : operation!.argument;
+            error = step.type === 'ok' ? undefined : step.outcome;
+            client = operation!.client;
+          }
           if (key !== undefined) entry.key = key;
           if (value !== undefined) entry.value = value;
-          entry.time = time;
-          if (client !== undefined) entry.client = client;
-          if (node !== undefined) entry.node = node;
+          entry.time = step.time;
+          if (client >= 0) entry.client = CLIENTS[client];
+          if (step.node >= 0) entry.node = NODES[step.node];
           if (error !== undefined) entry.error = error;
           expected.push(entry);
         });
         const entries = log.entries();
-        expect(log.length).toBe(rows.length);
+        expect(log.length).toBe(expected.length);
         expect(JSON.stringify(entries)).toBe(JSON.stringify(expected));
         expect(entries).toEqual(expected);
         // One array, extended in place: an earlier read sees the later entries after the next read.
@@ -46,13 +82,21 @@ describe('HistoryLog', () => {
   });
 
   it('keeps every entry as its columns grow (1,024 at first, doubling)', () => {
-    const log = new HistoryLog();
+    const log = new HistoryLog(['n1'], ['c1', 'c2', 'c3', 'c4', 'c5']);
     const total = 4096 * 2 + 17;
-    for (let i = 0; i < total; i++) log.append(i % 7, i % 2 === 0 ? 'invoke' : 'ok', 'put', `k${i % 3}`, `v${i}`, i * 1_000_003, `c${i % 5}`, 'n1', i % 1000 === 0 ? 'boom' : undefined);
+    for (let i = 0; i < total; i++) {
+      const operation = log.invoke(i % 7, 'put', `k${i % 3}`, `v${i}`, i * 2_000_006, i % 5, 0);
+      log.complete(operation, i % 7, i % 1000 === 0 ? 'fail' : 'ok', i % 1000 === 0 ? 'boom' : `r${i}`, i * 2_000_006 + 1, 0);
+    }
     const entries = log.entries();
-    expect(entries).toHaveLength(total);
+    expect(entries).toHaveLength(2 * total);
     for (const i of [0, 1023, 1024, 2048, 4095, 4096, 8191, 8192, total - 1]) {
-      expect(entries[i]).toEqual({ index: i, process: i % 7, type: i % 2 === 0 ? 'invoke' : 'ok', f: 'put', key: `k${i % 3}`, value: `v${i}`, time: i * 1_000_003, client: `c${i % 5}`, node: 'n1', ...(i % 1000 === 0 ? { error: 'boom' } : {}) });
+      const common = { process: i % 7, f: 'put', key: `k${i % 3}`, client: `c${(i % 5) + 1}`, node: 'n1' };
+      expect(entries[2 * i]).toEqual({ index: 2 * i, type: 'invoke', ...common, value: `v${i}`, time: i * 2_000_006 });
+      expect(entries[2 * i + 1]).toEqual({
+        index: 2 * i + 1, ...common, time: i * 2_000_006 + 1,
+        ...(i % 1000 === 0 ? { type: 'fail', value: `v${i}`, error: 'boom' } : { type: 'ok', value: `r${i}` }),
+      });
     }
   });
 });
