@@ -286,6 +286,10 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
         upSince, state, base: state.snapshotIndex, terms: new Float64Array(0), length: 0, topTerm: -1, leaderTerm: 0, confirmedLeaderTerm: NaN,
         committed: state.snapshotIndex, applied: state.snapshotIndex,
       };
+      // `base` first changes at the first compaction; changed once now, it is not compiled in as a
+      // constant to be thrown away then (see markVariable in node.ts).
+      mirror.base = -1;
+      mirror.base = state.snapshotIndex;
       memory.nodes[position] = mirror;
     }
     mirror.upSince = upSince;
