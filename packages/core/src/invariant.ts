@@ -71,6 +71,15 @@ export interface Invariant<State = unknown> {
    * over the whole history such as linearizability, which are too costly to check step by step.
    */
   readonly atEnd?: boolean;
+  /**
+   * For step invariants that share their work (one pass over the states that finds the violations
+   * of several properties): a test that no violation is waiting. Invariants that stand next to each
+   * other in a scenario's list with the same `quiet` function are asked together. After each step
+   * the kernel calls `quiet` once for them all; when it returns true it skips their checks, as each
+   * would have returned true; otherwise it calls each check as usual. It must be sound: true only
+   * when every one of them holds now.
+   */
+  quiet?(world: WorldView<State>): boolean;
 }
 
 export function always<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {

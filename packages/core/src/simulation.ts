@@ -125,6 +125,12 @@ interface InvariantTracker {
   deadline: Micros;
 }
 
+/** Step invariants asked together: neighbours in the scenario's list that share a `quiet` test (see Invariant.quiet). */
+interface StepGroup {
+  readonly quiet: ((world: WorldView) => boolean) | undefined;
+  readonly members: Invariant[];
+}
+
 /**
  * A pending timer. Protocols re-arm timers constantly (a Raft follower on every AppendEntries), so
  * re-arming does not queue a new event: the event already queued (the carrier) stays, and when it
@@ -212,6 +218,7 @@ export class Simulation {
   private readonly clientIds: string[] = [];
   private workload: Workload | undefined;
   private readonly stepInvariants: InvariantTracker[] = [];
+  private readonly stepGroups: StepGroup[] = [];
   private readonly endInvariants: InvariantTracker[] = [];
   private readonly pendingLiveness: InvariantTracker[] = [];
   private readonly violations: Violation[] = [];
@@ -249,7 +256,12 @@ export class Simulation {
     for (const invariant of scenario.invariants) {
       const tracker: InvariantTracker = { invariant, satisfied: false, deadline: Infinity };
       if (invariant.kind === 'always' && invariant.atEnd) this.endInvariants.push(tracker);
-      else if (invariant.kind === 'always') this.stepInvariants.push(tracker);
+      else if (invariant.kind === 'always') {
+        this.stepInvariants.push(tracker);
+        const last = this.stepGroups[this.stepGroups.length - 1];
+        if (invariant.quiet !== undefined && last !== undefined && last.quiet === invariant.quiet) last.members.push(invariant);
+        else this.stepGroups.push({ quiet: invariant.quiet as StepGroup['quiet'], members: [invariant] });
+      }
       else {
         if (invariant.kind === 'eventually') tracker.deadline = Math.min(scenario.until, scenario.faultsEndAt + (invariant.withinMicros ?? scenario.until));
         this.pendingLiveness.push(tracker);
@@ -960,21 +972,28 @@ export class Simulation {
 
   private checkInvariants(): void {
     if (this.endReason !== undefined) return;
-    // The hot loop of a run: every check after every step. Each is called once (a check may keep
-    // memory, so a second call could answer differently), and a failure is put into words after.
-    const trackers = this.stepInvariants;
+    // The hot loop of a run: every check after every step. Each is called at most once (a check
+    // may keep memory, so a second call could answer differently), and a failure is put into
+    // words after. A group whose quiet test passes holds as a whole (a test that throws does not
+    // pass: the members' checks then say what is wrong).
+    const groups = this.stepGroups;
     const world = this.world;
-    for (let i = 0; i < trackers.length; i++) {
-      const invariant = trackers[i]!.invariant;
-      let result: boolean | string;
-      try {
-        result = invariant.check(world);
-      } catch (error) {
-        result = threwMessage(error);
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      if (group.quiet !== undefined && quietly(group.quiet, world)) continue;
+      const members = group.members;
+      for (let i = 0; i < members.length; i++) {
+        const invariant = members[i]!;
+        let result: boolean | string;
+        try {
+          result = invariant.check(world);
+        } catch (error) {
+          result = threwMessage(error);
+        }
+        if (result === true) continue;
+        this.violate(invariant, failureMessage(invariant, result));
+        if (this.endReason !== undefined) return;
       }
-      if (result === true) continue;
-      this.violate(invariant, failureMessage(invariant, result));
-      if (this.endReason !== undefined) return;
     }
     if (this.pendingLiveness.length === 0) return;
     for (let i = 0; i < this.pendingLiveness.length; i++) {
@@ -1188,6 +1207,15 @@ function positionOf(ids: readonly NodeId[], index: ReadonlyMap<NodeId, number>, 
     return -1;
   }
   return index.get(id) ?? -1;
+}
+
+/** A group's quiet test; one that throws counts as not quiet. */
+function quietly(quiet: (world: WorldView) => boolean, world: WorldView): boolean {
+  try {
+    return quiet(world) === true;
+  } catch {
+    return false;
+  }
 }
 
 function threwMessage(error: unknown): string {

@@ -173,6 +173,36 @@ describe('invariants', () => {
     expect(late.violations[0]).toMatchObject({ invariant: 'five-timers', kind: 'eventually', time: 4_500_000 });
   });
 
+  it('quiet: neighbours sharing a quiet test are asked once a step, and checked only when it says no', () => {
+    const calls = { quiet: 0, a: 0, b: 0, c: 0 };
+    // Quiet while fewer than 3 timers fired; from then on "a" fails.
+    const quiet = (world: { state(node: string): RecorderState | undefined }) => (calls.quiet++, timers(world) < 3);
+    const member = (name: 'a' | 'b' | 'c', holds: (count: number) => boolean) => ({
+      ...always<RecorderState>(name, (world) => (calls[name]++, holds(timers(world)) || `${name} fails at ${timers(world)}`)),
+      quiet,
+    });
+    const a = member('a', (count) => count < 3);
+    const b = member('b', () => true);
+    const c = member('c', () => true);
+    const grouped = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [b, a] }));
+    expect(grouped.violations).toEqual([expect.objectContaining({ invariant: 'a', time: 3_000_000, message: 'a fails at 3' })]);
+    // Asked after the start and after the timers at 1 s, 2 s and 3 s; the members only at 3 s.
+    expect(calls).toEqual({ quiet: 4, a: 1, b: 1, c: 0 });
+
+    // Not neighbours: each forms its own group, asked on its own.
+    Object.assign(calls, { quiet: 0, a: 0, b: 0, c: 0 });
+    const apart = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [a, always<RecorderState>('between', () => true), c] }));
+    expect(apart.violations.map((violation) => violation.invariant)).toEqual(['a']);
+    // Twice a step, until the run stops at a's violation before c's group is asked.
+    expect(calls).toEqual({ quiet: 7, a: 1, b: 0, c: 0 });
+
+    // A quiet test that throws is not quiet: the members' checks decide.
+    const throwing = { ...always<RecorderState>('holds', () => true), quiet: () => { throw new Error('broken quiet test'); } };
+    const failing = { ...always<RecorderState>('fails-late', (world) => timers(world) < 2 || 'two timers'), quiet: throwing.quiet };
+    const broken = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [throwing, failing] }));
+    expect(broken.violations).toEqual([expect.objectContaining({ invariant: 'fails-late', time: 2_000_000, message: 'two timers' })]);
+  });
+
   it('sometimes: a scenario that never reaches the state fails at the end', () => {
     const never = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [sometimes<RecorderState>('twenty-timers', (world) => timers(world) >= 20)] }));
     expect(never.violations[0]).toMatchObject({ invariant: 'twenty-timers', kind: 'sometimes', time: 10_000_000 });

@@ -483,26 +483,18 @@ function checkLeaderHoldsCommitted(world: World, memory: RunMemory, node: NodeId
 }
 
 /**
- * The run, and its state version, at which the memory was last brought up to date and held no
- * violation waiting to be reported. Only an update adds violations, and it runs only on a new
- * version, so until the version changes every safety invariant holds: the first of the five
- * invariants called after a step sets this, and the other four find it and return at once.
+ * The five safety invariants' shared quiet test (Invariant.quiet): brings the memory up to date
+ * and says whether it holds no violation waiting to be reported. The kernel asks it once after
+ * each step for the five, and asks their checks only when it says no.
  */
-let quietWorld: World | undefined;
-let quietVersion = -1;
-
-function report(world: World, name: string): true | string {
-  if (world === quietWorld && world.stateVersion === quietVersion) return true;
-  return reportFound(world, name);
+function noneFound(world: World): boolean {
+  return observe(world).found.size === 0;
 }
 
-function reportFound(world: World, name: string): true | string {
+/** Reports (once) the violation of `name` that the shared update found, if any. */
+function report(world: World, name: string): true | string {
   const memory = observe(world);
-  if (memory.found.size === 0) {
-    quietWorld = world;
-    quietVersion = memory.version;
-    return true;
-  }
+  if (memory.found.size === 0) return true;
   const message = memory.found.get(name);
   if (message === undefined) return true;
   memory.found.delete(name);
@@ -510,13 +502,9 @@ function reportFound(world: World, name: string): true | string {
   return message;
 }
 
-/**
- * A safety invariant that reports what the shared update found for it. The five are closures of
- * this one function, not five functions: the kernel calls every step invariant from one call site,
- * which then sees one function (five closures of it) rather than five, and V8 can inline it there.
- */
+/** A safety invariant that reports what the shared update found for it, asked with the others through `noneFound`. */
 function safety(name: string, description: string): Invariant<RaftState> {
-  return always<RaftState>(name, (world) => report(world, name), description);
+  return { ...always<RaftState>(name, (world) => report(world, name), description), quiet: noneFound };
 }
 
 export const electionSafety = safety(ELECTION_SAFETY, 'At most one leader per term (Raft Figure 3).');
