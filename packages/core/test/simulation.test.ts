@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { always, eventually, runScenario, sometimes, type RunResult, type TraceEvent } from '../src/index.ts';
+import { always, eventually, runScenario, sometimes, type RunResult, type TraceEvent, type WorldView } from '../src/index.ts';
 import { baseScenario, recorder, type RecorderState } from './fixtures.ts';
 
 const events = (result: RunResult) => result.trace.slice(1).map((line) => JSON.parse(line) as TraceEvent);
@@ -176,7 +176,7 @@ describe('invariants', () => {
   it('quiet: neighbours sharing a quiet test are asked once a step, and checked only when it says no', () => {
     const calls = { quiet: 0, a: 0, b: 0, c: 0 };
     // Quiet while fewer than 3 timers fired; from then on "a" fails.
-    const quiet = (world: { state(node: string): RecorderState | undefined }) => (calls.quiet++, timers(world) < 3);
+    const quiet = (world: WorldView<RecorderState>) => (calls.quiet++, timers(world) < 3);
     const member = (name: 'a' | 'b' | 'c', holds: (count: number) => boolean) => ({
       ...always<RecorderState>(name, (world) => (calls[name]++, holds(timers(world)) || `${name} fails at ${timers(world)}`)),
       quiet,
