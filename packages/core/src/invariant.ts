@@ -77,7 +77,7 @@ export interface Invariant<State = unknown> {
    * other in a scenario's list with the same `quiet` function are asked together. After each step
    * the kernel calls `quiet` once for them all; when it returns true it skips their checks, as each
    * would have returned true; otherwise it calls each check as usual. It must be sound: true only
-   * when every one of them holds now.
+   * when every one of them holds now. It is called as a plain function, without `this`.
    */
   quiet?(world: WorldView<State>): boolean;
 }
