@@ -1,6 +1,7 @@
 import type { HistoryEntry } from './history.ts';
 import type { NodeId } from './protocol.ts';
 import type { Micros } from './time.ts';
+import { grown } from './typed-columns.ts';
 
 export type CompletionType = 'ok' | 'fail' | 'info';
 const TYPES: readonly HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
@@ -64,7 +65,7 @@ export class HistoryLog {
   /** Records an operation's invoke; returns the operation's number, for its completion. */
   invoke(process: number, f: string, key: string | undefined, argument: unknown, time: Micros, client: number, node: number): number {
     const operation = this.operations++;
-    if (operation === this.client.length) this.client = grownInt32(this.client, operation * 2);
+    if (operation === this.client.length) this.client = grown(this.client, operation * 2);
     this.client[operation] = client;
     this.f.push(f);
     this.key.push(key);
@@ -121,24 +122,10 @@ export class HistoryLog {
 
   private grow(): void {
     const capacity = this.time.length * 2;
-    this.time = grownFloat64(this.time, capacity);
-    this.process = grownFloat64(this.process, capacity);
-    this.operation = grownInt32(this.operation, capacity);
-    this.node = grownInt32(this.node, capacity);
-    const type = new Uint8Array(capacity);
-    type.set(this.type);
-    this.type = type;
+    this.time = grown(this.time, capacity);
+    this.process = grown(this.process, capacity);
+    this.type = grown(this.type, capacity);
+    this.operation = grown(this.operation, capacity);
+    this.node = grown(this.node, capacity);
   }
-}
-
-function grownFloat64(column: Float64Array, capacity: number): Float64Array {
-  const bigger = new Float64Array(capacity);
-  bigger.set(column);
-  return bigger;
-}
-
-function grownInt32(column: Int32Array, capacity: number): Int32Array {
-  const bigger = new Int32Array(capacity);
-  bigger.set(column);
-  return bigger;
 }

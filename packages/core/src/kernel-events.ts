@@ -1,4 +1,5 @@
 import type { Micros } from './time.ts';
+import { grown } from './typed-columns.ts';
 
 /**
  * The kernel's pending events, stored as columns rather than one object per event, with a binary
@@ -251,13 +252,4 @@ export class KernelEvents {
       this.b.push(undefined);
     }
   }
-}
-
-type TypedColumn = Float64Array | Int32Array | Uint8Array;
-
-/** A copy of `column` with room for `capacity` entries. */
-function grown<C extends TypedColumn>(column: C, capacity: number): C {
-  const bigger = new (column.constructor as new (length: number) => C)(capacity);
-  bigger.set(column);
-  return bigger;
 }
