@@ -217,7 +217,7 @@ export class Simulation {
   /** The clients' ids by position, as the history log names them. */
   private readonly clientIds: string[] = [];
   private workload: Workload | undefined;
-  private readonly stepInvariants: InvariantTracker[] = [];
+  /** The step invariants, in the scenario's order, grouped by shared quiet test. */
   private readonly stepGroups: StepGroup[] = [];
   private readonly endInvariants: InvariantTracker[] = [];
   private readonly pendingLiveness: InvariantTracker[] = [];
@@ -257,7 +257,6 @@ export class Simulation {
       const tracker: InvariantTracker = { invariant, satisfied: false, deadline: Infinity };
       if (invariant.kind === 'always' && invariant.atEnd) this.endInvariants.push(tracker);
       else if (invariant.kind === 'always') {
-        this.stepInvariants.push(tracker);
         const last = this.stepGroups[this.stepGroups.length - 1];
         if (invariant.quiet !== undefined && last !== undefined && last.quiet === invariant.quiet) last.members.push(invariant);
         else this.stepGroups.push({ quiet: invariant.quiet as StepGroup['quiet'], members: [invariant] });
@@ -536,7 +535,7 @@ export class Simulation {
     if (this.needSummaries) this.recordSummary(node);
     const world = this.world;
     world.stateVersion++;
-    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) {
+    if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) {
       world.stepped = node.id;
       world.steppedRuntime = node;
       this.checkInvariants();
@@ -803,7 +802,7 @@ export class Simulation {
 
   private afterFault(): void {
     this.world.stateVersion++;
-    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+    if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
   private traceClock(node: NodeRuntime): void {
@@ -949,13 +948,12 @@ export class Simulation {
     if (client.pending === request) client.pending = undefined;
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;
-    const nodeId = this.nodes[request.node]!.id;
     this.history.complete(request.operation, client.process, type, type === 'ok' ? value : error, this.now, request.node);
     if (type === 'ok') this.stats.operationsOk++;
     else if (type === 'fail') this.stats.operationsFailed++;
     else this.stats.operationsUnknown++;
     if (this.traceOn) {
-      const event: TraceEvent = { t: this.now, k: 'complete', req: request.id, client: client.id, process: client.process, type, node: nodeId };
+      const event: TraceEvent = { t: this.now, k: 'complete', req: request.id, client: client.id, process: client.process, type, node: this.nodes[request.node]!.id };
       if (value !== undefined) event.value = value;
       if (error !== undefined) event.error = error;
       this.record(event);
@@ -965,7 +963,7 @@ export class Simulation {
     if (type === 'info') client.process += this.clients.length;
     client.lastOutcome = outcome;
     this.scheduleInLane(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, client, THINK_LANE);
-    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+    if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
   // ---------------------------------------------------------------- invariants
