@@ -25,12 +25,12 @@ function timed<T>(fn: () => T): { value: T; millis: number; cpuMillis: number } 
   return { value, millis: performance.now() - started, cpuMillis: (used.user + used.system) / 1000 };
 }
 
-/** Best of `repeat` runs: the least-disturbed measurement of a deterministic workload. */
 /** Progress on stderr, so a long benchmark shows where it is. */
-function progress(text: string): void {
+export function progress(text: string): void {
   process.stderr.write(`  … ${text}\n`);
 }
 
+/** Best of `repeat` runs: the least-disturbed measurement of a deterministic workload. */
 function bestOf(repeat: number, scenario: Scenario, options: RunOptions): { events: number; millis: number; cpuMillis: number; simulatedMicros: number } {
   let best = { events: 0, millis: Infinity, cpuMillis: Infinity, simulatedMicros: 0 };
   for (let i = 0; i < repeat; i++) {
