@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { casRegisterModel, checkLinearizability, kvModel, type Model } from '@dsim/check';
 import type { History } from '@dsim/core';
 import { simulateStoreHistory } from '../../packages/check/test/simulated-store.ts';
+import { runInFreshProcess } from './child.ts';
 
 /**
  * Linearizability checker benchmarks. Histories come from a seeded simulation of a correct
@@ -46,11 +46,17 @@ function time(history: History, model: Model, runs: number): { ms: number; verdi
   return { ms: samples[Math.floor(samples.length / 2)]!, verdict: result.verdict, steps: result.steps };
 }
 
+interface BigCheck {
+  readonly ms: number;
+  readonly verdict: string;
+  readonly heapMb: number;
+  readonly maxRssMb: number;
+  readonly operations: number;
+}
+
 /** The 100k-operation check, in a child process capped at a 1 GB heap: it passes only if it fits. */
-function bigInChild(): { ms: number; verdict: string; heapMb: number; maxRssMb: number; operations: number } {
-  const child = spawnSync(process.execPath, [...process.execArgv, '--max-old-space-size=1024', fileURLToPath(import.meta.url), '--child-100k'], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`the 100k-operation check failed within a 1 GB heap (exit ${child.status}):\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!);
+function bigInChild(): BigCheck {
+  return runInFreshProcess<BigCheck>(fileURLToPath(import.meta.url), ['--child-100k'], ['--max-old-space-size=1024']);
 }
 
 function runBigChild(): void {

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runScenario, type RunOptions, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
+import { runInFreshProcess } from './child.ts';
 
 export interface BenchRow {
   readonly name: string;
@@ -99,11 +99,8 @@ export async function benchKernel(): Promise<BenchRow[]> {
 
 /** Heap during a 10-million-event run with tracing off, measured in a fresh process (test/bench/heap-probe.ts). */
 function measureHeap(): BenchRow[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const loader = join(here, '../../packages/cli/bin/register-typescript.mjs');
-  const probe = spawnSync(process.execPath, ['--expose-gc', '--import', loader, join(here, 'heap-probe.ts')], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`heap probe failed: ${probe.stderr}`);
-  const report = JSON.parse(probe.stdout.trim().split('\n').pop()!) as { events: number; peakUsedMB: number; peakLiveMB: number; millis: number };
+  const probe = join(dirname(fileURLToPath(import.meta.url)), 'heap-probe.ts');
+  const report = runInFreshProcess<{ events: number; peakUsedMB: number; peakLiveMB: number; millis: number }>(probe, [], ['--expose-gc']);
   const note = `${(report.events / 1e6).toFixed(1)}M events in ${(report.millis / 1000).toFixed(1)} s, sampled every 1M deliveries`;
   return [
     { name: 'heap peak, 10M-event ping-pong, trace off', value: Math.round(report.peakUsedMB), unit: 'MB', note: `${note} (garbage included)` },

@@ -11,11 +11,10 @@
  *   npx -y pnpm@10 bench raft
  *   node --import ./packages/cli/bin/register-typescript.mjs test/bench/raft.bench.ts --sample   # one hour, as JSON
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScenario, type Scenario } from '@dsim/core';
 import { electionSafety, leaderAppendOnly, leaderCompleteness, logMatching, raft, stateMachineSafety } from '@dsim/raft';
+import { runInFreshProcess } from './child.ts';
 import { progress, type BenchRow } from './kernel.bench.ts';
 
 export function benchScenario(): Scenario {
@@ -44,7 +43,7 @@ interface HourSample {
 }
 
 /** Runs the hour in this process and measures it. */
-export function measureHour(): HourSample {
+function measureHour(): HourSample {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const result = runScenario(benchScenario(), {}, { trace: 'off', stateMode: 'mutable' });
@@ -63,15 +62,6 @@ export function measureHour(): HourSample {
   };
 }
 
-/** Runs the hour in a fresh Node process (this file with --sample). */
-function sampleInFreshProcess(): HourSample {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const loader = join(here, '../../packages/cli/bin/register-typescript.mjs');
-  const child = spawnSync(process.execPath, ['--import', loader, fileURLToPath(import.meta.url), '--sample'], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`raft benchmark sample failed:\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!) as HourSample;
-}
-
 function runCount(): number {
   const text = process.env.DSIM_BENCH_RUNS ?? '3';
   const runs = Number(text);
@@ -84,7 +74,7 @@ export async function benchRaft(): Promise<BenchRow[]> {
   const samples: HourSample[] = [];
   for (let run = 1; run <= runs; run++) {
     progress(`raft hour ${run} of ${runs} (a fresh process each)`);
-    const sample = sampleInFreshProcess();
+    const sample = runInFreshProcess<HourSample>(fileURLToPath(import.meta.url), ['--sample']);
     progress(`raft hour ${run} of ${runs}: ${sample.wallSeconds.toFixed(2)} s wall, ${sample.cpuSeconds.toFixed(2)} s CPU`);
     samples.push(sample);
   }
@@ -96,7 +86,7 @@ export async function benchRaft(): Promise<BenchRow[]> {
   const cpuRange = [...samples].map((sample) => sample.cpuSeconds).sort((a, b) => a - b);
   return [
     { name: 'raft 5 nodes, 1 simulated hour, invariants on: wall time', value: round(median.wallSeconds, 2), unit: 's', note: `target < 3 s; ${range}` },
-    { name: 'raft 5 nodes, 1 simulated hour, invariants on: CPU time', value: round(median.cpuSeconds, 2), unit: 's', note: `user + system, the median run's; range ${cpuRange[0]!.toFixed(2)}–${cpuRange[runs - 1]!.toFixed(2)} s` },
+    { name: 'raft 5 nodes, 1 simulated hour, invariants on: CPU time', value: round(median.cpuSeconds, 2), unit: 's', note: runs > 1 ? `user + system, the median run's; range ${cpuRange[0]!.toFixed(2)}–${cpuRange[runs - 1]!.toFixed(2)} s` : 'user + system' },
     { name: 'raft events per second', value: Math.round(median.events / median.wallSeconds), unit: 'events/s', note: `${median.events} events` },
     { name: 'raft events per CPU second', value: Math.round(median.events / median.cpuSeconds), unit: 'events/s' },
     { name: 'raft simulated/wall time', value: Math.round(median.simulatedSeconds / median.wallSeconds), unit: '×' },
