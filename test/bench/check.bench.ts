@@ -3,18 +3,14 @@ import { casRegisterModel, checkLinearizability, kvModel, type Model } from '@ds
 import type { History } from '@dsim/core';
 import { simulateStoreHistory } from '../../packages/check/test/simulated-store.ts';
 import { runInFreshProcess } from './child.ts';
+import type { BenchRow } from './kernel.bench.ts';
 
 /**
  * Linearizability checker benchmarks. Histories come from a seeded simulation of a correct
  * linearizable store under random concurrency (packages/check/test/simulated-store.ts), so every
- * run checks the same histories. Standalone: `npx tsx test/bench/check.bench.ts`.
+ * run checks the same histories. Standalone:
+ * `node --import ./packages/cli/bin/register-typescript.mjs test/bench/check.bench.ts`.
  */
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 function kvHistory(): History {
   return simulateStoreHistory({ seed: 1, processes: 50, operations: 2_000, keys: keys(10), functions: ['get', 'put', 'append'], infoProbability: 0.02 }).history;
