@@ -36,6 +36,11 @@ export class NodeClock {
 
   /** The earliest global instant ≥ `notBefore` at which the local clock reads at least `local`. */
   globalWhenLocalReaches(local: Micros, notBefore: Micros): Micros {
+    if (this.drift === 0) {
+      // Local time runs at global speed: the answer is exact in integers (every timer a protocol sets asks this).
+      const at = this.segmentGlobal + (local - this.segmentLocal);
+      return at > notBefore ? at : notBefore;
+    }
     if (this.localAt(notBefore) >= local) return notBefore;
     const rate = 1 + this.drift / 1_000_000;
     let estimate = this.segmentGlobal + Math.ceil((local - this.segmentLocal) / rate);

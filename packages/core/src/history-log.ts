@@ -1,12 +1,38 @@
 import type { HistoryEntry } from './history.ts';
 import type { NodeId } from './protocol.ts';
 import type { Micros } from './time.ts';
-import { grown } from './typed-columns.ts';
 
 export type CompletionType = 'ok' | 'fail' | 'info';
 const TYPES: readonly HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
 const INVOKE = 0;
 const COMPLETION_CODE: Readonly<Record<CompletionType, number>> = { ok: 1, fail: 2, info: 3 };
+
+/** Entries and operations are kept in pages of PAGE_SIZE. */
+const PAGE_BITS = 12;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+/** PAGE_SIZE entries' numbers. */
+class EntryPage {
+  readonly time = new Float64Array(PAGE_SIZE);
+  readonly process = new Float64Array(PAGE_SIZE);
+  readonly type = new Uint8Array(PAGE_SIZE);
+  /** The entry's operation: its number, for the by-operation pages. */
+  readonly operation = new Int32Array(PAGE_SIZE);
+  /** The node's position in `nodeIds`, -1 for none. */
+  readonly node = new Int32Array(PAGE_SIZE);
+}
+
+/** PAGE_SIZE operations: what their invoke and completion share, and the completion's outcome. */
+class OperationPage {
+  readonly client = new Int32Array(PAGE_SIZE);
+  readonly f: string[] = new Array<string>(PAGE_SIZE).fill('');
+  readonly key: Array<string | undefined> = new Array<string | undefined>(PAGE_SIZE).fill(undefined);
+  /** The invoke's argument. */
+  readonly argument: unknown[] = new Array<unknown>(PAGE_SIZE).fill(undefined);
+  /** The completion's result when ok, its error otherwise (undefined until it completes). */
+  readonly outcome: unknown[] = new Array<unknown>(PAGE_SIZE).fill(undefined);
+}
 
 /**
  * The run's client history, kept in columns while the run goes on and turned into HistoryEntry
@@ -23,27 +49,21 @@ const COMPLETION_CODE: Readonly<Record<CompletionType, number>> = { ok: 1, fail:
  * copies), so the number of such writes per operation is what this layout is for: four, where one
  * column per field took fourteen, and that was 8% of the Raft benchmark.
  *
+ * Why pages: the columns grow a page of PAGE_SIZE at a time and never move. Columns grown by
+ * doubling (or, for the JS arrays, by half) copied everything they held at each growth, into
+ * memory fresh from the operating system: a page fault every 4 KB, 15,000 of them in an hour of
+ * the Raft benchmark.
+ *
  * `entries()` builds the objects once, in order, and extends the same array as the log grows, so a
  * checker that reads the history after every step pays once per entry.
  */
 export class HistoryLog {
-  // By entry.
-  private time: Float64Array = new Float64Array(1024);
-  private process: Float64Array = new Float64Array(1024);
-  private type: Uint8Array = new Uint8Array(1024);
-  /** The entry's operation: its position in the by-operation columns. */
-  private operation: Int32Array = new Int32Array(1024);
-  /** The node's position in `nodeIds`, -1 for none. */
-  private node: Int32Array = new Int32Array(1024);
+  private readonly entryPages: EntryPage[] = [];
+  /** The page the next entry goes in (undefined before the first). */
+  private entryPage: EntryPage | undefined;
   private count = 0;
-  // By operation.
-  private client: Int32Array = new Int32Array(1024);
-  private readonly f: string[] = [];
-  private readonly key: Array<string | undefined> = [];
-  /** The invoke's argument. */
-  private readonly argument: unknown[] = [];
-  /** The completion's result when ok, its error otherwise (undefined until it completes). */
-  private readonly outcome: unknown[] = [];
+  private readonly operationPages: OperationPage[] = [];
+  private operationPage: OperationPage | undefined;
   private operations = 0;
   /** The entries built so far, as objects; extended by `entries()`. */
   private readonly built: HistoryEntry[] = [];
@@ -65,12 +85,17 @@ export class HistoryLog {
   /** Records an operation's invoke; returns the operation's number, for its completion. */
   invoke(process: number, f: string, key: string | undefined, argument: unknown, time: Micros, client: number, node: number): number {
     const operation = this.operations++;
-    if (operation === this.client.length) this.client = grown(this.client, operation * 2);
-    this.client[operation] = client;
-    this.f.push(f);
-    this.key.push(key);
-    this.argument.push(argument);
-    this.outcome.push(undefined);
+    const slot = operation & PAGE_MASK;
+    let page = this.operationPage;
+    if (slot === 0 || page === undefined) {
+      page = new OperationPage();
+      this.operationPages.push(page);
+      this.operationPage = page;
+    }
+    page.client[slot] = client;
+    page.f[slot] = f;
+    page.key[slot] = key;
+    page.argument[slot] = argument;
     this.appendEntry(process, INVOKE, operation, time, node);
     return operation;
   }
@@ -80,18 +105,23 @@ export class HistoryLog {
    * fail and info. The entry's value is the result for ok and the invoke's argument otherwise.
    */
   complete(operation: number, process: number, type: CompletionType, outcome: unknown, time: Micros, node: number): void {
-    this.outcome[operation] = outcome;
+    this.operationPages[operation >>> PAGE_BITS]!.outcome[operation & PAGE_MASK] = outcome;
     this.appendEntry(process, COMPLETION_CODE[type], operation, time, node);
   }
 
   private appendEntry(process: number, type: number, operation: number, time: Micros, node: number): void {
-    const index = this.count++;
-    if (index === this.time.length) this.grow();
-    this.time[index] = time;
-    this.process[index] = process;
-    this.type[index] = type;
-    this.operation[index] = operation;
-    this.node[index] = node;
+    const slot = this.count++ & PAGE_MASK;
+    let page = this.entryPage;
+    if (slot === 0 || page === undefined) {
+      page = new EntryPage();
+      this.entryPages.push(page);
+      this.entryPage = page;
+    }
+    page.time[slot] = time;
+    page.process[slot] = process;
+    page.type[slot] = type;
+    page.operation[slot] = operation;
+    page.node[slot] = node;
   }
 
   /**
@@ -101,31 +131,26 @@ export class HistoryLog {
   entries(): readonly HistoryEntry[] {
     const built = this.built;
     for (let index = built.length; index < this.count; index++) {
-      const type = this.type[index]!;
-      const operation = this.operation[index]!;
-      const entry: Record<string, unknown> = { index, process: this.process[index]!, type: TYPES[type]!, f: this.f[operation]! };
-      const key = this.key[operation];
+      const page = this.entryPages[index >>> PAGE_BITS]!;
+      const slot = index & PAGE_MASK;
+      const type = page.type[slot]!;
+      const operation = page.operation[slot]!;
+      const operations = this.operationPages[operation >>> PAGE_BITS]!;
+      const at = operation & PAGE_MASK;
+      const entry: Record<string, unknown> = { index, process: page.process[slot]!, type: TYPES[type]!, f: operations.f[at]! };
+      const key = operations.key[at];
       if (key !== undefined) entry.key = key;
-      const value = type === COMPLETION_CODE.ok ? this.outcome[operation] : this.argument[operation];
+      const value = type === COMPLETION_CODE.ok ? operations.outcome[at] : operations.argument[at];
       if (value !== undefined) entry.value = value;
-      entry.time = this.time[index]!;
-      const client = this.client[operation]!;
+      entry.time = page.time[slot]!;
+      const client = operations.client[at]!;
       if (client >= 0) entry.client = this.clientIds[client]!;
-      const node = this.node[index]!;
+      const node = page.node[slot]!;
       if (node >= 0) entry.node = this.nodeIds[node]!;
-      const error = type === COMPLETION_CODE.fail || type === COMPLETION_CODE.info ? this.outcome[operation] : undefined;
+      const error = type === COMPLETION_CODE.fail || type === COMPLETION_CODE.info ? operations.outcome[at] : undefined;
       if (error !== undefined) entry.error = error;
       built.push(entry as unknown as HistoryEntry);
     }
     return built;
-  }
-
-  private grow(): void {
-    const capacity = this.time.length * 2;
-    this.time = grown(this.time, capacity);
-    this.process = grown(this.process, capacity);
-    this.type = grown(this.type, capacity);
-    this.operation = grown(this.operation, capacity);
-    this.node = grown(this.node, capacity);
   }
 }

@@ -1,4 +1,4 @@
-/** The typed arrays the kernel keeps its columns in (events, history). */
+/** The typed arrays the kernel keeps its event columns in. */
 export type TypedColumn = Float64Array | Int32Array | Uint8Array;
 
 /** A copy of `column` with room for `capacity` entries; the new entries are 0. */

@@ -81,7 +81,7 @@ describe('HistoryLog', () => {
     );
   });
 
-  it('keeps every entry as its columns grow (1,024 at first, doubling)', () => {
+  it('keeps every entry across its pages (4,096 entries and operations each)', () => {
     const log = new HistoryLog(['n1'], ['c1', 'c2', 'c3', 'c4', 'c5']);
     const total = 4096 * 2 + 17;
     for (let i = 0; i < total; i++) {

@@ -6,11 +6,17 @@ import { entryIdentity, identityKey, lastIndex, lastTerm, termAt, type Entry, ty
 /** (index, term) packed in one number for map keys: terms stay far below 2^21, indexes below 2^32. */
 const TERM_SPACE = 2 ** 21;
 
+/** The memory of log indexes comes in pages of PAGE_SIZE indexes (256 KB of numbers, 32 KB of keys). */
+const PAGE_BITS = 12;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+
 type World = WorldView<RaftState>;
 
 /**
- * The numbers remembered about each log index (RunMemory.indexes). A node is its position in
- * `world.nodes` + 1, and 0 means nobody yet.
+ * The numbers remembered about each log index (RunMemory.pages), at (index & PAGE_MASK) *
+ * INDEX_FIELDS + field in the index's page. A node is its position in `world.nodes` + 1, and 0
+ * means nobody yet.
  */
 /** Log Matching: who first held an entry at the index, its term, and the term before it. */
 const FIRST_BY = 0;
@@ -52,12 +58,13 @@ const INDEX_FIELDS = 8;
  * sound rule for forgetting was found: a restart from old storage, a buggy snapshot or a buggy
  * truncation can bring an old index back into a log, and what it holds there must still be
  * compared with what was seen there before. So the memory grows with the run's highest index, and
- * it is kept dense: the numbers about an index side by side in one typed array (RunMemory.indexes,
- * grown by doubling, see columns.ts), which the garbage collector never traces; nodes as their
- * position in `world.nodes` rather than their id; and strings only for the entries' identity
- * keys, which are the request ids the entries already hold (see identityKey), once an index. That
- * is 72 bytes an index, with up to as much again in room to grow: some 25-50 MB for an hour of the
- * Raft benchmark's 350,000 entries, plus the request ids it keeps alive.
+ * it is kept dense: the numbers about an index side by side in typed arrays (RunMemory.pages),
+ * which the garbage collector never traces; nodes as their position in `world.nodes` rather than
+ * their id; and strings only for the entries' identity keys, which are the request ids the entries
+ * already hold (see identityKey), once an index. That is 72 bytes an index: some 25 MB for an hour
+ * of the Raft benchmark's 350,000 entries, plus the request ids it keeps alive. It grows a page of
+ * PAGE_SIZE indexes at a time, never by copying: a doubling array copied everything it held at each
+ * doubling, and each copy went to memory fresh from the operating system (a page fault every 4 KB).
  */
 
 interface NodeMirror {
@@ -100,23 +107,24 @@ interface RunMemory {
   /** Election Safety: term → the leader seen in it. */
   leaders: Map<number, NodeId>;
   /**
-   * What the run has seen at each log index: INDEX_FIELDS numbers an index, at index *
-   * INDEX_FIELDS + field (the fields are listed below), in one typed array, so that what one step
-   * reads and writes about an index lies together. Indexes below `capacity` have room.
+   * What the run has seen at each log index: INDEX_FIELDS numbers an index (the fields are listed
+   * above), side by side so that what one step reads and writes about an index lies together, in
+   * pages of PAGE_SIZE indexes: index i is in pages[i >> PAGE_BITS]. Indexes below `capacity` have
+   * their page.
    */
-  indexes: Float64Array;
+  pages: Float64Array[];
   capacity: number;
   /**
-   * Log Matching: the identity key of the entry first seen at each index. An entry is remembered
-   * by its identity key (see identityKey), never by the entry itself: holding the entries would
-   * keep every entry of the run alive, with its operation and strings.
+   * Log Matching: the identity key of the entry first seen at each index, in pages like `pages`.
+   * An entry is remembered by its identity key (see identityKey), never by the entry itself:
+   * holding the entries would keep every entry of the run alive, with its operation and strings.
    */
-  firstKey: string[];
+  keyPages: Array<Array<string | undefined>>;
   /** Log Matching: the entries seen at an index under another term than the first, by (index, term) as one number. */
   entries: Map<number, SeenEntry>;
   /** The highest index seen committed. */
   maxCommitted: number;
-  /** State Machine Safety: the identity key of the entry applied at an index, only where it is not firstKey's (rare). */
+  /** State Machine Safety: the identity key of the entry applied at an index, only where it is not the first key seen there (rare). */
   appliedKey: string[];
   /**
    * The current states by node position, whether each led when last observed (a mutable-mode state
@@ -149,7 +157,7 @@ function memoryOf(world: World): RunMemory {
   if (!memory) {
     memory = {
       version: -1, positions: new Map(world.nodes.map((node, position) => [node, position])), nodes: [], leaders: new Map(),
-      indexes: new Float64Array(0), capacity: 0, firstKey: [], entries: new Map(), maxCommitted: 0, appliedKey: [],
+      pages: [], capacity: 0, keyPages: [], entries: new Map(), maxCommitted: 0, appliedKey: [],
       states: [], leading: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
       historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
     };
@@ -161,10 +169,18 @@ function memoryOf(world: World): RunMemory {
   return memory;
 }
 
-/** Makes room in `indexes` for `index` (and more: the room doubles). */
+/** Adds the pages up to the one that holds `index`. */
 function makeRoomFor(memory: RunMemory, index: number): void {
-  memory.indexes = withRoomFor(memory.indexes, (index + 1) * INDEX_FIELDS - 1);
-  memory.capacity = memory.indexes.length / INDEX_FIELDS;
+  while (memory.capacity <= index) {
+    memory.pages.push(new Float64Array(PAGE_SIZE * INDEX_FIELDS));
+    memory.keyPages.push(new Array<string | undefined>(PAGE_SIZE).fill(undefined));
+    memory.capacity += PAGE_SIZE;
+  }
+}
+
+/** Log Matching's identity key of the entry first seen at `index` (which has its page). */
+function firstKeyAt(memory: RunMemory, index: number): string | undefined {
+  return memory.keyPages[index >>> PAGE_BITS]![index & PAGE_MASK];
 }
 
 export const ELECTION_SAFETY = 'election-safety';
@@ -368,7 +384,7 @@ function rememberEntries(world: World, memory: RunMemory, mirror: NodeMirror, po
   const snapshotIndex = state.snapshotIndex;
   const last = snapshotIndex + log.length;
   if (last >= memory.capacity) makeRoomFor(memory, last);
-  const indexes = memory.indexes;
+  const pages = memory.pages;
   if (log.length > mirror.terms.length) mirror.terms = withRoomFor(mirror.terms, log.length - 1);
   const terms = mirror.terms;
   let prevTerm = termAt(state, snapshotIndex + mirror.length) ?? -1;
@@ -378,16 +394,17 @@ function rememberEntries(world: World, memory: RunMemory, mirror: NodeMirror, po
     const term = entry.term;
     const key = identityKey(entry);
     terms[i] = term;
-    const at = index * INDEX_FIELDS;
-    const firstBy = indexes[at + FIRST_BY]!;
+    const page = pages[index >>> PAGE_BITS]!;
+    const at = (index & PAGE_MASK) * INDEX_FIELDS;
+    const firstBy = page[at + FIRST_BY]!;
     if (firstBy === 0) {
-      indexes[at + FIRST_BY] = position + 1;
-      indexes[at + FIRST_TERM] = term;
-      indexes[at + FIRST_PREV_TERM] = prevTerm;
-      memory.firstKey[index] = key;
-    } else if (indexes[at + FIRST_TERM] === term) {
-      const seenKey = memory.firstKey[index]!;
-      const seenPrevTerm = indexes[at + FIRST_PREV_TERM]!;
+      page[at + FIRST_BY] = position + 1;
+      page[at + FIRST_TERM] = term;
+      page[at + FIRST_PREV_TERM] = prevTerm;
+      memory.keyPages[index >>> PAGE_BITS]![index & PAGE_MASK] = key;
+    } else if (page[at + FIRST_TERM] === term) {
+      const seenKey = firstKeyAt(memory, index)!;
+      const seenPrevTerm = page[at + FIRST_PREV_TERM]!;
       if (seenKey !== key || (seenPrevTerm !== prevTerm && prevTerm !== -1 && seenPrevTerm !== -1)) {
         logsDiffer(memory, node, entry, key, prevTerm, index, world.nodes[firstBy - 1]!, term, seenKey, seenPrevTerm);
       }
@@ -416,14 +433,15 @@ function observeCommitted(world: World, memory: RunMemory, mirror: NodeMirror, p
   const log = state.log;
   const to = Math.min(state.commitIndex, snapshotIndex + log.length);
   if (to >= memory.capacity) makeRoomFor(memory, to);
-  const indexes = memory.indexes;
+  const pages = memory.pages;
   for (let index = Math.max(mirror.committed, snapshotIndex) + 1; index <= to; index++) {
     const entry = log[index - snapshotIndex - 1]!;
-    const at = index * INDEX_FIELDS;
-    if (indexes[at + COMMITTED_BY] === 0) {
-      indexes[at + COMMITTED_BY] = position + 1;
-      indexes[at + COMMITTED_TERM] = entry.term;
-      indexes[at + COMMITTED_IN_TERM] = state.term;
+    const page = pages[index >>> PAGE_BITS]!;
+    const at = (index & PAGE_MASK) * INDEX_FIELDS;
+    if (page[at + COMMITTED_BY] === 0) {
+      page[at + COMMITTED_BY] = position + 1;
+      page[at + COMMITTED_TERM] = entry.term;
+      page[at + COMMITTED_IN_TERM] = state.term;
       if (index > memory.maxCommitted) memory.maxCommitted = index;
       for (let l = 0; l < memory.leaderCount; l++) {
         const leaderPosition = memory.currentLeaders[l]!;
@@ -432,7 +450,7 @@ function observeCommitted(world: World, memory: RunMemory, mirror: NodeMirror, p
           found(memory, LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${world.nodes[leaderPosition]}, leader of term ${leader.term}, lacks it`);
         }
       }
-    } else if (indexes[at + COMMITTED_IN_TERM]! > state.term) indexes[at + COMMITTED_IN_TERM] = state.term;
+    } else if (page[at + COMMITTED_IN_TERM]! > state.term) page[at + COMMITTED_IN_TERM] = state.term;
   }
   mirror.committed = Math.max(mirror.committed, state.commitIndex);
 }
@@ -444,20 +462,21 @@ function observeApplied(world: World, memory: RunMemory, mirror: NodeMirror, pos
   const log = state.log;
   const to = Math.min(state.appliedIndex, snapshotIndex + log.length);
   if (to >= memory.capacity) makeRoomFor(memory, to);
-  const indexes = memory.indexes;
+  const pages = memory.pages;
   for (let index = Math.max(mirror.applied, snapshotIndex) + 1; index <= to; index++) {
     const entry = log[index - snapshotIndex - 1]!;
-    const at = index * INDEX_FIELDS;
-    const appliedBy = indexes[at + APPLIED_BY]!;
+    const page = pages[index >>> PAGE_BITS]!;
+    const at = (index & PAGE_MASK) * INDEX_FIELDS;
+    const appliedBy = page[at + APPLIED_BY]!;
     if (appliedBy === 0) {
-      indexes[at + APPLIED_BY] = position + 1;
-      indexes[at + APPLIED_TERM] = entry.term;
+      page[at + APPLIED_BY] = position + 1;
+      page[at + APPLIED_TERM] = entry.term;
       // Nearly always the key first seen at this index, remembered there already.
       const key = identityKey(entry);
-      if (key !== memory.firstKey[index]) memory.appliedKey[index] = key;
+      if (key !== firstKeyAt(memory, index)) memory.appliedKey[index] = key;
     } else {
-      const knownTerm = indexes[at + APPLIED_TERM]!;
-      const knownKey = memory.appliedKey[index] ?? memory.firstKey[index]!;
+      const knownTerm = page[at + APPLIED_TERM]!;
+      const knownKey = memory.appliedKey[index] ?? firstKeyAt(memory, index)!;
       if (!sameIdentity(knownTerm, knownKey, entry.term, identityKey(entry))) {
         found(memory, STATE_MACHINE_SAFETY, `${node} applies ${entryIdentity(entry)} at index ${index}, but ${world.nodes[appliedBy - 1]} applied ${knownTerm}:${knownKey} there`);
       }
@@ -469,11 +488,12 @@ function observeApplied(world: World, memory: RunMemory, mirror: NodeMirror, pos
 /** Leader Completeness at election time: every entry committed in an earlier term is in the new leader's log. */
 function checkLeaderHoldsCommitted(world: World, memory: RunMemory, node: NodeId, state: RaftState): void {
   for (let index = state.snapshotIndex + 1; index <= memory.maxCommitted; index++) {
-    const at = index * INDEX_FIELDS;
-    const committedBy = memory.indexes[at + COMMITTED_BY]!;
+    const page = memory.pages[index >>> PAGE_BITS]!;
+    const at = (index & PAGE_MASK) * INDEX_FIELDS;
+    const committedBy = page[at + COMMITTED_BY]!;
     if (committedBy === 0) continue;
-    const committedTerm = memory.indexes[at + COMMITTED_TERM]!;
-    const inTerm = memory.indexes[at + COMMITTED_IN_TERM]!;
+    const committedTerm = page[at + COMMITTED_TERM]!;
+    const inTerm = page[at + COMMITTED_IN_TERM]!;
     if (inTerm >= state.term) continue;
     if (termAt(state, index) !== committedTerm) {
       found(memory, LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committedTerm}, committed in term ${inTerm} by ${world.nodes[committedBy - 1]}`);

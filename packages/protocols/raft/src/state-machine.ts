@@ -47,8 +47,9 @@ function applyEntry(state: MutableState, entry: Entry): Outcome<KvResult> {
   const outcome = execute(state.kv, entry.op!);
   if (client !== undefined && seq !== undefined) {
     // A session record belongs to this state alone (snapshots and restores copy them), so it is
-    // updated in place rather than replaced by a new object on every write.
-    if (session && Object.hasOwn(state.sessions, client)) {
+    // updated in place rather than replaced by a new object on every write. Only a record has a
+    // numeric seq: what a client id naming a prototype member (constructor, toString) finds has none.
+    if (session !== undefined && typeof session.seq === 'number') {
       const record = session as { seq: number; outcome: Outcome<KvResult> };
       record.seq = seq;
       record.outcome = outcome;

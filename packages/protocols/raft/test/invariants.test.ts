@@ -57,22 +57,23 @@ describe('raft invariants', () => {
     const second = world({ n2: node('leader', 3, []) });
     expect(electionSafety.check(second)).toBe(true);
   });
-  it('remembers far into a long run: memory grown many times over, and logs compacted under it', () => {
-    // Long enough that the per-index memory and the mirrors grow several times.
+
+  it('remembers far into a long run: memory over several pages, and logs compacted under it', () => {
+    // Long enough that the per-index memory takes several pages (4,096 indexes each) and the mirrors grow several times.
     const requests = (count: number, replace: Record<number, string> = {}): Array<[number, string]> =>
       Array.from({ length: count }, (_, i) => [1, replace[i + 1] ?? `r${i + 1}`]);
-    const view = world({ n1: node('leader', 1, requests(300), { commitIndex: 300, appliedIndex: 300 }), n2: node('follower', 1, []) });
+    const view = world({ n1: node('leader', 1, requests(9000), { commitIndex: 9000, appliedIndex: 9000 }), n2: node('follower', 1, []) });
     expect(stateMachineSafety.check(view)).toBe(true);
-    // n1 compacts its first 250 entries into a snapshot and keeps leading: nothing to report.
-    const compacted = node('leader', 1, requests(300).slice(250), { snapshotIndex: 250, snapshotTerm: 1, commitIndex: 300, appliedIndex: 300 });
+    // n1 compacts its first 8,000 entries into a snapshot and keeps leading: nothing to report.
+    const compacted = node('leader', 1, requests(9000).slice(8000), { snapshotIndex: 8000, snapshotTerm: 1, commitIndex: 9000, appliedIndex: 9000 });
     view.set('n1', compacted);
     expect(leaderAppendOnly.check(view)).toBe(true);
-    // A follower applies a different entry at 275, long after n1 applied and compacted it.
-    view.set('n2', node('follower', 1, requests(280, { 275: 'x' }), { commitIndex: 280, appliedIndex: 280 }));
-    expect(logMatching.check(view)).toBe('n2 and n1 both hold an entry at 275/1, but with different contents (1:x vs 1:r275)');
-    expect(stateMachineSafety.check(view)).toBe('n2 applies 1:x at index 275, but n1 applied 1:r275 there');
+    // A follower applies a different entry at 4,096 (the first index of the second page), long after n1 applied and compacted it.
+    view.set('n2', node('follower', 1, requests(8500, { 4096: 'x' }), { commitIndex: 8500, appliedIndex: 8500 }));
+    expect(logMatching.check(view)).toBe('n2 and n1 both hold an entry at 4096/1, but with different contents (1:x vs 1:r4096)');
+    expect(stateMachineSafety.check(view)).toBe('n2 applies 1:x at index 4096, but n1 applied 1:r4096 there');
     // The leader, after its compaction, drops entries of its own term.
-    view.set('n1', node('leader', 1, requests(290).slice(250), { snapshotIndex: 250, snapshotTerm: 1, commitIndex: 290, appliedIndex: 290 }));
-    expect(leaderAppendOnly.check(view)).toBe('n1, leader of term 1, removed or replaced its entries after index 290 (it had 300)');
+    view.set('n1', node('leader', 1, requests(8990).slice(8000), { snapshotIndex: 8000, snapshotTerm: 1, commitIndex: 8990, appliedIndex: 8990 }));
+    expect(leaderAppendOnly.check(view)).toBe('n1, leader of term 1, removed or replaced its entries after index 8990 (it had 9000)');
   });
 });
