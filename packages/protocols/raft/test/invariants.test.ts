@@ -58,6 +58,14 @@ describe('raft invariants', () => {
     expect(electionSafety.check(second)).toBe(true);
   });
 
+  it('says so when a term is beyond what its memory holds, every time it is asked, quiet test first', () => {
+    const view = world({ n1: node('leader', 2 ** 21, [[1, 'a'], [2 ** 21, 'b']]) });
+    // The kernel asks the shared quiet test first, then each check: none may lose the error.
+    expect(() => electionSafety.quiet!(view)).toThrow('term 2097152 is outside what the Raft invariants can remember (whole numbers below 2^21)');
+    expect(() => electionSafety.check(view)).toThrow(/term 2097152 is outside/);
+    expect(() => logMatching.check(view)).toThrow(/term 2097152 is outside/);
+  });
+
   it('remembers far into a long run: memory over several pages, and logs compacted under it', () => {
     // Long enough that the per-index memory takes several pages (4,096 indexes each) and the mirrors grow several times.
     const requests = (count: number, replace: Record<number, string> = {}): Array<[number, string]> =>
