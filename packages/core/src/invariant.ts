@@ -77,7 +77,10 @@ export interface Invariant<State = unknown> {
    * other in a scenario's list with the same `quiet` function are asked together. After each step
    * the kernel calls `quiet` once for them all; when it returns true it skips their checks, as each
    * would have returned true; otherwise it calls each check as usual. It must be sound: true only
-   * when every one of them holds now. It is called as a plain function, without `this`.
+   * when every one of them holds now. It is called as a plain function, without `this`. A quiet
+   * test that throws counts as "not quiet", and what the checks then return is all the kernel
+   * reports: work they share must fail for them too (not be remembered as done), or the error is
+   * lost.
    */
   quiet?(world: WorldView<State>): boolean;
 }
