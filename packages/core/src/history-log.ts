@@ -106,7 +106,8 @@ export class HistoryLog {
    */
   complete(operation: number, process: number, type: CompletionType, outcome: unknown, time: Micros, node: number): void {
     this.operationPages[operation >>> PAGE_BITS]!.outcome[operation & PAGE_MASK] = outcome;
-    this.appendEntry(process, COMPLETION_CODE[type], operation, time, node);
+    // Compared, not looked up in COMPLETION_CODE: a lookup by a varying key is a generic (megamorphic) property load on every completion.
+    this.appendEntry(process, type === 'ok' ? COMPLETION_CODE.ok : type === 'fail' ? COMPLETION_CODE.fail : COMPLETION_CODE.info, operation, time, node);
   }
 
   private appendEntry(process: number, type: number, operation: number, time: Micros, node: number): void {

@@ -79,7 +79,8 @@ function entriesFrom(state: MutableState, first: number, count: number): readonl
   if (count <= 0) return NO_ENTRIES;
   const offset = first - state.snapshotIndex - 1;
   if (first !== lastBatchFirst || count !== lastBatch.length || !holdsBatch(state.log, offset)) {
-    lastBatch = state.log.slice(offset, offset + count);
+    // One new entry is the usual batch: an array literal is made inline, a slice is a call into a builtin.
+    lastBatch = count === 1 ? [state.log[offset]!] : state.log.slice(offset, offset + count);
     lastBatchFirst = first;
   }
   return lastBatch;
