@@ -725,7 +725,14 @@ export class Simulation {
     }
     const carrier = this.nextTimerToken++;
     if (timer === undefined) node.timers.set(name, { deadlineLocal, at, seq, carrier, carrierAt: at });
-    else Object.assign(timer, { deadlineLocal, at, seq, carrier, carrierAt: at });
+    else {
+      // Field by field: Object.assign of a fresh object is a builtin call and an allocation.
+      timer.deadlineLocal = deadlineLocal;
+      timer.at = at;
+      timer.seq = seq;
+      timer.carrier = carrier;
+      timer.carrierAt = at;
+    }
     const events = this.events;
     events.scheduleReserved(events.create(at, TIMER, node.index, name, undefined, -1, carrier, false), seq);
   }

@@ -37,8 +37,10 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
 
 /** The kernel numbers a client's requests 'c1:1', 'c1:2', ...: the session sequence unless the op brings its own. */
 function sequenceOf(requestId: string): number | undefined {
-  const start = requestId.lastIndexOf(':') + 1;
   const end = requestId.length;
+  // The last ':' found by hand: String.prototype.lastIndexOf is a call into the runtime.
+  let start = end;
+  while (start > 0 && requestId.charCodeAt(start - 1) !== 58 /* : */) start--;
   // The usual id ends in a few decimal digits: read them without slicing out a string to parse.
   if (end > start && end - start <= 15) {
     let seq = 0;
