@@ -361,9 +361,9 @@ export class Simulation {
   }
 
   /** Schedules an event a fixed delay after now in its FIFO lane (see KernelEvents). */
-  private scheduleInLane(time: Micros, kind: number, a: unknown, lane: number): void {
+  private scheduleInLane(time: Micros, kind: number, a: unknown, b: unknown, lane: number): void {
     const events = this.events;
-    events.scheduleInLane(events.create(time, kind, -1, a, undefined, -1, 0, false), lane);
+    events.scheduleInLane(events.create(time, kind, -1, a, b, -1, 0, false), lane);
   }
 
   /** Schedules a kept event again (after a pause), keeping everything but its time and place in line. */
@@ -400,7 +400,7 @@ export class Simulation {
       case RESPONSE:
         return this.completeRequest(events.a[slot] as PendingRequest, events.b[slot] as Outcome);
       case CLIENT_TIMEOUT:
-        return this.timeoutRequest(events.a[slot] as PendingRequest);
+        return this.timeoutRequest(events.a[slot] as PendingRequest, events.b[slot] as ClientProcess);
       case DEADLINE:
         return this.checkDeadline(events.a[slot] as InvariantTracker);
     }
@@ -869,7 +869,7 @@ export class Simulation {
     this.stats.operations++;
     if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
     this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
-    this.scheduleInLane(this.now + spec.timeout, CLIENT_TIMEOUT, request, TIMEOUT_LANE);
+    this.scheduleInLane(this.now + spec.timeout, CLIENT_TIMEOUT, request, client, TIMEOUT_LANE);
   }
 
   private deliverRequest(slot: number): void {
@@ -942,8 +942,11 @@ export class Simulation {
     }
   }
 
-  private timeoutRequest(request: PendingRequest): void {
-    if (request.done) return;
+  private timeoutRequest(request: PendingRequest, client: ClientProcess): void {
+    // A request not yet done is its client's pending one (a client waits for each request before its
+    // next), so the client answers, not the request: most timeouts find their request answered a
+    // second ago, and reading the request itself would be a cache miss for nothing.
+    if (client.pending !== request) return;
     this.finishRequest(request, 'info', { type: 'unknown', error: 'timeout' });
     // A client that timed out tries a different node next, as real client libraries do.
     request.client.node = request.client.random.int(0, this.nodes.length - 1);
@@ -969,7 +972,7 @@ export class Simulation {
     // client a fresh process number so no process ever has two operations pending.
     if (type === 'info') client.process += this.clients.length;
     client.lastOutcome = outcome;
-    this.scheduleInLane(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, client, THINK_LANE);
+    this.scheduleInLane(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, client, undefined, THINK_LANE);
     if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
