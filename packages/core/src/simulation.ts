@@ -949,7 +949,7 @@ export class Simulation {
     if (client.pending !== request) return;
     this.finishRequest(request, 'info', { type: 'unknown', error: 'timeout' });
     // A client that timed out tries a different node next, as real client libraries do.
-    request.client.node = request.client.random.int(0, this.nodes.length - 1);
+    client.node = client.random.int(0, this.nodes.length - 1);
   }
 
   private finishRequest(request: PendingRequest, type: 'ok' | 'fail' | 'info', outcome: Outcome): void {
