@@ -2,7 +2,8 @@ import tseslint from 'typescript-eslint';
 
 // Determinism is sacred: the kernel, the checkers and the protocols must never read wall-clock
 // time, global randomness or host timers. Every run must be a pure function of scenario + seed.
-const nondeterminism = 'is forbidden here: it makes runs depend on the machine. Use the simulation clock (ctx.now()), ctx.setTimer, or a seeded stream (ctx.random, createRandom).';
+const nondeterminism =
+  'is forbidden here: it makes runs depend on the machine. Use the simulation clock (ctx.now()), ctx.setTimer, or a seeded stream (ctx.random, createRandom).';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'apps/*/dist/**', '.dsim/**', 'traces/**'] },
@@ -37,7 +38,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads'], message: 'The kernel, checkers and protocols run in the browser too: no Node built-ins.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads'],
+              message: 'The kernel, checkers and protocols run in the browser too: no Node built-ins.',
+            },
           ],
         },
       ],

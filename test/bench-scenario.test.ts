@@ -13,13 +13,9 @@ describe('the Raft benchmark scenario', () => {
   it('is five nodes with 50 ms heartbeats and 150 ms election timeouts, checked by the five safety invariants', () => {
     expect(scenario.nodes).toBe(5);
     expect(scenario.config).toMatchObject({ heartbeatIntervalMicros: 50_000, electionTimeoutMicros: 150_000 });
-    expect(scenario.invariants!.map((invariant) => (typeof invariant === 'string' ? invariant : invariant.name))).toEqual([
-      'election-safety',
-      'leader-append-only',
-      'log-matching',
-      'leader-completeness',
-      'state-machine-safety',
-    ]);
+    expect(
+      scenario.invariants!.map((invariant) => (typeof invariant === 'string' ? invariant : invariant.name)),
+    ).toEqual(['election-safety', 'leader-append-only', 'log-matching', 'leader-completeness', 'state-machine-safety']);
   });
 
   it('serves about 100 client writes a simulated second and holds its invariants', () => {

@@ -14,7 +14,13 @@ const stormy: Scenario = {
   until: '45s',
   network: { latency: { dist: 'lognormal', median: '2ms', sigma: 0.6 }, loss: 0.02, duplicate: 0.02 },
   clocks: { n2: { offset: '-3s', driftPpm: 300 } },
-  nemesis: { faults: 6, kinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'], from: '2s', healAt: '30s', maxDuration: '8s' },
+  nemesis: {
+    faults: 6,
+    kinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+    from: '2s',
+    healAt: '30s',
+    maxDuration: '8s',
+  },
   workload: { name: 'probe', clients: 3, thinkTime: '300ms', timeout: '200ms' },
   stopOnViolation: false,
 };
@@ -45,8 +51,16 @@ describe('determinism', () => {
     const hashed = runScenario(stormy, { registry, seed: 3 }, { trace: 'hash' });
     const kept = runScenario(stormy, { registry, seed: 3 }, { trace: 'memory' });
     expect(kept.hash).toBe(hashed.hash);
-    const fullA = runScenario({ ...stormy, traceFullState: true }, { registry, seed: 3 }, { trace: 'hash', stateMode: 'immutable' });
-    const fullB = runScenario({ ...stormy, traceFullState: true }, { registry, seed: 3 }, { trace: 'hash', stateMode: 'mutable' });
+    const fullA = runScenario(
+      { ...stormy, traceFullState: true },
+      { registry, seed: 3 },
+      { trace: 'hash', stateMode: 'immutable' },
+    );
+    const fullB = runScenario(
+      { ...stormy, traceFullState: true },
+      { registry, seed: 3 },
+      { trace: 'hash', stateMode: 'mutable' },
+    );
     expect(fullA.hash).toBe(fullB.hash);
   });
 

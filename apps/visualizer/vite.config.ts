@@ -36,7 +36,9 @@ function shippedScenarios(): Plugin {
       const list = files();
       for (const file of list) this.addWatchFile(file);
       const imports = list.map((file, i) => `import * as m${i} from ${JSON.stringify(file)};`).join('\n');
-      const entries = list.map((file, i) => `  ${JSON.stringify(relative(SIMULATIONS, file).replace(/\\/g, '/'))}: m${i},`).join('\n');
+      const entries = list
+        .map((file, i) => `  ${JSON.stringify(relative(SIMULATIONS, file).replace(/\\/g, '/'))}: m${i},`)
+        .join('\n');
       return `${imports}\nexport const modules = {\n${entries}\n};\n`;
     },
   };
@@ -49,7 +51,13 @@ function shippedScenarios(): Plugin {
 export default defineConfig({
   root,
   base: './',
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000, reportCompressedSize: false },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    reportCompressedSize: false,
+  },
   plugins: [shippedScenarios()],
   worker: { format: 'es', plugins: () => [shippedScenarios()] },
   server: { host: '127.0.0.1', fs: { allow: [workspace] } },

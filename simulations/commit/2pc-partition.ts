@@ -14,7 +14,16 @@ export default defineScenario({
   protocol: '2pc',
   ...scriptedSites(ONE_TRANSFER),
   faults: [
-    { at: '10500us', fault: { type: 'partition', groups: [['c', 'p1'], ['p2', 'p3']] } },
+    {
+      at: '10500us',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['c', 'p1'],
+          ['p2', 'p3'],
+        ],
+      },
+    },
     { at: '2s', fault: { type: 'heal' } },
   ],
   invariants: [...SAFETY_INVARIANTS, 'resolved-after-heal', participantBlocked, terminationProtocolRan],

@@ -10,7 +10,8 @@ import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
  */
 export default defineScenario({
   name: '3pc-coordinator-crash-precommit',
-  description: '3PC (Skeen): the coordinator dies mid PRE-COMMIT; the backup commits by TR4; the recovered coordinator asks',
+  description:
+    '3PC (Skeen): the coordinator dies mid PRE-COMMIT; the backup commits by TR4; the recovered coordinator asks',
   protocol: '3pc',
   ...scriptedSites(ONE_TRANSFER),
   config: { variant: 'skeen' },

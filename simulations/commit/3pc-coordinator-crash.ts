@@ -10,7 +10,7 @@ import { FOUR_TRANSFERS, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
  */
 export default defineScenario({
   name: '3pc-coordinator-crash',
-  description: "3PC (Skeen): the same coordinator crash; the termination protocol aborts by TR3, nobody blocks",
+  description: '3PC (Skeen): the same coordinator crash; the termination protocol aborts by TR3, nobody blocks',
   protocol: '3pc',
   ...scriptedSites(FOUR_TRANSFERS),
   config: { variant: 'skeen' },

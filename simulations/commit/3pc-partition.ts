@@ -12,12 +12,22 @@ import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
  */
 export default defineScenario({
   name: '3pc-partition',
-  description: "3PC (Skeen): partition after PRE-COMMIT; one side commits, the other aborts (expected 'atomicity' violation)",
+  description:
+    "3PC (Skeen): partition after PRE-COMMIT; one side commits, the other aborts (expected 'atomicity' violation)",
   protocol: '3pc',
   ...scriptedSites(ONE_TRANSFER),
   config: { variant: 'skeen' },
   faults: [
-    { at: '10500us', fault: { type: 'partition', groups: [['c', 'p1'], ['p2', 'p3']] } },
+    {
+      at: '10500us',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['c', 'p1'],
+          ['p2', 'p3'],
+        ],
+      },
+    },
     { at: '2s', fault: { type: 'heal' } },
   ],
   invariants: [...SAFETY_INVARIANTS, terminationProtocolRan],

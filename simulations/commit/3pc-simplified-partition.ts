@@ -9,12 +9,22 @@ import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
  */
 export default defineScenario({
   name: '3pc-simplified-partition',
-  description: "Simplified 3PC: c aborts on ACK timeout while a cut-off p1 commits on its timeout (expected 'atomicity' violation)",
+  description:
+    "Simplified 3PC: c aborts on ACK timeout while a cut-off p1 commits on its timeout (expected 'atomicity' violation)",
   protocol: '3pc',
   ...scriptedSites(ONE_TRANSFER),
   config: { variant: 'simplified' },
   faults: [
-    { at: '10500us', fault: { type: 'partition', groups: [['c', 'p1'], ['p2', 'p3']] } },
+    {
+      at: '10500us',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['c', 'p1'],
+          ['p2', 'p3'],
+        ],
+      },
+    },
     { at: '50ms', fault: { type: 'partition', groups: [['c'], ['p1'], ['p2', 'p3']] } },
     { at: '2s', fault: { type: 'heal' } },
   ],

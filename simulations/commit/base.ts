@@ -23,7 +23,9 @@ export function commitSweepScenario(options: CommitSweepOptions): Scenario {
   const kinds = options.kinds ?? ALL_KINDS;
   return {
     name: `${options.protocol}${options.variant ? `-${options.variant}` : ''}-sweep${kinds.length ? `-${kinds.join('+')}` : ''}${options.bugs?.length ? `-bug-${options.bugs.join('+')}` : ''}`,
-    description: kinds.length ? `Random transfers under generated ${kinds.join('/')} faults until 10s, then quiet` : 'Random transfers; the property runner adds the faults',
+    description: kinds.length
+      ? `Random transfers under generated ${kinds.join('/')} faults until 10s, then quiet`
+      : 'Random transfers; the property runner adds the faults',
     protocol: options.protocol,
     nodes: ['c', 'p1', 'p2', 'p3'],
     seed: options.seed ?? 1,
@@ -31,7 +33,14 @@ export function commitSweepScenario(options: CommitSweepOptions): Scenario {
     ...(options.variant ? { config: { variant: options.variant } } : {}),
     ...(options.bugs?.length ? { bugs: options.bugs } : {}),
     workload: { name: 'transfers', clients: 3, thinkTime: '50ms', timeout: '1s' },
-    nemesis: { faults: options.faults ?? 5, kinds, from: '500ms', healAt: '10s', minDuration: '50ms', maxDuration: '3s' },
+    nemesis: {
+      faults: options.faults ?? 5,
+      kinds,
+      from: '500ms',
+      healAt: '10s',
+      minDuration: '50ms',
+      maxDuration: '3s',
+    },
     invariants: ['atomicity', 'validity', 'no-overdraft', 'money-conserved', 'resolved-after-heal'],
   };
 }

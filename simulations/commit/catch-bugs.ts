@@ -23,6 +23,13 @@ for (const hunt of commitHunts) {
     console.log(`${hunt.id}: NOT caught in ${report.runs} runs (${seconds}s)`);
     continue;
   }
-  console.log(`${hunt.id}: caught after ${report.runsToFailure} runs; ${report.originalSize.episodes} episodes (${report.originalSize.scheduledFaults} faults) shrunk to ${report.shrunkSize.episodes} (${report.shrunkSize.scheduledFaults}) in ${report.shrinks} shrinks (${seconds}s)`);
-  console.log(formatCounterexample(hunt.id, report).split('\n').map((line) => `    ${line}`).join('\n'));
+  console.log(
+    `${hunt.id}: caught after ${report.runsToFailure} runs; ${report.originalSize.episodes} episodes (${report.originalSize.scheduledFaults} faults) shrunk to ${report.shrunkSize.episodes} (${report.shrunkSize.scheduledFaults}) in ${report.shrinks} shrinks (${seconds}s)`,
+  );
+  console.log(
+    formatCounterexample(hunt.id, report)
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n'),
+  );
 }

@@ -12,12 +12,21 @@ export interface CommitHunt {
 
 const healAt = '10s';
 
-function bugHunt(protocol: '2pc' | '3pc', bug: string, kinds: SimulationPropertyOptions['faults']['kinds']): CommitHunt {
+function bugHunt(
+  protocol: '2pc' | '3pc',
+  bug: string,
+  kinds: SimulationPropertyOptions['faults']['kinds'],
+): CommitHunt {
   return {
     id: bug === '' ? protocol : `${protocol}:${bug}`,
     options: {
       name: `${protocol} bug ${bug}`,
-      scenario: commitSweepScenario({ protocol, ...(protocol === '3pc' ? { variant: 'skeen' as const } : {}), bugs: [bug], kinds: [] }),
+      scenario: commitSweepScenario({
+        protocol,
+        ...(protocol === '3pc' ? { variant: 'skeen' as const } : {}),
+        bugs: [bug],
+        kinds: [],
+      }),
       faults: { kinds, maxFaults: 5, healAt },
     },
   };

@@ -15,7 +15,8 @@ import { registry } from '@dsim/registry';
 import { ALL_KINDS, commitSweepScenario } from './base.ts';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const protocol = (args.get('protocol') ?? '2pc') as '2pc' | '3pc';
 const variant = args.get('variant') as 'skeen' | 'simplified' | undefined;
 const kinds = (args.get('kinds')?.split(',') ?? ALL_KINDS) as NemesisKind[];
@@ -41,7 +42,10 @@ const byInvariant = new Map<string, number>();
 for (let seed = start; seed < start + seeds; seed++) {
   if ((seed - start) % shardCount !== shardIndex - 1) continue;
   const probe = blockedTimeProbe();
-  const resolved = resolveScenario({ ...base, seed, invariants: [...(base.invariants ?? []), probe.invariant] }, { registry });
+  const resolved = resolveScenario(
+    { ...base, seed, invariants: [...(base.invariants ?? []), probe.invariant] },
+    { registry },
+  );
   const result = new Simulation(resolved, { trace: 'off', stateMode: 'mutable' }).run();
   runs++;
   events += result.stats.events;
@@ -68,12 +72,35 @@ for (let seed = start; seed < start + seeds; seed++) {
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const label = `${base.name} seeds ${start}..${start + seeds - 1}${shardCount > 1 ? ` shard ${shardIndex}/${shardCount}` : ''}`;
 console.log(`${label}`);
-console.log(`  runs ${runs}, violations ${violations} ${[...byInvariant].map(([name, count]) => `${name}=${count}`).join(' ')}`);
+console.log(
+  `  runs ${runs}, violations ${violations} ${[...byInvariant].map(([name, count]) => `${name}=${count}`).join(' ')}`,
+);
 for (const failure of failures.slice(0, 10)) {
   console.log(`  seed ${failure.seed}: ${failure.invariant}: ${failure.message}`);
-  console.log(`    replay: npx tsx simulations/commit/sweep.ts --protocol ${protocol}${variant ? ` --variant ${variant}` : ''} --kinds ${kinds.join(',')} --faults ${faults}${bugs.length ? ` --bug ${bugs.join(',')}` : ''} --start ${failure.seed} --seeds 1`);
+  console.log(
+    `    replay: npx tsx simulations/commit/sweep.ts --protocol ${protocol}${variant ? ` --variant ${variant}` : ''} --kinds ${kinds.join(',')} --faults ${faults}${bugs.length ? ` --bug ${bugs.join(',')}` : ''} --start ${failure.seed} --seeds 1`,
+  );
 }
-console.log(`  transfers: ${outcomes.invoked} invoked, ${outcomes.committed} committed, ${outcomes.aborted} aborted, ${outcomes.unknown} unknown`);
-console.log(`  blocking: ${blockedRuns}/${runs} runs had a blocked participant; mean ${(blockedTotalMicros / Math.max(1, runs) / 1000).toFixed(1)}ms blocked per run (all participants), longest per participant per run ${(blockedMaxMicros / 1000).toFixed(1)}ms`);
-console.log(`  ${(runs / seconds).toFixed(1)} runs/s, ${(events / seconds / 1000).toFixed(0)}k events/s, ${seconds.toFixed(1)}s`);
-console.log(JSON.stringify({ label, runs, violations, byInvariant: Object.fromEntries(byInvariant), failures: failures.slice(0, 50), outcomes, blockedRuns, blockedTotalMicros, blockedMaxMicros, seconds }));
+console.log(
+  `  transfers: ${outcomes.invoked} invoked, ${outcomes.committed} committed, ${outcomes.aborted} aborted, ${outcomes.unknown} unknown`,
+);
+console.log(
+  `  blocking: ${blockedRuns}/${runs} runs had a blocked participant; mean ${(blockedTotalMicros / Math.max(1, runs) / 1000).toFixed(1)}ms blocked per run (all participants), longest per participant per run ${(blockedMaxMicros / 1000).toFixed(1)}ms`,
+);
+console.log(
+  `  ${(runs / seconds).toFixed(1)} runs/s, ${(events / seconds / 1000).toFixed(0)}k events/s, ${seconds.toFixed(1)}s`,
+);
+console.log(
+  JSON.stringify({
+    label,
+    runs,
+    violations,
+    byInvariant: Object.fromEntries(byInvariant),
+    failures: failures.slice(0, 50),
+    outcomes,
+    blockedRuns,
+    blockedTotalMicros,
+    blockedMaxMicros,
+    seconds,
+  }),
+);

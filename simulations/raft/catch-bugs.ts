@@ -58,7 +58,15 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
         config: { preVote: false, checkQuorum: false, heartbeatIntervalMicros: 10_000, electionTimeoutMicros: 30_000 },
         network: { latency: { dist: 'uniform', min: 1_000, max: 20_000 } },
       },
-      faults: { kinds: ['crash'], maxFaults: 30, dense: true, from: '50ms', healAt: '2s', minDuration: '1ms', maxDuration: '20ms' },
+      faults: {
+        kinds: ['crash'],
+        maxFaults: 30,
+        dense: true,
+        from: '50ms',
+        healAt: '2s',
+        minDuration: '1ms',
+        maxDuration: '20ms',
+      },
       maxShrinkRuns: 50_000,
       numRuns,
     },
@@ -92,7 +100,14 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
           nodeElectionTimeoutMicros: { n1: 25_000, n2: 30_000, n3: 35_000 },
         },
         network: { latency: '5ms' },
-        workload: { name: 'kv', clients: 3, thinkTime: '2ms', timeout: '100ms', stopAt: '5s', options: { keys: 3, mix: { get: 0, put: 1, append: 0, cas: 0 }, pin: { c1: 'n1', c2: 'n2', c3: 'n3' } } },
+        workload: {
+          name: 'kv',
+          clients: 3,
+          thinkTime: '2ms',
+          timeout: '100ms',
+          stopAt: '5s',
+          options: { keys: 3, mix: { get: 0, put: 1, append: 0, cas: 0 }, pin: { c1: 'n1', c2: 'n2', c3: 'n3' } },
+        },
       },
       faults: {
         kinds: ['loss', 'crash', 'partition'],
@@ -101,7 +116,11 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
         dense: true,
         from: '50ms',
         healAt: '4s',
-        durations: { loss: { min: '1s', max: '4s' }, crash: { min: '1ms', max: '100ms' }, partition: { min: '10ms', max: '200ms' } },
+        durations: {
+          loss: { min: '1s', max: '4s' },
+          crash: { min: '1ms', max: '100ms' },
+          partition: { min: '10ms', max: '200ms' },
+        },
       },
       maxShrinkRuns: 10_000,
       numRuns,
@@ -117,7 +136,13 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
         nodes: 3,
         until: '4s',
         bugs: ['leaseReadIgnoresClockDrift'],
-        config: { readMode: 'lease', checkQuorum: true, heartbeatIntervalMicros: 10_000, leaseClockBoundMicros: 60_000, nodeElectionTimeoutMicros: { n1: 151_000, n2: 152_000, n3: 153_000 } },
+        config: {
+          readMode: 'lease',
+          checkQuorum: true,
+          heartbeatIntervalMicros: 10_000,
+          leaseClockBoundMicros: 60_000,
+          nodeElectionTimeoutMicros: { n1: 151_000, n2: 152_000, n3: 153_000 },
+        },
         network: { latency: { dist: 'uniform', min: 200, max: 1_000 } },
         workload: {
           name: 'kv',
@@ -127,7 +152,12 @@ export function bugProperties(numRuns: number): Array<SimulationPropertyOptions 
           stopAt: '3.8s',
           // A reader and a writer pinned to every node: whoever leads next, someone writes through it
           // while someone else still reads from the old leader.
-          options: { keys: 1, mix: { get: 0, put: 1, append: 0, cas: 0 }, readers: ['c1', 'c2', 'c3'], pin: { c1: 'n1', c2: 'n2', c3: 'n3', c4: 'n1', c5: 'n2', c6: 'n3' } },
+          options: {
+            keys: 1,
+            mix: { get: 0, put: 1, append: 0, cas: 0 },
+            readers: ['c1', 'c2', 'c3'],
+            pin: { c1: 'n1', c2: 'n2', c3: 'n3', c4: 'n1', c5: 'n2', c6: 'n3' },
+          },
         },
       },
       faults: {
@@ -157,7 +187,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   for (const property of bugProperties(runs)) {
     if (only && property.bug !== only) continue;
     const started = performance.now();
-    const hunt = without ? { ...property, name: `${property.name} (without the switch)`, scenario: { ...property.scenario, bugs: [] } } : property;
+    const hunt = without
+      ? { ...property, name: `${property.name} (without the switch)`, scenario: { ...property.scenario, bugs: [] } }
+      : property;
     const report = findCounterexample({ ...hunt, outDir: '.dsim/failures' });
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     if (!report.found) {
@@ -168,7 +200,11 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
       `${property.bug}: caught after ${report.runsToFailure} runs; ${report.originalSize.episodes} episodes shrunk to ${report.shrunkSize.episodes} (${report.shrunkSize.scheduledFaults} scheduled faults) in ${report.shrinks} shrinks (${report.removedAfterShrinking} by the removal passes); ${seconds}s\n  violation: ${report.violation.slice(0, 200)}\n${report.shrunkFaults.map(({ at, fault }) => `    at ${formatMicros(at)} ${describeFault(fault)}`).join('\n')}\n  replay: ${report.replayCommand}`,
     );
     if (save && !without) {
-      const fixture = join(import.meta.dirname, '../../packages/protocols/raft/test/fixtures', `raft-bug-${property.bug.toLowerCase()}.json`);
+      const fixture = join(
+        import.meta.dirname,
+        '../../packages/protocols/raft/test/fixtures',
+        `raft-bug-${property.bug.toLowerCase()}.json`,
+      );
       copyFileSync(report.scenarioFile, fixture);
       console.log(`  saved: ${fixture}`);
     }

@@ -115,7 +115,8 @@ function parseRange(text: string, what: string): { min: Micros; max: Micros } {
   const [a, b] = text.split('..');
   const min = parseDuration(a);
   const max = b === undefined ? min : parseDuration(b);
-  if (typeof min !== 'number' || typeof max !== 'number' || max < min) throw new Error(`--${what}: expected a duration or a range like 150ms..300ms, got '${text}'`);
+  if (typeof min !== 'number' || typeof max !== 'number' || max < min)
+    throw new Error(`--${what}: expected a duration or a range like 150ms..300ms, got '${text}'`);
   return { min, max };
 }
 
@@ -124,7 +125,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   const timeout = parseRange(value('--timeout') ?? '150ms..300ms', 'timeout');
   if (timeout.max !== timeout.min && timeout.max !== 2 * timeout.min) {
-    throw new Error(`--timeout: Raft here draws timeouts from [E, 2E) as etcd does; give E or E..2E (got ${value('--timeout')})`);
+    throw new Error(
+      `--timeout: Raft here draws timeouts from [E, 2E) as etcd does; give E or E..2E (got ${value('--timeout')})`,
+    );
   }
   const options: ElectionTimeOptions = {
     runs: Number(value('--runs') ?? 200),
@@ -133,10 +136,17 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   };
   const csv = value('--csv') ?? '.dsim/raft-election-time.csv';
   const result = measureElectionTime(options);
-  console.log(`leader crash → new leader, 5 nodes, election timeout ${formatMicros(timeout.min)}..${formatMicros(2 * timeout.min)}, latency ${formatMicros(options.latencyMicros!.min)}..${formatMicros(options.latencyMicros!.max)}, ${result.samples.length} runs`);
-  console.log(`min ${formatMicros(result.min)}  median ${formatMicros(result.median)}  mean ${formatMicros(result.mean)}  p99 ${formatMicros(result.p99)}  max ${formatMicros(result.max)}`);
+  console.log(
+    `leader crash → new leader, 5 nodes, election timeout ${formatMicros(timeout.min)}..${formatMicros(2 * timeout.min)}, latency ${formatMicros(options.latencyMicros!.min)}..${formatMicros(options.latencyMicros!.max)}, ${result.samples.length} runs`,
+  );
+  console.log(
+    `min ${formatMicros(result.min)}  median ${formatMicros(result.median)}  mean ${formatMicros(result.mean)}  p99 ${formatMicros(result.p99)}  max ${formatMicros(result.max)}`,
+  );
   console.log(asciiCdf(result.samples));
   mkdirSync(dirname(csv), { recursive: true });
-  writeFileSync(csv, `seed,leaderless_micros\n${result.samples.map((sample, i) => `${(options.firstSeed ?? 1) + i},${sample}`).join('\n')}\n`);
+  writeFileSync(
+    csv,
+    `seed,leaderless_micros\n${result.samples.map((sample, i) => `${(options.firstSeed ?? 1) + i},${sample}`).join('\n')}\n`,
+  );
   console.log(`samples written to ${csv}`);
 }

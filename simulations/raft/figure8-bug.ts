@@ -11,7 +11,8 @@ import { figure8Base } from './figure8.ts';
  */
 export default defineScenario({
   name: 'raft-figure8-bug',
-  description: 'Raft Figure 8 with commitPriorTermByCount: an old-term entry committed by counting replicas is overwritten after it was applied.',
+  description:
+    'Raft Figure 8 with commitPriorTermByCount: an old-term entry committed by counting replicas is overwritten after it was applied.',
   ...figure8Base,
   bugs: ['commitPriorTermByCount'],
   stopOnViolation: false,

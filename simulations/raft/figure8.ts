@@ -40,14 +40,39 @@ export const figure8Base = {
     ],
   },
   // One client writes through n1 only, once: the entry X of the figure.
-  workload: { name: 'kv', clients: 1, startAt: '1.1s', opsPerClient: 1, timeout: '5s', options: { pin: { c1: 'n1' }, mix: { get: 0, put: 1, append: 0, cas: 0 } } },
+  workload: {
+    name: 'kv',
+    clients: 1,
+    startAt: '1.1s',
+    opsPerClient: 1,
+    timeout: '5s',
+    options: { pin: { c1: 'n1' }, mix: { get: 0, put: 1, append: 0, cas: 0 } },
+  },
   faults: [
-    { at: '1s', fault: { type: 'partition', groups: [['n1', 'n2'], ['n3', 'n4', 'n5']] } },
+    {
+      at: '1s',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['n1', 'n2'],
+          ['n3', 'n4', 'n5'],
+        ],
+      },
+    },
     // n5 has just won term 2 (at 1.52s); its no-op is still on the slow links to n3 and n4.
     // Cutting n5 off now drops it on arrival, and n5 crashes with the entry only in its own log.
     { at: '1.6s', fault: { type: 'partition', groups: [['n1', 'n2'], ['n3', 'n4'], ['n5']] } },
     { at: '1.75s', fault: { type: 'crash', node: 'n5' } },
-    { at: '2s', fault: { type: 'partition', groups: [['n1', 'n2', 'n3'], ['n4', 'n5']] } },
+    {
+      at: '2s',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['n1', 'n2', 'n3'],
+          ['n4', 'n5'],
+        ],
+      },
+    },
     // n1 leads term 3 (2.42s); X reaches n3 at 2.62s, n1 hears back at 2.625s; n1's own no-op
     // would reach n3 at 2.725s. Crash n1 in between: X sits on a majority, the no-op does not.
     // The no-op already in flight to n3 is dropped on arrival once n1 is cut off.
@@ -60,7 +85,15 @@ export const figure8Base = {
 
 export default defineScenario({
   name: 'raft-figure8',
-  description: 'Raft Figure 8 with the current-term commit rule: the old entry counted on a majority is not committed, so overwriting it is safe.',
+  description:
+    'Raft Figure 8 with the current-term commit rule: the old entry counted on a majority is not committed, so overwriting it is safe.',
   ...figure8Base,
-  invariants: ['election-safety', 'leader-append-only', 'log-matching', 'leader-completeness', 'state-machine-safety', 'linearizable-kv'],
+  invariants: [
+    'election-safety',
+    'leader-append-only',
+    'log-matching',
+    'leader-completeness',
+    'state-machine-safety',
+    'linearizable-kv',
+  ],
 });

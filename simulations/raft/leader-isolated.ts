@@ -18,7 +18,14 @@ export default defineScenario({
   seed: 2,
   until: '12s',
   config: { nodeElectionTimeoutMicros: { n1: 100_000 }, readMode: 'readIndex' },
-  workload: { name: 'kv', clients: 3, thinkTime: '20ms', timeout: '500ms', stopAt: '11s', options: { keys: 2, pin: { c1: 'n1' } } },
+  workload: {
+    name: 'kv',
+    clients: 3,
+    thinkTime: '20ms',
+    timeout: '500ms',
+    stopAt: '11s',
+    options: { keys: 2, pin: { c1: 'n1' } },
+  },
   faults: [
     { at: '3s', fault: { type: 'partition', groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] } },
     { at: '8s', fault: { type: 'heal' } },

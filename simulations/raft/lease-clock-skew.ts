@@ -12,12 +12,18 @@ import { defineScenario } from '@dsim/core';
  */
 export default defineScenario({
   name: 'raft-lease-clock-skew',
-  description: "A leader's clock jumps back beyond the lease's drift bound while it is partitioned: its lease reads go stale.",
+  description:
+    "A leader's clock jumps back beyond the lease's drift bound while it is partitioned: its lease reads go stale.",
   protocol: 'raft',
   nodes: 5,
   seed: 3,
   until: '8s',
-  config: { nodeElectionTimeoutMicros: { n1: 100_000 }, readMode: 'lease', checkQuorum: true, leaseClockBoundMicros: 60_000 },
+  config: {
+    nodeElectionTimeoutMicros: { n1: 100_000 },
+    readMode: 'lease',
+    checkQuorum: true,
+    leaseClockBoundMicros: 60_000,
+  },
   // c1 reads through n1 only; c2 and c3 write the same key and follow redirects to whoever leads.
   workload: {
     name: 'kv',

@@ -10,16 +10,34 @@ import { snapshotInstalled } from '@dsim/raft';
  */
 export default defineScenario({
   name: 'raft-snapshot-catch-up',
-  description: 'A partitioned follower misses more than a snapshot interval of entries and catches up with InstallSnapshot.',
+  description:
+    'A partitioned follower misses more than a snapshot interval of entries and catches up with InstallSnapshot.',
   protocol: 'raft',
   nodes: 5,
   seed: 4,
   until: '8s',
   config: { nodeElectionTimeoutMicros: { n1: 100_000 }, snapshotThresholdEntries: 50 },
-  workload: { name: 'kv', clients: 4, thinkTime: '20ms', timeout: '1s', stopAt: '7s', options: { mix: { get: 1, put: 2, append: 2, cas: 0 } } },
+  workload: {
+    name: 'kv',
+    clients: 4,
+    thinkTime: '20ms',
+    timeout: '1s',
+    stopAt: '7s',
+    options: { mix: { get: 1, put: 2, append: 2, cas: 0 } },
+  },
   faults: [
     { at: '2s', fault: { type: 'isolate', node: 'n5' } },
     { at: '5s', fault: { type: 'heal' } },
   ],
-  invariants: ['election-safety', 'leader-append-only', 'log-matching', 'leader-completeness', 'state-machine-safety', 'linearizable-kv', 'leader-after-heal', 'progress-after-heal', snapshotInstalled],
+  invariants: [
+    'election-safety',
+    'leader-append-only',
+    'log-matching',
+    'leader-completeness',
+    'state-machine-safety',
+    'linearizable-kv',
+    'leader-after-heal',
+    'progress-after-heal',
+    snapshotInstalled,
+  ],
 });

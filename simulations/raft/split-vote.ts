@@ -17,5 +17,12 @@ export default defineScenario({
   until: '3s',
   config: { randomizedElectionTimeout: false, preVote: false, checkQuorum: false },
   network: { latency: { dist: 'uniform', min: 1_000, max: 3_000 } },
-  invariants: ['election-safety', 'leader-append-only', 'log-matching', 'leader-completeness', 'state-machine-safety', splitVote],
+  invariants: [
+    'election-safety',
+    'leader-append-only',
+    'log-matching',
+    'leader-completeness',
+    'state-machine-safety',
+    splitVote,
+  ],
 });

@@ -55,7 +55,14 @@ export function sweepScenario({ seed, nodes, bugs = [] }: SweepCase): Scenario {
       driftPpmMax: 1_000,
       probability: 0.3,
     },
-    workload: { name: 'kv', clients: 4, stopAt: '15s', timeout: '1s', thinkTime: '10ms', options: { keys: 3, transferEvery: seed % 4 === 0 ? 30 : 0 } },
+    workload: {
+      name: 'kv',
+      clients: 4,
+      stopAt: '15s',
+      timeout: '1s',
+      thinkTime: '10ms',
+      options: { keys: 3, transferEvery: seed % 4 === 0 ? 30 : 0 },
+    },
   };
 }
 
@@ -73,7 +80,13 @@ export function runSweepCase(sweepCase: SweepCase): SweepOutcome {
   try {
     result = runScenario(sweepScenario(sweepCase), {}, { trace: 'off', stateMode: 'mutable' });
   } catch (error) {
-    return { ...sweepCase, ok: false, failure: `could not run: ${error instanceof Error ? error.message : String(error)}`, events: 0, operations: 0 };
+    return {
+      ...sweepCase,
+      ok: false,
+      failure: `could not run: ${error instanceof Error ? error.message : String(error)}`,
+      events: 0,
+      operations: 0,
+    };
   }
   const violation = result.violations[0];
   const failure = violation
@@ -81,14 +94,22 @@ export function runSweepCase(sweepCase: SweepCase): SweepOutcome {
     : result.endReason === 'error'
       ? `error: ${result.error}`
       : undefined;
-  return { seed: sweepCase.seed, nodes: sweepCase.nodes, ok: failure === undefined, failure, events: result.stats.events, operations: result.stats.operations };
+  return {
+    seed: sweepCase.seed,
+    nodes: sweepCase.nodes,
+    ok: failure === undefined,
+    failure,
+    events: result.stats.events,
+    operations: result.stats.operations,
+  };
 }
 
 function parseArgs(argv: readonly string[]): Record<string, string> {
   const args: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg.startsWith('--')) args[arg.slice(2)] = argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i]! : 'true';
+    if (arg.startsWith('--'))
+      args[arg.slice(2)] = argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i]! : 'true';
   }
   return args;
 }
@@ -101,7 +122,8 @@ async function main(): Promise<void> {
   const bugs = args.bug ? args.bug.split(',') : [];
   if (args.seed) {
     const seed = Number(args.seed);
-    for (const nodes of alternate ? [seed % 2 === 1 ? 5 : 7] : sizes) console.log(JSON.stringify(runSweepCase({ seed, nodes, bugs })));
+    for (const nodes of alternate ? [seed % 2 === 1 ? 5 : 7] : sizes)
+      console.log(JSON.stringify(runSweepCase({ seed, nodes, bugs })));
     return;
   }
   const seeds = Number(args.seeds ?? 10_000);
@@ -112,7 +134,9 @@ async function main(): Promise<void> {
     if (alternate) cases.push({ seed, nodes: seed % 2 === 1 ? 5 : 7, bugs });
     else for (const nodes of sizes) cases.push({ seed, nodes, bugs });
   }
-  console.log(`raft sweep: ${seeds} seeds, ${alternate ? '5 nodes for odd seeds and 7 for even ones' : `clusters of ${sizes.join(', ')}`} = ${cases.length} runs on ${workers} workers${bugs.length ? `, bugs ${bugs.join(',')}` : ''}`);
+  console.log(
+    `raft sweep: ${seeds} seeds, ${alternate ? '5 nodes for odd seeds and 7 for even ones' : `clusters of ${sizes.join(', ')}`} = ${cases.length} runs on ${workers} workers${bugs.length ? `, bugs ${bugs.join(',')}` : ''}`,
+  );
   // Workers load this same file through dsim's TypeScript loader (the one the CLI uses).
   const loader = new URL('../../packages/cli/bin/register-typescript.mjs', import.meta.url).href;
   const started = performance.now();
@@ -124,16 +148,24 @@ async function main(): Promise<void> {
     Array.from({ length: workers }, (_, w) => {
       const share = cases.filter((_, i) => i % workers === w);
       return new Promise<void>((resolve, reject) => {
-        const worker = new Worker(`import(${JSON.stringify(loader)}).then(() => import(${JSON.stringify(import.meta.url)}));`, { eval: true, workerData: share });
+        const worker = new Worker(
+          `import(${JSON.stringify(loader)}).then(() => import(${JSON.stringify(import.meta.url)}));`,
+          { eval: true, workerData: share },
+        );
         worker.on('message', (outcome: SweepOutcome) => {
           done++;
           events += outcome.events;
           operations += outcome.operations;
           if (!outcome.ok) {
             failures.push(outcome);
-            console.log(`FAIL seed ${outcome.seed} (${outcome.nodes} nodes): ${outcome.failure}\n  reproduce: npx tsx simulations/raft/sweep.ts --seed ${outcome.seed} --nodes ${outcome.nodes}${bugs.length ? ` --bug ${bugs.join(',')}` : ''}`);
+            console.log(
+              `FAIL seed ${outcome.seed} (${outcome.nodes} nodes): ${outcome.failure}\n  reproduce: npx tsx simulations/raft/sweep.ts --seed ${outcome.seed} --nodes ${outcome.nodes}${bugs.length ? ` --bug ${bugs.join(',')}` : ''}`,
+            );
           }
-          if (done % 500 === 0) console.log(`  ${done}/${cases.length} runs, ${failures.length} failing, ${((performance.now() - started) / 1000).toFixed(0)}s`);
+          if (done % 500 === 0)
+            console.log(
+              `  ${done}/${cases.length} runs, ${failures.length} failing, ${((performance.now() - started) / 1000).toFixed(0)}s`,
+            );
         });
         worker.on('error', reject);
         worker.on('exit', () => resolve());
@@ -141,7 +173,9 @@ async function main(): Promise<void> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`done: ${done} runs (${seeds} seeds), ${failures.length} failing, ${seconds.toFixed(0)}s wall, ${(done / seconds).toFixed(1)} runs/s, ${events} events, ${operations} client operations`);
+  console.log(
+    `done: ${done} runs (${seeds} seeds), ${failures.length} failing, ${seconds.toFixed(0)}s wall, ${(done / seconds).toFixed(1)} runs/s, ${events} events, ${operations} client operations`,
+  );
   if (failures.length > 0) process.exitCode = 1;
 }
 

@@ -13,15 +13,36 @@ import type { BenchRow } from './kernel.bench.ts';
  */
 
 function kvHistory(): History {
-  return simulateStoreHistory({ seed: 1, processes: 50, operations: 2_000, keys: keys(10), functions: ['get', 'put', 'append'], infoProbability: 0.02 }).history;
+  return simulateStoreHistory({
+    seed: 1,
+    processes: 50,
+    operations: 2_000,
+    keys: keys(10),
+    functions: ['get', 'put', 'append'],
+    infoProbability: 0.02,
+  }).history;
 }
 
 function casHistory(): History {
-  return simulateStoreHistory({ seed: 2, processes: 15, operations: 100, functions: ['read', 'write', 'cas'], values: 5, infoProbability: 0.2 }).history;
+  return simulateStoreHistory({
+    seed: 2,
+    processes: 15,
+    operations: 100,
+    functions: ['read', 'write', 'cas'],
+    values: 5,
+    infoProbability: 0.2,
+  }).history;
 }
 
 function bigHistory(): History {
-  return simulateStoreHistory({ seed: 3, processes: 10, operations: 100_000, keys: keys(100), functions: ['get', 'put', 'append'], infoProbability: 0.01 }).history;
+  return simulateStoreHistory({
+    seed: 3,
+    processes: 10,
+    operations: 100_000,
+    keys: keys(100),
+    functions: ['get', 'put', 'append'],
+    infoProbability: 0.01,
+  }).history;
 }
 
 function keys(count: number): string[] {
@@ -72,10 +93,30 @@ export async function benchCheck(): Promise<BenchRow[]> {
   const casResult = time(cas, casRegisterModel, 51);
   const big = bigInChild();
   return [
-    { name: 'kv 50 clients, 10 keys, 2k ops', value: Number(kvResult.ms.toFixed(2)), unit: 'ms', note: `${kv.length} entries, ${kvResult.verdict}, ${kvResult.steps} steps (target < 150 ms)` },
-    { name: 'cas-register 15 procs, 100 ops, 1/5 info', value: Number(casResult.ms.toFixed(3)), unit: 'ms', note: `${cas.length} entries, ${casResult.verdict}, ${casResult.steps} steps (target < 5 ms)` },
-    { name: 'kv 10 clients, 100 keys, 100k ops', value: Number(big.ms.toFixed(0)), unit: 'ms', note: `${big.operations} ops searched, ${big.verdict}, 1 GB heap cap` },
-    { name: 'kv 100k ops: heap after check', value: Number(big.heapMb.toFixed(1)), unit: 'MB', note: `peak RSS ${big.maxRssMb.toFixed(0)} MB (process total, history included)` },
+    {
+      name: 'kv 50 clients, 10 keys, 2k ops',
+      value: Number(kvResult.ms.toFixed(2)),
+      unit: 'ms',
+      note: `${kv.length} entries, ${kvResult.verdict}, ${kvResult.steps} steps (target < 150 ms)`,
+    },
+    {
+      name: 'cas-register 15 procs, 100 ops, 1/5 info',
+      value: Number(casResult.ms.toFixed(3)),
+      unit: 'ms',
+      note: `${cas.length} entries, ${casResult.verdict}, ${casResult.steps} steps (target < 5 ms)`,
+    },
+    {
+      name: 'kv 10 clients, 100 keys, 100k ops',
+      value: Number(big.ms.toFixed(0)),
+      unit: 'ms',
+      note: `${big.operations} ops searched, ${big.verdict}, 1 GB heap cap`,
+    },
+    {
+      name: 'kv 100k ops: heap after check',
+      value: Number(big.heapMb.toFixed(1)),
+      unit: 'MB',
+      note: `peak RSS ${big.maxRssMb.toFixed(0)} MB (process total, history included)`,
+    },
   ];
 }
 

@@ -11,6 +11,9 @@ const LOADER = join(dirname(fileURLToPath(import.meta.url)), '../../packages/cli
  */
 export function runInFreshProcess<T>(file: string, args: readonly string[], nodeFlags: readonly string[] = []): T {
   const child = spawnSync(process.execPath, [...nodeFlags, '--import', LOADER, file, ...args], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`node ${[...nodeFlags, file.split('/').pop(), ...args].join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
+  if (child.status !== 0)
+    throw new Error(
+      `node ${[...nodeFlags, file.split('/').pop(), ...args].join(' ')} failed (exit ${child.status}):\n${child.stderr}`,
+    );
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as T;
 }

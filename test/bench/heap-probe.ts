@@ -25,8 +25,22 @@ const sampling = defineProtocol<PingPongState, PingPongMessage, { f: string }, u
 });
 const started = performance.now();
 const result = runScenario(
-  { name: 'heap', protocol: sampling, nodes: 16, until: '170s', config: { window: 8 }, network: { latency: { dist: 'uniform', min: '1ms', max: '3ms' } } },
+  {
+    name: 'heap',
+    protocol: sampling,
+    nodes: 16,
+    until: '170s',
+    config: { window: 8 },
+    network: { latency: { dist: 'uniform', min: '1ms', max: '3ms' } },
+  },
   {},
   { trace: 'off', stateMode: 'mutable' },
 );
-console.log(JSON.stringify({ events: result.stats.events, peakUsedMB: peakUsed / 1e6, peakLiveMB: peakLive / 1e6, millis: performance.now() - started }));
+console.log(
+  JSON.stringify({
+    events: result.stats.events,
+    peakUsedMB: peakUsed / 1e6,
+    peakLiveMB: peakLive / 1e6,
+    millis: performance.now() - started,
+  }),
+);

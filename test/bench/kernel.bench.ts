@@ -31,7 +31,11 @@ export function progress(text: string): void {
 }
 
 /** Best of `repeat` runs: the least-disturbed measurement of a deterministic workload. */
-function bestOf(repeat: number, scenario: Scenario, options: RunOptions): { events: number; millis: number; cpuMillis: number; simulatedMicros: number } {
+function bestOf(
+  repeat: number,
+  scenario: Scenario,
+  options: RunOptions,
+): { events: number; millis: number; cpuMillis: number; simulatedMicros: number } {
   let best = { events: 0, millis: Infinity, cpuMillis: Infinity, simulatedMicros: 0 };
   for (let i = 0; i < repeat; i++) {
     progress(`${scenario.name} ${options.trace}/${options.stateMode} run ${i + 1} of ${repeat}`);
@@ -76,18 +80,36 @@ export async function benchKernel(): Promise<BenchRow[]> {
     ['ping-pong, full trace in memory, immutable', { trace: 'memory', stateMode: 'immutable' }],
   ] as const) {
     const result = bestOf(3, ping, options);
-    rows.push({ name: label, value: rate(result.events, result.millis), unit: 'events/s', note: `${(result.events / 1e6).toFixed(2)}M events in ${Math.round(result.millis)} ms wall; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} events per CPU-second` });
+    rows.push({
+      name: label,
+      value: rate(result.events, result.millis),
+      unit: 'events/s',
+      note: `${(result.events / 1e6).toFixed(2)}M events in ${Math.round(result.millis)} ms wall; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} events per CPU-second`,
+    });
   }
 
   for (const [label, options] of [
     ['heartbeat 25 nodes + faults + clients, trace off, mutable', { trace: 'off', stateMode: 'mutable' }],
     ['heartbeat 25 nodes + faults + clients, trace off, immutable', { trace: 'off', stateMode: 'immutable' }],
     ['heartbeat 25 nodes + faults + clients, full trace in memory, mutable', { trace: 'memory', stateMode: 'mutable' }],
-    ['heartbeat 25 nodes + faults + clients, full trace in memory, immutable', { trace: 'memory', stateMode: 'immutable' }],
+    [
+      'heartbeat 25 nodes + faults + clients, full trace in memory, immutable',
+      { trace: 'memory', stateMode: 'immutable' },
+    ],
   ] as const) {
     const result = bestOf(2, heartbeatScenario, options);
-    rows.push({ name: label, value: rate(result.events, result.millis), unit: 'events/s', note: `${(result.events / 1e6).toFixed(2)}M events; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} per CPU-second` });
-    rows.push({ name: `${label}: simulated / wall time`, value: Math.round(result.simulatedMicros / 1000 / result.millis), unit: '×', note: `30 min simulated in ${(result.millis / 1000).toFixed(2)} s` });
+    rows.push({
+      name: label,
+      value: rate(result.events, result.millis),
+      unit: 'events/s',
+      note: `${(result.events / 1e6).toFixed(2)}M events; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} per CPU-second`,
+    });
+    rows.push({
+      name: `${label}: simulated / wall time`,
+      value: Math.round(result.simulatedMicros / 1000 / result.millis),
+      unit: '×',
+      note: `30 min simulated in ${(result.millis / 1000).toFixed(2)} s`,
+    });
   }
 
   progress('10M-event heap measurement');
@@ -100,11 +122,25 @@ export async function benchKernel(): Promise<BenchRow[]> {
 /** Heap during a 10-million-event run with tracing off, measured in a fresh process (test/bench/heap-probe.ts). */
 function measureHeap(): BenchRow[] {
   const probe = join(dirname(fileURLToPath(import.meta.url)), 'heap-probe.ts');
-  const report = runInFreshProcess<{ events: number; peakUsedMB: number; peakLiveMB: number; millis: number }>(probe, [], ['--expose-gc']);
+  const report = runInFreshProcess<{ events: number; peakUsedMB: number; peakLiveMB: number; millis: number }>(
+    probe,
+    [],
+    ['--expose-gc'],
+  );
   const note = `${(report.events / 1e6).toFixed(1)}M events in ${(report.millis / 1000).toFixed(1)} s, sampled every 1M deliveries`;
   return [
-    { name: 'heap peak, 10M-event ping-pong, trace off', value: Math.round(report.peakUsedMB), unit: 'MB', note: `${note} (garbage included)` },
-    { name: 'live heap peak after GC, same run', value: Math.round(report.peakLiveMB), unit: 'MB', note: 'target < 200 MB' },
+    {
+      name: 'heap peak, 10M-event ping-pong, trace off',
+      value: Math.round(report.peakUsedMB),
+      unit: 'MB',
+      note: `${note} (garbage included)`,
+    },
+    {
+      name: 'live heap peak after GC, same run',
+      value: Math.round(report.peakLiveMB),
+      unit: 'MB',
+      note: 'target < 200 MB',
+    },
   ];
 }
 
@@ -116,24 +152,36 @@ function thousandNodes(): BenchRow[] {
     protocol: 'heartbeat',
     nodes: 1000,
     until: '6s',
-    faults: [{ at: '2s', fault: { type: 'partition', groups: [Array.from({ length: 500 }, (_, i) => `n${i + 1}`)] } }, { at: '4s', fault: { type: 'heal' } }],
+    faults: [
+      { at: '2s', fault: { type: 'partition', groups: [Array.from({ length: 500 }, (_, i) => `n${i + 1}`)] } },
+      { at: '4s', fault: { type: 'heal' } },
+    ],
   };
   const fd = openSync(path, 'w');
   const { value, millis } = timed(() =>
-    runScenario(scenario, { registry }, {
-      trace: 'hash',
-      stateMode: 'mutable',
-      // Whole lines as UTF-8 bytes, a chunk at a time, as `dsim run` writes its trace file.
-      onTraceChunk: (bytes) => {
-        let written = 0;
-        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    runScenario(
+      scenario,
+      { registry },
+      {
+        trace: 'hash',
+        stateMode: 'mutable',
+        // Whole lines as UTF-8 bytes, a chunk at a time, as `dsim run` writes its trace file.
+        onTraceChunk: (bytes) => {
+          let written = 0;
+          while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+        },
       },
-    }),
+    ),
   );
   closeSync(fd);
   const bytes = statSync(path).size;
   return [
-    { name: '1,000-node heartbeat, 6 s simulated, trace to file', value: rate(value.stats.events, millis), unit: 'events/s', note: `${(value.stats.events / 1e6).toFixed(1)}M events, ${(bytes / 1e6).toFixed(0)} MB trace in ${(millis / 1000).toFixed(1)} s (${path})` },
+    {
+      name: '1,000-node heartbeat, 6 s simulated, trace to file',
+      value: rate(value.stats.events, millis),
+      unit: 'events/s',
+      note: `${(value.stats.events / 1e6).toFixed(1)}M events, ${(bytes / 1e6).toFixed(0)} MB trace in ${(millis / 1000).toFixed(1)} s (${path})`,
+    },
   ];
   function rate(events: number, ms: number) {
     return Math.round(events / (ms / 1000));

@@ -13,7 +13,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { runScenario, type Scenario } from '@dsim/core';
-import { electionSafety, leaderAppendOnly, leaderCompleteness, logMatching, raft, stateMachineSafety } from '@dsim/raft';
+import {
+  electionSafety,
+  leaderAppendOnly,
+  leaderCompleteness,
+  logMatching,
+  raft,
+  stateMachineSafety,
+} from '@dsim/raft';
 import { runInFreshProcess } from './child.ts';
 import { progress, type BenchRow } from './kernel.bench.ts';
 
@@ -65,7 +72,8 @@ function measureHour(): HourSample {
 function runCount(): number {
   const text = process.env.DSIM_BENCH_RUNS ?? '3';
   const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`DSIM_BENCH_RUNS must be a whole number of runs, at least 1; got '${text}'`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`DSIM_BENCH_RUNS must be a whole number of runs, at least 1; got '${text}'`);
   return runs;
 }
 
@@ -75,22 +83,50 @@ export async function benchRaft(): Promise<BenchRow[]> {
   for (let run = 1; run <= runs; run++) {
     progress(`raft hour ${run} of ${runs} (a fresh process each)`);
     const sample = runInFreshProcess<HourSample>(fileURLToPath(import.meta.url), ['--sample']);
-    progress(`raft hour ${run} of ${runs}: ${sample.wallSeconds.toFixed(2)} s wall, ${sample.cpuSeconds.toFixed(2)} s CPU`);
+    progress(
+      `raft hour ${run} of ${runs}: ${sample.wallSeconds.toFixed(2)} s wall, ${sample.cpuSeconds.toFixed(2)} s CPU`,
+    );
     samples.push(sample);
   }
   // The median run by wall time speaks for all: its other numbers are from the same run. Of an
   // even number of runs, the slower of the middle two.
   const byWall = [...samples].sort((a, b) => a.wallSeconds - b.wallSeconds);
   const median = byWall[runs >> 1]!;
-  const range = runs > 1 ? `median of ${runs} runs; range ${byWall[0]!.wallSeconds.toFixed(2)}–${byWall[runs - 1]!.wallSeconds.toFixed(2)} s` : 'one run';
+  const range =
+    runs > 1
+      ? `median of ${runs} runs; range ${byWall[0]!.wallSeconds.toFixed(2)}–${byWall[runs - 1]!.wallSeconds.toFixed(2)} s`
+      : 'one run';
   const cpuRange = [...samples].map((sample) => sample.cpuSeconds).sort((a, b) => a - b);
   return [
-    { name: 'raft 5 nodes, 1 simulated hour, invariants on: wall time', value: round(median.wallSeconds, 2), unit: 's', note: `target < 3 s; ${range}` },
-    { name: 'raft 5 nodes, 1 simulated hour, invariants on: CPU time', value: round(median.cpuSeconds, 2), unit: 's', note: runs > 1 ? `user + system, the median run's; range ${cpuRange[0]!.toFixed(2)}–${cpuRange[runs - 1]!.toFixed(2)} s` : 'user + system' },
-    { name: 'raft events per second', value: Math.round(median.events / median.wallSeconds), unit: 'events/s', note: `${median.events} events` },
+    {
+      name: 'raft 5 nodes, 1 simulated hour, invariants on: wall time',
+      value: round(median.wallSeconds, 2),
+      unit: 's',
+      note: `target < 3 s; ${range}`,
+    },
+    {
+      name: 'raft 5 nodes, 1 simulated hour, invariants on: CPU time',
+      value: round(median.cpuSeconds, 2),
+      unit: 's',
+      note:
+        runs > 1
+          ? `user + system, the median run's; range ${cpuRange[0]!.toFixed(2)}–${cpuRange[runs - 1]!.toFixed(2)} s`
+          : 'user + system',
+    },
+    {
+      name: 'raft events per second',
+      value: Math.round(median.events / median.wallSeconds),
+      unit: 'events/s',
+      note: `${median.events} events`,
+    },
     { name: 'raft events per CPU second', value: Math.round(median.events / median.cpuSeconds), unit: 'events/s' },
     { name: 'raft simulated/wall time', value: Math.round(median.simulatedSeconds / median.wallSeconds), unit: '×' },
-    { name: 'raft client writes per simulated second', value: round(median.operationsOk / median.simulatedSeconds, 1), unit: 'writes/s', note: `${median.operationsOk} ok of ${median.operations}` },
+    {
+      name: 'raft client writes per simulated second',
+      value: round(median.operationsOk / median.simulatedSeconds, 1),
+      unit: 'writes/s',
+      note: `${median.operationsOk} ok of ${median.operations}`,
+    },
   ];
 }
 

@@ -17,7 +17,10 @@ export function printRows(title: string, rows: readonly BenchRow[]): void {
   console.log(`\n## ${title}\n`);
   console.log(`| ${'benchmark'.padEnd(name)} | ${'value'.padStart(value)} | ${'unit'.padEnd(unit)} | note`);
   console.log(`|${'-'.repeat(name + 2)}|${'-'.repeat(value + 2)}|${'-'.repeat(unit + 2)}|------`);
-  for (const row of rows) console.log(`| ${row.name.padEnd(name)} | ${formatValue(row.value).padStart(value)} | ${row.unit.padEnd(unit)} | ${row.note ?? ''}`);
+  for (const row of rows)
+    console.log(
+      `| ${row.name.padEnd(name)} | ${formatValue(row.value).padStart(value)} | ${row.unit.padEnd(unit)} | ${row.note ?? ''}`,
+    );
 }
 
 function formatValue(value: number): string {
@@ -28,10 +31,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const filter = process.argv[2];
   const here = dirname(fileURLToPath(import.meta.url));
   const modules = [
-    ...readdirSync(here).filter((file) => file.endsWith('.bench.ts')).map((file) => join(here, file)),
+    ...readdirSync(here)
+      .filter((file) => file.endsWith('.bench.ts'))
+      .map((file) => join(here, file)),
     ...['../../apps/visualizer/bench/open.bench.ts'].map((file) => join(here, file)).filter((file) => existsSync(file)),
   ].filter((file) => !filter || file.includes(filter));
-  console.log(`# dsim benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
+  console.log(
+    `# dsim benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
+  );
   for (const file of modules.sort()) {
     const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const bench = Object.entries(module).find(([key, value]) => key.startsWith('bench') && typeof value === 'function');

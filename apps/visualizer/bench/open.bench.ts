@@ -13,16 +13,27 @@ import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { buildApp, launch, serve } from '../test/e2e/harness.ts';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const targets = sizes.length ? sizes : [100_000, 1_000_000];
 
 function pingpongTrace(events: number): string {
   // 50 nodes × 4 pings in flight, 1–5 ms latency; `until` is scaled from a short probe run.
   // Trace lines, not kernel events: a step writes its send, delivery and state summary.
-  const probe = runScenario({ name: 'pingpong-probe', protocol: 'pingpong', nodes: 50, until: '500ms' }, { registry }, { trace: 'memory' });
+  const probe = runScenario(
+    { name: 'pingpong-probe', protocol: 'pingpong', nodes: 50, until: '500ms' },
+    { registry },
+    { trace: 'memory' },
+  );
   const perMicro = (probe.trace.length - 1) / 500_000;
   const until = Math.ceil(events / perMicro);
-  const result = runScenario({ name: `pingpong-${events}`, protocol: 'pingpong', nodes: 50, until }, { registry }, { trace: 'memory' });
+  const result = runScenario(
+    { name: `pingpong-${events}`, protocol: 'pingpong', nodes: 50, until },
+    { registry },
+    { trace: 'memory' },
+  );
   return result.trace.join('\n') + '\n';
 }
 
@@ -41,7 +52,11 @@ interface Row {
 }
 
 type Hook = {
-  state(): { loaded: boolean; events: number; timings?: { parseMs: number; modelMs: number; checkpointsMs: number; firstDrawMs: number } };
+  state(): {
+    loaded: boolean;
+    events: number;
+    timings?: { parseMs: number; modelMs: number; checkpointsMs: number; firstDrawMs: number };
+  };
 };
 
 const SCRUB = `async (full) => {
@@ -79,13 +94,22 @@ try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const started = performance.now();
     await page.goto(`${server.url}/?trace=${path}`);
-    await page.waitForFunction(() => (window as unknown as { __dsim?: Hook }).__dsim?.state().timings !== undefined, null, { timeout: 120_000, polling: 10 });
+    await page.waitForFunction(
+      () => (window as unknown as { __dsim?: Hook }).__dsim?.state().timings !== undefined,
+      null,
+      { timeout: 120_000, polling: 10 },
+    );
     const openMs = performance.now() - started;
     const loaded = await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.state());
 
     // Scrub: every animation frame moves the cursor to a new place across the whole run, for 3 s.
     // (Plain JavaScript text: tsx's helpers must not leak into the page.)
-    const scrub = (fullView: boolean) => page.evaluate(`(${SCRUB})(${fullView})`) as Promise<{ fps: number; drawMs: number; parts: Record<string, number> }>;
+    const scrub = (fullView: boolean) =>
+      page.evaluate(`(${SCRUB})(${fullView})`) as Promise<{
+        fps: number;
+        drawMs: number;
+        parts: Record<string, number>;
+      }>;
     const windowed = await scrub(false);
     const full = await scrub(true);
     console.log(`${loaded.events} events: timings`, loaded.timings);

@@ -19,7 +19,6 @@ import { RunWorker } from './worker/client.ts';
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000, 200_000];
 
-
 interface Timings {
   /** Since navigation: when the app started fetching the trace (URL loads only). */
   pageReadyMs?: number;
@@ -73,7 +72,10 @@ class App implements Controller {
       speed.append(option);
     }
     speed.addEventListener('change', () => this.setSpeed(Number(speed.value)));
-    $<HTMLInputElement>('#skip-quiet').addEventListener('change', (event) => (this.skipQuiet = (event.target as HTMLInputElement).checked));
+    $<HTMLInputElement>('#skip-quiet').addEventListener(
+      'change',
+      (event) => (this.skipQuiet = (event.target as HTMLInputElement).checked),
+    );
     $('#play').addEventListener('click', () => this.togglePlay());
     $('#step').addEventListener('click', () => this.step(1));
     $('#step-back').addEventListener('click', () => this.step(-1));
@@ -87,7 +89,11 @@ class App implements Controller {
 
   // ------------------------------------------------------------------ loading
 
-  async loadText(text: string, source: Source, options: { at?: number; runHash?: string; play?: boolean } = {}): Promise<void> {
+  async loadText(
+    text: string,
+    source: Source,
+    options: { at?: number; runHash?: string; play?: boolean } = {},
+  ): Promise<void> {
     const start = performance.now();
     this.status(`Reading ${source.name}…`);
     await nextPaint();
@@ -127,7 +133,9 @@ class App implements Controller {
       firstDrawMs: end - drawStart,
       totalMs: end - parseStart,
     };
-    this.status(`${source.name}: ${model.events.length.toLocaleString()} events${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`);
+    this.status(
+      `${source.name}: ${model.events.length.toLocaleString()} events${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
+    );
     if (options.play) this.playing = true;
     this.updatePlayButton();
     // The hash and the checker's verdict come after the first picture.
@@ -162,7 +170,13 @@ class App implements Controller {
       // A scenario file (for example a fork exported from here) runs; anything else is read as a trace.
       try {
         const value: unknown = JSON.parse(text);
-        if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'protocol' in value && !('format' in value)) {
+        if (
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          'protocol' in value &&
+          !('format' in value)
+        ) {
           const spec = value as Record<string, unknown>;
           await this.run({ spec, ...(typeof spec.seed === 'number' ? { seed: spec.seed } : {}) });
           return;
@@ -188,7 +202,9 @@ class App implements Controller {
     const effective: RunSpec = { ...run, seed: reply.seed };
     history.replaceState(null, '', `?${encodeRunSpec(effective)}`);
     await this.loadText(reply.text, { kind: 'run', name, run: effective }, { runHash: reply.hash, ...options });
-    this.status(`Ran ${name} seed ${reply.seed} in ${Math.round(performance.now() - started)} ms: ${reply.events.toLocaleString()} events, hash ${reply.hash}`);
+    this.status(
+      `Ran ${name} seed ${reply.seed} in ${Math.round(performance.now() - started)} ms: ${reply.events.toLocaleString()} events, hash ${reply.hash}`,
+    );
     return { hash: reply.hash };
   }
 
@@ -265,7 +281,10 @@ class App implements Controller {
   jumpMarker(direction: 1 | -1): void {
     if (!this.loaded) return;
     const markers = this.loaded.model.markers;
-    const marker = direction > 0 ? markers.find((m) => m.index >= this.index) : [...markers].reverse().find((m) => m.index < this.index - 1);
+    const marker =
+      direction > 0
+        ? markers.find((m) => m.index >= this.index)
+        : [...markers].reverse().find((m) => m.index < this.index - 1);
     if (!marker) {
       this.status(direction > 0 ? 'No later fault or violation' : 'No earlier fault or violation');
       return;
@@ -329,7 +348,14 @@ class App implements Controller {
     if (!this.loaded) return;
     const started = performance.now();
     const frame = this.loaded.seeker.frameAt(this.index);
-    const context: DrawContext = { loaded: this.loaded, frame, time: this.time, domain: this.domain, selection: this.selection, speed: this.speed };
+    const context: DrawContext = {
+      loaded: this.loaded,
+      frame,
+      time: this.time,
+      domain: this.domain,
+      selection: this.selection,
+      speed: this.speed,
+    };
     const t0 = performance.now();
     this.cluster.draw(context);
     const t1 = performance.now();
@@ -340,10 +366,18 @@ class App implements Controller {
     const t3 = performance.now();
     this.inspector.draw(context);
     const t4 = performance.now();
-    this.drawBreakdown = { seek: t0 - started, cluster: t1 - t0, spacetime: t2 - t1, operationsAndTimeline: t3 - t2, inspector: t4 - t3 };
+    this.drawBreakdown = {
+      seek: t0 - started,
+      cluster: t1 - t0,
+      spacetime: t2 - t1,
+      operationsAndTimeline: t3 - t2,
+      inspector: t4 - t3,
+    };
     const total = this.loaded.model.events.length;
-    $('#clock').innerHTML = `t = <b>${formatTime(this.time)}</b> <span class="dim">· event ${this.index.toLocaleString()} / ${total.toLocaleString()}${frame.violations ? ` · <span style="color:var(--violation)">${frame.violations} violation${frame.violations === 1 ? '' : 's'}</span>` : ''}</span>`;
-    $('#cluster-note').textContent = `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
+    $('#clock').innerHTML =
+      `t = <b>${formatTime(this.time)}</b> <span class="dim">· event ${this.index.toLocaleString()} / ${total.toLocaleString()}${frame.violations ? ` · <span style="color:var(--violation)">${frame.violations} violation${frame.violations === 1 ? '' : 's'}</span>` : ''}</span>`;
+    $('#cluster-note').textContent =
+      `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
     this.frames++;
     this.lastDrawMs = performance.now() - started;
   }
@@ -408,7 +442,8 @@ class App implements Controller {
       item.textContent = `line ${problem.line}: ${problem.message}`;
       list.append(item);
     }
-    if (problems.length > 50) list.append(Object.assign(document.createElement('li'), { textContent: `… and ${problems.length - 50} more` }));
+    if (problems.length > 50)
+      list.append(Object.assign(document.createElement('li'), { textContent: `… and ${problems.length - 50} more` }));
     element.append(summary, list);
   }
 
@@ -424,7 +459,12 @@ class App implements Controller {
   // ------------------------------------------------------------------ keyboard
 
   onKey(event: KeyboardEvent): void {
-    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement) return;
+    if (
+      event.target instanceof HTMLInputElement ||
+      event.target instanceof HTMLTextAreaElement ||
+      event.target instanceof HTMLSelectElement
+    )
+      return;
     if (document.querySelector('dialog[open]') && event.key !== 'Escape') return;
     const model = this.loaded?.model;
     const handled = () => event.preventDefault();
@@ -499,7 +539,8 @@ function initialDomain(times: Float64Array, end: number, messages: number): [num
 
 function nearestSpeed(wanted: number): number {
   let best = 0;
-  for (let i = 0; i < SPEEDS.length; i++) if (Math.abs(Math.log(SPEEDS[i]! / wanted)) < Math.abs(Math.log(SPEEDS[best]! / wanted))) best = i;
+  for (let i = 0; i < SPEEDS.length; i++)
+    if (Math.abs(Math.log(SPEEDS[i]! / wanted)) < Math.abs(Math.log(SPEEDS[best]! / wanted))) best = i;
   return best;
 }
 
@@ -592,7 +633,8 @@ const ready = (async () => {
 const testHook = {
   ready,
   app,
-  scenarios: () => shippedScenarios.map((entry) => ({ key: entry.key, file: entry.file, protocol: entry.scenario.protocol })),
+  scenarios: () =>
+    shippedScenarios.map((entry) => ({ key: entry.key, file: entry.file, protocol: entry.scenario.protocol })),
   findScenario,
   state: () => {
     const loaded = app.loaded;
@@ -607,13 +649,29 @@ const testHook = {
       playing: app.playing,
       hash: app.hash,
       runHash: app.runHash,
-      verdict: app.verdict ? { status: app.verdict.status, message: app.verdict.message, failing: app.verdict.failing, prefix: app.verdict.prefixOrder?.length } : undefined,
+      verdict: app.verdict
+        ? {
+            status: app.verdict.status,
+            message: app.verdict.message,
+            failing: app.verdict.failing,
+            prefix: app.verdict.prefixOrder?.length,
+          }
+        : undefined,
       timings: app.timings,
       frames: app.frames,
       lastDrawMs: app.lastDrawMs,
       inFlight: frame?.inFlight.size ?? 0,
       partition: frame?.partition,
-      nodes: loaded && frame ? loaded.model.nodes.map((id, i) => ({ id, up: frame.nodes[i]!.up, crashed: frame.nodes[i]!.crashed, paused: frame.nodes[i]!.paused, role: frame.nodes[i]!.summary?.role })) : [],
+      nodes:
+        loaded && frame
+          ? loaded.model.nodes.map((id, i) => ({
+              id,
+              up: frame.nodes[i]!.up,
+              crashed: frame.nodes[i]!.crashed,
+              paused: frame.nodes[i]!.paused,
+              role: frame.nodes[i]!.summary?.role,
+            }))
+          : [],
       source: app.source,
       url: location.href,
     };

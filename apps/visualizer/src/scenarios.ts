@@ -16,7 +16,11 @@ export interface ShippedScenario {
 }
 
 export const shippedScenarios: readonly ShippedScenario[] = Object.entries(modules)
-  .map(([path, module]) => ({ key: path.replace(/\.ts$/, ''), file: `simulations/${path}`, scenario: (module.default ?? module.scenario) as Record<string, unknown> }))
+  .map(([path, module]) => ({
+    key: path.replace(/\.ts$/, ''),
+    file: `simulations/${path}`,
+    scenario: (module.default ?? module.scenario) as Record<string, unknown>,
+  }))
   .filter((entry) => typeof entry.scenario === 'object' && entry.scenario !== null)
   .sort((a, b) => a.key.localeCompare(b.key));
 

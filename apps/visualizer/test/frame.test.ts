@@ -20,7 +20,16 @@ const crashAndPartition = {
   clocks: { n2: { offset: '120ms', driftPpm: 400 } },
   faults: [
     { at: '10s', fault: { type: 'crash', node: 'n3' } },
-    { at: '20s', fault: { type: 'partition', groups: [['n1', 'n2'], ['n4', 'n5']] } },
+    {
+      at: '20s',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['n1', 'n2'],
+          ['n4', 'n5'],
+        ],
+      },
+    },
     { at: '30s', fault: { type: 'pause', node: 'n5' } },
     { at: '33s', fault: { type: 'resume', node: 'n5' } },
     { at: '35s', fault: { type: 'clockJump', node: 'n4', delta: '-2s' } },
@@ -67,7 +76,13 @@ describe('trace → frame fold', () => {
 
   it('holds the partition from its fault to the heal', () => {
     expect(frameAtTime(model, 19).partition).toBeUndefined();
-    expect(frameAtTime(model, 25).partition).toEqual({ type: 'partition', groups: [['n1', 'n2'], ['n4', 'n5']] });
+    expect(frameAtTime(model, 25).partition).toEqual({
+      type: 'partition',
+      groups: [
+        ['n1', 'n2'],
+        ['n4', 'n5'],
+      ],
+    });
     expect(frameAtTime(model, 41).partition).toBeUndefined();
   });
 
@@ -78,7 +93,13 @@ describe('trace → frame fold', () => {
 
   it('follows roles from state summaries', () => {
     // Everyone starts healthy; with n3 crashed, its peers suspect it within unhealthy+check time.
-    expect(frameAtTime(model, 1).nodes.map((node) => node.summary?.role)).toEqual(['healthy', 'healthy', 'healthy', 'healthy', 'healthy']);
+    expect(frameAtTime(model, 1).nodes.map((node) => node.summary?.role)).toEqual([
+      'healthy',
+      'healthy',
+      'healthy',
+      'healthy',
+      'healthy',
+    ]);
     expect(frameAtTime(model, 31).nodes[0]!.summary?.role).not.toBe('healthy');
     expect(model.roles).toContain('healthy');
   });
@@ -106,7 +127,9 @@ describe('trace → frame fold', () => {
     expect(frame0.nodes[1]).toMatchObject({ clockOffset: 120_000, clockDriftPpm: 400 });
     // n2 drifts +400ppm: 50s later its clock is 20ms further ahead.
     expect(clockOffsetAt(frame0.nodes[1]!, 50_000_000)).toBe(120_000 + 20_000);
-    const clockEvents = model.events.map((event, index) => ({ event, index })).filter(({ event }) => event.k === 'clock');
+    const clockEvents = model.events
+      .map((event, index) => ({ event, index }))
+      .filter(({ event }) => event.k === 'clock');
     expect(clockEvents.length).toBeGreaterThan(0);
     for (const { event, index } of clockEvents) {
       const clock = event as Extract<TraceEvent, { k: 'clock' }>;
@@ -123,8 +146,15 @@ describe('trace → frame fold', () => {
     const client = model.clients.indexOf(event.client);
     expect(foldTo(model, invoke + 1).clients[client]!.pending?.req).toBe(event.req);
     const end = foldTo(model, model.events.length);
-    const totals = end.clients.reduce((sum, c) => ({ ok: sum.ok + c.ok, fail: sum.fail + c.fail, info: sum.info + c.info }), { ok: 0, fail: 0, info: 0 });
-    expect(totals).toEqual({ ok: result.stats.operationsOk, fail: result.stats.operationsFailed, info: result.stats.operationsUnknown });
+    const totals = end.clients.reduce(
+      (sum, c) => ({ ok: sum.ok + c.ok, fail: sum.fail + c.fail, info: sum.info + c.info }),
+      { ok: 0, fail: 0, info: 0 },
+    );
+    expect(totals).toEqual({
+      ok: result.stats.operationsOk,
+      fail: result.stats.operationsFailed,
+      info: result.stats.operationsUnknown,
+    });
     expect(end.ended).toBe(true);
   });
 
@@ -160,21 +190,36 @@ describe('trace model', () => {
     expect(model.nodes).toEqual(NODES);
     expect(model.messageCount).toBe(result.stats.messagesSent);
     expect(model.markers.filter((marker) => marker.kind === 'fault').map((marker) => marker.label)).toEqual([
-      'crash n3', 'partition [n1 n2] | [n4 n5]', 'pause n5', 'resume n5', 'clock jump n4 by -2s', 'heal', 'restart n3',
+      'crash n3',
+      'partition [n1 n2] | [n4 n5]',
+      'pause n5',
+      'resume n5',
+      'clock jump n4 by -2s',
+      'heal',
+      'restart n3',
     ]);
     const crash = model.intervals.find((interval) => interval.kind === 'crash')!;
     expect(crash).toMatchObject({ node: 2, from: 10_000_000, to: 60_000_000 });
     const partition = model.intervals.find((interval) => interval.kind === 'partition')!;
     expect(partition).toMatchObject({ from: 20_000_000, to: 40_000_000 });
     expect([...partition.groups!]).toEqual([0, 0, 1, 2, 2]);
-    expect(model.intervals.find((interval) => interval.kind === 'pause')).toMatchObject({ node: 4, from: 30_000_000, to: 33_000_000 });
+    expect(model.intervals.find((interval) => interval.kind === 'pause')).toMatchObject({
+      node: 4,
+      from: 30_000_000,
+      to: 33_000_000,
+    });
     expect(model.dropReasons).toEqual(expect.arrayContaining(['crashed', 'partition']));
     expect(model.roleChanges[2]!.some((change) => change.role === null && change.time === 10_000_000)).toBe(true);
   });
 
   it('shows the valid part of a truncated, malformed trace and says where it broke', () => {
     const lines = text.split('\n');
-    const broken = [...lines.slice(0, 40), '{"t": 5, "k": "send", oops', ...lines.slice(41, 200), lines[200]!.slice(0, 20)].join('\n');
+    const broken = [
+      ...lines.slice(0, 40),
+      '{"t": 5, "k": "send", oops',
+      ...lines.slice(41, 200),
+      lines[200]!.slice(0, 20),
+    ].join('\n');
     const parsed = parseTrace(broken);
     const partial = buildTraceModel(parsed);
     expect(partial.events.length).toBe(198);
@@ -195,7 +240,13 @@ describe('trace model', () => {
 
 describe('partitions as drawn', () => {
   it('cuts a symmetric partition both ways and names its sides', () => {
-    const fault = { type: 'partition', groups: [['n1', 'n2'], ['n3', 'n4', 'n5']] } as const;
+    const fault = {
+      type: 'partition',
+      groups: [
+        ['n1', 'n2'],
+        ['n3', 'n4', 'n5'],
+      ],
+    } as const;
     const cuts = cutLinks(fault, NODES);
     expect(cuts).toHaveLength(6);
     expect(cuts.every((cut) => cut.blocked === 'both')).toBe(true);
@@ -204,13 +255,28 @@ describe('partitions as drawn', () => {
 
   it('draws a one-way cut one way, with no sides', () => {
     const cuts = cutLinks({ type: 'cut', from: ['n1'], to: ['n2', 'n3'] }, NODES);
-    expect(cuts).toEqual([{ a: 0, b: 1, blocked: 'a->b' }, { a: 0, b: 2, blocked: 'a->b' }]);
+    expect(cuts).toEqual([
+      { a: 0, b: 1, blocked: 'a->b' },
+      { a: 0, b: 2, blocked: 'a->b' },
+    ]);
     expect(cutLinks({ type: 'cut', from: ['n3'], to: ['n1'] }, NODES)).toEqual([{ a: 0, b: 2, blocked: 'b->a' }]);
     expect(partitionGroups({ type: 'cut', from: ['n1'], to: ['n2'] }, NODES)).toBeUndefined();
   });
 
   it('gives a bridge three sides and the ring none', () => {
-    expect([...partitionGroups({ type: 'bridge', bridge: 'n3', groups: [['n1', 'n2'], ['n4', 'n5']] }, NODES)!]).toEqual([0, 0, 1, 2, 2]);
+    expect([
+      ...partitionGroups(
+        {
+          type: 'bridge',
+          bridge: 'n3',
+          groups: [
+            ['n1', 'n2'],
+            ['n4', 'n5'],
+          ],
+        },
+        NODES,
+      )!,
+    ]).toEqual([0, 0, 1, 2, 2]);
     expect(partitionGroups({ type: 'ring' }, NODES)).toBeUndefined();
     expect(cutLinks({ type: 'ring' }, NODES).length).toBeGreaterThan(0);
     expect(cutLinks({ type: 'heal' }, NODES)).toEqual([]);
@@ -219,13 +285,22 @@ describe('partitions as drawn', () => {
 
 describe('runs from the URL', () => {
   it('round-trips scenario, seed, faults and time through the URL', () => {
-    const spec = { scenario: 'heartbeat/clock-skew', seed: 42, faults: [{ at: '5s', fault: { type: 'crash', node: 'n1' } }] as const, at: 1234 };
+    const spec = {
+      scenario: 'heartbeat/clock-skew',
+      seed: 42,
+      faults: [{ at: '5s', fault: { type: 'crash', node: 'n1' } }] as const,
+      at: 1234,
+    };
     expect(decodeRunSpec(encodeRunSpec(spec as never))).toEqual(spec);
     const custom = { spec: { name: 'x', protocol: 'heartbeat', nodes: 3, until: '10s' }, seed: 7 };
     expect(decodeRunSpec(`?${encodeRunSpec(custom)}`)).toEqual(custom);
     expect(decodeRunSpec('seed=1')).toBeUndefined();
-    expect(decodeRunSpec('scenario=a&seed=x')).toEqual({ error: "URL parameter 'seed' must be a whole number, got 'x'" });
-    expect(decodeRunSpec('scenario=a&faults=[')).toMatchObject({ error: expect.stringMatching(/faults.*not valid JSON/) });
+    expect(decodeRunSpec('scenario=a&seed=x')).toEqual({
+      error: "URL parameter 'seed' must be a whole number, got 'x'",
+    });
+    expect(decodeRunSpec('scenario=a&faults=[')).toMatchObject({
+      error: expect.stringMatching(/faults.*not valid JSON/),
+    });
   });
 
   it('re-runs a trace from its header with the same hash', () => {
@@ -235,7 +310,9 @@ describe('runs from the URL', () => {
 
   it('forks: the run with one more fault replays everything before it identically', () => {
     const at = 25_000_000;
-    const forked = scenarioFor(crashAndPartition, { faults: forkFaults(crashAndPartition.faults as never, at, { type: 'crash', node: 'n1' }) });
+    const forked = scenarioFor(crashAndPartition, {
+      faults: forkFaults(crashAndPartition.faults as never, at, { type: 'crash', node: 'n1' }),
+    });
     const fork = run(forked);
     const before = (m: TraceModel) => m.events.filter((event) => event.t < at).map((event) => JSON.stringify(event));
     expect(before(fork.model)).toEqual(before(model));
@@ -245,8 +322,33 @@ describe('runs from the URL', () => {
 });
 
 describe('linearizability verdict', () => {
-  const header = JSON.stringify({ format: 'dsim-trace', version: 1, scenario: 'reg', protocol: 'x', seed: 1, nodes: ['n1'], clients: ['c1', 'c2'], until: 100, config: {}, bugs: [], network: {}, clocks: [], faults: [], faultsEndAt: 0, invariants: [] });
-  const trace = (ops: object[]) => buildTraceModel(parseTrace([header, ...ops.map((op) => JSON.stringify(op)), JSON.stringify({ t: 100, k: 'end', reason: 'until', stats: {} })].join('\n')));
+  const header = JSON.stringify({
+    format: 'dsim-trace',
+    version: 1,
+    scenario: 'reg',
+    protocol: 'x',
+    seed: 1,
+    nodes: ['n1'],
+    clients: ['c1', 'c2'],
+    until: 100,
+    config: {},
+    bugs: [],
+    network: {},
+    clocks: [],
+    faults: [],
+    faultsEndAt: 0,
+    invariants: [],
+  });
+  const trace = (ops: object[]) =>
+    buildTraceModel(
+      parseTrace(
+        [
+          header,
+          ...ops.map((op) => JSON.stringify(op)),
+          JSON.stringify({ t: 100, k: 'end', reason: 'until', stats: {} }),
+        ].join('\n'),
+      ),
+    );
 
   it('finds a stale read and the operation that cannot be placed', () => {
     const m = trace([

@@ -57,7 +57,10 @@ export interface AtomicCommitResult {
   readonly message: string;
 }
 
-export function checkAtomicCommit(transactions: readonly CommitTransaction[], options: { readonly endTime?: Micros } = {}): AtomicCommitResult {
+export function checkAtomicCommit(
+  transactions: readonly CommitTransaction[],
+  options: { readonly endTime?: Micros } = {},
+): AtomicCommitResult {
   const violations: AtomicCommitViolation[] = [];
   const blocked: BlockedSite[] = [];
   let totalLockHeldMicros = 0;
@@ -67,34 +70,63 @@ export function checkAtomicCommit(transactions: readonly CommitTransaction[], op
       if (raw === undefined) continue;
       const list = typeof raw === 'string' ? [raw] : raw;
       if (list.length === 0) continue;
-      if (new Set(list).size > 1) violations.push({ transaction: tx.id, rule: 'no-reversal', message: `${tx.id}: ${site} changed its decision (${list.join(' then ')})` });
+      if (new Set(list).size > 1)
+        violations.push({
+          transaction: tx.id,
+          rule: 'no-reversal',
+          message: `${tx.id}: ${site} changed its decision (${list.join(' then ')})`,
+        });
       final.set(site, list[0]!);
     }
     const decided = [...final];
     const commits = decided.filter(([, decision]) => decision === 'commit').map(([site]) => site);
     const aborts = decided.filter(([, decision]) => decision === 'abort').map(([site]) => site);
     if (commits.length > 0 && aborts.length > 0) {
-      violations.push({ transaction: tx.id, rule: 'agreement', message: `${tx.id}: ${commits.join(', ')} committed but ${aborts.join(', ')} aborted` });
+      violations.push({
+        transaction: tx.id,
+        rule: 'agreement',
+        message: `${tx.id}: ${commits.join(', ')} committed but ${aborts.join(', ')} aborted`,
+      });
     }
     const notYes = tx.participants.filter((site) => tx.votes[site] !== 'yes');
     if (commits.length > 0 && notYes.length > 0) {
-      violations.push({ transaction: tx.id, rule: 'validity', message: `${tx.id}: ${commits.join(', ')} committed although ${notYes.map((site) => `${site} voted ${tx.votes[site] ?? 'nothing'}`).join(', ')}` });
+      violations.push({
+        transaction: tx.id,
+        rule: 'validity',
+        message: `${tx.id}: ${commits.join(', ')} committed although ${notYes.map((site) => `${site} voted ${tx.votes[site] ?? 'nothing'}`).join(', ')}`,
+      });
     }
     if (tx.failureFree && notYes.length === 0 && aborts.length > 0) {
-      violations.push({ transaction: tx.id, rule: 'non-triviality', message: `${tx.id}: every participant voted yes and nothing failed, yet ${aborts.join(', ')} aborted` });
+      violations.push({
+        transaction: tx.id,
+        rule: 'non-triviality',
+        message: `${tx.id}: every participant voted yes and nothing failed, yet ${aborts.join(', ')} aborted`,
+      });
     }
     const held = new Map<string, Micros>();
     for (const hold of tx.lockHolds ?? []) {
       const to = hold.to ?? options.endTime;
-      if (to === undefined) throw new Error(`checkAtomicCommit: ${tx.id}: ${hold.site} never released its locks; pass options.endTime so the hold can be measured`);
-      if (to < hold.from) throw new Error(`checkAtomicCommit: ${tx.id}: ${hold.site}'s lock hold ends (${to}us) before it starts (${hold.from}us)`);
+      if (to === undefined)
+        throw new Error(
+          `checkAtomicCommit: ${tx.id}: ${hold.site} never released its locks; pass options.endTime so the hold can be measured`,
+        );
+      if (to < hold.from)
+        throw new Error(
+          `checkAtomicCommit: ${tx.id}: ${hold.site}'s lock hold ends (${to}us) before it starts (${hold.from}us)`,
+        );
       held.set(hold.site, (held.get(hold.site) ?? 0) + (to - hold.from));
       totalLockHeldMicros += to - hold.from;
     }
     const sites = new Set([...tx.participants, ...held.keys()]);
     for (const site of sites) {
       const undecided = tx.votes[site] === 'yes' && !final.has(site);
-      if (undecided || held.has(site)) blocked.push({ transaction: tx.id, site, undecided, ...(held.has(site) ? { lockHeldMicros: held.get(site)! } : {}) });
+      if (undecided || held.has(site))
+        blocked.push({
+          transaction: tx.id,
+          site,
+          undecided,
+          ...(held.has(site) ? { lockHeldMicros: held.get(site)! } : {}),
+        });
     }
   }
   const undecided = blocked.filter((site) => site.undecided);

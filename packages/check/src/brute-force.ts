@@ -17,12 +17,18 @@ export interface BruteForceOptions {
  * order that respects real time (if a completed before b was invoked, a comes first) and that the
  * model accepts, each `ok` operation with its recorded result.
  */
-export function checkLinearizabilityBruteForce(history: History, model: Model, options: BruteForceOptions = {}): boolean {
+export function checkLinearizabilityBruteForce(
+  history: History,
+  model: Model,
+  options: BruteForceOptions = {},
+): boolean {
   const maxOperations = options.maxOperations ?? 10;
   const positioned = history.map((entry, i) => ({ ...entry, index: i }));
   const ops = pairOperations(positioned).filter((op) => op.type !== 'fail');
   if (ops.length > maxOperations) {
-    throw new Error(`the brute-force checker takes at most ${maxOperations} operations (this history has ${ops.length}); use checkLinearizability`);
+    throw new Error(
+      `the brute-force checker takes at most ${maxOperations} operations (this history has ${ops.length}); use checkLinearizability`,
+    );
   }
   for (const op of ops) {
     const problem = model.validate(op);

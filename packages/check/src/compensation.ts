@@ -31,7 +31,8 @@ export interface CompensatedTransaction {
   readonly finished?: boolean;
 }
 
-export type CompensationRule = 'atomicity' | 'confirm-without-try' | 'try-after-cancel' | 'empty-rollback-changed' | 'confirmed-and-cancelled';
+export type CompensationRule =
+  'atomicity' | 'confirm-without-try' | 'try-after-cancel' | 'empty-rollback-changed' | 'confirmed-and-cancelled';
 
 export interface CompensationViolation {
   readonly transaction: string;
@@ -44,7 +45,10 @@ export interface CompensationResult {
   readonly ok: boolean;
   readonly violations: readonly CompensationViolation[];
   /** Per transaction: how it ended. */
-  readonly outcomes: ReadonlyArray<{ readonly transaction: string; readonly outcome: 'applied' | 'compensated' | 'mixed' | 'unfinished' }>;
+  readonly outcomes: ReadonlyArray<{
+    readonly transaction: string;
+    readonly outcome: 'applied' | 'compensated' | 'mixed' | 'unfinished';
+  }>;
   readonly message: string;
 }
 
@@ -56,7 +60,8 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
     const status = new Map<string, 'applied' | 'compensated'>();
     for (const participant of participants) {
       const mine = tx.events.filter((event) => event.participant === participant);
-      const violate = (rule: CompensationRule, what: string) => violations.push({ transaction: tx.id, participant, rule, message: `${tx.id}: ${participant} ${what}` });
+      const violate = (rule: CompensationRule, what: string) =>
+        violations.push({ transaction: tx.id, participant, rule, message: `${tx.id}: ${participant} ${what}` });
       let tried = false;
       let cancelled = false;
       let confirmed = false;
@@ -67,7 +72,11 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
         const changed = event.changed ?? ok;
         switch (event.action) {
           case 'try':
-            if (ok && cancelled) violate('try-after-cancel', 'reserved resources with a Try after its Cancel (suspension: the reservation is never released)');
+            if (ok && cancelled)
+              violate(
+                'try-after-cancel',
+                'reserved resources with a Try after its Cancel (suspension: the reservation is never released)',
+              );
             if (ok) tried = true;
             break;
           case 'confirm':
@@ -75,14 +84,22 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
             if (ok) confirmed = true;
             break;
           case 'cancel':
-            if (!tried && changed) violate('empty-rollback-changed', 'cancelled without a successful Try, and the Cancel changed data (an empty rollback must change nothing)');
+            if (!tried && changed)
+              violate(
+                'empty-rollback-changed',
+                'cancelled without a successful Try, and the Cancel changed data (an empty rollback must change nothing)',
+              );
             if (ok) cancelled = true;
             break;
           case 'execute':
             if (ok) executed = true;
             break;
           case 'compensate':
-            if (!executed && changed) violate('empty-rollback-changed', 'compensated a step that never executed, and the compensation changed data');
+            if (!executed && changed)
+              violate(
+                'empty-rollback-changed',
+                'compensated a step that never executed, and the compensation changed data',
+              );
             if (ok) compensated = true;
             break;
         }
@@ -98,7 +115,11 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
     const applied = participants.filter((participant) => status.get(participant) === 'applied');
     const rolledBack = participants.filter((participant) => status.get(participant) === 'compensated');
     if (applied.length > 0 && rolledBack.length > 0) {
-      violations.push({ transaction: tx.id, rule: 'atomicity', message: `${tx.id} ended half applied: ${applied.join(', ')} applied but ${rolledBack.join(', ')} compensated or never applied` });
+      violations.push({
+        transaction: tx.id,
+        rule: 'atomicity',
+        message: `${tx.id} ended half applied: ${applied.join(', ')} applied but ${rolledBack.join(', ')} compensated or never applied`,
+      });
       outcomes.push({ transaction: tx.id, outcome: 'mixed' });
     } else outcomes.push({ transaction: tx.id, outcome: applied.length > 0 ? 'applied' : 'compensated' });
   }

@@ -23,10 +23,21 @@ export interface ConvergenceResult {
   readonly message: string;
 }
 
-export function checkConvergence(snapshots: readonly ReplicaSnapshot[], options: { readonly healAt: Micros; readonly withinMicros: Micros }): ConvergenceResult {
+export function checkConvergence(
+  snapshots: readonly ReplicaSnapshot[],
+  options: { readonly healAt: Micros; readonly withinMicros: Micros },
+): ConvergenceResult {
   const after = snapshots.filter((snapshot) => snapshot.time >= options.healAt);
-  for (let i = 1; i < after.length; i++) if (after[i]!.time < after[i - 1]!.time) throw new Error(`checkConvergence: snapshots must be in time order (${after[i]!.time}us comes after ${after[i - 1]!.time}us)`);
-  if (after.length === 0) return { converged: false, message: `no snapshot at or after the heal at ${options.healAt}us: sample the replicas after the heal` };
+  for (let i = 1; i < after.length; i++)
+    if (after[i]!.time < after[i - 1]!.time)
+      throw new Error(
+        `checkConvergence: snapshots must be in time order (${after[i]!.time}us comes after ${after[i - 1]!.time}us)`,
+      );
+  if (after.length === 0)
+    return {
+      converged: false,
+      message: `no snapshot at or after the heal at ${options.healAt}us: sample the replicas after the heal`,
+    };
   let convergedAt: Micros | undefined;
   let disagreement: ConvergenceResult['disagreement'];
   for (const snapshot of after) {
@@ -41,10 +52,17 @@ export function checkConvergence(snapshots: readonly ReplicaSnapshot[], options:
   }
   const deadline = options.healAt + options.withinMicros;
   if (convergedAt !== undefined && convergedAt <= deadline) {
-    return { converged: true, convergedAt, convergenceMicros: convergedAt - options.healAt, message: `replicas agreed ${convergedAt - options.healAt}us after the heal (bound ${options.withinMicros}us)` };
+    return {
+      converged: true,
+      convergedAt,
+      convergenceMicros: convergedAt - options.healAt,
+      message: `replicas agreed ${convergedAt - options.healAt}us after the heal (bound ${options.withinMicros}us)`,
+    };
   }
   const detail = disagreement
-    ? `; at ${disagreement.time}us: ${Object.entries(disagreement.values).map(([replica, value]) => `${replica}=${value === undefined ? 'down' : canonicalJson(value)}`).join(', ')}`
+    ? `; at ${disagreement.time}us: ${Object.entries(disagreement.values)
+        .map(([replica, value]) => `${replica}=${value === undefined ? 'down' : canonicalJson(value)}`)
+        .join(', ')}`
     : '';
   return {
     converged: false,

@@ -39,7 +39,8 @@ export interface EdnTagged {
 }
 
 /** Vectors and lists both read as arrays: no history distinguishes them. */
-export type EdnValue = null | boolean | number | string | EdnKeyword | EdnSymbol | EdnValue[] | EdnMap | EdnSet | EdnTagged;
+export type EdnValue =
+  null | boolean | number | string | EdnKeyword | EdnSymbol | EdnValue[] | EdnMap | EdnSet | EdnTagged;
 
 /** Where a value starts in the text, 1-based. */
 export interface EdnPosition {
@@ -120,7 +121,8 @@ class Reader {
       const char = this.peek();
       if (char === ';') {
         while (!this.atEnd() && this.peek() !== '\n') this.advance();
-      } else if (char === ',' || char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f') this.advance();
+      } else if (char === ',' || char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f')
+        this.advance();
       else return;
     }
   }
@@ -168,13 +170,17 @@ class Reader {
     const items: EdnValue[] = [];
     for (;;) {
       this.skipSpace();
-      if (this.atEnd()) this.fail(`${what} opened at line ${open.line}, column ${open.column} is never closed (missing '${closer}')`);
+      if (this.atEnd())
+        this.fail(`${what} opened at line ${open.line}, column ${open.column} is never closed (missing '${closer}')`);
       const char = this.peek();
       if (char === closer) {
         this.advance();
         return items;
       }
-      if (char === ')' || char === ']' || char === '}') this.fail(`'${char}' closes ${what} opened at line ${open.line}, column ${open.column}, which needs '${closer}'`);
+      if (char === ')' || char === ']' || char === '}')
+        this.fail(
+          `'${char}' closes ${what} opened at line ${open.line}, column ${open.column}, which needs '${closer}'`,
+        );
       const value = this.readForm();
       if (value !== DISCARDED) items.push(value);
     }
@@ -183,7 +189,11 @@ class Reader {
   private readMap(start: EdnPosition): EdnMap {
     this.advance();
     const items = this.readUntil('}', start, 'a map');
-    if (items.length % 2 !== 0) this.fail(`the map opened here has ${items.length} forms: a map needs key/value pairs (a key is missing its value)`, start);
+    if (items.length % 2 !== 0)
+      this.fail(
+        `the map opened here has ${items.length} forms: a map needs key/value pairs (a key is missing its value)`,
+        start,
+      );
     const entries: Array<[EdnValue, EdnValue]> = [];
     for (let i = 0; i < items.length; i += 2) entries.push([items[i]!, items[i + 1]!]);
     return { kind: 'map', entries };
@@ -198,7 +208,8 @@ class Reader {
     this.advance();
     let result = '';
     for (;;) {
-      if (this.atEnd()) this.fail(`the string opened at line ${start.line}, column ${start.column} is never closed (missing '"')`);
+      if (this.atEnd())
+        this.fail(`the string opened at line ${start.line}, column ${start.column} is never closed (missing '"')`);
       const charAt = this.position();
       const char = this.advance();
       if (char === '"') return result;
@@ -231,7 +242,8 @@ class Reader {
           break;
         case 'u': {
           const hex = this.text.slice(this.offset, this.offset + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(`'\\u' must be followed by four hex digits, got '${hex}'`, escapeAt);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex))
+            this.fail(`'\\u' must be followed by four hex digits, got '${hex}'`, escapeAt);
           for (let i = 0; i < 4; i++) this.advance();
           result += String.fromCharCode(Number.parseInt(hex, 16));
           break;
@@ -255,7 +267,11 @@ class Reader {
       return DISCARDED;
     }
     const tag = this.readToken();
-    if (tag === '' || !/^[A-Za-z]/.test(tag)) this.fail(`'#' must start a set '#{', a discard '#_' or a tag such as '#jepsen.history.Op', got '#${tag}'`, start);
+    if (tag === '' || !/^[A-Za-z]/.test(tag))
+      this.fail(
+        `'#' must start a set '#{', a discard '#_' or a tag such as '#jepsen.history.Op', got '#${tag}'`,
+        start,
+      );
     return { kind: 'tagged', tag, value: this.readValue(`the tagged value #${tag}`) };
   }
 
@@ -263,7 +279,17 @@ class Reader {
     let token = '';
     while (!this.atEnd()) {
       const char = this.peek();
-      if (DELIMITERS.has(char) || char === ',' || char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '#' && token === '') break;
+      if (
+        DELIMITERS.has(char) ||
+        char === ',' ||
+        char === ' ' ||
+        char === '\t' ||
+        char === '\n' ||
+        char === '\r' ||
+        char === '\f' ||
+        (char === '#' && token === '')
+      )
+        break;
       token += this.advance();
     }
     return token;
@@ -282,7 +308,8 @@ class Reader {
     if (/^[+-]?\d/.test(token)) {
       if (INTEGER.test(token)) {
         const value = Number(token.endsWith('N') ? token.slice(0, -1) : token);
-        if (!Number.isSafeInteger(value)) this.fail(`the integer ${token} is too large to read exactly (beyond ±2^53)`, start);
+        if (!Number.isSafeInteger(value))
+          this.fail(`the integer ${token} is too large to read exactly (beyond ±2^53)`, start);
         return value;
       }
       if (FLOAT.test(token)) return Number(token.endsWith('M') ? token.slice(0, -1) : token);

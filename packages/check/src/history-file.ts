@@ -16,7 +16,10 @@ export interface ParsedHistory {
  * or '[' followed by '{' or '#' or ':' (a vector of op maps); JSON starts with '[' or a '{"'. A file
  * name's extension, when given, decides first.
  */
-export function parseHistory(text: string, options: { readonly source?: string; readonly format?: HistoryFormat } = {}): ParsedHistory {
+export function parseHistory(
+  text: string,
+  options: { readonly source?: string; readonly format?: HistoryFormat } = {},
+): ParsedHistory {
   const format = options.format ?? detectHistoryFormat(text, options.source);
   if (format === 'edn') {
     const { history, skipped } = historyFromEdn(text, options);

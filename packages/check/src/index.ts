@@ -13,8 +13,26 @@ export {
 export { linearizable, type LinearizableOptions } from './linearizable.ts';
 export { canonicalJson, sameValue } from './values.ts';
 export { checkLinearizabilityBruteForce, type BruteForceOptions } from './brute-force.ts';
-export { parseEdn, parseEdnForms, EdnError, EdnKeyword, EdnSymbol, type EdnValue, type EdnMap, type EdnSet, type EdnTagged, type EdnPosition } from './edn.ts';
-export { historyFromEdn, historyToEdn, valueToEdn, toPlain as ednToPlain, type EdnHistory, type EdnHistoryOptions } from './jepsen-edn.ts';
+export {
+  parseEdn,
+  parseEdnForms,
+  EdnError,
+  EdnKeyword,
+  EdnSymbol,
+  type EdnValue,
+  type EdnMap,
+  type EdnSet,
+  type EdnTagged,
+  type EdnPosition,
+} from './edn.ts';
+export {
+  historyFromEdn,
+  historyToEdn,
+  valueToEdn,
+  toPlain as ednToPlain,
+  type EdnHistory,
+  type EdnHistoryOptions,
+} from './jepsen-edn.ts';
 export { historyFromJson, historyToJson, historyToJsonLines, HistoryFormatError } from './json-history.ts';
 export { parseHistory, detectHistoryFormat, type HistoryFormat, type ParsedHistory } from './history-file.ts';
 export { forAllNodes, forAllStates, atMostOne, allAgree, type NodeInvariantOptions } from './node-invariants.ts';

@@ -38,7 +38,10 @@ export function historyFromEdn(text: string, options: EdnHistoryOptions = {}): E
     throw withSource(error, options.source);
   }
   const first = forms[0];
-  const ops = forms.length === 1 && first !== undefined && Array.isArray(first.value) ? first.value.map((value) => ({ value, position: first.position })) : forms;
+  const ops =
+    forms.length === 1 && first !== undefined && Array.isArray(first.value)
+      ? first.value.map((value) => ({ value, position: first.position }))
+      : forms;
   const history: HistoryEntry[] = [];
   let skipped = 0;
   for (const { value, position } of ops) {
@@ -58,10 +61,14 @@ function entryFromEdn(value: EdnValue, index: number, position: EdnPosition): Hi
     throw new EdnError(position.line, position.column, problem);
   };
   const unwrapped = isTagged(value) ? value.value : value;
-  if (!isMap(unwrapped)) return fail(`expected an operation map like {:process 0, :type :invoke, :f :read, :value nil}, got ${describeEdn(value)}`);
+  if (!isMap(unwrapped))
+    return fail(
+      `expected an operation map like {:process 0, :type :invoke, :f :read, :value nil}, got ${describeEdn(value)}`,
+    );
   const fields = new Map<string, EdnValue>();
   for (const [key, field] of unwrapped.entries) {
-    if (!(key instanceof EdnKeyword)) return fail(`operation map keys must be keywords (:process, :type, ...), got ${describeEdn(key)}`);
+    if (!(key instanceof EdnKeyword))
+      return fail(`operation map keys must be keywords (:process, :type, ...), got ${describeEdn(key)}`);
     fields.set(key.name, field);
   }
   const process = fields.get('process');
@@ -73,12 +80,17 @@ function entryFromEdn(value: EdnValue, index: number, position: EdnPosition): Hi
   if (!Number.isInteger(process)) return fail(`:process must be an integer, got ${process}`);
   const type = fields.get('type');
   const typeName = type instanceof EdnKeyword ? type.name : typeof type === 'string' ? type : undefined;
-  if (typeName === undefined || !TYPES.has(typeName)) return fail(`:type must be one of :invoke :ok :fail :info, got ${type === undefined ? 'nothing' : describeEdn(type)}`);
+  if (typeName === undefined || !TYPES.has(typeName))
+    return fail(
+      `:type must be one of :invoke :ok :fail :info, got ${type === undefined ? 'nothing' : describeEdn(type)}`,
+    );
   const f = fields.get('f');
   const fName = f instanceof EdnKeyword || f instanceof EdnSymbol ? f.name : typeof f === 'string' ? f : undefined;
-  if (fName === undefined) return fail(`:f must be a keyword such as :read, got ${f === undefined ? 'nothing' : describeEdn(f)}`);
+  if (fName === undefined)
+    return fail(`:f must be a keyword such as :read, got ${f === undefined ? 'nothing' : describeEdn(f)}`);
   const time = fields.get('time');
-  if (time !== undefined && time !== null && typeof time !== 'number') return fail(`:time must be a number of nanoseconds, got ${describeEdn(time)}`);
+  if (time !== undefined && time !== null && typeof time !== 'number')
+    return fail(`:time must be a number of nanoseconds, got ${describeEdn(time)}`);
   const entry: Record<string, unknown> = { index, process, type: typeName, f: fName };
   const key = fields.get('key');
   if (key !== undefined && key !== null) entry.key = typeof key === 'string' ? key : String(toPlain(key));
@@ -89,7 +101,8 @@ function entryFromEdn(value: EdnValue, index: number, position: EdnPosition): Hi
   entry.time = typeof time === 'number' ? Math.floor(time / 1000) : index;
   for (const name of ['client', 'node', 'error'] as const) {
     const field = fields.get(name);
-    if (field !== undefined && field !== null) entry[name] = typeof field === 'string' ? field : JSON.stringify(toPlain(field));
+    if (field !== undefined && field !== null)
+      entry[name] = typeof field === 'string' ? field : JSON.stringify(toPlain(field));
   }
   return entry as unknown as HistoryEntry;
 }
@@ -115,7 +128,13 @@ export function historyToEdn(history: History): string {
 }
 
 function entryToEdn(entry: HistoryEntry, index: number): string {
-  const parts = [`:index ${index}`, `:type :${entry.type}`, `:f ${keyword(entry.f)}`, `:process ${entry.process}`, `:time ${entry.time * 1000}`];
+  const parts = [
+    `:index ${index}`,
+    `:type :${entry.type}`,
+    `:f ${keyword(entry.f)}`,
+    `:process ${entry.process}`,
+    `:time ${entry.time * 1000}`,
+  ];
   if (entry.key !== undefined) parts.push(`:key ${valueToEdn(entry.key)}`);
   // Jepsen writes :value on every operation, nil when there is none.
   parts.push(`:value ${valueToEdn(entry.value)}`);
@@ -137,7 +156,11 @@ export function valueToEdn(value: unknown): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`EDN has no ${value}; histories hold finite numbers`);
-    return Number.isInteger(value) ? String(value) : String(value).includes('.') || String(value).includes('e') ? String(value) : `${value}.0`;
+    return Number.isInteger(value)
+      ? String(value)
+      : String(value).includes('.') || String(value).includes('e')
+        ? String(value)
+        : `${value}.0`;
   }
   // JSON's string escapes (\n \t \" \\ \uXXXX) are all EDN escapes too.
   if (typeof value === 'string') return JSON.stringify(value);
@@ -151,11 +174,15 @@ export function valueToEdn(value: unknown): string {
 }
 
 function isMap(value: EdnValue): value is Extract<EdnValue, { kind: 'map' }> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value && value.kind === 'map';
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value && value.kind === 'map'
+  );
 }
 
 function isTagged(value: EdnValue): value is Extract<EdnValue, { kind: 'tagged' }> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value && value.kind === 'tagged';
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value && value.kind === 'tagged'
+  );
 }
 
 function describeEdn(value: EdnValue): string {

@@ -34,7 +34,9 @@ export function historyFromJson(text: string, options: { readonly source?: strin
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new HistoryFormatError(`${prefix}line ${i + 1}: not valid JSON (${(error as Error).message}); a JSON Lines history has one entry object per line`);
+      throw new HistoryFormatError(
+        `${prefix}line ${i + 1}: not valid JSON (${(error as Error).message}); a JSON Lines history has one entry object per line`,
+      );
     }
     history.push(entryFromJson(value, history.length, `${prefix}line ${i + 1}`));
   });
@@ -45,15 +47,23 @@ function entryFromJson(value: unknown, index: number, where: string): HistoryEnt
   const fail = (problem: string): never => {
     throw new HistoryFormatError(`${where}: ${problem}`);
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`expected an entry object like {"process":0,"type":"invoke","f":"read","time":0}, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail(
+      `expected an entry object like {"process":0,"type":"invoke","f":"read","time":0}, got ${JSON.stringify(value)}`,
+    );
   const entry = value as Record<string, unknown>;
   if (!Number.isInteger(entry.process)) fail(`"process" must be an integer, got ${JSON.stringify(entry.process)}`);
-  if (typeof entry.type !== 'string' || !TYPES.has(entry.type)) fail(`"type" must be "invoke", "ok", "fail" or "info", got ${JSON.stringify(entry.type)}`);
-  if (typeof entry.f !== 'string' || entry.f === '') fail(`"f" must name the operation ("read", "write", "get", ...), got ${JSON.stringify(entry.f)}`);
-  if (entry.time !== undefined && (typeof entry.time !== 'number' || !Number.isFinite(entry.time))) fail(`"time" must be a number of microseconds, got ${JSON.stringify(entry.time)}`);
-  if (entry.key !== undefined && entry.key !== null && typeof entry.key !== 'string') fail(`"key" must be a string, got ${JSON.stringify(entry.key)}`);
+  if (typeof entry.type !== 'string' || !TYPES.has(entry.type))
+    fail(`"type" must be "invoke", "ok", "fail" or "info", got ${JSON.stringify(entry.type)}`);
+  if (typeof entry.f !== 'string' || entry.f === '')
+    fail(`"f" must name the operation ("read", "write", "get", ...), got ${JSON.stringify(entry.f)}`);
+  if (entry.time !== undefined && (typeof entry.time !== 'number' || !Number.isFinite(entry.time)))
+    fail(`"time" must be a number of microseconds, got ${JSON.stringify(entry.time)}`);
+  if (entry.key !== undefined && entry.key !== null && typeof entry.key !== 'string')
+    fail(`"key" must be a string, got ${JSON.stringify(entry.key)}`);
   for (const field of ['client', 'node', 'error'] as const) {
-    if (entry[field] !== undefined && typeof entry[field] !== 'string') fail(`"${field}" must be a string, got ${JSON.stringify(entry[field])}`);
+    if (entry[field] !== undefined && typeof entry[field] !== 'string')
+      fail(`"${field}" must be a string, got ${JSON.stringify(entry[field])}`);
   }
   const clean: Record<string, unknown> = { index, process: entry.process, type: entry.type, f: entry.f };
   if (entry.key !== undefined && entry.key !== null) clean.key = entry.key;

@@ -91,12 +91,19 @@ export const DEFAULT_MAX_STEPS = 10_000_000;
  * Throws when the history does not fit the model (an unknown operation, a cas without
  * [expected, next], a completion without an invoke); the message names the history entry.
  */
-export function checkLinearizability(history: History, model: Model, options: LinearizabilityOptions = {}): LinearizabilityResult {
+export function checkLinearizability(
+  history: History,
+  model: Model,
+  options: LinearizabilityOptions = {},
+): LinearizabilityResult {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (!(Number.isInteger(maxSteps) && maxSteps > 0)) throw new Error(`maxSteps must be a positive whole number of search steps, got ${maxSteps}`);
+  if (!(Number.isInteger(maxSteps) && maxSteps > 0))
+    throw new Error(`maxSteps must be a positive whole number of search steps, got ${maxSteps}`);
   const partitions = preparePartitions(history, model);
   // Small keys first: when the budget runs out, as many keys as possible have a definite verdict.
-  const order = partitions.map((_, i) => i).sort((a, b) => partitions[a]!.operations.length - partitions[b]!.operations.length || a - b);
+  const order = partitions
+    .map((_, i) => i)
+    .sort((a, b) => partitions[a]!.operations.length - partitions[b]!.operations.length || a - b);
   const results: KeyLinearizability[] = new Array(partitions.length);
   let used = 0;
   for (const i of order) {
@@ -120,9 +127,13 @@ export function checkLinearizability(history: History, model: Model, options: Li
   else if (unknown.length > 0) {
     message =
       `unknown: the search ran out of its budget of ${maxSteps} steps before deciding ` +
-      `${unknown.length} of ${keyCount} (${unknown.map((result) => showKey(result.key)).slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}); ` +
+      `${unknown.length} of ${keyCount} (${unknown
+        .map((result) => showKey(result.key))
+        .slice(0, 5)
+        .join(', ')}${unknown.length > 5 ? ', ...' : ''}); ` +
       `no violation was found. Raise maxSteps, or check a shorter history with less concurrency.`;
-  } else message = `linearizable: ${operations} operations on ${keyCount} against the ${model.name} model (${used} search steps)`;
+  } else
+    message = `linearizable: ${operations} operations on ${keyCount} against the ${model.name} model (${used} search steps)`;
   return {
     verdict,
     model: model.name,
@@ -282,7 +293,8 @@ function searchPartition(partition: Partition, model: Model, maxSteps: number): 
       bestBlocked = op;
       // The candidates: calls still in the list before this return.
       bestConcurrent = [];
-      for (let scan = next[0]!; scan !== NIL && scan !== entry; scan = next[scan]!) if (isCall[scan] === 1 && opOf[scan] !== op) bestConcurrent.push(opOf[scan]!);
+      for (let scan = next[0]!; scan !== NIL && scan !== entry; scan = next[scan]!)
+        if (isCall[scan] === 1 && opOf[scan] !== op) bestConcurrent.push(opOf[scan]!);
     }
     if (stackEntries.length === 0) {
       return {
@@ -336,7 +348,16 @@ function describeOp(op: EvidenceOperation): string {
 function describeFailure(evidence: LinearizabilityEvidence, model: Model): string {
   const prefix = evidence.linearized;
   const shown = prefix.length <= 6 ? prefix : prefix.slice(prefix.length - 6);
-  const order = prefix.length === 0 ? 'nothing can be linearized before it' : `the longest linearizable prefix has ${prefix.length} operation${prefix.length === 1 ? '' : 's'} (${prefix.length > 6 ? '..., ' : ''}${shown.map((op) => op.description).join(', ')}), leaving the value ${JSON.stringify(evidence.stateAfter)}`;
-  const raced = evidence.concurrent.length > 0 ? `; no order of the ${evidence.concurrent.length} concurrent operation${evidence.concurrent.length === 1 ? '' : 's'} (${evidence.concurrent.slice(0, 4).map((op) => op.description).join(', ')}${evidence.concurrent.length > 4 ? ', ...' : ''}) makes it possible` : '';
+  const order =
+    prefix.length === 0
+      ? 'nothing can be linearized before it'
+      : `the longest linearizable prefix has ${prefix.length} operation${prefix.length === 1 ? '' : 's'} (${prefix.length > 6 ? '..., ' : ''}${shown.map((op) => op.description).join(', ')}), leaving the value ${JSON.stringify(evidence.stateAfter)}`;
+  const raced =
+    evidence.concurrent.length > 0
+      ? `; no order of the ${evidence.concurrent.length} concurrent operation${evidence.concurrent.length === 1 ? '' : 's'} (${evidence.concurrent
+          .slice(0, 4)
+          .map((op) => op.description)
+          .join(', ')}${evidence.concurrent.length > 4 ? ', ...' : ''}) makes it possible`
+      : '';
   return `not linearizable (${model.name} model), ${showKey(evidence.key)}: ${describeOp(evidence.blocked)} cannot be placed: ${order}${raced}`;
 }

@@ -48,7 +48,12 @@ export interface Model<State = unknown> {
   /** Checks one operation's shape; returns what is wrong and how to fix it, or undefined. */
   validate(op: PairedOperation): string | undefined;
   /** One line for people: 'write 3', 'read → 3', 'cas 1→2'. */
-  describe(op: { readonly f: string; readonly input: unknown; readonly output: unknown; readonly type: string }): string;
+  describe(op: {
+    readonly f: string;
+    readonly input: unknown;
+    readonly output: unknown;
+    readonly type: string;
+  }): string;
   /** A state for people and the visualizer (JSON-able). */
   describeState(state: State): unknown;
 }

@@ -17,10 +17,16 @@ type Value = unknown;
 
 const READS = new Set(['read', 'get']);
 
-function describe(op: { readonly f: string; readonly input: unknown; readonly output: unknown; readonly type: string }): string {
+function describe(op: {
+  readonly f: string;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly type: string;
+}): string {
   const unknown = op.type === 'info' ? ' (unknown outcome)' : op.type === 'fail' ? ' (failed)' : '';
   if (READS.has(op.f)) return `${op.f} → ${op.type === 'ok' ? showValue(op.output ?? null) : '?'}${unknown}`;
-  if (op.f === 'cas' && Array.isArray(op.input)) return `cas ${showValue(op.input[0])}→${showValue(op.input[1])}${unknown}`;
+  if (op.f === 'cas' && Array.isArray(op.input))
+    return `cas ${showValue(op.input[0])}→${showValue(op.input[1])}${unknown}`;
   return `${op.f} ${showValue(op.input)}${unknown}`;
 }
 
@@ -31,8 +37,19 @@ interface RegisterFunctions {
   readonly append: boolean;
 }
 
-function registerLike(name: string, description: string, functions: RegisterFunctions, partitionByKey: boolean, keyRequired: boolean): Model<Value> {
-  const known = [functions.read, functions.write, ...(functions.append ? ['append'] : []), ...(functions.cas ? ['cas'] : [])];
+function registerLike(
+  name: string,
+  description: string,
+  functions: RegisterFunctions,
+  partitionByKey: boolean,
+  keyRequired: boolean,
+): Model<Value> {
+  const known = [
+    functions.read,
+    functions.write,
+    ...(functions.append ? ['append'] : []),
+    ...(functions.cas ? ['cas'] : []),
+  ];
   return {
     name,
     description,
@@ -48,7 +65,10 @@ function registerLike(name: string, description: string, functions: RegisterFunc
         case functions.write:
           return op.input ?? null;
         case 'append':
-          return (typeof state === 'string' ? state : state === null || state === undefined ? '' : String(state)) + String(op.input);
+          return (
+            (typeof state === 'string' ? state : state === null || state === undefined ? '' : String(state)) +
+            String(op.input)
+          );
         case 'cas': {
           const [expected, next] = op.input as readonly [unknown, unknown];
           return sameValue(expected ?? null, state) ? (next ?? null) : IMPOSSIBLE;
@@ -64,9 +84,12 @@ function registerLike(name: string, description: string, functions: RegisterFunc
         const hint = op.f === 'cas' ? ` ('cas' needs the cas-register model: --model cas-register)` : '';
         return `the ${name} model has no operation '${op.f}' (it knows ${known.map((f) => `'${f}'`).join(', ')})${hint}`;
       }
-      if (keyRequired && (op.key === undefined || op.key === null)) return `'${op.f}' has no key: every ${name} operation names the key it reads or writes`;
-      if (op.f === functions.write && op.input === undefined) return `'${op.f}' has no value: give the invoke the value it writes`;
-      if (op.f === 'append' && typeof op.input !== 'string') return `'append' needs a string value to append, got ${showValue(op.input)}`;
+      if (keyRequired && (op.key === undefined || op.key === null))
+        return `'${op.f}' has no key: every ${name} operation names the key it reads or writes`;
+      if (op.f === functions.write && op.input === undefined)
+        return `'${op.f}' has no value: give the invoke the value it writes`;
+      if (op.f === 'append' && typeof op.input !== 'string')
+        return `'append' needs a string value to append, got ${showValue(op.input)}`;
       if (op.f === 'cas' && !(Array.isArray(op.input) && op.input.length === 2)) {
         return `'cas' needs the value [expected, next], got ${showValue(op.input)}`;
       }

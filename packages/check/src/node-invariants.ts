@@ -13,7 +13,11 @@ export interface NodeInvariantOptions {
   readonly withinMicros?: Micros;
 }
 
-function build<State>(name: string, options: NodeInvariantOptions, check: (world: WorldView<State>) => InvariantResult): Invariant<State> {
+function build<State>(
+  name: string,
+  options: NodeInvariantOptions,
+  check: (world: WorldView<State>) => InvariantResult,
+): Invariant<State> {
   const kind = options.kind ?? 'always';
   return {
     name,
@@ -35,7 +39,10 @@ export function forAllNodes<State = unknown>(
       const summary = world.summary(node);
       if (summary === undefined) continue;
       const result = predicate(summary, node, world);
-      if (result !== true) return typeof result === 'string' ? `${node}: ${result}` : `${node} does not satisfy '${name}' (summary ${canonicalJson(summary)})`;
+      if (result !== true)
+        return typeof result === 'string'
+          ? `${node}: ${result}`
+          : `${node} does not satisfy '${name}' (summary ${canonicalJson(summary)})`;
     }
     return true;
   });
@@ -52,7 +59,8 @@ export function forAllStates<State>(
       const state = world.state(node);
       if (state === undefined) continue;
       const result = predicate(state, node, world);
-      if (result !== true) return typeof result === 'string' ? `${node}: ${result}` : `${node} does not satisfy '${name}'`;
+      if (result !== true)
+        return typeof result === 'string' ? `${node}: ${result}` : `${node} does not satisfy '${name}'`;
     }
     return true;
   });

@@ -31,7 +31,9 @@ export function preparePartitions(history: History, model: Model): Partition[] {
   if (!Array.isArray(history)) throw new Error(`a history must be an array of entries, got ${typeof history}`);
   // Reindex when the entries' own `index` fields are not their positions (an imported or filtered
   // history), so operations are ordered by where they appear.
-  const positioned = history.every((entry, i) => entry.index === i) ? history : history.map((entry, i) => ({ ...entry, index: i }));
+  const positioned = history.every((entry, i) => entry.index === i)
+    ? history
+    : history.map((entry, i) => ({ ...entry, index: i }));
   const paired = pairOperations(positioned);
   const byKey = new Map<string | null, CheckedOperation[]>();
   for (const op of paired) {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { casRegisterModel, checkLinearizability, checkLinearizabilityBruteForce, kvModel, registerModel, type Model } from '../src/index.ts';
+import {
+  casRegisterModel,
+  checkLinearizability,
+  checkLinearizabilityBruteForce,
+  kvModel,
+  registerModel,
+  type Model,
+} from '../src/index.ts';
 import { simulateStoreHistory, type StoreFunction } from './simulated-store.ts';
 
 // Thousands of histories in the default suite (each is tiny); more with DSIM_PROPERTY_RUNS.
@@ -38,7 +45,11 @@ describe('checkLinearizability agrees with the brute-force reference', () => {
             if (fast.verdict === 'not-linearizable') {
               // The evidence names an ok operation that really is in the history.
               const blocked = fast.evidence!.blocked;
-              expect(history[blocked.invokeIndex]).toMatchObject({ type: 'invoke', f: blocked.f, process: blocked.process });
+              expect(history[blocked.invokeIndex]).toMatchObject({
+                type: 'invoke',
+                f: blocked.f,
+                process: blocked.process,
+              });
               expect(blocked.type).toBe('ok');
             }
           },

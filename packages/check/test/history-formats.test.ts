@@ -16,7 +16,9 @@ import { simulateStoreHistory } from './simulated-store.ts';
 
 describe('EDN reader', () => {
   it('reads the values Jepsen writes', () => {
-    const value = parseEdn('{:a [1 -2 3.5 1e3 7N 2.5M], :b (nil true false), "s" "q\\"\\n\\u00e9", :c #{:x}, :d foo/bar} ; comment');
+    const value = parseEdn(
+      '{:a [1 -2 3.5 1e3 7N 2.5M], :b (nil true false), "s" "q\\"\\n\\u00e9", :c #{:x}, :d foo/bar} ; comment',
+    );
     expect(value).toMatchObject({ kind: 'map' });
     const entries = (value as unknown as { entries: Array<[unknown, unknown]> }).entries;
     expect(entries[0]).toEqual([new EdnKeyword('a'), [1, -2, 3.5, 1000, 7, 2.5]]);
@@ -27,14 +29,24 @@ describe('EDN reader', () => {
   });
 
   it('reads tagged values and skips #_ discards', () => {
-    expect(parseEdn('#jepsen.history.Op{:f :read}')).toEqual({ kind: 'tagged', tag: 'jepsen.history.Op', value: { kind: 'map', entries: [[new EdnKeyword('f'), new EdnKeyword('read')]] } });
+    expect(parseEdn('#jepsen.history.Op{:f :read}')).toEqual({
+      kind: 'tagged',
+      tag: 'jepsen.history.Op',
+      value: { kind: 'map', entries: [[new EdnKeyword('f'), new EdnKeyword('read')]] },
+    });
     expect(parseEdn('[1 #_ 2 3]')).toEqual([1, 3]);
   });
 
   it('names the line, the column and the problem', () => {
-    expect(() => parseEdn('{:a 1\n :b}')).toThrow('line 1, column 1: the map opened here has 3 forms: a map needs key/value pairs (a key is missing its value)');
-    expect(() => parseEdn('[1 2\n  3')).toThrow('line 2, column 4: a vector opened at line 1, column 1 is never closed (missing \']\')');
-    expect(() => parseEdn('[1 2}')).toThrow("line 1, column 5: '}' closes a vector opened at line 1, column 1, which needs ']'");
+    expect(() => parseEdn('{:a 1\n :b}')).toThrow(
+      'line 1, column 1: the map opened here has 3 forms: a map needs key/value pairs (a key is missing its value)',
+    );
+    expect(() => parseEdn('[1 2\n  3')).toThrow(
+      "line 2, column 4: a vector opened at line 1, column 1 is never closed (missing ']')",
+    );
+    expect(() => parseEdn('[1 2}')).toThrow(
+      "line 1, column 5: '}' closes a vector opened at line 1, column 1, which needs ']'",
+    );
     expect(() => parseEdn('"abc')).toThrow('line 1, column 5: the string opened at line 1, column 1 is never closed');
     expect(() => parseEdn('"a\\qb"')).toThrow("line 1, column 3: unknown escape '\\q'");
     expect(() => parseEdn('\n  12abc')).toThrow("line 2, column 3: '12abc' is not a number");
@@ -65,7 +77,9 @@ describe('Jepsen EDN histories', () => {
   });
 
   it('reads a single vector of ops, with keys', () => {
-    const { history } = historyFromEdn('[{:process 0, :type :invoke, :f :get, :key "x", :value nil} {:process 0, :type :ok, :f :get, :key "x", :value nil}]');
+    const { history } = historyFromEdn(
+      '[{:process 0, :type :invoke, :f :get, :key "x", :value nil} {:process 0, :type :ok, :f :get, :key "x", :value nil}]',
+    );
     expect(history).toEqual([
       { index: 0, process: 0, type: 'invoke', f: 'get', key: 'x', time: 0 },
       { index: 1, process: 0, type: 'ok', f: 'get', key: 'x', value: null, time: 1 },
@@ -73,18 +87,34 @@ describe('Jepsen EDN histories', () => {
   });
 
   it('names the line and the field of a bad operation', () => {
-    expect(() => historyFromEdn('{:process 0, :type :invoke, :f :read}\n{:process 0, :type :done, :f :read}', { source: 'h.edn' })).toThrow(
-      'h.edn: line 2, column 1: :type must be one of :invoke :ok :fail :info, got :done',
+    expect(() =>
+      historyFromEdn('{:process 0, :type :invoke, :f :read}\n{:process 0, :type :done, :f :read}', { source: 'h.edn' }),
+    ).toThrow('h.edn: line 2, column 1: :type must be one of :invoke :ok :fail :info, got :done');
+    expect(() => historyFromEdn('{:type :invoke, :f :read}')).toThrow(
+      'line 1, column 1: the operation has no :process',
     );
-    expect(() => historyFromEdn('{:type :invoke, :f :read}')).toThrow('line 1, column 1: the operation has no :process');
     expect(() => historyFromEdn('[1 2]')).toThrow('expected an operation map');
   });
 
   it('round-trips dsim histories through EDN', () => {
-    const { history } = simulateStoreHistory({ seed: 7, processes: 4, operations: 40, keys: ['a', 'b'], functions: ['get', 'put', 'append', 'cas'], infoProbability: 0.2, failProbability: 0.1 });
+    const { history } = simulateStoreHistory({
+      seed: 7,
+      processes: 4,
+      operations: 40,
+      keys: ['a', 'b'],
+      functions: ['get', 'put', 'append', 'cas'],
+      infoProbability: 0.2,
+      failProbability: 0.1,
+    });
     const edn = historyToEdn(history);
-    expect(edn.split('\n')[0]).toMatch(/^\{:index 0, :type :invoke, :f :\w+, :process \d+, :time \d+, :key "[ab]", :value /);
-    expect(historyFromEdn(edn).history).toEqual(history.map((entry) => (entry.type !== 'invoke' && entry.value === undefined ? { ...entry, value: null } : entry)));
+    expect(edn.split('\n')[0]).toMatch(
+      /^\{:index 0, :type :invoke, :f :\w+, :process \d+, :time \d+, :key "[ab]", :value /,
+    );
+    expect(historyFromEdn(edn).history).toEqual(
+      history.map((entry) =>
+        entry.type !== 'invoke' && entry.value === undefined ? { ...entry, value: null } : entry,
+      ),
+    );
     expect(checkLinearizability(historyFromEdn(edn).history, kvModel).verdict).toBe('linearizable');
   });
 });
@@ -98,10 +128,14 @@ describe('JSON histories', () => {
   });
 
   it('names the line and field of a bad entry', () => {
-    expect(() => historyFromJson('{"process":0,"type":"invoke","f":"read","time":0}\n{"process":"p","type":"ok","f":"read"}', { source: 'h.jsonl' })).toThrow(
-      'h.jsonl: line 2: "process" must be an integer, got "p"',
+    expect(() =>
+      historyFromJson('{"process":0,"type":"invoke","f":"read","time":0}\n{"process":"p","type":"ok","f":"read"}', {
+        source: 'h.jsonl',
+      }),
+    ).toThrow('h.jsonl: line 2: "process" must be an integer, got "p"');
+    expect(() => historyFromJson('[{"process":0,"type":"begin","f":"read"}]')).toThrow(
+      'entry 0: "type" must be "invoke", "ok", "fail" or "info", got "begin"',
     );
-    expect(() => historyFromJson('[{"process":0,"type":"begin","f":"read"}]')).toThrow('entry 0: "type" must be "invoke", "ok", "fail" or "info", got "begin"');
     expect(() => historyFromJson('{"process":0,\n')).toThrow(/line 1: not valid JSON/);
   });
 

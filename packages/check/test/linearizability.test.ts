@@ -5,8 +5,10 @@ import { buildHistory } from './build-history.ts';
 describe('checkLinearizability: classics', () => {
   it('accepts a sequential register history', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [0, 'ok', 'write'],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
     ]);
     const result = checkLinearizability(history, registerModel);
     expect(result.verdict).toBe('linearizable');
@@ -14,15 +16,21 @@ describe('checkLinearizability: classics', () => {
   });
 
   it('accepts a read of null before any write', () => {
-    const history = buildHistory([[0, 'invoke', 'read'], [0, 'ok', 'read', null]]);
+    const history = buildHistory([
+      [0, 'invoke', 'read'],
+      [0, 'ok', 'read', null],
+    ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
   });
 
   it('rejects a stale read after a new write completed', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [0, 'ok', 'write'],
-      [0, 'invoke', 'write', 2], [0, 'ok', 'write'],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+      [0, 'invoke', 'write', 2],
+      [0, 'ok', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
     ]);
     const result = checkLinearizability(history, registerModel);
     expect(result.verdict).toBe('not-linearizable');
@@ -34,9 +42,12 @@ describe('checkLinearizability: classics', () => {
 
   it('rejects a lost update: two cas from the same value both succeed', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 0], [0, 'ok', 'write'],
-      [1, 'invoke', 'cas', [0, 1]], [2, 'invoke', 'cas', [0, 2]],
-      [1, 'ok', 'cas'], [2, 'ok', 'cas'],
+      [0, 'invoke', 'write', 0],
+      [0, 'ok', 'write'],
+      [1, 'invoke', 'cas', [0, 1]],
+      [2, 'invoke', 'cas', [0, 2]],
+      [1, 'ok', 'cas'],
+      [2, 'ok', 'cas'],
     ]);
     const result = checkLinearizability(history, casRegisterModel);
     expect(result.verdict).toBe('not-linearizable');
@@ -45,9 +56,12 @@ describe('checkLinearizability: classics', () => {
 
   it('rejects a lost update on a map: an append that disappears', () => {
     const history = buildHistory([
-      [0, 'invoke', 'append', 'a', 'x'], [1, 'invoke', 'append', 'b', 'x'],
-      [0, 'ok', 'append', undefined, 'x'], [1, 'ok', 'append', undefined, 'x'],
-      [2, 'invoke', 'get', undefined, 'x'], [2, 'ok', 'get', 'b', 'x'],
+      [0, 'invoke', 'append', 'a', 'x'],
+      [1, 'invoke', 'append', 'b', 'x'],
+      [0, 'ok', 'append', undefined, 'x'],
+      [1, 'ok', 'append', undefined, 'x'],
+      [2, 'invoke', 'get', undefined, 'x'],
+      [2, 'ok', 'get', 'b', 'x'],
     ]);
     const result = checkLinearizability(history, kvModel);
     expect(result.verdict).toBe('not-linearizable');
@@ -56,8 +70,10 @@ describe('checkLinearizability: classics', () => {
 
   it('rejects a read of a value never written', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [1, 'invoke', 'read'],
-      [0, 'ok', 'write'], [1, 'ok', 'read', 7],
+      [0, 'invoke', 'write', 1],
+      [1, 'invoke', 'read'],
+      [0, 'ok', 'write'],
+      [1, 'ok', 'read', 7],
     ]);
     const result = checkLinearizability(history, registerModel);
     expect(result.verdict).toBe('not-linearizable');
@@ -69,24 +85,42 @@ describe('checkLinearizability: classics', () => {
     // Writes 1 and 2 overlap each other and all four reads; reader A sees 1 then 2, reader B
     // sees 2 then 1. Either write order explains one reader, never both.
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [1, 'invoke', 'write', 2],
-      [2, 'invoke', 'read'], [2, 'ok', 'read', 1], [2, 'invoke', 'read'], [2, 'ok', 'read', 2],
-      [3, 'invoke', 'read'], [3, 'ok', 'read', 2], [3, 'invoke', 'read'], [3, 'ok', 'read', 1],
-      [0, 'ok', 'write'], [1, 'ok', 'write'],
+      [0, 'invoke', 'write', 1],
+      [1, 'invoke', 'write', 2],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', 1],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', 2],
+      [3, 'invoke', 'read'],
+      [3, 'ok', 'read', 2],
+      [3, 'invoke', 'read'],
+      [3, 'ok', 'read', 1],
+      [0, 'ok', 'write'],
+      [1, 'ok', 'write'],
     ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('not-linearizable');
     // One reader alone is fine.
     const oneReader = buildHistory([
-      [0, 'invoke', 'write', 1], [1, 'invoke', 'write', 2],
-      [2, 'invoke', 'read'], [2, 'ok', 'read', 1], [2, 'invoke', 'read'], [2, 'ok', 'read', 2],
-      [0, 'ok', 'write'], [1, 'ok', 'write'],
+      [0, 'invoke', 'write', 1],
+      [1, 'invoke', 'write', 2],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', 1],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', 2],
+      [0, 'ok', 'write'],
+      [1, 'ok', 'write'],
     ]);
     expect(checkLinearizability(oneReader, registerModel).verdict).toBe('linearizable');
   });
 
   it('accepts a read concurrent with a write seeing either value', () => {
     for (const seen of [null, 1]) {
-      const history = buildHistory([[0, 'invoke', 'write', 1], [1, 'invoke', 'read'], [1, 'ok', 'read', seen], [0, 'ok', 'write']]);
+      const history = buildHistory([
+        [0, 'invoke', 'write', 1],
+        [1, 'invoke', 'read'],
+        [1, 'ok', 'read', seen],
+        [0, 'ok', 'write'],
+      ]);
       expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
     }
   });
@@ -95,47 +129,63 @@ describe('checkLinearizability: classics', () => {
 describe('checkLinearizability: fail and info', () => {
   it('ignores failed writes: their value can never be read', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [0, 'fail', 'write'],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+      [0, 'invoke', 'write', 1],
+      [0, 'fail', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
     ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('not-linearizable');
   });
 
   it('lets an info write take effect long after its invocation', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [0, 'info', 'write'],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', null],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
+      [0, 'invoke', 'write', 1],
+      [0, 'info', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', null],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
     ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
   });
 
   it('lets an info write never take effect', () => {
     const history = buildHistory([
-      [0, 'invoke', 'write', 1], [0, 'info', 'write'],
-      [1, 'invoke', 'write', 2], [1, 'ok', 'write'],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 2],
+      [0, 'invoke', 'write', 1],
+      [0, 'info', 'write'],
+      [1, 'invoke', 'write', 2],
+      [1, 'ok', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 2],
     ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
   });
 
   it('does not let an info write take effect before it was invoked', () => {
     const history = buildHistory([
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 1],
-      [0, 'invoke', 'write', 1], [0, 'info', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
+      [0, 'invoke', 'write', 1],
+      [0, 'info', 'write'],
     ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('not-linearizable');
   });
 
   it('treats an invoke with no completion as info', () => {
-    const history = buildHistory([[0, 'invoke', 'write', 3], [1, 'invoke', 'read'], [1, 'ok', 'read', 3]]);
+    const history = buildHistory([
+      [0, 'invoke', 'write', 3],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 3],
+    ]);
     expect(checkLinearizability(history, registerModel).verdict).toBe('linearizable');
   });
 
   it('applies an info cas only when its expected value matches', () => {
     const history = buildHistory([
-      [0, 'invoke', 'cas', [5, 6]], [0, 'info', 'cas'],
-      [1, 'invoke', 'read'], [1, 'ok', 'read', 6],
+      [0, 'invoke', 'cas', [5, 6]],
+      [0, 'info', 'cas'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 6],
     ]);
     expect(checkLinearizability(history, casRegisterModel).verdict).toBe('not-linearizable');
   });
@@ -144,13 +194,19 @@ describe('checkLinearizability: fail and info', () => {
 describe('checkLinearizability: keys, budget and bad input', () => {
   it('checks keys independently and reports each', () => {
     const history = buildHistory([
-      [0, 'invoke', 'put', 'a', 'x'], [0, 'ok', 'put', undefined, 'x'],
-      [1, 'invoke', 'get', undefined, 'y'], [1, 'ok', 'get', 'a', 'y'],
-      [1, 'invoke', 'get', undefined, 'x'], [1, 'ok', 'get', 'a', 'x'],
+      [0, 'invoke', 'put', 'a', 'x'],
+      [0, 'ok', 'put', undefined, 'x'],
+      [1, 'invoke', 'get', undefined, 'y'],
+      [1, 'ok', 'get', 'a', 'y'],
+      [1, 'invoke', 'get', undefined, 'x'],
+      [1, 'ok', 'get', 'a', 'x'],
     ]);
     const result = checkLinearizability(history, kvModel);
     expect(result.verdict).toBe('not-linearizable');
-    expect(result.keys.map((key) => [key.key, key.verdict])).toEqual([['x', 'linearizable'], ['y', 'not-linearizable']]);
+    expect(result.keys.map((key) => [key.key, key.verdict])).toEqual([
+      ['x', 'linearizable'],
+      ['y', 'not-linearizable'],
+    ]);
     expect(result.message).toContain('key "y"');
   });
 
@@ -167,16 +223,32 @@ describe('checkLinearizability: keys, budget and bad input', () => {
   });
 
   it('names the history entry for an operation the model does not know', () => {
-    const history = buildHistory([[0, 'invoke', 'cas', [1, 2]], [0, 'ok', 'cas']]);
-    expect(() => checkLinearizability(history, registerModel)).toThrow(/history entry 0 \(process 0\): the register model has no operation 'cas'.*--model cas-register/);
-    const noKey = buildHistory([[0, 'invoke', 'get'], [0, 'ok', 'get', null]]);
+    const history = buildHistory([
+      [0, 'invoke', 'cas', [1, 2]],
+      [0, 'ok', 'cas'],
+    ]);
+    expect(() => checkLinearizability(history, registerModel)).toThrow(
+      /history entry 0 \(process 0\): the register model has no operation 'cas'.*--model cas-register/,
+    );
+    const noKey = buildHistory([
+      [0, 'invoke', 'get'],
+      [0, 'ok', 'get', null],
+    ]);
     expect(() => checkLinearizability(noKey, kvModel)).toThrow(/'get' has no key/);
-    const badCas = buildHistory([[0, 'invoke', 'cas', 3], [0, 'ok', 'cas']]);
+    const badCas = buildHistory([
+      [0, 'invoke', 'cas', 3],
+      [0, 'ok', 'cas'],
+    ]);
     expect(() => checkLinearizability(badCas, casRegisterModel)).toThrow(/\[expected, next\], got 3/);
   });
 
   it('returns evidence that survives JSON', () => {
-    const history = buildHistory([[0, 'invoke', 'write', 1], [0, 'info', 'write'], [1, 'invoke', 'read'], [1, 'ok', 'read', 2]]);
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1],
+      [0, 'info', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 2],
+    ]);
     const result = checkLinearizability(history, registerModel);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
   });
@@ -187,11 +259,23 @@ describe('linearizable invariant', () => {
   it('is an always/atEnd invariant that passes linearizable histories', () => {
     const invariant = linearizable(registerModel);
     expect(invariant).toMatchObject({ name: 'linearizable-register', kind: 'always', atEnd: true });
-    expect(invariant.check(world(buildHistory([[0, 'invoke', 'write', 1], [0, 'ok', 'write']])))).toBe(true);
+    expect(
+      invariant.check(
+        world(
+          buildHistory([
+            [0, 'invoke', 'write', 1],
+            [0, 'ok', 'write'],
+          ]),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('fails with the checker message, and treats unknown as a violation unless told otherwise', () => {
-    const bad = buildHistory([[0, 'invoke', 'read'], [0, 'ok', 'read', 9]]);
+    const bad = buildHistory([
+      [0, 'invoke', 'read'],
+      [0, 'ok', 'read', 9],
+    ]);
     expect(linearizable(registerModel).check(world(bad))).toMatch(/^not linearizable \(register model\)/);
     const rows: Array<[number, 'invoke' | 'ok', string, unknown?]> = [];
     for (let p = 0; p < 6; p++) rows.push([p, 'invoke', 'write', p]);

@@ -74,8 +74,20 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
       else if (f === 'cas') input = [random.int(0, values - 1), random.int(0, values - 1)];
       let outcome: PlannedOp['outcome'] = 'ok';
       if (random.chance(options.infoProbability ?? 0)) outcome = random.chance(0.8) ? 'info' : 'lost';
-      else if (f !== 'read' && f !== 'get' && f !== 'cas' && random.chance(options.failProbability ?? 0)) outcome = 'fail';
-      planned.push({ id, process, f, ...(key !== undefined ? { key } : {}), input, outcome, invoke, effect, complete, applied: false });
+      else if (f !== 'read' && f !== 'get' && f !== 'cas' && random.chance(options.failProbability ?? 0))
+        outcome = 'fail';
+      planned.push({
+        id,
+        process,
+        f,
+        ...(key !== undefined ? { key } : {}),
+        input,
+        outcome,
+        invoke,
+        effect,
+        complete,
+        applied: false,
+      });
       // After an unknown outcome (info, or no answer at all) the old process may still be "in" its
       // operation forever, so the client continues as a fresh process, as Jepsen and dsim do.
       if (outcome === 'info' || outcome === 'lost') process = nextProcess++;
@@ -120,7 +132,9 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
     if (reads.length > 0) {
       const victim = random.pick(reads);
       // Another small value (maybe one some write used, maybe stale, maybe never written).
-      const choices = [null, ...Array.from({ length: values + 1 }, (_, v) => v), 'zz'].filter((value) => value !== victim.output);
+      const choices = [null, ...Array.from({ length: values + 1 }, (_, v) => v), 'zz'].filter(
+        (value) => value !== victim.output,
+      );
       victim.output = random.pick(choices);
       corrupted = true;
     }
@@ -130,10 +144,18 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
   let order = 0;
   for (const op of planned) {
     const base = { process: op.process, f: op.f, ...(op.key !== undefined ? { key: op.key } : {}) };
-    events.push({ time: op.invoke, order: order++, entry: { ...base, type: 'invoke', ...(op.input !== undefined ? { value: op.input } : {}), time: op.invoke } });
+    events.push({
+      time: op.invoke,
+      order: order++,
+      entry: { ...base, type: 'invoke', ...(op.input !== undefined ? { value: op.input } : {}), time: op.invoke },
+    });
     if (op.outcome === 'lost') continue;
     const value = op.outcome === 'ok' && (op.f === 'read' || op.f === 'get') ? { value: op.output ?? null } : {};
-    events.push({ time: op.complete, order: order++, entry: { ...base, type: op.outcome, ...value, time: op.complete } });
+    events.push({
+      time: op.complete,
+      order: order++,
+      entry: { ...base, type: op.outcome, ...value, time: op.complete },
+    });
   }
   events.sort((a, b) => a.time - b.time || a.order - b.order);
   return { history: events.map((event, index) => ({ index, ...event.entry }) as HistoryEntry), corrupted };

@@ -17,10 +17,18 @@ export interface ParsedArgs {
  * A small, strict argument parser: unknown flags are errors that list the known ones, so a typo
  * never silently changes what runs.
  */
-export function parseArgs(args: readonly string[], spec: Readonly<Record<string, FlagSpec>>, command: string): ParsedArgs {
+export function parseArgs(
+  args: readonly string[],
+  spec: Readonly<Record<string, FlagSpec>>,
+  command: string,
+): ParsedArgs {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
-  const byShort = new Map(Object.entries(spec).filter(([, flag]) => flag.short).map(([name, flag]) => [flag.short!, name]));
+  const byShort = new Map(
+    Object.entries(spec)
+      .filter(([, flag]) => flag.short)
+      .map(([name, flag]) => [flag.short!, name]),
+  );
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
@@ -46,7 +54,8 @@ export function parseArgs(args: readonly string[], spec: Readonly<Record<string,
     if (!flag) throw new UsageError(`dsim ${command}: unknown option '--${name}'. ${knownFlags(spec)}`);
     if (flag.value) {
       const value = inline ?? args[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`dsim ${command}: option '--${name}' needs a value (${flag.placeholder ?? 'value'})`);
+      if (value === undefined || (inline === undefined && value.startsWith('--')))
+        throw new UsageError(`dsim ${command}: option '--${name}' needs a value (${flag.placeholder ?? 'value'})`);
       flags[name] = value;
     } else {
       if (inline !== undefined) throw new UsageError(`dsim ${command}: option '--${name}' takes no value`);
@@ -57,7 +66,9 @@ export function parseArgs(args: readonly string[], spec: Readonly<Record<string,
 }
 
 function knownFlags(spec: Readonly<Record<string, FlagSpec>>): string {
-  return `Known options: ${Object.keys(spec).map((name) => `--${name}`).join(', ')}`;
+  return `Known options: ${Object.keys(spec)
+    .map((name) => `--${name}`)
+    .join(', ')}`;
 }
 
 export function formatFlags(spec: Readonly<Record<string, FlagSpec>>): string {

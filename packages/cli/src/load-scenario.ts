@@ -11,7 +11,8 @@ import { UsageError } from './errors.ts';
 export async function loadScenario(path: string): Promise<unknown> {
   const absolute = resolve(path);
   if (!existsSync(absolute)) throw new UsageError(`scenario file not found: ${path}${suggestScenario(path)}`);
-  if (statSync(absolute).isDirectory()) throw new UsageError(`${path} is a folder; give a scenario file (run 'dsim list' to see them)`);
+  if (statSync(absolute).isDirectory())
+    throw new UsageError(`${path} is a folder; give a scenario file (run 'dsim list' to see them)`);
   const extension = extname(absolute);
   if (extension === '.json') {
     const text = readFileSync(absolute, 'utf8');
@@ -29,7 +30,8 @@ export async function loadScenario(path: string): Promise<unknown> {
       throw new UsageError(`could not load ${path}: ${(error as Error).message}`);
     }
     const scenario = module.default ?? module.scenario;
-    if (scenario === undefined) throw new UsageError(`${path} exports no scenario: write 'export default defineScenario({...})'`);
+    if (scenario === undefined)
+      throw new UsageError(`${path} exports no scenario: write 'export default defineScenario({...})'`);
     return scenario;
   }
   throw new UsageError(`${path}: a scenario file must end in .ts, .js or .json`);

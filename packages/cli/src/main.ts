@@ -6,11 +6,26 @@ type Command = (args: string[]) => Promise<number>;
 
 /** Commands load lazily, so `dsim run` never pays for the visualizer's server or the checker. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  run: { summary: 'run one scenario with one seed; print the summary, write the trace', load: async () => (await import('./commands/run.ts')).runCommand },
-  sweep: { summary: 'run a scenario across many seeds on worker threads; list failing seeds', load: async () => (await import('./commands/sweep.ts')).sweepCommand },
-  check: { summary: 'check a history (JSON or Jepsen EDN) for linearizability against a model', load: async () => (await import('./commands/check.ts')).checkCommand },
-  view: { summary: 'open a trace in the visualizer (serves it on 127.0.0.1 and prints the address)', load: async () => (await import('./commands/view.ts')).viewCommand },
-  list: { summary: 'list protocols, their invariants and bug switches, and scenario files', load: async () => (await import('./commands/list.ts')).listCommand },
+  run: {
+    summary: 'run one scenario with one seed; print the summary, write the trace',
+    load: async () => (await import('./commands/run.ts')).runCommand,
+  },
+  sweep: {
+    summary: 'run a scenario across many seeds on worker threads; list failing seeds',
+    load: async () => (await import('./commands/sweep.ts')).sweepCommand,
+  },
+  check: {
+    summary: 'check a history (JSON or Jepsen EDN) for linearizability against a model',
+    load: async () => (await import('./commands/check.ts')).checkCommand,
+  },
+  view: {
+    summary: 'open a trace in the visualizer (serves it on 127.0.0.1 and prints the address)',
+    load: async () => (await import('./commands/view.ts')).viewCommand,
+  },
+  list: {
+    summary: 'list protocols, their invariants and bug switches, and scenario files',
+    load: async () => (await import('./commands/list.ts')).listCommand,
+  },
 };
 
 export const usage = () => `${style.bold('dsim')} — deterministic simulation of distributed-systems algorithms
@@ -32,11 +47,15 @@ export async function main(args: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    console.error(`${style.red('error:')} unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'dsim --help'.`);
+    console.error(
+      `${style.red('error:')} unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'dsim --help'.`,
+    );
     return EXIT_USAGE;
   }
   try {
-    return await (await command.load())(rest);
+    return await (
+      await command.load()
+    )(rest);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ScenarioError) {
       console.error(`${style.red('error:')} ${error.message}`);

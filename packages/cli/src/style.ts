@@ -8,7 +8,8 @@ const enabled = (() => {
   return process.stdout.isTTY === true;
 })();
 
-const wrap = (open: number, close: number) => (text: string | number) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : String(text));
+const wrap = (open: number, close: number) => (text: string | number) =>
+  enabled ? `\u001b[${open}m${text}\u001b[${close}m` : String(text);
 
 export const style = {
   enabled,
@@ -28,7 +29,13 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly (
   const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
   const cells = [headers.map(String), ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => strip(row[column] ?? '').length)));
-  const numeric = headers.map((_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number' || /^[\d.,]+[a-z%/]*$/i.test(strip(String(row[column] ?? '')))));
+  const numeric = headers.map(
+    (_, column) =>
+      rows.length > 0 &&
+      rows.every(
+        (row) => typeof row[column] === 'number' || /^[\d.,]+[a-z%/]*$/i.test(strip(String(row[column] ?? ''))),
+      ),
+  );
   const line = (row: readonly string[], header = false) =>
     row
       .map((cell, column) => {

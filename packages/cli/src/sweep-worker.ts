@@ -10,7 +10,12 @@ export interface SeedResult {
   readonly endReason: string;
   readonly events: number;
   readonly simulatedMicros: number;
-  readonly violations: ReadonlyArray<{ readonly invariant: string; readonly kind: string; readonly time: number; readonly message: string }>;
+  readonly violations: ReadonlyArray<{
+    readonly invariant: string;
+    readonly kind: string;
+    readonly time: number;
+    readonly message: string;
+  }>;
   readonly error?: string;
   readonly hash?: string;
   readonly operations: number;
@@ -25,9 +30,22 @@ export interface SweepWorkerData {
 
 export type SweepRequest = { readonly seeds: readonly number[] } | { readonly stop: true };
 
-export function runSeed(scenarioInput: unknown, file: string, seed: number, options: { until?: string; hashes: boolean; stateMode: StateMode }): SeedResult {
-  const scenario = resolveScenario(scenarioInput, { registry, seed, source: file, ...(options.until ? { until: options.until } : {}) });
-  const result = new Simulation(scenario, { trace: options.hashes ? 'hash' : 'off', stateMode: options.stateMode }).run();
+export function runSeed(
+  scenarioInput: unknown,
+  file: string,
+  seed: number,
+  options: { until?: string; hashes: boolean; stateMode: StateMode },
+): SeedResult {
+  const scenario = resolveScenario(scenarioInput, {
+    registry,
+    seed,
+    source: file,
+    ...(options.until ? { until: options.until } : {}),
+  });
+  const result = new Simulation(scenario, {
+    trace: options.hashes ? 'hash' : 'off',
+    stateMode: options.stateMode,
+  }).run();
   return {
     seed,
     ok: result.violations.length === 0 && result.endReason !== 'error',
@@ -55,7 +73,16 @@ if (parentPort) {
       try {
         results.push(runSeed(scenario, data.file, seed, data));
       } catch (error) {
-        results.push({ seed, ok: false, endReason: 'error', events: 0, simulatedMicros: 0, violations: [], error: (error as Error).message, operations: 0 });
+        results.push({
+          seed,
+          ok: false,
+          endReason: 'error',
+          events: 0,
+          simulatedMicros: 0,
+          violations: [],
+          error: (error as Error).message,
+          operations: 0,
+        });
       }
     }
     port.postMessage(results);

@@ -45,7 +45,18 @@ export class TimelineStrip {
         if (fault.type === 'crash') this.status.set(fault.node, '×');
         else if (fault.type === 'pause') this.status.set(fault.node, '‖');
         else if (fault.type === 'resume') this.status.set(fault.node, this.lastRole(fault.node));
-        this.mark(target, fault.type === 'heal' ? 'h' : fault.type === 'crash' || fault.type === 'restart' ? 'c' : fault.type.startsWith('clock') ? 't' : fault.type === 'pause' || fault.type === 'resume' ? 'p' : 'n');
+        this.mark(
+          target,
+          fault.type === 'heal'
+            ? 'h'
+            : fault.type === 'crash' || fault.type === 'restart'
+              ? 'c'
+              : fault.type.startsWith('clock')
+                ? 't'
+                : fault.type === 'pause' || fault.type === 'resume'
+                  ? 'p'
+                  : 'n',
+        );
         break;
       }
       case 'violation':
@@ -70,7 +81,8 @@ export class TimelineStrip {
   }
 
   private mark(column: number, symbol: string): void {
-    if (this.markers[column] !== '!') this.markers[column] = this.markers[column] === ' ' || this.markers[column] === symbol ? symbol : '*';
+    if (this.markers[column] !== '!')
+      this.markers[column] = this.markers[column] === ' ' || this.markers[column] === symbol ? symbol : '*';
   }
 
   private fill(): void {
@@ -90,11 +102,20 @@ export class TimelineStrip {
     while (this.column < this.columns) this.fill();
     const label = Math.max(...this.header.nodes.map((node) => node.length), 6);
     const lines: string[] = [];
-    for (const [node, row] of this.rows) lines.push(`  ${node.padEnd(label)} ${row.map((role) => this.cell(role)).join('')}`);
-    lines.push(`  ${'faults'.padEnd(label)} ${this.markers.map((m) => (m === '!' ? style.red(style.bold('!')) : m === ' ' ? style.dim('·') : style.yellow(m))).join('')}`);
+    for (const [node, row] of this.rows)
+      lines.push(`  ${node.padEnd(label)} ${row.map((role) => this.cell(role)).join('')}`);
+    lines.push(
+      `  ${'faults'.padEnd(label)} ${this.markers.map((m) => (m === '!' ? style.red(style.bold('!')) : m === ' ' ? style.dim('·') : style.yellow(m))).join('')}`,
+    );
     const legendRoles = [...this.roles.keys()].map((role) => `${this.cell(role)} ${role}`).join('  ');
-    lines.push(`  ${''.padEnd(label)} ${style.dim(`0s${' '.repeat(Math.max(1, this.columns - 2 - String(this.header.until / 1e6).length - 1))}${this.header.until / 1e6}s`)}`);
-    lines.push(style.dim(`  roles: `) + legendRoles + style.dim(`   × crashed  ‖ paused   faults: n network  c crash/restart  p pause  t clock  h heal  ! violation`));
+    lines.push(
+      `  ${''.padEnd(label)} ${style.dim(`0s${' '.repeat(Math.max(1, this.columns - 2 - String(this.header.until / 1e6).length - 1))}${this.header.until / 1e6}s`)}`,
+    );
+    lines.push(
+      style.dim(`  roles: `) +
+        legendRoles +
+        style.dim(`   × crashed  ‖ paused   faults: n network  c crash/restart  p pause  t clock  h heal  ! violation`),
+    );
     return lines.join('\n');
   }
 

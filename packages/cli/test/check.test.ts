@@ -33,12 +33,15 @@ const staleRead = `{:process 0, :type :invoke, :f :write, :value 1, :time 1000}
 
 describe('dsim check', () => {
   it('exits 0 for a linearizable JSON history', async () => {
-    const path = file('ok.json', JSON.stringify([
-      { process: 0, type: 'invoke', f: 'put', key: 'x', value: 'a', time: 0 },
-      { process: 0, type: 'ok', f: 'put', key: 'x', time: 5 },
-      { process: 1, type: 'invoke', f: 'get', key: 'x', time: 6 },
-      { process: 1, type: 'ok', f: 'get', key: 'x', value: 'a', time: 9 },
-    ]));
+    const path = file(
+      'ok.json',
+      JSON.stringify([
+        { process: 0, type: 'invoke', f: 'put', key: 'x', value: 'a', time: 0 },
+        { process: 0, type: 'ok', f: 'put', key: 'x', time: 5 },
+        { process: 1, type: 'invoke', f: 'get', key: 'x', time: 6 },
+        { process: 1, type: 'ok', f: 'get', key: 'x', value: 'a', time: 9 },
+      ]),
+    );
     expect(await checkCommand([path, '--model', 'kv'])).toBe(0);
     expect(out.join('\n')).toMatch(/LINEARIZABLE/);
     expect(out.join('\n')).toMatch(/linearizable: 2 operations on 1 key/);
@@ -79,9 +82,21 @@ describe('dsim check', () => {
     expect(err.join('\n')).toMatch(/unknown model 'queue'/);
     expect(await checkCommand([join(dir, 'missing.edn'), '--model', 'register'])).toBe(2);
     expect(err.join('\n')).toMatch(/cannot read .*missing.edn': no such file/);
-    expect(await checkCommand([file('bad.edn', '{:process 0, :type :invoke, :f :read}\n{:process 0 :type}'), '--model', 'register'])).toBe(2);
+    expect(
+      await checkCommand([
+        file('bad.edn', '{:process 0, :type :invoke, :f :read}\n{:process 0 :type}'),
+        '--model',
+        'register',
+      ]),
+    ).toBe(2);
     expect(err.join('\n')).toMatch(/bad.edn: line 2, column 1: the map opened here has 3 forms/);
-    expect(await checkCommand([file('cas.edn', '{:process 0, :type :invoke, :f :cas, :value [1 2]}'), '--model', 'register'])).toBe(2);
+    expect(
+      await checkCommand([
+        file('cas.edn', '{:process 0, :type :invoke, :f :cas, :value [1 2]}'),
+        '--model',
+        'register',
+      ]),
+    ).toBe(2);
     expect(err.join('\n')).toMatch(/history entry 0 \(process 0\): the register model has no operation 'cas'/);
   });
 });

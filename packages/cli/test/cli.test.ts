@@ -9,7 +9,11 @@ import { parseSeedRange, parseShard, shardSeeds } from '../src/index.ts';
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'packages/cli/bin/dsim.js');
 const dsim = (...args: string[]) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 };
 const temp = mkdtempSync(join(tmpdir(), 'dsim-cli-'));
@@ -21,7 +25,9 @@ describe('dsim run', () => {
     expect(code).toBe(0);
     const lines = out.split('\n');
     expect(lines[1]).toBe('seed       3');
-    expect(lines.findIndex((line) => line.startsWith('config'))).toBeLessThan(lines.findIndex((line) => line.startsWith('result')));
+    expect(lines.findIndex((line) => line.startsWith('config'))).toBeLessThan(
+      lines.findIndex((line) => line.startsWith('result')),
+    );
     expect(out).toMatch(/✓ every invariant held/);
     const hash = /hash\s+([0-9a-f]{16})/.exec(out)![1];
     expect(hashTrace(readFileSync(trace, 'utf8'))).toBe(hash);
@@ -29,11 +35,21 @@ describe('dsim run', () => {
 
   it('exits 1 on a violation and names it', () => {
     const scenario = join(temp, 'bug.json');
-    writeFileSync(scenario, JSON.stringify({
-      name: 'restart-bug', protocol: 'heartbeat', nodes: 3, until: '90s', bugs: ['beatTimerNotRearmedOnRestart'],
-      faults: [{ at: '5s', fault: { type: 'crash', node: 'n2' } }, { at: '10s', fault: { type: 'restart', node: 'n2' } }],
-      invariants: ['all-healthy-after-heal'],
-    }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'restart-bug',
+        protocol: 'heartbeat',
+        nodes: 3,
+        until: '90s',
+        bugs: ['beatTimerNotRearmedOnRestart'],
+        faults: [
+          { at: '5s', fault: { type: 'crash', node: 'n2' } },
+          { at: '10s', fault: { type: 'restart', node: 'n2' } },
+        ],
+        invariants: ['all-healthy-after-heal'],
+      }),
+    );
     const { code, out } = dsim('run', scenario, '--no-trace');
     expect(code).toBe(1);
     expect(out).toMatch(/✗ 1 violation: all-healthy-after-heal/);
@@ -41,7 +57,16 @@ describe('dsim run', () => {
 
   it('exits 2 with the field and the fix for bad input', () => {
     const scenario = join(temp, 'bad.json');
-    writeFileSync(scenario, JSON.stringify({ name: 'bad', protocol: 'heartbeat', nodes: 3, until: '10s', faults: [{ at: '1s', fault: { type: 'isolate', node: 'n7' } }] }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'bad',
+        protocol: 'heartbeat',
+        nodes: 3,
+        until: '10s',
+        faults: [{ at: '1s', fault: { type: 'isolate', node: 'n7' } }],
+      }),
+    );
     const bad = dsim('run', scenario);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/faults\[0\]\.fault\.node: unknown node the string 'n7' \(nodes are n1, n2, n3\)/);
@@ -50,7 +75,10 @@ describe('dsim run', () => {
     writeFileSync(broken, '{"name": "x",\n "nodes": 3,,\n}');
     expect(dsim('run', broken).err).toMatch(/not valid JSON: .* at line 2, column \d+/);
     expect(dsim('run', 'missing.ts').err).toMatch(/scenario file not found: missing\.ts/);
-    expect(dsim('run', 'simulations/heartbeat/clock-skew.ts', '--sede', '3')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option '--sede'/) });
+    expect(dsim('run', 'simulations/heartbeat/clock-skew.ts', '--sede', '3')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/unknown option '--sede'/),
+    });
     expect(dsim('frobnicate').code).toBe(2);
   });
 });
@@ -58,10 +86,23 @@ describe('dsim run', () => {
 describe('dsim sweep', () => {
   it('runs seeds on workers, agrees with single runs, and exits 0 when all hold', () => {
     const out = join(temp, 'sweep.jsonl');
-    const { code, out: text } = dsim('sweep', 'simulations/heartbeat/clock-skew.ts', '--seeds', '1..6', '--workers', '2', '--hashes', '--out', out);
+    const { code, out: text } = dsim(
+      'sweep',
+      'simulations/heartbeat/clock-skew.ts',
+      '--seeds',
+      '1..6',
+      '--workers',
+      '2',
+      '--hashes',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     expect(text).toMatch(/✓ every seed held every invariant/);
-    const results = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seed: number; hash: string });
+    const results = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seed: number; hash: string });
     expect(results.map((result) => result.seed)).toEqual([1, 2, 3, 4, 5, 6]);
     const single = dsim('run', 'simulations/heartbeat/clock-skew.ts', '--seed', '4', '--no-trace');
     expect(single.out).toContain(results[3]!.hash);
@@ -69,12 +110,19 @@ describe('dsim sweep', () => {
 
   it('lists failing seeds with the command that reproduces each, and exits 1', () => {
     const scenario = join(temp, 'sweep-bug.json');
-    writeFileSync(scenario, JSON.stringify({
-      name: 'sender-clock', protocol: 'heartbeat', nodes: 3, until: '80s', bugs: ['checkUsesSenderClock'],
-      clocks: { n3: { offset: '60s' } },
-      faults: [{ at: '5s', fault: { type: 'crash', node: 'n3' } }],
-      invariants: ['detects-crash-in-time'],
-    }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'sender-clock',
+        protocol: 'heartbeat',
+        nodes: 3,
+        until: '80s',
+        bugs: ['checkUsesSenderClock'],
+        clocks: { n3: { offset: '60s' } },
+        faults: [{ at: '5s', fault: { type: 'crash', node: 'n3' } }],
+        invariants: ['detects-crash-in-time'],
+      }),
+    );
     const { code, out } = dsim('sweep', scenario, '--seeds', '3', '--workers', '1');
     expect(code).toBe(1);
     expect(out).toMatch(/✗ 3 of 3 seeds failed/);
@@ -88,7 +136,11 @@ describe('dsim sweep', () => {
     expect(() => parseShard('4/3')).toThrow(/out of range/);
     const range = { first: 1, last: 10 };
     const shards = [1, 2, 3].map((index) => shardSeeds(range, { index, count: 3 }));
-    expect(shards).toEqual([[1, 4, 7, 10], [2, 5, 8], [3, 6, 9]]);
+    expect(shards).toEqual([
+      [1, 4, 7, 10],
+      [2, 5, 8],
+      [3, 6, 9],
+    ]);
   });
 });
 

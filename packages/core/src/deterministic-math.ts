@@ -6,7 +6,7 @@
  */
 
 const LN2 = 0.6931471805599453;
-const LN2_HIGH = 6.93147180369123816490e-1;
+const LN2_HIGH = 6.9314718036912381649e-1;
 const LN2_LOW = 1.90821492927058770002e-10;
 const float64 = new Float64Array(1);
 const words = new Uint32Array(float64.buffer);

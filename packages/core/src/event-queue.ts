@@ -74,7 +74,10 @@ export class EventQueue<E extends QueuedEvent> {
         let childEvent = heap[left]!;
         if (right < length) {
           const rightEvent = heap[right]!;
-          if (rightEvent.time < childEvent.time || (rightEvent.time === childEvent.time && rightEvent.seq < childEvent.seq)) {
+          if (
+            rightEvent.time < childEvent.time ||
+            (rightEvent.time === childEvent.time && rightEvent.seq < childEvent.seq)
+          ) {
             child = right;
             childEvent = rightEvent;
           }

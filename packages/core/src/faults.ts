@@ -16,7 +16,11 @@ export type Fault =
   /** One node cut off from every other node, both ways. */
   | { readonly type: 'isolate'; readonly node: NodeId }
   /** Two sides that cannot talk, except through the bridge node, which talks to both. */
-  | { readonly type: 'bridge'; readonly bridge: NodeId; readonly groups: readonly [readonly NodeId[], readonly NodeId[]] }
+  | {
+      readonly type: 'bridge';
+      readonly bridge: NodeId;
+      readonly groups: readonly [readonly NodeId[], readonly NodeId[]];
+    }
   /** Jepsen's majorities ring: each node sees a majority, and no two nodes see the same majority. */
   | { readonly type: 'ring' }
   /** One-way: messages from any node in `from` to any node in `to` are dropped; the reverse direction still works. */
@@ -48,7 +52,13 @@ export interface ScheduledFault {
 }
 
 export const PARTITION_FAULTS: ReadonlySet<FaultType> = new Set(['partition', 'isolate', 'bridge', 'ring', 'cut']);
-export const NETWORK_FAULTS: ReadonlySet<FaultType> = new Set([...PARTITION_FAULTS, 'heal', 'loss', 'duplicate', 'slow']);
+export const NETWORK_FAULTS: ReadonlySet<FaultType> = new Set([
+  ...PARTITION_FAULTS,
+  'heal',
+  'loss',
+  'duplicate',
+  'slow',
+]);
 
 /** Every node a fault names, for validation. */
 export function nodesNamedBy(fault: Fault): NodeId[] {
@@ -85,7 +95,10 @@ export function blockedLinks(fault: Fault, nodes: readonly NodeId[]): Array<[Nod
 }
 
 /** A predicate telling whether `from` can reach `to` under a partition fault; undefined for other faults. */
-export function connectivity(fault: Fault, nodes: readonly NodeId[]): ((from: NodeId, to: NodeId) => boolean) | undefined {
+export function connectivity(
+  fault: Fault,
+  nodes: readonly NodeId[],
+): ((from: NodeId, to: NodeId) => boolean) | undefined {
   switch (fault.type) {
     case 'partition': {
       const groupOf = new Map<NodeId, number>();
@@ -195,7 +208,10 @@ export interface FaultEpisode {
  * - every episode is undone no later than `healAt`;
  * - the schedule ends with a heal, so `eventually` properties can be checked in the quiet period after it.
  */
-export function episodesToSchedule(episodes: readonly FaultEpisode[], healAt: Micros): Array<{ at: Micros; fault: Fault }> {
+export function episodesToSchedule(
+  episodes: readonly FaultEpisode[],
+  healAt: Micros,
+): Array<{ at: Micros; fault: Fault }> {
   const ordered = episodes
     .map((episode, index) => ({ episode, index }))
     .sort((a, b) => a.episode.at - b.episode.at || a.index - b.index);

@@ -107,7 +107,7 @@ export class ByteHasher {
     let b = this.b;
     // The tail (0-3 bytes, zero-padded) and the length, so "a" and "a\0" differ.
     const tail = this.pending ^ Math.imul(this.pendingCount + 1, 0x27d4eb2f);
-    a ^= Math.imul(((Math.imul(tail, 0xcc9e2d51) << 15) | (Math.imul(tail, 0xcc9e2d51) >>> 17)), 0x1b873593);
+    a ^= Math.imul((Math.imul(tail, 0xcc9e2d51) << 15) | (Math.imul(tail, 0xcc9e2d51) >>> 17), 0x1b873593);
     b = Math.imul(b ^ tail, 0x85ebca77);
     const length = this.length;
     a ^= length | 0;

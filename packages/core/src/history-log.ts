@@ -83,7 +83,15 @@ export class HistoryLog {
   }
 
   /** Records an operation's invoke; returns the operation's number, for its completion. */
-  invoke(process: number, f: string, key: string | undefined, argument: unknown, time: Micros, client: number, node: number): number {
+  invoke(
+    process: number,
+    f: string,
+    key: string | undefined,
+    argument: unknown,
+    time: Micros,
+    client: number,
+    node: number,
+  ): number {
     const operation = this.operations++;
     const slot = operation & PAGE_MASK;
     let page = this.operationPage;
@@ -104,10 +112,23 @@ export class HistoryLog {
    * Records an operation's completion: `outcome` is the result for ok and the error (if any) for
    * fail and info. The entry's value is the result for ok and the invoke's argument otherwise.
    */
-  complete(operation: number, process: number, type: CompletionType, outcome: unknown, time: Micros, node: number): void {
+  complete(
+    operation: number,
+    process: number,
+    type: CompletionType,
+    outcome: unknown,
+    time: Micros,
+    node: number,
+  ): void {
     this.operationPages[operation >>> PAGE_BITS]!.outcome[operation & PAGE_MASK] = outcome;
     // Compared, not looked up in COMPLETION_CODE: a lookup by a varying key is a generic (megamorphic) property load on every completion.
-    this.appendEntry(process, type === 'ok' ? COMPLETION_CODE.ok : type === 'fail' ? COMPLETION_CODE.fail : COMPLETION_CODE.info, operation, time, node);
+    this.appendEntry(
+      process,
+      type === 'ok' ? COMPLETION_CODE.ok : type === 'fail' ? COMPLETION_CODE.fail : COMPLETION_CODE.info,
+      operation,
+      time,
+      node,
+    );
   }
 
   private appendEntry(process: number, type: number, operation: number, time: Micros, node: number): void {
@@ -138,7 +159,12 @@ export class HistoryLog {
       const operation = page.operation[slot]!;
       const operations = this.operationPages[operation >>> PAGE_BITS]!;
       const at = operation & PAGE_MASK;
-      const entry: Record<string, unknown> = { index, process: page.process[slot]!, type: TYPES[type]!, f: operations.f[at]! };
+      const entry: Record<string, unknown> = {
+        index,
+        process: page.process[slot]!,
+        type: TYPES[type]!,
+        f: operations.f[at]!,
+      };
       const key = operations.key[at];
       if (key !== undefined) entry.key = key;
       const value = type === COMPLETION_CODE.ok ? operations.outcome[at] : operations.argument[at];

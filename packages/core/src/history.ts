@@ -64,13 +64,25 @@ export function pairOperations(history: History): PairedOperation[] {
       pending.set(entry.process, entry);
       byInvoke.set(entry, result.length);
       result.push({
-        process: entry.process, f: entry.f, key: entry.key, input: entry.value, output: undefined, type: 'info',
-        invokeTime: entry.time, completeTime: Infinity, invokeIndex: entry.index, completeIndex: -1,
-        client: entry.client, node: entry.node,
+        process: entry.process,
+        f: entry.f,
+        key: entry.key,
+        input: entry.value,
+        output: undefined,
+        type: 'info',
+        invokeTime: entry.time,
+        completeTime: Infinity,
+        invokeIndex: entry.index,
+        completeIndex: -1,
+        client: entry.client,
+        node: entry.node,
       });
     } else {
       const open = pending.get(entry.process);
-      if (!open) throw new Error(`history entry ${entry.index}: process ${entry.process} completes '${entry.f}' (${entry.type}) with no pending invoke`);
+      if (!open)
+        throw new Error(
+          `history entry ${entry.index}: process ${entry.process} completes '${entry.f}' (${entry.type}) with no pending invoke`,
+        );
       pending.delete(entry.process);
       const position = byInvoke.get(open)!;
       const paired = result[position]!;

@@ -8,7 +8,13 @@ export { EventQueue, type QueuedEvent } from './event-queue.ts';
 export { NodeClock, MAX_DRIFT_PPM } from './clock.ts';
 export { ByteHasher, TraceHasher, hashText } from './hash.ts';
 export { sampleLatency, meanLatency, describeLatency, type LatencyDistribution } from './latency.ts';
-export { Network, type LinkBehaviour, type ResolvedNetwork, type ResolvedLinkOverride, type DropReason } from './network.ts';
+export {
+  Network,
+  type LinkBehaviour,
+  type ResolvedNetwork,
+  type ResolvedLinkOverride,
+  type DropReason,
+} from './network.ts';
 export { NodeStorage, copy as deepCopy, type DurableStorage, type StorageKey } from './storage.ts';
 export {
   defineProtocol,
@@ -24,7 +30,16 @@ export {
 export type { Operation, Workload, WorkloadFactory, WorkloadSpec, ClientView } from './workload.ts';
 export { pairOperations, type History, type HistoryEntry, type PairedOperation } from './history.ts';
 export { worldViewOf, type HandMadeWorld } from './world-view-of.ts';
-export { always, eventually, sometimes, atEnd, type Invariant, type InvariantResult, type Violation, type WorldView } from './invariant.ts';
+export {
+  always,
+  eventually,
+  sometimes,
+  atEnd,
+  type Invariant,
+  type InvariantResult,
+  type Violation,
+  type WorldView,
+} from './invariant.ts';
 export {
   blockedLinks,
   connectivity,

@@ -85,7 +85,11 @@ export interface Invariant<State = unknown> {
   quiet?(world: WorldView<State>): boolean;
 }
 
-export function always<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {
+export function always<State>(
+  name: string,
+  check: (world: WorldView<State>) => InvariantResult,
+  description?: string,
+): Invariant<State> {
   return { name, kind: 'always', check, description };
 }
 
@@ -97,12 +101,20 @@ export function eventually<State>(
   return { name, kind: 'eventually', check, ...options };
 }
 
-export function sometimes<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {
+export function sometimes<State>(
+  name: string,
+  check: (world: WorldView<State>) => InvariantResult,
+  description?: string,
+): Invariant<State> {
   return { name, kind: 'sometimes', check, description };
 }
 
 /** An `always` property over the finished run (the whole history, the final states). */
-export function atEnd<State>(name: string, check: (world: WorldView<State>) => InvariantResult, description?: string): Invariant<State> {
+export function atEnd<State>(
+  name: string,
+  check: (world: WorldView<State>) => InvariantResult,
+  description?: string,
+): Invariant<State> {
   return { name, kind: 'always', check, description, atEnd: true };
 }
 

@@ -71,7 +71,16 @@ export class KernelEvents {
   }
 
   /** A slot filled with an event, not yet in the heap (see `schedule`). */
-  create(time: Micros, kind: number, node: number, a: unknown, b: unknown, from: number, id: number, dup: boolean): number {
+  create(
+    time: Micros,
+    kind: number,
+    node: number,
+    a: unknown,
+    b: unknown,
+    from: number,
+    id: number,
+    dup: boolean,
+  ): number {
     let slot: number;
     if (this.freeCount > 0) slot = this.free[--this.freeCount]!;
     else {
@@ -134,7 +143,11 @@ export class KernelEvents {
     for (let lane = 0; lane < lanes.length; lane++) {
       if (this.laneSize[lane] === 0) continue;
       const head = lanes[lane]![this.laneHead[lane]!]!;
-      if (best < 0 || this.time[head]! < this.time[best]! || (this.time[head] === this.time[best] && this.seq[head]! < this.seq[best]!)) {
+      if (
+        best < 0 ||
+        this.time[head]! < this.time[best]! ||
+        (this.time[head] === this.time[best] && this.seq[head]! < this.seq[best]!)
+      ) {
         best = head;
         source = lane;
       }

@@ -27,7 +27,10 @@ export function sampleLatency(distribution: LatencyDistribution, random: Random)
     case 'normal':
       return Math.max(distribution.min ?? 0, Math.round(distribution.mean + random.normal() * distribution.stddev));
     case 'lognormal':
-      return Math.max(distribution.min ?? 0, Math.round(distribution.median * exp(distribution.sigma * random.normal())));
+      return Math.max(
+        distribution.min ?? 0,
+        Math.round(distribution.median * exp(distribution.sigma * random.normal())),
+      );
   }
 }
 

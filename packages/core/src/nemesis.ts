@@ -57,7 +57,10 @@ export function partitionOfShape(shape: PartitionShape, nodes: readonly NodeId[]
   switch (shape) {
     case 'halves': {
       const cut = Math.floor(nodes.length / 2);
-      return { type: 'partition', groups: [sortLike(shuffled.slice(0, cut), nodes), sortLike(shuffled.slice(cut), nodes)] };
+      return {
+        type: 'partition',
+        groups: [sortLike(shuffled.slice(0, cut), nodes), sortLike(shuffled.slice(cut), nodes)],
+      };
     }
     case 'isolate':
       return { type: 'isolate', node: shuffled[0]! };
@@ -66,7 +69,11 @@ export function partitionOfShape(shape: PartitionShape, nodes: readonly NodeId[]
     case 'bridge': {
       const [bridge, ...rest] = shuffled;
       const cut = Math.floor(rest.length / 2);
-      return { type: 'bridge', bridge: bridge!, groups: [sortLike(rest.slice(0, cut), nodes), sortLike(rest.slice(cut), nodes)] };
+      return {
+        type: 'bridge',
+        bridge: bridge!,
+        groups: [sortLike(rest.slice(0, cut), nodes), sortLike(rest.slice(cut), nodes)],
+      };
     }
     case 'oneWay': {
       const cut = Math.max(1, Math.floor(nodes.length / 2));
@@ -81,7 +88,12 @@ function sortLike(subset: readonly NodeId[], order: readonly NodeId[]): NodeId[]
 }
 
 /** One random episode of the given kind. */
-export function randomEpisode(kind: NemesisKind, nodes: readonly NodeId[], options: ResolvedNemesis, random: Random): FaultEpisode {
+export function randomEpisode(
+  kind: NemesisKind,
+  nodes: readonly NodeId[],
+  options: ResolvedNemesis,
+  random: Random,
+): FaultEpisode {
   const at = random.int(options.from, Math.max(options.from, options.healAt - 1));
   const durationMicros = random.int(options.minDuration, Math.max(options.minDuration, options.maxDuration));
   const node = random.pick(nodes);
@@ -112,8 +124,13 @@ export function randomEpisode(kind: NemesisKind, nodes: readonly NodeId[], optio
 }
 
 /** Generates a fault schedule from a random stream: `faults` episodes, then a heal at `healAt`. */
-export function generateFaultSchedule(nodes: readonly NodeId[], options: ResolvedNemesis, random: Random): Array<{ at: Micros; fault: Fault }> {
+export function generateFaultSchedule(
+  nodes: readonly NodeId[],
+  options: ResolvedNemesis,
+  random: Random,
+): Array<{ at: Micros; fault: Fault }> {
   const episodes: FaultEpisode[] = [];
-  for (let i = 0; i < options.faults; i++) episodes.push(randomEpisode(random.pick(options.kinds), nodes, options, random));
+  for (let i = 0; i < options.faults; i++)
+    episodes.push(randomEpisode(random.pick(options.kinds), nodes, options, random));
   return episodesToSchedule(episodes, options.healAt);
 }

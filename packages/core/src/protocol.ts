@@ -77,7 +77,13 @@ export interface BugSwitch {
  * immutable state mode, the state itself in the mutable mode) and mutate it; they act on the
  * world only through the context. The same code gives identical runs in both modes.
  */
-export interface Protocol<State = unknown, Msg = unknown, Op extends Operation = Operation, Result = unknown, Config = unknown> {
+export interface Protocol<
+  State = unknown,
+  Msg = unknown,
+  Op extends Operation = Operation,
+  Result = unknown,
+  Config = unknown,
+> {
   readonly name: string;
   readonly description?: string;
   readonly defaults: Config;

@@ -3,7 +3,13 @@ import { NETWORK_FAULTS, nodesNamedBy, type Fault, type ScheduledFault } from '.
 import { intern } from './intern.ts';
 import type { Invariant } from './invariant.ts';
 import type { LatencyDistribution } from './latency.ts';
-import { NEMESIS_KINDS, PARTITION_SHAPES, generateFaultSchedule, type NemesisSpec, type ResolvedNemesis } from './nemesis.ts';
+import {
+  NEMESIS_KINDS,
+  PARTITION_SHAPES,
+  generateFaultSchedule,
+  type NemesisSpec,
+  type ResolvedNemesis,
+} from './nemesis.ts';
 import type { ResolvedLinkOverride, ResolvedNetwork } from './network.ts';
 import type { AnyProtocol, NodeId } from './protocol.ts';
 import { createRandom } from './random.ts';
@@ -157,7 +163,24 @@ export interface ResolveOptions {
 }
 
 const DEFAULT_LATENCY: LatencyDistribution = { dist: 'uniform', min: 1_000, max: 5_000 };
-const SCENARIO_FIELDS = new Set(['name', 'description', 'protocol', 'nodes', 'seed', 'until', 'config', 'bugs', 'network', 'clocks', 'faults', 'nemesis', 'workload', 'invariants', 'stopOnViolation', 'traceFullState']);
+const SCENARIO_FIELDS = new Set([
+  'name',
+  'description',
+  'protocol',
+  'nodes',
+  'seed',
+  'until',
+  'config',
+  'bugs',
+  'network',
+  'clocks',
+  'faults',
+  'nemesis',
+  'workload',
+  'invariants',
+  'stopOnViolation',
+  'traceFullState',
+]);
 
 /**
  * Validates a scenario and applies every default. Throws a ScenarioError that lists all problems
@@ -188,7 +211,11 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     return value;
   };
 
-  if (!isRecord(input)) throw new ScenarioError([{ path: '', message: `a scenario must be an object, got ${describeValue(input)}` }], options.source);
+  if (!isRecord(input))
+    throw new ScenarioError(
+      [{ path: '', message: `a scenario must be an object, got ${describeValue(input)}` }],
+      options.source,
+    );
   const scenario = input as Record<string, unknown>;
   for (const key of Object.keys(scenario)) {
     if (!SCENARIO_FIELDS.has(key)) fail(key, `unknown field (known fields: ${[...SCENARIO_FIELDS].join(', ')})`);
@@ -196,7 +223,8 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
 
   // name
   const name = typeof scenario.name === 'string' && scenario.name.trim() !== '' ? scenario.name : 'unnamed';
-  if (typeof scenario.name !== 'string' || scenario.name.trim() === '') fail('name', `give the scenario a name (a non-empty string)`);
+  if (typeof scenario.name !== 'string' || scenario.name.trim() === '')
+    fail('name', `give the scenario a name (a non-empty string)`);
 
   // protocol
   let protocol: AnyProtocol | undefined;
@@ -204,23 +232,31 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     protocol = options.registry?.[scenario.protocol];
     if (!protocol) {
       const known = Object.keys(options.registry ?? {});
-      fail('protocol', `unknown protocol '${scenario.protocol}'${known.length ? ` (known: ${known.join(', ')})` : ' (no protocol registry was given)'}`);
+      fail(
+        'protocol',
+        `unknown protocol '${scenario.protocol}'${known.length ? ` (known: ${known.join(', ')})` : ' (no protocol registry was given)'}`,
+      );
     }
   } else if (isRecord(scenario.protocol) && typeof scenario.protocol.init === 'function') {
     protocol = scenario.protocol as unknown as AnyProtocol;
   } else {
-    fail('protocol', `must be a protocol name such as 'raft' or a protocol object, got ${describeValue(scenario.protocol)}`);
+    fail(
+      'protocol',
+      `must be a protocol name such as 'raft' or a protocol object, got ${describeValue(scenario.protocol)}`,
+    );
   }
 
   // nodes
   let nodes: NodeId[] = [];
   if (typeof scenario.nodes === 'number') {
-    if (!Number.isInteger(scenario.nodes) || scenario.nodes < 1) fail('nodes', `must be a positive whole number of nodes or a list of ids, got ${scenario.nodes}`);
+    if (!Number.isInteger(scenario.nodes) || scenario.nodes < 1)
+      fail('nodes', `must be a positive whole number of nodes or a list of ids, got ${scenario.nodes}`);
     else nodes = Array.from({ length: scenario.nodes }, (_, i) => `n${i + 1}`);
   } else if (Array.isArray(scenario.nodes)) {
     const seen = new Set<string>();
     scenario.nodes.forEach((node, i) => {
-      if (typeof node !== 'string' || node === '' || node === '*') fail(`nodes[${i}]`, `a node id must be a non-empty string other than '*', got ${describeValue(node)}`);
+      if (typeof node !== 'string' || node === '' || node === '*')
+        fail(`nodes[${i}]`, `a node id must be a non-empty string other than '*', got ${describeValue(node)}`);
       else if (seen.has(node)) fail(`nodes[${i}]`, `duplicate node id '${node}'`);
       else seen.add(node);
     });
@@ -246,7 +282,8 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     seed = 1;
   }
   const until = duration(options.until ?? scenario.until, 'until', 0);
-  if (scenario.until === undefined && options.until === undefined) fail('until', `say when the run ends, e.g. until: '30s'`);
+  if (scenario.until === undefined && options.until === undefined)
+    fail('until', `say when the run ends, e.g. until: '30s'`);
   else if (until <= 0) fail('until', 'must be after time 0');
 
   // config and bugs
@@ -256,7 +293,10 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     else if (protocol) {
       for (const key of Object.keys(scenario.config)) {
         if (isRecord(protocol.defaults) && !(key in protocol.defaults)) {
-          fail(`config.${key}`, `'${protocol.name}' has no setting '${key}' (settings: ${Object.keys(protocol.defaults).join(', ')})`);
+          fail(
+            `config.${key}`,
+            `'${protocol.name}' has no setting '${key}' (settings: ${Object.keys(protocol.defaults).join(', ')})`,
+          );
         }
       }
       config = deepMerge(protocol.defaults, scenario.config);
@@ -272,7 +312,10 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
       scenario.bugs.forEach((bug, i) => {
         if (protocol && (typeof bug !== 'string' || !protocol.bugs?.[bug])) {
           const known = Object.keys(protocol.bugs ?? {});
-          fail(`bugs[${i}]`, `'${protocol.name}' has no bug switch ${describeValue(bug)}${known.length ? ` (switches: ${known.join(', ')})` : ''}`);
+          fail(
+            `bugs[${i}]`,
+            `'${protocol.name}' has no bug switch ${describeValue(bug)}${known.length ? ` (switches: ${known.join(', ')})` : ''}`,
+          );
         } else if (typeof bug === 'string') bugs.push(bug);
       });
   }
@@ -280,13 +323,19 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   // network
   const latency = (value: unknown, path: string, fallback: LatencyDistribution): LatencyDistribution => {
     if (value === undefined) return fallback;
-    if (typeof value === 'number' || typeof value === 'string') return { dist: 'constant', micros: duration(value, path, 0) };
+    if (typeof value === 'number' || typeof value === 'string')
+      return { dist: 'constant', micros: duration(value, path, 0) };
     if (!isRecord(value)) {
       fail(path, `must be a duration or a distribution such as { dist: 'uniform', min: '1ms', max: '5ms' }`);
       return fallback;
     }
     const d = (field: string, fallbackMicros = 0) => duration(value[field], `${path}.${field}`, fallbackMicros);
-    const need = (...fields: string[]) => fields.forEach((field) => value[field] === undefined && fail(`${path}.${field}`, `a '${String(value.dist)}' distribution needs '${field}'`));
+    const need = (...fields: string[]) =>
+      fields.forEach(
+        (field) =>
+          value[field] === undefined &&
+          fail(`${path}.${field}`, `a '${String(value.dist)}' distribution needs '${field}'`),
+      );
     switch (value.dist) {
       case 'constant':
         need('micros');
@@ -307,9 +356,17 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
       case 'lognormal':
         need('median', 'sigma');
         if (typeof value.sigma !== 'number' || value.sigma < 0) fail(`${path}.sigma`, 'must be a non-negative number');
-        return { dist: 'lognormal', median: d('median'), sigma: typeof value.sigma === 'number' ? value.sigma : 0, min: d('min') };
+        return {
+          dist: 'lognormal',
+          median: d('median'),
+          sigma: typeof value.sigma === 'number' ? value.sigma : 0,
+          min: d('min'),
+        };
       default:
-        fail(`${path}.dist`, `unknown distribution ${describeValue(value.dist)} (use constant, uniform, exponential, normal or lognormal)`);
+        fail(
+          `${path}.dist`,
+          `unknown distribution ${describeValue(value.dist)} (use constant, uniform, exponential, normal or lognormal)`,
+        );
         return fallback;
     }
   };
@@ -335,7 +392,8 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
           ...(link.duplicate !== undefined ? { duplicate: probability(link.duplicate, `${path}.duplicate`) } : {}),
         };
         links.push(override);
-        if (link.bothWays !== false && link.from !== link.to) links.push({ ...override, from: override.to, to: override.from });
+        if (link.bothWays !== false && link.from !== link.to)
+          links.push({ ...override, from: override.to, to: override.from });
       });
   }
   if (net.fifo !== undefined && typeof net.fifo !== 'boolean') fail('network.fifo', 'must be true or false');
@@ -379,7 +437,8 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
         if (!isRecord(entry)) return fail(path, `must be { at: '5s', fault: { type: 'crash', node: 'n1' } }`);
         const at = duration(entry.at, `${path}.at`, 0);
         if (entry.at === undefined) fail(`${path}.at`, 'say when the fault happens');
-        if (at >= until && until > 0) fail(`${path}.at`, `the fault at ${at}us comes after the run ends (until ${until}us)`);
+        if (at >= until && until > 0)
+          fail(`${path}.at`, `the fault at ${at}us comes after the run ends (until ${until}us)`);
         const fault = validateFault(entry.fault, `${path}.fault`, fail, checkNode, latency, probability, duration);
         if (fault) faults.push({ at, fault });
       });
@@ -404,14 +463,19 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     const spec = scenario.workload;
     if (!isRecord(spec)) fail('workload', `must be { name: 'kv', clients: 3, ... }`);
     else {
-      if (typeof spec.name !== 'string') fail('workload.name', 'name one of the protocol\'s workloads');
+      if (typeof spec.name !== 'string') fail('workload.name', "name one of the protocol's workloads");
       else if (protocol && !protocol.workloads?.[spec.name]) {
-        fail('workload.name', `'${protocol.name}' has no workload '${spec.name}'${protocol.workloads ? ` (workloads: ${Object.keys(protocol.workloads).join(', ')})` : ''}`);
+        fail(
+          'workload.name',
+          `'${protocol.name}' has no workload '${spec.name}'${protocol.workloads ? ` (workloads: ${Object.keys(protocol.workloads).join(', ')})` : ''}`,
+        );
       }
       const clients = spec.clients ?? 3;
-      if (typeof clients !== 'number' || !Number.isInteger(clients) || clients < 1) fail('workload.clients', 'must be a positive whole number');
+      if (typeof clients !== 'number' || !Number.isInteger(clients) || clients < 1)
+        fail('workload.clients', 'must be a positive whole number');
       const opsPerClient = spec.opsPerClient ?? Number.MAX_SAFE_INTEGER;
-      if (typeof opsPerClient !== 'number' || !Number.isInteger(opsPerClient) || opsPerClient < 0) fail('workload.opsPerClient', 'must be a whole number');
+      if (typeof opsPerClient !== 'number' || !Number.isInteger(opsPerClient) || opsPerClient < 0)
+        fail('workload.opsPerClient', 'must be a whole number');
       if (spec.options !== undefined && !isRecord(spec.options)) fail('workload.options', 'must be an object');
       const timeout = duration(spec.timeout, 'workload.timeout', 1_000_000);
       if (timeout === 0) fail('workload.timeout', 'must be positive: a client needs time to hear back');
@@ -426,7 +490,9 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
         options: (spec.options as Record<string, unknown>) ?? {},
       };
       const clientIds = Array.from({ length: workload.clients }, (_, i) => `c${i + 1}`);
-      for (const id of clientIds) if (nodeSet.has(id)) fail('nodes', `node id '${id}' clashes with a client id; clients are c1..c${workload.clients}`);
+      for (const id of clientIds)
+        if (nodeSet.has(id))
+          fail('nodes', `node id '${id}' clashes with a client id; clients are c1..c${workload.clients}`);
     }
   }
 
@@ -434,14 +500,20 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   const invariants: Invariant[] = [];
   const available = new Map((protocol?.invariants ?? []).map((invariant) => [invariant.name, invariant]));
   if (scenario.invariants === undefined) invariants.push(...available.values());
-  else if (!Array.isArray(scenario.invariants)) fail('invariants', 'must be a list of invariant names or invariant objects');
+  else if (!Array.isArray(scenario.invariants))
+    fail('invariants', 'must be a list of invariant names or invariant objects');
   else
     scenario.invariants.forEach((entry: unknown, i: number) => {
       if (typeof entry === 'string') {
         const found = available.get(entry);
         if (found) invariants.push(found);
-        else fail(`invariants[${i}]`, `'${protocol?.name ?? '?'}' has no invariant '${entry}' (invariants: ${[...available.keys()].join(', ') || 'none'})`);
-      } else if (isRecord(entry) && typeof entry.check === 'function' && typeof entry.name === 'string') invariants.push(entry as unknown as Invariant);
+        else
+          fail(
+            `invariants[${i}]`,
+            `'${protocol?.name ?? '?'}' has no invariant '${entry}' (invariants: ${[...available.keys()].join(', ') || 'none'})`,
+          );
+      } else if (isRecord(entry) && typeof entry.check === 'function' && typeof entry.name === 'string')
+        invariants.push(entry as unknown as Invariant);
       else fail(`invariants[${i}]`, 'must be an invariant name or an invariant object { name, kind, check }');
     });
 
@@ -523,7 +595,10 @@ function validateFault(
         fail(`${path}.groups`, 'a bridge needs exactly two groups');
         return undefined;
       }
-      const okGroups = value.groups.every((group: unknown, g: number) => Array.isArray(group) && group.every((node, i) => checkNode(node, `${path}.groups[${g}][${i}]`)));
+      const okGroups = value.groups.every(
+        (group: unknown, g: number) =>
+          Array.isArray(group) && group.every((node, i) => checkNode(node, `${path}.groups[${g}][${i}]`)),
+      );
       return ok && okGroups ? (value as unknown as Fault) : undefined;
     }
     case 'cut':
@@ -537,12 +612,15 @@ function validateFault(
     case 'resume':
       return checkNode(value.node, `${path}.node`) ? ({ type: value.type, node: value.node } as Fault) : undefined;
     case 'crash':
-      if (value.loseUnsyncedWrites !== undefined && typeof value.loseUnsyncedWrites !== 'boolean') fail(`${path}.loseUnsyncedWrites`, 'must be true or false');
+      if (value.loseUnsyncedWrites !== undefined && typeof value.loseUnsyncedWrites !== 'boolean')
+        fail(`${path}.loseUnsyncedWrites`, 'must be true or false');
       return checkNode(value.node, `${path}.node`) ? (value as unknown as Fault) : undefined;
     case 'clockJump': {
       if (value.delta === undefined) fail(`${path}.delta`, `say how far the clock jumps, e.g. '-2s' or '500ms'`);
       const delta = duration(value.delta, `${path}.delta`, 0, { allowNegative: true });
-      return checkNode(value.node, `${path}.node`) ? { type: 'clockJump', node: value.node as string, delta } : undefined;
+      return checkNode(value.node, `${path}.node`)
+        ? { type: 'clockJump', node: value.node as string, delta }
+        : undefined;
     }
     case 'clockDrift':
       if (typeof value.ppm !== 'number' || Math.abs(value.ppm) > MAX_DRIFT_PPM) {
@@ -563,7 +641,23 @@ function validateFault(
   }
 }
 
-const FAULT_TYPES = ['partition', 'isolate', 'bridge', 'ring', 'cut', 'heal', 'crash', 'restart', 'pause', 'resume', 'clockJump', 'clockDrift', 'loss', 'duplicate', 'slow'];
+const FAULT_TYPES = [
+  'partition',
+  'isolate',
+  'bridge',
+  'ring',
+  'cut',
+  'heal',
+  'crash',
+  'restart',
+  'pause',
+  'resume',
+  'clockJump',
+  'clockDrift',
+  'loss',
+  'duplicate',
+  'slow',
+];
 
 /** Rejects schedules that cannot happen: crashing a crashed node, restarting a running one, pausing a crashed one. */
 function checkFaultSequence(faults: ReadonlyArray<{ at: Micros; fault: Fault }>, fail: Fail): void {
@@ -575,7 +669,8 @@ function checkFaultSequence(faults: ReadonlyArray<{ at: Micros; fault: Fault }>,
     const where = `faults (time order #${i}, at ${at}us)`;
     switch (fault.type) {
       case 'crash':
-        if (crashed.has(node)) fail(where, `crashes ${node}, which is already down since ${crashed.get(node)}us; restart it first`);
+        if (crashed.has(node))
+          fail(where, `crashes ${node}, which is already down since ${crashed.get(node)}us; restart it first`);
         crashed.set(node, at);
         paused.delete(node);
         break;
@@ -614,21 +709,28 @@ function resolveNemesis(
     return undefined;
   }
   const shapes = (value.shapes as unknown[] | undefined) ?? PARTITION_SHAPES;
-  if (!Array.isArray(shapes) || shapes.length === 0 || !shapes.every((shape) => PARTITION_SHAPES.includes(shape as never))) {
+  if (
+    !Array.isArray(shapes) ||
+    shapes.length === 0 ||
+    !shapes.every((shape) => PARTITION_SHAPES.includes(shape as never))
+  ) {
     fail('nemesis.shapes', `must be a non-empty list of ${PARTITION_SHAPES.join(', ')}`);
     return undefined;
   }
   const faults = value.faults ?? 5;
-  if (typeof faults !== 'number' || !Number.isInteger(faults) || faults < 0) fail('nemesis.faults', 'must be a whole number of fault episodes');
+  if (typeof faults !== 'number' || !Number.isInteger(faults) || faults < 0)
+    fail('nemesis.faults', 'must be a whole number of fault episodes');
   const from = duration(value.from, 'nemesis.from', Math.min(1_000_000, Math.floor(until / 10)));
   const healAt = duration(value.healAt, 'nemesis.healAt', Math.floor((until * 2) / 3));
-  if (healAt >= until) fail('nemesis.healAt', `must be before the end of the run (${until}us) so a quiet period follows`);
+  if (healAt >= until)
+    fail('nemesis.healAt', `must be before the end of the run (${until}us) so a quiet period follows`);
   if (healAt < from) fail('nemesis.healAt', `must not be before nemesis.from`);
   const minDuration = duration(value.minDuration, 'nemesis.minDuration', 200_000);
   const maxDuration = duration(value.maxDuration, 'nemesis.maxDuration', 5_000_000);
   if (maxDuration < minDuration) fail('nemesis.maxDuration', 'must not be below minDuration');
   const probability = value.probability ?? 0.3;
-  if (typeof probability !== 'number' || probability < 0 || probability > 1) fail('nemesis.probability', 'must be between 0 and 1');
+  if (typeof probability !== 'number' || probability < 0 || probability > 1)
+    fail('nemesis.probability', 'must be between 0 and 1');
   return {
     faults: faults as number,
     kinds: kinds as ResolvedNemesis['kinds'],

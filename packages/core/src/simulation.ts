@@ -12,7 +12,17 @@ import { createRandom, type Random } from './random.ts';
 import { resolveScenario, type ResolveOptions, type ResolvedScenario } from './scenario.ts';
 import { NodeStorage } from './storage.ts';
 import type { Micros } from './time.ts';
-import { TraceRecorder, utf8, TRACE_FORMAT, TRACE_VERSION, type EndReason, type RunStats, type TraceEvent, type TraceHeader, type TraceMode } from './trace.ts';
+import {
+  TraceRecorder,
+  utf8,
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  type EndReason,
+  type RunStats,
+  type TraceEvent,
+  type TraceHeader,
+  type TraceMode,
+} from './trace.ts';
 import type { ClientView, Operation, Workload } from './workload.ts';
 
 /** How handlers see state: immer drafts (snapshots, diffs, forks) or the state itself (fastest). */
@@ -207,8 +217,19 @@ export class Simulation {
   private outboxCount = 0;
   private currentNode: NodeRuntime | undefined;
   private readonly stats: RunStats = {
-    events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0, dropsByReason: {},
-    timersFired: 0, faults: 0, operations: 0, operationsOk: 0, operationsFailed: 0, operationsUnknown: 0, violations: 0,
+    events: 0,
+    messagesSent: 0,
+    messagesDelivered: 0,
+    messagesDropped: 0,
+    messagesDuplicated: 0,
+    dropsByReason: {},
+    timersFired: 0,
+    faults: 0,
+    operations: 0,
+    operationsOk: 0,
+    operationsFailed: 0,
+    operationsUnknown: 0,
+    violations: 0,
   };
   private readonly history: HistoryLog;
   /** Nodes that are down, in the order they crashed. */
@@ -232,7 +253,10 @@ export class Simulation {
   private readonly needSummaries: boolean;
   private started = false;
 
-  constructor(scenario: ResolvedScenario, private readonly options: RunOptions = {}) {
+  constructor(
+    scenario: ResolvedScenario,
+    private readonly options: RunOptions = {},
+  ) {
     this.scenario = scenario;
     this.protocol = scenario.protocol;
     this.immutable = (options.stateMode ?? 'immutable') === 'immutable';
@@ -249,7 +273,13 @@ export class Simulation {
     this.network = new Network(scenario.nodes, scenario.network, createRandom(scenario.seed, 'network'));
     this.nodes = scenario.nodes.map((id, index) => {
       const clock = scenario.clocks[index]!;
-      const runtime = new NodeRuntime(id, index, new NodeClock(clock[1], clock[2]), new NodeStorage(), createRandom(scenario.seed, `node:${id}`));
+      const runtime = new NodeRuntime(
+        id,
+        index,
+        new NodeClock(clock[1], clock[2]),
+        new NodeStorage(),
+        createRandom(scenario.seed, `node:${id}`),
+      );
       runtime.context = this.createContext(runtime);
       return runtime;
     });
@@ -258,17 +288,28 @@ export class Simulation {
       if (invariant.kind === 'always' && invariant.atEnd) this.endInvariants.push(tracker);
       else if (invariant.kind === 'always') {
         const last = this.stepGroups[this.stepGroups.length - 1];
-        if (invariant.quiet !== undefined && last !== undefined && last.quiet === invariant.quiet) last.members.push(invariant);
+        if (invariant.quiet !== undefined && last !== undefined && last.quiet === invariant.quiet)
+          last.members.push(invariant);
         else this.stepGroups.push({ quiet: invariant.quiet as StepGroup['quiet'], members: [invariant] });
-      }
-      else {
-        if (invariant.kind === 'eventually') tracker.deadline = Math.min(scenario.until, scenario.faultsEndAt + (invariant.withinMicros ?? scenario.until));
+      } else {
+        if (invariant.kind === 'eventually')
+          tracker.deadline = Math.min(
+            scenario.until,
+            scenario.faultsEndAt + (invariant.withinMicros ?? scenario.until),
+          );
         this.pendingLiveness.push(tracker);
       }
     }
     this.needSummaries = this.traceOn;
     this.history = new HistoryLog(scenario.nodes, this.clientIds);
-    this.world = new KernelWorldView(this.nodes, this.nodeIndex, this.protocol, scenario, this.crashedNodes, this.history);
+    this.world = new KernelWorldView(
+      this.nodes,
+      this.nodeIndex,
+      this.protocol,
+      scenario,
+      this.crashedNodes,
+      this.history,
+    );
   }
 
   /** Validates and resolves a scenario, then builds its simulation. */
@@ -324,7 +365,8 @@ export class Simulation {
     if (this.traceOn) this.trace.writeHeader(this.header());
     for (const [index, { at, fault }] of this.scenario.faults.entries()) this.schedule(at, FAULT, -1, fault, index);
     for (const tracker of this.pendingLiveness) {
-      if (tracker.invariant.kind === 'eventually' && tracker.deadline < this.scenario.until) this.schedule(tracker.deadline, DEADLINE, -1, tracker, undefined);
+      if (tracker.invariant.kind === 'eventually' && tracker.deadline < this.scenario.until)
+        this.schedule(tracker.deadline, DEADLINE, -1, tracker, undefined);
     }
     if (this.scenario.workload) this.startClients();
     for (const node of this.nodes) this.initNode(node, false);
@@ -414,7 +456,8 @@ export class Simulation {
     if (!node.up) return this.drop(events.id[slot]!, fromIndex, to, events.dup[slot] === 1, 'crashed');
     if (node.paused) return this.defer(node, slot);
     // A partition that formed while the message was in flight drops it on arrival.
-    if (this.network.isBlocked(fromIndex, to)) return this.drop(events.id[slot]!, fromIndex, to, events.dup[slot] === 1, 'partition');
+    if (this.network.isBlocked(fromIndex, to))
+      return this.drop(events.id[slot]!, fromIndex, to, events.dup[slot] === 1, 'partition');
     this.stats.messagesDelivered++;
     const from = this.nodes[fromIndex]!.id;
     if (this.traceOn) {
@@ -642,12 +685,16 @@ export class Simulation {
   private protocolError(node: NodeRuntime | undefined, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.error = `${node ? `${node.id}: ` : ''}${message}`;
-    if (this.traceOn) this.record(node ? { t: this.now, k: 'error', node: node.id, message } : { t: this.now, k: 'error', message });
+    if (this.traceOn)
+      this.record(node ? { t: this.now, k: 'error', node: node.id, message } : { t: this.now, k: 'error', message });
     this.finish('error', this.now);
   }
 
   private initNode(node: NodeRuntime, restart: boolean): void {
-    if (this.traceOn) this.record(restart ? { t: this.now, k: 'init', node: node.id, restart: true } : { t: this.now, k: 'init', node: node.id });
+    if (this.traceOn)
+      this.record(
+        restart ? { t: this.now, k: 'init', node: node.id, restart: true } : { t: this.now, k: 'init', node: node.id },
+      );
     this.currentNode = node;
     try {
       const state = this.protocol.init(node.context);
@@ -671,7 +718,9 @@ export class Simulation {
     const peers = this.scenario.nodes.filter((id) => id !== node.id);
     const assertInStep = (what: string) => {
       if (kernel.currentNode !== node) {
-        throw new Error(`${node.id}: ctx.${what} was called outside this node's handler; handlers may act only while they run`);
+        throw new Error(
+          `${node.id}: ctx.${what} was called outside this node's handler; handlers may act only while they run`,
+        );
       }
     };
     return {
@@ -691,7 +740,8 @@ export class Simulation {
       },
       setTimer(name, after) {
         assertInStep('setTimer');
-        if (!(after >= 0) || !Number.isFinite(after)) throw new Error(`setTimer('${name}', ${after}): the delay must be a non-negative number of microseconds`);
+        if (!(after >= 0) || !Number.isFinite(after))
+          throw new Error(`setTimer('${name}', ${after}): the delay must be a non-negative number of microseconds`);
         kernel.setTimer(node, name, node.clock.localAt(kernel.now) + Math.round(after));
       },
       cancelTimer(name) {
@@ -705,7 +755,12 @@ export class Simulation {
         kernel.respond(node, requestId, outcome);
       },
       annotate(text, data) {
-        if (kernel.traceOn) kernel.record(data === undefined ? { t: kernel.now, k: 'note', node: node.id, text } : { t: kernel.now, k: 'note', node: node.id, text, data: detach(data) });
+        if (kernel.traceOn)
+          kernel.record(
+            data === undefined
+              ? { t: kernel.now, k: 'note', node: node.id, text }
+              : { t: kernel.now, k: 'note', node: node.id, text, data: detach(data) },
+          );
       },
       bugs: this.bugs,
       config: this.scenario.config,
@@ -764,7 +819,8 @@ export class Simulation {
         node.state = undefined;
         node.timers.clear();
         const lost = node.storage.crash(fault.loseUnsyncedWrites === true);
-        if (lost > 0 && this.traceOn) this.record({ t: this.now, k: 'note', node: node.id, text: `crash lost ${lost} unsynced storage writes` });
+        if (lost > 0 && this.traceOn)
+          this.record({ t: this.now, k: 'note', node: node.id, text: `crash lost ${lost} unsynced storage writes` });
         break;
       }
       case 'restart': {
@@ -813,7 +869,14 @@ export class Simulation {
   }
 
   private traceClock(node: NodeRuntime): void {
-    if (this.traceOn) this.record({ t: this.now, k: 'clock', node: node.id, offset: node.clock.offsetAt(this.now), driftPpm: node.clock.driftPpm });
+    if (this.traceOn)
+      this.record({
+        t: this.now,
+        k: 'clock',
+        node: node.id,
+        offset: node.clock.offsetAt(this.now),
+        driftPpm: node.clock.driftPpm,
+      });
   }
 
   private node(id: NodeId): NodeRuntime {
@@ -831,8 +894,15 @@ export class Simulation {
     this.workload = factory(spec.options, { nodes: this.scenario.nodes, clients: spec.clients }) as Workload;
     for (let index = 0; index < spec.clients; index++) {
       const client: ClientProcess = {
-        id: intern(`c${index + 1}`), index, process: index, invoked: 0, node: index % this.nodes.length,
-        random: createRandom(this.scenario.seed, `client:c${index + 1}`), lastOutcome: undefined, done: false, pending: undefined,
+        id: intern(`c${index + 1}`),
+        index,
+        process: index,
+        invoked: 0,
+        node: index % this.nodes.length,
+        random: createRandom(this.scenario.seed, `client:c${index + 1}`),
+        lastOutcome: undefined,
+        done: false,
+        pending: undefined,
       };
       this.clients.push(client);
       this.clientIds.push(client.id);
@@ -841,7 +911,15 @@ export class Simulation {
   }
 
   private clientView(client: ClientProcess): ClientView {
-    return { client: client.id, index: client.index, process: client.process, now: this.now, invoked: client.invoked, random: client.random, lastOutcome: client.lastOutcome };
+    return {
+      client: client.id,
+      index: client.index,
+      process: client.process,
+      now: this.now,
+      invoked: client.invoked,
+      random: client.random,
+      lastOutcome: client.lastOutcome,
+    };
   }
 
   private clientNext(client: ClientProcess): void {
@@ -864,10 +942,26 @@ export class Simulation {
     client.node = nodeIndex;
     client.invoked++;
     const operation = this.history.invoke(client.process, op.f, op.key, op.value, this.now, client.index, nodeIndex);
-    const request: PendingRequest = { id: `${client.id}:${client.invoked}`, client, op, node: nodeIndex, operation, done: false };
+    const request: PendingRequest = {
+      id: `${client.id}:${client.invoked}`,
+      client,
+      op,
+      node: nodeIndex,
+      operation,
+      done: false,
+    };
     client.pending = request;
     this.stats.operations++;
-    if (this.traceOn) this.record({ t: this.now, k: 'invoke', req: request.id, client: client.id, process: client.process, node: chosen, op });
+    if (this.traceOn)
+      this.record({
+        t: this.now,
+        k: 'invoke',
+        req: request.id,
+        client: client.id,
+        process: client.process,
+        node: chosen,
+        op,
+      });
     this.schedule(this.now + this.network.clientLatency(), REQUEST, nodeIndex, request, undefined);
     this.scheduleInLane(this.now + spec.timeout, CLIENT_TIMEOUT, request, client, TIMEOUT_LANE);
   }
@@ -877,7 +971,8 @@ export class Simulation {
     const node = this.nodes[request.node]!;
     if (request.done || !node.up) return; // the client gave up, or nobody is there; the client times out
     if (node.paused) return this.defer(node, slot);
-    if (this.traceOn) this.record({ t: this.now, k: 'request', req: request.id, client: request.client.id, node: node.id });
+    if (this.traceOn)
+      this.record({ t: this.now, k: 'request', req: request.id, client: request.client.id, node: node.id });
     const protocol = this.protocol;
     if (!protocol.onRequest) {
       this.respond(node, request.id, { type: 'fail', error: `${protocol.name} takes no client requests` });
@@ -896,7 +991,9 @@ export class Simulation {
       throw new Error(`respond('${requestId}'): no such request (a request id must come from onRequest)`);
     }
     if (outcome.type !== 'ok' && outcome.type !== 'fail' && outcome.type !== 'unknown') {
-      throw new Error(`respond('${requestId}'): outcome type must be 'ok', 'fail' or 'unknown', got ${JSON.stringify((outcome as { type: unknown }).type)}`);
+      throw new Error(
+        `respond('${requestId}'): outcome type must be 'ok', 'fail' or 'unknown', got ${JSON.stringify((outcome as { type: unknown }).type)}`,
+      );
     }
     const detached = this.immutable ? (detach(outcome) as Outcome) : outcome;
     this.schedule(this.now + this.network.clientLatency(), RESPONSE, node.index, request, detached);
@@ -936,9 +1033,10 @@ export class Simulation {
     const type = outcome.type === 'unknown' ? 'info' : outcome.type;
     this.finishRequest(request, type, outcome);
     if (outcome.type === 'fail') {
-      request.client.node = outcome.redirect !== undefined && this.nodeIndex.has(outcome.redirect)
-        ? this.nodeIndex.get(outcome.redirect)!
-        : request.client.random.int(0, this.nodes.length - 1);
+      request.client.node =
+        outcome.redirect !== undefined && this.nodeIndex.has(outcome.redirect)
+          ? this.nodeIndex.get(outcome.redirect)!
+          : request.client.random.int(0, this.nodes.length - 1);
     }
   }
 
@@ -958,12 +1056,27 @@ export class Simulation {
     if (client.pending === request) client.pending = undefined;
     const value = outcome.type === 'ok' ? outcome.value : undefined;
     const error = outcome.type !== 'ok' ? outcome.error : undefined;
-    this.history.complete(request.operation, client.process, type, type === 'ok' ? value : error, this.now, request.node);
+    this.history.complete(
+      request.operation,
+      client.process,
+      type,
+      type === 'ok' ? value : error,
+      this.now,
+      request.node,
+    );
     if (type === 'ok') this.stats.operationsOk++;
     else if (type === 'fail') this.stats.operationsFailed++;
     else this.stats.operationsUnknown++;
     if (this.traceOn) {
-      const event: TraceEvent = { t: this.now, k: 'complete', req: request.id, client: client.id, process: client.process, type, node: this.nodes[request.node]!.id };
+      const event: TraceEvent = {
+        t: this.now,
+        k: 'complete',
+        req: request.id,
+        client: client.id,
+        process: client.process,
+        type,
+        node: this.nodes[request.node]!.id,
+      };
       if (value !== undefined) event.value = value;
       if (error !== undefined) event.error = error;
       this.record(event);
@@ -1012,7 +1125,12 @@ export class Simulation {
       if (this.evaluate(tracker.invariant) === true) {
         tracker.satisfied = true;
         this.pendingLiveness.splice(i--, 1);
-        if (this.traceOn) this.record({ t: this.now, k: 'note', text: `${tracker.invariant.kind} '${tracker.invariant.name}' reached` });
+        if (this.traceOn)
+          this.record({
+            t: this.now,
+            k: 'note',
+            text: `${tracker.invariant.kind} '${tracker.invariant.name}' reached`,
+          });
       }
     }
   }
@@ -1032,7 +1150,10 @@ export class Simulation {
     if (tracker.invariant.stable) return this.judgeStable(tracker);
     this.checkInvariants();
     if (!tracker.satisfied && this.endReason === undefined) {
-      this.violate(tracker.invariant, `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker.invariant) as string}`);
+      this.violate(
+        tracker.invariant,
+        `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker.invariant) as string}`,
+      );
     }
   }
 
@@ -1043,17 +1164,28 @@ export class Simulation {
     const result = this.evaluate(tracker.invariant);
     if (result === true) {
       tracker.satisfied = true;
-      if (this.traceOn) this.record({ t: this.now, k: 'note', text: `eventually '${tracker.invariant.name}' holds at its deadline` });
+      if (this.traceOn)
+        this.record({ t: this.now, k: 'note', text: `eventually '${tracker.invariant.name}' holds at its deadline` });
       return;
     }
-    this.violate(tracker.invariant, `does not hold at ${tracker.deadline}us, ${tracker.deadline - this.scenario.faultsEndAt}us after the last fault: ${result}`);
+    this.violate(
+      tracker.invariant,
+      `does not hold at ${tracker.deadline}us, ${tracker.deadline - this.scenario.faultsEndAt}us after the last fault: ${result}`,
+    );
   }
 
   private violate(invariant: Invariant, message: string): void {
-    const violation: Violation = { invariant: invariant.name, kind: invariant.kind, time: this.now, message, step: this.trace.eventCount };
+    const violation: Violation = {
+      invariant: invariant.name,
+      kind: invariant.kind,
+      time: this.now,
+      message,
+      step: this.trace.eventCount,
+    };
     this.violations.push(violation);
     this.stats.violations++;
-    if (this.traceOn) this.record({ t: this.now, k: 'violation', invariant: invariant.name, kind: invariant.kind, message });
+    if (this.traceOn)
+      this.record({ t: this.now, k: 'violation', invariant: invariant.name, kind: invariant.kind, message });
     if (this.scenario.stopOnViolation) this.finish('violation', this.now);
   }
 
@@ -1077,7 +1209,10 @@ export class Simulation {
           this.judgeStable(tracker);
           continue;
         }
-        const what = tracker.invariant.kind === 'sometimes' ? 'never held during the run: the scenario did not reach the state it exists to test' : `never held after the faults ended at ${this.scenario.faultsEndAt}us`;
+        const what =
+          tracker.invariant.kind === 'sometimes'
+            ? 'never held during the run: the scenario did not reach the state it exists to test'
+            : `never held after the faults ended at ${this.scenario.faultsEndAt}us`;
         this.violate(tracker.invariant, what);
       }
     }
@@ -1088,7 +1223,12 @@ export class Simulation {
   private result(): RunResult {
     const recorder = this.trace;
     const history = this.history;
-    const reached = this.scenario.invariants.filter((invariant) => invariant.kind !== 'always' && !this.pendingLiveness.some((tracker) => tracker.invariant === invariant)).map((invariant) => invariant.name);
+    const reached = this.scenario.invariants
+      .filter(
+        (invariant) =>
+          invariant.kind !== 'always' && !this.pendingLiveness.some((tracker) => tracker.invariant === invariant),
+      )
+      .map((invariant) => invariant.name);
     return {
       scenario: this.scenario.name,
       protocol: this.protocol.name,
@@ -1102,7 +1242,9 @@ export class Simulation {
       get history() {
         return history.entries();
       },
-      summaries: this.nodes.map((node) => [node.id, node.up ? this.protocol.summarize(node.state) : undefined] as const),
+      summaries: this.nodes.map(
+        (node) => [node.id, node.up ? this.protocol.summarize(node.state) : undefined] as const,
+      ),
       ...(this.error !== undefined ? { error: this.error } : {}),
       get trace() {
         return recorder.mode === 'memory' ? recorder.lines : (EMPTY_RESULT as string[]);

@@ -26,13 +26,18 @@ export function parseDuration(value: unknown): Micros | { error: string } {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { error: `${value} is not a finite number of microseconds` };
     if (!Number.isInteger(value)) {
-      return { error: `${value} is not a whole number of microseconds (write '${value}us' as an integer, or use a unit such as '5ms')` };
+      return {
+        error: `${value} is not a whole number of microseconds (write '${value}us' as an integer, or use a unit such as '5ms')`,
+      };
     }
     return value;
   }
   if (typeof value === 'string') {
     const match = DURATION_PATTERN.exec(value);
-    if (!match) return { error: `'${value}' is not a duration: use an integer of microseconds or a number with a unit (us, ms, s, m, h), e.g. '150ms'` };
+    if (!match)
+      return {
+        error: `'${value}' is not a duration: use an integer of microseconds or a number with a unit (us, ms, s, m, h), e.g. '150ms'`,
+      };
     const micros = Number(match[1]) * (UNIT_MICROS[match[2]!] ?? 1);
     const rounded = Math.round(micros);
     if (Math.abs(rounded - micros) > 1e-6) return { error: `'${value}' is finer than one microsecond` };

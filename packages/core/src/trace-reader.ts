@@ -16,7 +16,23 @@ export interface ParsedTrace {
   readonly complete: boolean;
 }
 
-const KNOWN_KINDS = new Set(['init', 'send', 'deliver', 'drop', 'timer', 'request', 'invoke', 'complete', 'fault', 'clock', 'state', 'note', 'violation', 'error', 'end']);
+const KNOWN_KINDS = new Set([
+  'init',
+  'send',
+  'deliver',
+  'drop',
+  'timer',
+  'request',
+  'invoke',
+  'complete',
+  'fault',
+  'clock',
+  'state',
+  'note',
+  'violation',
+  'error',
+  'end',
+]);
 
 const REQUIRED_FIELDS: Record<string, readonly string[]> = {
   init: ['node'],
@@ -72,14 +88,20 @@ export function parseTrace(text: string): ParsedTrace {
     if (lineNumber === 1 || header === undefined) {
       if (isRecord(value) && value.format === TRACE_FORMAT) {
         if (value.version !== TRACE_VERSION) {
-          problems.push({ line: lineNumber, message: `trace version ${String(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})` });
+          problems.push({
+            line: lineNumber,
+            message: `trace version ${String(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
+          });
         }
         if (!Array.isArray(value.nodes)) problems.push({ line: lineNumber, message: `header has no 'nodes' list` });
         header = value as unknown as TraceHeader;
         continue;
       }
       if (header === undefined && lineNumber === 1) {
-        problems.push({ line: 1, message: `the first line is not a dsim trace header (expected {"format":"${TRACE_FORMAT}",...}); is this a dsim trace?` });
+        problems.push({
+          line: 1,
+          message: `the first line is not a dsim trace header (expected {"format":"${TRACE_FORMAT}",...}); is this a dsim trace?`,
+        });
       }
     }
     const problem = checkEvent(value);
@@ -97,14 +119,18 @@ export function parseTrace(text: string): ParsedTrace {
     if (event.k === 'end') complete = true;
   }
   if (!complete && header !== undefined) {
-    problems.push({ line: lineNumber, message: `the trace has no 'end' event: it was cut short (showing the ${events.length} events before the cut)` });
+    problems.push({
+      line: lineNumber,
+      message: `the trace has no 'end' event: it was cut short (showing the ${events.length} events before the cut)`,
+    });
   }
   return { header, events, problems, complete };
 }
 
 function checkEvent(value: unknown): string | undefined {
   if (!isRecord(value)) return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`;
-  if (typeof value.t !== 'number' || !Number.isInteger(value.t) || value.t < 0) return `field 't' must be a non-negative integer time in microseconds`;
+  if (typeof value.t !== 'number' || !Number.isInteger(value.t) || value.t < 0)
+    return `field 't' must be a non-negative integer time in microseconds`;
   if (typeof value.k !== 'string') return `field 'k' (the event kind) is missing`;
   if (!KNOWN_KINDS.has(value.k)) return `unknown event kind '${value.k}' (known: ${[...KNOWN_KINDS].join(', ')})`;
   for (const field of REQUIRED_FIELDS[value.k] ?? []) {

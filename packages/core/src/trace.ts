@@ -43,7 +43,17 @@ export type TraceEvent =
   | { t: Micros; k: 'timer'; node: NodeId; name: string }
   | { t: Micros; k: 'request'; req: string; client: string; node: NodeId }
   | { t: Micros; k: 'invoke'; req: string; client: string; process: number; node: NodeId; op: unknown }
-  | { t: Micros; k: 'complete'; req: string; client: string; process: number; type: 'ok' | 'fail' | 'info'; value?: unknown; error?: string; node?: NodeId }
+  | {
+      t: Micros;
+      k: 'complete';
+      req: string;
+      client: string;
+      process: number;
+      type: 'ok' | 'fail' | 'info';
+      value?: unknown;
+      error?: string;
+      node?: NodeId;
+    }
   | { t: Micros; k: 'fault'; fault: Fault; desc: string }
   | { t: Micros; k: 'clock'; node: NodeId; offset: Micros; driftPpm: number }
   | { t: Micros; k: 'state'; node: NodeId; summary: NodeSummary; state?: unknown }
@@ -305,7 +315,10 @@ export class TraceRecorder {
           return this.byte(CLOSE_BRACKET);
         }
         const prototype: unknown = Object.getPrototypeOf(value);
-        if ((prototype !== Object.prototype && prototype !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+        if (
+          (prototype !== Object.prototype && prototype !== null) ||
+          typeof (value as { toJSON?: unknown }).toJSON === 'function'
+        ) {
           return this.json(JSON.stringify(value) ?? 'null');
         }
         this.byte(OPEN_BRACE);

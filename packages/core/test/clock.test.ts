@@ -23,7 +23,9 @@ describe('NodeClock', () => {
         fc.oneof(fc.constant(0), fc.integer({ min: -400_000, max: 400_000 })),
         fc.integer({ min: 0, max: 1e10 }),
         fc.integer({ min: 0, max: 1e9 }),
-        fc.option(fc.record({ at: fc.integer({ min: 0, max: 1e10 }), delta: fc.integer({ min: -1e9, max: 1e9 }) }), { nil: undefined }),
+        fc.option(fc.record({ at: fc.integer({ min: 0, max: 1e10 }), delta: fc.integer({ min: -1e9, max: 1e9 }) }), {
+          nil: undefined,
+        }),
         (offset, drift, now, ahead, jump) => {
           const clock = new NodeClock(offset, drift);
           // A jump starts a new segment before `now`, as a clock-jump fault does.

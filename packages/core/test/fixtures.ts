@@ -14,8 +14,20 @@ export function recorder(hooks: {
   onMessage?: (state: RecorderState, from: string, msg: RecorderMsg, ctx: Ctx) => void;
   onTimer?: (state: RecorderState, name: string, ctx: Ctx) => void;
   onRequest?: Protocol<RecorderState, RecorderMsg>['onRequest'];
-}): Protocol<RecorderState, RecorderMsg, { f: string; key?: string; value?: unknown }, unknown, Record<string, unknown>> {
-  return defineProtocol<RecorderState, RecorderMsg, { f: string; key?: string; value?: unknown }, unknown, Record<string, unknown>>({
+}): Protocol<
+  RecorderState,
+  RecorderMsg,
+  { f: string; key?: string; value?: unknown },
+  unknown,
+  Record<string, unknown>
+> {
+  return defineProtocol<
+    RecorderState,
+    RecorderMsg,
+    { f: string; key?: string; value?: unknown },
+    unknown,
+    Record<string, unknown>
+  >({
     name: 'recorder',
     defaults: {},
     init(ctx) {

@@ -21,7 +21,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('pop' as const) }),
   fc.record({ op: fc.constant('requeue' as const), later: fc.integer({ min: 0, max: 5 }) }),
   // A lane event a delay after the last time popped: mostly in order, out of order when the delays vary.
-  fc.record({ op: fc.constant('lane' as const), lane: fc.integer({ min: 0, max: 1 }), delay: fc.oneof(fc.constant(10), fc.integer({ min: 0, max: 12 })) }),
+  fc.record({
+    op: fc.constant('lane' as const),
+    lane: fc.integer({ min: 0, max: 1 }),
+    delay: fc.oneof(fc.constant(10), fc.integer({ min: 0, max: 12 })),
+  }),
 );
 
 describe('KernelEvents', () => {
@@ -33,7 +37,8 @@ describe('KernelEvents', () => {
         const reference = new EventQueue<{ time: number; seq: number; id: number; node: number; dup: number }>();
         let id = 0;
         // The last popped event, which a 'requeue' puts back later with a reserved seq (a carried timer).
-        let popped: { slot: number; event: { time: number; seq: number; id: number; node: number; dup: number } } | undefined;
+        let popped:
+          { slot: number; event: { time: number; seq: number; id: number; node: number; dup: number } } | undefined;
         for (const s of script) {
           if (s.op === 'schedule') {
             events.schedule(events.create(s.time, 1, id % 7, `m${id}`, id, -1, id, id % 2 === 0));
@@ -60,8 +65,17 @@ describe('KernelEvents', () => {
               continue;
             }
             expect(slot).toBeGreaterThanOrEqual(0);
-            expect([events.time[slot], events.seq[slot], events.a[slot], events.b[slot]]).toEqual([expected.time, expected.seq, `m${expected.id}`, expected.id]);
-            expect([events.node[slot], events.id[slot], events.dup[slot]]).toEqual([expected.node, expected.id, expected.dup]);
+            expect([events.time[slot], events.seq[slot], events.a[slot], events.b[slot]]).toEqual([
+              expected.time,
+              expected.seq,
+              `m${expected.id}`,
+              expected.id,
+            ]);
+            expect([events.node[slot], events.id[slot], events.dup[slot]]).toEqual([
+              expected.node,
+              expected.id,
+              expected.dup,
+            ]);
             popped = { slot, event: expected };
             now = expected.time;
           } else if (popped) {
@@ -94,7 +108,8 @@ describe('KernelEvents', () => {
 
   it('grows past its first capacity without losing anything', () => {
     const events = new KernelEvents();
-    for (let i = 0; i < 1000; i++) events.schedule(events.create(1000 - i, 0, i, `p${i}`, undefined, i, i, i % 3 === 0));
+    for (let i = 0; i < 1000; i++)
+      events.schedule(events.create(1000 - i, 0, i, `p${i}`, undefined, i, i, i % 3 === 0));
     const seen: number[] = [];
     for (let slot = events.pop(); slot >= 0; slot = events.pop()) {
       expect(events.a[slot]).toBe(`p${events.node[slot]}`);
@@ -110,8 +125,13 @@ describe('KernelEvents', () => {
     let scheduled = 0;
     const popped: number[] = [];
     // Fill, drain partly (the head moves), fill past the capacity (the ring wraps, then grows).
-    for (const [add, take] of [[50, 40], [200, 100], [1000, 1110]] as const) {
-      for (let i = 0; i < add; i++, scheduled++) events.scheduleInLane(events.create(scheduled, 6, 0, undefined, undefined, -1, scheduled, false), 0);
+    for (const [add, take] of [
+      [50, 40],
+      [200, 100],
+      [1000, 1110],
+    ] as const) {
+      for (let i = 0; i < add; i++, scheduled++)
+        events.scheduleInLane(events.create(scheduled, 6, 0, undefined, undefined, -1, scheduled, false), 0);
       for (let i = 0; i < take; i++) {
         const slot = events.pop();
         popped.push(events.id[slot]!);

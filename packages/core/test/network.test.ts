@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { blockedLinks, connectivity, createRandom, Network, sampleLatency, type LatencyDistribution, type ResolvedNetwork } from '../src/index.ts';
+import {
+  blockedLinks,
+  connectivity,
+  createRandom,
+  Network,
+  sampleLatency,
+  type LatencyDistribution,
+  type ResolvedNetwork,
+} from '../src/index.ts';
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const network = (overrides: Partial<ResolvedNetwork> = {}) =>
-  new Network(nodes, { latency: { dist: 'constant', micros: 1_000 }, loss: 0, duplicate: 0, fifo: false, links: [], clientLatency: { dist: 'constant', micros: 1_000 }, ...overrides }, createRandom(1, 'network'));
+  new Network(
+    nodes,
+    {
+      latency: { dist: 'constant', micros: 1_000 },
+      loss: 0,
+      duplicate: 0,
+      fifo: false,
+      links: [],
+      clientLatency: { dist: 'constant', micros: 1_000 },
+      ...overrides,
+    },
+    createRandom(1, 'network'),
+  );
 
 describe('latency distributions', () => {
   const mean = (distribution: LatencyDistribution) => {
@@ -36,7 +56,9 @@ describe('latency distributions', () => {
   });
   it('log-normal has its median and a long right tail', () => {
     const random = createRandom(4, 'lognormal');
-    const samples = Array.from({ length: 40_001 }, () => sampleLatency({ dist: 'lognormal', median: 2_000, sigma: 0.8 }, random)).sort((a, b) => a - b);
+    const samples = Array.from({ length: 40_001 }, () =>
+      sampleLatency({ dist: 'lognormal', median: 2_000, sigma: 0.8 }, random),
+    ).sort((a, b) => a - b);
     expect(Math.abs(samples[20_000]! - 2_000)).toBeLessThan(60);
     expect(samples[39_600]!).toBeGreaterThan(2_000 * Math.exp(0.8 * 2.2));
   });
@@ -59,7 +81,8 @@ describe('network', () => {
   it('duplicates messages at the configured rate', () => {
     const net = network({ duplicate: 0.1, latency: { dist: 'uniform', min: 0, max: 10_000 } });
     let duplicated = 0;
-    for (let i = 0; i < 20_000; i++) if ((net.transmit(0, 1, 0) as { duplicateAt?: number }).duplicateAt !== undefined) duplicated++;
+    for (let i = 0; i < 20_000; i++)
+      if ((net.transmit(0, 1, 0) as { duplicateAt?: number }).duplicateAt !== undefined) duplicated++;
     expect(Math.abs(duplicated / 20_000 - 0.1)).toBeLessThan(0.01);
   });
 
@@ -90,7 +113,13 @@ describe('network', () => {
 
   it('drops messages across a partition until heal, and heal also ends loss faults', () => {
     const net = network();
-    net.apply({ type: 'partition', groups: [['n1', 'n2'], ['n3', 'n4']] });
+    net.apply({
+      type: 'partition',
+      groups: [
+        ['n1', 'n2'],
+        ['n3', 'n4'],
+      ],
+    });
     expect(net.transmit(0, 1, 0).dropped).toBeUndefined();
     expect(net.transmit(0, 2, 0).dropped).toBe('partition');
     // n5 is unlisted: it forms its own group.
@@ -124,7 +153,14 @@ describe('partition shapes', () => {
   });
 
   it('bridge: the bridge node talks to both sides, the sides do not talk', () => {
-    const views = sees({ type: 'bridge', bridge: 'n3', groups: [['n1', 'n2'], ['n4', 'n5']] });
+    const views = sees({
+      type: 'bridge',
+      bridge: 'n3',
+      groups: [
+        ['n1', 'n2'],
+        ['n4', 'n5'],
+      ],
+    });
     expect(views[2]).toEqual(nodes);
     expect(views[0]).toEqual(['n1', 'n2', 'n3']);
     expect(views[4]).toEqual(['n3', 'n4', 'n5']);
@@ -132,6 +168,9 @@ describe('partition shapes', () => {
 
   it('a one-way cut blocks only its direction', () => {
     const blocked = blockedLinks({ type: 'cut', from: ['n1'], to: ['n2', 'n3'] }, nodes);
-    expect(blocked).toEqual([['n1', 'n2'], ['n1', 'n3']]);
+    expect(blocked).toEqual([
+      ['n1', 'n2'],
+      ['n1', 'n3'],
+    ]);
   });
 });

@@ -18,7 +18,8 @@ describe('Alea matches seedrandom.alea', () => {
         for (let i = 0; i < 100_000; i++) {
           const expected = reference();
           const actual = ours.next();
-          if (actual !== expected) expect({ seed, name, draw: i, actual }).toEqual({ seed, name, draw: i, actual: expected });
+          if (actual !== expected)
+            expect({ seed, name, draw: i, actual }).toEqual({ seed, name, draw: i, actual: expected });
         }
       }
     }

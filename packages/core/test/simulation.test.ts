@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { always, eventually, runScenario, sometimes, type RunResult, type TraceEvent, type WorldView } from '../src/index.ts';
+import {
+  always,
+  eventually,
+  runScenario,
+  sometimes,
+  type RunResult,
+  type TraceEvent,
+  type WorldView,
+} from '../src/index.ts';
 import { baseScenario, recorder, type RecorderState } from './fixtures.ts';
 
 const events = (result: RunResult) => result.trace.slice(1).map((line) => JSON.parse(line) as TraceEvent);
 const logOf = (result: RunResult, node: string, key = 'log') => {
-  const states = events(result).filter((event): event is Extract<TraceEvent, { k: 'state' }> => event.k === 'state' && event.node === node);
+  const states = events(result).filter(
+    (event): event is Extract<TraceEvent, { k: 'state' }> => event.k === 'state' && event.node === node,
+  );
   return (states[states.length - 1]?.state as Record<string, unknown> | undefined)?.[key] as string[];
 };
 
@@ -22,33 +32,87 @@ describe('messages', () => {
 
   it('drops a message that was in flight when a partition formed, with the reason', () => {
     const protocol = recorder({ init: (ctx) => ctx.self === 'n1' && ctx.send('n2', { n: 1 }) });
-    const result = runScenario(baseScenario(protocol, { network: { latency: '5ms' }, faults: [{ at: '1ms', fault: { type: 'isolate', node: 'n2' } }] }));
-    expect(events(result).find((event) => event.k === 'drop')).toMatchObject({ t: 5_000, reason: 'partition', from: 'n1', to: 'n2' });
+    const result = runScenario(
+      baseScenario(protocol, {
+        network: { latency: '5ms' },
+        faults: [{ at: '1ms', fault: { type: 'isolate', node: 'n2' } }],
+      }),
+    );
+    expect(events(result).find((event) => event.k === 'drop')).toMatchObject({
+      t: 5_000,
+      reason: 'partition',
+      from: 'n1',
+      to: 'n2',
+    });
   });
 
   it('drops messages to a crashed node and delivers duplicates marked as such', () => {
-    const crashed = runScenario(baseScenario(recorder({ init: (ctx) => ctx.self === 'n1' && ctx.send('n2', { n: 1 }) }), { faults: [{ at: '500us', fault: { type: 'crash', node: 'n2' } }] }));
+    const crashed = runScenario(
+      baseScenario(recorder({ init: (ctx) => ctx.self === 'n1' && ctx.send('n2', { n: 1 }) }), {
+        faults: [{ at: '500us', fault: { type: 'crash', node: 'n2' } }],
+      }),
+    );
     expect(crashed.stats.dropsByReason).toEqual({ crashed: 1 });
-    const duplicated = runScenario(baseScenario(recorder({ init: (ctx) => ctx.self === 'n1' && ctx.send('n2', { n: 1 }) }), { network: { latency: '1ms', duplicate: 1 } }));
-    expect(events(duplicated).filter((event) => event.k === 'deliver').map((event) => (event as { dup?: boolean }).dup ?? false)).toEqual([false, true]);
+    const duplicated = runScenario(
+      baseScenario(recorder({ init: (ctx) => ctx.self === 'n1' && ctx.send('n2', { n: 1 }) }), {
+        network: { latency: '1ms', duplicate: 1 },
+      }),
+    );
+    expect(
+      events(duplicated)
+        .filter((event) => event.k === 'deliver')
+        .map((event) => (event as { dup?: boolean }).dup ?? false),
+    ).toEqual([false, true]);
   });
 });
 
 describe('timers and clocks', () => {
-  const ticking = recorder({ init: (ctx) => ctx.setTimer('tick', 1_000_000), onTimer: (_state, name, ctx) => ctx.setTimer(name, 1_000_000) });
+  const ticking = recorder({
+    init: (ctx) => ctx.setTimer('tick', 1_000_000),
+    onTimer: (_state, name, ctx) => ctx.setTimer(name, 1_000_000),
+  });
 
   it('fires timers in local time: a fast clock fires early in global time', () => {
-    const result = runScenario(baseScenario(ticking, { nodes: ['a'], until: '3.5s', clocks: { a: { driftPpm: 250_000 } }, traceFullState: true }));
-    const fired = events(result).filter((event) => event.k === 'timer').map((event) => event.t);
+    const result = runScenario(
+      baseScenario(ticking, {
+        nodes: ['a'],
+        until: '3.5s',
+        clocks: { a: { driftPpm: 250_000 } },
+        traceFullState: true,
+      }),
+    );
+    const fired = events(result)
+      .filter((event) => event.k === 'timer')
+      .map((event) => event.t);
     // 25% fast: a local second passes every 0.8 global seconds.
     expect(fired).toEqual([800_000, 1_600_000, 2_400_000, 3_200_000]);
   });
 
   it('a forward jump fires a pending timer at once; a backward jump delays it', () => {
-    const forward = runScenario(baseScenario(ticking, { nodes: ['a'], until: '1.5s', faults: [{ at: '300ms', fault: { type: 'clockJump', node: 'a', delta: '5s' } }] }));
-    expect(events(forward).filter((event) => event.k === 'timer').map((event) => event.t)).toEqual([300_000, 1_300_000]);
-    const backward = runScenario(baseScenario(ticking, { nodes: ['a'], until: '2.5s', faults: [{ at: '300ms', fault: { type: 'clockJump', node: 'a', delta: '-1s' } }] }));
-    expect(events(backward).filter((event) => event.k === 'timer').map((event) => event.t)).toEqual([2_000_000]);
+    const forward = runScenario(
+      baseScenario(ticking, {
+        nodes: ['a'],
+        until: '1.5s',
+        faults: [{ at: '300ms', fault: { type: 'clockJump', node: 'a', delta: '5s' } }],
+      }),
+    );
+    expect(
+      events(forward)
+        .filter((event) => event.k === 'timer')
+        .map((event) => event.t),
+    ).toEqual([300_000, 1_300_000]);
+    const backward = runScenario(
+      baseScenario(ticking, {
+        nodes: ['a'],
+        until: '2.5s',
+        faults: [{ at: '300ms', fault: { type: 'clockJump', node: 'a', delta: '-1s' } }],
+      }),
+    );
+    expect(
+      events(backward)
+        .filter((event) => event.k === 'timer')
+        .map((event) => event.t),
+    ).toEqual([2_000_000]);
     expect(events(backward).find((event) => event.k === 'clock')).toMatchObject({ node: 'a', offset: -1_000_000 });
   });
 
@@ -62,7 +126,9 @@ describe('timers and clocks', () => {
       },
     });
     const result = runScenario(baseScenario(protocol, { nodes: ['a'] }));
-    expect(events(result).filter((event) => event.k === 'timer')).toEqual([{ t: 5_000, k: 'timer', node: 'a', name: 't' }]);
+    expect(events(result).filter((event) => event.k === 'timer')).toEqual([
+      { t: 5_000, k: 'timer', node: 'a', name: 't' },
+    ]);
   });
 });
 
@@ -74,8 +140,21 @@ describe('processes', () => {
         else ctx.setTimer('t', 2_000);
       },
     });
-    const result = runScenario(baseScenario(protocol, { traceFullState: true, faults: [{ at: '500us', fault: { type: 'pause', node: 'n2' } }, { at: '1s', fault: { type: 'resume', node: 'n2' } }] }));
-    expect(logOf(result, 'n2').slice(1)).toEqual(['msg n1 1 @1000000', 'msg n1 2 @1000000', 'msg n1 3 @1000000', 'timer t @1000000']);
+    const result = runScenario(
+      baseScenario(protocol, {
+        traceFullState: true,
+        faults: [
+          { at: '500us', fault: { type: 'pause', node: 'n2' } },
+          { at: '1s', fault: { type: 'resume', node: 'n2' } },
+        ],
+      }),
+    );
+    expect(logOf(result, 'n2').slice(1)).toEqual([
+      'msg n1 1 @1000000',
+      'msg n1 2 @1000000',
+      'msg n1 3 @1000000',
+      'timer t @1000000',
+    ]);
   });
 
   it('crash loses volatile state and timers; restart runs init again with synced storage', () => {
@@ -87,7 +166,14 @@ describe('processes', () => {
       },
     });
     const result = runScenario(
-      baseScenario(protocol, { nodes: ['a'], traceFullState: true, faults: [{ at: '1s', fault: { type: 'crash', node: 'a' } }, { at: '2s', fault: { type: 'restart', node: 'a' } }] }),
+      baseScenario(protocol, {
+        nodes: ['a'],
+        traceFullState: true,
+        faults: [
+          { at: '1s', fault: { type: 'crash', node: 'a' } },
+          { at: '2s', fault: { type: 'restart', node: 'a' } },
+        ],
+      }),
     );
     // The unsynced 'note' survived (no loseUnsyncedWrites); the timer set at 0 died in the crash.
     expect(logOf(result, 'a')).toEqual(['init boot=2 @2000000', 'volatile seen=boot 1', 'timer t @5000000']);
@@ -101,14 +187,26 @@ describe('processes', () => {
       },
     });
     const result = runScenario(
-      baseScenario(protocol, { nodes: ['a'], traceFullState: true, faults: [{ at: '1s', fault: { type: 'crash', node: 'a', loseUnsyncedWrites: true } }, { at: '2s', fault: { type: 'restart', node: 'a' } }] }),
+      baseScenario(protocol, {
+        nodes: ['a'],
+        traceFullState: true,
+        faults: [
+          { at: '1s', fault: { type: 'crash', node: 'a', loseUnsyncedWrites: true } },
+          { at: '2s', fault: { type: 'restart', node: 'a' } },
+        ],
+      }),
     );
     expect(logOf(result, 'a')).toEqual(['init boot=2 @2000000', 'seen=nothing']);
     expect(events(result).some((event) => event.k === 'note' && event.text.includes('lost 1 unsynced'))).toBe(true);
   });
 
   it('a handler that throws ends the run with the error in the trace', () => {
-    const protocol = recorder({ onTimer: () => { throw new Error('boom'); }, init: (ctx) => ctx.setTimer('t', 10) });
+    const protocol = recorder({
+      onTimer: () => {
+        throw new Error('boom');
+      },
+      init: (ctx) => ctx.setTimer('t', 10),
+    });
     const result = runScenario(baseScenario(protocol, { nodes: ['a'] }));
     expect(result.endReason).toBe('error');
     expect(result.error).toBe('a: boom');
@@ -126,11 +224,20 @@ describe('clients and histories', () => {
   });
   const workload = (ops: string[]) => ({
     ...echo,
-    workloads: { script: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < ops.length ? { f: ops[client.invoked]! } : null) }) },
+    workloads: {
+      script: () => ({
+        nextOp: (client: { invoked: number }) => (client.invoked < ops.length ? { f: ops[client.invoked]! } : null),
+      }),
+    },
   });
 
   it('records invoke and ok / fail / info with global times, and a fresh process after info', () => {
-    const result = runScenario(baseScenario(workload(['a', 'no', 'slow', 'b']), { nodes: ['n1'], workload: { name: 'script', clients: 1, thinkTime: '1ms', timeout: '100ms' } }));
+    const result = runScenario(
+      baseScenario(workload(['a', 'no', 'slow', 'b']), {
+        nodes: ['n1'],
+        workload: { name: 'script', clients: 1, thinkTime: '1ms', timeout: '100ms' },
+      }),
+    );
     expect(result.history.map(({ process, type, f, value, error }) => ({ process, type, f, value, error }))).toEqual([
       { process: 0, type: 'invoke', f: 'a', value: undefined, error: undefined },
       { process: 0, type: 'ok', f: 'a', value: 'a!', error: undefined },
@@ -148,28 +255,63 @@ describe('clients and histories', () => {
   });
 
   it('a request to a crashed node times out as unknown', () => {
-    const result = runScenario(baseScenario(workload(['a']), { nodes: ['n1'], workload: { name: 'script', clients: 1, timeout: '50ms' }, faults: [{ at: '0us', fault: { type: 'crash', node: 'n1' } }] }));
+    const result = runScenario(
+      baseScenario(workload(['a']), {
+        nodes: ['n1'],
+        workload: { name: 'script', clients: 1, timeout: '50ms' },
+        faults: [{ at: '0us', fault: { type: 'crash', node: 'n1' } }],
+      }),
+    );
     expect(result.history.map((entry) => entry.type)).toEqual(['invoke', 'info']);
   });
 });
 
 describe('invariants', () => {
-  const counter = recorder({ init: (ctx) => ctx.setTimer('t', 1_000_000), onTimer: (_s, name, ctx) => ctx.setTimer(name, 1_000_000) });
-  const timers = (world: { state(node: string): RecorderState | undefined }) => world.state('a')?.log.filter((line) => line.startsWith('timer')).length ?? 0;
+  const counter = recorder({
+    init: (ctx) => ctx.setTimer('t', 1_000_000),
+    onTimer: (_s, name, ctx) => ctx.setTimer(name, 1_000_000),
+  });
+  const timers = (world: { state(node: string): RecorderState | undefined }) =>
+    world.state('a')?.log.filter((line) => line.startsWith('timer')).length ?? 0;
 
   it('always: the first failing step is traced as a violation and stops the run', () => {
-    const result = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [always<RecorderState>('fewer-than-3', (world) => timers(world) < 3 || `saw ${timers(world)} timers`)] }));
+    const result = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        invariants: [
+          always<RecorderState>('fewer-than-3', (world) => timers(world) < 3 || `saw ${timers(world)} timers`),
+        ],
+      }),
+    );
     expect(result.endReason).toBe('violation');
-    expect(result.violations).toEqual([{ invariant: 'fewer-than-3', kind: 'always', time: 3_000_000, message: 'saw 3 timers', step: expect.any(Number) }]);
+    expect(result.violations).toEqual([
+      { invariant: 'fewer-than-3', kind: 'always', time: 3_000_000, message: 'saw 3 timers', step: expect.any(Number) },
+    ]);
     expect(events(result).at(-1)).toMatchObject({ k: 'end', reason: 'violation' });
   });
 
   it('eventually: holds if reached by the deadline after the last fault, violated otherwise', () => {
     const faults = [{ at: '2s', fault: { type: 'heal' as const } }];
-    const ok = runScenario(baseScenario(counter, { nodes: ['a'], faults, invariants: [eventually<RecorderState>('five-timers', (world) => timers(world) >= 5, { withinMicros: 4_000_000 })] }));
+    const ok = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        faults,
+        invariants: [
+          eventually<RecorderState>('five-timers', (world) => timers(world) >= 5, { withinMicros: 4_000_000 }),
+        ],
+      }),
+    );
     expect(ok.violations).toEqual([]);
     expect(ok.reached).toEqual(['five-timers']);
-    const late = runScenario(baseScenario(counter, { nodes: ['a'], faults, invariants: [eventually<RecorderState>('five-timers', (world) => timers(world) >= 5, { withinMicros: 2_500_000 })] }));
+    const late = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        faults,
+        invariants: [
+          eventually<RecorderState>('five-timers', (world) => timers(world) >= 5, { withinMicros: 2_500_000 }),
+        ],
+      }),
+    );
     expect(late.violations[0]).toMatchObject({ invariant: 'five-timers', kind: 'eventually', time: 4_500_000 });
   });
 
@@ -178,33 +320,55 @@ describe('invariants', () => {
     // Quiet while fewer than 3 timers fired; from then on "a" fails.
     const quiet = (world: WorldView<RecorderState>) => (calls.quiet++, timers(world) < 3);
     const member = (name: 'a' | 'b' | 'c', holds: (count: number) => boolean) => ({
-      ...always<RecorderState>(name, (world) => (calls[name]++, holds(timers(world)) || `${name} fails at ${timers(world)}`)),
+      ...always<RecorderState>(
+        name,
+        (world) => (calls[name]++, holds(timers(world)) || `${name} fails at ${timers(world)}`),
+      ),
       quiet,
     });
     const a = member('a', (count) => count < 3);
     const b = member('b', () => true);
     const c = member('c', () => true);
     const grouped = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [b, a] }));
-    expect(grouped.violations).toEqual([expect.objectContaining({ invariant: 'a', time: 3_000_000, message: 'a fails at 3' })]);
+    expect(grouped.violations).toEqual([
+      expect.objectContaining({ invariant: 'a', time: 3_000_000, message: 'a fails at 3' }),
+    ]);
     // Asked after the start and after the timers at 1 s, 2 s and 3 s; the members only at 3 s.
     expect(calls).toEqual({ quiet: 4, a: 1, b: 1, c: 0 });
 
     // Not neighbours: each forms its own group, asked on its own.
     Object.assign(calls, { quiet: 0, a: 0, b: 0, c: 0 });
-    const apart = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [a, always<RecorderState>('between', () => true), c] }));
+    const apart = runScenario(
+      baseScenario(counter, { nodes: ['a'], invariants: [a, always<RecorderState>('between', () => true), c] }),
+    );
     expect(apart.violations.map((violation) => violation.invariant)).toEqual(['a']);
     // Twice a step, until the run stops at a's violation before c's group is asked.
     expect(calls).toEqual({ quiet: 7, a: 1, b: 0, c: 0 });
 
     // A quiet test that throws is not quiet: the members' checks decide.
-    const throwing = { ...always<RecorderState>('holds', () => true), quiet: () => { throw new Error('broken quiet test'); } };
-    const failing = { ...always<RecorderState>('fails-late', (world) => timers(world) < 2 || 'two timers'), quiet: throwing.quiet };
+    const throwing = {
+      ...always<RecorderState>('holds', () => true),
+      quiet: () => {
+        throw new Error('broken quiet test');
+      },
+    };
+    const failing = {
+      ...always<RecorderState>('fails-late', (world) => timers(world) < 2 || 'two timers'),
+      quiet: throwing.quiet,
+    };
     const broken = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [throwing, failing] }));
-    expect(broken.violations).toEqual([expect.objectContaining({ invariant: 'fails-late', time: 2_000_000, message: 'two timers' })]);
+    expect(broken.violations).toEqual([
+      expect.objectContaining({ invariant: 'fails-late', time: 2_000_000, message: 'two timers' }),
+    ]);
   });
 
   it('sometimes: a scenario that never reaches the state fails at the end', () => {
-    const never = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [sometimes<RecorderState>('twenty-timers', (world) => timers(world) >= 20)] }));
+    const never = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        invariants: [sometimes<RecorderState>('twenty-timers', (world) => timers(world) >= 20)],
+      }),
+    );
     expect(never.violations[0]).toMatchObject({ invariant: 'twenty-timers', kind: 'sometimes', time: 10_000_000 });
     expect(never.violations[0]!.message).toMatch(/never held/);
   });
@@ -221,17 +385,33 @@ describe('late answers', () => {
         if (name.startsWith('answer ')) ctx.respond(name.slice(7), { type: 'ok', value: 'late' });
       },
     });
-    const protocol = { ...slow, workloads: { once: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < 2 ? { f: 'op' } : null) }) } };
-    const result = runScenario(baseScenario(protocol, { nodes: ['n1'], workload: { name: 'once', clients: 1, timeout: '100ms' } }));
+    const protocol = {
+      ...slow,
+      workloads: {
+        once: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < 2 ? { f: 'op' } : null) }),
+      },
+    };
+    const result = runScenario(
+      baseScenario(protocol, { nodes: ['n1'], workload: { name: 'once', clients: 1, timeout: '100ms' } }),
+    );
     expect(result.endReason).not.toBe('error');
     expect(result.history.map((entry) => entry.type)).toEqual(['invoke', 'info', 'invoke', 'info']);
   });
 
   it('an answer to a request id no client issued is an error that names it', () => {
     for (const bogus of ['c1:7', 'c9:1', 'x1:1', 'c1']) {
-      const confused = recorder({ onRequest: (_state, _request, ctx) => ctx.respond(bogus, { type: 'ok', value: 'made up' }) });
-      const protocol = { ...confused, workloads: { once: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < 1 ? { f: 'op' } : null) }) } };
-      const result = runScenario(baseScenario(protocol, { nodes: ['n1'], workload: { name: 'once', clients: 1, timeout: '100ms' } }));
+      const confused = recorder({
+        onRequest: (_state, _request, ctx) => ctx.respond(bogus, { type: 'ok', value: 'made up' }),
+      });
+      const protocol = {
+        ...confused,
+        workloads: {
+          once: () => ({ nextOp: (client: { invoked: number }) => (client.invoked < 1 ? { f: 'op' } : null) }),
+        },
+      };
+      const result = runScenario(
+        baseScenario(protocol, { nodes: ['n1'], workload: { name: 'once', clients: 1, timeout: '100ms' } }),
+      );
       expect(result.endReason).toBe('error');
       expect(result.error).toContain(`respond('${bogus}'): no such request`);
     }
@@ -241,12 +421,28 @@ describe('late answers', () => {
 describe('stable eventually', () => {
   it('must still hold at the deadline, not just once after the faults', () => {
     // The timer count passes 2 and keeps growing: "exactly two timers" is reached once, then lost.
-    const counter = recorder({ init: (ctx) => ctx.setTimer('t', 1_000_000), onTimer: (_s, name, ctx) => ctx.setTimer(name, 1_000_000) });
-    const exactlyTwo = (world: { state(node: string): RecorderState | undefined }) => world.state('a')?.log.filter((line) => line.startsWith('timer')).length === 2;
+    const counter = recorder({
+      init: (ctx) => ctx.setTimer('t', 1_000_000),
+      onTimer: (_s, name, ctx) => ctx.setTimer(name, 1_000_000),
+    });
+    const exactlyTwo = (world: { state(node: string): RecorderState | undefined }) =>
+      world.state('a')?.log.filter((line) => line.startsWith('timer')).length === 2;
     const faults = [{ at: '1s', fault: { type: 'heal' as const } }];
-    const reached = runScenario(baseScenario(counter, { nodes: ['a'], faults, invariants: [eventually<RecorderState>('two', exactlyTwo, { withinMicros: 5_000_000 })] }));
+    const reached = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        faults,
+        invariants: [eventually<RecorderState>('two', exactlyTwo, { withinMicros: 5_000_000 })],
+      }),
+    );
     expect(reached.violations).toEqual([]);
-    const settled = runScenario(baseScenario(counter, { nodes: ['a'], faults, invariants: [eventually<RecorderState>('two', exactlyTwo, { withinMicros: 5_000_000, stable: true })] }));
+    const settled = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        faults,
+        invariants: [eventually<RecorderState>('two', exactlyTwo, { withinMicros: 5_000_000, stable: true })],
+      }),
+    );
     expect(settled.violations[0]).toMatchObject({ invariant: 'two', kind: 'eventually', time: 6_000_000 });
     expect(settled.violations[0]!.message).toMatch(/does not hold at 6000000us/);
   });
@@ -255,7 +451,10 @@ describe('stable eventually', () => {
 describe('worldViewOf', () => {
   it('gives invariants a hand-made world: down nodes, later steps by set, a clear error for unknown ids', async () => {
     const { worldViewOf } = await import('../src/index.ts');
-    const view = worldViewOf<{ n: number }>({ a: { n: 1 }, b: undefined }, { summary: (_node, state) => ({ role: `n${state.n}` }) });
+    const view = worldViewOf<{ n: number }>(
+      { a: { n: 1 }, b: undefined },
+      { summary: (_node, state) => ({ role: `n${state.n}` }) },
+    );
     expect(view.nodes).toEqual(['a', 'b']);
     expect([view.isUp('a'), view.isUp('b'), view.crashed]).toEqual([true, false, ['b']]);
     expect(view.summary('a')).toEqual({ role: 'n1' });

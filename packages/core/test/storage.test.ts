@@ -27,16 +27,19 @@ describe('NodeStorage', () => {
     { name: 'keys past the shared table', keys: ['overflow/a', 'overflow/b', 'overflow/c'], shared: [] },
     { name: 'a mix of both', keys: ['mixed/a', 'mixed/b', 'mixed/c'], shared: ['mixed/b'] },
   ];
-  it.each(keySets)('a crash that loses unsynced writes restores exactly the last synced state (model-checked, $name)', ({ keys, shared }) => {
-    // Registers the shared keys, then closes the table to new keys for the rest of the test.
-    for (const key of shared) new NodeStorage().put(key, 0);
-    const limit = setSharedKeyLimit(0);
-    try {
-      checkCrashModel(keys);
-    } finally {
-      setSharedKeyLimit(limit);
-    }
-  });
+  it.each(keySets)(
+    'a crash that loses unsynced writes restores exactly the last synced state (model-checked, $name)',
+    ({ keys, shared }) => {
+      // Registers the shared keys, then closes the table to new keys for the rest of the test.
+      for (const key of shared) new NodeStorage().put(key, 0);
+      const limit = setSharedKeyLimit(0);
+      try {
+        checkCrashModel(keys);
+      } finally {
+        setSharedKeyLimit(limit);
+      }
+    },
+  );
 
   it('a resolved key names the same key as its name, in every storage, even one resolved while the table was full', () => {
     const first = new NodeStorage();
@@ -88,7 +91,10 @@ describe('NodeStorage', () => {
     expect(storage.has('many/3')).toBe(false);
     expect(storage.has('many/1')).toBe(false);
     expect(other.get('many/1')).toBe(-1);
-    expect(storage.snapshot().slice(0, 2)).toEqual([['many/0', 'zero'], ['many/102', 102]]);
+    expect(storage.snapshot().slice(0, 2)).toEqual([
+      ['many/0', 'zero'],
+      ['many/102', 102],
+    ]);
   });
 });
 
@@ -96,7 +102,12 @@ function checkCrashModel(keys: [string, string, string]): void {
   {
     // Each operation names its key by the name or by a resolved key, as it comes.
     const operation = fc.oneof(
-      fc.record({ op: fc.constant('put' as const), key: fc.constantFrom(...keys), value: fc.integer(), resolved: fc.boolean() }),
+      fc.record({
+        op: fc.constant('put' as const),
+        key: fc.constantFrom(...keys),
+        value: fc.integer(),
+        resolved: fc.boolean(),
+      }),
       fc.record({ op: fc.constant('delete' as const), key: fc.constantFrom(...keys), resolved: fc.boolean() }),
       fc.record({ op: fc.constant('sync' as const) }),
       fc.record({ op: fc.constant('crash' as const), lose: fc.boolean() }),

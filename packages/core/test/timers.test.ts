@@ -93,15 +93,23 @@ describe('timers: carrying re-armed timers matches queueing one event per setTim
         state.log.push(`${name}@${ctx.now()}`);
         if (name !== 'step') return;
         const now = ctx.now();
-        if (now < 5_000) ctx.setTimer('t', 10_000); // pushed back four times: due at 14 ms
+        if (now < 5_000)
+          ctx.setTimer('t', 10_000); // pushed back four times: due at 14 ms
         else if (now === 5_000) ctx.setTimer('t', 1_000); // then pulled in: due at 6 ms
         if (now < 8_000) ctx.setTimer('step', 1_000);
       },
       summarize: (state) => ({ role: 'rearm', log: state.log.join(' ') }),
       describeMessage: () => '',
     });
-    const result = runScenario({ name: 'rearm', protocol, nodes: ['n'], until: '50ms' }, {}, { trace: 'memory', stateMode: 'mutable' });
-    const fired = result.trace.map((line) => JSON.parse(line) as { k: string; t: number; name?: string }).filter((event) => event.k === 'timer').map((event) => `${event.name}@${event.t}`);
+    const result = runScenario(
+      { name: 'rearm', protocol, nodes: ['n'], until: '50ms' },
+      {},
+      { trace: 'memory', stateMode: 'mutable' },
+    );
+    const fired = result.trace
+      .map((line) => JSON.parse(line) as { k: string; t: number; name?: string })
+      .filter((event) => event.k === 'timer')
+      .map((event) => `${event.name}@${event.t}`);
     expect(fired.filter((entry) => entry.startsWith('t@'))).toEqual(['t@6000']);
     expect(fired.filter((entry) => entry.startsWith('step@'))).toHaveLength(8);
   });
@@ -125,8 +133,15 @@ describe('timers: carrying re-armed timers matches queueing one event per setTim
       summarize: (state) => ({ role: 'ties', log: state.log.join(' ') }),
       describeMessage: () => '',
     });
-    const result = runScenario({ name: 'ties', protocol, nodes: ['n'], until: '10ms' }, {}, { trace: 'memory', stateMode: 'mutable' });
-    const order = result.trace.map((line) => JSON.parse(line) as { k: string; name?: string }).filter((event) => event.k === 'timer').map((event) => event.name);
+    const result = runScenario(
+      { name: 'ties', protocol, nodes: ['n'], until: '10ms' },
+      {},
+      { trace: 'memory', stateMode: 'mutable' },
+    );
+    const order = result.trace
+      .map((line) => JSON.parse(line) as { k: string; name?: string })
+      .filter((event) => event.k === 'timer')
+      .map((event) => event.name);
     expect(order).toEqual(['kick', 'y', 'x']);
   });
 });

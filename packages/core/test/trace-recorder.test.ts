@@ -26,22 +26,64 @@ const reference = (value: unknown) => `{"t":0,"v":${JSON.stringify(value) ?? 'nu
 describe('TraceRecorder.value writes exactly what JSON.stringify writes', () => {
   it('for arbitrary values: objects, arrays, unicode, -0, NaN, integer-like keys, null prototypes, sparse arrays', () => {
     fc.assert(
-      fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true, withObjectString: true, withDate: true, withMap: true, withSet: true, withBoxedValues: true, maxDepth: 4 }), (value) => {
-        expect(written((recorder) => recorder.value(value))).toBe(reference(value));
-      }),
+      fc.property(
+        fc.anything({
+          withNullPrototype: true,
+          withSparseArray: true,
+          withObjectString: true,
+          withDate: true,
+          withMap: true,
+          withSet: true,
+          withBoxedValues: true,
+          maxDepth: 4,
+        }),
+        (value) => {
+          expect(written((recorder) => recorder.value(value))).toBe(reference(value));
+        },
+      ),
       { numRuns: 2000, seed: 20261121 },
     );
   });
 
   it('for the values JSON treats specially', () => {
     const odd: unknown[] = [
-      -0, 0, 1e15, 1e21, 123456789012345, -5, 0.1, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER,
-      '', 'a"b\\c', 'tab\there', 'line\nbreak', '\u0000\u001f\u007f', 'é😀', '\ud800 lone', '\udc00',
-      { toJSON: () => 'custom' }, { a: undefined, b: () => 1, c: Symbol('s'), d: 1 }, [undefined, () => 1, Symbol('s')],
-      { 2: 'two', 1: 'one', b: 'b', a: 'a' }, Object.assign(Object.create(null), { x: 1 }), new Date(0), new Map([[1, 2]]),
-      undefined, () => 1, Symbol('top'), true, false, null,
+      -0,
+      0,
+      1e15,
+      1e21,
+      123456789012345,
+      -5,
+      0.1,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.MAX_SAFE_INTEGER,
+      '',
+      'a"b\\c',
+      'tab\there',
+      'line\nbreak',
+      '\u0000\u001f\u007f',
+      'é😀',
+      '\ud800 lone',
+      '\udc00',
+      { toJSON: () => 'custom' },
+      { a: undefined, b: () => 1, c: Symbol('s'), d: 1 },
+      [undefined, () => 1, Symbol('s')],
+      { 2: 'two', 1: 'one', b: 'b', a: 'a' },
+      Object.assign(Object.create(null), { x: 1 }),
+      new Date(0),
+      new Map([[1, 2]]),
+      undefined,
+      () => 1,
+      Symbol('top'),
+      true,
+      false,
+      null,
     ];
-    for (const value of odd) expect(written((recorder) => recorder.value(value)), String(typeof value)).toBe(reference(value));
+    for (const value of odd)
+      expect(
+        written((recorder) => recorder.value(value)),
+        String(typeof value),
+      ).toBe(reference(value));
     const deep: unknown[] = [];
     let cursor = deep;
     for (let i = 0; i < 100; i++) cursor.push((cursor = []));
@@ -69,11 +111,21 @@ describe('TraceRecorder chunks', () => {
   it('lines of any length and any characters: text, lines, chunk sink and line sink agree, and the hash is the hash of the text', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof({ weight: 5, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) }, { weight: 1, arbitrary: fc.string({ minLength: 100_000, maxLength: 400_000 }) }), { maxLength: 60 }),
+        fc.array(
+          fc.oneof(
+            { weight: 5, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) },
+            { weight: 1, arbitrary: fc.string({ minLength: 100_000, maxLength: 400_000 }) },
+          ),
+          { maxLength: 60 },
+        ),
         (values) => {
           const chunks: Uint8Array[] = [];
           const sunk: string[] = [];
-          const memory = new TraceRecorder('memory', (line) => sunk.push(line), (bytes) => chunks.push(bytes.slice()));
+          const memory = new TraceRecorder(
+            'memory',
+            (line) => sunk.push(line),
+            (bytes) => chunks.push(bytes.slice()),
+          );
           const hashed = new TraceRecorder('hash');
           for (const value of values) {
             for (const recorder of [memory, hashed]) {

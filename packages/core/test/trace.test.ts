@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { hashTrace, parseTrace, runScenario } from '../src/index.ts';
 import { baseScenario, recorder } from './fixtures.ts';
 
-const run = () => runScenario(baseScenario(recorder({ init: (ctx) => ctx.send(ctx.peers[0]!, { n: 1 }) }), { faults: [{ at: '1s', fault: { type: 'crash', node: 'n2' } }] }));
+const run = () =>
+  runScenario(
+    baseScenario(recorder({ init: (ctx) => ctx.send(ctx.peers[0]!, { n: 1 }) }), {
+      faults: [{ at: '1s', fault: { type: 'crash', node: 'n2' } }],
+    }),
+  );
 
 describe('trace format', () => {
   it('the hash of the file bytes equals the run hash', () => {
@@ -44,6 +49,9 @@ describe('trace format', () => {
   });
 
   it('says plainly when a file is not a dsim trace at all', () => {
-    expect(parseTrace('{"hello":"world"}\n').problems[0]).toEqual({ line: 1, message: expect.stringMatching(/not a dsim trace header/) });
+    expect(parseTrace('{"hello":"world"}\n').problems[0]).toEqual({
+      line: 1,
+      message: expect.stringMatching(/not a dsim trace header/),
+    });
   });
 });

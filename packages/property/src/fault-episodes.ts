@@ -1,4 +1,13 @@
-import { PARTITION_SHAPES, toMicros, type Duration, type Fault, type FaultEpisode, type NemesisKind, type NodeId, type PartitionShape } from '@dsim/core';
+import {
+  PARTITION_SHAPES,
+  toMicros,
+  type Duration,
+  type Fault,
+  type FaultEpisode,
+  type NemesisKind,
+  type NodeId,
+  type PartitionShape,
+} from '@dsim/core';
 import fc from 'fast-check';
 
 /**
@@ -85,8 +94,11 @@ interface ResolvedOptions {
 export function faultEpisodes(options: FaultArbitraryOptions): fc.Arbitrary<FaultEpisode[]> {
   const resolved = resolveOptions(options);
   if (resolved.maxFaults === 0) return fc.constant([]);
-  const length = resolved.dense ? ({ maxLength: resolved.maxFaults, size: 'max' } as const) : { maxLength: resolved.maxFaults };
-  if (resolved.durations !== undefined || resolved.weights !== undefined) return fc.array(tunedEpisode(resolved), length);
+  const length = resolved.dense
+    ? ({ maxLength: resolved.maxFaults, size: 'max' } as const)
+    : { maxLength: resolved.maxFaults };
+  if (resolved.durations !== undefined || resolved.weights !== undefined)
+    return fc.array(tunedEpisode(resolved), length);
   const episode = fc.record({
     at: fc.integer({ min: resolved.from, max: Math.max(resolved.from, resolved.healAt - 1) }),
     durationMicros: fc.integer({ min: resolved.minDuration, max: resolved.maxDuration }),
@@ -116,21 +128,33 @@ function faultOfKind(kind: FaultKind, options: ResolvedOptions): fc.Arbitrary<Fa
     case 'partition':
       return fc.constantFrom(...options.shapes).chain((shape) => partitionFault(shape, options.nodes));
     case 'crash':
-      return node.map((id): Fault => (options.loseUnsyncedWrites ? { type: 'crash', node: id, loseUnsyncedWrites: true } : { type: 'crash', node: id }));
+      return node.map((id): Fault =>
+        options.loseUnsyncedWrites
+          ? { type: 'crash', node: id, loseUnsyncedWrites: true }
+          : { type: 'crash', node: id },
+      );
     case 'pause':
       return node.map((id): Fault => ({ type: 'pause', node: id }));
     case 'clock': {
-      const jump = fc.record({ node, delta: fc.integer({ min: -options.clockJumpMax, max: options.clockJumpMax }) }).map(({ node: id, delta }): Fault => ({ type: 'clockJump', node: id, delta }));
-      const drift = fc.record({ node, ppm: fc.integer({ min: -options.driftPpmMax, max: options.driftPpmMax }) }).map(({ node: id, ppm }): Fault => ({ type: 'clockDrift', node: id, ppm }));
+      const jump = fc
+        .record({ node, delta: fc.integer({ min: -options.clockJumpMax, max: options.clockJumpMax }) })
+        .map(({ node: id, delta }): Fault => ({ type: 'clockJump', node: id, delta }));
+      const drift = fc
+        .record({ node, ppm: fc.integer({ min: -options.driftPpmMax, max: options.driftPpmMax }) })
+        .map(({ node: id, ppm }): Fault => ({ type: 'clockDrift', node: id, ppm }));
       if (options.clockFaults === 'jump') return jump;
       if (options.clockFaults === 'drift') return drift;
       return fc.oneof(jump, drift);
     }
     case 'loss':
     case 'duplicate':
-      return fc.integer({ min: 1, max: options.probabilityPercentMax }).map((percent): Fault => ({ type: kind, probability: percent / 100 }));
+      return fc
+        .integer({ min: 1, max: options.probabilityPercentMax })
+        .map((percent): Fault => ({ type: kind, probability: percent / 100 }));
     case 'slow':
-      return fc.integer({ min: 1_000, max: Math.max(1_000, options.slowLatencyMax) }).map((max): Fault => ({ type: 'slow', latency: { dist: 'uniform', min: Math.floor(max / 2), max } }));
+      return fc
+        .integer({ min: 1_000, max: Math.max(1_000, options.slowLatencyMax) })
+        .map((max): Fault => ({ type: 'slow', latency: { dist: 'uniform', min: Math.floor(max / 2), max } }));
   }
 }
 
@@ -145,7 +169,9 @@ export function partitionFault(shape: PartitionShape, nodes: readonly NodeId[]):
   switch (shape) {
     case 'halves':
       // A minority and a majority: the split that tests quorum rules.
-      return fc.shuffledSubarray([...nodes], { minLength: half, maxLength: half }).map((minority): Fault => ({ type: 'partition', groups: [inOrder(minority), rest(minority)] }));
+      return fc
+        .shuffledSubarray([...nodes], { minLength: half, maxLength: half })
+        .map((minority): Fault => ({ type: 'partition', groups: [inOrder(minority), rest(minority)] }));
     case 'isolate':
       return fc.constantFrom(...nodes).map((node): Fault => ({ type: 'isolate', node }));
     case 'ring':
@@ -161,7 +187,9 @@ export function partitionFault(shape: PartitionShape, nodes: readonly NodeId[]):
         }));
       });
     case 'oneWay':
-      return fc.shuffledSubarray([...nodes], { minLength: half, maxLength: half }).map((from): Fault => ({ type: 'cut', from: inOrder(from), to: rest(from) }));
+      return fc
+        .shuffledSubarray([...nodes], { minLength: half, maxLength: half })
+        .map((from): Fault => ({ type: 'cut', from: inOrder(from), to: rest(from) }));
   }
 }
 
@@ -175,33 +203,44 @@ function resolveOptions(options: FaultArbitraryOptions): ResolvedOptions {
       throw new Error(`${where(field)}: ${(error as Error).message}`);
     }
   };
-  if (!Array.isArray(options.nodes) || options.nodes.length === 0) throw new Error(`${where('nodes')}: give at least one node id (the scenario's nodes)`);
+  if (!Array.isArray(options.nodes) || options.nodes.length === 0)
+    throw new Error(`${where('nodes')}: give at least one node id (the scenario's nodes)`);
   const kinds = options.kinds ?? ['partition', 'crash', 'pause'];
   if (kinds.length === 0) throw new Error(`${where('kinds')}: give at least one kind (${FAULT_KINDS.join(', ')})`);
-  for (const kind of kinds) if (!FAULT_KINDS.includes(kind)) throw new Error(`${where('kinds')}: unknown kind '${String(kind)}' (known: ${FAULT_KINDS.join(', ')})`);
+  for (const kind of kinds)
+    if (!FAULT_KINDS.includes(kind))
+      throw new Error(`${where('kinds')}: unknown kind '${String(kind)}' (known: ${FAULT_KINDS.join(', ')})`);
   const shapes = options.shapes ?? PARTITION_SHAPES;
-  if (shapes.length === 0) throw new Error(`${where('shapes')}: give at least one partition shape (${PARTITION_SHAPES.join(', ')})`);
-  for (const shape of shapes) if (!PARTITION_SHAPES.includes(shape)) throw new Error(`${where('shapes')}: unknown shape '${String(shape)}' (known: ${PARTITION_SHAPES.join(', ')})`);
+  if (shapes.length === 0)
+    throw new Error(`${where('shapes')}: give at least one partition shape (${PARTITION_SHAPES.join(', ')})`);
+  for (const shape of shapes)
+    if (!PARTITION_SHAPES.includes(shape))
+      throw new Error(`${where('shapes')}: unknown shape '${String(shape)}' (known: ${PARTITION_SHAPES.join(', ')})`);
   const healAt = micros(options.healAt, 'healAt', 0);
   if (healAt <= 0) throw new Error(`${where('healAt')}: must be after time 0, e.g. '20s'`);
   const from = micros(options.from, 'from', Math.min(1_000_000, Math.floor(healAt / 10)));
   if (from >= healAt) throw new Error(`${where('from')}: must be before healAt (${healAt}us)`);
   const minDuration = micros(options.minDuration, 'minDuration', 200_000);
   const maxDuration = micros(options.maxDuration, 'maxDuration', 5_000_000);
-  if (minDuration < 0 || maxDuration < minDuration) throw new Error(`${where('maxDuration')}: must be at least minDuration (${minDuration}us), and both non-negative`);
+  if (minDuration < 0 || maxDuration < minDuration)
+    throw new Error(`${where('maxDuration')}: must be at least minDuration (${minDuration}us), and both non-negative`);
   const maxFaults = options.maxFaults ?? 5;
-  if (!Number.isInteger(maxFaults) || maxFaults < 0) throw new Error(`${where('maxFaults')}: must be a whole number of episodes, got ${maxFaults}`);
+  if (!Number.isInteger(maxFaults) || maxFaults < 0)
+    throw new Error(`${where('maxFaults')}: must be a whole number of episodes, got ${maxFaults}`);
   const driftPpmMax = options.driftPpmMax ?? 1_000;
-  if (!Number.isInteger(driftPpmMax) || driftPpmMax < 0) throw new Error(`${where('driftPpmMax')}: must be a non-negative whole number of ppm`);
+  if (!Number.isInteger(driftPpmMax) || driftPpmMax < 0)
+    throw new Error(`${where('driftPpmMax')}: must be a non-negative whole number of ppm`);
   let durations: Map<FaultKind, readonly [number, number]> | undefined;
   if (options.durations !== undefined) {
     durations = new Map();
     for (const kind of Object.keys(options.durations).sort() as FaultKind[]) {
-      if (!FAULT_KINDS.includes(kind)) throw new Error(`${where('durations')}: unknown kind '${kind}' (known: ${FAULT_KINDS.join(', ')})`);
+      if (!FAULT_KINDS.includes(kind))
+        throw new Error(`${where('durations')}: unknown kind '${kind}' (known: ${FAULT_KINDS.join(', ')})`);
       const range = options.durations[kind]!;
       const min = micros(range.min, `durations.${kind}.min`, minDuration);
       const max = micros(range.max, `durations.${kind}.max`, Math.max(min, maxDuration));
-      if (min < 0 || max < min) throw new Error(`${where(`durations.${kind}`)}: max must be at least min (${min}us), and both non-negative`);
+      if (min < 0 || max < min)
+        throw new Error(`${where(`durations.${kind}`)}: max must be at least min (${min}us), and both non-negative`);
       durations.set(kind, [min, max]);
     }
   }
@@ -209,16 +248,21 @@ function resolveOptions(options: FaultArbitraryOptions): ResolvedOptions {
   if (options.weights !== undefined) {
     weights = new Map();
     for (const kind of Object.keys(options.weights).sort() as FaultKind[]) {
-      if (!FAULT_KINDS.includes(kind)) throw new Error(`${where('weights')}: unknown kind '${kind}' (known: ${FAULT_KINDS.join(', ')})`);
+      if (!FAULT_KINDS.includes(kind))
+        throw new Error(`${where('weights')}: unknown kind '${kind}' (known: ${FAULT_KINDS.join(', ')})`);
       const weight = options.weights[kind]!;
-      if (!Number.isInteger(weight) || weight < 0) throw new Error(`${where(`weights.${kind}`)}: must be a non-negative whole number, got ${weight}`);
+      if (!Number.isInteger(weight) || weight < 0)
+        throw new Error(`${where(`weights.${kind}`)}: must be a non-negative whole number, got ${weight}`);
       weights.set(kind, weight);
     }
-    if (kinds.every((kind) => (weights!.get(kind) ?? 1) === 0)) throw new Error(`${where('weights')}: every kind has weight 0`);
+    if (kinds.every((kind) => (weights!.get(kind) ?? 1) === 0))
+      throw new Error(`${where('weights')}: every kind has weight 0`);
   }
-  if (options.clockFaults !== undefined && !['jump', 'drift', 'both'].includes(options.clockFaults)) throw new Error(`${where('clockFaults')}: must be 'jump', 'drift' or 'both'`);
+  if (options.clockFaults !== undefined && !['jump', 'drift', 'both'].includes(options.clockFaults))
+    throw new Error(`${where('clockFaults')}: must be 'jump', 'drift' or 'both'`);
   const probabilityPercentMax = options.probabilityPercentMax ?? 50;
-  if (!Number.isInteger(probabilityPercentMax) || probabilityPercentMax < 1 || probabilityPercentMax > 100) throw new Error(`${where('probabilityPercentMax')}: must be a whole percent between 1 and 100`);
+  if (!Number.isInteger(probabilityPercentMax) || probabilityPercentMax < 1 || probabilityPercentMax > 100)
+    throw new Error(`${where('probabilityPercentMax')}: must be a whole percent between 1 and 100`);
   return {
     nodes: options.nodes,
     kinds,

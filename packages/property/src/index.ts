@@ -1,4 +1,10 @@
-export { faultEpisodes, partitionFault, FAULT_KINDS, type FaultArbitraryOptions, type FaultKind } from './fault-episodes.ts';
+export {
+  faultEpisodes,
+  partitionFault,
+  FAULT_KINDS,
+  type FaultArbitraryOptions,
+  type FaultKind,
+} from './fault-episodes.ts';
 export { clusterNodes, type ClusterOptions } from './cluster.ts';
 export { workloadSpec, type WorkloadArbitraryOptions } from './workload-spec.ts';
 export {

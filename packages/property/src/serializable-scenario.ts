@@ -28,7 +28,10 @@ export function serializableScenario(scenario: Scenario, resolved: ResolvedScena
       else omittedInvariants.push(entry.name);
     }
   }
-  const note = omittedInvariants.length > 0 ? `[not in this file: custom invariants ${omittedInvariants.join(', ')}; the trace beside it is the full run]` : undefined;
+  const note =
+    omittedInvariants.length > 0
+      ? `[not in this file: custom invariants ${omittedInvariants.join(', ')}; the trace beside it is the full run]`
+      : undefined;
   // The description goes into the trace header, so it is changed only when something is missing:
   // otherwise replaying the file reproduces the trace byte for byte.
   const description = [scenario.description, note].filter((part) => part !== undefined).join(' ');
@@ -40,7 +43,16 @@ export function serializableScenario(scenario: Scenario, resolved: ResolvedScena
     seed: scenario.seed,
     until: scenario.until,
   };
-  const optional = ['config', 'bugs', 'network', 'clocks', 'faults', 'workload', 'stopOnViolation', 'traceFullState'] as const;
+  const optional = [
+    'config',
+    'bugs',
+    'network',
+    'clocks',
+    'faults',
+    'workload',
+    'stopOnViolation',
+    'traceFullState',
+  ] as const;
   for (const field of optional) if (scenario[field] !== undefined) data[field] = scenario[field];
   if (invariants !== undefined) data.invariants = invariants;
   // Round-trip through JSON now, so what we return is exactly what the file holds.

@@ -153,7 +153,9 @@ export function findCounterexample(options: SimulationPropertyOptions): Countere
     shrunkSize: { episodes: shrunk.episodes.length, scheduledFaults: shrunkFaults.length },
     shrinks: details.numShrinks + removal.removed,
     removedAfterShrinking: removal.removed,
-    violation: replay.failure ?? 'the shrunk scenario passed when re-run: the simulation is not deterministic (please report this with the files below)',
+    violation:
+      replay.failure ??
+      'the shrunk scenario passed when re-run: the simulation is not deterministic (please report this with the files below)',
     simulationSeed: shrunk.seed,
     reproduced: replay.failure !== undefined,
     omittedInvariants,
@@ -172,7 +174,8 @@ export function assertSimulationProperty(options: SimulationPropertyOptions): vo
 
 /** The report people read: what failed, how small the schedule got, and how to replay it. */
 export function formatCounterexample(name: string, report: Extract<CounterexampleReport, { found: true }>): string {
-  const size = (s: ScheduleSize) => `${s.episodes} fault episode${s.episodes === 1 ? '' : 's'} (${s.scheduledFaults} scheduled faults with undos and the final heal)`;
+  const size = (s: ScheduleSize) =>
+    `${s.episodes} fault episode${s.episodes === 1 ? '' : 's'} (${s.scheduledFaults} scheduled faults with undos and the final heal)`;
   const lines = [
     `property '${name}' failed after ${report.runsToFailure} run${report.runsToFailure === 1 ? '' : 's'} (fast-check seed ${report.seed}, simulation seed ${report.simulationSeed})`,
     `violation: ${report.violation}`,
@@ -184,9 +187,12 @@ export function formatCounterexample(name: string, report: Extract<Counterexampl
     `view:     ${report.viewCommand}`,
   ];
   if (report.omittedInvariants.length > 0) {
-    lines.push(`note: the scenario file cannot hold the custom invariants ${report.omittedInvariants.join(', ')} or the property's check; the trace shows the full run.`);
+    lines.push(
+      `note: the scenario file cannot hold the custom invariants ${report.omittedInvariants.join(', ')} or the property's check; the trace shows the full run.`,
+    );
   }
-  if (!report.reproduced) lines.push('warning: re-running the shrunk scenario did not fail again: the run is not deterministic.');
+  if (!report.reproduced)
+    lines.push('warning: re-running the shrunk scenario did not fail again: the run is not deterministic.');
   return lines.join('\n');
 }
 
@@ -203,22 +209,35 @@ interface Setup {
 }
 
 function prepare(options: SimulationPropertyOptions): Setup {
-  if (typeof options.name !== 'string' || options.name.trim() === '') throw new Error('simulation property: give it a name (options.name)');
+  if (typeof options.name !== 'string' || options.name.trim() === '')
+    throw new Error('simulation property: give it a name (options.name)');
   // The generated faults replace the nemesis: a schedule drawn from the seed could not shrink.
   const { nemesis: _ignored, ...base } = options.scenario;
   const resolved = resolveScenario(base, { registry: options.registry, source: `property '${options.name}'` });
   const healAt = toMicros(options.faults.healAt);
   if (healAt >= resolved.until) {
-    throw new Error(`property '${options.name}': faults.healAt (${formatMicros(healAt)}) must be before the scenario's end (${formatMicros(resolved.until)}) so a quiet period follows the heal`);
+    throw new Error(
+      `property '${options.name}': faults.healAt (${formatMicros(healAt)}) must be before the scenario's end (${formatMicros(resolved.until)}) so a quiet period follows the heal`,
+    );
   }
   const envRuns = typeof process !== 'undefined' ? process.env.DSIM_PROPERTY_RUNS : undefined;
   const numRuns = options.numRuns ?? (envRuns !== undefined && envRuns !== '' ? Number(envRuns) : 100);
-  if (!Number.isInteger(numRuns) || numRuns < 1) throw new Error(`property '${options.name}': numRuns (or DSIM_PROPERTY_RUNS) must be a positive whole number, got ${String(numRuns)}`);
+  if (!Number.isInteger(numRuns) || numRuns < 1)
+    throw new Error(
+      `property '${options.name}': numRuns (or DSIM_PROPERTY_RUNS) must be a positive whole number, got ${String(numRuns)}`,
+    );
   const seed = options.seed ?? Number.parseInt(hashText(options.name).slice(0, 8), 16) | 0;
   const arbitrary = fc.record<Drawn>(
     options.workload
-      ? { seed: fc.integer({ min: 0, max: 0x7fffffff }), episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }), workload: options.workload }
-      : { seed: fc.integer({ min: 0, max: 0x7fffffff }), episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }) },
+      ? {
+          seed: fc.integer({ min: 0, max: 0x7fffffff }),
+          episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }),
+          workload: options.workload,
+        }
+      : {
+          seed: fc.integer({ min: 0, max: 0x7fffffff }),
+          episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }),
+        },
   );
   return { options, base, resolved, healAt, arbitrary, numRuns, seed };
 }
@@ -252,7 +271,7 @@ function removeEpisodes(setup: Setup, start: Drawn): { drawn: Drawn; removed: nu
     current = candidate;
     return true;
   };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const time = outcome.violationTime;
     if (time !== undefined && current.episodes.some((episode) => episode.at > time)) {
@@ -265,7 +284,11 @@ function removeEpisodes(setup: Setup, start: Drawn): { drawn: Drawn; removed: nu
   return { drawn: current, removed: start.episodes.length - current.episodes.length };
 }
 
-function runOnce(setup: Setup, drawn: Drawn, trace: 'off' | 'memory'): { scenario: Scenario; result?: RunResult; failure?: string; violationTime?: Micros } {
+function runOnce(
+  setup: Setup,
+  drawn: Drawn,
+  trace: 'off' | 'memory',
+): { scenario: Scenario; result?: RunResult; failure?: string; violationTime?: Micros } {
   const scenario: Scenario = {
     ...setup.base,
     seed: drawn.seed,
@@ -274,16 +297,29 @@ function runOnce(setup: Setup, drawn: Drawn, trace: 'off' | 'memory'): { scenari
   };
   let result: RunResult;
   try {
-    result = runScenario(scenario, { registry: setup.options.registry }, { trace, stateMode: setup.options.stateMode ?? 'mutable', maxEvents: setup.options.maxEvents });
+    result = runScenario(
+      scenario,
+      { registry: setup.options.registry },
+      { trace, stateMode: setup.options.stateMode ?? 'mutable', maxEvents: setup.options.maxEvents },
+    );
   } catch (error) {
-    return { scenario, failure: `the generated scenario could not run (do scenario.faults clash with the generated ones?): ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      scenario,
+      failure: `the generated scenario could not run (do scenario.faults clash with the generated ones?): ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
-  return { scenario, result, failure: describeFailure(result, setup.options.check), violationTime: result.violations[0]?.time };
+  return {
+    scenario,
+    result,
+    failure: describeFailure(result, setup.options.check),
+    violationTime: result.violations[0]?.time,
+  };
 }
 
 function describeFailure(result: RunResult, check: SimulationPropertyOptions['check']): string | undefined {
   const violation = result.violations[0];
-  if (violation) return `${violation.invariant} (${violation.kind}) at ${formatMicros(violation.time)}: ${violation.message}`;
+  if (violation)
+    return `${violation.invariant} (${violation.kind}) at ${formatMicros(violation.time)}: ${violation.message}`;
   if (result.endReason === 'error') return `the run ended in an error: ${result.error ?? 'no message'}`;
   if (check) {
     let verdict: true | string;
@@ -298,5 +334,10 @@ function describeFailure(result: RunResult, check: SimulationPropertyOptions['ch
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'property';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'property'
+  );
 }

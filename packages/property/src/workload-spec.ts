@@ -24,13 +24,16 @@ export interface WorkloadArbitraryOptions {
  * how fast. It shrinks toward one client doing one operation.
  */
 export function workloadSpec(options: WorkloadArbitraryOptions): fc.Arbitrary<WorkloadSpec> {
-  if (options.names.length === 0) throw new Error('workloadSpec: options.names must list at least one of the protocol\'s workloads');
+  if (options.names.length === 0)
+    throw new Error("workloadSpec: options.names must list at least one of the protocol's workloads");
   const minClients = options.minClients ?? 1;
   const maxClients = options.maxClients ?? 5;
   const minOps = options.minOpsPerClient ?? 1;
   const maxOps = options.maxOpsPerClient ?? 20;
-  if (minClients < 1 || maxClients < minClients) throw new Error(`workloadSpec: need 1 ≤ minClients (${minClients}) ≤ maxClients (${maxClients})`);
-  if (minOps < 0 || maxOps < minOps) throw new Error(`workloadSpec: need 0 ≤ minOpsPerClient (${minOps}) ≤ maxOpsPerClient (${maxOps})`);
+  if (minClients < 1 || maxClients < minClients)
+    throw new Error(`workloadSpec: need 1 ≤ minClients (${minClients}) ≤ maxClients (${maxClients})`);
+  if (minOps < 0 || maxOps < minOps)
+    throw new Error(`workloadSpec: need 0 ≤ minOpsPerClient (${minOps}) ≤ maxOpsPerClient (${maxOps})`);
   const maxThink = toMicros(options.maxThinkTime ?? '50ms');
   return fc
     .record({

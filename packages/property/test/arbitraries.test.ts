@@ -10,31 +10,58 @@ const runs = Number(process.env.DSIM_PROPERTY_RUNS ?? 200);
 describe('faultEpisodes', () => {
   it('always flattens to a schedule the kernel accepts, within budget, ending with a heal', () => {
     fc.assert(
-      fc.property(faultEpisodes({ nodes, kinds: FAULT_KINDS, healAt: '20s', maxFaults: 8, loseUnsyncedWrites: true }), (episodes) => {
-        expect(episodes.length).toBeLessThanOrEqual(8);
-        const schedule = episodesToSchedule(episodes, 20_000_000);
-        expect(schedule.at(-1)).toEqual({ at: 20_000_000, fault: { type: 'heal' } });
-        for (const episode of episodes) {
-          expect(episode.at).toBeGreaterThanOrEqual(1_000_000);
-          expect(episode.at).toBeLessThan(20_000_000);
-        }
-        // resolveScenario rejects impossible sequences (crash a crashed node, resume a running one).
-        expect(() => resolveScenario({ name: 'x', protocol: heartbeat, nodes, until: '30s', faults: schedule })).not.toThrow();
-      }),
+      fc.property(
+        faultEpisodes({ nodes, kinds: FAULT_KINDS, healAt: '20s', maxFaults: 8, loseUnsyncedWrites: true }),
+        (episodes) => {
+          expect(episodes.length).toBeLessThanOrEqual(8);
+          const schedule = episodesToSchedule(episodes, 20_000_000);
+          expect(schedule.at(-1)).toEqual({ at: 20_000_000, fault: { type: 'heal' } });
+          for (const episode of episodes) {
+            expect(episode.at).toBeGreaterThanOrEqual(1_000_000);
+            expect(episode.at).toBeLessThan(20_000_000);
+          }
+          // resolveScenario rejects impossible sequences (crash a crashed node, resume a running one).
+          expect(() =>
+            resolveScenario({ name: 'x', protocol: heartbeat, nodes, until: '30s', faults: schedule }),
+          ).not.toThrow();
+        },
+      ),
       { numRuns: runs, seed: 7 },
     );
   });
 
   it('draws every fault type the kernel has, and every partition shape', () => {
     const seen = new Set<FaultType>();
-    for (const episodes of fc.sample(faultEpisodes({ nodes, kinds: FAULT_KINDS, healAt: '20s', maxFaults: 8 }), { numRuns: 300, seed: 1 })) {
+    for (const episodes of fc.sample(faultEpisodes({ nodes, kinds: FAULT_KINDS, healAt: '20s', maxFaults: 8 }), {
+      numRuns: 300,
+      seed: 1,
+    })) {
       for (const { fault } of episodesToSchedule(episodes, 20_000_000)) seen.add(fault.type);
     }
-    expect([...seen].sort()).toEqual(['bridge', 'clockDrift', 'clockJump', 'crash', 'cut', 'duplicate', 'heal', 'isolate', 'loss', 'partition', 'pause', 'restart', 'resume', 'ring', 'slow'].sort());
+    expect([...seen].sort()).toEqual(
+      [
+        'bridge',
+        'clockDrift',
+        'clockJump',
+        'crash',
+        'cut',
+        'duplicate',
+        'heal',
+        'isolate',
+        'loss',
+        'partition',
+        'pause',
+        'restart',
+        'resume',
+        'ring',
+        'slow',
+      ].sort(),
+    );
   });
 
   it('makes partitions of each Jepsen shape', () => {
-    const sample = (shape: (typeof PARTITION_SHAPES)[number]) => fc.sample(partitionFault(shape, nodes), { numRuns: 1, seed: 3 })[0]!;
+    const sample = (shape: (typeof PARTITION_SHAPES)[number]) =>
+      fc.sample(partitionFault(shape, nodes), { numRuns: 1, seed: 3 })[0]!;
     expect(sample('halves')).toMatchObject({ type: 'partition' });
     const halves = sample('halves') as unknown as { groups: string[][] };
     expect(halves.groups.map((group) => group.length).sort()).toEqual([2, 3]);
@@ -48,9 +75,13 @@ describe('faultEpisodes', () => {
   });
 
   it('rejects bad options by name', () => {
-    expect(() => faultEpisodes({ nodes: [], healAt: '1s' })).toThrow('faultEpisodes: options.nodes: give at least one node id');
+    expect(() => faultEpisodes({ nodes: [], healAt: '1s' })).toThrow(
+      'faultEpisodes: options.nodes: give at least one node id',
+    );
     expect(() => faultEpisodes({ nodes, healAt: 'soon' })).toThrow(/options.healAt: 'soon' is not a duration/);
-    expect(() => faultEpisodes({ nodes, healAt: '1s', kinds: ['meteor' as never] })).toThrow("options.kinds: unknown kind 'meteor'");
+    expect(() => faultEpisodes({ nodes, healAt: '1s', kinds: ['meteor' as never] })).toThrow(
+      "options.kinds: unknown kind 'meteor'",
+    );
     expect(() => faultEpisodes({ nodes, healAt: '1s', from: '2s' })).toThrow('options.from: must be before healAt');
   });
 });
@@ -65,7 +96,10 @@ describe('cluster and workload arbitraries', () => {
   });
 
   it('draws workload blocks within bounds', () => {
-    for (const spec of fc.sample(workloadSpec({ names: ['kv'], maxClients: 4, maxOpsPerClient: 10, stopAt: '5s' }), { numRuns: 50, seed: 4 })) {
+    for (const spec of fc.sample(workloadSpec({ names: ['kv'], maxClients: 4, maxOpsPerClient: 10, stopAt: '5s' }), {
+      numRuns: 50,
+      seed: 4,
+    })) {
       expect(spec.name).toBe('kv');
       expect(spec.clients).toBeGreaterThanOrEqual(1);
       expect(spec.clients).toBeLessThanOrEqual(4);

@@ -14,7 +14,13 @@ const runs = Number(process.env.DSIM_PROPERTY_RUNS ?? 30);
 
 // 'false-suspicion' is a `sometimes` property of hand-built scenarios; a random schedule need not
 // reach it, so these properties check only the safety and liveness invariants.
-const base: Scenario = { name: 'heartbeat-property', protocol: 'heartbeat', nodes: 3, until: '150s', invariants: ['detects-crash-in-time', 'all-healthy-after-heal'] };
+const base: Scenario = {
+  name: 'heartbeat-property',
+  protocol: 'heartbeat',
+  nodes: 3,
+  until: '150s',
+  invariants: ['detects-crash-in-time', 'all-healthy-after-heal'],
+};
 
 describe('the property runner on the heartbeat detector', () => {
   it('catches checkUsesSenderClock and shrinks it to a handful of faults', () => {
@@ -22,7 +28,14 @@ describe('the property runner on the heartbeat detector', () => {
       name: 'heartbeat sender clock',
       scenario: { ...base, bugs: ['checkUsesSenderClock'] },
       registry,
-      faults: { kinds: ['crash', 'clock'], healAt: '60s', maxFaults: 8, clockJumpMax: '30s', minDuration: '1s', maxDuration: '40s' },
+      faults: {
+        kinds: ['crash', 'clock'],
+        healAt: '60s',
+        maxFaults: 8,
+        clockJumpMax: '30s',
+        minDuration: '1s',
+        maxDuration: '40s',
+      },
       numRuns: 200,
       outDir,
     });
@@ -95,9 +108,13 @@ describe('the property runner on the heartbeat detector', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^property 'heartbeat restart report' failed after \d+ runs? \(fast-check seed -?\d+, simulation seed \d+\)/);
+    expect(message).toMatch(
+      /^property 'heartbeat restart report' failed after \d+ runs? \(fast-check seed -?\d+, simulation seed \d+\)/,
+    );
     expect(message).toMatch(/violation: all-healthy-after-heal \(eventually\)/);
-    expect(message).toMatch(/faults: \d+ fault episodes? \(\d+ scheduled faults with undos and the final heal\) shrunk to 1 fault episode \(3 scheduled faults/);
+    expect(message).toMatch(
+      /faults: \d+ fault episodes? \(\d+ scheduled faults with undos and the final heal\) shrunk to 1 fault episode \(3 scheduled faults/,
+    );
     expect(message).toMatch(/at \S+ +crash n\d/);
     const scenarioFile = /scenario: (\S+)/.exec(message)![1]!;
     const traceFile = /trace: +(\S+)/.exec(message)![1]!;
@@ -105,7 +122,11 @@ describe('the property runner on the heartbeat detector', () => {
     expect(message).toContain(`view:     dsim view ${traceFile}`);
     // The file holds plain data: the protocol by name, invariants by name.
     const written = JSON.parse(readFileSync(scenarioFile, 'utf8'));
-    expect(written).toMatchObject({ protocol: 'heartbeat', bugs: ['beatTimerNotRearmedOnRestart'], invariants: ['detects-crash-in-time', 'all-healthy-after-heal'] });
+    expect(written).toMatchObject({
+      protocol: 'heartbeat',
+      bugs: ['beatTimerNotRearmedOnRestart'],
+      invariants: ['detects-crash-in-time', 'all-healthy-after-heal'],
+    });
     // Replaying the file gives the very run in the trace.
     const trace = parseTrace(readFileSync(traceFile, 'utf8'));
     expect(trace.problems).toEqual([]);

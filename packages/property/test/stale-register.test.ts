@@ -25,15 +25,27 @@ const faults = { kinds: ['partition', 'crash'] as const, healAt: '4s', maxFaults
 
 describe('a replicated register that reads from stale replicas', () => {
   it('is caught by linearizable(registerModel) and shrunk to a handful of faults', () => {
-    const report = findCounterexample({ name: 'stale reads', scenario: { ...scenario, bugs: ['staleReads'] }, faults: { ...faults, kinds: [...faults.kinds] }, numRuns: 100, outDir });
+    const report = findCounterexample({
+      name: 'stale reads',
+      scenario: { ...scenario, bugs: ['staleReads'] },
+      faults: { ...faults, kinds: [...faults.kinds] },
+      numRuns: 100,
+      outDir,
+    });
     expect(report.found).toBe(true);
     if (!report.found) return;
-    expect(report.violation).toMatch(/^linearizable-register \(always\) at 6s: not linearizable \(register model\), the register: process \d+ read → \d+/);
+    expect(report.violation).toMatch(
+      /^linearizable-register \(always\) at 6s: not linearizable \(register model\), the register: process \d+ read → \d+/,
+    );
     expect(report.shrunkSize.episodes).toBeLessThanOrEqual(3);
     expect(report.reproduced).toBe(true);
     // The custom invariant cannot be written into the scenario file; the report says so.
     expect(report.omittedInvariants).toEqual(['linearizable-register']);
-    expect(JSON.parse(readFileSync(report.scenarioFile, 'utf8'))).toMatchObject({ protocol: 'stale-register', bugs: ['staleReads'], invariants: [] });
+    expect(JSON.parse(readFileSync(report.scenarioFile, 'utf8'))).toMatchObject({
+      protocol: 'stale-register',
+      bugs: ['staleReads'],
+      invariants: [],
+    });
   });
 
   it('is caught through a check function as well', () => {
@@ -52,6 +64,14 @@ describe('a replicated register that reads from stale replicas', () => {
   });
 
   it('passes when reads go through the primary', () => {
-    expect(() => assertSimulationProperty({ name: 'primary reads', scenario, faults: { ...faults, kinds: [...faults.kinds] }, numRuns: runs, outDir })).not.toThrow();
+    expect(() =>
+      assertSimulationProperty({
+        name: 'primary reads',
+        scenario,
+        faults: { ...faults, kinds: [...faults.kinds] },
+        numRuns: runs,
+        outDir,
+      }),
+    ).not.toThrow();
   });
 });

@@ -31,7 +31,11 @@ export class ClusterView {
   private radius = 20;
   private layoutKey = '';
   private messageHits: Array<{ id: number; x: number; y: number }> = [];
-  private cutCache: { fault: unknown; cuts: CutLink[]; groups: Int32Array | undefined } = { fault: undefined, cuts: [], groups: undefined };
+  private cutCache: { fault: unknown; cuts: CutLink[]; groups: Int32Array | undefined } = {
+    fault: undefined,
+    cuts: [],
+    groups: undefined,
+  };
 
   constructor(
     private readonly root: HTMLElement,
@@ -93,7 +97,13 @@ export class ClusterView {
       const groupCount = Math.max(...groups) + 1;
       for (let group = 0; group < groupCount; group++) {
         const members = positions.filter((p) => groups[p.index] === group);
-        drawBlob(g, members, r + 16, withAlpha(GROUP_COLORS[group % GROUP_COLORS.length]!, 0.13), withAlpha(GROUP_COLORS[group % GROUP_COLORS.length]!, 0.5));
+        drawBlob(
+          g,
+          members,
+          r + 16,
+          withAlpha(GROUP_COLORS[group % GROUP_COLORS.length]!, 0.13),
+          withAlpha(GROUP_COLORS[group % GROUP_COLORS.length]!, 0.5),
+        );
       }
     }
 
@@ -113,7 +123,9 @@ export class ClusterView {
       g.stroke();
     }
     // Sides say it all for a clean partition; other shapes (one-way cuts, the majorities ring) show each cut link.
-    if (n <= 24) for (const cut of cuts) if (!groups || cut.blocked !== 'both') drawCut(g, positions[cut.a]!, positions[cut.b]!, cut.blocked, r);
+    if (n <= 24)
+      for (const cut of cuts)
+        if (!groups || cut.blocked !== 'both') drawCut(g, positions[cut.a]!, positions[cut.b]!, cut.blocked, r);
 
     // Messages in flight.
     this.messageHits = [];
@@ -187,7 +199,10 @@ export class ClusterView {
       .selectAll<SVGGElement, NodeDatum>('g.node')
       .data(this.positions, (d) => d.id)
       .join((enter) => {
-        const group = enter.append('g').attr('class', 'node').attr('data-node', (d) => d.id);
+        const group = enter
+          .append('g')
+          .attr('class', 'node')
+          .attr('data-node', (d) => d.id);
         group.append('circle').attr('class', 'halo');
         group.append('circle').attr('class', 'body');
         group.append('path').attr('class', 'mark');
@@ -206,33 +221,90 @@ export class ClusterView {
       const node = frame.nodes[d.index]!;
       const role = node.summary?.role;
       const status = node.crashed ? 'crashed' : node.paused ? 'paused' : !node.started ? 'not-started' : 'up';
-      const color = status === 'crashed' || status === 'not-started' ? COLORS.crashed : (role && loaded.roleColors.get(role)) || COLORS.dim;
+      const color =
+        status === 'crashed' || status === 'not-started'
+          ? COLORS.crashed
+          : (role && loaded.roleColors.get(role)) || COLORS.dim;
       const group = d3.select(this);
-      group.attr('data-status', status).attr('data-role', role ?? '').classed('selected', d.index === selectedNode);
-      group.select('circle.halo').attr('r', r + 5).attr('fill', 'none')
+      group
+        .attr('data-status', status)
+        .attr('data-role', role ?? '')
+        .classed('selected', d.index === selectedNode);
+      group
+        .select('circle.halo')
+        .attr('r', r + 5)
+        .attr('fill', 'none')
         .attr('stroke', d.index === selectedNode ? COLORS.selection : status === 'paused' ? COLORS.paused : 'none')
         .attr('stroke-width', d.index === selectedNode ? 2 : 2.5)
         .attr('stroke-dasharray', status === 'paused' && d.index !== selectedNode ? '4 3' : null);
-      group.select('circle.body').attr('r', r).attr('fill', withAlpha(color, status === 'up' || status === 'paused' ? 0.9 : 0.55))
-        .attr('stroke', status === 'crashed' ? COLORS.cut : withAlpha('#ffffff', 0.25)).attr('stroke-width', status === 'crashed' ? 2 : 1);
+      group
+        .select('circle.body')
+        .attr('r', r)
+        .attr('fill', withAlpha(color, status === 'up' || status === 'paused' ? 0.9 : 0.55))
+        .attr('stroke', status === 'crashed' ? COLORS.cut : withAlpha('#ffffff', 0.25))
+        .attr('stroke-width', status === 'crashed' ? 2 : 1);
       const m = r * 0.45;
-      group.select('path.mark')
-        .attr('d', status === 'crashed' ? `M${-m},${-m}L${m},${m}M${m},${-m}L${-m},${m}` : status === 'paused' ? `M${-m * 0.5},${-m}V${m}M${m * 0.5},${-m}V${m}` : '')
-        .attr('stroke', status === 'crashed' ? COLORS.cut : '#1b1f24').attr('stroke-width', Math.max(2, r / 7)).attr('stroke-linecap', 'round');
+      group
+        .select('path.mark')
+        .attr(
+          'd',
+          status === 'crashed'
+            ? `M${-m},${-m}L${m},${m}M${m},${-m}L${-m},${m}`
+            : status === 'paused'
+              ? `M${-m * 0.5},${-m}V${m}M${m * 0.5},${-m}V${m}`
+              : '',
+        )
+        .attr('stroke', status === 'crashed' ? COLORS.cut : '#1b1f24')
+        .attr('stroke-width', Math.max(2, r / 7))
+        .attr('stroke-linecap', 'round');
       const offset = clockOffsetAt(node, time);
       const skewed = offset !== 0 || node.clockDriftPpm !== 0;
-      group.select('text.id').text(showText ? d.id : '').attr('y', status === 'up' ? 4 : -r - 8).attr('text-anchor', 'middle')
+      group
+        .select('text.id')
+        .text(showText ? d.id : '')
+        .attr('y', status === 'up' ? 4 : -r - 8)
+        .attr('text-anchor', 'middle')
         .attr('class', status === 'up' ? 'id inside' : 'id');
-      group.select('text.role').text(showText ? (status === 'crashed' ? 'crashed' : status === 'paused' ? `paused · ${role ?? ''}` : status === 'not-started' ? 'not started' : role ?? '') : '')
-        .attr('y', r + 15).attr('text-anchor', 'middle').attr('fill', status === 'crashed' ? COLORS.cut : status === 'paused' ? COLORS.paused : color);
-      group.select('text.clock').text(showText && skewed ? `clock ${formatDuration(offset, true)}${node.clockDriftPpm ? ` · ${node.clockDriftPpm > 0 ? '+' : ''}${node.clockDriftPpm}ppm` : ''}` : '')
-        .attr('y', r + 29).attr('text-anchor', 'middle');
-      group.select('title').text(`${d.id}: ${status}${role ? `, ${role}` : ''}${skewed ? `, clock ${formatDuration(offset, true)} ${node.clockDriftPpm}ppm` : ''}`);
+      group
+        .select('text.role')
+        .text(
+          showText
+            ? status === 'crashed'
+              ? 'crashed'
+              : status === 'paused'
+                ? `paused · ${role ?? ''}`
+                : status === 'not-started'
+                  ? 'not started'
+                  : (role ?? '')
+            : '',
+        )
+        .attr('y', r + 15)
+        .attr('text-anchor', 'middle')
+        .attr('fill', status === 'crashed' ? COLORS.cut : status === 'paused' ? COLORS.paused : color);
+      group
+        .select('text.clock')
+        .text(
+          showText && skewed
+            ? `clock ${formatDuration(offset, true)}${node.clockDriftPpm ? ` · ${node.clockDriftPpm > 0 ? '+' : ''}${node.clockDriftPpm}ppm` : ''}`
+            : '',
+        )
+        .attr('y', r + 29)
+        .attr('text-anchor', 'middle');
+      group
+        .select('title')
+        .text(
+          `${d.id}: ${status}${role ? `, ${role}` : ''}${skewed ? `, clock ${formatDuration(offset, true)} ${node.clockDriftPpm}ppm` : ''}`,
+        );
     });
   }
 }
 
-function along(from: { x: number; y: number }, to: { x: number; y: number }, f: number, r: number): { x: number; y: number } {
+function along(
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+  f: number,
+  r: number,
+): { x: number; y: number } {
   const dx = to.x - from.x;
   const dy = to.y - from.y;
   const length = Math.hypot(dx, dy) || 1;
@@ -255,7 +327,13 @@ function drawCross(g: CanvasRenderingContext2D, x: number, y: number, size: numb
   g.stroke();
 }
 
-function drawCut(g: CanvasRenderingContext2D, a: NodeDatum, b: NodeDatum, blocked: CutLink['blocked'], r: number): void {
+function drawCut(
+  g: CanvasRenderingContext2D,
+  a: NodeDatum,
+  b: NodeDatum,
+  blocked: CutLink['blocked'],
+  r: number,
+): void {
   const [from, to] = blocked === 'b->a' ? [b, a] : [a, b];
   const dx = to.x - from.x;
   const dy = to.y - from.y;
@@ -301,7 +379,7 @@ function drawCut(g: CanvasRenderingContext2D, a: NodeDatum, b: NodeDatum, blocke
 function drawBlob(g: CanvasRenderingContext2D, members: NodeDatum[], pad: number, fill: string, edge: string): void {
   if (members.length === 0) return;
   const points = members.map((p) => [p.x, p.y] as [number, number]);
-  const hull = points.length >= 3 ? d3.polygonHull(points) ?? points : points;
+  const hull = points.length >= 3 ? (d3.polygonHull(points) ?? points) : points;
   g.lineJoin = 'round';
   g.lineCap = 'round';
   g.beginPath();

@@ -15,7 +15,22 @@ export interface DialogHost {
   status(message: string, error?: boolean): void;
 }
 
-const FAULT_TYPES = ['crash', 'restart', 'pause', 'resume', 'isolate', 'partition', 'bridge', 'cut', 'ring', 'heal', 'clockJump', 'clockDrift', 'loss', 'duplicate'] as const;
+const FAULT_TYPES = [
+  'crash',
+  'restart',
+  'pause',
+  'resume',
+  'isolate',
+  'partition',
+  'bridge',
+  'cut',
+  'ring',
+  'heal',
+  'clockJump',
+  'clockDrift',
+  'loss',
+  'duplicate',
+] as const;
 
 /** The run dialog (pick a scenario, seed and faults), the fork dialog, and the help overlay. */
 export class Dialogs {
@@ -28,7 +43,13 @@ export class Dialogs {
     const current = this.host.source?.kind === 'run' ? this.host.source.run : undefined;
     const scenarioSelect = el('select', { id: 'run-scenario' });
     for (const entry of shippedScenarios) {
-      scenarioSelect.append(el('option', { value: entry.key }, `${entry.key}${entry.scenario.description ? ` — ${String(entry.scenario.description).slice(0, 70)}` : ''}`));
+      scenarioSelect.append(
+        el(
+          'option',
+          { value: entry.key },
+          `${entry.key}${entry.scenario.description ? ` — ${String(entry.scenario.description).slice(0, 70)}` : ''}`,
+        ),
+      );
     }
     scenarioSelect.append(el('option', { value: '' }, 'custom scenario…'));
     scenarioSelect.value = current?.scenario ?? shippedScenarios[0]?.key ?? '';
@@ -56,8 +77,13 @@ export class Dialogs {
       const shipped = findScenario(scenarioSelect.value);
       for (const element of customRows) element.style.display = shipped ? 'none' : '';
       const base = shipped?.scenario;
-      const faultList = current && current.scenario === scenarioSelect.value && current.faults ? current.faults : (base?.faults as unknown[] | undefined) ?? [];
-      faults.value = JSON.stringify(faultList, null, 1).replace(/\n\s*/g, ' ').replace(/\},\s*\{ "at"/g, '},\n{ "at"');
+      const faultList =
+        current && current.scenario === scenarioSelect.value && current.faults
+          ? current.faults
+          : ((base?.faults as unknown[] | undefined) ?? []);
+      faults.value = JSON.stringify(faultList, null, 1)
+        .replace(/\n\s*/g, ' ')
+        .replace(/\},\s*\{ "at"/g, '},\n{ "at"');
       if (!shipped && faultList.length === 0) faults.value = '[]';
     };
     protocolSelect.addEventListener('change', refreshWorkloads);
@@ -72,7 +98,10 @@ export class Dialogs {
       let faultList: ScheduledFault[];
       try {
         const parsed: unknown = JSON.parse(faults.value || '[]');
-        if (!Array.isArray(parsed)) throw new Error('the faults must be a JSON list of { "at": "10s", "fault": { "type": "crash", "node": "n1" } }');
+        if (!Array.isArray(parsed))
+          throw new Error(
+            'the faults must be a JSON list of { "at": "10s", "fault": { "type": "crash", "node": "n1" } }',
+          );
         faultList = parsed as ScheduledFault[];
       } catch (problem) {
         error.textContent = `faults: ${(problem as Error).message}`;
@@ -85,7 +114,13 @@ export class Dialogs {
         const same = JSON.stringify(faultList) === JSON.stringify(shipped.scenario.faults ?? []);
         run = { scenario: shipped.key, seed: seedValue, ...(same ? {} : { faults: faultList }) };
       } else {
-        const spec: Record<string, unknown> = { name: 'custom', protocol: protocolSelect.value, nodes: Number(nodes.value), until: until.value, faults: faultList };
+        const spec: Record<string, unknown> = {
+          name: 'custom',
+          protocol: protocolSelect.value,
+          nodes: Number(nodes.value),
+          until: until.value,
+          faults: faultList,
+        };
         if (workload.value) spec.workload = { name: workload.value, clients: Number(clients.value) };
         run = { spec, seed: seedValue };
       }
@@ -107,7 +142,11 @@ export class Dialogs {
       ...row('faults', faults),
     );
     refresh();
-    const hint = el('p', { class: 'hint' }, `Faults: { "at": "10s", "fault": { "type": "crash" | "restart" | "pause" | "resume" | "isolate", "node": "n1" } }, { "type": "partition", "groups": [["n1","n2"],["n3"]] }, { "type": "cut", "from": ["n1"], "to": ["n2"] } (one-way), { "type": "heal" }, clockJump (delta), clockDrift (ppm), loss/duplicate (probability). The run happens in a Web Worker with the same kernel as the CLI; the page URL then reproduces it.`);
+    const hint = el(
+      'p',
+      { class: 'hint' },
+      `Faults: { "at": "10s", "fault": { "type": "crash" | "restart" | "pause" | "resume" | "isolate", "node": "n1" } }, { "type": "partition", "groups": [["n1","n2"],["n3"]] }, { "type": "cut", "from": ["n1"], "to": ["n2"] } (one-way), { "type": "heal" }, clockJump (delta), clockDrift (ppm), loss/duplicate (probability). The run happens in a Web Worker with the same kernel as the CLI; the page URL then reproduces it.`,
+    );
     const buttons = el('div', { class: 'buttons' });
     buttons.append(cancel, runButton);
     dialog.replaceChildren(el('h2', {}, 'Run a scenario'), form, hint, error, buttons);
@@ -148,7 +187,10 @@ export class Dialogs {
     for (const name of FAULT_TYPES) type.append(el('option', { value: name }, name));
     const node = el('select', { id: 'fork-node' });
     for (const id of nodes) node.append(el('option', { value: id }, id));
-    const groups = el('input', { id: 'fork-groups', value: `${nodes.slice(0, Math.ceil(nodes.length / 2)).join(' ')} | ${nodes.slice(Math.ceil(nodes.length / 2)).join(' ')}` });
+    const groups = el('input', {
+      id: 'fork-groups',
+      value: `${nodes.slice(0, Math.ceil(nodes.length / 2)).join(' ')} | ${nodes.slice(Math.ceil(nodes.length / 2)).join(' ')}`,
+    });
     const amount = el('input', { id: 'fork-amount', value: '500ms' });
     const error = el('div', { class: 'error' });
     const labels: Record<string, HTMLElement> = {};
@@ -162,7 +204,11 @@ export class Dialogs {
         labels[name]!.style.display = visible ? '' : 'none';
         input.style.display = visible ? '' : 'none';
       };
-      show('node', ['crash', 'restart', 'pause', 'resume', 'isolate', 'clockJump', 'clockDrift'].includes(t) || t === 'bridge', node);
+      show(
+        'node',
+        ['crash', 'restart', 'pause', 'resume', 'isolate', 'clockJump', 'clockDrift'].includes(t) || t === 'bridge',
+        node,
+      );
       show('groups', ['partition', 'bridge', 'cut'].includes(t), groups);
       show('amount', ['clockJump', 'clockDrift', 'loss', 'duplicate'].includes(t), amount);
       labels.node!.textContent = t === 'bridge' ? 'bridge node' : 'node';
@@ -174,7 +220,13 @@ export class Dialogs {
     };
     type.addEventListener('change', refresh);
     const form = el('div', { class: 'form' });
-    form.append(...row('at', 'at (global time)', at), ...row('type', 'fault', type), ...row('node', 'node', node), ...row('groups', 'groups', groups), ...row('amount', 'amount', amount));
+    form.append(
+      ...row('at', 'at (global time)', at),
+      ...row('type', 'fault', type),
+      ...row('node', 'node', node),
+      ...row('groups', 'groups', groups),
+      ...row('amount', 'amount', amount),
+    );
     refresh();
 
     const build = (): { run: RunSpec; scenario: Record<string, unknown>; at: number } | undefined => {
@@ -184,7 +236,12 @@ export class Dialogs {
         error.textContent = `at: ${time.error}`;
         return undefined;
       }
-      const split = groups.value.split('|').map((side) => side.trim().split(/[\s,]+/).filter(Boolean));
+      const split = groups.value.split('|').map((side) =>
+        side
+          .trim()
+          .split(/[\s,]+/)
+          .filter(Boolean),
+      );
       let fault: Fault;
       const t = type.value as (typeof FAULT_TYPES)[number];
       switch (t) {
@@ -250,7 +307,11 @@ export class Dialogs {
     buttons.append(cancel, exportButton, go);
     dialog.replaceChildren(
       el('h2', {}, `Fork at ${formatTime(this.host.time)}`),
-      el('p', { class: 'hint' }, 'Adds one fault at this time and runs the same scenario and seed again: everything before it replays identically, then the run goes its new way. Export saves the forked scenario for `dsim run`.'),
+      el(
+        'p',
+        { class: 'hint' },
+        'Adds one fault at this time and runs the same scenario and seed again: everything before it replays identically, then the run goes its new way. Export saves the forked scenario for `dsim run`.',
+      ),
       form,
       error,
       buttons,
@@ -295,7 +356,11 @@ export class Dialogs {
     dialog.replaceChildren(
       el('h2', {}, 'Keyboard shortcuts'),
       table,
-      el('p', { class: 'hint' }, 'Mouse: drag the timeline to scrub; scroll the space-time view to zoom and drag it to pan; click nodes, message dots, arrows and operations to inspect them.'),
+      el(
+        'p',
+        { class: 'hint' },
+        'Mouse: drag the timeline to scrub; scroll the space-time view to zoom and drag it to pan; click nodes, message dots, arrows and operations to inspect them.',
+      ),
       buttons,
     );
     if (!dialog.open) dialog.showModal();

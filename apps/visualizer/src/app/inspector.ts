@@ -34,7 +34,9 @@ export class Inspector {
     else if (selection?.kind === 'event') sections.push(this.event(context, selection.index));
     else {
       const hint = section('Inspector');
-      hint.append(el('p', { class: 'hint' }, 'Click a node, a message (a dot or an arrow) or a client operation to inspect it.'));
+      hint.append(
+        el('p', { class: 'hint' }, 'Click a node, a message (a dot or an arrow) or a client operation to inspect it.'),
+      );
       sections.push(hint);
     }
     sections.push(this.log(context));
@@ -50,8 +52,15 @@ export class Inspector {
     box.dataset.inspect = `node:${id}`;
     const status = node.crashed ? 'crashed' : node.paused ? 'paused' : node.started ? 'up' : 'not started';
     const rows: Array<[string, string, string?]> = [
-      ['status', `${status}${node.started ? ` since ${formatTime(node.since)}` : ''}`, node.crashed ? COLORS.cut : node.paused ? COLORS.paused : undefined],
-      ['local clock', `${formatTime(localTime(node, time))} (${formatDuration(clockOffsetAt(node, time), true)} from true time)`],
+      [
+        'status',
+        `${status}${node.started ? ` since ${formatTime(node.since)}` : ''}`,
+        node.crashed ? COLORS.cut : node.paused ? COLORS.paused : undefined,
+      ],
+      [
+        'local clock',
+        `${formatTime(localTime(node, time))} (${formatDuration(clockOffsetAt(node, time), true)} from true time)`,
+      ],
       ['drift', `${node.clockDriftPpm} ppm`],
     ];
     if (node.summary) {
@@ -64,7 +73,8 @@ export class Inspector {
       const details = el('details', { open: '' });
       details.append(el('summary', {}, 'full state'), el('pre', {}, JSON.stringify(node.state, null, 2)));
       box.append(details);
-    } else box.append(el('p', { class: 'hint' }, 'Full state is in the trace only when the scenario sets traceFullState.'));
+    } else
+      box.append(el('p', { class: 'hint' }, 'Full state is in the trace only when the scenario sets traceFullState.'));
     return box;
   }
 
@@ -86,9 +96,11 @@ export class Inspector {
     const e = model.messages.endIndex[id]!;
     if (e >= 0) {
       const end = model.events[e]!;
-      if (end.k === 'drop') rows.push(['dropped', `${formatTime(end.t)} — ${end.reason}`, context.loaded.dropColors.get(end.reason)]);
+      if (end.k === 'drop')
+        rows.push(['dropped', `${formatTime(end.t)} — ${end.reason}`, context.loaded.dropColors.get(end.reason)]);
       else rows.push(['delivered', `${formatTime(end.t)} (after ${formatDuration(end.t - send.t)})`]);
-      if (model.messages.endCount[id]! > 1) rows.push(['duplicated', `${model.messages.endCount[id]} arrivals`, COLORS.info]);
+      if (model.messages.endCount[id]! > 1)
+        rows.push(['duplicated', `${model.messages.endCount[id]} arrivals`, COLORS.info]);
     } else rows.push(['arrives', 'not within the trace']);
     box.append(table(rows));
     box.append(el('pre', {}, JSON.stringify(send.msg, null, 2)));
@@ -106,13 +118,24 @@ export class Inspector {
       ['client', `${op.client} (process ${op.process}) → ${op.node ?? '?'}`],
       ['operation', describeOperation(op.op)],
       ['invoked', formatTime(op.invokeTime)],
-      ['outcome', op.type === 'pending' ? 'no completion in the trace' : `${op.type} at ${formatTime(op.completeTime)} (${formatDuration(op.completeTime - op.invokeTime)})`,
-        op.type === 'ok' ? COLORS.ok : op.type === 'fail' ? COLORS.fail : COLORS.info],
+      [
+        'outcome',
+        op.type === 'pending'
+          ? 'no completion in the trace'
+          : `${op.type} at ${formatTime(op.completeTime)} (${formatDuration(op.completeTime - op.invokeTime)})`,
+        op.type === 'ok' ? COLORS.ok : op.type === 'fail' ? COLORS.fail : COLORS.info,
+      ],
     ];
     if (op.value !== undefined) rows.push(['result', brief(op.value, 80)]);
     if (op.error) rows.push(['error', op.error]);
-    if (verdict?.failing === position) rows.push(['checker', 'cannot be placed in any linearization', COLORS.violation]);
-    else if (verdict?.prefix?.has(position)) rows.push(['checker', `in the longest linearizable prefix (#${verdict.prefixOrder!.indexOf(position) + 1})`, COLORS.ok]);
+    if (verdict?.failing === position)
+      rows.push(['checker', 'cannot be placed in any linearization', COLORS.violation]);
+    else if (verdict?.prefix?.has(position))
+      rows.push([
+        'checker',
+        `in the longest linearizable prefix (#${verdict.prefixOrder!.indexOf(position) + 1})`,
+        COLORS.ok,
+      ]);
     box.append(table(rows));
     return box;
   }
@@ -137,11 +160,20 @@ export class Inspector {
       const kind = model.kinds[i]!;
       if (kind === KIND.fault) item.classList.add('fault');
       if (kind === KIND.violation || kind === KIND.error) item.classList.add('violation');
-      item.append(el('span', { class: 'time' }, formatTime(event.t)), el('span', { class: 'text' }, describeEvent(event)));
+      item.append(
+        el('span', { class: 'time' }, formatTime(event.t)),
+        el('span', { class: 'text' }, describeEvent(event)),
+      );
       item.addEventListener('click', () => {
         const id = model.messageIds[i]!;
         this.controller.seekTime(event.t);
-        this.controller.select(id >= 0 ? { kind: 'message', id } : model.nodeA[i]! >= 0 && kind !== KIND.fault ? { kind: 'node', node: model.nodeA[i]! } : { kind: 'event', index: i });
+        this.controller.select(
+          id >= 0
+            ? { kind: 'message', id }
+            : model.nodeA[i]! >= 0 && kind !== KIND.fault
+              ? { kind: 'node', node: model.nodeA[i]! }
+              : { kind: 'event', index: i },
+        );
       });
       list.append(item);
     }

@@ -13,7 +13,9 @@ export function renderLegends(loaded: Loaded): void {
   cluster.innerHTML = items.join('');
 
   const spacetime = document.querySelector<HTMLElement>('#spacetime-legend')!;
-  const drops = [...loaded.dropColors].map(([reason, color]) => item(`✕ drop: ${reason}`, `background:${color}`, 'line'));
+  const drops = [...loaded.dropColors].map(([reason, color]) =>
+    item(`✕ drop: ${reason}`, `background:${color}`, 'line'),
+  );
   spacetime.innerHTML = [
     ...drops,
     item('fault', `background:${COLORS.fault}`, 'line'),

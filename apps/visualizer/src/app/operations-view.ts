@@ -4,7 +4,12 @@ import type { Verdict } from '../model/linearizability.ts';
 import { COLORS, withAlpha } from './palette.ts';
 import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
 
-const OUTCOME_COLORS: Record<string, string> = { ok: COLORS.ok, fail: COLORS.fail, info: COLORS.info, pending: COLORS.pending };
+const OUTCOME_COLORS: Record<string, string> = {
+  ok: COLORS.ok,
+  fail: COLORS.fail,
+  info: COLORS.info,
+  pending: COLORS.pending,
+};
 
 /**
  * Client operations: one row per client, a bar from invoke to completion coloured by outcome,
@@ -36,7 +41,10 @@ export class OperationsView {
     const { model } = loaded;
     const { context: g, width, height } = fitCanvas(this.canvas);
     g.clearRect(0, 0, width, height);
-    const x = d3.scaleLinear().domain(domain as [number, number]).range([GUTTER, width - 10]);
+    const x = d3
+      .scaleLinear()
+      .domain(domain as [number, number])
+      .range([GUTTER, width - 10]);
     const clients = model.clients.length;
     const rowHeight = Math.max(3, Math.min(22, (height - 4) / Math.max(1, clients)));
     const verdict = this.getVerdict();
@@ -107,7 +115,9 @@ export class OperationsView {
     if (rowHeight >= 9) {
       g.font = `${Math.min(12, rowHeight - 2)}px ui-monospace, SFMono-Regular, Menlo, monospace`;
       g.fillStyle = COLORS.dim;
-      model.clients.forEach((client, row) => g.fillText(client, 10, 2 + row * rowHeight + rowHeight / 2 + 4, GUTTER - 14));
+      model.clients.forEach((client, row) =>
+        g.fillText(client, 10, 2 + row * rowHeight + rowHeight / 2 + 4, GUTTER - 14),
+      );
     }
     this.canvas.dataset.barsDrawn = String(drawn);
   }

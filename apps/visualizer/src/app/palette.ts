@@ -32,7 +32,18 @@ const ROLE_HINTS: Array<[RegExp, string]> = [
   [/suspect|uncertain|unknown|blocked|waiting|pending/i, '#e0a458'],
   [/remov|fail|abort|dead|cancel|compensat|down/i, '#ef6f6c'],
 ];
-const ROLE_FALLBACK = ['#56b6c2', '#c678dd', '#98c379', '#d19a66', '#61afef', '#e5c07b', '#7ec8a0', '#b39ddb', '#f48fb1', '#80cbc4'];
+const ROLE_FALLBACK = [
+  '#56b6c2',
+  '#c678dd',
+  '#98c379',
+  '#d19a66',
+  '#61afef',
+  '#e5c07b',
+  '#7ec8a0',
+  '#b39ddb',
+  '#f48fb1',
+  '#80cbc4',
+];
 
 export function roleColors(roles: readonly string[]): Map<string, string> {
   const colors = new Map<string, string>();
@@ -46,7 +57,8 @@ export function roleColors(roles: readonly string[]): Map<string, string> {
       continue;
     }
     let color = ROLE_FALLBACK[fallback++ % ROLE_FALLBACK.length]!;
-    while (used.has(color) && fallback < ROLE_FALLBACK.length * 2) color = ROLE_FALLBACK[fallback++ % ROLE_FALLBACK.length]!;
+    while (used.has(color) && fallback < ROLE_FALLBACK.length * 2)
+      color = ROLE_FALLBACK[fallback++ % ROLE_FALLBACK.length]!;
     colors.set(role, color);
     used.add(color);
   }
@@ -59,7 +71,8 @@ const DROP_FALLBACK = ['#c678dd', '#56b6c2', '#d19a66', '#f48fb1'];
 export function dropColors(reasons: readonly string[]): Map<string, string> {
   const colors = new Map<string, string>();
   let fallback = 0;
-  for (const reason of reasons) colors.set(reason, DROP_HINTS[reason] ?? DROP_FALLBACK[fallback++ % DROP_FALLBACK.length]!);
+  for (const reason of reasons)
+    colors.set(reason, DROP_HINTS[reason] ?? DROP_FALLBACK[fallback++ % DROP_FALLBACK.length]!);
   return colors;
 }
 

@@ -69,7 +69,10 @@ export class SpaceTimeView {
   private laneCount = 0;
 
   private baseScale(): d3.ScaleLinear<number, number> {
-    return d3.scaleLinear().domain([0, this.lastEnd]).range([GUTTER, this.width - 10]);
+    return d3
+      .scaleLinear()
+      .domain([0, this.lastEnd])
+      .range([GUTTER, this.width - 10]);
   }
 
   /** Keeps d3-zoom's transform in step when the window changes elsewhere (timeline, follow). */
@@ -91,11 +94,23 @@ export class SpaceTimeView {
       this.width = width;
       this.height = height;
       this.lastEnd = model.endTime;
-      this.zoom.scaleExtent([1, Math.max(1, model.endTime / 20)]).translateExtent([[GUTTER, 0], [width - 10, height]]).extent([[GUTTER, 0], [width - 10, height]]);
+      this.zoom
+        .scaleExtent([1, Math.max(1, model.endTime / 20)])
+        .translateExtent([
+          [GUTTER, 0],
+          [width - 10, height],
+        ])
+        .extent([
+          [GUTTER, 0],
+          [width - 10, height],
+        ]);
       this.syncZoom(domain[0], domain[1]);
     }
     this.height = height;
-    const x = d3.scaleLinear().domain(domain as [number, number]).range([GUTTER, width - 10]);
+    const x = d3
+      .scaleLinear()
+      .domain(domain as [number, number])
+      .range([GUTTER, width - 10]);
     this.lastScale = x;
     const top = 22;
     const lanes = model.nodes.length;
@@ -120,7 +135,14 @@ export class SpaceTimeView {
         const y = top + interval.node * laneHeight;
         g.fillStyle = interval.kind === 'crash' ? 'rgba(255,107,107,0.10)' : 'rgba(229,192,123,0.12)';
         g.fillRect(xa, y + 1, xb - xa, laneHeight - 2);
-        hatch(g, xa, y + 1, xb - xa, laneHeight - 2, interval.kind === 'crash' ? 'rgba(255,107,107,0.28)' : 'rgba(229,192,123,0.3)');
+        hatch(
+          g,
+          xa,
+          y + 1,
+          xb - xa,
+          laneHeight - 2,
+          interval.kind === 'crash' ? 'rgba(255,107,107,0.28)' : 'rgba(229,192,123,0.3)',
+        );
         if (laneHeight >= 14 && xb - xa > 60) {
           g.fillStyle = interval.kind === 'crash' ? COLORS.cut : COLORS.paused;
           g.font = '10px system-ui, sans-serif';
@@ -326,7 +348,11 @@ export class SpaceTimeView {
     const ticks = x.ticks(Math.max(2, Math.floor((width - GUTTER) / 110)));
     for (const tick of ticks) g.fillText(formatDuration(tick), x(tick) + 3, height - 4);
     g.fillStyle = COLORS.dim;
-    g.fillText(stride > 1 ? `1 in ${stride} of ${messagesInWindow} messages shown — zoom in` : `${messagesInWindow} messages`, 6, 12);
+    g.fillText(
+      stride > 1 ? `1 in ${stride} of ${messagesInWindow} messages shown — zoom in` : `${messagesInWindow} messages`,
+      6,
+      12,
+    );
 
     this.canvas.dataset.messagesInWindow = String(messagesInWindow);
     this.canvas.dataset.arrowsDrawn = String(drawn);

@@ -59,7 +59,10 @@ export class TimelineView {
     const { context: g, width, height } = fitCanvas(this.canvas);
     this.domain = domain;
     this.end = model.endTime;
-    const x = d3.scaleLinear().domain([0, model.endTime]).range([PAD, width - PAD]);
+    const x = d3
+      .scaleLinear()
+      .domain([0, model.endTime])
+      .range([PAD, width - PAD]);
     this.scale = x;
     g.clearRect(0, 0, width, height);
     const barTop = 16;
@@ -90,7 +93,14 @@ export class TimelineView {
     for (const interval of model.intervals) {
       const xa = x(interval.from);
       const xb = Math.max(xa + 2, x(interval.to));
-      g.fillStyle = interval.kind === 'crash' ? withAlpha(COLORS.cut, 0.8) : interval.kind === 'pause' ? COLORS.paused : interval.kind === 'partition' ? withAlpha(COLORS.cut, 0.45) : withAlpha(COLORS.fault, 0.6);
+      g.fillStyle =
+        interval.kind === 'crash'
+          ? withAlpha(COLORS.cut, 0.8)
+          : interval.kind === 'pause'
+            ? COLORS.paused
+            : interval.kind === 'partition'
+              ? withAlpha(COLORS.cut, 0.45)
+              : withAlpha(COLORS.fault, 0.6);
       const row = interval.kind === 'partition' || interval.kind === 'network' ? 0 : 1;
       g.fillRect(xa, barTop + barHeight + 2 + row * 5, xb - xa, 3);
     }

@@ -22,7 +22,7 @@ export function formatDuration(micros: number, signed = false): string {
 /** A value in one short line. */
 export function brief(value: unknown, max = 60): string {
   if (value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -65,7 +65,9 @@ export function describeEvent(event: TraceEvent): string {
 export function describeOperation(op: unknown): string {
   if (typeof op !== 'object' || op === null) return brief(op, 40);
   const { f, key, value } = op as { f?: unknown; key?: unknown; value?: unknown };
-  return [f, key, value === undefined ? undefined : brief(value, 24)].filter((part) => part !== undefined && part !== '').join(' ');
+  return [f, key, value === undefined ? undefined : brief(value, 24)]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
 }
 
 function summaryTail(summary: Record<string, unknown> | undefined): string {

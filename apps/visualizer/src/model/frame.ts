@@ -67,8 +67,17 @@ export function initialFrame(model: TraceModel): Frame {
     nodes: model.nodes.map((node) => {
       const clock = clocks.get(node);
       return {
-        up: false, started: false, paused: false, crashed: false, since: 0, summary: undefined, state: undefined,
-        clockOffset: clock ? clock[1] : 0, clockDriftPpm: clock ? clock[2] : 0, clockAt: 0, lastEvent: -1,
+        up: false,
+        started: false,
+        paused: false,
+        crashed: false,
+        since: 0,
+        summary: undefined,
+        state: undefined,
+        clockOffset: clock ? clock[1] : 0,
+        clockDriftPpm: clock ? clock[2] : 0,
+        clockAt: 0,
+        lastEvent: -1,
       };
     }),
     partition: undefined,

@@ -14,13 +14,26 @@ export function historyOf(model: TraceModel): HistoryEntry[] {
     if (op.op.key !== undefined) base.key = op.op.key;
     entries.push({
       at: op.invokeIndex,
-      entry: clean({ ...base, type: 'invoke', value: op.op.value, time: op.invokeTime, client: op.client, node: op.node }),
+      entry: clean({
+        ...base,
+        type: 'invoke',
+        value: op.op.value,
+        time: op.invokeTime,
+        client: op.client,
+        node: op.node,
+      }),
     });
     if (op.type !== 'pending') {
       entries.push({
         at: op.completeIndex,
         entry: clean({
-          ...base, type: op.type, value: op.type === 'ok' ? op.value : op.op.value, time: op.completeTime, client: op.client, node: op.node, error: op.error,
+          ...base,
+          type: op.type,
+          value: op.type === 'ok' ? op.value : op.op.value,
+          time: op.completeTime,
+          client: op.client,
+          node: op.node,
+          error: op.error,
         }),
       });
     }

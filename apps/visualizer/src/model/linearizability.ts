@@ -17,7 +17,11 @@ export interface Verdict {
   readonly failing?: number;
 }
 
-type Checker = (history: History, model: unknown, options?: { maxSteps?: number }) => {
+type Checker = (
+  history: History,
+  model: unknown,
+  options?: { maxSteps?: number },
+) => {
   verdict: 'linearizable' | 'not-linearizable' | 'unknown';
   model: string;
   message: string;
@@ -38,10 +42,19 @@ export function checkTrace(model: TraceModel, maxSteps = 2_000_000): Verdict {
   }
   const functions = new Set(model.operations.map((op) => String(op.op.f)));
   const fits = (names: readonly string[]) => [...functions].every((f) => names.includes(f));
-  const name = fits(['read', 'write']) ? 'register' : fits(['read', 'write', 'cas']) ? 'cas-register' : fits(['get', 'put', 'append', 'cas']) ? 'kv' : undefined;
+  const name = fits(['read', 'write'])
+    ? 'register'
+    : fits(['read', 'write', 'cas'])
+      ? 'cas-register'
+      : fits(['get', 'put', 'append', 'cas'])
+        ? 'kv'
+        : undefined;
   const chosen = name ? library.models[name] : undefined;
   if (!name || !chosen) {
-    return { status: 'unavailable', message: `no register or key-value model fits these operations (${[...functions].join(', ')}), so linearizability is not checked` };
+    return {
+      status: 'unavailable',
+      message: `no register or key-value model fits these operations (${[...functions].join(', ')}), so linearizability is not checked`,
+    };
   }
   const history = historyOf(model);
   // History entry index of each invoke → the operation's position.
@@ -53,7 +66,9 @@ export function checkTrace(model: TraceModel, maxSteps = 2_000_000): Verdict {
   try {
     const result = library.checkLinearizability(history, chosen, { maxSteps });
     const evidence = result.evidence;
-    const prefixOrder = evidence ? evidence.linearized.map((op) => positionByInvoke.get(op.invokeIndex) ?? -1).filter((p) => p >= 0) : undefined;
+    const prefixOrder = evidence
+      ? evidence.linearized.map((op) => positionByInvoke.get(op.invokeIndex) ?? -1).filter((p) => p >= 0)
+      : undefined;
     return {
       status: result.verdict,
       model: result.model,
@@ -62,6 +77,10 @@ export function checkTrace(model: TraceModel, maxSteps = 2_000_000): Verdict {
       ...(evidence ? { failing: positionByInvoke.get(evidence.blocked.invokeIndex) } : {}),
     };
   } catch (error) {
-    return { status: 'unavailable', model: name, message: `the ${name} model does not fit this history: ${(error as Error).message}` };
+    return {
+      status: 'unavailable',
+      model: name,
+      message: `the ${name} model does not fit this history: ${(error as Error).message}`,
+    };
   }
 }

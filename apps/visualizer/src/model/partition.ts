@@ -42,7 +42,8 @@ export function partitionGroups(fault: Fault, nodes: readonly NodeId[]): Int32Ar
   const groups = new Int32Array(nodes.length);
   for (let a = 0; a < nodes.length; a++) {
     let signature = '';
-    for (let b = 0; b < nodes.length; b++) signature += a === b || (canTalk(nodes[a]!, nodes[b]!) && canTalk(nodes[b]!, nodes[a]!)) ? '1' : '0';
+    for (let b = 0; b < nodes.length; b++)
+      signature += a === b || (canTalk(nodes[a]!, nodes[b]!) && canTalk(nodes[b]!, nodes[a]!)) ? '1' : '0';
     let group = signatures.get(signature);
     if (group === undefined) {
       group = signatures.size;

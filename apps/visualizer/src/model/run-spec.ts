@@ -35,7 +35,8 @@ export function decodeRunSpec(search: string | URLSearchParams): RunSpec | { err
   if (specText !== null) {
     try {
       const value: unknown = JSON.parse(specText);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `URL parameter 'spec' must be a scenario object in JSON` };
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return { error: `URL parameter 'spec' must be a scenario object in JSON` };
       spec = value as Record<string, unknown>;
     } catch (error) {
       return { error: `URL parameter 'spec' is not valid JSON: ${(error as Error).message}` };
@@ -44,7 +45,8 @@ export function decodeRunSpec(search: string | URLSearchParams): RunSpec | { err
   let seed: number | undefined;
   const seedText = params.get('seed');
   if (seedText !== null) {
-    if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) return { error: `URL parameter 'seed' must be a whole number, got '${seedText}'` };
+    if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText)))
+      return { error: `URL parameter 'seed' must be a whole number, got '${seedText}'` };
     seed = Number(seedText);
   }
   let faults: ScheduledFault[] | undefined;
@@ -80,6 +82,10 @@ export function scenarioFor(base: Readonly<Record<string, unknown>>, run: RunSpe
  * `at` replays identically (the kernel is deterministic and the fault consumes no randomness
  * before it fires).
  */
-export function forkFaults(existing: readonly ScheduledFault[], at: number, fault: ScheduledFault['fault']): ScheduledFault[] {
+export function forkFaults(
+  existing: readonly ScheduledFault[],
+  at: number,
+  fault: ScheduledFault['fault'],
+): ScheduledFault[] {
   return [...existing, { at, fault }];
 }

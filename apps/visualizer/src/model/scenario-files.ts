@@ -4,5 +4,8 @@
  * imported by the app.
  */
 export function isScenarioSource(source: string): boolean {
-  return /export\s+default\s+(defineScenario\s*\(|\{)|export\s+const\s+scenario\b/.test(source) && !/\bprocess\.(argv|exit)/.test(source);
+  return (
+    /export\s+default\s+(defineScenario\s*\(|\{)|export\s+const\s+scenario\b/.test(source) &&
+    !/\bprocess\.(argv|exit)/.test(source)
+  );
 }

@@ -8,7 +8,8 @@ import type { TraceHeader } from '@dsim/core';
  */
 export function scenarioFromHeader(header: TraceHeader): Record<string, unknown> {
   const clocks: Record<string, { offset: number; driftPpm: number }> = {};
-  for (const [node, offset, driftPpm] of header.clocks ?? []) if (offset !== 0 || driftPpm !== 0) clocks[node] = { offset, driftPpm };
+  for (const [node, offset, driftPpm] of header.clocks ?? [])
+    if (offset !== 0 || driftPpm !== 0) clocks[node] = { offset, driftPpm };
   const scenario: Record<string, unknown> = {
     name: header.scenario,
     ...(header.description !== undefined ? { description: header.description } : {}),

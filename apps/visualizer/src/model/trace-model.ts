@@ -1,10 +1,32 @@
-import { describeFault, PARTITION_FAULTS, type Fault, type NodeId, type ParsedTrace, type TraceEvent, type TraceHeader, type TraceProblem } from '@dsim/core';
+import {
+  describeFault,
+  PARTITION_FAULTS,
+  type Fault,
+  type NodeId,
+  type ParsedTrace,
+  type TraceEvent,
+  type TraceHeader,
+  type TraceProblem,
+} from '@dsim/core';
 import { partitionGroups } from './partition.ts';
 
 /** Event kinds as small integers, so hot loops over a million events compare numbers, not strings. */
 export const KIND = {
-  init: 0, send: 1, deliver: 2, drop: 3, timer: 4, request: 5, invoke: 6, complete: 7,
-  fault: 8, clock: 9, state: 10, note: 11, violation: 12, error: 13, end: 14,
+  init: 0,
+  send: 1,
+  deliver: 2,
+  drop: 3,
+  timer: 4,
+  request: 5,
+  invoke: 6,
+  complete: 7,
+  fault: 8,
+  clock: 9,
+  state: 10,
+  note: 11,
+  violation: 12,
+  error: 13,
+  end: 14,
 } as const;
 const KIND_BY_NAME: Readonly<Record<string, number>> = KIND;
 
@@ -38,7 +60,12 @@ export interface ClientOperation {
   readonly client: string;
   readonly clientIndex: number;
   readonly process: number;
-  readonly op: { readonly f?: string; readonly key?: string; readonly value?: unknown; readonly [field: string]: unknown };
+  readonly op: {
+    readonly f?: string;
+    readonly key?: string;
+    readonly value?: unknown;
+    readonly [field: string]: unknown;
+  };
   readonly node: NodeId | undefined;
   readonly invokeIndex: number;
   readonly invokeTime: number;
@@ -143,7 +170,8 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
   let maxId = -1;
   for (let i = 0; i < count; i++) {
     const event = events[i]!;
-    if (event.k === 'send' && Number.isInteger(event.id) && event.id > maxId && event.id <= MAX_MESSAGE_ID) maxId = event.id;
+    if (event.k === 'send' && Number.isInteger(event.id) && event.id > maxId && event.id <= MAX_MESSAGE_ID)
+      maxId = event.id;
   }
   const sendIndex = new Int32Array(maxId + 1).fill(-1);
   const endIndex = new Int32Array(maxId + 1).fill(-1);
@@ -180,7 +208,14 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
 
   const closePartition = (time: number) => {
     if (!openPartition) return;
-    intervals.push({ kind: 'partition', node: -1, from: openPartition.from, to: time, label: openPartition.label, fault: openPartition.fault });
+    intervals.push({
+      kind: 'partition',
+      node: -1,
+      from: openPartition.from,
+      to: time,
+      label: openPartition.label,
+      fault: openPartition.fault,
+    });
     openPartition = undefined;
   };
   const closeNetwork = (time: number) => {
@@ -203,7 +238,10 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
         const id = event.id;
         if (!Number.isInteger(id) || id < 0 || id > maxId) {
           if (!badMessageReported) {
-            problems.push({ line: i + 2, message: `event #${i} has message id ${String(id)} with no matching send; its arrow is not drawn` });
+            problems.push({
+              line: i + 2,
+              message: `event #${i} has message id ${String(id)} with no matching send; its arrow is not drawn`,
+            });
             badMessageReported = true;
           }
           break;
@@ -257,7 +295,9 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
           client: event.client,
           clientIndex: indexOfClient(event.client),
           process: event.process,
-          op: (typeof event.op === 'object' && event.op !== null ? event.op : { value: event.op }) as ClientOperation['op'],
+          op: (typeof event.op === 'object' && event.op !== null
+            ? event.op
+            : { value: event.op }) as ClientOperation['op'],
           node: event.node,
           invokeIndex: i,
           invokeTime: t,
@@ -335,8 +375,10 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
         break;
     }
   }
-  for (const [node, open] of openCrash) intervals.push({ kind: 'crash', node, from: open.from, to: endTime, label: open.label });
-  for (const [node, open] of openPause) intervals.push({ kind: 'pause', node, from: open.from, to: endTime, label: open.label });
+  for (const [node, open] of openCrash)
+    intervals.push({ kind: 'crash', node, from: open.from, to: endTime, label: open.label });
+  for (const [node, open] of openPause)
+    intervals.push({ kind: 'pause', node, from: open.from, to: endTime, label: open.label });
   closePartition(endTime);
   closeNetwork(endTime);
   // Groups are computed last, when every node the trace mentions is known.

@@ -18,7 +18,8 @@ export class RunWorker {
         resolve?.(message.data);
       };
       this.worker.onerror = (error) => {
-        for (const resolve of this.pending.values()) resolve({ type: 'error', id: -1, message: `the run worker failed: ${error.message}` });
+        for (const resolve of this.pending.values())
+          resolve({ type: 'error', id: -1, message: `the run worker failed: ${error.message}` });
         this.pending.clear();
         this.worker?.terminate();
         this.worker = undefined;

@@ -14,7 +14,10 @@ declare const self: DedicatedWorkerGlobalScope;
 function baseScenario(run: RunSpec): Readonly<Record<string, unknown>> {
   if (run.scenario !== undefined) {
     const shipped = findScenario(run.scenario);
-    if (!shipped) throw new Error(`no shipped scenario '${run.scenario}' (shipped: ${shippedScenarios.map((entry) => entry.key).join(', ') || 'none'})`);
+    if (!shipped)
+      throw new Error(
+        `no shipped scenario '${run.scenario}' (shipped: ${shippedScenarios.map((entry) => entry.key).join(', ') || 'none'})`,
+      );
     return shipped.scenario;
   }
   if (run.spec !== undefined) return run.spec;
@@ -33,15 +36,29 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
   try {
     if (request.type === 'run') {
       const scenario = scenarioFor(baseScenario(request.run), request.run);
-      const result = runScenario(scenario, { registry, ...(request.run.seed !== undefined ? { seed: request.run.seed } : {}) }, { trace: 'memory' });
+      const result = runScenario(
+        scenario,
+        { registry, ...(request.run.seed !== undefined ? { seed: request.run.seed } : {}) },
+        { trace: 'memory' },
+      );
       const text = result.traceText;
-      reply = { type: 'ran', id: request.id, hash: result.hash ?? '', seed: result.seed, text, events: result.stats.events, endReason: result.endReason };
+      reply = {
+        type: 'ran',
+        id: request.id,
+        hash: result.hash ?? '',
+        seed: result.seed,
+        text,
+        events: result.stats.events,
+        endReason: result.endReason,
+      };
     } else {
       const hashes: Record<string, string[]> = {};
       for (const key of request.scenarios) {
         const scenario = baseScenario({ scenario: key });
         // Mutable state mode: the fastest, and the same trace as immutable (the kernel's own tests pin that).
-        hashes[key] = request.seeds.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash', stateMode: 'mutable' }).hash ?? '');
+        hashes[key] = request.seeds.map(
+          (seed) => runScenario(scenario, { registry, seed }, { trace: 'hash', stateMode: 'mutable' }).hash ?? '',
+        );
       }
       reply = { type: 'hashes', id: request.id, hashes };
     }

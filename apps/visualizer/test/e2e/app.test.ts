@@ -22,7 +22,16 @@ const demo = {
   clocks: { n2: { offset: '150ms', driftPpm: 2000 } },
   faults: [
     { at: '10s', fault: { type: 'crash', node: 'n3' } },
-    { at: '20s', fault: { type: 'partition', groups: [['n1', 'n2'], ['n4', 'n5']] } },
+    {
+      at: '20s',
+      fault: {
+        type: 'partition',
+        groups: [
+          ['n1', 'n2'],
+          ['n4', 'n5'],
+        ],
+      },
+    },
     { at: '40s', fault: { type: 'cut', from: ['n1'], to: ['n4', 'n5'] } },
     { at: '50s', fault: { type: 'heal' } },
     { at: '52s', fault: { type: 'pause', node: 'n5' } },
@@ -40,9 +49,18 @@ function nodeRun(scenario: unknown, seed: number) {
 type Hook = {
   ready: Promise<void>;
   state(): {
-    loaded: boolean; events: number; index: number; time: number; hash?: string; runHash?: string; inFlight: number;
-    problems: Array<{ line: number; message: string }>; nodes: Array<{ id: string; crashed: boolean; paused: boolean; role?: string }>;
-    url: string; source?: { kind: string }; domain: [number, number];
+    loaded: boolean;
+    events: number;
+    index: number;
+    time: number;
+    hash?: string;
+    runHash?: string;
+    inFlight: number;
+    problems: Array<{ line: number; message: string }>;
+    nodes: Array<{ id: string; crashed: boolean; paused: boolean; role?: string }>;
+    url: string;
+    source?: { kind: string };
+    domain: [number, number];
   };
   seekTime(t: number): void;
   setDomain(from: number, to: number): void;
@@ -53,7 +71,13 @@ async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __dsim?: Hook }).__dsim !== undefined);
   await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.ready);
-  await page.waitForFunction(() => (window as unknown as { __dsim: Hook }).__dsim.state().loaded && !!(window as unknown as { __dsim: Hook }).__dsim.state().hash, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __dsim: Hook }).__dsim.state().loaded &&
+      !!(window as unknown as { __dsim: Hook }).__dsim.state().hash,
+    null,
+    { timeout: 60_000 },
+  );
 }
 
 const state = (page: Page) => page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.state());
@@ -64,7 +88,8 @@ const seek = async (page: Page, seconds: number) => {
     hook.drawNow();
   }, seconds * 1_000_000);
 };
-const data = (page: Page, selector: string) => page.$eval(selector, (element) => ({ ...(element as HTMLElement).dataset }));
+const data = (page: Page, selector: string) =>
+  page.$eval(selector, (element) => ({ ...(element as HTMLElement).dataset }));
 
 describe.skipIf(!available)('visualizer in Chromium', () => {
   let server: StaticServer;
@@ -175,7 +200,9 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
 
   it('shows what is wrong with a malformed, truncated trace, and the valid part', async () => {
     const lines = trace.text.split('\n');
-    const broken = [...lines.slice(0, 30), 'this is not json', ...lines.slice(31, 300), lines[300]!.slice(0, 25)].join('\n');
+    const broken = [...lines.slice(0, 30), 'this is not json', ...lines.slice(31, 300), lines[300]!.slice(0, 25)].join(
+      '\n',
+    );
     server.put('/traces/broken.jsonl', broken);
     await open(page, `${server.url}/?trace=/traces/broken.jsonl`);
     const loaded = await state(page);
@@ -203,7 +230,11 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
       window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer }));
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, cancelable: true }));
     }, other.text);
-    await page.waitForFunction((hash) => (window as unknown as { __dsim: Hook }).__dsim.state().hash === hash, other.hash, { timeout: 20_000 });
+    await page.waitForFunction(
+      (hash) => (window as unknown as { __dsim: Hook }).__dsim.state().hash === hash,
+      other.hash,
+      { timeout: 20_000 },
+    );
     expect(await page.isHidden('#drop-zone')).toBe(true);
   });
 
@@ -232,7 +263,9 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
       expect({ key, hash: (await state(page)).hash }).toEqual({ key, hash: expected });
     }
     await seek(page, 60);
-    await page.screenshot({ path: join(resultsDir(), `shipped-${shipped[shipped.length - 1]!.key.replace(/\//g, '-')}.png`) });
+    await page.screenshot({
+      path: join(resultsDir(), `shipped-${shipped[shipped.length - 1]!.key.replace(/\//g, '-')}.png`),
+    });
   }, 600_000);
 
   it('forks: adds a fault at the cursor, runs on, and exports the scenario', async () => {
@@ -248,7 +281,11 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
     expect(exported.faults).toEqual([...demo.faults, { at: 30_000_000, fault: { type: 'crash', node: 'n1' } }]);
     expect(exported.seed).toBe(2);
     await page.click('#fork-go');
-    await page.waitForFunction(() => (window as unknown as { __dsim: Hook }).__dsim.state().url.includes('faults='), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __dsim: Hook }).__dsim.state().url.includes('faults='),
+      null,
+      { timeout: 30_000 },
+    );
     await page.waitForFunction(() => !!(window as unknown as { __dsim: Hook }).__dsim.state().hash);
     const forked = await state(page);
     // The exported file runs to the same hash in Node, as `dsim run fork.json` would.

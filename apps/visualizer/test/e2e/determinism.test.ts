@@ -34,7 +34,8 @@ describe.skipIf(!available)('browser runs are deterministic', () => {
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => (window as unknown as { __dsim?: { ready: Promise<void> } }).__dsim !== undefined);
     const browserKeys = await page.evaluate(async () => {
-      const hook = (window as unknown as { __dsim: { ready: Promise<void>; scenarios(): Array<{ key: string }> } }).__dsim;
+      const hook = (window as unknown as { __dsim: { ready: Promise<void>; scenarios(): Array<{ key: string }> } })
+        .__dsim;
       await hook.ready;
       return hook.scenarios().map((entry) => entry.key);
     });
@@ -42,11 +43,17 @@ describe.skipIf(!available)('browser runs are deterministic', () => {
     expect(browserKeys).toEqual(shipped.map((entry) => entry.key));
     const keys = shipped.map((entry) => entry.key);
     const inBrowser = page.evaluate(
-      ([scenarios, seeds]) => (window as unknown as { __dsim: { hashes(k: string[], s: number[]): Promise<Record<string, string[]>> } }).__dsim.hashes(scenarios, seeds),
+      ([scenarios, seeds]) =>
+        (
+          window as unknown as { __dsim: { hashes(k: string[], s: number[]): Promise<Record<string, string[]>> } }
+        ).__dsim.hashes(scenarios, seeds),
       [keys, SEEDS] as const,
     );
     const inNode: Record<string, string[]> = {};
-    for (const { key, scenario } of shipped) inNode[key] = SEEDS.map((seed) => runScenario(scenario, { registry, seed }, { trace: 'hash', stateMode: 'mutable' }).hash!);
+    for (const { key, scenario } of shipped)
+      inNode[key] = SEEDS.map(
+        (seed) => runScenario(scenario, { registry, seed }, { trace: 'hash', stateMode: 'mutable' }).hash!,
+      );
     const browserHashes = await inBrowser;
     for (const key of keys) {
       expect(browserHashes[key]).toHaveLength(SEEDS.length);

@@ -12,7 +12,16 @@ export const DIST = join(tmpdir(), `dsim-visualizer-${process.pid}`);
 export const RESULTS = join(APP_ROOT, 'test-results');
 export const CHROMIUM = process.env.DSIM_CHROMIUM ?? '/usr/bin/chromium';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 /**
  * Whether the browser tests can run. Without Chromium they skip with a loud message, except on CI
@@ -31,7 +40,11 @@ let building: Promise<void> | undefined;
 export function buildApp(): Promise<void> {
   building ??= (async () => {
     const { build } = await import('vite');
-    await build({ configFile: join(APP_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true } });
+    await build({
+      configFile: join(APP_ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: DIST, emptyOutDir: true },
+    });
   })();
   return building;
 }

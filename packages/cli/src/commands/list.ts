@@ -39,9 +39,14 @@ export async function listCommand(args: string[]): Promise<number> {
     let line = `  ${relative(process.cwd(), file)}`;
     try {
       const scenario = (await loadScenario(file)) as { protocol?: unknown; description?: unknown };
-      const protocolName = typeof scenario.protocol === 'string' ? scenario.protocol : (scenario.protocol as AnyProtocol | undefined)?.name;
+      const protocolName =
+        typeof scenario.protocol === 'string'
+          ? scenario.protocol
+          : (scenario.protocol as AnyProtocol | undefined)?.name;
       if (only && protocolName !== only) continue;
-      line += style.dim(`  ${protocolName ?? '?'}${typeof scenario.description === 'string' ? ` — ${scenario.description}` : ''}`);
+      line += style.dim(
+        `  ${protocolName ?? '?'}${typeof scenario.description === 'string' ? ` — ${scenario.description}` : ''}`,
+      );
     } catch {
       if (only) continue;
       line += style.dim('  (not a scenario)');
@@ -52,12 +57,18 @@ export async function listCommand(args: string[]): Promise<number> {
 }
 
 function printProtocol(name: string, protocol: AnyProtocol): void {
-  console.log(`  ${style.cyan(style.bold(name))}${protocol.description ? style.dim(` — ${protocol.description}`) : ''}`);
+  console.log(
+    `  ${style.cyan(style.bold(name))}${protocol.description ? style.dim(` — ${protocol.description}`) : ''}`,
+  );
   const invariants = protocol.invariants ?? [];
-  if (invariants.length) console.log(`    ${style.dim('invariants')}  ${invariants.map((invariant) => `${invariant.name} ${style.dim(`(${invariant.kind})`)}`).join(', ')}`);
+  if (invariants.length)
+    console.log(
+      `    ${style.dim('invariants')}  ${invariants.map((invariant) => `${invariant.name} ${style.dim(`(${invariant.kind})`)}`).join(', ')}`,
+    );
   const workloads = Object.keys(protocol.workloads ?? {});
   if (workloads.length) console.log(`    ${style.dim('workloads ')}  ${workloads.join(', ')}`);
-  for (const [bug, info] of Object.entries(protocol.bugs ?? {})) console.log(`    ${style.dim('bug switch')}  ${style.red(bug)}: ${info.description}`);
+  for (const [bug, info] of Object.entries(protocol.bugs ?? {}))
+    console.log(`    ${style.dim('bug switch')}  ${style.red(bug)}: ${info.description}`);
 }
 
 /**
@@ -70,7 +81,11 @@ export function findScenarioFiles(dir: string): string[] {
     for (const entry of readdirSync(folder).sort()) {
       const path = join(folder, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.json') || (entry.endsWith('.ts') && !entry.endsWith('.d.ts') && readFileSync(path, 'utf8').includes('defineScenario('))) found.push(path);
+      else if (
+        entry.endsWith('.json') ||
+        (entry.endsWith('.ts') && !entry.endsWith('.d.ts') && readFileSync(path, 'utf8').includes('defineScenario('))
+      )
+        found.push(path);
     }
   };
   walk(dir);

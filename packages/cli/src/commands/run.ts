@@ -20,10 +20,28 @@ import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
 
 export const runFlags: Record<string, FlagSpec> = {
-  seed: { value: true, short: 's', placeholder: 'n', description: "the run's seed (default: the scenario's seed, else 1)" },
-  out: { value: true, short: 'o', placeholder: 'file', description: 'where to write the trace (default traces/<scenario>-seed<n>.jsonl)' },
-  until: { value: true, placeholder: 'duration', description: "stop at this simulated time instead of the scenario's (e.g. 30s)" },
-  mode: { value: true, placeholder: 'immutable|mutable', description: 'state mode; both give the same trace (default immutable)' },
+  seed: {
+    value: true,
+    short: 's',
+    placeholder: 'n',
+    description: "the run's seed (default: the scenario's seed, else 1)",
+  },
+  out: {
+    value: true,
+    short: 'o',
+    placeholder: 'file',
+    description: 'where to write the trace (default traces/<scenario>-seed<n>.jsonl)',
+  },
+  until: {
+    value: true,
+    placeholder: 'duration',
+    description: "stop at this simulated time instead of the scenario's (e.g. 30s)",
+  },
+  mode: {
+    value: true,
+    placeholder: 'immutable|mutable',
+    description: 'state mode; both give the same trace (default immutable)',
+  },
   'no-trace': { description: 'write no trace file (the hash is still computed)' },
   'expect-violation': { description: 'for scenarios that demonstrate a bug: exit 0 only if a violation is found' },
   json: { description: 'print the result as JSON instead of the report' },
@@ -47,12 +65,21 @@ export async function runCommand(args: string[]): Promise<number> {
   if (positional.length !== 1) throw new UsageError(`dsim run needs exactly one scenario file.\n\n${runUsage}`);
   const file = positional[0]!;
   const mode = flags.mode ?? 'immutable';
-  if (mode !== 'immutable' && mode !== 'mutable') throw new UsageError(`dsim run: --mode must be 'immutable' or 'mutable', got '${String(mode)}'`);
+  if (mode !== 'immutable' && mode !== 'mutable')
+    throw new UsageError(`dsim run: --mode must be 'immutable' or 'mutable', got '${String(mode)}'`);
   const scenarioInput = await loadScenario(file);
   const seed = integerFlag(flags.seed, 'seed', 'run');
-  const scenario = resolveScenario(scenarioInput, { registry, source: file, ...(seed !== undefined ? { seed } : {}), ...(typeof flags.until === 'string' ? { until: flags.until } : {}) });
+  const scenario = resolveScenario(scenarioInput, {
+    registry,
+    source: file,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(typeof flags.until === 'string' ? { until: flags.until } : {}),
+  });
   const writeTrace = !flags['no-trace'];
-  const tracePath = typeof flags.out === 'string' ? flags.out : join('traces', `${slug(scenario.name || basename(file, extname(file)))}-seed${scenario.seed}.jsonl`);
+  const tracePath =
+    typeof flags.out === 'string'
+      ? flags.out
+      : join('traces', `${slug(scenario.name || basename(file, extname(file)))}-seed${scenario.seed}.jsonl`);
   const report = !flags.json && !flags.quiet;
   if (report) printPreamble(file, scenario);
 
@@ -81,7 +108,12 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const failed = result.violations.length > 0 || result.endReason === 'error';
   if (flags['expect-violation']) {
-    if (!flags.json && !flags.quiet) console.log(failed ? style.green('(a violation was expected: exit 0)') : style.red('(a violation was expected, but every invariant held: exit 1)'));
+    if (!flags.json && !flags.quiet)
+      console.log(
+        failed
+          ? style.green('(a violation was expected: exit 0)')
+          : style.red('(a violation was expected, but every invariant held: exit 1)'),
+      );
     return failed && result.endReason !== 'error' ? EXIT_OK : EXIT_VIOLATION;
   }
   return failed ? EXIT_VIOLATION : EXIT_OK;
@@ -91,31 +123,54 @@ function printPreamble(file: string, scenario: ResolvedScenario): void {
   const label = (text: string) => style.dim(text.padEnd(11));
   console.log(`${style.bold('dsim run')} ${file}`);
   console.log(`${label('seed')}${style.bold(String(scenario.seed))}`);
-  console.log(`${label('scenario')}${scenario.name}${scenario.description ? style.dim(` — ${scenario.description}`) : ''}`);
-  console.log(`${label('protocol')}${scenario.protocol.name}${scenario.bugs.length ? style.red(`  bugs on: ${scenario.bugs.join(', ')}`) : ''}`);
-  console.log(`${label('nodes')}${scenario.nodes.length <= 12 ? scenario.nodes.join(' ') : `${scenario.nodes.length} (${scenario.nodes[0]} … ${scenario.nodes[scenario.nodes.length - 1]})`}`);
+  console.log(
+    `${label('scenario')}${scenario.name}${scenario.description ? style.dim(` — ${scenario.description}`) : ''}`,
+  );
+  console.log(
+    `${label('protocol')}${scenario.protocol.name}${scenario.bugs.length ? style.red(`  bugs on: ${scenario.bugs.join(', ')}`) : ''}`,
+  );
+  console.log(
+    `${label('nodes')}${scenario.nodes.length <= 12 ? scenario.nodes.join(' ') : `${scenario.nodes.length} (${scenario.nodes[0]} … ${scenario.nodes[scenario.nodes.length - 1]})`}`,
+  );
   console.log(`${label('until')}${formatMicros(scenario.until)}`);
   console.log(`${label('config')}${JSON.stringify(scenario.config)}`);
   const network = scenario.network;
-  console.log(`${label('network')}latency ${describeLatency(network.latency)}, loss ${network.loss}, duplicate ${network.duplicate}${network.fifo ? ', FIFO links' : ''}${network.links.length ? `, ${network.links.length} link overrides` : ''}`);
+  console.log(
+    `${label('network')}latency ${describeLatency(network.latency)}, loss ${network.loss}, duplicate ${network.duplicate}${network.fifo ? ', FIFO links' : ''}${network.links.length ? `, ${network.links.length} link overrides` : ''}`,
+  );
   const skewed = scenario.clocks.filter(([, offset, drift]) => offset !== 0 || drift !== 0);
-  if (skewed.length) console.log(`${label('clocks')}${skewed.map(([node, offset, drift]) => `${node} ${offset >= 0 ? '+' : ''}${formatMicros(offset)} ${drift}ppm`).join(', ')}`);
+  if (skewed.length)
+    console.log(
+      `${label('clocks')}${skewed.map(([node, offset, drift]) => `${node} ${offset >= 0 ? '+' : ''}${formatMicros(offset)} ${drift}ppm`).join(', ')}`,
+    );
   if (scenario.faults.length === 0) console.log(`${label('faults')}none`);
   else {
     console.log(`${label('faults')}${scenario.faults.length} scheduled, last at ${formatMicros(scenario.faultsEndAt)}`);
     const shown = scenario.faults.slice(0, 12);
-    for (const { at, fault } of shown) console.log(`${label('')}${style.yellow(formatMicros(at).padStart(8))}  ${describeFault(fault)}`);
-    if (scenario.faults.length > shown.length) console.log(`${label('')}${style.dim(`… ${scenario.faults.length - shown.length} more`)}`);
+    for (const { at, fault } of shown)
+      console.log(`${label('')}${style.yellow(formatMicros(at).padStart(8))}  ${describeFault(fault)}`);
+    if (scenario.faults.length > shown.length)
+      console.log(`${label('')}${style.dim(`… ${scenario.faults.length - shown.length} more`)}`);
   }
   if (scenario.workload) {
     const w = scenario.workload;
-    console.log(`${label('workload')}${w.name} × ${w.clients} clients, think ${formatMicros(w.thinkTime)}, timeout ${formatMicros(w.timeout)}`);
+    console.log(
+      `${label('workload')}${w.name} × ${w.clients} clients, think ${formatMicros(w.thinkTime)}, timeout ${formatMicros(w.timeout)}`,
+    );
   }
-  console.log(`${label('invariants')}${scenario.invariants.map((invariant) => `${invariant.name} ${style.dim(`(${invariant.kind})`)}`).join(', ') || 'none'}`);
+  console.log(
+    `${label('invariants')}${scenario.invariants.map((invariant) => `${invariant.name} ${style.dim(`(${invariant.kind})`)}`).join(', ') || 'none'}`,
+  );
   console.log();
 }
 
-function printResult(file: string, result: RunResult, wallMillis: number, tracePath: string | undefined, strip: LazyStrip | undefined): void {
+function printResult(
+  file: string,
+  result: RunResult,
+  wallMillis: number,
+  tracePath: string | undefined,
+  strip: LazyStrip | undefined,
+): void {
   const label = (text: string) => style.dim(text.padEnd(11));
   const s = result.stats;
   const rendered = strip?.render();
@@ -125,19 +180,31 @@ function printResult(file: string, result: RunResult, wallMillis: number, traceP
   }
   console.log(`${label('result')}${verdictLine(result)}`);
   const ratio = wallMillis > 0 ? result.endTime / 1000 / wallMillis : Infinity;
-  console.log(`${label('events')}${s.events.toLocaleString('en-US')} in ${formatMillis(wallMillis)} wall — ${formatMicros(result.endTime)} simulated (${ratio >= 10 ? Math.round(ratio).toLocaleString('en-US') : ratio.toFixed(1)}× real time)`);
-  const drops = Object.entries(s.dropsByReason).map(([reason, count]) => `${reason} ${count}`).join(', ');
-  console.log(`${label('messages')}sent ${s.messagesSent}, delivered ${s.messagesDelivered}, dropped ${s.messagesDropped}${drops ? ` (${drops})` : ''}, duplicated ${s.messagesDuplicated}`);
+  console.log(
+    `${label('events')}${s.events.toLocaleString('en-US')} in ${formatMillis(wallMillis)} wall — ${formatMicros(result.endTime)} simulated (${ratio >= 10 ? Math.round(ratio).toLocaleString('en-US') : ratio.toFixed(1)}× real time)`,
+  );
+  const drops = Object.entries(s.dropsByReason)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  console.log(
+    `${label('messages')}sent ${s.messagesSent}, delivered ${s.messagesDelivered}, dropped ${s.messagesDropped}${drops ? ` (${drops})` : ''}, duplicated ${s.messagesDuplicated}`,
+  );
   console.log(`${label('timers')}${s.timersFired} fired   ${style.dim('faults')} ${s.faults}`);
   if (s.operations > 0) {
-    console.log(`${label('clients')}${s.operations} operations: ${style.green(`${s.operationsOk} ok`)}, ${style.yellow(`${s.operationsFailed} fail`)}, ${style.magenta(`${s.operationsUnknown} unknown`)}`);
+    console.log(
+      `${label('clients')}${s.operations} operations: ${style.green(`${s.operationsOk} ok`)}, ${style.yellow(`${s.operationsFailed} fail`)}, ${style.magenta(`${s.operationsUnknown} unknown`)}`,
+    );
   }
-  if (result.reached.length > 0) console.log(`${label('reached')}${result.reached.map((name) => style.green(`✓ ${name}`)).join('  ')}`);
+  if (result.reached.length > 0)
+    console.log(`${label('reached')}${result.reached.map((name) => style.green(`✓ ${name}`)).join('  ')}`);
   for (const violation of result.violations) {
-    console.log(`${label('violation')}${style.red(style.bold(`[${violation.kind}] ${violation.invariant}`))} at ${formatMicros(violation.time)}: ${violation.message}`);
+    console.log(
+      `${label('violation')}${style.red(style.bold(`[${violation.kind}] ${violation.invariant}`))} at ${formatMicros(violation.time)}: ${violation.message}`,
+    );
   }
   if (result.error) console.log(`${label('error')}${style.red(result.error)}`);
-  if (tracePath) console.log(`${label('trace')}${tracePath} ${style.dim(`(${(s.events + 1).toLocaleString('en-US')} lines)`)}`);
+  if (tracePath)
+    console.log(`${label('trace')}${tracePath} ${style.dim(`(${(s.events + 1).toLocaleString('en-US')} lines)`)}`);
   console.log(`${label('hash')}${style.bold(result.hash ?? '-')}`);
   console.log();
   console.log(style.dim(`replay: dsim run ${file} --seed ${result.seed}`));
@@ -148,7 +215,11 @@ export function verdictLine(result: RunResult): string {
   if (result.endReason === 'error') return style.red(style.bold('✗ the protocol threw an error'));
   if (result.violations.length > 0) {
     const names = [...new Set(result.violations.map((violation) => violation.invariant))];
-    return style.red(style.bold(`✗ ${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}: ${names.join(', ')}`));
+    return style.red(
+      style.bold(
+        `✗ ${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}: ${names.join(', ')}`,
+      ),
+    );
   }
   return style.green(style.bold('✓ every invariant held'));
 }
@@ -174,7 +245,12 @@ function formatMillis(millis: number): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'run'
+  );
 }
 
 /** Buffers trace lines into large writes: one write per line would dominate the run time. */
@@ -209,7 +285,11 @@ class LazyStrip {
     if (this.lines > LazyStrip.LIMIT) return;
     const text = this.decoder.decode(bytes);
     let from = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1 && this.lines <= LazyStrip.LIMIT; newline = text.indexOf('\n', from)) {
+    for (
+      let newline = text.indexOf('\n');
+      newline !== -1 && this.lines <= LazyStrip.LIMIT;
+      newline = text.indexOf('\n', from)
+    ) {
       this.add(text.slice(from, newline));
       from = newline + 1;
     }

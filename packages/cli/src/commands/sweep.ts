@@ -11,13 +11,30 @@ import { style, table } from '../style.ts';
 import { runSeed, type SeedResult, type SweepRequest, type SweepWorkerData } from '../sweep-worker.ts';
 
 export const sweepFlags: Record<string, FlagSpec> = {
-  seeds: { value: true, placeholder: 'A..B', description: 'seeds to run, inclusive (e.g. 1..10000); a single N means 1..N (default 1..100)' },
+  seeds: {
+    value: true,
+    placeholder: 'A..B',
+    description: 'seeds to run, inclusive (e.g. 1..10000); a single N means 1..N (default 1..100)',
+  },
   workers: { value: true, short: 'w', placeholder: 'n', description: 'worker threads (default: the number of cores)' },
-  shard: { value: true, placeholder: 'k/n', description: 'run only shard k of n (seeds interleaved), to split a sweep across machines' },
+  shard: {
+    value: true,
+    placeholder: 'k/n',
+    description: 'run only shard k of n (seeds interleaved), to split a sweep across machines',
+  },
   until: { value: true, placeholder: 'duration', description: "override the scenario's end time" },
-  mode: { value: true, placeholder: 'immutable|mutable', description: 'state mode (default mutable: fastest; both give the same runs)' },
+  mode: {
+    value: true,
+    placeholder: 'immutable|mutable',
+    description: 'state mode (default mutable: fastest; both give the same runs)',
+  },
   hashes: { description: 'record a trace hash per seed (slower; for cross-machine comparison)' },
-  out: { value: true, short: 'o', placeholder: 'file', description: 'write one JSON line per seed (verdict, violations, hash) to this file' },
+  out: {
+    value: true,
+    short: 'o',
+    placeholder: 'file',
+    description: 'write one JSON line per seed (verdict, violations, hash) to this file',
+  },
   json: { description: 'print the summary as JSON' },
   help: { short: 'h', description: 'show this help' },
 };
@@ -41,11 +58,13 @@ export function parseSeedRange(text: string | boolean | undefined): SeedRange {
   const single = /^(\d+)$/.exec(value);
   if (single) {
     const count = Number(single[1]);
-    if (count < 1) throw new UsageError(`dsim sweep: --seeds ${value} runs nothing; give a count of at least 1 or a range A..B`);
+    if (count < 1)
+      throw new UsageError(`dsim sweep: --seeds ${value} runs nothing; give a count of at least 1 or a range A..B`);
     return { first: 1, last: count };
   }
   const range = /^(\d+)\.\.(\d+)$/.exec(value);
-  if (!range) throw new UsageError(`dsim sweep: --seeds must be a range like 1..10000 (or a count like 500), got '${value}'`);
+  if (!range)
+    throw new UsageError(`dsim sweep: --seeds must be a range like 1..10000 (or a count like 500), got '${value}'`);
   const first = Number(range[1]);
   const last = Number(range[2]);
   if (last < first) throw new UsageError(`dsim sweep: --seeds ${value} is empty: the range must go from low to high`);
@@ -58,7 +77,8 @@ export function parseShard(text: string | boolean | undefined): { index: number;
   if (!match) throw new UsageError(`dsim sweep: --shard must look like k/n (e.g. 3/8), got '${String(text)}'`);
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (count < 1 || index < 1 || index > count) throw new UsageError(`dsim sweep: --shard ${String(text)} is out of range: k must be between 1 and n`);
+  if (count < 1 || index < 1 || index > count)
+    throw new UsageError(`dsim sweep: --shard ${String(text)} is out of range: k must be between 1 and n`);
   return { index, count };
 }
 
@@ -81,44 +101,81 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const shard = parseShard(flags.shard);
   const seeds = shardSeeds(range, shard);
   const mode = (flags.mode ?? 'mutable') as StateMode;
-  if (mode !== 'immutable' && mode !== 'mutable') throw new UsageError(`dsim sweep: --mode must be 'immutable' or 'mutable'`);
+  if (mode !== 'immutable' && mode !== 'mutable')
+    throw new UsageError(`dsim sweep: --mode must be 'immutable' or 'mutable'`);
   const until = typeof flags.until === 'string' ? flags.until : undefined;
-  const workerCount = Math.max(1, Math.min(integerFlag(flags.workers, 'workers', 'sweep') ?? availableParallelism(), seeds.length));
+  const workerCount = Math.max(
+    1,
+    Math.min(integerFlag(flags.workers, 'workers', 'sweep') ?? availableParallelism(), seeds.length),
+  );
 
   // Validate in the main thread first, so bad input is one clear error, not one per worker.
   const scenarioInput = await loadScenario(file);
-  const resolved = resolveScenario(scenarioInput, { registry, source: file, seed: seeds[0] ?? 1, ...(until ? { until } : {}) });
+  const resolved = resolveScenario(scenarioInput, {
+    registry,
+    source: file,
+    seed: seeds[0] ?? 1,
+    ...(until ? { until } : {}),
+  });
   if (!flags.json) {
     console.log(`${style.bold('dsim sweep')} ${file}`);
-    console.log(`${style.dim('scenario   ')}${resolved.name} (${resolved.protocol.name}, ${resolved.nodes.length} nodes, until ${formatMicros(resolved.until)})${resolved.bugs.length ? style.red(`  bugs on: ${resolved.bugs.join(', ')}`) : ''}`);
-    console.log(`${style.dim('seeds      ')}${range.first}..${range.last}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}: ${seeds.length.toLocaleString('en-US')} runs on ${workerCount} worker${workerCount === 1 ? '' : 's'}, ${mode} state`);
-    console.log(`${style.dim('invariants ')}${resolved.invariants.map((invariant) => invariant.name).join(', ') || 'none'}`);
+    console.log(
+      `${style.dim('scenario   ')}${resolved.name} (${resolved.protocol.name}, ${resolved.nodes.length} nodes, until ${formatMicros(resolved.until)})${resolved.bugs.length ? style.red(`  bugs on: ${resolved.bugs.join(', ')}`) : ''}`,
+    );
+    console.log(
+      `${style.dim('seeds      ')}${range.first}..${range.last}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}: ${seeds.length.toLocaleString('en-US')} runs on ${workerCount} worker${workerCount === 1 ? '' : 's'}, ${mode} state`,
+    );
+    console.log(
+      `${style.dim('invariants ')}${resolved.invariants.map((invariant) => invariant.name).join(', ') || 'none'}`,
+    );
     console.log();
   }
 
   const progress = flags.json ? undefined : new ProgressBar(seeds.length, 'sweep');
   const started = performance.now();
-  const results = await runSeeds(file, scenarioInput, seeds, workerCount, { until, hashes: flags.hashes === true, stateMode: mode }, (done, failing) => progress?.update(done, failing));
+  const results = await runSeeds(
+    file,
+    scenarioInput,
+    seeds,
+    workerCount,
+    { until, hashes: flags.hashes === true, stateMode: mode },
+    (done, failing) => progress?.update(done, failing),
+  );
   const wallMillis = performance.now() - started;
   results.sort((a, b) => a.seed - b.seed);
   const failing = results.filter((result) => !result.ok);
   progress?.finish(results.length, failing.length);
 
-  if (typeof flags.out === 'string') writeFileSync(flags.out, results.map((result) => JSON.stringify(result)).join('\n') + '\n');
+  if (typeof flags.out === 'string')
+    writeFileSync(flags.out, results.map((result) => JSON.stringify(result)).join('\n') + '\n');
   const replay = (seed: number) => `dsim run ${file} --seed ${seed}${until ? ` --until ${until}` : ''}`;
   const events = results.reduce((sum, result) => sum + result.events, 0);
   const simulated = results.reduce((sum, result) => sum + result.simulatedMicros, 0);
   const operations = results.reduce((sum, result) => sum + result.operations, 0);
 
   if (flags.json) {
-    console.log(JSON.stringify({ scenario: resolved.name, seeds: results.length, failing: failing.map((result) => ({ ...result, replay: replay(result.seed) })), events, wallMillis: Math.round(wallMillis) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          scenario: resolved.name,
+          seeds: results.length,
+          failing: failing.map((result) => ({ ...result, replay: replay(result.seed) })),
+          events,
+          wallMillis: Math.round(wallMillis),
+        },
+        null,
+        2,
+      ),
+    );
     return failing.length > 0 ? EXIT_VIOLATION : EXIT_OK;
   }
 
   console.log();
   const byInvariant = new Map<string, { kind: string; seeds: number[] }>();
   for (const result of failing) {
-    const names = result.violations.length ? result.violations.map((violation) => [violation.invariant, violation.kind] as const) : [['(protocol error)', 'error'] as const];
+    const names = result.violations.length
+      ? result.violations.map((violation) => [violation.invariant, violation.kind] as const)
+      : [['(protocol error)', 'error'] as const];
     for (const [name, kind] of names) {
       const entry = byInvariant.get(name) ?? { kind, seeds: [] };
       if (!entry.seeds.includes(result.seed)) entry.seeds.push(result.seed);
@@ -127,9 +184,20 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   const verdictRows = resolved.invariants.map((invariant) => {
     const entry = byInvariant.get(invariant.name);
-    return [invariant.name, invariant.kind, entry ? style.red(`✗ ${entry.seeds.length}`) : style.green('✓ 0'), entry ? String(entry.seeds[0]) : '-'];
+    return [
+      invariant.name,
+      invariant.kind,
+      entry ? style.red(`✗ ${entry.seeds.length}`) : style.green('✓ 0'),
+      entry ? String(entry.seeds[0]) : '-',
+    ];
   });
-  if (byInvariant.has('(protocol error)')) verdictRows.push(['(protocol error)', 'error', style.red(`✗ ${byInvariant.get('(protocol error)')!.seeds.length}`), String(byInvariant.get('(protocol error)')!.seeds[0])]);
+  if (byInvariant.has('(protocol error)'))
+    verdictRows.push([
+      '(protocol error)',
+      'error',
+      style.red(`✗ ${byInvariant.get('(protocol error)')!.seeds.length}`),
+      String(byInvariant.get('(protocol error)')!.seeds[0]),
+    ]);
   if (verdictRows.length > 0) {
     console.log(table(['invariant', 'kind', 'failing seeds', 'first'], verdictRows));
     console.log();
@@ -144,11 +212,18 @@ export async function sweepCommand(args: string[]): Promise<number> {
   console.log(style.red(style.bold(`✗ ${failing.length} of ${results.length} seeds failed`)));
   for (const result of failing.slice(0, 20)) {
     const first = result.violations[0];
-    const what = first ? `${first.invariant} at ${formatMicros(first.time)}: ${first.message}` : `error: ${result.error}`;
+    const what = first
+      ? `${first.invariant} at ${formatMicros(first.time)}: ${first.message}`
+      : `error: ${result.error}`;
     console.log(`  seed ${String(result.seed).padEnd(6)} ${style.red(truncate(what, 100))}`);
     console.log(style.dim(`              ${replay(result.seed)}`));
   }
-  if (failing.length > 20) console.log(style.dim(`  … ${failing.length - 20} more${typeof flags.out === 'string' ? ` (all in ${flags.out})` : ' (use --out to save them all)'}`));
+  if (failing.length > 20)
+    console.log(
+      style.dim(
+        `  … ${failing.length - 20} more${typeof flags.out === 'string' ? ` (all in ${flags.out})` : ' (use --out to save them all)'}`,
+      ),
+    );
   return EXIT_VIOLATION;
 }
 
@@ -187,34 +262,41 @@ export async function runSeeds(
     next += chunk.length;
     return chunk;
   };
-  const data: SweepWorkerData = { file, hashes: options.hashes, stateMode: options.stateMode, ...(options.until ? { until: options.until } : {}) };
+  const data: SweepWorkerData = {
+    file,
+    hashes: options.hashes,
+    stateMode: options.stateMode,
+    ...(options.until ? { until: options.until } : {}),
+  };
   await Promise.all(
-    Array.from({ length: workerCount }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('../sweep-worker-entry.mjs', import.meta.url), { workerData: data });
-        const send = () => {
-          const chunk = takeChunk();
-          if (chunk) worker.postMessage({ seeds: chunk } satisfies SweepRequest);
-          else {
-            worker.postMessage({ stop: true } satisfies SweepRequest);
-            resolve();
-          }
-        };
-        worker.on('message', (message: 'ready' | SeedResult[]) => {
-          if (message !== 'ready') {
-            for (const result of message) {
-              results.push(result);
-              if (!result.ok) failing++;
+    Array.from(
+      { length: workerCount },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(new URL('../sweep-worker-entry.mjs', import.meta.url), { workerData: data });
+          const send = () => {
+            const chunk = takeChunk();
+            if (chunk) worker.postMessage({ seeds: chunk } satisfies SweepRequest);
+            else {
+              worker.postMessage({ stop: true } satisfies SweepRequest);
+              resolve();
             }
-            onProgress(results.length, failing);
-          }
-          send();
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (code !== 0) reject(new Error(`a sweep worker exited with code ${code}`));
-        });
-      }),
+          };
+          worker.on('message', (message: 'ready' | SeedResult[]) => {
+            if (message !== 'ready') {
+              for (const result of message) {
+                results.push(result);
+                if (!result.ok) failing++;
+              }
+              onProgress(results.length, failing);
+            }
+            send();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`a sweep worker exited with code ${code}`));
+          });
+        }),
     ),
   );
   return results;

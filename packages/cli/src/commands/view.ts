@@ -9,7 +9,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));
 const APP = join(WORKSPACE, 'apps', 'visualizer');
 const DIST = join(APP, 'dist');
-const SOURCES = [join(APP, 'src'), join(APP, 'index.html'), join(APP, 'vite.config.ts'), join(WORKSPACE, 'packages'), join(WORKSPACE, 'simulations')];
+const SOURCES = [
+  join(APP, 'src'),
+  join(APP, 'index.html'),
+  join(APP, 'vite.config.ts'),
+  join(WORKSPACE, 'packages'),
+  join(WORKSPACE, 'simulations'),
+];
 
 const DEFAULT_PORT = 4173;
 const TRACE_PATH = '/trace.jsonl';
@@ -65,7 +71,9 @@ export async function viewCommand(args: string[]): Promise<number> {
     } else positional.push(arg);
   }
   if (positional.length !== 1) {
-    console.error(`dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n${USAGE}`);
+    console.error(
+      `dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n${USAGE}`,
+    );
     return 2;
   }
   const trace = resolve(positional[0]!);
@@ -103,7 +111,8 @@ export async function viewCommand(args: string[]): Promise<number> {
 function checkReadable(path: string, shown: string): string | undefined {
   if (!existsSync(path)) return `trace file not found: ${shown}`;
   try {
-    if (statSync(path).isDirectory()) return `${shown} is a folder; give a trace file (.jsonl), e.g. traces/<scenario>-seed<n>.jsonl`;
+    if (statSync(path).isDirectory())
+      return `${shown} is a folder; give a trace file (.jsonl), e.g. traces/<scenario>-seed<n>.jsonl`;
     readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 0);
   } catch (error) {
     return `cannot read ${shown}: ${(error as Error).message}`;
@@ -121,7 +130,14 @@ export function isStale(): boolean {
     const stat = statSync(path);
     if (!stat.isDirectory()) return /\.(ts|html|css|json)$/.test(path) && stat.mtimeMs > builtAt;
     for (const entry of readdirSync(path)) {
-      if (entry === 'node_modules' || entry === 'dist' || entry === 'test' || entry === 'test-results' || entry.startsWith('.')) continue;
+      if (
+        entry === 'node_modules' ||
+        entry === 'dist' ||
+        entry === 'test' ||
+        entry === 'test-results' ||
+        entry.startsWith('.')
+      )
+        continue;
       if (newer(join(path, entry))) return true;
     }
     return false;
@@ -132,7 +148,9 @@ export function isStale(): boolean {
 /** Builds the app with Vite's JS API, resolved from the visualizer package (the CLI does not depend on Vite). */
 export async function buildVisualizer(): Promise<void> {
   const require = createRequire(join(APP, 'package.json'));
-  const vite = (await import(pathToFileURL(require.resolve('vite')).href)) as { build(config: { configFile: string; logLevel: string }): Promise<unknown> };
+  const vite = (await import(pathToFileURL(require.resolve('vite')).href)) as {
+    build(config: { configFile: string; logLevel: string }): Promise<unknown>;
+  };
   await vite.build({ configFile: join(APP, 'vite.config.ts'), logLevel: 'warn' });
 }
 
@@ -143,7 +161,9 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (path === TRACE_PATH) {
       response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
-      createReadStream(trace).on('error', () => response.end()).pipe(response);
+      createReadStream(trace)
+        .on('error', () => response.end())
+        .pipe(response);
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));

@@ -29,8 +29,8 @@ export const twoPhaseBugs: Record<string, BugSwitch> = {
 export const threePhaseBugs: Record<string, BugSwitch> = {
   skipPreCommit: {
     description:
-      'The coordinator sends COMMIT as soon as every vote is YES, skipping the PRE-COMMIT round, while participants keep 3PC\'s termination rules ' +
-      "(Skeen 1981: the buffer state COMMITTABLE exists so that no noncommittable state is adjacent to COMMIT).",
+      "The coordinator sends COMMIT as soon as every vote is YES, skipping the PRE-COMMIT round, while participants keep 3PC's termination rules " +
+      '(Skeen 1981: the buffer state COMMITTABLE exists so that no noncommittable state is adjacent to COMMIT).',
     breaks:
       'A coordinator that crashes between sending COMMIT to one participant and the next leaves the others UNCERTAIN; their backup finds ' +
       "everyone reachable uncertain and aborts by TR3 while one site committed. 'atomicity' catches it under crash-only faults.",

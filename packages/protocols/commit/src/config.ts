@@ -74,19 +74,41 @@ export function participantsOf(nodes: readonly NodeId[]): NodeId[] {
 
 export function validateConfig(config: CommitConfig | ThreePhaseConfig, nodes: readonly NodeId[]): string[] {
   const problems: string[] = [];
-  if (nodes.length < 3) problems.push(`nodes: a transfer needs a coordinator and at least two participants (the first node coordinates); got ${nodes.length} node(s)`);
-  const micros = ['voteTimeoutMicros', 'ackTimeoutMicros', 'decisionTimeoutMicros', 'pollWindowMicros', 'retryIntervalMicros', 'retryMaxMicros'] as const;
+  if (nodes.length < 3)
+    problems.push(
+      `nodes: a transfer needs a coordinator and at least two participants (the first node coordinates); got ${nodes.length} node(s)`,
+    );
+  const micros = [
+    'voteTimeoutMicros',
+    'ackTimeoutMicros',
+    'decisionTimeoutMicros',
+    'pollWindowMicros',
+    'retryIntervalMicros',
+    'retryMaxMicros',
+  ] as const;
   for (const field of micros) {
-    if (!Number.isInteger(config[field]) || config[field] <= 0) problems.push(`${field}: must be a positive whole number of microseconds (got ${String(config[field])})`);
+    if (!Number.isInteger(config[field]) || config[field] <= 0)
+      problems.push(`${field}: must be a positive whole number of microseconds (got ${String(config[field])})`);
   }
-  if (!Number.isInteger(config.fanoutGapMicros) || config.fanoutGapMicros < 0) problems.push(`fanoutGapMicros: must be a whole number of microseconds, 0 or more (got ${String(config.fanoutGapMicros)})`);
-  if (config.retryMaxMicros < config.retryIntervalMicros) problems.push(`retryMaxMicros (${config.retryMaxMicros}) must not be below retryIntervalMicros (${config.retryIntervalMicros})`);
+  if (!Number.isInteger(config.fanoutGapMicros) || config.fanoutGapMicros < 0)
+    problems.push(
+      `fanoutGapMicros: must be a whole number of microseconds, 0 or more (got ${String(config.fanoutGapMicros)})`,
+    );
+  if (config.retryMaxMicros < config.retryIntervalMicros)
+    problems.push(
+      `retryMaxMicros (${config.retryMaxMicros}) must not be below retryIntervalMicros (${config.retryIntervalMicros})`,
+    );
   if (!Number.isInteger(config.accountsPerParticipant) || config.accountsPerParticipant < 1) {
-    problems.push(`accountsPerParticipant: must be a positive whole number (got ${String(config.accountsPerParticipant)})`);
+    problems.push(
+      `accountsPerParticipant: must be a positive whole number (got ${String(config.accountsPerParticipant)})`,
+    );
   }
-  if (!Number.isInteger(config.initialBalance) || config.initialBalance < 0) problems.push(`initialBalance: must be a whole number, 0 or more (got ${String(config.initialBalance)})`);
+  if (!Number.isInteger(config.initialBalance) || config.initialBalance < 0)
+    problems.push(`initialBalance: must be a whole number, 0 or more (got ${String(config.initialBalance)})`);
   if ('variant' in config && config.variant !== 'skeen' && config.variant !== 'simplified') {
-    problems.push(`variant: must be 'skeen' (termination protocol, TR1–TR4) or 'simplified' (default actions on timeout), got ${JSON.stringify(config.variant)}`);
+    problems.push(
+      `variant: must be 'skeen' (termination protocol, TR1–TR4) or 'simplified' (default actions on timeout), got ${JSON.stringify(config.variant)}`,
+    );
   }
   return problems;
 }

@@ -4,7 +4,11 @@ import type { CommitMessage } from './messages.ts';
 import type { CommitState, Outgoing, TransferResult } from './state.ts';
 
 /** The context every handler of both protocols gets. 2PC's config has no `variant`. */
-export type CommitContext = NodeContext<CommitMessage, TransferResult, CommitConfig & { readonly variant?: ThreePhaseVariant }>;
+export type CommitContext = NodeContext<
+  CommitMessage,
+  TransferResult,
+  CommitConfig & { readonly variant?: ThreePhaseVariant }
+>;
 
 /** Which rule set applies: 2PC, Skeen's 3PC with the termination protocol, or the simplified 3PC. */
 export type RuleSet = '2pc' | 'skeen' | 'simplified';

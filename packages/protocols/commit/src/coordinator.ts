@@ -3,7 +3,17 @@ import { participantsOf } from './config.ts';
 import { backoff, fanOut, ruleSet, type CommitContext } from './context.ts';
 import type { CommitMessage, Decision, SiteState } from './messages.ts';
 import { planTransfer } from './resources.ts';
-import { logKey, txKey, type CoordinatorLogRecord, type CoordinatorState, type CoordinatorTx, type DecisionSource, type TransferOp, type TransferResult, type TxKey } from './state.ts';
+import {
+  logKey,
+  txKey,
+  type CoordinatorLogRecord,
+  type CoordinatorState,
+  type CoordinatorTx,
+  type DecisionSource,
+  type TransferOp,
+  type TransferResult,
+  type TxKey,
+} from './state.ts';
 
 type State = Draft<CoordinatorState>;
 type Tx = Draft<CoordinatorTx>;
@@ -14,7 +24,10 @@ type Tx = Draft<CoordinatorTx>;
  */
 export function handleTransferRequest(state: State, request: ClientRequest<TransferOp>, ctx: CommitContext): void {
   if (request.op.f !== 'transfer') {
-    ctx.respond(request.id, { type: 'fail', error: `unknown operation '${String(request.op.f)}' (the coordinator takes 'transfer')` });
+    ctx.respond(request.id, {
+      type: 'fail',
+      error: `unknown operation '${String(request.op.f)}' (the coordinator takes 'transfer')`,
+    });
     return;
   }
   const plan = planTransfer(request.op.value, participantsOf(ctx.nodes));
@@ -31,16 +44,38 @@ export function handleTransferRequest(state: State, request: ClientRequest<Trans
   ctx.storage.put(logKey(tx), record);
   ctx.storage.sync();
   state.txs[txKey(tx)] = {
-    tx, participants: plan.participants, phase: 'wait', decision: null, votes: [], acks: [], request: request.id, recovered: false, round: 0, resends: 0,
+    tx,
+    participants: plan.participants,
+    phase: 'wait',
+    decision: null,
+    votes: [],
+    acks: [],
+    request: request.id,
+    recovered: false,
+    round: 0,
+    resends: 0,
   };
-  fanOut(state, ctx, plan.writes.map(({ participant, writes }) => ({ to: participant, msg: { type: 'Prepare', tx, participants: plan.participants, writes } })));
+  fanOut(
+    state,
+    ctx,
+    plan.writes.map(({ participant, writes }) => ({
+      to: participant,
+      msg: { type: 'Prepare', tx, participants: plan.participants, writes },
+    })),
+  );
   ctx.setTimer(`vote:${txKey(tx)}`, ctx.config.voteTimeoutMicros);
 }
 
-export function handleVote(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'Vote' }>, ctx: CommitContext): void {
+export function handleVote(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'Vote' }>,
+  ctx: CommitContext,
+): void {
   const tx = state.txs[txKey(msg.tx)];
   // A vote after the decision (late, or duplicated by the network) changes nothing: decisions are final.
-  if (!tx || tx.phase !== 'wait' || !tx.participants.includes(from) || tx.votes.some((vote) => vote.from === from)) return;
+  if (!tx || tx.phase !== 'wait' || !tx.participants.includes(from) || tx.votes.some((vote) => vote.from === from))
+    return;
   tx.votes.push({ from, vote: msg.vote });
   if (msg.vote === 'no') return decide(state, tx, 'abort', 'vote-no', ctx);
   if (tx.votes.length < tx.participants.length) return;
@@ -55,9 +90,17 @@ export function handleVote(state: State, from: NodeId, msg: Extract<CommitMessag
   // recovers in PRECOMMIT may have made a participant committable, so it must not presume abort.
   tx.phase = 'precommit';
   tx.acks = [];
-  ctx.storage.put(logKey(tx.tx), { tx: tx.tx, participants: [...tx.participants], status: 'precommit' } satisfies CoordinatorLogRecord);
+  ctx.storage.put(logKey(tx.tx), {
+    tx: tx.tx,
+    participants: [...tx.participants],
+    status: 'precommit',
+  } satisfies CoordinatorLogRecord);
   ctx.storage.sync();
-  fanOut(state, ctx, tx.participants.map((to) => ({ to, msg: { type: 'PreCommit', tx: tx.tx } })));
+  fanOut(
+    state,
+    ctx,
+    tx.participants.map((to) => ({ to, msg: { type: 'PreCommit', tx: tx.tx } })),
+  );
   ctx.setTimer(`ack:${txKey(tx.tx)}`, ctx.config.ackTimeoutMicros);
 }
 
@@ -90,7 +133,8 @@ export function onAckTimeout(state: State, key: TxKey, ctx: CommitContext): void
  * disk), answer the client, tell the participants, and resend until each acknowledges.
  */
 export function decide(state: State, tx: Tx, decision: Decision, how: DecisionSource, ctx: CommitContext): void {
-  if (tx.phase === 'decided') throw new Error(`coordinator: tx=${tx.tx} is already decided (${tx.decision}); a decision is never made twice`);
+  if (tx.phase === 'decided')
+    throw new Error(`coordinator: tx=${tx.tx} is already decided (${tx.decision}); a decision is never made twice`);
   const key = txKey(tx.tx);
   tx.phase = 'decided';
   tx.decision = decision;
@@ -100,7 +144,12 @@ export function decide(state: State, tx: Tx, decision: Decision, how: DecisionSo
   ctx.cancelTimer(`ack:${key}`);
   ctx.cancelTimer(`ask:${key}`);
   if (!ctx.bugs.has('coordinatorForgetsDecision')) {
-    ctx.storage.put(logKey(tx.tx), { tx: tx.tx, participants: [...tx.participants], status: decision === 'commit' ? 'committed' : 'aborted', how } satisfies CoordinatorLogRecord);
+    ctx.storage.put(logKey(tx.tx), {
+      tx: tx.tx,
+      participants: [...tx.participants],
+      status: decision === 'commit' ? 'committed' : 'aborted',
+      how,
+    } satisfies CoordinatorLogRecord);
     ctx.storage.sync();
   }
   state.decisions[key] = decision;
@@ -110,23 +159,40 @@ export function decide(state: State, tx: Tx, decision: Decision, how: DecisionSo
   ctx.annotate(`${ctx.self} decides ${decision} tx=${tx.tx} (${how})`, { kind: 'decision', tx: tx.tx, decision, how });
   if (tx.request !== null) {
     // A decision can come long after the client gave up; the kernel ignores such late answers.
-    ctx.respond(tx.request, decision === 'commit' ? { type: 'ok', value: { tx: tx.tx } } : { type: 'fail', error: `tx=${tx.tx} aborted (${how})` });
+    ctx.respond(
+      tx.request,
+      decision === 'commit'
+        ? { type: 'ok', value: { tx: tx.tx } }
+        : { type: 'fail', error: `tx=${tx.tx} aborted (${how})` },
+    );
     tx.request = null;
   }
-  fanOut(state, ctx, decisionTargets(tx).map((to) => ({ to, msg: { type: 'Decision', tx: tx.tx, decision } })));
+  fanOut(
+    state,
+    ctx,
+    decisionTargets(tx).map((to) => ({ to, msg: { type: 'Decision', tx: tx.tx, decision } })),
+  );
   ctx.setTimer(`resend:${key}`, backoff(ctx, 0));
 }
 
 /** Who must hear the decision: everyone for COMMIT; for ABORT, everyone but the NO voters, who aborted on their own (SPECS §3.1). */
 function decisionTargets(tx: Tx): NodeId[] {
   if (tx.decision === 'commit') return [...tx.participants];
-  return tx.participants.filter((participant) => !tx.votes.some((vote) => vote.from === participant && vote.vote === 'no'));
+  return tx.participants.filter(
+    (participant) => !tx.votes.some((vote) => vote.from === participant && vote.vote === 'no'),
+  );
 }
 
-export function handleDecisionAck(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'DecisionAck' }>, ctx: CommitContext): void {
+export function handleDecisionAck(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'DecisionAck' }>,
+  ctx: CommitContext,
+): void {
   const tx = state.txs[txKey(msg.tx)];
   if (!tx || tx.phase !== 'decided' || tx.acks.includes(from)) return;
-  if (msg.decision !== tx.decision) ctx.annotate(`${from} acknowledged tx=${msg.tx} as ${msg.decision}, but ${ctx.self} decided ${tx.decision}`);
+  if (msg.decision !== tx.decision)
+    ctx.annotate(`${from} acknowledged tx=${msg.tx} as ${msg.decision}, but ${ctx.self} decided ${tx.decision}`);
   tx.acks.push(from);
   if (decisionTargets(tx).every((participant) => tx.acks.includes(participant))) end(state, tx, ctx);
 }
@@ -136,7 +202,12 @@ function end(state: State, tx: Tx, ctx: CommitContext): void {
   const key = txKey(tx.tx);
   ctx.cancelTimer(`resend:${key}`);
   const status = tx.decision === 'commit' ? 'committed' : 'aborted';
-  ctx.storage.put(logKey(tx.tx), { tx: tx.tx, participants: [...tx.participants], status, ended: true } satisfies CoordinatorLogRecord);
+  ctx.storage.put(logKey(tx.tx), {
+    tx: tx.tx,
+    participants: [...tx.participants],
+    status,
+    ended: true,
+  } satisfies CoordinatorLogRecord);
   // With the bug the decision reaches the disk only here, lazily, after everyone has acted on it.
   if (ctx.bugs.has('coordinatorForgetsDecision')) ctx.storage.sync();
   delete state.txs[key];
@@ -148,7 +219,8 @@ export function onResend(state: State, key: TxKey, ctx: CommitContext): void {
   if (!tx || tx.phase !== 'decided' || tx.decision === null) return;
   tx.resends++;
   const decision = tx.decision;
-  for (const to of decisionTargets(tx)) if (!tx.acks.includes(to)) ctx.send(to, { type: 'Decision', tx: tx.tx, decision });
+  for (const to of decisionTargets(tx))
+    if (!tx.acks.includes(to)) ctx.send(to, { type: 'Decision', tx: tx.tx, decision });
   ctx.setTimer(`resend:${key}`, backoff(ctx, tx.resends));
 }
 
@@ -156,18 +228,34 @@ export function onResend(state: State, key: TxKey, ctx: CommitContext): void {
  * What the coordinator tells a site that asks. No record at all means the transaction never
  * reached a commit decision here: presumed abort (BHG §7.4).
  */
-export function coordinatorReport(state: CoordinatorState | State, tx: number): { state: SiteState; recovered: boolean } {
+export function coordinatorReport(
+  state: CoordinatorState | State,
+  tx: number,
+): { state: SiteState; recovered: boolean } {
   const key = txKey(tx);
   const decision = state.decisions[key];
   if (decision !== undefined) return { state: decision === 'commit' ? 'committed' : 'aborted', recovered: false };
   const entry = state.txs[key];
   if (!entry) return { state: 'aborted', recovered: false };
-  return entry.phase === 'precommit' ? { state: 'committable', recovered: entry.recovered } : { state: 'uncertain', recovered: entry.recovered };
+  return entry.phase === 'precommit'
+    ? { state: 'committable', recovered: entry.recovered }
+    : { state: 'uncertain', recovered: entry.recovered };
 }
 
-export function handleStateRequestAtCoordinator(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'StateRequest' }>, ctx: CommitContext): void {
+export function handleStateRequestAtCoordinator(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'StateRequest' }>,
+  ctx: CommitContext,
+): void {
   const report = coordinatorReport(state, msg.tx);
-  ctx.send(from, { type: 'StateReport', tx: msg.tx, round: msg.round, state: report.state, recovered: report.recovered });
+  ctx.send(from, {
+    type: 'StateReport',
+    tx: msg.tx,
+    round: msg.round,
+    state: report.state,
+    recovered: report.recovered,
+  });
 }
 
 /**
@@ -178,7 +266,8 @@ export function learnDecision(state: State, from: NodeId, tx: number, decision: 
   const entry = state.txs[txKey(tx)];
   if (!entry) return;
   if (entry.phase === 'decided') {
-    if (entry.decision !== decision) ctx.annotate(`${from} says tx=${tx} ${decision}, but ${ctx.self} decided ${entry.decision}`);
+    if (entry.decision !== decision)
+      ctx.annotate(`${from} says tx=${tx} ${decision}, but ${ctx.self} decided ${entry.decision}`);
     return;
   }
   decide(state, entry, decision, 'peer', ctx);

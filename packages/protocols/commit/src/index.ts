@@ -1,13 +1,38 @@
 import { defineProtocol, type Draft, type NodeSummary } from '@dsim/core';
 import { threePhaseBugs, twoPhaseBugs } from './bugs.ts';
-import { coordinatorOf, participantsOf, threePhaseDefaults, twoPhaseDefaults, validateConfig, type CommitConfig, type ThreePhaseConfig, type ThreePhaseVariant } from './config.ts';
+import {
+  coordinatorOf,
+  participantsOf,
+  threePhaseDefaults,
+  twoPhaseDefaults,
+  validateConfig,
+  type CommitConfig,
+  type ThreePhaseConfig,
+  type ThreePhaseVariant,
+} from './config.ts';
 import { drainFanout, type CommitContext } from './context.ts';
 import * as coordinator from './coordinator.ts';
 import { invariants, reachability } from './invariants.ts';
-import { describeMessage, type CommitMessage, type Decision, type SiteState, type Vote, type Write } from './messages.ts';
+import {
+  describeMessage,
+  type CommitMessage,
+  type Decision,
+  type SiteState,
+  type Vote,
+  type Write,
+} from './messages.ts';
 import * as participant from './participant.ts';
 import { initSite } from './recovery.ts';
-import type { CommitProtocolName, CommitState, CoordinatorState, ParticipantState, TransferOp, TransferResult, TransferValue, TxKey } from './state.ts';
+import type {
+  CommitProtocolName,
+  CommitState,
+  CoordinatorState,
+  ParticipantState,
+  TransferOp,
+  TransferResult,
+  TransferValue,
+  TxKey,
+} from './state.ts';
 import * as termination from './termination.ts';
 import { workloads } from './workloads.ts';
 
@@ -23,7 +48,8 @@ function onMessage(state: Draft<CommitState>, from: string, msg: CommitMessage, 
       case 'StateRequest':
         return coordinator.handleStateRequestAtCoordinator(state, from, msg, ctx);
       case 'StateReport':
-        if (msg.state === 'committed' || msg.state === 'aborted') coordinator.learnDecision(state, from, msg.tx, msg.state === 'committed' ? 'commit' : 'abort', ctx);
+        if (msg.state === 'committed' || msg.state === 'aborted')
+          coordinator.learnDecision(state, from, msg.tx, msg.state === 'committed' ? 'commit' : 'abort', ctx);
         return;
       case 'Decision':
         return coordinator.learnDecision(state, from, msg.tx, msg.decision, ctx);
@@ -93,10 +119,18 @@ function summarize(state: CommitState): NodeSummary {
   };
 }
 
-function onRequest(state: Draft<CommitState>, request: { id: string; client: string; op: TransferOp }, ctx: CommitContext): void {
+function onRequest(
+  state: Draft<CommitState>,
+  request: { id: string; client: string; op: TransferOp },
+  ctx: CommitContext,
+): void {
   if (state.role === 'coordinator') return coordinator.handleTransferRequest(state, request, ctx);
   // Clients talk to the coordinator; a participant redirects them.
-  ctx.respond(request.id, { type: 'fail', error: `${ctx.self} is a participant; send transfers to the coordinator`, redirect: coordinatorOf(ctx.nodes) });
+  ctx.respond(request.id, {
+    type: 'fail',
+    error: `${ctx.self} is a participant; send transfers to the coordinator`,
+    redirect: coordinatorOf(ctx.nodes),
+  });
 }
 
 /**
@@ -126,7 +160,13 @@ export const twoPhaseCommit = defineProtocol<CommitState, CommitMessage, Transfe
  * default actions (commit on timeout after PRE-COMMIT, abort on ACK timeout). Neither survives a
  * partition (SPECS §3.3).
  */
-export const threePhaseCommit = defineProtocol<CommitState, CommitMessage, TransferOp, TransferResult, ThreePhaseConfig>({
+export const threePhaseCommit = defineProtocol<
+  CommitState,
+  CommitMessage,
+  TransferOp,
+  TransferResult,
+  ThreePhaseConfig
+>({
   name: '3pc',
   description: "Three-phase commit: Skeen's termination protocol or the simplified default-action variant",
   defaults: threePhaseDefaults,
@@ -142,13 +182,37 @@ export const threePhaseCommit = defineProtocol<CommitState, CommitMessage, Trans
   bugs: threePhaseBugs,
 });
 
-export { twoPhaseDefaults, threePhaseDefaults, invariants, reachability, workloads, twoPhaseBugs, threePhaseBugs, coordinatorOf, participantsOf, describeMessage };
+export {
+  twoPhaseDefaults,
+  threePhaseDefaults,
+  invariants,
+  reachability,
+  workloads,
+  twoPhaseBugs,
+  threePhaseBugs,
+  coordinatorOf,
+  participantsOf,
+  describeMessage,
+};
 export * from './invariants.ts';
 export * from './measurements.ts';
 export { transfers, scripted } from './workloads.ts';
 export { accountsOn, ownerOf, planTransfer } from './resources.ts';
 export type {
-  CommitConfig, ThreePhaseConfig, ThreePhaseVariant, CommitMessage, Decision, Vote, SiteState, Write,
-  CommitState, CoordinatorState, ParticipantState, CommitProtocolName, TransferOp, TransferValue, TransferResult,
+  CommitConfig,
+  ThreePhaseConfig,
+  ThreePhaseVariant,
+  CommitMessage,
+  Decision,
+  Vote,
+  SiteState,
+  Write,
+  CommitState,
+  CoordinatorState,
+  ParticipantState,
+  CommitProtocolName,
+  TransferOp,
+  TransferValue,
+  TransferResult,
 };
 export default twoPhaseCommit;

@@ -32,8 +32,15 @@ function memoryOf(world: World): Memory {
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      complete: world.time === 0, first: new Map(), bySite: new Map(), yesVotes: new Set(), participants: new Map(), cursors: new Map(),
-      atomicity: null, validity: null, healWatermark: undefined,
+      complete: world.time === 0,
+      first: new Map(),
+      bySite: new Map(),
+      yesVotes: new Set(),
+      participants: new Map(),
+      cursors: new Map(),
+      atomicity: null,
+      validity: null,
+      healWatermark: undefined,
     };
     memories.set(world, memory);
   }
@@ -66,7 +73,8 @@ function observe(world: World): Memory {
       for (let i = cursor.index; i < state.decisionLog.length; i++) {
         const record = state.decisionLog[i]!;
         if (record.vote === 'yes') memory.yesVotes.add(`${site}|${record.tx}`);
-        if (record.participants.length > 0 && !memory.participants.has(record.tx)) memory.participants.set(record.tx, record.participants);
+        if (record.participants.length > 0 && !memory.participants.has(record.tx))
+          memory.participants.set(record.tx, record.participants);
       }
       cursor.index = state.decisionLog.length;
     }
@@ -85,7 +93,8 @@ function observe(world: World): Memory {
       else if (first.decision !== decision && memory.atomicity === null) {
         memory.atomicity = `${first.site} ${verb(first.decision)} tx=${tx} but ${site} ${verb(decision)} it`;
       }
-      if (decision === 'commit' && memory.validity === null) memory.validity = checkCommitValidity(world, memory, site, tx);
+      if (decision === 'commit' && memory.validity === null)
+        memory.validity = checkCommitValidity(world, memory, site, tx);
     }
   }
   return memory;
@@ -98,9 +107,11 @@ function checkCommitValidity(world: World, memory: Memory, site: NodeId, tx: num
   for (const participant of mustHaveVoted) {
     if (memory.yesVotes.has(`${participant}|${tx}`)) continue;
     // Without a memory from the first step, a vote cast while we were not looking is possible: only an up site can be judged.
-    if (memory.complete || world.isUp(participant)) return `${site} committed tx=${tx} but ${participant} never voted YES`;
+    if (memory.complete || world.isUp(participant))
+      return `${site} committed tx=${tx} but ${participant} never voted YES`;
   }
-  if (participants.length === 0) return `${site} committed tx=${tx}, whose participants nobody knows: no YES vote was ever seen`;
+  if (participants.length === 0)
+    return `${site} committed tx=${tx}, whose participants nobody knows: no YES vote was ever seen`;
   return null;
 }
 
@@ -125,7 +136,8 @@ export const noOverdraft = always<CommitState>(
     for (const site of world.nodes) {
       const state = world.state(site);
       if (state?.role !== 'participant') continue;
-      for (const account in state.balances) if (state.balances[account]! < 0) return `${account} is overdrawn: ${state.balances[account]}`;
+      for (const account in state.balances)
+        if (state.balances[account]! < 0) return `${account} is overdrawn: ${state.balances[account]}`;
     }
     return true;
   },
@@ -183,10 +195,19 @@ export const resolvedAfterHeal = eventually<CommitState>(
     }
     return true;
   },
-  { withinMicros: 5_000_000, description: 'Within 5 s after the last fault, every transaction begun before it is decided at every site.' },
+  {
+    withinMicros: 5_000_000,
+    description: 'Within 5 s after the last fault, every transaction begun before it is decided at every site.',
+  },
 );
 
-export const invariants: Invariant<CommitState>[] = [atomicity, validity, noOverdraft, moneyConserved, resolvedAfterHeal];
+export const invariants: Invariant<CommitState>[] = [
+  atomicity,
+  validity,
+  noOverdraft,
+  moneyConserved,
+  resolvedAfterHeal,
+];
 
 // ------------------------------------------------------------------ sometimes: proof a scenario reached what it tests
 
@@ -221,4 +242,9 @@ export const transactionCommitted = sometimes<CommitState>(
 );
 
 /** Not in the protocol's default set: a scenario names the states it exists to reach. */
-export const reachability: Invariant<CommitState>[] = [participantBlocked, terminationProtocolRan, backupDecided, transactionCommitted];
+export const reachability: Invariant<CommitState>[] = [
+  participantBlocked,
+  terminationProtocolRan,
+  backupDecided,
+  transactionCommitted,
+];

@@ -56,10 +56,20 @@ export function blockedTimes(run: RunResult | readonly string[]): BlockedTime[] 
       continue;
     }
     endTime = Math.max(endTime, event.t);
-    if (event.k === 'note' && event.data?.participant !== undefined && event.data.tx !== undefined && open.has(event.data.participant)) {
+    if (
+      event.k === 'note' &&
+      event.data?.participant !== undefined &&
+      event.data.tx !== undefined &&
+      open.has(event.data.participant)
+    ) {
       if (event.data.kind === 'blocked') open.get(event.data.participant)!.set(event.data.tx, event.t);
       else if (event.data.kind === 'unblocked') close(event.data.participant, event.data.tx, event.t);
-    } else if (event.k === 'fault' && event.fault?.type === 'crash' && event.fault.node !== undefined && open.has(event.fault.node)) {
+    } else if (
+      event.k === 'fault' &&
+      event.fault?.type === 'crash' &&
+      event.fault.node !== undefined &&
+      open.has(event.fault.node)
+    ) {
       for (const tx of [...open.get(event.fault.node)!.keys()]) close(event.fault.node, tx, event.t);
     }
   }
@@ -76,13 +86,19 @@ function blockedTimesFromSummaries(result: RunResult): BlockedTime[] {
     blockedMicros: typeof summary?.blockedMicros === 'number' ? summary.blockedMicros : 0,
     episodes: 0,
     longestMicros: 0,
-    stillBlocked: typeof summary?.blocked === 'string' && summary.blocked !== '' ? summary.blocked.split(' ').map(Number) : [],
+    stillBlocked:
+      typeof summary?.blocked === 'string' && summary.blocked !== '' ? summary.blocked.split(' ').map(Number) : [],
     source: 'summary' as const,
   }));
 }
 
 /** What happened to the clients' transfers, from the history: committed (ok), aborted (fail), unknown (info). */
-export function transactionOutcomes(result: RunResult): { invoked: number; committed: number; aborted: number; unknown: number } {
+export function transactionOutcomes(result: RunResult): {
+  invoked: number;
+  committed: number;
+  aborted: number;
+  unknown: number;
+} {
   let invoked = 0;
   let committed = 0;
   let aborted = 0;
@@ -106,22 +122,27 @@ export function blockedTimeProbe(): { readonly invariant: Invariant<CommitState>
   const totals = new Map<NodeId, Micros>();
   let lastTime = 0;
   let blockedNow: NodeId[] = [];
-  const invariant = always<CommitState>('blocked-time-probe', (world) => {
-    const elapsed = world.time - lastTime;
-    if (elapsed > 0) for (const participant of blockedNow) totals.set(participant, (totals.get(participant) ?? 0) + elapsed);
-    lastTime = world.time;
-    blockedNow = [];
-    for (const site of world.nodes) {
-      const state = world.state(site);
-      if (state?.role !== 'participant') continue;
-      for (const key in state.txs) {
-        if (state.txs[key as keyof typeof state.txs]!.blockedSince !== null) {
-          blockedNow.push(site);
-          break;
+  const invariant = always<CommitState>(
+    'blocked-time-probe',
+    (world) => {
+      const elapsed = world.time - lastTime;
+      if (elapsed > 0)
+        for (const participant of blockedNow) totals.set(participant, (totals.get(participant) ?? 0) + elapsed);
+      lastTime = world.time;
+      blockedNow = [];
+      for (const site of world.nodes) {
+        const state = world.state(site);
+        if (state?.role !== 'participant') continue;
+        for (const key in state.txs) {
+          if (state.txs[key as keyof typeof state.txs]!.blockedSince !== null) {
+            blockedNow.push(site);
+            break;
+          }
         }
       }
-    }
-    return true;
-  }, 'Measures blocked time per participant; never fails.');
+      return true;
+    },
+    'Measures blocked time per participant; never fails.',
+  );
   return { invariant, read: () => new Map(totals) };
 }

@@ -24,7 +24,12 @@ export interface Write {
 
 export type CommitMessage =
   /** VOTE-REQ: carries the participant's part of the work, so locks are taken at prepare. */
-  | { readonly type: 'Prepare'; readonly tx: number; readonly participants: readonly NodeId[]; readonly writes: readonly Write[] }
+  | {
+      readonly type: 'Prepare';
+      readonly tx: number;
+      readonly participants: readonly NodeId[];
+      readonly writes: readonly Write[];
+    }
   | { readonly type: 'Vote'; readonly tx: number; readonly vote: Vote; readonly reason?: string }
   /** 3PC only: everyone voted YES; move to COMMITTABLE and ACK. Sent by the coordinator, or by a backup under TR4. */
   | { readonly type: 'PreCommit'; readonly tx: number }
@@ -35,7 +40,13 @@ export type CommitMessage =
   /** "What do you know about tx?" — a termination round or a recovering site asking. */
   | { readonly type: 'StateRequest'; readonly tx: number; readonly round: number }
   /** `recovered`: the reporter failed after voting and restarted undecided, so it may not act as backup (Skeen; BHG §7.5). */
-  | { readonly type: 'StateReport'; readonly tx: number; readonly round: number; readonly state: SiteState; readonly recovered: boolean };
+  | {
+      readonly type: 'StateReport';
+      readonly tx: number;
+      readonly round: number;
+      readonly state: SiteState;
+      readonly recovered: boolean;
+    };
 
 /** One line per message for traces and golden files: 'Prepare tx=1 p1/a0-12'. */
 export function describeMessage(msg: CommitMessage): string {

@@ -3,7 +3,15 @@ import { coordinatorOf } from './config.ts';
 import { ruleSet, type CommitContext } from './context.ts';
 import type { CommitMessage, Decision, Vote, Write } from './messages.ts';
 import { applyWrites, releaseLocks, storeBalances, tryLock } from './resources.ts';
-import { logKey, txKey, type DecisionSource, type ParticipantLogRecord, type ParticipantState, type ParticipantTx, type TxKey } from './state.ts';
+import {
+  logKey,
+  txKey,
+  type DecisionSource,
+  type ParticipantLogRecord,
+  type ParticipantState,
+  type ParticipantTx,
+  type TxKey,
+} from './state.ts';
 import { startRound } from './termination.ts';
 
 type State = Draft<ParticipantState>;
@@ -13,12 +21,22 @@ type Tx = Draft<ParticipantTx>;
  * A participant (resource manager). 2PC: INIT → READY (voted YES, uncertain) | ABORT → COMMIT | ABORT.
  * 3PC adds COMMITTABLE between UNCERTAIN and COMMIT (Skeen 1981).
  */
-export function handlePrepare(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'Prepare' }>, ctx: CommitContext): void {
+export function handlePrepare(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'Prepare' }>,
+  ctx: CommitContext,
+): void {
   const key = txKey(msg.tx);
   const decided = state.decisions[key];
   if (decided !== undefined) {
     // A duplicate or late VOTE-REQ. After a unilateral abort the answer is NO, whatever comes later.
-    ctx.send(from, decided === 'commit' ? { type: 'Vote', tx: msg.tx, vote: 'yes' } : { type: 'Vote', tx: msg.tx, vote: 'no', reason: 'already aborted' });
+    ctx.send(
+      from,
+      decided === 'commit'
+        ? { type: 'Vote', tx: msg.tx, vote: 'yes' }
+        : { type: 'Vote', tx: msg.tx, vote: 'no', reason: 'already aborted' },
+    );
     return;
   }
   if (state.txs[key]) {
@@ -35,12 +53,25 @@ export function handlePrepare(state: State, from: NodeId, msg: Extract<CommitMes
   // Force-log PREPARED before the YES leaves (Gray; BHG §7.3): once it has promised, this site must be
   // able to commit even after a crash, so the promise and the work must be on disk first.
   ctx.storage.put(logKey(msg.tx), {
-    tx: msg.tx, coordinator: from, participants: [...msg.participants], writes: [...msg.writes], status: 'prepared', vote: 'yes',
+    tx: msg.tx,
+    coordinator: from,
+    participants: [...msg.participants],
+    writes: [...msg.writes],
+    status: 'prepared',
+    vote: 'yes',
   } satisfies ParticipantLogRecord);
   ctx.storage.sync();
   state.txs[key] = {
-    tx: msg.tx, coordinator: from, participants: [...msg.participants], writes: [...msg.writes], phase: 'uncertain', recovered: false,
-    blockedSince: null, round: null, roundsRun: 0, backupAwaiting: null,
+    tx: msg.tx,
+    coordinator: from,
+    participants: [...msg.participants],
+    writes: [...msg.writes],
+    phase: 'uncertain',
+    recovered: false,
+    blockedSince: null,
+    round: null,
+    roundsRun: 0,
+    backupAwaiting: null,
   };
   ctx.send(from, { type: 'Vote', tx: msg.tx, vote: 'yes' });
   ctx.setTimer(`decide:${key}`, ctx.config.decisionTimeoutMicros);
@@ -62,11 +93,17 @@ export function handlePreCommit(state: State, from: NodeId, tx: number, ctx: Com
   }
   ctx.send(from, { type: 'PreCommitAck', tx });
   // The COMMITTABLE timeout counts from entering the state; a round in progress keeps its own timer.
-  if (entry.round === null && entry.backupAwaiting === null) ctx.setTimer(`decide:${key}`, ctx.config.decisionTimeoutMicros);
+  if (entry.round === null && entry.backupAwaiting === null)
+    ctx.setTimer(`decide:${key}`, ctx.config.decisionTimeoutMicros);
 }
 
 /** COMMIT or ABORT, from the coordinator or a backup. Always acknowledged, so the sender can stop resending. */
-export function handleDecision(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'Decision' }>, ctx: CommitContext): void {
+export function handleDecision(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'Decision' }>,
+  ctx: CommitContext,
+): void {
   const key = txKey(msg.tx);
   const entry = state.txs[key];
   if (entry) finish(state, entry, msg.decision, from === entry.coordinator ? 'coordinator' : 'peer', ctx);
@@ -100,7 +137,8 @@ export function onDecisionTimeout(state: State, key: TxKey, ctx: CommitContext):
     // timeout, or presumed abort after a crash), and then this site disagrees with everyone else.
     return finish(state, entry, 'commit', 'bug', ctx);
   }
-  if (rules === 'simplified') return finish(state, entry, entry.phase === 'committable' ? 'commit' : 'abort', 'default-action', ctx);
+  if (rules === 'simplified')
+    return finish(state, entry, entry.phase === 'committable' ? 'commit' : 'abort', 'default-action', ctx);
   startRound(state, entry, ctx);
 }
 
@@ -113,15 +151,27 @@ export function finish(state: State, entry: Tx, decision: Decision, how: Decisio
   }
   releaseLocks(state, entry.tx, entry.writes);
   // The decision record and the new balances reach the disk together, before any ACK leaves.
-  ctx.storage.put(logKey(entry.tx), { ...participantRecord(entry), status: decision === 'commit' ? 'committed' : 'aborted', vote: 'yes', how });
+  ctx.storage.put(logKey(entry.tx), {
+    ...participantRecord(entry),
+    status: decision === 'commit' ? 'committed' : 'aborted',
+    vote: 'yes',
+    how,
+  });
   ctx.storage.sync();
   if (entry.blockedSince !== null) {
     const blockedMicros = ctx.now() - entry.blockedSince;
     state.blockedMicros += blockedMicros;
     state.blockedEpisodes++;
-    ctx.annotate(`${ctx.self} unblocked tx=${entry.tx} after ${(blockedMicros / 1000).toFixed(1)}ms: ${decision} (${how})`, {
-      kind: 'unblocked', tx: entry.tx, participant: ctx.self, decision, blockedMicros,
-    });
+    ctx.annotate(
+      `${ctx.self} unblocked tx=${entry.tx} after ${(blockedMicros / 1000).toFixed(1)}ms: ${decision} (${how})`,
+      {
+        kind: 'unblocked',
+        tx: entry.tx,
+        participant: ctx.self,
+        decision,
+        blockedMicros,
+      },
+    );
   }
   ctx.cancelTimer(`decide:${key}`);
   ctx.cancelTimer(`poll:${key}`);
@@ -135,13 +185,32 @@ export function finish(state: State, entry: Tx, decision: Decision, how: Decisio
  * transaction it never prepared. Forced to disk, because another site may act on it at once
  * (a 2PC peer copies the abort; a later PREPARE must get NO even after a crash).
  */
-export function recordUnilateralAbort(state: State, ctx: CommitContext, tx: number, coordinator: NodeId, participants: readonly NodeId[], writes: readonly Write[], vote: Vote | 'none'): void {
-  ctx.storage.put(logKey(tx), { tx, coordinator, participants: [...participants], writes: [...writes], status: 'aborted', vote, how: 'unilateral' } satisfies ParticipantLogRecord);
+export function recordUnilateralAbort(
+  state: State,
+  ctx: CommitContext,
+  tx: number,
+  coordinator: NodeId,
+  participants: readonly NodeId[],
+  writes: readonly Write[],
+  vote: Vote | 'none',
+): void {
+  ctx.storage.put(logKey(tx), {
+    tx,
+    coordinator,
+    participants: [...participants],
+    writes: [...writes],
+    status: 'aborted',
+    vote,
+    how: 'unilateral',
+  } satisfies ParticipantLogRecord);
   ctx.storage.sync();
   recordDecision(state, { tx, decision: 'abort', how: 'unilateral', participants: [...participants], vote });
 }
 
-function recordDecision(state: State, record: { tx: number; decision: Decision; how: DecisionSource; participants: NodeId[]; vote: Vote | 'none' }): void {
+function recordDecision(
+  state: State,
+  record: { tx: number; decision: Decision; how: DecisionSource; participants: NodeId[]; vote: Vote | 'none' },
+): void {
   state.decisions[txKey(record.tx)] = record.decision;
   state.decisionLog.push(record);
   if (record.decision === 'commit') state.committed++;
@@ -149,5 +218,10 @@ function recordDecision(state: State, record: { tx: number; decision: Decision; 
 }
 
 function participantRecord(entry: Tx): Omit<ParticipantLogRecord, 'status' | 'vote'> {
-  return { tx: entry.tx, coordinator: entry.coordinator, participants: [...entry.participants], writes: entry.writes.map((write) => ({ ...write })) };
+  return {
+    tx: entry.tx,
+    coordinator: entry.coordinator,
+    participants: [...entry.participants],
+    writes: entry.writes.map((write) => ({ ...write })),
+  };
 }

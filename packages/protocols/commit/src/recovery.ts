@@ -17,7 +17,10 @@ import {
 export function initSite(ctx: CommitContext, protocol: CommitProtocolName): CommitState {
   const boot = (ctx.storage.get<number>('boot') ?? 0) + 1;
   ctx.storage.put('boot', boot);
-  const state = ctx.self === coordinatorOf(ctx.nodes) ? recoverCoordinator(ctx, protocol, boot) : recoverParticipant(ctx, protocol, boot);
+  const state =
+    ctx.self === coordinatorOf(ctx.nodes)
+      ? recoverCoordinator(ctx, protocol, boot)
+      : recoverParticipant(ctx, protocol, boot);
   ctx.storage.sync();
   return state;
 }
@@ -32,20 +35,42 @@ export function initSite(ctx: CommitContext, protocol: CommitProtocolName): Comm
  */
 function recoverCoordinator(ctx: CommitContext, protocol: CommitProtocolName, boot: number): CoordinatorState {
   const state: CoordinatorState = {
-    role: 'coordinator', protocol, boot, nextTx: ctx.storage.get<number>('nextTx') ?? 1,
-    decisions: {}, decisionLog: [], fanout: [], txs: {}, committed: 0, aborted: 0,
+    role: 'coordinator',
+    protocol,
+    boot,
+    nextTx: ctx.storage.get<number>('nextTx') ?? 1,
+    decisions: {},
+    decisionLog: [],
+    fanout: [],
+    txs: {},
+    committed: 0,
+    aborted: 0,
   };
   const draft = state as Draft<CoordinatorState>;
   const rules = ruleSet(state, ctx);
   for (const key of ctx.storage.keys('tx/')) {
     const record = ctx.storage.get<CoordinatorLogRecord>(key)!;
     const entry = {
-      tx: record.tx, participants: [...record.participants], phase: 'wait' as const, decision: null, votes: [], acks: [], request: null, recovered: true, round: 0, resends: 0,
+      tx: record.tx,
+      participants: [...record.participants],
+      phase: 'wait' as const,
+      decision: null,
+      votes: [],
+      acks: [],
+      request: null,
+      recovered: true,
+      round: 0,
+      resends: 0,
     };
     if (record.status === 'committed' || record.status === 'aborted') {
       const decision = record.status === 'committed' ? 'commit' : 'abort';
       state.decisions[txKey(record.tx)] = decision;
-      state.decisionLog.push({ tx: record.tx, decision, how: record.how ?? 'votes', participants: [...record.participants] });
+      state.decisionLog.push({
+        tx: record.tx,
+        decision,
+        how: record.how ?? 'votes',
+        participants: [...record.participants],
+      });
       if (decision === 'commit') state.committed++;
       else state.aborted++;
       if (!record.ended) {
@@ -59,7 +84,13 @@ function recoverCoordinator(ctx: CommitContext, protocol: CommitProtocolName, bo
     } else {
       // Bug recoveryPresumesAbort lands here for 3PC in PRECOMMIT too: 2PC's rule, wrongly reused.
       draft.txs[txKey(record.tx)] = { ...entry };
-      decide(draft, draft.txs[txKey(record.tx)]!, 'abort', ctx.bugs.has('recoveryPresumesAbort') && record.status === 'precommit' ? 'bug' : 'presumed-abort', ctx);
+      decide(
+        draft,
+        draft.txs[txKey(record.tx)]!,
+        'abort',
+        ctx.bugs.has('recoveryPresumesAbort') && record.status === 'precommit' ? 'bug' : 'presumed-abort',
+        ctx,
+      );
     }
   }
   return state;
@@ -76,8 +107,21 @@ function recoverParticipant(ctx: CommitContext, protocol: CommitProtocolName, bo
   const balances = loadBalances(ctx.storage, ctx.self, config.accountsPerParticipant, config.initialBalance);
   if (!ctx.storage.has('balances')) storeBalances(ctx.storage, balances);
   const state: ParticipantState = {
-    role: 'participant', protocol, boot, decisions: {}, decisionLog: [], fanout: [], balances, locks: {}, txs: {},
-    blockedMicros: 0, blockedEpisodes: 0, terminationRounds: 0, backupDecisions: 0, committed: 0, aborted: 0,
+    role: 'participant',
+    protocol,
+    boot,
+    decisions: {},
+    decisionLog: [],
+    fanout: [],
+    balances,
+    locks: {},
+    txs: {},
+    blockedMicros: 0,
+    blockedEpisodes: 0,
+    terminationRounds: 0,
+    backupDecisions: 0,
+    committed: 0,
+    aborted: 0,
   };
   const rules = ruleSet(state, ctx);
   for (const key of ctx.storage.keys('tx/')) {
@@ -85,17 +129,33 @@ function recoverParticipant(ctx: CommitContext, protocol: CommitProtocolName, bo
     if (record.status === 'committed' || record.status === 'aborted') {
       const decision = record.status === 'committed' ? 'commit' : 'abort';
       state.decisions[txKey(record.tx)] = decision;
-      state.decisionLog.push({ tx: record.tx, decision, how: record.how ?? 'coordinator', participants: [...record.participants], vote: record.vote });
+      state.decisionLog.push({
+        tx: record.tx,
+        decision,
+        how: record.how ?? 'coordinator',
+        participants: [...record.participants],
+        vote: record.vote,
+      });
       if (decision === 'commit') state.committed++;
       else state.aborted++;
       continue;
     }
     for (const write of record.writes) state.locks[write.account] = record.tx;
     state.txs[txKey(record.tx)] = {
-      tx: record.tx, coordinator: record.coordinator, participants: [...record.participants], writes: record.writes.map((write) => ({ ...write })),
-      phase: record.status === 'committable' ? 'committable' : 'uncertain', recovered: true, blockedSince: null, round: null, roundsRun: 0, backupAwaiting: null,
+      tx: record.tx,
+      coordinator: record.coordinator,
+      participants: [...record.participants],
+      writes: record.writes.map((write) => ({ ...write })),
+      phase: record.status === 'committable' ? 'committable' : 'uncertain',
+      recovered: true,
+      blockedSince: null,
+      round: null,
+      roundsRun: 0,
+      backupAwaiting: null,
     };
-    ctx.annotate(`${ctx.self} recovered in doubt on tx=${record.tx} (${record.status}), locks ${record.writes.map((write) => write.account).join(' ')} held again`);
+    ctx.annotate(
+      `${ctx.self} recovered in doubt on tx=${record.tx} (${record.status}), locks ${record.writes.map((write) => write.account).join(' ')} held again`,
+    );
     ctx.setTimer(`decide:${txKey(record.tx)}`, rules === 'simplified' ? config.decisionTimeoutMicros : 0);
   }
   return state;

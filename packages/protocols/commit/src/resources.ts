@@ -45,10 +45,14 @@ export function planTransfer(value: TransferValue | undefined, participants: rea
   ];
   if (fee > 0) changes.push({ account: value.feeTo!, delta: fee });
   for (const change of changes) {
-    if (!participants.includes(ownerOf(change.account))) return `account ${change.account} belongs to no participant (participants: ${participants.join(', ')})`;
+    if (!participants.includes(ownerOf(change.account)))
+      return `account ${change.account} belongs to no participant (participants: ${participants.join(', ')})`;
   }
   const writes = participants
-    .map((participant) => ({ participant, writes: changes.filter((change) => ownerOf(change.account) === participant) }))
+    .map((participant) => ({
+      participant,
+      writes: changes.filter((change) => ownerOf(change.account) === participant),
+    }))
     .filter((entry) => entry.writes.length > 0);
   return { participants: writes.map((entry) => entry.participant), writes };
 }
@@ -58,7 +62,11 @@ export function planTransfer(value: TransferValue | undefined, participants: rea
  * locking: a lock conflict is a NO vote, never a wait, so there are no deadlocks) and keep a
  * non-negative balance. On success the locks are taken and held until the decision.
  */
-export function tryLock(state: Draft<ParticipantState>, tx: number, writes: readonly Write[]): { ok: true } | { ok: false; reason: string } {
+export function tryLock(
+  state: Draft<ParticipantState>,
+  tx: number,
+  writes: readonly Write[],
+): { ok: true } | { ok: false; reason: string } {
   const net = new Map<string, number>();
   for (const write of writes) net.set(write.account, (net.get(write.account) ?? 0) + write.delta);
   for (const [account, delta] of net) {
@@ -79,17 +87,26 @@ export function releaseLocks(state: Draft<ParticipantState>, tx: number, writes:
 export function applyWrites(state: Draft<ParticipantState>, writes: readonly Write[]): void {
   for (const write of writes) {
     const balance = state.balances[write.account];
-    if (balance === undefined) throw new Error(`apply: account ${write.account} does not live here; prepare should have voted NO`);
+    if (balance === undefined)
+      throw new Error(`apply: account ${write.account} does not live here; prepare should have voted NO`);
     state.balances[write.account] = balance + write.delta;
   }
 }
 
 /** Balances are stored as [account, balance] pairs in account order, the same order on every run. */
 export function storeBalances(storage: DurableStorage, balances: Readonly<Record<string, number>>): void {
-  storage.put('balances', Object.keys(balances).map((account) => [account, balances[account]]));
+  storage.put(
+    'balances',
+    Object.keys(balances).map((account) => [account, balances[account]]),
+  );
 }
 
-export function loadBalances(storage: DurableStorage, self: NodeId, accounts: number, initialBalance: number): Record<string, number> {
+export function loadBalances(
+  storage: DurableStorage,
+  self: NodeId,
+  accounts: number,
+  initialBalance: number,
+): Record<string, number> {
   const stored = storage.get<Array<[string, number]>>('balances');
   const balances: Record<string, number> = {};
   if (stored) for (const [account, balance] of stored) balances[account] = balance;

@@ -3,7 +3,14 @@ import { coordinatorOf } from './config.ts';
 import { backoff, fanOut, ruleSet, type CommitContext } from './context.ts';
 import type { CommitMessage, Decision, SiteState } from './messages.ts';
 import { finish, recordUnilateralAbort } from './participant.ts';
-import { logKey, txKey, type ParticipantLogRecord, type ParticipantState, type ParticipantTx, type TxKey } from './state.ts';
+import {
+  logKey,
+  txKey,
+  type ParticipantLogRecord,
+  type ParticipantState,
+  type ParticipantTx,
+  type TxKey,
+} from './state.ts';
 
 type State = Draft<ParticipantState>;
 type Tx = Draft<ParticipantTx>;
@@ -35,7 +42,8 @@ export function startRound(state: State, entry: Tx, ctx: CommitContext): void {
   entry.round = { number: entry.roundsRun, reports: [] };
   state.terminationRounds++;
   ctx.cancelTimer(`decide:${key}`);
-  for (const site of otherSites(entry, ctx.self)) ctx.send(site, { type: 'StateRequest', tx: entry.tx, round: entry.roundsRun });
+  for (const site of otherSites(entry, ctx.self))
+    ctx.send(site, { type: 'StateRequest', tx: entry.tx, round: entry.roundsRun });
   ctx.setTimer(`poll:${key}`, ctx.config.pollWindowMicros);
 }
 
@@ -45,19 +53,36 @@ export function otherSites(entry: Tx | ParticipantTx, self: NodeId): NodeId[] {
 }
 
 /** Answers a poll. A site asked about a transaction it never voted on aborts it first, and says so. */
-export function handleStateRequest(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'StateRequest' }>, ctx: CommitContext): void {
+export function handleStateRequest(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'StateRequest' }>,
+  ctx: CommitContext,
+): void {
   const key = txKey(msg.tx);
   const entry = state.txs[key];
   let report: SiteState;
   if (entry) report = entry.phase;
   else {
-    if (state.decisions[key] === undefined) recordUnilateralAbort(state, ctx, msg.tx, coordinatorOf(ctx.nodes), [], [], 'none');
+    if (state.decisions[key] === undefined)
+      recordUnilateralAbort(state, ctx, msg.tx, coordinatorOf(ctx.nodes), [], [], 'none');
     report = state.decisions[key] === 'commit' ? 'committed' : 'aborted';
   }
-  ctx.send(from, { type: 'StateReport', tx: msg.tx, round: msg.round, state: report, recovered: entry?.recovered ?? false });
+  ctx.send(from, {
+    type: 'StateReport',
+    tx: msg.tx,
+    round: msg.round,
+    state: report,
+    recovered: entry?.recovered ?? false,
+  });
 }
 
-export function handleStateReport(state: State, from: NodeId, msg: Extract<CommitMessage, { type: 'StateReport' }>, ctx: CommitContext): void {
+export function handleStateReport(
+  state: State,
+  from: NodeId,
+  msg: Extract<CommitMessage, { type: 'StateReport' }>,
+  ctx: CommitContext,
+): void {
   const entry = state.txs[txKey(msg.tx)];
   if (!entry) return;
   // TR1 / TR2, and 2PC's "copy any decision": a decided site's answer settles it, whatever the round.
@@ -81,16 +106,22 @@ export function endRound(state: State, entry: Tx, ctx: CommitContext): void {
   // The coordinator answered and has not failed: it will decide by its own timeouts. Wait for it.
   if (coordinator && !coordinator.recovered) return waitFor(entry, 'the coordinator', ctx);
   if (ruleSet(state, ctx) === '2pc') return block(state, entry, ctx);
-  const operationalPeers = reports.filter((report) => report.from !== entry.coordinator && !report.recovered).map((report) => report.from);
+  const operationalPeers = reports
+    .filter((report) => report.from !== entry.coordinator && !report.recovered)
+    .map((report) => report.from);
   if (!entry.recovered) {
-    const backup = entry.participants.find((participant) => participant === ctx.self || operationalPeers.includes(participant))!;
+    const backup = entry.participants.find(
+      (participant) => participant === ctx.self || operationalPeers.includes(participant),
+    )!;
     if (backup !== ctx.self) return waitFor(entry, `backup ${backup}`, ctx);
     return actAsBackup(state, entry, reports, ctx);
   }
   if (operationalPeers.length > 0) return waitFor(entry, `operational ${operationalPeers.join(' ')}`, ctx);
   const complete = reports.length === otherSites(entry, ctx.self).length;
   if (complete && entry.participants[0] === ctx.self) {
-    ctx.annotate(`${ctx.self}: every site of tx=${entry.tx} failed and is back; with complete information the TR rules are safe again`);
+    ctx.annotate(
+      `${ctx.self}: every site of tx=${entry.tx} failed and is back; with complete information the TR rules are safe again`,
+    );
     return actAsBackup(state, entry, reports, ctx);
   }
   if (complete) return waitFor(entry, `recovered backup ${entry.participants[0]}`, ctx);
@@ -110,30 +141,57 @@ function block(state: State, entry: Tx, ctx: CommitContext): void {
   if (entry.blockedSince === null) {
     entry.blockedSince = ctx.now();
     const locks = entry.writes.map((write) => write.account);
-    ctx.annotate(`${ctx.self} blocked on tx=${entry.tx}, holding locks ${locks.join(' ')}`, { kind: 'blocked', tx: entry.tx, participant: ctx.self, locks });
+    ctx.annotate(`${ctx.self} blocked on tx=${entry.tx}, holding locks ${locks.join(' ')}`, {
+      kind: 'blocked',
+      tx: entry.tx,
+      participant: ctx.self,
+      locks,
+    });
   }
   ctx.setTimer(`decide:${txKey(entry.tx)}`, backoff(ctx, entry.roundsRun - 1));
 }
 
 /** Backup coordinator: apply TR3 or TR4 (TR1 and TR2 were applied as the reports came in). */
-function actAsBackup(state: State, entry: Tx, reports: ReadonlyArray<{ from: NodeId; state: SiteState }>, ctx: CommitContext): void {
+function actAsBackup(
+  state: State,
+  entry: Tx,
+  reports: ReadonlyArray<{ from: NodeId; state: SiteState }>,
+  ctx: CommitContext,
+): void {
   // Bug terminationIgnoresCommittable: TR4 is dropped and COMMITTABLE counts as UNCERTAIN.
-  const committable = !ctx.bugs.has('terminationIgnoresCommittable') && (entry.phase === 'committable' || reports.some((report) => report.state === 'committable'));
+  const committable =
+    !ctx.bugs.has('terminationIgnoresCommittable') &&
+    (entry.phase === 'committable' || reports.some((report) => report.state === 'committable'));
   if (!committable) {
     ctx.annotate(`${ctx.self} is backup for tx=${entry.tx}: everyone reachable is uncertain, TR3 → abort`);
     return decideAsBackup(state, entry, 'abort', ctx);
   }
-  const uncertain = reports.filter((report) => report.state === 'uncertain' && report.from !== entry.coordinator).map((report) => report.from);
-  ctx.annotate(`${ctx.self} is backup for tx=${entry.tx}: someone is committable, TR4 → pre-commit ${uncertain.join(' ') || 'nobody'}, then commit`);
+  const uncertain = reports
+    .filter((report) => report.state === 'uncertain' && report.from !== entry.coordinator)
+    .map((report) => report.from);
+  ctx.annotate(
+    `${ctx.self} is backup for tx=${entry.tx}: someone is committable, TR4 → pre-commit ${uncertain.join(' ') || 'nobody'}, then commit`,
+  );
   if (entry.phase === 'uncertain') {
     entry.phase = 'committable';
     const { tx, coordinator, participants, writes } = entry;
-    ctx.storage.put(logKey(tx), { tx, coordinator, participants: [...participants], writes: writes.map((write) => ({ ...write })), status: 'committable', vote: 'yes' } satisfies ParticipantLogRecord);
+    ctx.storage.put(logKey(tx), {
+      tx,
+      coordinator,
+      participants: [...participants],
+      writes: writes.map((write) => ({ ...write })),
+      status: 'committable',
+      vote: 'yes',
+    } satisfies ParticipantLogRecord);
     ctx.storage.sync();
   }
   if (uncertain.length === 0) return decideAsBackup(state, entry, 'commit', ctx);
   entry.backupAwaiting = uncertain;
-  fanOut(state, ctx, uncertain.map((to) => ({ to, msg: { type: 'PreCommit', tx: entry.tx } })));
+  fanOut(
+    state,
+    ctx,
+    uncertain.map((to) => ({ to, msg: { type: 'PreCommit', tx: entry.tx } })),
+  );
   ctx.setTimer(`backup:${txKey(entry.tx)}`, ctx.config.pollWindowMicros);
 }
 
@@ -157,5 +215,9 @@ function decideAsBackup(state: State, entry: Tx, decision: Decision, ctx: Commit
   entry.backupAwaiting = null;
   state.backupDecisions++;
   finish(state, entry, decision, decision === 'commit' ? 'TR4' : 'TR3', ctx);
-  fanOut(state, ctx, sites.map((to) => ({ to, msg: { type: 'Decision', tx, decision } })));
+  fanOut(
+    state,
+    ctx,
+    sites.map((to) => ({ to, msg: { type: 'Decision', tx, decision } })),
+  );
 }

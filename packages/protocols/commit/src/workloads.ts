@@ -39,7 +39,8 @@ export const transfers: WorkloadFactory<TransferOp> = (options, { nodes }) => {
  */
 export const scripted: WorkloadFactory<TransferOp> = (options, { nodes }) => {
   const list = Array.isArray(options.transfers) ? (options.transfers as TransferValue[]) : [];
-  if (list.length === 0) throw new Error("workload 'scripted' needs options.transfers: a list of { from, to, amount, fee?, feeTo? }");
+  if (list.length === 0)
+    throw new Error("workload 'scripted' needs options.transfers: a list of { from, to, amount, fee?, feeTo? }");
   let next = 0;
   const coordinator = coordinatorOf(nodes);
   return {

@@ -9,25 +9,68 @@ function world(states: Record<NodeId, CommitState | undefined>, time = 0): HandM
 }
 
 const coordinator = (log: DecisionRecord[], boot = 1): CommitState => ({
-  role: 'coordinator', protocol: '2pc', boot, nextTx: 2, decisions: {}, decisionLog: log, fanout: [], txs: {}, committed: 0, aborted: 0,
+  role: 'coordinator',
+  protocol: '2pc',
+  boot,
+  nextTx: 2,
+  decisions: {},
+  decisionLog: log,
+  fanout: [],
+  txs: {},
+  committed: 0,
+  aborted: 0,
 });
 
 const participant = (log: DecisionRecord[], extra: Partial<ParticipantState> = {}, boot = 1): CommitState => ({
-  role: 'participant', protocol: '2pc', boot, decisions: {}, decisionLog: log, fanout: [], balances: {}, locks: {}, txs: {},
-  blockedMicros: 0, blockedEpisodes: 0, terminationRounds: 0, backupDecisions: 0, committed: 0, aborted: 0, ...extra,
+  role: 'participant',
+  protocol: '2pc',
+  boot,
+  decisions: {},
+  decisionLog: log,
+  fanout: [],
+  balances: {},
+  locks: {},
+  txs: {},
+  blockedMicros: 0,
+  blockedEpisodes: 0,
+  terminationRounds: 0,
+  backupDecisions: 0,
+  committed: 0,
+  aborted: 0,
+  ...extra,
 });
 
-const commitAt = (vote?: 'yes'): DecisionRecord => ({ tx: 1, decision: 'commit', how: 'votes', participants: ['p1', 'p2'], ...(vote ? { vote } : {}) });
-const abortAt = (vote: 'yes' | 'no' | 'none'): DecisionRecord => ({ tx: 1, decision: 'abort', how: 'coordinator', participants: ['p1', 'p2'], vote });
+const commitAt = (vote?: 'yes'): DecisionRecord => ({
+  tx: 1,
+  decision: 'commit',
+  how: 'votes',
+  participants: ['p1', 'p2'],
+  ...(vote ? { vote } : {}),
+});
+const abortAt = (vote: 'yes' | 'no' | 'none'): DecisionRecord => ({
+  tx: 1,
+  decision: 'abort',
+  how: 'coordinator',
+  participants: ['p1', 'p2'],
+  vote,
+});
 
 describe('atomicity', () => {
   it('holds while every site that decided agrees', () => {
-    const view = world({ c: coordinator([commitAt()]), p1: participant([commitAt('yes')]), p2: participant([commitAt('yes')]) });
+    const view = world({
+      c: coordinator([commitAt()]),
+      p1: participant([commitAt('yes')]),
+      p2: participant([commitAt('yes')]),
+    });
     expect(atomicity.check(view)).toBe(true);
   });
 
   it('reports two sites deciding differently', () => {
-    const view = world({ c: coordinator([commitAt()]), p1: participant([commitAt('yes')]), p2: participant([abortAt('yes')]) });
+    const view = world({
+      c: coordinator([commitAt()]),
+      p1: participant([commitAt('yes')]),
+      p2: participant([abortAt('yes')]),
+    });
     expect(atomicity.check(view)).toBe('c committed tx=1 but p2 aborted it');
   });
 
@@ -49,22 +92,45 @@ describe('atomicity', () => {
 
 describe('validity', () => {
   it('holds when every participant voted YES before the commit', () => {
-    const inDoubt = { tx: 1, coordinator: 'c', participants: ['p1', 'p2'], writes: [], phase: 'uncertain' as const, recovered: false, blockedSince: null, round: null, roundsRun: 0, backupAwaiting: null };
-    const view = world({ c: coordinator([]), p1: participant([], { txs: { tx1: inDoubt } }), p2: participant([], { txs: { tx1: { ...inDoubt } } }) });
+    const inDoubt = {
+      tx: 1,
+      coordinator: 'c',
+      participants: ['p1', 'p2'],
+      writes: [],
+      phase: 'uncertain' as const,
+      recovered: false,
+      blockedSince: null,
+      round: null,
+      roundsRun: 0,
+      backupAwaiting: null,
+    };
+    const view = world({
+      c: coordinator([]),
+      p1: participant([], { txs: { tx1: inDoubt } }),
+      p2: participant([], { txs: { tx1: { ...inDoubt } } }),
+    });
     expect(validity.check(view)).toBe(true);
     view.set('c', coordinator([commitAt()]));
     expect(validity.check(view)).toBe(true);
   });
 
   it('reports a commit without every YES', () => {
-    const view = world({ c: coordinator([commitAt()]), p1: participant([commitAt('yes')]), p2: participant([abortAt('no')]) });
+    const view = world({
+      c: coordinator([commitAt()]),
+      p1: participant([commitAt('yes')]),
+      p2: participant([abortAt('no')]),
+    });
     expect(validity.check(view)).toBe('c committed tx=1 but p2 never voted YES');
   });
 });
 
 describe('money-conserved', () => {
   it('checks the total only when nothing is in doubt', () => {
-    const view = world({ c: coordinator([]), p1: participant([], { balances: { 'p1/a0': 90 } }), p2: participant([], { balances: { 'p2/a0': 110 } }) });
+    const view = world({
+      c: coordinator([]),
+      p1: participant([], { balances: { 'p1/a0': 90 } }),
+      p2: participant([], { balances: { 'p2/a0': 110 } }),
+    });
     expect(moneyConserved.check(view)).toBe(true);
     view.set('p2', participant([], { balances: { 'p2/a0': 100 } }));
     expect(moneyConserved.check(view)).toBe('the balances add up to 190, not 200: money was created or destroyed');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { blockedTimes } from '@dsim/commit';
 
 const header = JSON.stringify({ format: 'dsim-trace', version: 1, nodes: ['c', 'p1', 'p2'] });
-const note = (t: number, kind: string, participant: string, tx: number) => JSON.stringify({ t, k: 'note', node: participant, text: kind, data: { kind, tx, participant } });
+const note = (t: number, kind: string, participant: string, tx: number) =>
+  JSON.stringify({ t, k: 'note', node: participant, text: kind, data: { kind, tx, participant } });
 
 describe('blockedTimes', () => {
   it('sums blocked episodes per participant from the trace, ending them at unblock, crash, or the end of the run', () => {

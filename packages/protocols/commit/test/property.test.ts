@@ -50,7 +50,9 @@ describe("Skeen's 3PC under generated faults", () => {
     expect(report.violation).toMatch(/^atomicity/);
     expect(report.reproduced).toBe(true);
     expect(report.shrunkSize.episodes).toBeLessThanOrEqual(2);
-    expect(report.shrunkFaults.some(({ fault }) => ['partition', 'isolate', 'bridge', 'cut', 'ring'].includes(fault.type))).toBe(true);
+    expect(
+      report.shrunkFaults.some(({ fault }) => ['partition', 'isolate', 'bridge', 'cut', 'ring'].includes(fault.type)),
+    ).toBe(true);
   });
 
   it('the saved counterexample simulations/commit/3pc-partition-found.json replays to the same violation', () => {
@@ -60,7 +62,11 @@ describe("Skeen's 3PC under generated faults", () => {
     const mutable = runScenario(scenario, { registry }, { stateMode: 'mutable' });
     expect(mutable.hash).toBe(immutable.hash);
     expect(immutable.violations).toHaveLength(1);
-    expect(immutable.violations[0]).toMatchObject({ invariant: 'atomicity', time: 3_963_994, message: 'c committed tx=165 but p1 aborted it' });
+    expect(immutable.violations[0]).toMatchObject({
+      invariant: 'atomicity',
+      time: 3_963_994,
+      message: 'c committed tx=165 but p1 aborted it',
+    });
   });
 });
 
@@ -96,7 +102,9 @@ describe('the shrunk counterexample of every bug switch replays', () => {
       const file = join(import.meta.dirname, 'fixtures', `${protocol}-bug-${bug.toLowerCase()}.json`);
       const scenario = JSON.parse(readFileSync(file, 'utf8')) as Scenario;
       expect(scenario.bugs).toEqual([bug]);
-      expect(scenario.faults!.filter(({ fault }) => fault.type !== 'heal' && fault.type !== 'restart').length).toBeLessThanOrEqual(2);
+      expect(
+        scenario.faults!.filter(({ fault }) => fault.type !== 'heal' && fault.type !== 'restart').length,
+      ).toBeLessThanOrEqual(2);
       const buggy = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'off' });
       expect(buggy.violations.map((violation) => violation.invariant)).toEqual(['atomicity']);
       const fixed = runScenario({ ...scenario, bugs: [] }, { registry }, { stateMode: 'mutable', trace: 'off' });

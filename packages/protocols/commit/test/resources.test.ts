@@ -8,8 +8,21 @@ const participants = ['p1', 'p2', 'p3'];
 
 function participantState(): Draft<ParticipantState> {
   const state: ParticipantState = {
-    role: 'participant', protocol: '2pc', boot: 1, decisions: {}, decisionLog: [], fanout: [], balances: { 'p1/a0': 100, 'p1/a1': 5 }, locks: {}, txs: {},
-    blockedMicros: 0, blockedEpisodes: 0, terminationRounds: 0, backupDecisions: 0, committed: 0, aborted: 0,
+    role: 'participant',
+    protocol: '2pc',
+    boot: 1,
+    decisions: {},
+    decisionLog: [],
+    fanout: [],
+    balances: { 'p1/a0': 100, 'p1/a1': 5 },
+    locks: {},
+    txs: {},
+    blockedMicros: 0,
+    blockedEpisodes: 0,
+    terminationRounds: 0,
+    backupDecisions: 0,
+    committed: 0,
+    aborted: 0,
   };
   return state as Draft<ParticipantState>;
 }
@@ -36,11 +49,24 @@ describe('planTransfer', () => {
 
   it('enlists only the participants a transfer touches', () => {
     const plan = planTransfer({ from: 'p1/a0', to: 'p1/a1', amount: 3 }, participants);
-    expect(plan).toEqual({ participants: ['p1'], writes: [{ participant: 'p1', writes: [{ account: 'p1/a0', delta: -3 }, { account: 'p1/a1', delta: 3 }] }] });
+    expect(plan).toEqual({
+      participants: ['p1'],
+      writes: [
+        {
+          participant: 'p1',
+          writes: [
+            { account: 'p1/a0', delta: -3 },
+            { account: 'p1/a1', delta: 3 },
+          ],
+        },
+      ],
+    });
   });
 
   it('rejects malformed transfers with a reason', () => {
-    expect(planTransfer({ from: 'p1/a0', to: 'p1/a0', amount: 3 }, participants)).toBe('from and to are the same account');
+    expect(planTransfer({ from: 'p1/a0', to: 'p1/a0', amount: 3 }, participants)).toBe(
+      'from and to are the same account',
+    );
     expect(planTransfer({ from: 'p1/a0', to: 'p2/a0', amount: 0 }, participants)).toMatch(/positive whole number/);
     expect(planTransfer({ from: 'p1/a0', to: 'p2/a0', amount: 1, fee: 2 }, participants)).toMatch(/feeTo/);
     expect(planTransfer({ from: 'p9/a0', to: 'p2/a0', amount: 1 }, participants)).toMatch(/belongs to no participant/);
@@ -60,14 +86,20 @@ describe('locks and balances', () => {
 
   it('votes NO on insufficient funds and on unknown accounts, taking no lock', () => {
     const state = participantState();
-    expect(tryLock(state, 1, [{ account: 'p1/a1', delta: -6 }])).toEqual({ ok: false, reason: 'insufficient funds in p1/a1' });
+    expect(tryLock(state, 1, [{ account: 'p1/a1', delta: -6 }])).toEqual({
+      ok: false,
+      reason: 'insufficient funds in p1/a1',
+    });
     expect(tryLock(state, 1, [{ account: 'p1/a9', delta: 1 }])).toEqual({ ok: false, reason: 'no account p1/a9' });
     expect(state.locks).toEqual({});
   });
 
   it('applies committed writes to the balances', () => {
     const state = participantState();
-    applyWrites(state, [{ account: 'p1/a0', delta: -10 }, { account: 'p1/a1', delta: 10 }]);
+    applyWrites(state, [
+      { account: 'p1/a0', delta: -10 },
+      { account: 'p1/a1', delta: 10 },
+    ]);
     expect(state.balances).toEqual({ 'p1/a0': 90, 'p1/a1': 15 });
   });
 });

@@ -11,10 +11,18 @@ import threePcSimplifiedPartition from '../../../../simulations/commit/3pc-simpl
 import { commitSweepScenario } from '../../../../simulations/commit/base.ts';
 import { compactTrace, golden } from './golden.ts';
 
-const run = (scenario: Scenario, stateMode: 'immutable' | 'mutable' = 'immutable'): RunResult => runScenario(scenario, { registry }, { stateMode });
+const run = (scenario: Scenario, stateMode: 'immutable' | 'mutable' = 'immutable'): RunResult =>
+  runScenario(scenario, { registry }, { stateMode });
 const seconds = (micros: number) => micros / 1e6;
 
-const scenarios = [twoPcCoordinatorCrash, twoPcPartition, threePcCoordinatorCrash, threePcCrashPrecommit, threePcPartition, threePcSimplifiedPartition];
+const scenarios = [
+  twoPcCoordinatorCrash,
+  twoPcPartition,
+  threePcCoordinatorCrash,
+  threePcCrashPrecommit,
+  threePcPartition,
+  threePcSimplifiedPartition,
+];
 
 describe('scenario files', () => {
   for (const scenario of scenarios) {
@@ -29,9 +37,25 @@ describe('scenario files', () => {
 });
 
 describe('determinism under generated faults', () => {
-  for (const [protocol, variant, seed] of [['2pc', undefined, 3], ['3pc', 'skeen', 4], ['3pc', 'simplified', 5]] as const) {
+  for (const [protocol, variant, seed] of [
+    ['2pc', undefined, 3],
+    ['3pc', 'skeen', 4],
+    ['3pc', 'simplified', 5],
+  ] as const) {
     it(`${protocol}${variant ? ` ${variant}` : ''} seed ${seed}: immer drafts and in-place mutation give the same trace hash`, () => {
-      const scenario = { ...commitSweepScenario({ protocol, ...(variant ? { variant } : {}) }), seed, until: '4s', nemesis: { faults: 5, kinds: ['partition', 'crash', 'pause', 'loss', 'duplicate'], from: '200ms', healAt: '2500ms', minDuration: '50ms', maxDuration: '1s' } } satisfies Scenario;
+      const scenario = {
+        ...commitSweepScenario({ protocol, ...(variant ? { variant } : {}) }),
+        seed,
+        until: '4s',
+        nemesis: {
+          faults: 5,
+          kinds: ['partition', 'crash', 'pause', 'loss', 'duplicate'],
+          from: '200ms',
+          healAt: '2500ms',
+          minDuration: '50ms',
+          maxDuration: '1s',
+        },
+      } satisfies Scenario;
       const immutable = runScenario(scenario, { registry }, { stateMode: 'immutable', trace: 'hash' });
       const mutable = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'hash' });
       expect(immutable.stats.faults).toBeGreaterThan(0);
@@ -45,7 +69,9 @@ describe('2pc-coordinator-crash', () => {
 
   it('keeps every invariant and reaches the blocked state', () => {
     expect(result.violations).toEqual([]);
-    expect(result.reached).toEqual(expect.arrayContaining(['participant-blocked', 'termination-protocol-ran', 'resolved-after-heal']));
+    expect(result.reached).toEqual(
+      expect.arrayContaining(['participant-blocked', 'termination-protocol-ran', 'resolved-after-heal']),
+    );
   });
 
   it('blocks every participant, holding its locks, until the coordinator returns at 3s', () => {
@@ -76,7 +102,9 @@ describe('3pc-coordinator-crash', () => {
   it('runs the termination protocol: backup p1 aborts by TR3, and nobody blocks', () => {
     expect(result.violations).toEqual([]);
     expect(result.reached).toEqual(expect.arrayContaining(['termination-protocol-ran', 'backup-decided']));
-    expect(result.trace.some((line) => line.includes('p1 is backup for tx=1: everyone reachable is uncertain, TR3'))).toBe(true);
+    expect(
+      result.trace.some((line) => line.includes('p1 is backup for tx=1: everyone reachable is uncertain, TR3')),
+    ).toBe(true);
     for (const entry of blockedTimes(result)) expect(entry.blockedMicros).toBe(0);
   });
 
@@ -108,9 +136,14 @@ describe('3pc-partition (schedule A)', () => {
   it("ends in an 'atomicity' violation: c and p1 commit, p2 aborts by TR3", () => {
     expect(result.endReason).toBe('violation');
     expect(result.violations).toHaveLength(1);
-    expect(result.violations[0]).toMatchObject({ invariant: 'atomicity', message: 'c committed tx=1 but p2 aborted it' });
+    expect(result.violations[0]).toMatchObject({
+      invariant: 'atomicity',
+      message: 'c committed tx=1 but p2 aborted it',
+    });
     expect(result.trace.some((line) => line.includes('c decides commit tx=1 (ack-timeout)'))).toBe(true);
-    expect(result.trace.some((line) => line.includes('p2 is backup for tx=1: everyone reachable is uncertain, TR3'))).toBe(true);
+    expect(
+      result.trace.some((line) => line.includes('p2 is backup for tx=1: everyone reachable is uncertain, TR3')),
+    ).toBe(true);
   });
 });
 

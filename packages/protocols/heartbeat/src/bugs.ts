@@ -3,7 +3,8 @@ import type { BugSwitch } from '@dsim/core';
 export const bugs: Record<string, BugSwitch> = {
   checkUsesSenderClock: {
     description: "Times a peer's silence from the sender's timestamp in the beat instead of the observer's own clock.",
-    breaks: "Clocks are not synchronized: a peer whose clock runs ahead looks alive long after it died. 'detects-crash-in-time' catches it.",
+    breaks:
+      "Clocks are not synchronized: a peer whose clock runs ahead looks alive long after it died. 'detects-crash-in-time' catches it.",
   },
   beatTimerNotRearmedOnRestart: {
     description: 'After a restart the node forgets to start its beat timer (only the first start arms it).',

@@ -28,13 +28,18 @@ export const defaults: HeartbeatConfig = {
 export function validateConfig(config: HeartbeatConfig): string[] {
   const problems: string[] = [];
   for (const [field, value] of Object.entries(config)) {
-    if (!Number.isInteger(value) || (value as number) <= 0) problems.push(`${field}: must be a positive whole number of microseconds (got ${String(value)})`);
+    if (!Number.isInteger(value) || (value as number) <= 0)
+      problems.push(`${field}: must be a positive whole number of microseconds (got ${String(value)})`);
   }
   if (config.removeAfterMicros <= config.unhealthyAfterMicros) {
-    problems.push(`removeAfterMicros (${config.removeAfterMicros}) must exceed unhealthyAfterMicros (${config.unhealthyAfterMicros}): a peer turns unhealthy before it is removed`);
+    problems.push(
+      `removeAfterMicros (${config.removeAfterMicros}) must exceed unhealthyAfterMicros (${config.unhealthyAfterMicros}): a peer turns unhealthy before it is removed`,
+    );
   }
   if (config.unhealthyAfterMicros <= config.beatIntervalMicros) {
-    problems.push(`unhealthyAfterMicros (${config.unhealthyAfterMicros}) must exceed beatIntervalMicros (${config.beatIntervalMicros}), or every peer is suspected between two beats`);
+    problems.push(
+      `unhealthyAfterMicros (${config.unhealthyAfterMicros}) must exceed beatIntervalMicros (${config.beatIntervalMicros}), or every peer is suspected between two beats`,
+    );
   }
   return problems;
 }

@@ -26,7 +26,11 @@ function peerSlot(ctx: Ctx, peer: string): number {
   return index < self ? index : index - 1;
 }
 
-function setStatus(state: Draft<HeartbeatState>, peer: Draft<HeartbeatState>['peers'][number], status: PeerStatus): void {
+function setStatus(
+  state: Draft<HeartbeatState>,
+  peer: Draft<HeartbeatState>['peers'][number],
+  status: PeerStatus,
+): void {
   if (peer.status === 'unhealthy') state.unhealthy.splice(state.unhealthy.indexOf(peer.id), 1);
   if (peer.status === 'removed') state.removed.splice(state.removed.indexOf(peer.id), 1);
   if (status === 'unhealthy') state.unhealthy.push(peer.id);
@@ -44,7 +48,8 @@ export function handleBeat(state: Draft<HeartbeatState>, from: string, beat: Hea
   const peer = state.peers[peerSlot(ctx, from)];
   if (!peer || peer.id !== from) return;
   if (beat.incarnation < peer.incarnation) return; // a beat from before the peer's restart, delayed in the network
-  if (beat.incarnation > peer.incarnation && peer.incarnation > 0) ctx.annotate(`${from} restarted (incarnation ${beat.incarnation})`);
+  if (beat.incarnation > peer.incarnation && peer.incarnation > 0)
+    ctx.annotate(`${from} restarted (incarnation ${beat.incarnation})`);
   peer.incarnation = beat.incarnation;
   // The bug compares the sender's clock with ours: with skewed clocks a dead peer looks alive for
   // as long as the sender's clock was ahead. Always time a silence with your own clock.
@@ -62,9 +67,19 @@ export function checkPeers(state: Draft<HeartbeatState>, ctx: Ctx): void {
   const now = ctx.now();
   for (const peer of state.peers) {
     const silent = now - peer.lastBeatLocal;
-    const status: PeerStatus = silent > config.removeAfterMicros ? 'removed' : silent > config.unhealthyAfterMicros ? 'unhealthy' : peer.status === 'removed' ? 'removed' : 'healthy';
+    const status: PeerStatus =
+      silent > config.removeAfterMicros
+        ? 'removed'
+        : silent > config.unhealthyAfterMicros
+          ? 'unhealthy'
+          : peer.status === 'removed'
+            ? 'removed'
+            : 'healthy';
     if (status !== peer.status) {
-      ctx.annotate(`${ctx.self} marks ${peer.id} ${status} after ${(silent / 1e6).toFixed(1)}s of silence`, { peer: peer.id, silentMicros: silent });
+      ctx.annotate(`${ctx.self} marks ${peer.id} ${status} after ${(silent / 1e6).toFixed(1)}s of silence`, {
+        peer: peer.id,
+        silentMicros: silent,
+      });
       setStatus(state, peer, status);
     }
   }

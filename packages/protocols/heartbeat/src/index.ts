@@ -12,7 +12,13 @@ import { workloads } from './workloads.ts';
  * unhealthy, for more than 30 s removed. Small enough to read in one sitting, and it exercises every
  * kernel feature: timers on local clocks, durable storage, clients, crashes, pauses and clock faults.
  */
-export const heartbeat = defineProtocol<HeartbeatState, HeartbeatMessage, HeartbeatOp, PeerStatus | 'self', HeartbeatConfig>({
+export const heartbeat = defineProtocol<
+  HeartbeatState,
+  HeartbeatMessage,
+  HeartbeatOp,
+  PeerStatus | 'self',
+  HeartbeatConfig
+>({
   name: 'heartbeat',
   description: 'Nacos-style heartbeat failure detector (beat 5s, unhealthy >15s, removed >30s)',
   defaults,

@@ -54,7 +54,12 @@ export const allHealthyAfterHeal = eventually<HeartbeatState>(
     }
     return true;
   },
-  { withinMicros: 40_000_000, stable: true, description: 'Once the faults are over, every node sees every other node as healthy 40 s later (and not just for an instant).' },
+  {
+    withinMicros: 40_000_000,
+    stable: true,
+    description:
+      'Once the faults are over, every node sees every other node as healthy 40 s later (and not just for an instant).',
+  },
 );
 
 /** Proof that a scenario produced a false suspicion: a running, unpaused node suspected by someone. */

@@ -7,9 +7,13 @@ import clockSkew from '../../../../simulations/heartbeat/clock-skew.ts';
 import crashDetection from '../../../../simulations/heartbeat/crash-detection.ts';
 import senderClockBug from '../../../../simulations/heartbeat/sender-clock-bug.ts';
 
-const run = (scenario: Scenario, seed?: number) => runScenario(scenario, { registry, ...(seed !== undefined ? { seed } : {}) });
+const run = (scenario: Scenario, seed?: number) =>
+  runScenario(scenario, { registry, ...(seed !== undefined ? { seed } : {}) });
 const events = (result: RunResult) => result.trace.slice(1).map((line) => JSON.parse(line) as TraceEvent);
-const notes = (result: RunResult) => events(result).filter((event): event is Extract<TraceEvent, { k: 'note' }> => event.k === 'note' && event.node !== undefined);
+const notes = (result: RunResult) =>
+  events(result).filter(
+    (event): event is Extract<TraceEvent, { k: 'note' }> => event.k === 'note' && event.node !== undefined,
+  );
 
 describe('heartbeat failure detector', () => {
   it('marks a crashed node unhealthy 15-20 s after its last beat and removes it 30-35 s after (Nacos timings)', () => {
@@ -22,8 +26,8 @@ describe('heartbeat failure detector', () => {
     expect(removed).toHaveLength(4);
     // Beats leave every 5 s from 0 s. The crash at 20 s is scheduled before n3's 20 s beat (faults are
     // queued first, so they win ties), so n3's last beat left at 15 s.
-    for (const t of unhealthy) expect(t).toBeGreaterThan(30_000_000), expect(t).toBeLessThanOrEqual(35_100_000);
-    for (const t of removed) expect(t).toBeGreaterThan(45_000_000), expect(t).toBeLessThanOrEqual(50_100_000);
+    for (const t of unhealthy) (expect(t).toBeGreaterThan(30_000_000), expect(t).toBeLessThanOrEqual(35_100_000));
+    for (const t of removed) (expect(t).toBeGreaterThan(45_000_000), expect(t).toBeLessThanOrEqual(50_100_000));
     expect(notes(result).filter((note) => note.text === 'n3 restarted (incarnation 2)')).toHaveLength(4);
   });
 
@@ -31,9 +35,13 @@ describe('heartbeat failure detector', () => {
     const result = run(clockSkew);
     expect(result.violations).toEqual([]);
     expect(result.reached).toContain('false-suspicion');
-    const suspicionsOfN4 = notes(result).filter((note) => note.text.includes('marks n4 unhealthy') && note.t < 35_000_000);
+    const suspicionsOfN4 = notes(result).filter(
+      (note) => note.text.includes('marks n4 unhealthy') && note.t < 35_000_000,
+    );
     expect(suspicionsOfN4.length).toBeGreaterThan(0); // n4 was paused, not dead
-    const jumpSuspicions = notes(result).filter((note) => note.node === 'n5' && note.t === 40_000_000 && note.text.includes('unhealthy'));
+    const jumpSuspicions = notes(result).filter(
+      (note) => note.node === 'n5' && note.t === 40_000_000 && note.text.includes('unhealthy'),
+    );
     expect(jumpSuspicions).toHaveLength(4); // n5's clock jumped 20 s: every peer looked silent
   });
 
@@ -44,7 +52,9 @@ describe('heartbeat failure detector', () => {
   });
 
   it('rejects impossible timings with the field and the fix', () => {
-    expect(() => run({ ...crashDetection, config: { removeAfterMicros: 10_000_000 } })).toThrow(/removeAfterMicros \(10000000\) must exceed unhealthyAfterMicros/);
+    expect(() => run({ ...crashDetection, config: { removeAfterMicros: 10_000_000 } })).toThrow(
+      /removeAfterMicros \(10000000\) must exceed unhealthyAfterMicros/,
+    );
   });
 
   it('matches its golden trace (UPDATE_GOLDEN=1 regenerates it)', () => {
@@ -69,7 +79,10 @@ function renderCompact(result: RunResult): string {
     else if (event.k === 'note' && event.node) lines.push(`${at} ${event.node}: ${event.text}`);
     else if (event.k === 'drop') lines.push(`${at} ${event.from}->${event.to} dropped (${event.reason})`);
     else if (event.k === 'violation') lines.push(`${at} VIOLATION ${event.invariant}: ${event.message}`);
-    else if (event.k === 'end') lines.push(`${at} end (${event.reason}) sent=${event.stats.messagesSent} delivered=${event.stats.messagesDelivered}`);
+    else if (event.k === 'end')
+      lines.push(
+        `${at} end (${event.reason}) sent=${event.stats.messagesSent} delivered=${event.stats.messagesDelivered}`,
+      );
   }
   return lines.join('\n') + '\n';
 }

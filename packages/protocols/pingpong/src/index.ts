@@ -15,7 +15,8 @@ export interface PingPongState {
   received: number;
 }
 
-export type PingPongMessage = { readonly type: 'ping'; readonly n: number } | { readonly type: 'pong'; readonly n: number };
+export type PingPongMessage =
+  { readonly type: 'ping'; readonly n: number } | { readonly type: 'pong'; readonly n: number };
 
 function rightNeighbour(self: NodeId, nodes: readonly NodeId[]): NodeId {
   return nodes[(nodes.indexOf(self) + 1) % nodes.length]!;
@@ -44,7 +45,10 @@ export const pingpong = defineProtocol<PingPongState, PingPongMessage, { f: stri
   onTimer() {},
   summarize: (state) => ({ role: 'pinger', sent: state.sent, received: state.received }),
   describeMessage: (msg) => `${msg.type} ${msg.n}`,
-  validateConfig: (config) => (Number.isInteger(config.window) && config.window >= 1 ? [] : [`window: must be a whole number of pings, at least 1 (got ${config.window})`]),
+  validateConfig: (config) =>
+    Number.isInteger(config.window) && config.window >= 1
+      ? []
+      : [`window: must be a whole number of pings, at least 1 (got ${config.window})`],
 });
 
 export default pingpong;

@@ -9,16 +9,22 @@ export const bugs: Record<string, BugSwitch> = {
       "Figure 8: an old-term entry counted as committed can still be overwritten by a server whose last term is higher, after a server applied it. 'state-machine-safety' catches it (and 'leader-completeness', since the new leader lacks an entry that was committed).",
   },
   forgetVoteOnRestart: {
-    description: 'After a restart the node restores its term but not its vote (votedFor is not read back from durable storage; paper Figure 2 makes it persistent).',
-    breaks: "A node votes, crashes, restarts and votes for someone else in the same term: two leaders in one term. 'election-safety' catches it.",
+    description:
+      'After a restart the node restores its term but not its vote (votedFor is not read back from durable storage; paper Figure 2 makes it persistent).',
+    breaks:
+      "A node votes, crashes, restarts and votes for someone else in the same term: two leaders in one term. 'election-safety' catches it.",
   },
   skipLogUpToDateCheck: {
-    description: "Voters grant votes without checking that the candidate's log is at least as up to date as theirs (paper §5.4.1 election restriction).",
-    breaks: "A candidate missing committed entries can win and overwrite them. 'leader-completeness' catches it, then 'state-machine-safety' and linearizability.",
+    description:
+      "Voters grant votes without checking that the candidate's log is at least as up to date as theirs (paper §5.4.1 election restriction).",
+    breaks:
+      "A candidate missing committed entries can win and overwrite them. 'leader-completeness' catches it, then 'state-machine-safety' and linearizability.",
   },
   readFromFollowerLocal: {
-    description: "Followers answer gets from their own state machine instead of redirecting to the leader (skips ReadIndex, dissertation §6.4).",
-    breaks: "A lagging or partitioned follower returns values older than writes that already completed: stale reads. 'linearizable-kv' catches it.",
+    description:
+      'Followers answer gets from their own state machine instead of redirecting to the leader (skips ReadIndex, dissertation §6.4).',
+    breaks:
+      "A lagging or partitioned follower returns values older than writes that already completed: stale reads. 'linearizable-kv' catches it.",
   },
   leaseReadIgnoresClockDrift: {
     description:

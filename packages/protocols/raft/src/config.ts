@@ -58,28 +58,44 @@ export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): st
   const problems: string[] = [];
   const positive = (field: keyof RaftConfig) => {
     const value = config[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) problems.push(`${field}: must be a positive whole number (got ${String(value)})`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      problems.push(`${field}: must be a positive whole number (got ${String(value)})`);
   };
   positive('heartbeatIntervalMicros');
   positive('electionTimeoutMicros');
   positive('maxEntriesPerMessage');
   if (!Number.isInteger(config.snapshotThresholdEntries) || config.snapshotThresholdEntries < 0) {
-    problems.push(`snapshotThresholdEntries: must be a whole number, 0 to turn compaction off (got ${String(config.snapshotThresholdEntries)})`);
+    problems.push(
+      `snapshotThresholdEntries: must be a whole number, 0 to turn compaction off (got ${String(config.snapshotThresholdEntries)})`,
+    );
   }
   if (config.electionTimeoutMicros <= config.heartbeatIntervalMicros) {
-    problems.push(`electionTimeoutMicros (${config.electionTimeoutMicros}) must exceed heartbeatIntervalMicros (${config.heartbeatIntervalMicros}), or followers time out between heartbeats`);
+    problems.push(
+      `electionTimeoutMicros (${config.electionTimeoutMicros}) must exceed heartbeatIntervalMicros (${config.heartbeatIntervalMicros}), or followers time out between heartbeats`,
+    );
   }
-  if (!['readIndex', 'lease', 'log'].includes(config.readMode)) problems.push(`readMode: must be 'readIndex', 'lease' or 'log' (got ${String(config.readMode)})`);
+  if (!['readIndex', 'lease', 'log'].includes(config.readMode))
+    problems.push(`readMode: must be 'readIndex', 'lease' or 'log' (got ${String(config.readMode)})`);
   // etcd's config validation rejects ReadOnlyLeaseBased without CheckQuorum: the lease is only
   // sound if followers refuse votes while they hear from the leader.
-  if (config.readMode === 'lease' && !config.checkQuorum) problems.push(`readMode: 'lease' needs checkQuorum: true (as etcd requires): without it followers vote while the leader's lease runs`);
-  if (config.readMode === 'lease' && !(config.leaseClockBoundMicros >= 0 && config.leaseClockBoundMicros < config.electionTimeoutMicros)) {
-    problems.push(`leaseClockBoundMicros: must be at least 0 and below electionTimeoutMicros (${config.electionTimeoutMicros}) so a lease has positive length`);
+  if (config.readMode === 'lease' && !config.checkQuorum)
+    problems.push(
+      `readMode: 'lease' needs checkQuorum: true (as etcd requires): without it followers vote while the leader's lease runs`,
+    );
+  if (
+    config.readMode === 'lease' &&
+    !(config.leaseClockBoundMicros >= 0 && config.leaseClockBoundMicros < config.electionTimeoutMicros)
+  ) {
+    problems.push(
+      `leaseClockBoundMicros: must be at least 0 and below electionTimeoutMicros (${config.electionTimeoutMicros}) so a lease has positive length`,
+    );
   }
   for (const node of Object.keys(config.nodeElectionTimeoutMicros ?? {}).sort()) {
-    if (!nodes.includes(node)) problems.push(`nodeElectionTimeoutMicros.${node}: no such node (nodes are ${nodes.join(', ')})`);
+    if (!nodes.includes(node))
+      problems.push(`nodeElectionTimeoutMicros.${node}: no such node (nodes are ${nodes.join(', ')})`);
     const value = config.nodeElectionTimeoutMicros[node];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) problems.push(`nodeElectionTimeoutMicros.${node}: must be a positive whole number of microseconds`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      problems.push(`nodeElectionTimeoutMicros.${node}: must be a positive whole number of microseconds`);
   }
   return problems;
 }

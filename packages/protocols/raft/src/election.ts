@@ -35,7 +35,9 @@ export function inLeaderLease(state: MutableState, ctx: RaftContext): boolean {
   if (!ctx.config.checkQuorum) return false;
   const now = ctx.now();
   if (now < state.votesBlockedUntil) return true;
-  return state.leader !== null && state.leader !== ctx.self && now - state.leaderContactAt < ctx.config.electionTimeoutMicros;
+  return (
+    state.leader !== null && state.leader !== ctx.self && now - state.leaderContactAt < ctx.config.electionTimeoutMicros
+  );
 }
 
 /** Leaves any role for follower at `term` (paper §5.1: a higher term always wins). */
@@ -82,7 +84,14 @@ function becomePreCandidate(state: MutableState, ctx: RaftContext): void {
   state.votesRejected = [];
   resetElectionTimer(ctx);
   if (quorum(ctx.nodes.length) <= 1) return becomeCandidate(state, ctx, false);
-  ctx.broadcast({ type: 'RequestVote', term: state.term + 1, lastIndex: lastIndex(state), lastTerm: lastTerm(state), preVote: true, transfer: false });
+  ctx.broadcast({
+    type: 'RequestVote',
+    term: state.term + 1,
+    lastIndex: lastIndex(state),
+    lastTerm: lastTerm(state),
+    preVote: true,
+    transfer: false,
+  });
 }
 
 export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer: boolean): void {
@@ -98,7 +107,14 @@ export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer:
   state.votesRejected = [];
   resetElectionTimer(ctx);
   if (quorum(ctx.nodes.length) <= 1) return becomeLeader(state, ctx);
-  ctx.broadcast({ type: 'RequestVote', term: state.term, lastIndex: lastIndex(state), lastTerm: lastTerm(state), preVote: false, transfer });
+  ctx.broadcast({
+    type: 'RequestVote',
+    term: state.term,
+    lastIndex: lastIndex(state),
+    lastTerm: lastTerm(state),
+    preVote: false,
+    transfer,
+  });
 }
 
 /**
@@ -111,7 +127,16 @@ export function becomeLeader(state: MutableState, ctx: RaftContext): void {
   state.votesGranted = [];
   state.votesRejected = [];
   const next = lastIndex(state) + 1;
-  state.progress = ctx.peers.map((id) => ({ id, next, match: 0, mode: 'probe' as const, paused: false, recentActive: false, readAck: 0, ackedSentAt: null }));
+  state.progress = ctx.peers.map((id) => ({
+    id,
+    next,
+    match: 0,
+    mode: 'probe' as const,
+    paused: false,
+    recentActive: false,
+    readAck: 0,
+    ackedSentAt: null,
+  }));
   state.pendingWrites = [];
   state.pendingReads = [];
   state.readContext = 0;
@@ -131,7 +156,9 @@ export function handleRequestVote(state: MutableState, ctx: RaftContext, from: N
   // Paper §5.4.1: grant only to a candidate whose log is at least as up to date as ours: compare
   // the last terms first, then the last indexes.
   const upToDate =
-    ctx.bugs.has('skipLogUpToDateCheck') || msg.lastTerm > lastTerm(state) || (msg.lastTerm === lastTerm(state) && msg.lastIndex >= lastIndex(state));
+    ctx.bugs.has('skipLogUpToDateCheck') ||
+    msg.lastTerm > lastTerm(state) ||
+    (msg.lastTerm === lastTerm(state) && msg.lastIndex >= lastIndex(state));
   if (canVote && upToDate) {
     if (!msg.preVote) {
       state.vote = from;

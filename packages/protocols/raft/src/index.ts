@@ -16,7 +16,8 @@ import { workloads } from './workloads.ts';
  */
 export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftConfig>({
   name: 'raft',
-  description: 'Raft with etcd PreVote, CheckQuorum, ReadIndex/lease reads, leadership transfer and snapshots; a replicated key-value store',
+  description:
+    'Raft with etcd PreVote, CheckQuorum, ReadIndex/lease reads, leadership transfer and snapshots; a replicated key-value store',
   defaults,
   init,
   onMessage(state, from, msg, ctx) {

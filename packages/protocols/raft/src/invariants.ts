@@ -1,5 +1,14 @@
 import { checkLinearizability, kvModel, type LinearizabilityOptions } from '@dsim/check';
-import { always, atEnd, eventually, sometimes, type HistoryEntry, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import {
+  always,
+  atEnd,
+  eventually,
+  sometimes,
+  type HistoryEntry,
+  type Invariant,
+  type NodeId,
+  type WorldView,
+} from '@dsim/core';
 import { withRoomFor } from './columns.ts';
 import { entryIdentity, identityKey, lastIndex, lastTerm, termAt, type Entry, type RaftState } from './state.ts';
 
@@ -160,10 +169,28 @@ function memoryOf(world: World): RunMemory {
   let memory = memories.get(world);
   if (!memory) {
     memory = {
-      version: -1, positions: new Map(world.nodes.map((node, position) => [node, position])), nodes: [], leaders: new Map(),
-      pages: [], capacity: 0, keyPages: [], entries: new Map(), maxCommitted: 0, appliedKey: [],
-      states: [], leading: [], currentLeaders: [], leaderCount: 0, found: new Map(), reported: new Set(), truncated: false, snapshotInstalled: false,
-      historyScanned: 0, okAfterHeal: false, invokedAfterHeal: false, processesInvokedAfterHeal: new Set(),
+      version: -1,
+      positions: new Map(world.nodes.map((node, position) => [node, position])),
+      nodes: [],
+      leaders: new Map(),
+      pages: [],
+      capacity: 0,
+      keyPages: [],
+      entries: new Map(),
+      maxCommitted: 0,
+      appliedKey: [],
+      states: [],
+      leading: [],
+      currentLeaders: [],
+      leaderCount: 0,
+      found: new Map(),
+      reported: new Set(),
+      truncated: false,
+      snapshotInstalled: false,
+      historyScanned: 0,
+      okAfterHeal: false,
+      invokedAfterHeal: false,
+      processesInvokedAfterHeal: new Set(),
     };
     memories.set(world, memory);
   }
@@ -318,8 +345,16 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
     restarted = mirror !== undefined && mirror.upSince !== upSince;
     if (!mirror) {
       mirror = {
-        upSince, state, base: state.snapshotIndex, terms: new Float64Array(0), length: 0, topTerm: -1, leaderTerm: 0, confirmedLeaderTerm: NaN,
-        committed: state.snapshotIndex, applied: state.snapshotIndex,
+        upSince,
+        state,
+        base: state.snapshotIndex,
+        terms: new Float64Array(0),
+        length: 0,
+        topTerm: -1,
+        leaderTerm: 0,
+        confirmedLeaderTerm: NaN,
+        committed: state.snapshotIndex,
+        applied: state.snapshotIndex,
       };
       // `base` first changes at the first compaction; changed once now, it is not compiled in as a
       // constant to be thrown away then (see markVariable in node.ts).
@@ -331,12 +366,17 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
     mirror.state = state;
   }
 
-  if (state.role === 'leader' && state.term !== mirror.confirmedLeaderTerm) observeLeader(world, memory, mirror, node, state);
+  if (state.role === 'leader' && state.term !== mirror.confirmedLeaderTerm)
+    observeLeader(world, memory, mirror, node, state);
 
   // The log: compared with the mirror only at its ends, and walked only when one of them moved.
   const base = mirror.base;
   const last = lastIndex(state);
-  if (state.snapshotIndex !== base || last !== base + mirror.length || (last > base && lastTerm(state) !== mirror.topTerm)) {
+  if (
+    state.snapshotIndex !== base ||
+    last !== base + mirror.length ||
+    (last > base && lastTerm(state) !== mirror.topTerm)
+  ) {
     observeLog(world, memory, mirror, position, node, state, restarted);
   }
   mirror.leaderTerm = state.role === 'leader' ? state.term : 0;
@@ -362,10 +402,19 @@ function observeLeader(world: World, memory: RunMemory, mirror: NodeMirror, node
  * back from the end to the last entry still there (anything after it was removed or replaced, which
  * a leader must never do to its own log in its term), and remembers the entries after it.
  */
-function observeLog(world: World, memory: RunMemory, mirror: NodeMirror, position: number, node: NodeId, state: RaftState, restarted: boolean): void {
+function observeLog(
+  world: World,
+  memory: RunMemory,
+  mirror: NodeMirror,
+  position: number,
+  node: NodeId,
+  state: RaftState,
+  restarted: boolean,
+): void {
   const snapshotIndex = state.snapshotIndex;
   if (snapshotIndex > mirror.base) {
-    const mirroredTermThere = snapshotIndex <= mirror.base + mirror.length ? mirror.terms[snapshotIndex - mirror.base - 1] : undefined;
+    const mirroredTermThere =
+      snapshotIndex <= mirror.base + mirror.length ? mirror.terms[snapshotIndex - mirror.base - 1] : undefined;
     if (mirroredTermThere !== state.snapshotTerm && !restarted) memory.snapshotInstalled = true;
     const compacted = Math.min(mirror.length, snapshotIndex - mirror.base);
     mirror.terms.copyWithin(0, compacted, mirror.length);
@@ -385,7 +434,11 @@ function observeLog(world: World, memory: RunMemory, mirror: NodeMirror, positio
   if (keep < top) {
     if (!restarted) memory.truncated = true;
     if (state.role === 'leader' && mirror.leaderTerm === state.term && !restarted) {
-      found(memory, LEADER_APPEND_ONLY, `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`);
+      found(
+        memory,
+        LEADER_APPEND_ONLY,
+        `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`,
+      );
     }
   }
   mirror.length = kept;
@@ -398,7 +451,14 @@ function observeLog(world: World, memory: RunMemory, mirror: NodeMirror, positio
  * logs that share (index, term) share everything before it. So each entry new to the mirror is
  * compared with what was first seen at its (index, term), and remembered if nothing was.
  */
-function rememberEntries(world: World, memory: RunMemory, mirror: NodeMirror, position: number, node: NodeId, state: RaftState): void {
+function rememberEntries(
+  world: World,
+  memory: RunMemory,
+  mirror: NodeMirror,
+  position: number,
+  node: NodeId,
+  state: RaftState,
+): void {
   const log = state.log;
   const snapshotIndex = state.snapshotIndex;
   const last = snapshotIndex + log.length;
@@ -431,7 +491,10 @@ function rememberEntries(world: World, memory: RunMemory, mirror: NodeMirror, po
       const packed = index * TERM_SPACE + term;
       const seen = memory.entries.get(packed);
       if (seen === undefined) memory.entries.set(packed, { term, key, prevTerm, node });
-      else if (!sameIdentity(seen.term, seen.key, term, key) || (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)) {
+      else if (
+        !sameIdentity(seen.term, seen.key, term, key) ||
+        (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)
+      ) {
         logsDiffer(memory, node, entry, key, prevTerm, index, seen.node, seen.term, seen.key, seen.prevTerm);
       }
     }
@@ -440,13 +503,35 @@ function rememberEntries(world: World, memory: RunMemory, mirror: NodeMirror, po
   mirror.length = log.length;
 }
 
-function logsDiffer(memory: RunMemory, node: NodeId, entry: Entry, key: string, prevTerm: number, index: number, seenNode: NodeId, seenTerm: number, seenKey: string, seenPrevTerm: number): void {
+function logsDiffer(
+  memory: RunMemory,
+  node: NodeId,
+  entry: Entry,
+  key: string,
+  prevTerm: number,
+  index: number,
+  seenNode: NodeId,
+  seenTerm: number,
+  seenKey: string,
+  seenPrevTerm: number,
+): void {
   const differs = !sameIdentity(seenTerm, seenKey, entry.term, key);
-  found(memory, LOG_MATCHING, `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${seenTerm}:${seenKey})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`);
+  found(
+    memory,
+    LOG_MATCHING,
+    `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${seenTerm}:${seenKey})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`,
+  );
 }
 
 /** Committed entries, for Leader Completeness: an entry committed now must already be in every leader of a later term. */
-function observeCommitted(world: World, memory: RunMemory, mirror: NodeMirror, position: number, node: NodeId, state: RaftState): void {
+function observeCommitted(
+  world: World,
+  memory: RunMemory,
+  mirror: NodeMirror,
+  position: number,
+  node: NodeId,
+  state: RaftState,
+): void {
   if (state.commitIndex < mirror.committed) mirror.committed = state.commitIndex;
   const snapshotIndex = state.snapshotIndex;
   const log = state.log;
@@ -466,7 +551,11 @@ function observeCommitted(world: World, memory: RunMemory, mirror: NodeMirror, p
         const leaderPosition = memory.currentLeaders[l]!;
         const leader = memory.states[leaderPosition]!;
         if (leader.term > state.term && index > leader.snapshotIndex && termAt(leader, index) !== entry.term) {
-          found(memory, LEADER_COMPLETENESS, `${node} commits ${index}/${entry.term} in term ${state.term}, but ${world.nodes[leaderPosition]}, leader of term ${leader.term}, lacks it`);
+          found(
+            memory,
+            LEADER_COMPLETENESS,
+            `${node} commits ${index}/${entry.term} in term ${state.term}, but ${world.nodes[leaderPosition]}, leader of term ${leader.term}, lacks it`,
+          );
         }
       }
     } else if (page[at + COMMITTED_IN_TERM]! > state.term) page[at + COMMITTED_IN_TERM] = heldTerm(state.term);
@@ -475,7 +564,14 @@ function observeCommitted(world: World, memory: RunMemory, mirror: NodeMirror, p
 }
 
 /** State Machine Safety: once applied at index i, nobody applies anything else at i. */
-function observeApplied(world: World, memory: RunMemory, mirror: NodeMirror, position: number, node: NodeId, state: RaftState): void {
+function observeApplied(
+  world: World,
+  memory: RunMemory,
+  mirror: NodeMirror,
+  position: number,
+  node: NodeId,
+  state: RaftState,
+): void {
   if (state.appliedIndex < mirror.applied) mirror.applied = state.appliedIndex;
   const snapshotIndex = state.snapshotIndex;
   const log = state.log;
@@ -497,7 +593,11 @@ function observeApplied(world: World, memory: RunMemory, mirror: NodeMirror, pos
       const knownTerm = page[at + APPLIED_TERM]!;
       const knownKey = memory.appliedKey[index] ?? firstKeyAt(memory, index)!;
       if (!sameIdentity(knownTerm, knownKey, entry.term, identityKey(entry))) {
-        found(memory, STATE_MACHINE_SAFETY, `${node} applies ${entryIdentity(entry)} at index ${index}, but ${world.nodes[appliedBy - 1]} applied ${knownTerm}:${knownKey} there`);
+        found(
+          memory,
+          STATE_MACHINE_SAFETY,
+          `${node} applies ${entryIdentity(entry)} at index ${index}, but ${world.nodes[appliedBy - 1]} applied ${knownTerm}:${knownKey} there`,
+        );
       }
     }
   }
@@ -515,7 +615,11 @@ function checkLeaderHoldsCommitted(world: World, memory: RunMemory, node: NodeId
     const inTerm = page[at + COMMITTED_IN_TERM]!;
     if (inTerm >= state.term) continue;
     if (termAt(state, index) !== committedTerm) {
-      found(memory, LEADER_COMPLETENESS, `${node} leads term ${state.term} without ${index}/${committedTerm}, committed in term ${inTerm} by ${world.nodes[committedBy - 1]}`);
+      found(
+        memory,
+        LEADER_COMPLETENESS,
+        `${node} leads term ${state.term} without ${index}/${committedTerm}, committed in term ${inTerm} by ${world.nodes[committedBy - 1]}`,
+      );
       return;
     }
   }
@@ -547,10 +651,22 @@ function safety(name: string, description: string): Invariant<RaftState> {
 }
 
 export const electionSafety = safety(ELECTION_SAFETY, 'At most one leader per term (Raft Figure 3).');
-export const leaderAppendOnly = safety(LEADER_APPEND_ONLY, 'A leader never overwrites or deletes entries in its log (Raft Figure 3).');
-export const logMatching = safety(LOG_MATCHING, 'Two logs with an entry of the same index and term are identical up to it (Raft Figure 3).');
-export const leaderCompleteness = safety(LEADER_COMPLETENESS, 'A committed entry is in the log of every leader of a later term (Raft Figure 3).');
-export const stateMachineSafety = safety(STATE_MACHINE_SAFETY, 'No two servers apply different entries at the same index (Raft Figure 3).');
+export const leaderAppendOnly = safety(
+  LEADER_APPEND_ONLY,
+  'A leader never overwrites or deletes entries in its log (Raft Figure 3).',
+);
+export const logMatching = safety(
+  LOG_MATCHING,
+  'Two logs with an entry of the same index and term are identical up to it (Raft Figure 3).',
+);
+export const leaderCompleteness = safety(
+  LEADER_COMPLETENESS,
+  'A committed entry is in the log of every leader of a later term (Raft Figure 3).',
+);
+export const stateMachineSafety = safety(
+  STATE_MACHINE_SAFETY,
+  'No two servers apply different entries at the same index (Raft Figure 3).',
+);
 
 /** The key-value operations the checker knows; `transfer` requests are control operations and are left out. */
 const KV_FUNCTIONS = new Set(['get', 'put', 'append', 'cas']);
@@ -563,7 +679,9 @@ export function linearizableKv(options: LinearizabilityOptions = {}): Invariant<
   return atEnd<RaftState>(
     'linearizable-kv',
     (world) => {
-      const history = world.history.some((entry) => !KV_FUNCTIONS.has(entry.f)) ? world.history.filter((entry: HistoryEntry) => KV_FUNCTIONS.has(entry.f)) : world.history;
+      const history = world.history.some((entry) => !KV_FUNCTIONS.has(entry.f))
+        ? world.history.filter((entry: HistoryEntry) => KV_FUNCTIONS.has(entry.f))
+        : world.history;
       const result = checkLinearizability(history, kvModel, options);
       return result.verdict === 'linearizable' ? true : result.message;
     },
@@ -582,7 +700,8 @@ function agreedLeader(world: World): { node: NodeId; state: RaftState } | string
   for (const node of world.nodes) {
     const state = world.state(node);
     if (!state || world.isPaused(node) || node === leader.node) continue;
-    if (state.term !== leader.state.term || state.leader !== leader.node) return `${node} (term ${state.term}, leader ${state.leader ?? 'none'}) does not follow ${leader.node} of term ${leader.state.term}`;
+    if (state.term !== leader.state.term || state.leader !== leader.node)
+      return `${node} (term ${state.term}, leader ${state.leader ?? 'none'}) does not follow ${leader.node} of term ${leader.state.term}`;
   }
   return leader;
 }
@@ -618,14 +737,20 @@ export const progressAfterHeal = eventually<RaftState>(
     // No clients: the leader's own no-op must commit and reach every running node.
     const leader = agreedLeader(world);
     if (typeof leader === 'string') return leader;
-    if (termAt(leader.state, leader.state.commitIndex) !== leader.state.term) return `${leader.node} has not committed an entry of term ${leader.state.term}`;
+    if (termAt(leader.state, leader.state.commitIndex) !== leader.state.term)
+      return `${leader.node} has not committed an entry of term ${leader.state.term}`;
     for (const node of world.nodes) {
       const state = world.state(node);
-      if (state && !world.isPaused(node) && state.appliedIndex < leader.state.commitIndex) return `${node} applied ${state.appliedIndex} of ${leader.state.commitIndex}`;
+      if (state && !world.isPaused(node) && state.appliedIndex < leader.state.commitIndex)
+        return `${node} applied ${state.appliedIndex} of ${leader.state.commitIndex}`;
     }
     return true;
   },
-  { withinMicros: 10_000_000, description: 'Within 10 s of the last fault, the cluster commits again: a client operation invoked after the heal succeeds (or, without clients, the leader commits in its term and everyone applies it).' },
+  {
+    withinMicros: 10_000_000,
+    description:
+      'Within 10 s of the last fault, the cluster commits again: a client operation invoked after the heal succeeds (or, without clients, the leader commits in its term and everyone applies it).',
+  },
 );
 
 /** Proof a scenario reached a split vote: two candidates campaigning in the same term. */
@@ -644,9 +769,17 @@ export const splitVote = sometimes<RaftState>(
   'Two candidates campaign in the same term at once.',
 );
 
-export const logTruncated = sometimes<RaftState>('log-truncated', (world) => observe(world).truncated, 'A running node removed conflicting entries from its log (paper §5.3).');
+export const logTruncated = sometimes<RaftState>(
+  'log-truncated',
+  (world) => observe(world).truncated,
+  'A running node removed conflicting entries from its log (paper §5.3).',
+);
 
-export const snapshotInstalled = sometimes<RaftState>('snapshot-installed', (world) => observe(world).snapshotInstalled, 'A follower caught up by installing a snapshot it could not have taken itself (paper §7).');
+export const snapshotInstalled = sometimes<RaftState>(
+  'snapshot-installed',
+  (world) => observe(world).snapshotInstalled,
+  'A follower caught up by installing a snapshot it could not have taken itself (paper §7).',
+);
 
 /** Safety after every step, linearizability at the end, liveness after the heal: what every Raft run must satisfy. */
 export const invariants: readonly Invariant<RaftState>[] = [
@@ -665,5 +798,17 @@ export const reachInvariants = { splitVote, logTruncated, snapshotInstalled } as
 
 /** Every invariant including the reach checks. Sharing these objects between runs is safe: their memory is per run (see above). */
 export function raftInvariants(): Invariant<RaftState>[] {
-  return [electionSafety, leaderAppendOnly, logMatching, leaderCompleteness, stateMachineSafety, linearizableKv(), leaderAfterHeal, progressAfterHeal, splitVote, logTruncated, snapshotInstalled];
+  return [
+    electionSafety,
+    leaderAppendOnly,
+    logMatching,
+    leaderCompleteness,
+    stateMachineSafety,
+    linearizableKv(),
+    leaderAfterHeal,
+    progressAfterHeal,
+    splitVote,
+    logTruncated,
+    snapshotInstalled,
+  ];
 }

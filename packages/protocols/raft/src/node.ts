@@ -1,9 +1,23 @@
 import type { NodeId } from '@dsim/core';
 import type { MutableState, RaftContext } from './context.ts';
-import { becomeFollower, checkQuorum, handleElectionTimeout, handleRequestVote, handleVoteResponse, inLeaderLease, resetElectionTimer } from './election.ts';
+import {
+  becomeFollower,
+  checkQuorum,
+  handleElectionTimeout,
+  handleRequestVote,
+  handleVoteResponse,
+  inLeaderLease,
+  resetElectionTimer,
+} from './election.ts';
 import type { RaftMessage } from './messages.ts';
 import { recover } from './persistence.ts';
-import { handleAppendEntries, handleAppendEntriesResponse, handleHeartbeat, handleHeartbeatResponse, handleHeartbeatTimer } from './replication.ts';
+import {
+  handleAppendEntries,
+  handleAppendEntriesResponse,
+  handleHeartbeat,
+  handleHeartbeatResponse,
+  handleHeartbeatTimer,
+} from './replication.ts';
 import { handleInstallSnapshot, restoreRecord } from './snapshot.ts';
 import type { RaftState } from './state.ts';
 import { handleTimeoutNow, handleTransferTimeout } from './transfer.ts';
@@ -27,12 +41,15 @@ export function init(ctx: RaftContext): RaftState {
     commitIndex: snapshotIndex,
     appliedIndex: snapshotIndex,
     kv: snapshot ? restoreRecord(snapshot.kv) : {},
-    sessions: snapshot ? restoreRecord(snapshot.sessions.map(([client, session]) => [client, { ...session }] as const)) : {},
+    sessions: snapshot
+      ? restoreRecord(snapshot.sessions.map(([client, session]) => [client, { ...session }] as const))
+      : {},
     leaderContactAt: now,
     // A node that ever held a term may have acknowledged a leader's heartbeat just before it
     // crashed; with CheckQuorum it waits out one election timeout before voting (see inLeaderLease).
     // A node that never held a term acknowledged nothing.
-    votesBlockedUntil: ctx.config.checkQuorum && recovered.hardState.term > 0 ? now + ctx.config.electionTimeoutMicros : now,
+    votesBlockedUntil:
+      ctx.config.checkQuorum && recovered.hardState.term > 0 ? now + ctx.config.electionTimeoutMicros : now,
     votesGranted: [],
     votesRejected: [],
     progress: [],
@@ -85,7 +102,14 @@ export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: R
     if (msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot') {
       // Paper Figure 2: reply with our term so a stale leader steps down (etcd does the same
       // when CheckQuorum or PreVote is on, so a node stranded at a higher term can rejoin).
-      ctx.send(from, { type: 'AppendEntriesResponse', term: state.term, index: 0, reject: true, hintIndex: 0, hintTerm: 0 });
+      ctx.send(from, {
+        type: 'AppendEntriesResponse',
+        term: state.term,
+        index: 0,
+        reject: true,
+        hintIndex: 0,
+        hintTerm: 0,
+      });
     } else if (msg.type === 'RequestVote' && msg.preVote) {
       ctx.send(from, { type: 'VoteResponse', term: state.term, preVote: true, granted: false });
     }

@@ -65,11 +65,18 @@ function ringSize(storage: DurableStorage): number {
  * Makes room for entries up to `last` when the log after the snapshot would outgrow the ring:
  * moves the live entries (snapshotIndex + 1 .. keptLast) to a ring at least twice as large.
  */
-function ensureRoom(storage: DurableStorage, ring: number, snapshotIndex: number, keptLast: number, last: number): number {
+function ensureRoom(
+  storage: DurableStorage,
+  ring: number,
+  snapshotIndex: number,
+  keptLast: number,
+  last: number,
+): number {
   if (last - snapshotIndex <= ring) return ring;
   let grown = ring * 2;
   while (last - snapshotIndex > grown) grown *= 2;
-  for (let index = snapshotIndex + 1; index <= keptLast; index++) storage.put(slotKey(storage, grown, index), storage.get(slotKey(storage, ring, index))!);
+  for (let index = snapshotIndex + 1; index <= keptLast; index++)
+    storage.put(slotKey(storage, grown, index), storage.get(slotKey(storage, ring, index))!);
   for (let slot = 0; slot < ring; slot++) {
     const key = slotKey(storage, ring, slot);
     if (storage.has(key)) storage.delete(key);
@@ -86,7 +93,12 @@ export function saveEntry(storage: DurableStorage, snapshotIndex: number, index:
 }
 
 /** Stores `entries` from `firstIndex` on; the last of them becomes the last index (anything after it is gone). */
-export function saveEntries(storage: DurableStorage, snapshotIndex: number, firstIndex: number, entries: readonly Entry[]): void {
+export function saveEntries(
+  storage: DurableStorage,
+  snapshotIndex: number,
+  firstIndex: number,
+  entries: readonly Entry[],
+): void {
   if (entries.length === 0) return;
   const last = firstIndex + entries.length - 1;
   const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, firstIndex - 1, last);
@@ -121,7 +133,8 @@ export function recover(storage: DurableStorage): Recovered {
   const snapshotIndex = snapshot?.index ?? 0;
   const last = Math.max(snapshotIndex, storage.get<number>(LAST) ?? 0);
   const ring = ringSize(storage);
-  if (last - snapshotIndex > ring) throw new Error(`stored log has ${last - snapshotIndex} entries after the snapshot, more than its ring of ${ring}`);
+  if (last - snapshotIndex > ring)
+    throw new Error(`stored log has ${last - snapshotIndex} entries after the snapshot, more than its ring of ${ring}`);
   const entries: Entry[] = [];
   for (let index = snapshotIndex + 1; index <= last; index++) {
     const entry = storage.get<Entry>(slotKey(storage, ring, index));

@@ -19,15 +19,35 @@ function committedInTerm(state: MutableState): boolean {
   return termAt(state, state.commitIndex) === state.term;
 }
 
-export function handleGet(state: MutableState, ctx: RaftContext, request: ClientRequest<KvOp>, op: KvOp & { f: 'get' }, seq: number | undefined): void {
+export function handleGet(
+  state: MutableState,
+  ctx: RaftContext,
+  request: ClientRequest<KvOp>,
+  op: KvOp & { f: 'get' },
+  seq: number | undefined,
+): void {
   const mode = ctx.config.readMode;
   if (mode === 'log') {
-    const index = propose(state, ctx, { term: state.term, kind: 'op', op: { f: 'get', key: op.key }, client: request.client, seq, request: request.id, proposer: ctx.self });
+    const index = propose(state, ctx, {
+      term: state.term,
+      kind: 'op',
+      op: { f: 'get', key: op.key },
+      client: request.client,
+      seq,
+      request: request.id,
+      proposer: ctx.self,
+    });
     state.pendingWrites.push({ request: request.id, index, term: state.term });
     return;
   }
   if (mode === 'lease' && committedInTerm(state) && leaseValid(state, ctx)) {
-    state.pendingReads.push({ request: request.id, key: op.key, context: 0, index: state.commitIndex, confirmed: true });
+    state.pendingReads.push({
+      request: request.id,
+      key: op.key,
+      context: 0,
+      index: state.commitIndex,
+      confirmed: true,
+    });
     serveReads(state, ctx);
     return;
   }
@@ -74,7 +94,8 @@ export function serveReads(state: MutableState, ctx: RaftContext): void {
   if (state.pendingReads.length === 0) return;
   const waiting = [];
   for (const read of state.pendingReads) {
-    if (read.confirmed && read.index <= state.appliedIndex) answer(ctx, read.request, { type: 'ok', value: readKey(state.kv, read.key) });
+    if (read.confirmed && read.index <= state.appliedIndex)
+      answer(ctx, read.request, { type: 'ok', value: readKey(state.kv, read.key) });
     else waiting.push(read);
   }
   if (waiting.length !== state.pendingReads.length) state.pendingReads = waiting;
@@ -98,7 +119,9 @@ export function leaseValid(state: MutableState, ctx: RaftContext): boolean {
   acked.sort((a, b) => b - a);
   const start = needed === 0 ? ctx.now() : acked[needed - 1]!;
   const config = ctx.config;
-  const length = ctx.bugs.has('leaseReadIgnoresClockDrift') ? config.electionTimeoutMicros : config.electionTimeoutMicros - config.leaseClockBoundMicros;
+  const length = ctx.bugs.has('leaseReadIgnoresClockDrift')
+    ? config.electionTimeoutMicros
+    : config.electionTimeoutMicros - config.leaseClockBoundMicros;
   return ctx.now() < start + length;
 }
 
@@ -107,10 +130,16 @@ export function leaseValid(state: MutableState, ctx: RaftContext): boolean {
  * may still commit under the next leader, so their outcome is unknown.
  */
 export function failPendingOnStepDown(state: MutableState, ctx: RaftContext): void {
-  for (const read of state.pendingReads) answer(ctx, read.request, { type: 'fail', error: 'leadership lost before the read was confirmed' });
+  for (const read of state.pendingReads)
+    answer(ctx, read.request, { type: 'fail', error: 'leadership lost before the read was confirmed' });
   for (const write of state.pendingWrites) {
     const applied = write.index <= state.appliedIndex;
-    answer(ctx, write.request, { type: 'unknown', error: applied ? 'leadership lost' : `leadership lost with entry ${write.index} uncommitted (last ${lastIndex(state)})` });
+    answer(ctx, write.request, {
+      type: 'unknown',
+      error: applied
+        ? 'leadership lost'
+        : `leadership lost with entry ${write.index} uncommitted (last ${lastIndex(state)})`,
+    });
   }
   state.pendingReads = [];
   state.pendingWrites = [];

@@ -56,7 +56,14 @@ export function sendAppend(state: MutableState, ctx: RaftContext, progress: Prog
   // In replicate mode there is nothing to say until there is something new; a probe may be empty.
   if (progress.mode === 'replicate' && count <= 0) return;
   const entries = entriesFrom(state, prevIndex + 1, count);
-  ctx.send(progress.id, { type: 'AppendEntries', term: state.term, prevIndex, prevTerm, entries, commit: state.commitIndex });
+  ctx.send(progress.id, {
+    type: 'AppendEntries',
+    term: state.term,
+    prevIndex,
+    prevTerm,
+    entries,
+    commit: state.commitIndex,
+  });
   if (progress.mode === 'replicate') progress.next = prevIndex + count + 1;
   else progress.paused = true;
 }
@@ -120,9 +127,24 @@ export function commitTo(state: MutableState, ctx: RaftContext, index: number): 
 
 /** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
 /** Answers an AppendEntries; everything the acknowledgement vouches for is durable before it leaves. */
-function replyAppend(state: MutableState, ctx: RaftContext, from: NodeId, index: number, reject: boolean, hintIndex: number, hintTerm: number): void {
+function replyAppend(
+  state: MutableState,
+  ctx: RaftContext,
+  from: NodeId,
+  index: number,
+  reject: boolean,
+  hintIndex: number,
+  hintTerm: number,
+): void {
   ctx.storage.sync();
-  ctx.send(from, { type: 'AppendEntriesResponse', term: state.term, index, reject, hintIndex, hintTerm } satisfies AppendEntriesResponse);
+  ctx.send(from, {
+    type: 'AppendEntriesResponse',
+    term: state.term,
+    index,
+    reject,
+    hintIndex,
+    hintTerm,
+  } satisfies AppendEntriesResponse);
 }
 
 export function handleAppendEntries(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntries): void {
@@ -145,7 +167,10 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
     const first = msg.prevIndex + 1 + skip;
     const last = lastIndex(state);
     if (first <= last) {
-      if (first <= state.commitIndex) throw new Error(`AppendEntries from ${from} would truncate committed entry ${first} (commit ${state.commitIndex})`);
+      if (first <= state.commitIndex)
+        throw new Error(
+          `AppendEntries from ${from} would truncate committed entry ${first} (commit ${state.commitIndex})`,
+        );
       ctx.annotate(`${ctx.self} truncates its log from index ${first} (had ${last})`, { from: first, to: last });
       truncateEntries(ctx.storage, first - 1);
       state.log.splice(first - state.snapshotIndex - 1);
@@ -168,7 +193,12 @@ export function progressOf(state: MutableState, id: NodeId): Progress | undefine
   return undefined;
 }
 
-export function handleAppendEntriesResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntriesResponse): void {
+export function handleAppendEntriesResponse(
+  state: MutableState,
+  ctx: RaftContext,
+  from: NodeId,
+  msg: AppendEntriesResponse,
+): void {
   const progress = progressOf(state, from);
   if (!progress) return;
   progress.recentActive = true;
@@ -261,7 +291,13 @@ function quorumMatch(state: MutableState, needed: number): number {
 export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
   const sentAt = ctx.now();
   for (const progress of state.progress) {
-    ctx.send(progress.id, { type: 'Heartbeat', term: state.term, commit: Math.min(progress.match, state.commitIndex), context: state.readContext, sentAt });
+    ctx.send(progress.id, {
+      type: 'Heartbeat',
+      term: state.term,
+      commit: Math.min(progress.match, state.commitIndex),
+      context: state.readContext,
+      sentAt,
+    });
   }
 }
 
@@ -278,7 +314,12 @@ export function handleHeartbeat(state: MutableState, ctx: RaftContext, from: Nod
   ctx.send(from, { type: 'HeartbeatResponse', term: state.term, context: msg.context, sentAt: msg.sentAt });
 }
 
-export function handleHeartbeatResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: HeartbeatResponse): void {
+export function handleHeartbeatResponse(
+  state: MutableState,
+  ctx: RaftContext,
+  from: NodeId,
+  msg: HeartbeatResponse,
+): void {
   const progress = progressOf(state, from);
   if (!progress) return;
   progress.recentActive = true;

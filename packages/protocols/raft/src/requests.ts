@@ -21,7 +21,13 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
   }
   if (state.role !== 'leader') {
     const known = state.leader !== null && state.leader !== ctx.self;
-    return answer(ctx, request.id, known ? { type: 'fail', error: 'not the leader', redirect: state.leader! } : { type: 'fail', error: 'no leader known' });
+    return answer(
+      ctx,
+      request.id,
+      known
+        ? { type: 'fail', error: 'not the leader', redirect: state.leader! }
+        : { type: 'fail', error: 'no leader known' },
+    );
   }
   if (op.f === 'transfer') return handleTransferRequest(state, ctx, request, op.value);
   const seq = op.seq ?? sequenceOf(request.id);
@@ -30,8 +36,19 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
     // etcd drops proposals during a transfer: the new leader must not miss any.
     return answer(ctx, request.id, { type: 'fail', error: `leadership transfer to ${state.transferee} in progress` });
   }
-  const copy: KvOp = op.f === 'cas' ? { f: 'cas', key: op.key, value: [op.value[0], op.value[1]] } : { f: op.f, key: op.key, value: op.value };
-  const index = propose(state, ctx, { term: state.term, kind: 'op', op: copy, client: request.client, seq, request: request.id, proposer: ctx.self });
+  const copy: KvOp =
+    op.f === 'cas'
+      ? { f: 'cas', key: op.key, value: [op.value[0], op.value[1]] }
+      : { f: op.f, key: op.key, value: op.value };
+  const index = propose(state, ctx, {
+    term: state.term,
+    kind: 'op',
+    op: copy,
+    client: request.client,
+    seq,
+    request: request.id,
+    proposer: ctx.self,
+  });
   state.pendingWrites.push({ request: request.id, index, term: state.term });
 }
 
@@ -66,8 +83,17 @@ function malformed(op: KvOp): string | undefined {
     case 'append':
     case 'cas':
       if (typeof op.key !== 'string' || op.key === '__proto__') return `'${op.f}' needs a string key`;
-      if ((op.f === 'put' || op.f === 'append') && typeof op.value !== 'string') return `'${op.f}' needs a string value`;
-      if (op.f === 'cas' && !(Array.isArray(op.value) && op.value.length === 2 && typeof op.value[1] === 'string' && (op.value[0] === null || typeof op.value[0] === 'string'))) {
+      if ((op.f === 'put' || op.f === 'append') && typeof op.value !== 'string')
+        return `'${op.f}' needs a string value`;
+      if (
+        op.f === 'cas' &&
+        !(
+          Array.isArray(op.value) &&
+          op.value.length === 2 &&
+          typeof op.value[1] === 'string' &&
+          (op.value[0] === null || typeof op.value[0] === 'string')
+        )
+      ) {
         return `'cas' needs the value [expected (string or null), next (string)]`;
       }
       return undefined;

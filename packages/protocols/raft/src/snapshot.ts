@@ -16,8 +16,12 @@ export function takeSnapshot(state: MutableState, index: number): SnapshotData {
   return {
     index,
     term,
-    kv: Object.keys(state.kv).sort().map((key) => [key, state.kv[key]!] as const),
-    sessions: Object.keys(state.sessions).sort().map((client) => [client, { ...state.sessions[client]! }] as const),
+    kv: Object.keys(state.kv)
+      .sort()
+      .map((key) => [key, state.kv[key]!] as const),
+    sessions: Object.keys(state.sessions)
+      .sort()
+      .map((client) => [client, { ...state.sessions[client]! }] as const),
   };
 }
 
@@ -35,7 +39,8 @@ export function maybeCompact(state: MutableState, ctx: RaftContext): void {
 
 export function sendSnapshot(state: MutableState, ctx: RaftContext, progress: Progress): void {
   const snapshot = loadSnapshot(ctx.storage);
-  if (!snapshot || snapshot.index !== state.snapshotIndex) throw new Error(`${ctx.self} must send a snapshot to ${progress.id} but has none at ${state.snapshotIndex}`);
+  if (!snapshot || snapshot.index !== state.snapshotIndex)
+    throw new Error(`${ctx.self} must send a snapshot to ${progress.id} but has none at ${state.snapshotIndex}`);
   ctx.annotate(`${ctx.self} sends snapshot ${snapshot.index}/${snapshot.term} to ${progress.id}`);
   ctx.send(progress.id, { type: 'InstallSnapshot', term: state.term, snapshot });
   progress.mode = 'snapshot';
@@ -47,7 +52,14 @@ export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, fro
   const snapshot = msg.snapshot;
   const reply = (index: number) => {
     ctx.storage.sync();
-    ctx.send(from, { type: 'AppendEntriesResponse', term: state.term, index, reject: false, hintIndex: 0, hintTerm: 0 });
+    ctx.send(from, {
+      type: 'AppendEntriesResponse',
+      term: state.term,
+      index,
+      reject: false,
+      hintIndex: 0,
+      hintTerm: 0,
+    });
   };
   if (snapshot.index <= state.commitIndex) return reply(state.commitIndex);
   if (termAt(state, snapshot.index) === snapshot.term) {
@@ -55,7 +67,9 @@ export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, fro
     commitTo(state, ctx, snapshot.index);
     return reply(state.commitIndex);
   }
-  ctx.annotate(`${ctx.self} installs snapshot ${snapshot.index}/${snapshot.term} from ${from}`, { index: snapshot.index });
+  ctx.annotate(`${ctx.self} installs snapshot ${snapshot.index}/${snapshot.term} from ${from}`, {
+    index: snapshot.index,
+  });
   saveSnapshot(ctx.storage, snapshot);
   truncateEntries(ctx.storage, snapshot.index);
   state.log.splice(0);

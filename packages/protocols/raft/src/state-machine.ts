@@ -13,7 +13,10 @@ export function applyCommitted(state: MutableState, ctx: RaftContext): void {
   while (state.appliedIndex < state.commitIndex) {
     const index = state.appliedIndex + 1;
     const entry = entryAt(state, index);
-    if (!entry) throw new Error(`cannot apply index ${index}: not in the log (snapshot ${state.snapshotIndex}, last ${lastIndex(state)}, commit ${state.commitIndex})`);
+    if (!entry)
+      throw new Error(
+        `cannot apply index ${index}: not in the log (snapshot ${state.snapshotIndex}, last ${lastIndex(state)}, commit ${state.commitIndex})`,
+      );
     const outcome = entry.kind === 'op' ? applyEntry(state, entry) : undefined;
     state.appliedIndex = index;
     if (state.role === 'leader') answerWrites(state, ctx, index, entry, outcome);
@@ -23,10 +26,17 @@ export function applyCommitted(state: MutableState, ctx: RaftContext): void {
 }
 
 /** Answers the clients of entries up to `index` that this leader proposed. */
-function answerWrites(state: MutableState, ctx: RaftContext, index: number, entry: Entry, outcome: Outcome<KvResult> | undefined): void {
+function answerWrites(
+  state: MutableState,
+  ctx: RaftContext,
+  index: number,
+  entry: Entry,
+  outcome: Outcome<KvResult> | undefined,
+): void {
   while (state.pendingWrites.length > 0 && state.pendingWrites[0]!.index <= index) {
     const pending = state.pendingWrites.shift()!;
-    if (pending.index === index && pending.term === entry.term && entry.request === pending.request && outcome) answer(ctx, pending.request, outcome);
+    if (pending.index === index && pending.term === entry.term && entry.request === pending.request && outcome)
+      answer(ctx, pending.request, outcome);
     // A leader's own entries are never replaced while it leads (Leader Append-Only), so this
     // branch means a broken rule; the client hears "unknown", the invariants say why.
     else answer(ctx, pending.request, { type: 'unknown', error: `entry ${pending.index} was not the one proposed` });
@@ -42,7 +52,9 @@ function applyEntry(state: MutableState, entry: Entry): Outcome<KvResult> {
   const seq = entry.seq;
   const session = client !== undefined ? state.sessions[client] : undefined;
   if (session && seq !== undefined && seq <= session.seq) {
-    return seq === session.seq ? session.outcome : { type: 'unknown', error: `request ${seq} of ${client} is older than its session's last (${session.seq})` };
+    return seq === session.seq
+      ? session.outcome
+      : { type: 'unknown', error: `request ${seq} of ${client} is older than its session's last (${session.seq})` };
   }
   const outcome = execute(state.kv, entry.op!);
   if (client !== undefined && seq !== undefined) {

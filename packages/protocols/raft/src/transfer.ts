@@ -11,7 +11,12 @@ import { lastIndex, type KvOp, type Progress } from './state.ts';
  * target's campaign is marked as a transfer, so followers' vote leases do not block it. If the
  * transfer does not finish within an election timeout, the leader gives up and carries on.
  */
-export function handleTransferRequest(state: MutableState, ctx: RaftContext, request: ClientRequest<KvOp>, target: NodeId): void {
+export function handleTransferRequest(
+  state: MutableState,
+  ctx: RaftContext,
+  request: ClientRequest<KvOp>,
+  target: NodeId,
+): void {
   if (target === ctx.self) return answer(ctx, request.id, { type: 'ok', value: `${ctx.self} already leads` });
   const progress = state.progress.find((p) => p.id === target);
   if (!progress) return answer(ctx, request.id, { type: 'fail', error: `no such node '${String(target)}'` });

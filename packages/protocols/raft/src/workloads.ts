@@ -36,7 +36,8 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
     nextOp(client: ClientView): KvOp {
       const outcome = client.lastOutcome;
       const previous = pendingGets.get(client.client);
-      if (previous !== undefined && outcome?.type === 'ok') lastSeen.set(`${client.client}/${previous}`, (outcome.value as string | null) ?? null);
+      if (previous !== undefined && outcome?.type === 'ok')
+        lastSeen.set(`${client.client}/${previous}`, (outcome.value as string | null) ?? null);
       pendingGets.delete(client.client);
       if (transferEvery > 0 && client.index === 0 && client.invoked > 0 && client.invoked % transferEvery === 0) {
         return { f: 'transfer', value: client.random.pick(nodes) };
@@ -44,13 +45,14 @@ export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
       const key = keyName(client.random.int(0, keys - 1));
       let roll = client.random.next() * total;
       let f: KvOp['f'] = 'get';
-      if (!readers.has(client.client)) for (const [name, weight] of weights) {
-        if (roll < weight) {
-          f = name;
-          break;
+      if (!readers.has(client.client))
+        for (const [name, weight] of weights) {
+          if (roll < weight) {
+            f = name;
+            break;
+          }
+          roll -= weight;
         }
-        roll -= weight;
-      }
       const value = `${client.client}.${client.invoked + 1}`;
       switch (f) {
         case 'get':
@@ -75,7 +77,11 @@ export const writes: WorkloadFactory<KvOp> = (options) => {
   const keys = Math.max(1, Number(options.keys ?? 10));
   const keyName = keyNamer();
   return {
-    nextOp: (client: ClientView): KvOp => ({ f: 'put', key: keyName(client.random.int(0, keys - 1)), value: `${client.client}.${client.invoked + 1}` }),
+    nextOp: (client: ClientView): KvOp => ({
+      f: 'put',
+      key: keyName(client.random.int(0, keys - 1)),
+      value: `${client.client}.${client.invoked + 1}`,
+    }),
   };
 };
 

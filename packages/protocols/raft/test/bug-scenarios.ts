@@ -18,7 +18,11 @@ export const forgetVoteScenario: Scenario = {
   nodes: 3,
   seed: 1,
   until: '1s',
-  config: { preVote: false, checkQuorum: false, nodeElectionTimeoutMicros: { n1: 100_000, n2: 100_000, n3: 5_000_000 } },
+  config: {
+    preVote: false,
+    checkQuorum: false,
+    nodeElectionTimeoutMicros: { n1: 100_000, n2: 100_000, n3: 5_000_000 },
+  },
   network: {
     latency: '1ms',
     links: [
@@ -45,7 +49,13 @@ export const followerReadScenario: Scenario = {
   seed: 1,
   until: '3s',
   config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
-  workload: { name: 'kv', clients: 2, thinkTime: '20ms', timeout: '300ms', options: { keys: 1, pin: { c1: 'n5' }, mix: { get: 1, put: 1, append: 0, cas: 0 } } },
+  workload: {
+    name: 'kv',
+    clients: 2,
+    thinkTime: '20ms',
+    timeout: '300ms',
+    options: { keys: 1, pin: { c1: 'n5' }, mix: { get: 1, put: 1, append: 0, cas: 0 } },
+  },
   faults: [
     { at: '1s', fault: { type: 'isolate', node: 'n5' } },
     { at: '2s', fault: { type: 'heal' } },
@@ -66,9 +76,20 @@ export const leaseDriftScenario: Scenario = {
   nodes: 5,
   seed: 1,
   until: '4s',
-  config: { readMode: 'lease', checkQuorum: true, leaseClockBoundMicros: 60_000, nodeElectionTimeoutMicros: { n1: 100_000, n2: 150_000 } },
+  config: {
+    readMode: 'lease',
+    checkQuorum: true,
+    leaseClockBoundMicros: 60_000,
+    nodeElectionTimeoutMicros: { n1: 100_000, n2: 150_000 },
+  },
   network: { latency: '1ms' },
-  workload: { name: 'kv', clients: 2, thinkTime: '2ms', timeout: '100ms', options: { keys: 1, pin: { c1: 'n1', c2: 'n2' }, readers: ['c1'], mix: { get: 1, put: 1, append: 0, cas: 0 } } },
+  workload: {
+    name: 'kv',
+    clients: 2,
+    thinkTime: '2ms',
+    timeout: '100ms',
+    options: { keys: 1, pin: { c1: 'n1', c2: 'n2' }, readers: ['c1'], mix: { get: 1, put: 1, append: 0, cas: 0 } },
+  },
   faults: [
     { at: '2s', fault: { type: 'partition', groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] } },
     { at: '2s', fault: { type: 'clockJump', node: 'n1', delta: '-55ms' } },

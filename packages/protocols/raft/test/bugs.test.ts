@@ -7,7 +7,11 @@ import { bugs } from '../src/index.ts';
 import { followerReadScenario, forgetVoteScenario, leaseDriftScenario } from './bug-scenarios.ts';
 
 function violations(scenario: Scenario, withBug: string | undefined): string[] {
-  const result = runScenario({ ...scenario, bugs: withBug ? [withBug] : [] }, { registry }, { trace: 'off', stateMode: 'mutable' });
+  const result = runScenario(
+    { ...scenario, bugs: withBug ? [withBug] : [] },
+    { registry },
+    { trace: 'off', stateMode: 'mutable' },
+  );
   expect(result.error).toBeUndefined();
   return result.violations.map((violation) => violation.invariant);
 }

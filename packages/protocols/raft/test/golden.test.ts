@@ -34,7 +34,9 @@ const scenarios: Array<[string, Scenario]> = [
 describe('raft golden traces', () => {
   for (const [name, scenario] of scenarios) {
     it(name, () => {
-      const text = renderGolden(runScenario(scenario, { registry }, { trace: 'memory', stateMode: 'mutable' }), { maxLines: 400 });
+      const text = renderGolden(runScenario(scenario, { registry }, { trace: 'memory', stateMode: 'mutable' }), {
+        maxLines: 400,
+      });
       const file = join(GOLDEN_DIR, `${name}.txt`);
       if (update || !existsSync(file)) {
         mkdirSync(GOLDEN_DIR, { recursive: true });

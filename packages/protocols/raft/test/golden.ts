@@ -46,7 +46,10 @@ export function renderGolden(result: RunResult, options: { maxLines?: number } =
         if (event.node && !event.text.includes('already gave up')) push(event.t, `note: ${event.text}`);
         break;
       case 'complete':
-        push(event.t, `${event.client} ${event.type}${event.value !== undefined ? ` ${JSON.stringify(event.value)}` : ''}${event.error ? ` (${event.error})` : ''}`);
+        push(
+          event.t,
+          `${event.client} ${event.type}${event.value !== undefined ? ` ${JSON.stringify(event.value)}` : ''}${event.error ? ` (${event.error})` : ''}`,
+        );
         break;
       case 'violation':
         push(event.t, `VIOLATION ${event.invariant}: ${event.message}`);
@@ -59,6 +62,8 @@ export function renderGolden(result: RunResult, options: { maxLines?: number } =
     }
   }
   if (omitted > 0) lines.push(`... ${omitted} more lines`);
-  lines.push(`end ${result.endReason} at ${formatMicros(result.endTime)}, ${result.stats.events} events, trace hash ${result.hash}`);
+  lines.push(
+    `end ${result.endReason} at ${formatMicros(result.endTime)}, ${result.stats.events} events, trace hash ${result.hash}`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -8,11 +8,37 @@ import type { Entry, RaftState, Role } from '../src/state.ts';
  * (Leader Append-Only, Log Matching), and for the memory that must not leak between runs.
  */
 function node(role: Role, term: number, log: Array<[number, string]>, extra: Partial<RaftState> = {}): RaftState {
-  const entries: Entry[] = log.map(([entryTerm, request]) => ({ term: entryTerm, kind: 'op', op: { f: 'put', key: 'k', value: request }, client: 'c1', seq: 1, request }));
+  const entries: Entry[] = log.map(([entryTerm, request]) => ({
+    term: entryTerm,
+    kind: 'op',
+    op: { f: 'put', key: 'k', value: request },
+    client: 'c1',
+    seq: 1,
+    request,
+  }));
   return {
-    term, vote: null, log: entries, snapshotIndex: 0, snapshotTerm: 0, role, leader: role === 'leader' ? 'n1' : null,
-    commitIndex: 0, appliedIndex: 0, kv: {}, sessions: {}, leaderContactAt: 0, votesBlockedUntil: 0, votesGranted: [], votesRejected: [],
-    progress: [], pendingWrites: [], pendingReads: [], readContext: 0, transferee: null, leaseFloor: 0, ...extra,
+    term,
+    vote: null,
+    log: entries,
+    snapshotIndex: 0,
+    snapshotTerm: 0,
+    role,
+    leader: role === 'leader' ? 'n1' : null,
+    commitIndex: 0,
+    appliedIndex: 0,
+    kv: {},
+    sessions: {},
+    leaderContactAt: 0,
+    votesBlockedUntil: 0,
+    votesGranted: [],
+    votesRejected: [],
+    progress: [],
+    pendingWrites: [],
+    pendingReads: [],
+    readContext: 0,
+    transferee: null,
+    leaseFloor: 0,
+    ...extra,
   };
 }
 
@@ -22,19 +48,46 @@ function world(states: Record<NodeId, RaftState>): HandMadeWorld<RaftState> {
 
 describe('raft invariants', () => {
   it('log-matching flags two logs that agree on (index, term) but not before it', () => {
-    const view = world({ n1: node('follower', 2, [[1, 'a'], [2, 'b']]), n2: node('follower', 2, [[2, 'x'], [2, 'b']]) });
+    const view = world({
+      n1: node('follower', 2, [
+        [1, 'a'],
+        [2, 'b'],
+      ]),
+      n2: node('follower', 2, [
+        [2, 'x'],
+        [2, 'b'],
+      ]),
+    });
     expect(logMatching.check(view)).toMatch(/both hold an entry at 1\/|after different terms|different contents/);
   });
 
   it('log-matching accepts logs that share a prefix', () => {
-    const view = world({ n1: node('follower', 2, [[1, 'a'], [2, 'b']]), n2: node('follower', 2, [[1, 'a']]) });
+    const view = world({
+      n1: node('follower', 2, [
+        [1, 'a'],
+        [2, 'b'],
+      ]),
+      n2: node('follower', 2, [[1, 'a']]),
+    });
     expect(logMatching.check(view)).toBe(true);
   });
 
   it('leader-append-only flags a leader that truncates its own log within its term', () => {
-    const view = world({ n1: node('leader', 2, [[1, 'a'], [2, 'b'], [2, 'c']]) });
+    const view = world({
+      n1: node('leader', 2, [
+        [1, 'a'],
+        [2, 'b'],
+        [2, 'c'],
+      ]),
+    });
     expect(leaderAppendOnly.check(view)).toBe(true);
-    view.set('n1', node('leader', 2, [[1, 'a'], [2, 'd']]));
+    view.set(
+      'n1',
+      node('leader', 2, [
+        [1, 'a'],
+        [2, 'd'],
+      ]),
+    );
     expect(leaderAppendOnly.check(view)).toMatch(/n1, leader of term 2, removed or replaced/);
   });
 
@@ -47,7 +100,10 @@ describe('raft invariants', () => {
   });
 
   it('state-machine-safety compares what different nodes applied at one index', () => {
-    const view = world({ n1: node('follower', 2, [[1, 'a']], { commitIndex: 1, appliedIndex: 1 }), n2: node('follower', 2, [[2, 'z']], { commitIndex: 1, appliedIndex: 1 }) });
+    const view = world({
+      n1: node('follower', 2, [[1, 'a']], { commitIndex: 1, appliedIndex: 1 }),
+      n2: node('follower', 2, [[2, 'z']], { commitIndex: 1, appliedIndex: 1 }),
+    });
     expect(stateMachineSafety.check(view)).toMatch(/applies 2:z at index 1, but n1 applied 1:a there/);
   });
 
@@ -59,9 +115,16 @@ describe('raft invariants', () => {
   });
 
   it('says so when a term is beyond what its memory holds, every time it is asked, quiet test first', () => {
-    const view = world({ n1: node('leader', 2 ** 21, [[1, 'a'], [2 ** 21, 'b']]) });
+    const view = world({
+      n1: node('leader', 2 ** 21, [
+        [1, 'a'],
+        [2 ** 21, 'b'],
+      ]),
+    });
     // The kernel asks the shared quiet test first, then each check: none may lose the error.
-    expect(() => electionSafety.quiet!(view)).toThrow('term 2097152 is outside what the Raft invariants can remember (whole numbers below 2^21)');
+    expect(() => electionSafety.quiet!(view)).toThrow(
+      'term 2097152 is outside what the Raft invariants can remember (whole numbers below 2^21)',
+    );
     expect(() => electionSafety.check(view)).toThrow(/term 2097152 is outside/);
     expect(() => logMatching.check(view)).toThrow(/term 2097152 is outside/);
   });
@@ -70,18 +133,38 @@ describe('raft invariants', () => {
     // Long enough that the per-index memory takes several pages (4,096 indexes each) and the mirrors grow several times.
     const requests = (count: number, replace: Record<number, string> = {}): Array<[number, string]> =>
       Array.from({ length: count }, (_, i) => [1, replace[i + 1] ?? `r${i + 1}`]);
-    const view = world({ n1: node('leader', 1, requests(9000), { commitIndex: 9000, appliedIndex: 9000 }), n2: node('follower', 1, []) });
+    const view = world({
+      n1: node('leader', 1, requests(9000), { commitIndex: 9000, appliedIndex: 9000 }),
+      n2: node('follower', 1, []),
+    });
     expect(stateMachineSafety.check(view)).toBe(true);
     // n1 compacts its first 8,000 entries into a snapshot and keeps leading: nothing to report.
-    const compacted = node('leader', 1, requests(9000).slice(8000), { snapshotIndex: 8000, snapshotTerm: 1, commitIndex: 9000, appliedIndex: 9000 });
+    const compacted = node('leader', 1, requests(9000).slice(8000), {
+      snapshotIndex: 8000,
+      snapshotTerm: 1,
+      commitIndex: 9000,
+      appliedIndex: 9000,
+    });
     view.set('n1', compacted);
     expect(leaderAppendOnly.check(view)).toBe(true);
     // A follower applies a different entry at 4,096 (the first index of the second page), long after n1 applied and compacted it.
     view.set('n2', node('follower', 1, requests(8500, { 4096: 'x' }), { commitIndex: 8500, appliedIndex: 8500 }));
-    expect(logMatching.check(view)).toBe('n2 and n1 both hold an entry at 4096/1, but with different contents (1:x vs 1:r4096)');
+    expect(logMatching.check(view)).toBe(
+      'n2 and n1 both hold an entry at 4096/1, but with different contents (1:x vs 1:r4096)',
+    );
     expect(stateMachineSafety.check(view)).toBe('n2 applies 1:x at index 4096, but n1 applied 1:r4096 there');
     // The leader, after its compaction, drops entries of its own term.
-    view.set('n1', node('leader', 1, requests(8990).slice(8000), { snapshotIndex: 8000, snapshotTerm: 1, commitIndex: 8990, appliedIndex: 8990 }));
-    expect(leaderAppendOnly.check(view)).toBe('n1, leader of term 1, removed or replaced its entries after index 8990 (it had 9000)');
+    view.set(
+      'n1',
+      node('leader', 1, requests(8990).slice(8000), {
+        snapshotIndex: 8000,
+        snapshotTerm: 1,
+        commitIndex: 8990,
+        appliedIndex: 8990,
+      }),
+    );
+    expect(leaderAppendOnly.check(view)).toBe(
+      'n1, leader of term 1, removed or replaced its entries after index 8990 (it had 9000)',
+    );
   });
 });

@@ -27,9 +27,23 @@ describe('raft under generated faults', () => {
           until: '14s',
           config: { readMode, snapshotThresholdEntries: 40, leaseClockBoundMicros: 60_000 },
           network: { latency: { dist: 'uniform', min: 1_000, max: 8_000 } },
-          workload: { name: 'kv', clients: 4, thinkTime: '10ms', timeout: '500ms', stopAt: '13s', options: { keys: 2, transferEvery: 40 } },
+          workload: {
+            name: 'kv',
+            clients: 4,
+            thinkTime: '10ms',
+            timeout: '500ms',
+            stopAt: '13s',
+            options: { keys: 2, transferEvery: 40 },
+          },
         },
-        faults: { kinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'], maxFaults: 6, healAt: '8s', clockJumpMax: '20ms', minDuration: '50ms', maxDuration: '2s' },
+        faults: {
+          kinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+          maxFaults: 6,
+          healAt: '8s',
+          clockJumpMax: '20ms',
+          minDuration: '50ms',
+          maxDuration: '2s',
+        },
         numRuns: runs,
       });
     }
@@ -69,14 +83,22 @@ describe('raft bug switches under generated faults', () => {
     commitPriorTermByCount: { numRuns: 200, maxShrinkRuns: 300 },
   };
   for (const property of bugProperties(extended ? Math.max(runs, 1000) : 60)) {
-    it.skipIf(!extended && quick[property.bug] === undefined)(`finds and shrinks a counterexample for ${property.bug}`, () => {
-      const report = findCounterexample({ ...property, ...(extended ? {} : quick[property.bug]), outDir: '.dsim/failures' });
-      expect(report.found, `${property.bug} was not caught`).toBe(true);
-      if (!report.found) return;
-      expect(report.reproduced).toBe(true);
-      expect(report.shrunkSize.episodes).toBeLessThanOrEqual(report.originalSize.episodes);
-      expect(report.shrunkSize.episodes).toBeLessThanOrEqual(5);
-    }, 30 * 60_000);
+    it.skipIf(!extended && quick[property.bug] === undefined)(
+      `finds and shrinks a counterexample for ${property.bug}`,
+      () => {
+        const report = findCounterexample({
+          ...property,
+          ...(extended ? {} : quick[property.bug]),
+          outDir: '.dsim/failures',
+        });
+        expect(report.found, `${property.bug} was not caught`).toBe(true);
+        if (!report.found) return;
+        expect(report.reproduced).toBe(true);
+        expect(report.shrunkSize.episodes).toBeLessThanOrEqual(report.originalSize.episodes);
+        expect(report.shrunkSize.episodes).toBeLessThanOrEqual(5);
+      },
+      30 * 60_000,
+    );
   }
 });
 
@@ -94,7 +116,9 @@ describe('the shrunk counterexample of every bug switch replays', () => {
       const scenario = JSON.parse(readFileSync(file, 'utf8')) as Scenario;
       expect(scenario.bugs).toEqual([bug]);
       // A few fault episodes: the faults other than their undos and the final heal.
-      const episodes = scenario.faults!.filter(({ fault }) => !['heal', 'restart', 'resume'].includes(fault.type)).length;
+      const episodes = scenario.faults!.filter(
+        ({ fault }) => !['heal', 'restart', 'resume'].includes(fault.type),
+      ).length;
       expect(episodes).toBeLessThanOrEqual(5);
       const buggy = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'off' });
       expect(buggy.violations.length).toBeGreaterThan(0);

@@ -35,7 +35,9 @@ describe('raft scenarios', () => {
     const result = run(leaderIsolated);
     expect(result.violations).toEqual([]);
     // Every c1 operation that went to n1 while it was cut off ended without success.
-    const isolatedOk = result.history.filter((entry) => entry.client === 'c1' && entry.type === 'ok' && entry.time > 3_050_000 && entry.time < 8_000_000);
+    const isolatedOk = result.history.filter(
+      (entry) => entry.client === 'c1' && entry.type === 'ok' && entry.time > 3_050_000 && entry.time < 8_000_000,
+    );
     expect(isolatedOk).toEqual([]);
     const stepDown = result.trace.find((line) => line.includes('n1 hears from 1 of 5: no quorum'));
     expect(stepDown).toBeDefined();
@@ -45,7 +47,14 @@ describe('raft scenarios', () => {
   it('leader-isolated without CheckQuorum: n1 keeps leading its minority but still answers no read', () => {
     const result = run({ ...leaderIsolated, config: { ...leaderIsolated.config, checkQuorum: false } });
     expect(result.violations).toEqual([]);
-    const c1Reads = result.history.filter((entry) => entry.client === 'c1' && entry.f === 'get' && entry.type === 'ok' && entry.time > 3_050_000 && entry.time < 8_000_000);
+    const c1Reads = result.history.filter(
+      (entry) =>
+        entry.client === 'c1' &&
+        entry.f === 'get' &&
+        entry.type === 'ok' &&
+        entry.time > 3_050_000 &&
+        entry.time < 8_000_000,
+    );
     expect(c1Reads).toEqual([]);
   });
 
@@ -53,8 +62,12 @@ describe('raft scenarios', () => {
     const result = run(figure8);
     expect(result.violations).toEqual([]);
     // n1 led term 3 and crashed with X on a majority, but never committed past index 1.
-    expect(result.trace.some((line) => line.includes('"k":"state","node":"n1","summary":{"role":"leader","term":3'))).toBe(true);
-    expect(result.trace.some((line) => /"node":"n1","summary":\{"role":"leader","term":3[^}]*"commit":2/.test(line))).toBe(false);
+    expect(
+      result.trace.some((line) => line.includes('"k":"state","node":"n1","summary":{"role":"leader","term":3')),
+    ).toBe(true);
+    expect(
+      result.trace.some((line) => /"node":"n1","summary":\{"role":"leader","term":3[^}]*"commit":2/.test(line)),
+    ).toBe(false);
   });
 
   it('figure8-bug: counting an old-term entry commits it, and the run ends in a state-machine-safety violation', () => {
@@ -73,7 +86,10 @@ describe('raft scenarios', () => {
   });
 
   it('lease-clock-skew without the jump: lease reads stay linearizable', () => {
-    const result = run({ ...leaseClockSkew, faults: leaseClockSkew.faults!.filter((entry) => entry.fault.type !== 'clockJump') });
+    const result = run({
+      ...leaseClockSkew,
+      faults: leaseClockSkew.faults!.filter((entry) => entry.fault.type !== 'clockJump'),
+    });
     expect(result.violations).toEqual([]);
   });
 

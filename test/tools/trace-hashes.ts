@@ -1,0 +1,87 @@
+/**
+ * Prints the trace hash of every shipped scenario (seeds 1-3, both state modes), of the stormy
+ * determinism scenario (seeds 1-20) and of the sweep seed families (seeds 1-6): the evidence that
+ * a refactoring left every run byte-identical. Compare two outputs with `diff`.
+ *
+ *   node --import ./packages/cli/bin/register-typescript.mjs test/tools/trace-hashes.ts > hashes.txt
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runScenario, type Scenario } from '@dsim/core';
+import { registry } from '@dsim/registry';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function scenarioFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...scenarioFiles(path));
+    else if (/\.(ts|json)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+function line(label: string, scenario: unknown, seed: number | undefined, mode: 'immutable' | 'mutable'): void {
+  const result = runScenario(
+    scenario,
+    { registry, ...(seed === undefined ? {} : { seed }) },
+    { trace: 'hash', stateMode: mode },
+  );
+  console.log(
+    `${label} seed=${seed ?? 'default'} ${mode} ${result.hash} events=${result.stats.events} violations=${result.violations.length}`,
+  );
+}
+
+const isScenario = (value: unknown): value is Scenario =>
+  typeof value === 'object' && value !== null && 'protocol' in value && 'nodes' in value;
+
+for (const file of scenarioFiles(join(root, 'simulations'))) {
+  // Scripts (sweeps, hunts, experiments) run on import: only scenario data is hashed here.
+  if (/process\.argv|worker_threads/.test((await import('node:fs')).readFileSync(file, 'utf8'))) continue;
+  let scenario: unknown;
+  if (file.endsWith('.json')) scenario = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8'));
+  else {
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    scenario = module.default;
+  }
+  if (!isScenario(scenario)) continue;
+  const name = (scenario as { name: string }).name;
+  for (const mode of ['immutable', 'mutable'] as const) {
+    line(`${relative(root, file)} [${name}]`, scenario, undefined, mode);
+    for (const seed of [1, 2, 3]) line(`${relative(root, file)} [${name}]`, scenario, seed, mode);
+  }
+}
+
+const stormy: Scenario = {
+  name: 'determinism',
+  protocol: 'heartbeat',
+  nodes: 5,
+  until: '45s',
+  network: { latency: { dist: 'lognormal', median: '2ms', sigma: 0.6 }, loss: 0.02, duplicate: 0.02 },
+  clocks: { n2: { offset: '-3s', driftPpm: 300 } },
+  nemesis: {
+    faults: 6,
+    kinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+    from: '2s',
+    healAt: '30s',
+    maxDuration: '8s',
+  },
+  workload: { name: 'probe', clients: 3, thinkTime: '300ms', timeout: '200ms' },
+  stopOnViolation: false,
+};
+for (let seed = 1; seed <= 20; seed++) line('stormy', stormy, seed, seed % 2 === 0 ? 'immutable' : 'mutable');
+
+const families = process.env.DSIM_HASH_FAMILIES;
+if (families !== undefined) {
+  // Seed families: a module path and an export name that maps a seed to a scenario.
+  for (const spec of families.split(',')) {
+    const [path, exportName, extra] = spec.split('#');
+    const module = (await import(pathToFileURL(join(root, path!)).href)) as Record<string, (arg: unknown) => Scenario>;
+    for (let seed = 1; seed <= 6; seed++) {
+      const scenario = module[exportName!]!(extra === 'nodes' ? { seed, nodes: 5 } : seed);
+      line(`family ${path}#${exportName}`, scenario, seed, 'mutable');
+    }
+  }
+}
