@@ -5,6 +5,23 @@ import tseslint from 'typescript-eslint';
 const nondeterminism =
   'is forbidden here: it makes runs depend on the machine. Use the simulation clock (ctx.now()), ctx.setTimer, or a seeded stream (ctx.random, createRandom).';
 
+const noNewDate = { selector: "NewExpression[callee.name='Date']", message: `new Date() ${nondeterminism}` };
+
+// Protocol handlers are pure functions of their state and context: per-run state belongs to the
+// run (the node's state, or an invariant's run memory), never to the module, where it would leak
+// between runs, nodes and worker threads.
+const moduleState =
+  'Module-level mutable state in a protocol: keep it in the node state, or in an invariant run memory (defineMemory).';
+const topLevel = ['Program > VariableDeclaration', 'Program > ExportNamedDeclaration > VariableDeclaration'];
+const noModuleState = topLevel.flatMap((declaration) => [
+  { selector: `${declaration}[kind='let']`, message: moduleState },
+  {
+    selector: `${declaration} > VariableDeclarator > NewExpression[callee.name=/^(Map|WeakMap|WeakSet|Set)$/][arguments.length=0]`,
+    message: moduleState,
+  },
+  { selector: `${declaration} > VariableDeclarator > ArrayExpression[elements.length=0]`, message: moduleState },
+]);
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'apps/*/dist/**', '.dsim/**', 'traces/**'] },
   {
@@ -30,10 +47,7 @@ export default tseslint.config(
         { name: 'crypto', message: `crypto ${nondeterminism}` },
         { name: 'performance', message: `performance ${nondeterminism}` },
       ],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "NewExpression[callee.name='Date']", message: `new Date() ${nondeterminism}` },
-      ],
+      'no-restricted-syntax': ['error', noNewDate],
       'no-restricted-imports': [
         'error',
         {
@@ -46,5 +60,9 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['packages/protocols/*/src/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', noNewDate, ...noModuleState] },
   },
 );

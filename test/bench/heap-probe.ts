@@ -20,7 +20,7 @@ const sampling = defineProtocol<PingPongState, PingPongMessage, { f: string }, u
       gc();
       peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
     }
-    pingpong.onMessage(state, from, msg, ctx);
+    pingpong.onMessage(state, from, msg, ctx as Parameters<typeof pingpong.onMessage>[3]);
   },
 });
 const started = performance.now();

@@ -26,7 +26,9 @@ export {
   type ClientRequest,
   type Outcome,
   type BugSwitch,
+  type TimerName,
 } from './protocol.ts';
+export type { NodeView, ViewBadge, ViewField, ViewTone, LogView, LogEntryView, TableView, ViewEdge } from './view.ts';
 export type { Operation, Workload, WorkloadFactory, WorkloadSpec, ClientView } from './workload.ts';
 export { pairOperations, type History, type HistoryEntry, type PairedOperation } from './history.ts';
 export { worldViewOf, type HandMadeWorld } from './world-view-of.ts';
@@ -35,7 +37,11 @@ export {
   eventually,
   sometimes,
   atEnd,
+  defineMemory,
   type Invariant,
+  type InvariantMemory,
+  type InvariantOptions,
+  type WorldChange,
   type InvariantResult,
   type Violation,
   type WorldView,

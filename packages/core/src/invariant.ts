@@ -19,19 +19,6 @@ export interface WorldView<State = unknown> {
   upSince(node: NodeId): Micros | undefined;
   /** Global time the node crashed; undefined while it is up. */
   downSince(node: NodeId): Micros | undefined;
-  /**
-   * The node whose handler just ran, or undefined after a fault, a client event or the start.
-   * Lets a check of a property that only a node's own step can break look at that node alone,
-   * and rescan everything otherwise: what keeps invariants cheap on clusters of a thousand nodes.
-   */
-  readonly stepped: NodeId | undefined;
-  /**
-   * Counts the moments at which node states may have changed: the start, every step and every
-   * fault. The same value means no state changed since; one more with `stepped` set means only
-   * that node's state changed. Invariants that keep memory across checks use it to update that
-   * memory once per change, from the stepped node alone when they can.
-   */
-  readonly stateVersion: number;
   /** Nodes that are down right now, in the order they crashed (kept by the kernel, O(1) to read). */
   readonly crashed: readonly NodeId[];
   readonly history: History;
@@ -48,17 +35,51 @@ export interface WorldView<State = unknown> {
 export type InvariantResult = boolean | string;
 
 /**
- * A named property of a run:
- * - `always`: checked after every step; the first failure is a violation.
+ * What changed since a memory last looked at the world: the one node whose handler ran, or
+ * `undefined` when anything may have changed (the start, a fault, a restart, or several steps
+ * since the memory last looked). Only a memory sees it: invariants read whole states.
+ */
+export interface WorldChange {
+  readonly node: NodeId | undefined;
+}
+
+/**
+ * Memory that invariants keep across the steps of one run: "a term has at most one leader" must
+ * remember the leader after it crashed. The kernel creates one per run (so runs never share
+ * memory, and nothing lives in module state), brings it up to date once for each change of the
+ * world before the first check that reads it, and hands it to every invariant that names it.
+ *
+ * `observe` may also answer for its `always` invariants: returning true says that none of them
+ * can be violated now, and the kernel skips their checks this time (a memory that finds violations
+ * as it updates knows that cheaply). It must be sound: true only when each of those checks would
+ * return true. `eventually` and `sometimes` invariants that read the memory are always asked.
+ */
+export interface InvariantMemory<State = unknown, Memory = unknown> {
+  readonly name: string;
+  /** A fresh memory for one run, created before the first check. */
+  create(world: WorldView<State>): Memory;
+  /** Brings the memory up to date with the world; true when none of its invariants can be violated now. */
+  observe(memory: Memory, world: WorldView<State>, change: WorldChange): boolean | void;
+}
+
+/**
+ * A named property of a run, checked by the kernel as a monitor:
+ * - `always`: checked after every step; the first failure is a violation (`atEnd`: only over the
+ *   finished run, for whole-history properties such as linearizability).
  * - `eventually`: must hold at some step between the end of the faults and `within` after it.
  * - `sometimes`: must hold at least once during the run: proof the scenario reached the state it
  *   was meant to test, so a suite cannot pass by testing nothing.
+ * A check reads the world (and its memory, when it names one) and returns true, or false or a
+ * message saying what is wrong.
  */
-export interface Invariant<State = unknown> {
+export interface Invariant<State = unknown, Memory = any> {
   readonly name: string;
   readonly kind: 'always' | 'eventually' | 'sometimes';
   readonly description?: string;
-  check(world: WorldView<State>): InvariantResult;
+  /** Called with the run memory when the invariant names one (see `memory`). */
+  check(world: WorldView<State>, memory?: Memory): InvariantResult;
+  /** The run memory this check reads; the kernel creates it per run and keeps it current. */
+  readonly memory?: InvariantMemory<State, Memory>;
   /** For `eventually`: the deadline after the last fault, in microseconds. Default: the end of the run. */
   readonly withinMicros?: Micros;
   /**
@@ -66,56 +87,61 @@ export interface Invariant<State = unknown> {
    * (◇□ rather than ◇): "the detector settles", not "the detector was right for one instant".
    */
   readonly stable?: boolean;
-  /**
-   * For `always`: also check at the end of the run only (not after every step), for properties
-   * over the whole history such as linearizability, which are too costly to check step by step.
-   */
+  /** For `always`: check at the end of the run only (see `atEnd`). */
   readonly atEnd?: boolean;
-  /**
-   * For step invariants that share their work (one pass over the states that finds the violations
-   * of several properties): a test that no violation is waiting. Invariants that stand next to each
-   * other in a scenario's list with the same `quiet` function are asked together. After each step
-   * the kernel calls `quiet` once for them all; when it returns true it skips their checks, as each
-   * would have returned true; otherwise it calls each check as usual. It must be sound: true only
-   * when every one of them holds now. It is called as a plain function, without `this`. A quiet
-   * test that throws counts as "not quiet", and what the checks then return is all the kernel
-   * reports: work they share must fail for them too (not be remembered as done), or the error is
-   * lost.
-   */
-  quiet?(world: WorldView<State>): boolean;
 }
 
-export function always<State>(
-  name: string,
-  check: (world: WorldView<State>) => InvariantResult,
-  description?: string,
-): Invariant<State> {
-  return { name, kind: 'always', check, description };
+type Check<State, Memory> = (world: WorldView<State>, memory: Memory) => InvariantResult;
+
+/** Options of a step invariant: what it is about, and the run memory it reads. */
+export interface InvariantOptions<State, Memory> {
+  readonly description?: string;
+  readonly memory?: InvariantMemory<State, Memory>;
 }
 
-export function eventually<State>(
-  name: string,
-  check: (world: WorldView<State>) => InvariantResult,
-  options: { withinMicros?: Micros; stable?: boolean; description?: string } = {},
-): Invariant<State> {
-  return { name, kind: 'eventually', check, ...options };
+function options<State, Memory>(
+  extra: string | InvariantOptions<State, Memory> | undefined,
+): InvariantOptions<State, Memory> {
+  if (extra === undefined) return {};
+  return typeof extra === 'string' ? { description: extra } : extra;
 }
 
-export function sometimes<State>(
+export function always<State, Memory = undefined>(
   name: string,
-  check: (world: WorldView<State>) => InvariantResult,
-  description?: string,
-): Invariant<State> {
-  return { name, kind: 'sometimes', check, description };
+  check: Check<State, Memory>,
+  extra?: string | InvariantOptions<State, Memory>,
+): Invariant<State, Memory> {
+  return { name, kind: 'always', check, ...options(extra) };
+}
+
+export function eventually<State, Memory = undefined>(
+  name: string,
+  check: Check<State, Memory>,
+  extra: InvariantOptions<State, Memory> & { withinMicros?: Micros; stable?: boolean } = {},
+): Invariant<State, Memory> {
+  return { name, kind: 'eventually', check, ...extra };
+}
+
+export function sometimes<State, Memory = undefined>(
+  name: string,
+  check: Check<State, Memory>,
+  extra?: string | InvariantOptions<State, Memory>,
+): Invariant<State, Memory> {
+  return { name, kind: 'sometimes', check, ...options(extra) };
 }
 
 /** An `always` property over the finished run (the whole history, the final states). */
-export function atEnd<State>(
+export function atEnd<State, Memory = undefined>(
   name: string,
-  check: (world: WorldView<State>) => InvariantResult,
-  description?: string,
-): Invariant<State> {
-  return { name, kind: 'always', check, description, atEnd: true };
+  check: Check<State, Memory>,
+  extra?: string | InvariantOptions<State, Memory>,
+): Invariant<State, Memory> {
+  return { name, kind: 'always', check, atEnd: true, ...options(extra) };
+}
+
+/** Declares a run memory shared by invariants (see InvariantMemory). */
+export function defineMemory<State, Memory>(memory: InvariantMemory<State, Memory>): InvariantMemory<State, Memory> {
+  return memory;
 }
 
 /** A violation as recorded in the trace and the run result. */

@@ -4,6 +4,7 @@ import type { DurableStorage } from './storage.ts';
 import type { Micros } from './time.ts';
 import type { Invariant } from './invariant.ts';
 import type { WorkloadFactory, Operation } from './workload.ts';
+import type { NodeView } from './view.ts';
 
 export type NodeId = string;
 
@@ -16,9 +17,16 @@ export interface NodeSummary {
 
 /** A client's request as a node receives it. */
 export interface ClientRequest<Op extends Operation = Operation> {
-  /** Unique per run; pass it back to `ctx.respond`. */
+  /** Unique per run; pass it back to `ctx.respond`. An opaque handle: read `client` and `seq`, never parse it. */
   readonly id: string;
+  /** The client that sent it. */
   readonly client: string;
+  /**
+   * The client's sequence number for this request (1, 2, ...): a client sends one request at a
+   * time, so (client, seq) identifies it and orders the client's requests, as Raft's client
+   * sessions need (dissertation §6.3).
+   */
+  readonly seq: number;
   readonly op: Op;
 }
 
@@ -33,8 +41,20 @@ export type Outcome<Result = unknown> =
   | { readonly type: 'fail'; readonly error?: string; readonly redirect?: NodeId }
   | { readonly type: 'unknown'; readonly error?: string };
 
+/**
+ * A timer's name as handlers use it: one of the protocol's declared timers, alone ('election') or
+ * with a key after a colon for one timer per item ('vote:tx3'). A misspelt name does not compile.
+ */
+export type TimerName<Timer extends string = string> = Timer | `${Timer}:${string}`;
+
 /** Everything a handler may do to the world. Handlers must not reach the world any other way. */
-export interface NodeContext<Msg = unknown, Result = unknown, Config = unknown> {
+export interface NodeContext<
+  Msg = unknown,
+  Result = unknown,
+  Config = unknown,
+  Timer extends string = string,
+  Bug extends string = string,
+> {
   readonly self: NodeId;
   /** Every other node, in the scenario's order (stable across runs). */
   readonly peers: readonly NodeId[];
@@ -48,9 +68,9 @@ export interface NodeContext<Msg = unknown, Result = unknown, Config = unknown> 
   /** Sends to every peer, in peer order. */
   broadcast(msg: Msg): void;
   /** Fires `onTimer(name)` after `after` microseconds of this node's local clock. Re-setting a name replaces it. */
-  setTimer(name: string, after: Micros): void;
-  cancelTimer(name: string): void;
-  hasTimer(name: string): boolean;
+  setTimer(name: TimerName<Timer>, after: Micros): void;
+  cancelTimer(name: TimerName<Timer>): void;
+  hasTimer(name: TimerName<Timer>): boolean;
   /** This node's own seeded stream. */
   readonly random: Random;
   /** Survives a crash once synced. */
@@ -58,8 +78,8 @@ export interface NodeContext<Msg = unknown, Result = unknown, Config = unknown> 
   respond(requestId: string, outcome: Outcome<Result>): void;
   /** A note that shows up in the trace and the visualizer. */
   annotate(text: string, data?: unknown): void;
-  /** Bug switches enabled for this run; protocols test `ctx.bugs.has('name')`. */
-  readonly bugs: ReadonlySet<string>;
+  /** Bug switches enabled for this run; protocols test `ctx.bugs.has('name')` (a declared name). */
+  readonly bugs: ReadonlySet<Bug>;
   /** The protocol's config for this run (defaults merged with the scenario's overrides). */
   readonly config: Config;
 }
@@ -83,31 +103,58 @@ export interface Protocol<
   Op extends Operation = Operation,
   Result = unknown,
   Config = unknown,
+  Timer extends string = string,
+  Bug extends string = string,
 > {
   readonly name: string;
   readonly description?: string;
   readonly defaults: Config;
+  /**
+   * Every timer the protocol sets, declared once: `ctx.setTimer` accepts these names (alone or as
+   * `name:key`), so a misspelt timer does not compile, and tools can list them.
+   */
+  readonly timers: readonly Timer[];
   /** Builds the node's state at start, and again after every restart: read ctx.storage to recover, ctx.config for settings. */
-  init(ctx: NodeContext<Msg, Result, Config>): State;
-  onMessage(state: Draft<State>, from: NodeId, msg: Msg, ctx: NodeContext<Msg, Result, Config>): void;
-  onTimer(state: Draft<State>, timer: string, ctx: NodeContext<Msg, Result, Config>): void;
-  onRequest?(state: Draft<State>, request: ClientRequest<Op>, ctx: NodeContext<Msg, Result, Config>): void;
+  init(ctx: NodeContext<Msg, Result, Config, Timer, Bug>): State;
+  onMessage(state: Draft<State>, from: NodeId, msg: Msg, ctx: NodeContext<Msg, Result, Config, Timer, Bug>): void;
+  onTimer(state: Draft<State>, timer: TimerName<Timer>, ctx: NodeContext<Msg, Result, Config, Timer, Bug>): void;
+  onRequest?(state: Draft<State>, request: ClientRequest<Op>, ctx: NodeContext<Msg, Result, Config, Timer, Bug>): void;
+  /** A few flat fields for the trace's state lines: role, term, ... The CLI's run shape reads `role`. */
   summarize(state: State): NodeSummary;
+  /**
+   * What the visualizer and the CLI draw for a node: its role, badges (term, ballot, epoch), its
+   * logs with marks (committed, applied, high watermark), named fields, tables and edges to other
+   * nodes (votes for, follows, suspects). Pure, like `summarize`; see NodeView.
+   */
+  view?(state: State, node: NodeId): NodeView;
   /** One line for traces and the visualizer: 'AppendEntries t=3 prev=7/2 n=1'. */
   describeMessage(msg: Msg): string;
   /** Checks a resolved config; returns problems as `field: what is wrong and how to fix it`. */
   validateConfig?(config: Config, nodes: readonly NodeId[]): string[];
   readonly invariants?: readonly Invariant<State>[];
   readonly workloads?: Readonly<Record<string, WorkloadFactory<Op>>>;
-  readonly bugs?: Readonly<Record<string, BugSwitch>>;
+  /** The protocol's bug switches by name: `ctx.bugs.has(name)` accepts only these names. */
+  readonly bugs?: Readonly<Record<Bug, BugSwitch>>;
 }
 
 /** Any protocol, for registries and code that does not care about its types. */
-export type AnyProtocol = Protocol<any, any, any, any, any>;
+export type AnyProtocol = Protocol<any, any, any, any, any, any, any>;
 
-/** Helps TypeScript infer a protocol's type parameters from its object literal. */
-export function defineProtocol<State, Msg, Op extends Operation, Result, Config>(
-  protocol: Protocol<State, Msg, Op, Result, Config>,
-): Protocol<State, Msg, Op, Result, Config> {
+/**
+ * Helps TypeScript check a protocol's object literal against its types. Give the types in order:
+ * state, message, operation, result, config, timer names, bug names. Timer and bug names are best
+ * derived from the declarations: `type Timer = (typeof timers)[number]`, `type Bug = keyof typeof bugs`.
+ */
+export function defineProtocol<
+  State,
+  Msg,
+  Op extends Operation,
+  Result,
+  Config,
+  Timer extends string = string,
+  Bug extends string = string,
+>(
+  protocol: Protocol<State, Msg, Op, Result, Config, Timer, Bug>,
+): Protocol<State, Msg, Op, Result, Config, Timer, Bug> {
   return protocol;
 }

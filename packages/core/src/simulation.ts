@@ -5,6 +5,7 @@ import type { HistoryEntry } from './history.ts';
 import { HistoryLog } from './history-log.ts';
 import { intern } from './intern.ts';
 import type { Invariant, Violation, WorldView } from './invariant.ts';
+import { InvariantMemories, type MonitoredInvariant } from './invariant-memories.ts';
 import { KernelEvents } from './kernel-events.ts';
 import { Network } from './network.ts';
 import type { AnyProtocol, ClientRequest, NodeContext, NodeId, NodeSummary, Outcome } from './protocol.ts';
@@ -109,6 +110,8 @@ const LANES = 2;
 interface PendingRequest {
   readonly id: string;
   readonly client: ClientProcess;
+  /** The client's sequence number for it. */
+  readonly seq: number;
   readonly op: Operation;
   readonly node: number;
   /** The operation's number in the history log, for its completion. */
@@ -131,14 +134,9 @@ interface ClientProcess {
 
 interface InvariantTracker {
   readonly invariant: Invariant;
+  readonly monitored: MonitoredInvariant;
   satisfied: boolean;
   deadline: Micros;
-}
-
-/** Step invariants asked together: neighbours in the scenario's list that share a `quiet` test (see Invariant.quiet). */
-interface StepGroup {
-  readonly quiet: ((world: WorldView) => boolean) | undefined;
-  readonly members: Invariant[];
 }
 
 /**
@@ -239,7 +237,10 @@ export class Simulation {
   private readonly clientIds: string[] = [];
   private workload: Workload | undefined;
   /** The step invariants, in the scenario's order, grouped by shared quiet test. */
-  private readonly stepGroups: StepGroup[] = [];
+  /** The step invariants, in the scenario's order. */
+  private readonly stepInvariants: MonitoredInvariant[] = [];
+  /** The run memories the invariants read, kept current by this run. */
+  private readonly memories = new InvariantMemories();
   private readonly endInvariants: InvariantTracker[] = [];
   private readonly pendingLiveness: InvariantTracker[] = [];
   private readonly violations: Violation[] = [];
@@ -284,14 +285,11 @@ export class Simulation {
       return runtime;
     });
     for (const invariant of scenario.invariants) {
-      const tracker: InvariantTracker = { invariant, satisfied: false, deadline: Infinity };
+      const monitored = this.memories.monitor(invariant);
+      const tracker: InvariantTracker = { invariant, monitored, satisfied: false, deadline: Infinity };
       if (invariant.kind === 'always' && invariant.atEnd) this.endInvariants.push(tracker);
-      else if (invariant.kind === 'always') {
-        const last = this.stepGroups[this.stepGroups.length - 1];
-        if (invariant.quiet !== undefined && last !== undefined && last.quiet === invariant.quiet)
-          last.members.push(invariant);
-        else this.stepGroups.push({ quiet: invariant.quiet as StepGroup['quiet'], members: [invariant] });
-      } else {
+      else if (invariant.kind === 'always') this.stepInvariants.push(monitored);
+      else {
         if (invariant.kind === 'eventually')
           tracker.deadline = Math.min(
             scenario.until,
@@ -370,7 +368,7 @@ export class Simulation {
     }
     if (this.scenario.workload) this.startClients();
     for (const node of this.nodes) this.initNode(node, false);
-    this.world.stateVersion++;
+    this.memories.changed();
     this.checkInvariants();
   }
 
@@ -576,13 +574,11 @@ export class Simulation {
     // unless the protocol skipped its sync.
     if (this.outboxCount > 0) this.flushOutbox(node);
     if (this.needSummaries) this.recordSummary(node);
-    const world = this.world;
-    world.stateVersion++;
-    if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) {
-      world.stepped = node.id;
+    this.memories.stepped(node.id);
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) {
+      const world = this.world;
       world.steppedRuntime = node;
       this.checkInvariants();
-      world.stepped = undefined;
       world.steppedRuntime = undefined;
     }
   }
@@ -864,8 +860,8 @@ export class Simulation {
   }
 
   private afterFault(): void {
-    this.world.stateVersion++;
-    if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+    this.memories.changed();
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
   private traceClock(node: NodeRuntime): void {
@@ -945,6 +941,7 @@ export class Simulation {
     const request: PendingRequest = {
       id: `${client.id}:${client.invoked}`,
       client,
+      seq: client.invoked,
       op,
       node: nodeIndex,
       operation,
@@ -978,7 +975,12 @@ export class Simulation {
       this.respond(node, request.id, { type: 'fail', error: `${protocol.name} takes no client requests` });
       return;
     }
-    const clientRequest: ClientRequest = { id: request.id, client: request.client.id, op: request.op };
+    const clientRequest: ClientRequest = {
+      id: request.id,
+      client: request.client.id,
+      seq: request.seq,
+      op: request.op,
+    };
     this.step(node, REQUEST, clientRequest, undefined);
   }
 
@@ -1086,35 +1088,24 @@ export class Simulation {
     if (type === 'info') client.process += this.clients.length;
     client.lastOutcome = outcome;
     this.scheduleInLane(this.now + this.scenario.workload!.thinkTime, CLIENT_NEXT, client, undefined, THINK_LANE);
-    if (this.stepGroups.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
+    if (this.stepInvariants.length > 0 || this.pendingLiveness.length > 0) this.checkInvariants();
   }
 
   // ---------------------------------------------------------------- invariants
 
   private checkInvariants(): void {
     if (this.endReason !== undefined) return;
-    // The hot loop of a run: every check after every step. Each is called at most once (a check
-    // may keep memory, so a second call could answer differently), and a failure is put into
-    // words after. A group whose quiet test passes holds as a whole (a test that throws does not
-    // pass: the members' checks then say what is wrong).
-    const groups = this.stepGroups;
+    // The hot loop of a run: every step invariant after every step, in the scenario's order. A
+    // memory that says none of its invariants can be violated stands in for their checks.
+    const invariants = this.stepInvariants;
     const world = this.world;
-    for (let g = 0; g < groups.length; g++) {
-      const group = groups[g]!;
-      if (group.quiet !== undefined && quietly(group.quiet, world)) continue;
-      const members = group.members;
-      for (let i = 0; i < members.length; i++) {
-        const invariant = members[i]!;
-        let result: boolean | string;
-        try {
-          result = invariant.check(world);
-        } catch (error) {
-          result = threwMessage(error);
-        }
-        if (result === true) continue;
-        this.violate(invariant, failureMessage(invariant, result));
-        if (this.endReason !== undefined) return;
-      }
+    const memories = this.memories;
+    for (let i = 0; i < invariants.length; i++) {
+      const monitored = invariants[i]!;
+      const result = memories.check(monitored, world);
+      if (result === true) continue;
+      this.violate(monitored.invariant, result);
+      if (this.endReason !== undefined) return;
     }
     if (this.pendingLiveness.length === 0) return;
     for (let i = 0; i < this.pendingLiveness.length; i++) {
@@ -1122,7 +1113,7 @@ export class Simulation {
       if (tracker.invariant.kind === 'eventually' && this.now < this.scenario.faultsEndAt) continue;
       // A stable property is judged at its deadline (or the end of the run), not when first reached.
       if (tracker.invariant.stable) continue;
-      if (this.evaluate(tracker.invariant) === true) {
+      if (this.evaluate(tracker) === true) {
         tracker.satisfied = true;
         this.pendingLiveness.splice(i--, 1);
         if (this.traceOn)
@@ -1135,14 +1126,8 @@ export class Simulation {
     }
   }
 
-  private evaluate(invariant: Invariant): true | string {
-    let result: boolean | string;
-    try {
-      result = invariant.check(this.world);
-    } catch (error) {
-      result = threwMessage(error);
-    }
-    return result === true ? true : failureMessage(invariant, result);
+  private evaluate(tracker: InvariantTracker): true | string {
+    return this.memories.check(tracker.monitored, this.world);
   }
 
   private checkDeadline(tracker: InvariantTracker): void {
@@ -1152,7 +1137,7 @@ export class Simulation {
     if (!tracker.satisfied && this.endReason === undefined) {
       this.violate(
         tracker.invariant,
-        `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker.invariant) as string}`,
+        `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker) as string}`,
       );
     }
   }
@@ -1161,7 +1146,7 @@ export class Simulation {
   private judgeStable(tracker: InvariantTracker): void {
     const index = this.pendingLiveness.indexOf(tracker);
     if (index !== -1) this.pendingLiveness.splice(index, 1);
-    const result = this.evaluate(tracker.invariant);
+    const result = this.evaluate(tracker);
     if (result === true) {
       tracker.satisfied = true;
       if (this.traceOn)
@@ -1198,7 +1183,7 @@ export class Simulation {
     if (reason === 'until' || reason === 'idle') {
       // End-of-run checks: whole-history properties, then liveness that never came.
       for (const tracker of this.endInvariants) {
-        const result = this.evaluate(tracker.invariant);
+        const result = this.evaluate(tracker);
         if (result !== true) this.violate(tracker.invariant, result);
         if (this.endReason !== undefined) break;
       }
@@ -1258,16 +1243,13 @@ export class Simulation {
 }
 
 /**
- * The invariants' view of a run. Time, the stepped node and the state version are plain data
- * fields that the kernel updates, not getters: V8 keeps an object literal with accessors in slow
- * dictionary mode, and invariants read these fields after every step.
+ * The invariants' view of a run. The kernel sets its time, and the runtime of the node that just
+ * stepped, which invariants ask for first.
  */
 class KernelWorldView implements WorldView {
   time: Micros = 0;
-  stepped: NodeId | undefined = undefined;
   /** The stepped node's runtime: invariants ask for the stepped node's state first, and find it here. */
   steppedRuntime: NodeRuntime | undefined = undefined;
-  stateVersion = 0;
   readonly nodes: readonly NodeId[];
   readonly faultsEndAt: Micros;
   readonly config: unknown;
@@ -1357,24 +1339,6 @@ function positionOf(ids: readonly NodeId[], index: ReadonlyMap<NodeId, number>, 
     return -1;
   }
   return index.get(id) ?? -1;
-}
-
-/** A group's quiet test; one that throws counts as not quiet. */
-function quietly(quiet: (world: WorldView) => boolean, world: WorldView): boolean {
-  try {
-    return quiet(world) === true;
-  } catch {
-    return false;
-  }
-}
-
-function threwMessage(error: unknown): string {
-  return `the check threw: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-/** What a check that did not return true says: its message, or a plain statement when it gave none. */
-function failureMessage(invariant: Invariant, result: boolean | string): string {
-  return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
 }
 
 /** Resolves and runs a scenario in one call. */

@@ -9,11 +9,10 @@ export interface DurableStorage {
   put(key: string | StorageKey, value: unknown): void;
   delete(key: string | StorageKey): void;
   /**
-   * The key `name`, resolved once: get, has, put and delete take it in place of the name and skip
-   * looking the name up. For hot paths that write the same keys over and over, such as a log's
-   * slots. A resolved key names the same key in every storage, so it may be kept and shared.
+   * The key `family/index`, for records kept as an array, such as a log's slots: get, has, put and
+   * delete take it in place of a name. It names the same key as the string `family/index`.
    */
-  key(name: string): StorageKey;
+  keyAt(family: string, index: number): StorageKey;
   /** Keys in sorted order (never insertion order, so iteration is the same however writes interleaved). */
   keys(prefix?: string): string[];
   /** Makes every write so far durable. */
@@ -62,6 +61,31 @@ class ResolvedKey implements StorageKey {
     readonly name: string,
     readonly id: number,
   ) {}
+}
+
+/**
+ * The keys of each family by index, resolved once per process (see keyIds): writing a log slot
+ * neither formats its name nor looks the name up.
+ */
+const families = new Map<string, StorageKey[]>();
+let lastFamilyName: string | undefined;
+let lastFamily: StorageKey[] = [];
+
+function keyInFamily(family: string, index: number): StorageKey {
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw new Error(`storage.keyAt('${family}', ${index}): the index must be a whole number, at least 0`);
+  let keys = lastFamily;
+  if (family !== lastFamilyName) {
+    keys = families.get(family) ?? [];
+    families.set(family, keys);
+    lastFamilyName = family;
+    lastFamily = keys;
+  }
+  return keys[index] ?? (keys[index] = resolvedKey(`${family}/${index}`));
+}
+
+function resolvedKey(name: string): StorageKey {
+  return new ResolvedKey(name, idOf(name, true));
 }
 
 /** A key's shared id, or -1 if it has none; with `add`, a key without one gets one if the table has room. */
@@ -159,6 +183,10 @@ export class NodeStorage implements DurableStorage {
 
   key(name: string): StorageKey {
     return new ResolvedKey(name, idOf(name, true));
+  }
+
+  keyAt(family: string, index: number): StorageKey {
+    return keyInFamily(family, index);
   }
 
   /** A key's value as stored (undefined: absent). */

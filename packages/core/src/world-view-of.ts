@@ -1,5 +1,6 @@
 import type { History } from './history.ts';
-import type { WorldView } from './invariant.ts';
+import type { Invariant, WorldView } from './invariant.ts';
+import { InvariantMemories } from './invariant-memories.ts';
 import type { NodeId, NodeSummary } from './protocol.ts';
 import type { Micros } from './time.ts';
 
@@ -8,14 +9,18 @@ export interface HandMadeWorld<State> extends WorldView<State> {
   time: Micros;
   /** Replaces a node's state (undefined: the node is down) before the next check. */
   set(node: NodeId, state: State | undefined): void;
+  /**
+   * Checks an invariant as a run would: true, or what is wrong. The world keeps the run memory of
+   * the invariants checked on it, so a sequence of `set` and `check` calls is one run.
+   */
+  check(invariant: Invariant<State, any>): true | string;
 }
 
 /**
  * A world view over hand-made states, for unit-testing invariants without running a simulation.
  * Nodes are the keys of `states`, in insertion order (so avoid ids that look like integers);
- * a node mapped to undefined is down. Invariants with memory see each `set` as a later change in
- * the same run (`stateVersion` counts them; `stepped` stays undefined, so they rescan every
- * node). Everything a run would provide has a plain default.
+ * a node mapped to undefined is down. Invariants with a run memory see each `set` as a later change
+ * in the same run, of any node. Everything a run would provide has a plain default.
  */
 export function worldViewOf<State>(
   states: Readonly<Record<NodeId, State | undefined>>,
@@ -29,8 +34,9 @@ export function worldViewOf<State>(
 ): HandMadeWorld<State> {
   const current = new Map<NodeId, State | undefined>(Object.entries(states));
   const nodes = [...current.keys()];
-  let stateVersion = 0;
-  return {
+  const memories = new InvariantMemories();
+  memories.changed();
+  const world: HandMadeWorld<State> = {
     time: options.time ?? 0,
     nodes,
     state: (node) => current.get(node),
@@ -42,10 +48,6 @@ export function worldViewOf<State>(
     isPaused: () => false,
     upSince: (node) => (current.get(node) !== undefined ? 0 : undefined),
     downSince: (node) => (current.has(node) && current.get(node) === undefined ? 0 : undefined),
-    stepped: undefined,
-    get stateVersion() {
-      return stateVersion;
-    },
     get crashed() {
       return nodes.filter((node) => current.get(node) === undefined);
     },
@@ -55,7 +57,9 @@ export function worldViewOf<State>(
     set(node, state) {
       if (!current.has(node)) throw new Error(`worldViewOf: unknown node '${node}' (nodes are ${nodes.join(', ')})`);
       current.set(node, state);
-      stateVersion++;
+      memories.changed();
     },
+    check: (invariant) => memories.check(memories.monitor(invariant), world),
   };
+  return world;
 }

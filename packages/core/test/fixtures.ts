@@ -29,6 +29,7 @@ export function recorder(hooks: {
     Record<string, unknown>
   >({
     name: 'recorder',
+    timers: [],
     defaults: {},
     init(ctx) {
       const boots = (ctx.storage.get<number>('boots') ?? 0) + 1;

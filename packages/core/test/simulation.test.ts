@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   always,
+  defineMemory,
   eventually,
   runScenario,
   sometimes,
@@ -315,50 +316,67 @@ describe('invariants', () => {
     expect(late.violations[0]).toMatchObject({ invariant: 'five-timers', kind: 'eventually', time: 4_500_000 });
   });
 
-  it('quiet: neighbours sharing a quiet test are asked once a step, and checked only when it says no', () => {
-    const calls = { quiet: 0, a: 0, b: 0, c: 0 };
-    // Quiet while fewer than 3 timers fired; from then on "a" fails.
-    const quiet = (world: WorldView<RecorderState>) => (calls.quiet++, timers(world) < 3);
-    const member = (name: 'a' | 'b' | 'c', holds: (count: number) => boolean) => ({
-      ...always<RecorderState>(
-        name,
-        (world) => (calls[name]++, holds(timers(world)) || `${name} fails at ${timers(world)}`),
-      ),
-      quiet,
+  it('a run memory is created per run, observed once per change, and its quiet answer stands in for its always checks', () => {
+    const calls = { create: 0, observe: 0, a: 0, b: 0, reached: 0 };
+    const changes: Array<string | undefined> = [];
+    // Remembers the highest timer count seen; quiet while it is below 3.
+    const highest = defineMemory<RecorderState, { max: number }>({
+      name: 'highest-timer-count',
+      create: () => (calls.create++, { max: 0 }),
+      observe(memory, world, change) {
+        calls.observe++;
+        changes.push(change.node);
+        memory.max = Math.max(memory.max, timers(world));
+        return memory.max < 3;
+      },
     });
-    const a = member('a', (count) => count < 3);
-    const b = member('b', () => true);
-    const c = member('c', () => true);
-    const grouped = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [b, a] }));
-    expect(grouped.violations).toEqual([
+    const a = always<RecorderState, { max: number }>(
+      'a',
+      (_world, memory) => (calls.a++, memory.max < 3 || `a fails at ${memory.max}`),
+      { memory: highest },
+    );
+    const b = always<RecorderState, { max: number }>('b', () => (calls.b++, true), { memory: highest });
+    // A sometimes invariant reading the same memory is asked even when the memory is quiet.
+    const reached = sometimes<RecorderState, { max: number }>(
+      'two',
+      (_world, memory) => (calls.reached++, memory.max >= 2),
+      {
+        memory: highest,
+      },
+    );
+    const first = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [b, reached, a] }));
+    expect(first.violations).toEqual([
       expect.objectContaining({ invariant: 'a', time: 3_000_000, message: 'a fails at 3' }),
     ]);
-    // Asked after the start and after the timers at 1 s, 2 s and 3 s; the members only at 3 s.
-    expect(calls).toEqual({ quiet: 4, a: 1, b: 1, c: 0 });
+    // One memory for the run; observed after the start (anything changed) and after each timer's
+    // step (that node changed); the always checks asked only once the memory stopped being quiet.
+    expect(calls).toMatchObject({ create: 1, observe: 4, a: 1, b: 1 });
+    expect(changes).toEqual([undefined, 'a', 'a', 'a']);
+    expect(calls.reached).toBe(3);
+    expect(first.reached).toEqual(['two']);
 
-    // Not neighbours: each forms its own group, asked on its own.
-    Object.assign(calls, { quiet: 0, a: 0, b: 0, c: 0 });
-    const apart = runScenario(
-      baseScenario(counter, { nodes: ['a'], invariants: [a, always<RecorderState>('between', () => true), c] }),
-    );
-    expect(apart.violations.map((violation) => violation.invariant)).toEqual(['a']);
-    // Twice a step, until the run stops at a's violation before c's group is asked.
-    expect(calls).toEqual({ quiet: 7, a: 1, b: 0, c: 0 });
+    // A second run gets a fresh memory: nothing carries over between runs sharing the invariants.
+    Object.assign(calls, { create: 0, observe: 0, a: 0, b: 0, reached: 0 });
+    const second = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [b, reached, a] }));
+    expect(second.violations.map((violation) => violation.time)).toEqual([3_000_000]);
+    expect(calls.create).toBe(1);
 
-    // A quiet test that throws is not quiet: the members' checks decide.
-    const throwing = {
-      ...always<RecorderState>('holds', () => true),
-      quiet: () => {
-        throw new Error('broken quiet test');
+    // A memory that throws is reported by the invariants that read it, not lost.
+    const broken = defineMemory<RecorderState, null>({
+      name: 'broken',
+      create: () => null,
+      observe: () => {
+        throw new Error('cannot keep up');
       },
-    };
-    const failing = {
-      ...always<RecorderState>('fails-late', (world) => timers(world) < 2 || 'two timers'),
-      quiet: throwing.quiet,
-    };
-    const broken = runScenario(baseScenario(counter, { nodes: ['a'], invariants: [throwing, failing] }));
-    expect(broken.violations).toEqual([
-      expect.objectContaining({ invariant: 'fails-late', time: 2_000_000, message: 'two timers' }),
+    });
+    const failing = runScenario(
+      baseScenario(counter, {
+        nodes: ['a'],
+        invariants: [always<RecorderState, null>('reads-broken', () => true, { memory: broken })],
+      }),
+    );
+    expect(failing.violations).toEqual([
+      expect.objectContaining({ invariant: 'reads-broken', message: "the memory 'broken' threw: cannot keep up" }),
     ]);
   });
 

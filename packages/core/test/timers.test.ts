@@ -32,6 +32,7 @@ function churn(ctx: Ctx): void {
 
 const timerChurn = defineProtocol<ChurnState, { hop: number }, never, unknown, Record<string, unknown>>({
   name: 'timer-churn',
+  timers: [],
   defaults: {},
   init(ctx) {
     churn(ctx);
@@ -82,6 +83,7 @@ describe('timers: carrying re-armed timers matches queueing one event per setTim
   it('a timer re-armed later fires once, at the last deadline; re-armed earlier, at the earlier one', () => {
     const protocol = defineProtocol<{ log: string[] }, { hop: number }, never, unknown, Record<string, unknown>>({
       name: 'rearm',
+      timers: [],
       defaults: {},
       init(ctx) {
         ctx.setTimer('t', 10_000);
@@ -117,6 +119,7 @@ describe('timers: carrying re-armed timers matches queueing one event per setTim
   it('timers due at the same instant fire in the order they were last set', () => {
     const protocol = defineProtocol<{ log: string[] }, { hop: number }, never, unknown, Record<string, unknown>>({
       name: 'ties',
+      timers: [],
       defaults: {},
       init(ctx) {
         ctx.setTimer('x', 5_000);

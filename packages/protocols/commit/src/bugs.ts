@@ -1,7 +1,7 @@
 import type { BugSwitch } from '@dsim/core';
 
 /** Bug switches shared by both protocols' registries; each names the rule it removes and what breaks. */
-export const twoPhaseBugs: Record<string, BugSwitch> = {
+export const twoPhaseBugs = {
   participantCommitsOnTimeout: {
     description:
       'A participant that voted YES and hears nothing commits when its decision timeout fires, instead of running the cooperative ' +
@@ -18,7 +18,7 @@ export const twoPhaseBugs: Record<string, BugSwitch> = {
       'A coordinator that crashes between sending COMMIT and END recovers with no decision and presumes abort, while a participant ' +
       "already committed. 'atomicity' catches it (the coordinator flips its own decision, and disagrees with a participant).",
   },
-};
+} satisfies Record<string, BugSwitch>;
 
 /**
  * Switches that each remove one of Skeen's rules. 2PC's switches are left out: under crash-only
@@ -26,7 +26,7 @@ export const twoPhaseBugs: Record<string, BugSwitch> = {
  * that recovers in PRECOMMIT asks instead of presuming abort), and a switch that no property run in
  * the protocol's own failure model can catch would teach nothing.
  */
-export const threePhaseBugs: Record<string, BugSwitch> = {
+export const threePhaseBugs = {
   skipPreCommit: {
     description:
       "The coordinator sends COMMIT as soon as every vote is YES, skipping the PRE-COMMIT round, while participants keep 3PC's termination rules " +
@@ -50,4 +50,8 @@ export const threePhaseBugs: Record<string, BugSwitch> = {
       'While the coordinator was down, the participants ran the termination protocol and committed by TR4; the recovered coordinator aborts. ' +
       "'atomicity' catches it under crash-only faults.",
   },
-};
+} satisfies Record<string, BugSwitch>;
+
+export type TwoPhaseBug = keyof typeof twoPhaseBugs;
+export type ThreePhaseBug = keyof typeof threePhaseBugs;
+export type CommitBug = TwoPhaseBug | ThreePhaseBug;

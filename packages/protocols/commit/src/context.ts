@@ -1,13 +1,25 @@
 import type { Draft, Micros, NodeContext } from '@dsim/core';
 import type { CommitConfig, ThreePhaseVariant } from './config.ts';
 import type { CommitMessage } from './messages.ts';
+import type { CommitBug } from './bugs.ts';
 import type { CommitState, Outgoing, TransferResult } from './state.ts';
+
+/**
+ * The timers of both protocols. `fanout` paces a round of sends; the others run one per
+ * transaction, named `<timer>:tx<n>`: the coordinator's `vote` (WAIT timeout), `ack` (3PC
+ * PRECOMMIT timeout), `resend` (decision resends) and `ask` (recovery's inquiry); a participant's
+ * `decide` (decision timeout), `poll` (a termination round's window) and `backup` (3PC backup).
+ */
+export const timers = ['fanout', 'vote', 'ack', 'resend', 'ask', 'decide', 'poll', 'backup'] as const;
+export type CommitTimer = (typeof timers)[number];
 
 /** The context every handler of both protocols gets. 2PC's config has no `variant`. */
 export type CommitContext = NodeContext<
   CommitMessage,
   TransferResult,
-  CommitConfig & { readonly variant?: ThreePhaseVariant }
+  CommitConfig & { readonly variant?: ThreePhaseVariant },
+  CommitTimer,
+  CommitBug
 >;
 
 /** Which rule set applies: 2PC, Skeen's 3PC with the termination protocol, or the simplified 3PC. */

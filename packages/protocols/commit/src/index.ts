@@ -1,5 +1,5 @@
-import { defineProtocol, type Draft, type NodeSummary } from '@dsim/core';
-import { threePhaseBugs, twoPhaseBugs } from './bugs.ts';
+import { defineProtocol, type ClientRequest, type Draft, type NodeSummary, type TimerName } from '@dsim/core';
+import { threePhaseBugs, twoPhaseBugs, type ThreePhaseBug, type TwoPhaseBug } from './bugs.ts';
 import {
   coordinatorOf,
   participantsOf,
@@ -10,7 +10,8 @@ import {
   type ThreePhaseConfig,
   type ThreePhaseVariant,
 } from './config.ts';
-import { drainFanout, type CommitContext } from './context.ts';
+import { drainFanout, timers, type CommitContext, type CommitTimer } from './context.ts';
+import { view } from './view.ts';
 import * as coordinator from './coordinator.ts';
 import { invariants, reachability } from './invariants.ts';
 import {
@@ -75,7 +76,7 @@ function onMessage(state: Draft<CommitState>, from: string, msg: CommitMessage, 
   }
 }
 
-function onTimer(state: Draft<CommitState>, timer: string, ctx: CommitContext): void {
+function onTimer(state: Draft<CommitState>, timer: TimerName<CommitTimer>, ctx: CommitContext): void {
   if (timer === 'fanout') return drainFanout(state, ctx);
   const colon = timer.indexOf(':');
   const kind = timer.slice(0, colon);
@@ -119,11 +120,7 @@ function summarize(state: CommitState): NodeSummary {
   };
 }
 
-function onRequest(
-  state: Draft<CommitState>,
-  request: { id: string; client: string; op: TransferOp },
-  ctx: CommitContext,
-): void {
+function onRequest(state: Draft<CommitState>, request: ClientRequest<TransferOp>, ctx: CommitContext): void {
   if (state.role === 'coordinator') return coordinator.handleTransferRequest(state, request, ctx);
   // Clients talk to the coordinator; a participant redirects them.
   ctx.respond(request.id, {
@@ -138,15 +135,25 @@ function onRequest(
  * resends until acknowledged, and cooperative termination: a READY participant asks everyone and
  * blocks, holding its locks, when nobody reachable knows the outcome.
  */
-export const twoPhaseCommit = defineProtocol<CommitState, CommitMessage, TransferOp, TransferResult, CommitConfig>({
+export const twoPhaseCommit = defineProtocol<
+  CommitState,
+  CommitMessage,
+  TransferOp,
+  TransferResult,
+  CommitConfig,
+  CommitTimer,
+  TwoPhaseBug
+>({
   name: '2pc',
   description: 'Two-phase commit: presumed abort, cooperative termination, blocking when the coordinator fails',
   defaults: twoPhaseDefaults,
+  timers,
   init: (ctx) => initSite(ctx as CommitContext, '2pc'),
   onMessage: (state, from, msg, ctx) => onMessage(state, from, msg, ctx as CommitContext),
   onTimer: (state, timer, ctx) => onTimer(state, timer, ctx as CommitContext),
   onRequest: (state, request, ctx) => onRequest(state, request, ctx as CommitContext),
   summarize,
+  view,
   describeMessage,
   validateConfig,
   invariants,
@@ -165,16 +172,20 @@ export const threePhaseCommit = defineProtocol<
   CommitMessage,
   TransferOp,
   TransferResult,
-  ThreePhaseConfig
+  ThreePhaseConfig,
+  CommitTimer,
+  ThreePhaseBug
 >({
   name: '3pc',
   description: "Three-phase commit: Skeen's termination protocol or the simplified default-action variant",
   defaults: threePhaseDefaults,
+  timers,
   init: (ctx) => initSite(ctx as CommitContext, '3pc'),
   onMessage: (state, from, msg, ctx) => onMessage(state, from, msg, ctx as CommitContext),
   onTimer: (state, timer, ctx) => onTimer(state, timer, ctx as CommitContext),
   onRequest: (state, request, ctx) => onRequest(state, request, ctx as CommitContext),
   summarize,
+  view,
   describeMessage,
   validateConfig,
   invariants,

@@ -1,4 +1,4 @@
-import { always, eventually, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import { always, defineMemory, eventually, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
 import type { CommitConfig } from './config.ts';
 import type { Decision } from './messages.ts';
 import type { CommitState } from './state.ts';
@@ -26,32 +26,27 @@ interface Memory {
   healWatermark: number | undefined;
 }
 
-const memories = new WeakMap<object, Memory>();
-
-function memoryOf(world: World): Memory {
-  let memory = memories.get(world);
-  if (!memory) {
-    memory = {
-      complete: world.time === 0,
-      first: new Map(),
-      bySite: new Map(),
-      yesVotes: new Set(),
-      participants: new Map(),
-      cursors: new Map(),
-      atomicity: null,
-      validity: null,
-      healWatermark: undefined,
-    };
-    memories.set(world, memory);
-  }
-  return memory;
-}
+/** The run memory of the commit invariants: created by the kernel for each run. */
+const decisions = defineMemory<CommitState, Memory>({
+  name: 'commit-decisions',
+  create: (world) => ({
+    complete: world.time === 0,
+    first: new Map(),
+    bySite: new Map(),
+    yesVotes: new Set(),
+    participants: new Map(),
+    cursors: new Map(),
+    atomicity: null,
+    validity: null,
+    healWatermark: undefined,
+  }),
+  observe: (memory, world) => observe(memory, world),
+});
 
 const verb = (decision: Decision) => (decision === 'commit' ? 'committed' : 'aborted');
 
 /** Folds every decision and vote made since the last call into the memory, checking as it goes. */
-function observe(world: World): Memory {
-  const memory = memoryOf(world);
+function observe(memory: Memory, world: World): void {
   const fresh: Array<{ site: NodeId; states: CommitState; from: number }> = [];
   for (const site of world.nodes) {
     const state = world.state(site);
@@ -97,7 +92,6 @@ function observe(world: World): Memory {
         memory.validity = checkCommitValidity(world, memory, site, tx);
     }
   }
-  return memory;
 }
 
 /** A commit is valid only if every participant voted YES (BHG AC3). */
@@ -116,18 +110,17 @@ function checkCommitValidity(world: World, memory: Memory, site: NodeId, tx: num
 }
 
 /** AC1/AC2 (BHG §7.2): no two sites decide differently, and no site changes its decision. */
-export const atomicity = always<CommitState>(
-  'atomicity',
-  (world) => observe(world).atomicity ?? true,
-  'No two sites (coordinator or participants) decide a transaction differently, and no site changes its decision, even across a crash.',
-);
+export const atomicity = always<CommitState, Memory>('atomicity', (_world, memory) => memory.atomicity ?? true, {
+  description:
+    'No two sites (coordinator or participants) decide a transaction differently, and no site changes its decision, even across a crash.',
+  memory: decisions,
+});
 
 /** AC3: commit only if every participant voted YES. */
-export const validity = always<CommitState>(
-  'validity',
-  (world) => observe(world).validity ?? true,
-  'A transaction commits at some site only if every participant voted YES.',
-);
+export const validity = always<CommitState, Memory>('validity', (_world, memory) => memory.validity ?? true, {
+  description: 'A transaction commits at some site only if every participant voted YES.',
+  memory: decisions,
+});
 
 /** Local resources: a participant never lets a balance go negative (it votes NO on insufficient funds, under the lock). */
 export const noOverdraft = always<CommitState>(
@@ -175,10 +168,9 @@ export const moneyConserved = always<CommitState>(
  * everywhere within 5 s of the heal. 2PC blocks only while a failure lasts; once every site is back
  * the coordinator's resends and the participants' polls resolve everything.
  */
-export const resolvedAfterHeal = eventually<CommitState>(
+export const resolvedAfterHeal = eventually<CommitState, Memory>(
   'resolved-after-heal',
-  (world) => {
-    const memory = memoryOf(world);
+  (world, memory) => {
     for (const site of world.nodes) if (!world.isUp(site)) return `${site} is down`;
     const coordinator = world.state(world.nodes[0]!);
     if (coordinator?.role !== 'coordinator') return 'the coordinator is down';
@@ -198,6 +190,7 @@ export const resolvedAfterHeal = eventually<CommitState>(
   {
     withinMicros: 5_000_000,
     description: 'Within 5 s after the last fault, every transaction begun before it is decided at every site.',
+    memory: decisions,
   },
 );
 

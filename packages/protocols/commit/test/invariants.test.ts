@@ -62,7 +62,7 @@ describe('atomicity', () => {
       p1: participant([commitAt('yes')]),
       p2: participant([commitAt('yes')]),
     });
-    expect(atomicity.check(view)).toBe(true);
+    expect(view.check(atomicity)).toBe(true);
   });
 
   it('reports two sites deciding differently', () => {
@@ -71,22 +71,22 @@ describe('atomicity', () => {
       p1: participant([commitAt('yes')]),
       p2: participant([abortAt('yes')]),
     });
-    expect(atomicity.check(view)).toBe('c committed tx=1 but p2 aborted it');
+    expect(view.check(atomicity)).toBe('c committed tx=1 but p2 aborted it');
   });
 
   it('remembers the decision of a site that crashed afterwards', () => {
     const view = world({ c: coordinator([commitAt()]), p1: participant([commitAt('yes')]), p2: participant([]) });
-    expect(atomicity.check(view)).toBe(true);
+    expect(view.check(atomicity)).toBe(true);
     view.set('p1', undefined); // p1 crashes: its state is gone, its decision is not
     view.set('p2', participant([abortAt('yes')]));
-    expect(atomicity.check(view)).toBe('c committed tx=1 but p2 aborted it');
+    expect(view.check(atomicity)).toBe('c committed tx=1 but p2 aborted it');
   });
 
   it('reports a site that changes its decision across a restart', () => {
     const view = world({ c: coordinator([commitAt()]), p1: participant([]), p2: participant([]) });
-    expect(atomicity.check(view)).toBe(true);
+    expect(view.check(atomicity)).toBe(true);
     view.set('c', coordinator([{ tx: 1, decision: 'abort', how: 'presumed-abort', participants: ['p1', 'p2'] }], 2));
-    expect(atomicity.check(view)).toBe('c committed tx=1 and later aborted it: a decision is irrevocable');
+    expect(view.check(atomicity)).toBe('c committed tx=1 and later aborted it: a decision is irrevocable');
   });
 });
 
@@ -109,9 +109,9 @@ describe('validity', () => {
       p1: participant([], { txs: { tx1: inDoubt } }),
       p2: participant([], { txs: { tx1: { ...inDoubt } } }),
     });
-    expect(validity.check(view)).toBe(true);
+    expect(view.check(validity)).toBe(true);
     view.set('c', coordinator([commitAt()]));
-    expect(validity.check(view)).toBe(true);
+    expect(view.check(validity)).toBe(true);
   });
 
   it('reports a commit without every YES', () => {
@@ -120,7 +120,7 @@ describe('validity', () => {
       p1: participant([commitAt('yes')]),
       p2: participant([abortAt('no')]),
     });
-    expect(validity.check(view)).toBe('c committed tx=1 but p2 never voted YES');
+    expect(view.check(validity)).toBe('c committed tx=1 but p2 never voted YES');
   });
 });
 
@@ -131,8 +131,8 @@ describe('money-conserved', () => {
       p1: participant([], { balances: { 'p1/a0': 90 } }),
       p2: participant([], { balances: { 'p2/a0': 110 } }),
     });
-    expect(moneyConserved.check(view)).toBe(true);
+    expect(view.check(moneyConserved)).toBe(true);
     view.set('p2', participant([], { balances: { 'p2/a0': 100 } }));
-    expect(moneyConserved.check(view)).toBe('the balances add up to 190, not 200: money was created or destroyed');
+    expect(view.check(moneyConserved)).toBe('the balances add up to 190, not 200: money was created or destroyed');
   });
 });

@@ -1,8 +1,9 @@
 import type { Draft, NodeContext } from '@dsim/core';
 import type { HeartbeatConfig } from './config.ts';
-import type { HeartbeatMessage, HeartbeatState, PeerStatus } from './state.ts';
+import type { HeartbeatBug } from './bugs.ts';
+import type { HeartbeatMessage, HeartbeatState, HeartbeatTimer, PeerStatus } from './state.ts';
 
-type Ctx = NodeContext<HeartbeatMessage, PeerStatus | 'self', HeartbeatConfig>;
+export type Ctx = NodeContext<HeartbeatMessage, PeerStatus | 'self', HeartbeatConfig, HeartbeatTimer, HeartbeatBug>;
 
 export function init(ctx: Ctx): HeartbeatState {
   const config = ctx.config;

@@ -1,9 +1,17 @@
 import { defineProtocol } from '@dsim/core';
-import { bugs } from './bugs.ts';
+import { bugs, type HeartbeatBug } from './bugs.ts';
 import { defaults, validateConfig, type HeartbeatConfig } from './config.ts';
 import { checkPeers, handleBeat, init, sendBeats } from './detector.ts';
 import { invariants } from './invariants.ts';
-import type { HeartbeatMessage, HeartbeatOp, HeartbeatState, PeerStatus } from './state.ts';
+import {
+  timers,
+  type HeartbeatMessage,
+  type HeartbeatOp,
+  type HeartbeatState,
+  type HeartbeatTimer,
+  type PeerStatus,
+} from './state.ts';
+import { view } from './view.ts';
 import { workloads } from './workloads.ts';
 
 /**
@@ -17,11 +25,14 @@ export const heartbeat = defineProtocol<
   HeartbeatMessage,
   HeartbeatOp,
   PeerStatus | 'self',
-  HeartbeatConfig
+  HeartbeatConfig,
+  HeartbeatTimer,
+  HeartbeatBug
 >({
   name: 'heartbeat',
   description: 'Nacos-style heartbeat failure detector (beat 5s, unhealthy >15s, removed >30s)',
   defaults,
+  timers,
   init,
   onMessage(state, from, msg, ctx) {
     if (msg.type === 'Beat') handleBeat(state, from, msg, ctx);
@@ -40,6 +51,7 @@ export const heartbeat = defineProtocol<
     unhealthy: summarizeIds(state.unhealthy),
     removed: summarizeIds(state.removed),
   }),
+  view,
   describeMessage: (msg) => `Beat inc=${msg.incarnation}`,
   validateConfig,
   invariants,
@@ -54,5 +66,13 @@ function summarizeIds(ids: readonly string[]): string {
 }
 
 export { defaults, invariants, workloads, bugs };
-export type { HeartbeatConfig, HeartbeatState, HeartbeatMessage, HeartbeatOp, PeerStatus };
+export type {
+  HeartbeatConfig,
+  HeartbeatState,
+  HeartbeatMessage,
+  HeartbeatOp,
+  PeerStatus,
+  HeartbeatTimer,
+  HeartbeatBug,
+};
 export default heartbeat;

@@ -66,10 +66,7 @@ export const allHealthyAfterHeal = eventually<HeartbeatState>(
 export const falseSuspicion = sometimes<HeartbeatState>(
   'false-suspicion',
   (world: World) => {
-    // A new suspicion appears only in the suspecting node's own step; a fault can make an old one
-    // wrong. So after a node's step look at that node, and after anything else look at everyone.
-    const observers = world.stepped !== undefined ? [world.stepped] : world.nodes;
-    for (const observer of observers) {
+    for (const observer of world.nodes) {
       const state = world.state(observer);
       if (!state) continue;
       for (const peer of state.unhealthy) if (world.isUp(peer) && !world.isPaused(peer)) return true;

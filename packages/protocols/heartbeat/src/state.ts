@@ -2,6 +2,10 @@ import type { Micros, NodeId } from '@dsim/core';
 
 export type PeerStatus = 'healthy' | 'unhealthy' | 'removed';
 
+/** The detector's timers: `beat` sends a beat to every peer, `check` times out silent peers. */
+export const timers = ['beat', 'check'] as const;
+export type HeartbeatTimer = (typeof timers)[number];
+
 /** What one node believes about one peer. */
 export interface PeerView {
   readonly id: NodeId;

@@ -22,10 +22,19 @@ function rightNeighbour(self: NodeId, nodes: readonly NodeId[]): NodeId {
   return nodes[(nodes.indexOf(self) + 1) % nodes.length]!;
 }
 
-export const pingpong = defineProtocol<PingPongState, PingPongMessage, { f: string }, unknown, PingPongConfig>({
+export const pingpong = defineProtocol<
+  PingPongState,
+  PingPongMessage,
+  { f: string },
+  unknown,
+  PingPongConfig,
+  never,
+  never
+>({
   name: 'pingpong',
   description: 'Each node keeps a window of pings in flight to its neighbour; a benchmark of the message path.',
   defaults: { window: 4 },
+  timers: [],
   init(ctx) {
     const config = ctx.config;
     if (ctx.nodes.length > 1) {
@@ -44,6 +53,13 @@ export const pingpong = defineProtocol<PingPongState, PingPongMessage, { f: stri
   },
   onTimer() {},
   summarize: (state) => ({ role: 'pinger', sent: state.sent, received: state.received }),
+  view: (state) => ({
+    role: 'pinger',
+    fields: [
+      { label: 'pings sent', value: state.sent },
+      { label: 'messages received', value: state.received },
+    ],
+  }),
   describeMessage: (msg) => `${msg.type} ${msg.n}`,
   validateConfig: (config) =>
     Number.isInteger(config.window) && config.window >= 1

@@ -1,7 +1,7 @@
 import type { BugSwitch } from '@dsim/core';
 
 /** Named ways to break Raft on purpose, each removing one rule from the paper or etcd. */
-export const bugs: Record<string, BugSwitch> = {
+export const bugs = {
   commitPriorTermByCount: {
     description:
       'The leader commits the highest index stored on a quorum even when that entry is from an earlier term (drops the "log[N].term == currentTerm" condition of paper §5.4.2 and etcd raftLog.maybeCommit).',
@@ -32,4 +32,6 @@ export const bugs: Record<string, BugSwitch> = {
     breaks:
       "Safe only with perfect clocks: when the leader's clock runs slow or jumps back, or a follower's runs fast, a new leader is elected while the old one still serves reads from its lease. 'linearizable-kv' catches the stale read.",
   },
-};
+} satisfies Record<string, BugSwitch>;
+
+export type RaftBug = keyof typeof bugs;

@@ -1,5 +1,7 @@
 import { defineProtocol } from '@dsim/core';
-import { bugs } from './bugs.ts';
+import { bugs, type RaftBug } from './bugs.ts';
+import { timers, type RaftTimer } from './context.ts';
+import { view } from './view.ts';
 import { defaults, validateConfig, type RaftConfig, type ReadMode } from './config.ts';
 import { invariants, linearizableKv, raftInvariants, reachInvariants } from './invariants.ts';
 import { describeMessage, type RaftMessage } from './messages.ts';
@@ -14,11 +16,12 @@ import { workloads } from './workloads.ts';
  * synced before acknowledgements, a key-value state machine with client sessions, ReadIndex and
  * lease reads, leadership transfer, and snapshots with InstallSnapshot.
  */
-export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftConfig>({
+export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftConfig, RaftTimer, RaftBug>({
   name: 'raft',
   description:
     'Raft with etcd PreVote, CheckQuorum, ReadIndex/lease reads, leadership transfer and snapshots; a replicated key-value store',
   defaults,
+  timers,
   init,
   onMessage(state, from, msg, ctx) {
     step(state, ctx, from, msg);
@@ -43,6 +46,7 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
     last: lastIndex(state),
     snapshot: state.snapshotIndex,
   }),
+  view,
   describeMessage,
   validateConfig,
   invariants,
@@ -52,5 +56,5 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
 
 export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, workloads, bugs, describeMessage };
 export * from './invariants.ts';
-export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role };
+export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };
 export default raft;

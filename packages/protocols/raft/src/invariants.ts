@@ -2,6 +2,7 @@ import { checkLinearizability, kvModel, type LinearizabilityOptions } from '@dsi
 import {
   always,
   atEnd,
+  defineMemory,
   eventually,
   sometimes,
   type HistoryEntry,
@@ -111,8 +112,6 @@ interface SeenEntry {
 }
 
 interface RunMemory {
-  /** The world's stateVersion when the memory was last brought up to date (-1: never). */
-  version: number;
   /** Node positions by id. */
   positions: Map<NodeId, number>;
   /** By node position. */
@@ -159,46 +158,41 @@ interface RunMemory {
   processesInvokedAfterHeal: Set<number>;
 }
 
-const memories = new WeakMap<object, RunMemory>();
-/** The last run asked about: invariants run five times a step, each asking for its memory. */
-let lastWorld: World | undefined;
-let lastMemory: RunMemory | undefined;
-
-function memoryOf(world: World): RunMemory {
-  if (lastWorld === world) return lastMemory!;
-  let memory = memories.get(world);
-  if (!memory) {
-    memory = {
-      version: -1,
-      positions: new Map(world.nodes.map((node, position) => [node, position])),
-      nodes: [],
-      leaders: new Map(),
-      pages: [],
-      capacity: 0,
-      keyPages: [],
-      entries: new Map(),
-      maxCommitted: 0,
-      appliedKey: [],
-      states: [],
-      leading: [],
-      currentLeaders: [],
-      leaderCount: 0,
-      found: new Map(),
-      reported: new Set(),
-      truncated: false,
-      snapshotInstalled: false,
-      historyScanned: 0,
-      okAfterHeal: false,
-      invokedAfterHeal: false,
-      processesInvokedAfterHeal: new Set(),
-    };
-    memories.set(world, memory);
-  }
-  // Strongly held until another run asks: one run's memory, at most, outlives its run.
-  lastWorld = world;
-  lastMemory = memory;
-  return memory;
-}
+/**
+ * The run memory of the safety invariants, created by the kernel for each run: two runs never
+ * share memory, even when they share these invariant objects. Its observation after each change
+ * also answers for the five safety invariants: quiet while no violation waits to be reported.
+ */
+const safetyMemory = defineMemory<RaftState, RunMemory>({
+  name: 'raft-safety',
+  create: (world) => ({
+    positions: new Map(world.nodes.map((node, position) => [node, position])),
+    nodes: [],
+    leaders: new Map(),
+    pages: [],
+    capacity: 0,
+    keyPages: [],
+    entries: new Map(),
+    maxCommitted: 0,
+    appliedKey: [],
+    states: [],
+    leading: [],
+    currentLeaders: [],
+    leaderCount: 0,
+    found: new Map(),
+    reported: new Set(),
+    truncated: false,
+    snapshotInstalled: false,
+    historyScanned: 0,
+    okAfterHeal: false,
+    invokedAfterHeal: false,
+    processesInvokedAfterHeal: new Set(),
+  }),
+  observe(memory, world, change) {
+    update(world, memory, change.node);
+    return memory.found.size === 0;
+  },
+});
 
 /** Adds the pages up to the one that holds `index`. */
 function makeRoomFor(memory: RunMemory, index: number): void {
@@ -227,32 +221,13 @@ export const LEADER_COMPLETENESS = 'leader-completeness';
 export const STATE_MACHINE_SAFETY = 'state-machine-safety';
 
 /**
- * Brings the memory up to date with the current states, once per change of `world.stateVersion`:
- * from the stepped node alone when the change is that one step, from every node otherwise.
+ * Brings the memory up to date with the current states: from the stepped node alone when the
+ * change is that one step, from every node otherwise.
  */
-function observe(world: World): RunMemory {
-  const memory = memoryOf(world);
-  if (memory.version !== world.stateVersion) {
-    try {
-      update(world, memory);
-    } catch (error) {
-      // Not current after all: every invariant that asks next runs the update again and throws
-      // too, so the kernel reports why (a throw in the shared quiet test alone would be lost).
-      memory.version = -1;
-      throw error;
-    }
-  }
-  return memory;
-}
-
-function update(world: World, memory: RunMemory): void {
-  const version = world.stateVersion;
-  const stepped = world.stepped;
-  const onlyOneStep = stepped !== undefined && memory.version >= 0 && memory.version === version - 1;
-  memory.version = version;
+function update(world: World, memory: RunMemory, stepped: NodeId | undefined): void {
   const states = memory.states;
   const nodes = world.nodes;
-  if (onlyOneStep) {
+  if (stepped !== undefined) {
     const state = world.state(stepped);
     // Many steps change nothing the invariants watch (a heartbeat, an answer, a timer). A
     // mutable-mode state is the same object after its step: it is found among the states last
@@ -625,18 +600,8 @@ function checkLeaderHoldsCommitted(world: World, memory: RunMemory, node: NodeId
   }
 }
 
-/**
- * The five safety invariants' shared quiet test (Invariant.quiet): brings the memory up to date
- * and says whether it holds no violation waiting to be reported. The kernel asks it once after
- * each step for the five, and asks their checks only when it says no.
- */
-function noneFound(world: World): boolean {
-  return observe(world).found.size === 0;
-}
-
 /** Reports (once) the violation of `name` that the shared update found, if any. */
-function report(world: World, name: string): true | string {
-  const memory = observe(world);
+function report(memory: RunMemory, name: string): true | string {
   if (memory.found.size === 0) return true;
   const message = memory.found.get(name);
   if (message === undefined) return true;
@@ -645,9 +610,12 @@ function report(world: World, name: string): true | string {
   return message;
 }
 
-/** A safety invariant that reports what the shared update found for it, asked with the others through `noneFound`. */
-function safety(name: string, description: string): Invariant<RaftState> {
-  return { ...always<RaftState>(name, (world) => report(world, name), description), quiet: noneFound };
+/** A safety invariant that reports what the shared memory found for it. */
+function safety(name: string, description: string): Invariant<RaftState, RunMemory> {
+  return always<RaftState, RunMemory>(name, (_world, memory) => report(memory, name), {
+    description,
+    memory: safetyMemory,
+  });
 }
 
 export const electionSafety = safety(ELECTION_SAFETY, 'At most one leader per term (Raft Figure 3).');
@@ -715,10 +683,9 @@ export const leaderAfterHeal = eventually<RaftState>(
   { withinMicros: 5_000_000, description: 'Within 5 s of the last fault, one leader that every running node follows.' },
 );
 
-export const progressAfterHeal = eventually<RaftState>(
+export const progressAfterHeal = eventually<RaftState, RunMemory>(
   'progress-after-heal',
-  (world) => {
-    const memory = observe(world);
+  (world, memory) => {
     const history = world.history;
     // Incremental: each history entry is looked at once per run.
     for (; memory.historyScanned < history.length; memory.historyScanned++) {
@@ -747,6 +714,7 @@ export const progressAfterHeal = eventually<RaftState>(
     return true;
   },
   {
+    memory: safetyMemory,
     withinMicros: 10_000_000,
     description:
       'Within 10 s of the last fault, the cluster commits again: a client operation invoked after the heal succeeds (or, without clients, the leader commits in its term and everyone applies it).',
@@ -769,16 +737,18 @@ export const splitVote = sometimes<RaftState>(
   'Two candidates campaign in the same term at once.',
 );
 
-export const logTruncated = sometimes<RaftState>(
-  'log-truncated',
-  (world) => observe(world).truncated,
-  'A running node removed conflicting entries from its log (paper §5.3).',
-);
+export const logTruncated = sometimes<RaftState, RunMemory>('log-truncated', (_world, memory) => memory.truncated, {
+  description: 'A running node removed conflicting entries from its log (paper §5.3).',
+  memory: safetyMemory,
+});
 
-export const snapshotInstalled = sometimes<RaftState>(
+export const snapshotInstalled = sometimes<RaftState, RunMemory>(
   'snapshot-installed',
-  (world) => observe(world).snapshotInstalled,
-  'A follower caught up by installing a snapshot it could not have taken itself (paper §7).',
+  (_world, memory) => memory.snapshotInstalled,
+  {
+    description: 'A follower caught up by installing a snapshot it could not have taken itself (paper §7).',
+    memory: safetyMemory,
+  },
 );
 
 /** Safety after every step, linearizability at the end, liveness after the heal: what every Raft run must satisfy. */

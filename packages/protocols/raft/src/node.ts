@@ -1,5 +1,5 @@
-import type { NodeId } from '@dsim/core';
-import type { MutableState, RaftContext } from './context.ts';
+import type { NodeId, TimerName } from '@dsim/core';
+import type { MutableState, RaftContext, RaftTimer } from './context.ts';
 import {
   becomeFollower,
   checkQuorum,
@@ -147,7 +147,7 @@ export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: R
   }
 }
 
-export function onTimer(state: MutableState, ctx: RaftContext, timer: string): void {
+export function onTimer(state: MutableState, ctx: RaftContext, timer: TimerName<RaftTimer>): void {
   switch (timer) {
     case 'election':
       return handleElectionTimeout(state, ctx);

@@ -20,33 +20,12 @@ const LAST = 'log/last';
 const RING = 'log/ring';
 const INITIAL_RING = 16384;
 
-type Key = StorageKey;
+/** The key family of a ring's slots: `log/<ring>/<slot>`. */
+const INITIAL_RING_FAMILY = `log/${INITIAL_RING}`;
 
-/**
- * Slot keys by ring size, resolved once per slot (DurableStorage.key): the hot path neither formats
- * a key nor looks its name up. A resolved key names the same key in every storage, so one cache
- * serves every node.
- */
-const slotKeys = new Map<number, Key[]>();
-/** The keys of the ring size asked for last (it is almost always the same). */
-let lastRing = 0;
-let lastRingKeys: Key[] = [];
-
-function slotKey(storage: DurableStorage, ring: number, index: number): Key {
-  let keys = lastRingKeys;
-  if (ring !== lastRing) {
-    keys = slotKeys.get(ring) ?? [];
-    slotKeys.set(ring, keys);
-    lastRing = ring;
-    lastRingKeys = keys;
-  }
-  const slot = index % ring;
-  return keys[slot] ?? (keys[slot] = storage.key(`log/${ring}/${slot}`));
+function slotKey(storage: DurableStorage, ring: number, index: number): StorageKey {
+  return storage.keyAt(ring === INITIAL_RING ? INITIAL_RING_FAMILY : `log/${ring}`, index % ring);
 }
-
-/** LAST and RING, resolved on first use. */
-let lastKey: Key | undefined;
-let ringKey: Key | undefined;
 
 export interface HardState {
   readonly term: number;
@@ -58,7 +37,7 @@ export function saveHardState(storage: DurableStorage, term: number, vote: NodeI
 }
 
 function ringSize(storage: DurableStorage): number {
-  return storage.get<number>((ringKey ??= storage.key(RING))) ?? INITIAL_RING;
+  return storage.get<number>(RING) ?? INITIAL_RING;
 }
 
 /**
@@ -81,7 +60,7 @@ function ensureRoom(
     const key = slotKey(storage, ring, slot);
     if (storage.has(key)) storage.delete(key);
   }
-  storage.put((ringKey ??= storage.key(RING)), grown);
+  storage.put(RING, grown);
   return grown;
 }
 
@@ -89,7 +68,7 @@ function ensureRoom(
 export function saveEntry(storage: DurableStorage, snapshotIndex: number, index: number, entry: Entry): void {
   const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, index - 1, index);
   storage.put(slotKey(storage, ring, index), entry);
-  storage.put((lastKey ??= storage.key(LAST)), index);
+  storage.put(LAST, index);
 }
 
 /** Stores `entries` from `firstIndex` on; the last of them becomes the last index (anything after it is gone). */
@@ -103,12 +82,12 @@ export function saveEntries(
   const last = firstIndex + entries.length - 1;
   const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, firstIndex - 1, last);
   for (let i = 0; i < entries.length; i++) storage.put(slotKey(storage, ring, firstIndex + i), entries[i]);
-  storage.put((lastKey ??= storage.key(LAST)), last);
+  storage.put(LAST, last);
 }
 
 /** Drops the stored entries after `last` (a truncation, or an empty log after installing a snapshot at `last`). */
 export function truncateEntries(storage: DurableStorage, last: number): void {
-  storage.put((lastKey ??= storage.key(LAST)), last);
+  storage.put(LAST, last);
 }
 
 export function saveSnapshot(storage: DurableStorage, snapshot: SnapshotData): void {

@@ -68,36 +68,13 @@ export function sendAppend(state: MutableState, ctx: RaftContext, progress: Prog
   else progress.paused = true;
 }
 
-/**
- * The entries of the last AppendEntries that carried any, and the index of the first. A leader
- * sends each new entry to every follower in turn, from the same index: their messages share one
- * array instead of a copy each (a slice per message was 5% of the Raft benchmark's allocation).
- * A batch is reused only while the log holds the very same entries at those indexes. Messages are
- * read-only (the kernel shares one message between the peers of a broadcast, too): receivers
- * append the entries to their own logs and never change the array. It is not frozen, as freezing
- * an array costs more than the slice it saves.
- */
-let lastBatch: readonly Entry[] = [];
-let lastBatchFirst = -1;
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
-/** The `count` entries from index `first` on (all in the log), as an array that may be shared between messages. */
+/** The `count` entries from index `first` on (all in the log). Receivers copy what they keep. */
 function entriesFrom(state: MutableState, first: number, count: number): readonly Entry[] {
   if (count <= 0) return NO_ENTRIES;
   const offset = first - state.snapshotIndex - 1;
-  if (first !== lastBatchFirst || count !== lastBatch.length || !holdsBatch(state.log, offset)) {
-    // One new entry is the usual batch: an array literal is made inline, a slice is a call into a builtin.
-    lastBatch = count === 1 ? [state.log[offset]!] : state.log.slice(offset, offset + count);
-    lastBatchFirst = first;
-  }
-  return lastBatch;
-}
-
-/** Whether the log holds lastBatch's very entries from `offset` on. */
-function holdsBatch(log: readonly Entry[], offset: number): boolean {
-  const batch = lastBatch;
-  for (let i = 0; i < batch.length; i++) if (log[offset + i] !== batch[i]) return false;
-  return true;
+  return state.log.slice(offset, offset + count);
 }
 
 /**
@@ -261,30 +238,12 @@ export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
   return true;
 }
 
-/**
- * Scratch space for quorumMatch (handlers run one at a time). Only its first entries are in use;
- * it is never emptied: `length = 0` is a call into the runtime that drops the backing store, so the
- * next push allocated a new one on every call.
- */
-const matchScratch: number[] = [];
-
 /** The highest index stored on `needed` nodes, the leader included: the `needed`-th largest match. */
 function quorumMatch(state: MutableState, needed: number): number {
-  const matches = matchScratch;
-  matches[0] = lastIndex(state);
-  const all = state.progress;
-  for (let i = 0; i < all.length; i++) {
-    // Insertion sort, largest first: a handful of nodes.
-    const match = all[i]!.match;
-    let j = i + 1;
-    while (j > 0 && matches[j - 1]! < match) {
-      matches[j] = matches[j - 1]!;
-      j--;
-    }
-    matches[j] = match;
-  }
-  // Past the entries in use there is nothing (as a fresh array would have it), not a stale match.
-  return needed <= all.length + 1 ? matches[needed - 1]! : (undefined as unknown as number);
+  const matches = [lastIndex(state)];
+  for (const progress of state.progress) matches.push(progress.match);
+  matches.sort((a, b) => b - a);
+  return matches[needed - 1]!;
 }
 
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */

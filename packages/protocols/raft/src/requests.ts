@@ -30,7 +30,8 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
     );
   }
   if (op.f === 'transfer') return handleTransferRequest(state, ctx, request, op.value);
-  const seq = op.seq ?? sequenceOf(request.id);
+  // The client session's sequence number (dissertation §6.3): the op's own, or the request's.
+  const seq = op.seq ?? request.seq;
   if (op.f === 'get') return handleGet(state, ctx, request, op, seq);
   if (state.transferee !== null) {
     // etcd drops proposals during a transfer: the new leader must not miss any.
@@ -50,27 +51,6 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
     proposer: ctx.self,
   });
   state.pendingWrites.push({ request: request.id, index, term: state.term });
-}
-
-/** The kernel numbers a client's requests 'c1:1', 'c1:2', ...: the session sequence unless the op brings its own. */
-function sequenceOf(requestId: string): number | undefined {
-  const end = requestId.length;
-  // The last ':' found by hand: String.prototype.lastIndexOf is a call into the runtime.
-  let start = end;
-  while (start > 0 && requestId.charCodeAt(start - 1) !== 58 /* : */) start--;
-  // The usual id ends in a few decimal digits: read them without slicing out a string to parse.
-  if (end > start && end - start <= 15) {
-    let seq = 0;
-    let i = start;
-    for (; i < end; i++) {
-      const digit = requestId.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) break;
-      seq = seq * 10 + digit;
-    }
-    if (i === end) return seq;
-  }
-  const seq = Number(requestId.slice(start));
-  return Number.isSafeInteger(seq) ? seq : undefined;
 }
 
 function malformed(op: KvOp): string | undefined {

@@ -1,0 +1,107 @@
+import type { Invariant, InvariantMemory, InvariantResult, WorldView } from './invariant.ts';
+import type { NodeId } from './protocol.ts';
+
+/** One memory of one run, as the table keeps it. */
+interface MemorySlot {
+  readonly memory: InvariantMemory<any, any>;
+  created: boolean;
+  value: unknown;
+  /** The change count when it last observed (-1: never). */
+  seen: number;
+  /** What its last observation said: none of its `always` invariants can be violated now. */
+  quiet: boolean;
+  /** What creating or observing it threw, reported by each invariant that reads it. */
+  error: string | undefined;
+}
+
+/** An invariant of one run, bound to its run memory's slot (resolved once, not per check). */
+export interface MonitoredInvariant {
+  readonly invariant: Invariant<any, any>;
+  readonly slot: MemorySlot | undefined;
+}
+
+/**
+ * The run memories of one run's invariants (see InvariantMemory): created on first use, brought up
+ * to date once per change of the world, before the first check that reads them. The owner counts
+ * the changes of node states: `stepped(node)` after a node's handler ran, `changed()` after
+ * anything else that may change states (the start, a fault).
+ */
+export class InvariantMemories {
+  private readonly slots = new Map<InvariantMemory<any, any>, MemorySlot>();
+  private changes = 0;
+  /** The node of the latest change, when the latest change was one node's step. */
+  private lastNode: NodeId | undefined = undefined;
+
+  stepped(node: NodeId): void {
+    this.changes++;
+    this.lastNode = node;
+  }
+
+  changed(): void {
+    this.changes++;
+    this.lastNode = undefined;
+  }
+
+  /** Binds an invariant to its memory's slot for this run. */
+  monitor(invariant: Invariant<any, any>): MonitoredInvariant {
+    const memory = invariant.memory;
+    if (memory === undefined) return { invariant, slot: undefined };
+    let slot = this.slots.get(memory);
+    if (slot === undefined) {
+      slot = { memory, created: false, value: undefined, seen: -1, quiet: false, error: undefined };
+      this.slots.set(memory, slot);
+    }
+    return { invariant, slot };
+  }
+
+  /**
+   * Checks a monitored invariant against the world: true, or what is wrong. A check that throws
+   * says so. A memory that answered quiet stands in for the checks of its `always` invariants
+   * (`eventually` and `sometimes` ones are asked whether they hold, which quiet does not say).
+   */
+  check(monitored: MonitoredInvariant, world: WorldView<any>): true | string {
+    const invariant = monitored.invariant;
+    const slot = monitored.slot;
+    let memoryValue: unknown = undefined;
+    if (slot !== undefined) {
+      if (slot.seen !== this.changes && slot.error === undefined) this.observe(slot, world);
+      if (slot.error !== undefined) return slot.error;
+      if (slot.quiet && invariant.kind === 'always') return true;
+      memoryValue = slot.value;
+    }
+    let result: InvariantResult;
+    try {
+      result = invariant.check(world, memoryValue);
+    } catch (error) {
+      return `the check threw: ${messageOf(error)}`;
+    }
+    if (result === true) return true;
+    return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
+  }
+
+  private observe(slot: MemorySlot, world: WorldView<any>): void {
+    const memory = slot.memory;
+    if (!slot.created) {
+      slot.created = true;
+      try {
+        slot.value = memory.create(world);
+      } catch (error) {
+        slot.error = `the memory '${memory.name}' could not be created: ${messageOf(error)}`;
+        return;
+      }
+    }
+    // A memory one change behind learns which node stepped; further behind, it rescans.
+    const node = slot.seen === this.changes - 1 ? this.lastNode : undefined;
+    slot.seen = this.changes;
+    try {
+      slot.quiet = memory.observe(slot.value, world, { node }) === true;
+    } catch (error) {
+      slot.quiet = false;
+      slot.error = `the memory '${memory.name}' threw: ${messageOf(error)}`;
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+import type { LogEntryView, NodeId, NodeView, ViewEdge } from '@dsim/core';
+import { lastIndex, type Entry, type RaftState } from './state.ts';
+
+/** How many of the newest log entries a node shows. */
+const ENTRIES_SHOWN = 32;
+
+/**
+ * A Raft server as the tools draw it: its term and role, the tail of its log with the commit and
+ * applied marks (each entry coloured by its term, so an entry overwritten by another term shows),
+ * and whom it follows or votes for. A leader's table lists each follower's progress (etcd's
+ * tracker: match, next and mode).
+ */
+export function view(state: RaftState, node: NodeId): NodeView {
+  const last = lastIndex(state);
+  const start = Math.max(state.snapshotIndex + 1, last - ENTRIES_SHOWN + 1);
+  const entries: LogEntryView[] = [];
+  for (let index = start; index <= last; index++) {
+    const entry = state.log[index - state.snapshotIndex - 1]!;
+    entries.push({ label: entryLabel(entry), term: entry.term });
+  }
+  const edges: ViewEdge[] = [];
+  if (state.role !== 'leader' && state.leader !== null && state.leader !== node)
+    edges.push({ to: state.leader, kind: 'follows' });
+  if (state.vote !== null && state.vote !== node && state.role !== 'leader')
+    edges.push({ to: state.vote, kind: 'votes-for', label: `term ${state.term}` });
+  return {
+    role: state.role,
+    badges: [
+      { label: 'term', value: state.term },
+      { label: 'commit', value: state.commitIndex },
+    ],
+    logs: [{ start, entries, marks: { commit: state.commitIndex, applied: state.appliedIndex } }],
+    fields: [
+      { label: 'voted for', value: state.vote },
+      { label: 'leader', value: state.leader },
+      { label: 'last index', value: last },
+      { label: 'commit index', value: state.commitIndex },
+      { label: 'applied index', value: state.appliedIndex },
+      { label: 'snapshot index', value: state.snapshotIndex },
+    ],
+    ...(state.role === 'leader'
+      ? {
+          tables: [
+            {
+              name: 'progress',
+              columns: ['follower', 'match', 'next', 'mode', 'active'],
+              rows: state.progress.map((p) => [p.id, p.match, p.next, p.mode, p.recentActive]),
+            },
+          ],
+        }
+      : {}),
+    edges,
+  };
+}
+
+/** 'noop', 'put x=1', 'cas x 1→2', 'get x'. */
+function entryLabel(entry: Entry): string {
+  const op = entry.op;
+  if (entry.kind === 'noop' || op === undefined) return 'noop';
+  switch (op.f) {
+    case 'put':
+      return `put ${op.key}=${op.value}`;
+    case 'append':
+      return `append ${op.key}+${op.value}`;
+    case 'cas':
+      return `cas ${op.key} ${op.value[0]}→${op.value[1]}`;
+    case 'get':
+      return `get ${op.key}`;
+    case 'transfer':
+      return `transfer→${op.value}`;
+  }
+}
