@@ -65,4 +65,28 @@ export default tseslint.config(
     files: ['packages/protocols/*/src/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', noNewDate, ...noModuleState] },
   },
+  {
+    // The visualizer shows untrusted traces: text goes into the DOM as text, never parsed as HTML.
+    files: ['apps/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML'].map((property) => ({
+          property,
+          message: `${property} parses data as HTML; build nodes with el() from app/dom.ts (trace data must go in as text).`,
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]',
+          message: 'Parsing strings as HTML is forbidden in the app: build nodes with el() from app/dom.ts.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='html']",
+          message: "d3's .html() parses data as HTML: use .text() or el() from app/dom.ts.",
+        },
+      ],
+    },
+  },
 );

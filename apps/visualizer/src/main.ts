@@ -6,6 +6,7 @@ import { renderLegends } from './app/legends.ts';
 import { OperationsView } from './app/operations-view.ts';
 import { dropColors, roleColors } from './app/palette.ts';
 import { Dialogs } from './app/dialogs.ts';
+import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { formatTime } from './model/describe.ts';
@@ -374,8 +375,24 @@ class App implements Controller {
       inspector: t4 - t3,
     };
     const total = this.loaded.model.events.length;
-    $('#clock').innerHTML =
-      `t = <b>${formatTime(this.time)}</b> <span class="dim">· event ${this.index.toLocaleString()} / ${total.toLocaleString()}${frame.violations ? ` · <span style="color:var(--violation)">${frame.violations} violation${frame.violations === 1 ? '' : 's'}</span>` : ''}</span>`;
+    replaceContent(
+      $('#clock'),
+      't = ',
+      el('b', {}, formatTime(this.time)),
+      ' ',
+      el(
+        'span',
+        { class: 'dim' },
+        `· event ${this.index.toLocaleString()} / ${total.toLocaleString()}`,
+        frame.violations
+          ? el(
+              'span',
+              { style: 'color:var(--violation)' },
+              ` · ${frame.violations} violation${frame.violations === 1 ? '' : 's'}`,
+            )
+          : null,
+      ),
+    );
     $('#cluster-note').textContent =
       `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
     this.frames++;
@@ -392,16 +409,16 @@ class App implements Controller {
     const model = this.loaded?.model;
     if (!model || !this.source) return;
     const header = model.header;
-    const parts: string[] = [];
-    parts.push(`<b>${escapeHtml(header?.scenario ?? this.source.name)}</b>`);
-    if (header) parts.push(`${escapeHtml(header.protocol)}`, `seed ${header.seed}`, `${header.nodes.length} nodes`);
+    const parts: Child[] = [];
+    parts.push(el('b', {}, String(header?.scenario ?? this.source.name)));
+    if (header) parts.push(String(header.protocol), `seed ${String(header.seed)}`, `${header.nodes.length} nodes`);
     parts.push(`${model.events.length.toLocaleString()} events`);
     if (this.hash) {
       const matches = this.runHash === undefined ? '' : this.runHash === this.hash ? ' ✓' : ` ≠ run ${this.runHash}`;
-      parts.push(`hash <span class="hash" id="trace-hash">${this.hash}</span>${matches}`);
+      parts.push(el('span', {}, 'hash ', el('span', { class: 'hash', id: 'trace-hash' }, this.hash), matches));
     }
-    parts.push(this.source.kind === 'run' ? 'run in this browser' : escapeHtml(this.source.name));
-    $('#title').innerHTML = parts.join(' · ');
+    parts.push(this.source.kind === 'run' ? 'run in this browser' : this.source.name);
+    replaceContent($('#title'), ...parts.flatMap((part, i) => (i === 0 ? [part] : [' · ', part])));
   }
 
   private renderVerdict(): void {
@@ -433,9 +450,13 @@ class App implements Controller {
     element.hidden = false;
     const events = this.loaded!.model.events.length;
     const first = problems[0]!;
-    element.innerHTML = '';
-    const summary = document.createElement('div');
-    summary.innerHTML = `<b>${problems.length} problem${problems.length === 1 ? '' : 's'} reading this trace</b> — showing the ${events.toLocaleString()} valid events. First: line ${first.line}: ${escapeHtml(first.message)}`;
+    element.replaceChildren();
+    const summary = el(
+      'div',
+      {},
+      el('b', {}, `${problems.length} problem${problems.length === 1 ? '' : 's'} reading this trace`),
+      ` — showing the ${events.toLocaleString()} valid events. First: line ${first.line}: ${first.message}`,
+    );
     const list = document.createElement('ul');
     for (const problem of problems.slice(0, 50)) {
       const item = document.createElement('li');
@@ -564,10 +585,6 @@ async function readText(response: Response): Promise<string> {
 
 function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 // ------------------------------------------------------------------ wiring

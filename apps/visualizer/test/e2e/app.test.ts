@@ -312,3 +312,92 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
     }
   });
 });
+
+/** Markup that runs script wherever a string is parsed as HTML. */
+const PAYLOAD = `<img src=x onerror="window.__pwned=(window.__pwned||0)+1"><script>window.__pwned=1</script>`;
+
+describe.skipIf(!available)('the visualizer never runs script from a trace', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildApp();
+    server = await serve();
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A real run whose every string a user controls carries the payload, with more of it tampered into the header and events. */
+  function hostileTrace(): string {
+    const scenario = {
+      name: `hostile ${PAYLOAD}`,
+      description: PAYLOAD,
+      protocol: 'heartbeat',
+      nodes: [`a${PAYLOAD}`, `b${PAYLOAD}`, 'c'],
+      until: '20s',
+      faults: [
+        { at: '5s', fault: { type: 'crash', node: 'c' } },
+        { at: '8s', fault: { type: 'partition', groups: [[`a${PAYLOAD}`], [`b${PAYLOAD}`]] } },
+        { at: '12s', fault: { type: 'heal' } },
+      ],
+      workload: { name: 'probe', clients: 1, thinkTime: '1s' },
+    };
+    const lines = runScenario(scenario, { registry, seed: 3 }, { trace: 'memory' }).trace.map((line) =>
+      JSON.parse(line),
+    );
+    lines[0].seed = PAYLOAD;
+    lines[0].protocol = `heartbeat${PAYLOAD}`;
+    lines.splice(3, 0, { t: 1, k: 'note', node: `a${PAYLOAD}`, text: PAYLOAD, data: { html: PAYLOAD } });
+    lines.splice(4, 0, { t: 2, k: 'drop', id: 1, from: `a${PAYLOAD}`, to: 'c', reason: PAYLOAD });
+    lines.push({ t: 19_000_000, k: 'violation', invariant: PAYLOAD, kind: 'always', message: PAYLOAD });
+    return lines.map((line) => JSON.stringify(line)).join('\n') + '\n';
+  }
+
+  function shortened(text: string): string {
+    const lines = text.trim().split('\n');
+    return [...lines.slice(0, 6), lines[lines.length - 1]].join('\n') + '\n';
+  }
+
+  async function assertNothingRan(page: Page): Promise<void> {
+    // Give error handlers of broken images a moment to fire, were any created from the payload.
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  }
+
+  it('shows payloads in every trace field as text, served or opened from a data: link', async () => {
+    const text = hostileTrace();
+    server.put('/traces/hostile.jsonl', text);
+    const dialogs: string[] = [];
+    for (const url of [
+      `${server.url}/?trace=/traces/hostile.jsonl`,
+      // A link carries a short trace (a URL has a length limit): the header and the hostile events.
+      `${server.url}/?trace=${encodeURIComponent(`data:application/x-ndjson,${encodeURIComponent(shortened(text))}`)}`,
+    ]) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { __dsim?: Hook }).__dsim?.state().loaded === true, null, {
+        timeout: 60_000,
+      });
+      // Walk the whole run, so every view draws every event, then select a node and look again.
+      await page.evaluate(() => {
+        const dsim = (window as unknown as { __dsim: Hook }).__dsim;
+        dsim.seekTime(19_500_000);
+        dsim.drawNow();
+      });
+      await page.keyboard.press('?');
+      await assertNothingRan(page);
+      expect(await page.locator('#title').textContent()).toContain(PAYLOAD);
+      await page.close();
+    }
+    expect(dialogs).toEqual([]);
+  });
+});

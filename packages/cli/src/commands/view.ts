@@ -18,6 +18,37 @@ const SOURCES = [
 ];
 
 const DEFAULT_PORT = 4173;
+
+/**
+ * Sent with every response. The page shows untrusted traces: no inline or foreign script, no
+ * framing by another site, no content-type sniffing, no referrer leaking the trace's address.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' http: https: data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/**
+ * Why a request is refused, if it is: only GET and HEAD, and only for this machine's loopback
+ * names. The Host check defeats DNS rebinding, where a page on another site resolves its own name
+ * to 127.0.0.1 and reads the served trace with the victim's browser.
+ */
+export function refuse(
+  method: string | undefined,
+  host: string | undefined,
+  port: number,
+): { status: number; message: string } | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, message: 'only GET and HEAD are served' };
+  const allowed = ['127.0.0.1', 'localhost', '[::1]'].flatMap((name) => [name, `${name}:${port}`]);
+  if (host === undefined || !allowed.includes(host.toLowerCase()))
+    return { status: 421, message: 'this server answers only to 127.0.0.1, localhost and [::1]' };
+  return undefined;
+}
 const TRACE_PATH = '/trace.jsonl';
 
 const USAGE = `usage: dsim view <trace.jsonl> [--port <n>] [--rebuild]
@@ -95,13 +126,23 @@ export async function viewCommand(args: string[]): Promise<number> {
   if (server.port !== port && port !== 0) console.log(`dsim view: port ${port} is taken; using ${server.port}`);
   console.log(`dsim view: serving ${positional[0]} at\n\n  ${server.url}\n\nPress Ctrl-C to stop.`);
   await new Promise<void>((done) => {
+    // When the process that started us (npx, a shell script) goes away, so do we: a server left
+    // behind keeps the trace readable on the port.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 1000);
+    orphaned.unref();
     const stop = () => {
+      clearInterval(orphaned);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.off('SIGHUP', stop);
       done();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
   });
   await server.close();
   console.log('\ndsim view: stopped');
@@ -157,8 +198,23 @@ export async function buildVisualizer(): Promise<void> {
 /** Serves dist/ and the trace (read fresh on every request) on 127.0.0.1; falls back to a free port. */
 export async function startViewServer(trace: string, port = DEFAULT_PORT): Promise<ViewServer> {
   const root = resolve(DIST) + sep;
+  let actualPort = port;
   const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const refusal = refuse(request.method, request.headers.host, actualPort);
+    if (refusal) {
+      response.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(refusal.message);
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('bad request: the path is not valid percent-encoded UTF-8');
+      return;
+    }
     if (path === TRACE_PATH) {
       response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
       createReadStream(trace)
@@ -168,8 +224,8 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
-      response.writeHead(404, { 'content-type': 'text/plain' });
-      response.end(`not found: ${path}`);
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('not found');
       return;
     }
     response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -196,6 +252,7 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     actual = await listen(0);
   }
+  actualPort = actual;
   return {
     url: `http://127.0.0.1:${actual}/?trace=${TRACE_PATH}`,
     port: actual,
