@@ -1,15 +1,16 @@
 /**
  * Prints the trace hash of every shipped scenario (seeds 1-3, both state modes), of the stormy
- * determinism scenario (seeds 1-20) and of the sweep seed families (seeds 1-6): the evidence that
- * a refactoring left every run byte-identical. Compare two outputs with `diff`.
+ * determinism scenario (seeds 1-20) and, with DSIM_HASH_FAMILIES=raft/aggressive,... (or all), of
+ * seed families at their default options (seeds 1-6): the evidence that a refactoring left every
+ * run byte-identical. Compare two outputs with `diff`.
  *
  *   node --import ./packages/cli/bin/register-typescript.mjs test/tools/trace-hashes.ts > hashes.txt
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runScenario, type Scenario } from '@dsim/core';
-import { registry } from '@dsim/registry';
+import { familyOptions, runScenario, type Scenario } from '@dsim/core';
+import { families, registry } from '@dsim/registry';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -73,15 +74,14 @@ const stormy: Scenario = {
 };
 for (let seed = 1; seed <= 20; seed++) line('stormy', stormy, seed, seed % 2 === 0 ? 'immutable' : 'mutable');
 
-const families = process.env.DSIM_HASH_FAMILIES;
-if (families !== undefined) {
-  // Seed families: a module path and an export name that maps a seed to a scenario.
-  for (const spec of families.split(',')) {
-    const [path, exportName, extra] = spec.split('#');
-    const module = (await import(pathToFileURL(join(root, path!)).href)) as Record<string, (arg: unknown) => Scenario>;
-    for (let seed = 1; seed <= 6; seed++) {
-      const scenario = module[exportName!]!(extra === 'nodes' ? { seed, nodes: 5 } : seed);
-      line(`family ${path}#${exportName}`, scenario, seed, 'mutable');
-    }
+const familyNames = process.env.DSIM_HASH_FAMILIES;
+if (familyNames !== undefined) {
+  // Seed families by registry name ('raft/aggressive'), or 'all', at their default options.
+  const names = familyNames === 'all' ? Object.keys(families) : familyNames.split(',');
+  for (const name of names) {
+    const family = families[name];
+    if (!family) throw new Error(`DSIM_HASH_FAMILIES: no family '${name}'; known: ${Object.keys(families).join(', ')}`);
+    for (let seed = 1; seed <= 6; seed++)
+      line(`family ${name}`, family.scenario(seed, familyOptions(family)), seed, 'mutable');
   }
 }
