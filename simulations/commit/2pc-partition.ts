@@ -1,4 +1,10 @@
-import { participantBlocked, terminationProtocolRan, ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from '@dsim/commit';
+import {
+  participantBlocked,
+  terminationProtocolRan,
+  ONE_TRANSFER,
+  SAFETY_INVARIANTS,
+  scriptedSites,
+} from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
 
 /**

@@ -6,23 +6,12 @@
  *
  *   node --import ./packages/cli/bin/register-typescript.mjs test/tools/trace-hashes.ts > hashes.txt
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { familyOptions, runScenario, type Scenario } from '@dsim/core';
 import { families, registry } from '@dsim/registry';
+import { loadScenarioFiles } from '@dsim/testing';
 
 const root = new URL('../../', import.meta.url).pathname;
-
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...scenarioFiles(path));
-    else if (/\.(ts|json)$/.test(name)) out.push(path);
-  }
-  return out;
-}
 
 function line(label: string, scenario: unknown, seed: number | undefined, mode: 'immutable' | 'mutable'): void {
   const result = runScenario(
@@ -35,23 +24,11 @@ function line(label: string, scenario: unknown, seed: number | undefined, mode: 
   );
 }
 
-const isScenario = (value: unknown): value is Scenario =>
-  typeof value === 'object' && value !== null && 'protocol' in value && 'nodes' in value;
-
-for (const file of scenarioFiles(join(root, 'simulations'))) {
-  // Scripts (sweeps, hunts, experiments) run on import: only scenario data is hashed here.
-  if (/process\.argv|worker_threads/.test((await import('node:fs')).readFileSync(file, 'utf8'))) continue;
-  let scenario: unknown;
-  if (file.endsWith('.json')) scenario = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8'));
-  else {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    scenario = module.default;
-  }
-  if (!isScenario(scenario)) continue;
+for (const { path, scenario } of await loadScenarioFiles(join(root, 'simulations'))) {
   const name = (scenario as { name: string }).name;
   for (const mode of ['immutable', 'mutable'] as const) {
-    line(`${relative(root, file)} [${name}]`, scenario, undefined, mode);
-    for (const seed of [1, 2, 3]) line(`${relative(root, file)} [${name}]`, scenario, seed, mode);
+    line(`${relative(root, path)} [${name}]`, scenario, undefined, mode);
+    for (const seed of [1, 2, 3]) line(`${relative(root, path)} [${name}]`, scenario, seed, mode);
   }
 }
 

@@ -1,4 +1,10 @@
-import { familyOptions, type FamilyOptionValue, type FamilyOptionValues, type SeedFamily } from '@dsim/core';
+import {
+  familyOptions,
+  type FamilyOptionValue,
+  type FamilyOptionValues,
+  type MeasureTotals,
+  type SeedFamily,
+} from '@dsim/core';
 import { families } from '@dsim/registry';
 import type { FlagSpec, ParsedArgs } from './args.ts';
 import { UsageError } from './errors.ts';
@@ -28,7 +34,8 @@ export function familyFlags(family: SeedFamily, command: 'run' | 'sweep'): Recor
   const flags: Record<string, FlagSpec> = {};
   for (const [name, option] of Object.entries(family.options ?? {})) {
     const values = option.type === 'integer' ? 'n' : option.values.join('|');
-    const axis = command === 'sweep' && option.type !== 'list' ? '; a comma-separated list runs every seed once per value' : '';
+    const axis =
+      command === 'sweep' && option.type !== 'list' ? '; a comma-separated list runs every seed once per value' : '';
     const fallback = Array.isArray(option.default) ? option.default.join(',') : String(option.default);
     flags[name] = {
       value: true,
@@ -44,7 +51,11 @@ export function familyFlags(family: SeedFamily, command: 'run' | 'sweep'): Recor
  * The option sets a command line asks for: the cartesian product of the comma-separated values of
  * integer and choice options (`--nodes 5,7`), each completed with the defaults. `run` allows one.
  */
-export function familyCases(family: SeedFamily, flags: ParsedArgs['flags'], command: 'run' | 'sweep'): FamilyOptionValues[] {
+export function familyCases(
+  family: SeedFamily,
+  flags: ParsedArgs['flags'],
+  command: 'run' | 'sweep',
+): FamilyOptionValues[] {
   const bugs = typeof flags.bug === 'string' ? flags.bug.split(',').filter(Boolean) : [];
   let cases: Array<Record<string, FamilyOptionValue>> = [{}];
   for (const [name, option] of Object.entries(family.options ?? {})) {
@@ -96,4 +107,19 @@ export function describeCase(family: SeedFamily, flags: ParsedArgs['flags'], opt
     .filter((name) => typeof flags[name] === 'string' && String(flags[name]).includes(','))
     .map((name) => `${name}=${String(options[name])}`)
     .join(' ');
+}
+
+/** Per measurement: the sum over runs, the largest value, and how many runs had a non-zero value. */
+export function measureTotals(runs: ReadonlyArray<Readonly<Record<string, number>> | undefined>): MeasureTotals {
+  const sum: Record<string, number> = {};
+  const max: Record<string, number> = {};
+  const nonZero: Record<string, number> = {};
+  for (const measures of runs) {
+    for (const [name, value] of Object.entries(measures ?? {})) {
+      sum[name] = (sum[name] ?? 0) + value;
+      max[name] = Math.max(max[name] ?? value, value);
+      nonZero[name] = (nonZero[name] ?? 0) + (value !== 0 ? 1 : 0);
+    }
+  }
+  return { runs: runs.length, sum, max, nonZero };
 }

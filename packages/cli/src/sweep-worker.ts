@@ -34,8 +34,7 @@ export interface SeedResult {
 
 /** What a sweep runs: a scenario file, or a seed family with one or more option sets. */
 export type SweepSource =
-  | { readonly file: string }
-  | { readonly family: string; readonly cases: readonly FamilyOptionValues[] };
+  { readonly file: string } | { readonly family: string; readonly cases: readonly FamilyOptionValues[] };
 
 export interface SweepWorkerData {
   readonly source: SweepSource;

@@ -11,11 +11,10 @@ export interface BugCase {
 
 /** The invariants a run violated, in order; a protocol error fails the test instead. */
 export function violatedInvariants(scenario: Scenario, bugs: readonly string[], registry?: ProtocolRegistry): string[] {
-  const result = runScenario(
-    { ...scenario, bugs },
-    registry ? { registry } : {},
-    { trace: 'off', stateMode: 'mutable' },
-  );
+  const result = runScenario({ ...scenario, bugs }, registry ? { registry } : {}, {
+    trace: 'off',
+    stateMode: 'mutable',
+  });
   expect(result.error, `${scenario.name} ended in a protocol error`).toBeUndefined();
   return result.violations.map((violation) => violation.invariant);
 }
@@ -24,7 +23,11 @@ export function violatedInvariants(scenario: Scenario, bugs: readonly string[], 
 export function expectBugCaught({ bug, scenario, caughtBy }: BugCase, registry?: ProtocolRegistry): void {
   const withBug = violatedInvariants(scenario, [bug], registry);
   if (typeof caughtBy === 'string') expect(withBug, `${bug} was not caught by ${caughtBy}`).toContain(caughtBy);
-  else expect(withBug.some((name) => caughtBy.test(name)), `${bug}: violations ${withBug.join(', ') || 'none'}`).toBe(true);
+  else
+    expect(
+      withBug.some((name) => caughtBy.test(name)),
+      `${bug}: violations ${withBug.join(', ') || 'none'}`,
+    ).toBe(true);
   expect(violatedInvariants(scenario, [], registry), `${scenario.name} fails without ${bug}`).toEqual([]);
 }
 

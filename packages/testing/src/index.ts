@@ -8,12 +8,7 @@ export {
 } from './golden-style.ts';
 export { expectGolden, updatingGolden } from './golden-file.ts';
 export { runInBothModes, type TestRunOptions } from './both-modes.ts';
-export {
-  describeBugSwitches,
-  expectBugCaught,
-  violatedInvariants,
-  type BugCase,
-} from './bug-switches.ts';
+export { describeBugSwitches, expectBugCaught, violatedInvariants, type BugCase } from './bug-switches.ts';
 export {
   expectCounterexampleReplays,
   expectHuntCatches,

@@ -29,7 +29,8 @@ export async function loadScenarioFiles(dir: string): Promise<ScenarioFile[]> {
     const scenario = path.endsWith('.json')
       ? (JSON.parse(readFileSync(path, 'utf8')) as unknown)
       : ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
-    if (scenario === undefined) throw new Error(`${path} has no default export: a scenario file must export its scenario`);
+    if (scenario === undefined)
+      throw new Error(`${path} has no default export: a scenario file must export its scenario`);
     files.push({ path, relativePath: relative(dir, path).replace(/\\/g, '/'), scenario });
   }
   return files;

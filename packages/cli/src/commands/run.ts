@@ -15,7 +15,7 @@ import {
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
-import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily } from '../family-args.ts';
+import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
@@ -69,7 +69,11 @@ export async function runCommand(args: string[]): Promise<number> {
   const spec = family ? { ...runFlags, ...familyFlags(family, 'run') } : runFlags;
   const { positional, flags } = parseArgs(args, spec, 'run');
   if (flags.help) {
-    console.log(family ? `${runUsage}\n\nOptions of --family ${familyName}:\n${formatFlags(familyFlags(family, 'run'))}` : runUsage);
+    console.log(
+      family
+        ? `${runUsage}\n\nOptions of --family ${familyName}:\n${formatFlags(familyFlags(family, 'run'))}`
+        : runUsage,
+    );
     return EXIT_OK;
   }
   if (family && positional.length > 0)
@@ -84,7 +88,11 @@ export async function runCommand(args: string[]): Promise<number> {
   const seed = integerFlag(flags.seed, 'seed', 'run');
   // A family builds the scenario from the seed, so its run is the sweep's run of that seed.
   const familyCase = family ? familyCases(family, flags, 'run')[0]! : undefined;
-  const scenarioInput = family ? family.scenario(seed ?? 1, familyCase!) : await loadScenario(file);
+  // With the same probes the sweep adds, so the run (and its hash) is the sweep's run of this seed.
+  const instrumented = family?.measure?.instrument(family.scenario(seed ?? 1, familyCase!));
+  const scenarioInput = family
+    ? (instrumented?.scenario ?? family.scenario(seed ?? 1, familyCase!))
+    : await loadScenario(file);
   const caseFlags = family ? familyCaseFlags(family, flags, familyCase!) : '';
   const scenario = resolveScenario(scenarioInput, {
     registry,
@@ -122,6 +130,8 @@ export async function runCommand(args: string[]): Promise<number> {
     console.log(verdictLine(result));
   } else {
     printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip, caseFlags);
+    if (instrumented)
+      for (const line of family!.measure!.report(measureTotals([instrumented.read(result)]))) console.log(line);
   }
   const failed = result.violations.length > 0 || result.endReason === 'error';
   if (flags['expect-violation']) {

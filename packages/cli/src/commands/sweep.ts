@@ -1,14 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { formatMicros, resolveScenario, type MeasureTotals, type StateMode } from '@dsim/core';
+import { formatMicros, resolveScenario, type StateMode } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { ProgressBar } from '../progress.ts';
 import { style, table } from '../style.ts';
-import { describeCase, familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily } from '../family-args.ts';
+import {
+  describeCase,
+  familyCaseFlags,
+  familyCases,
+  familyFlags,
+  familyNameIn,
+  findFamily,
+  measureTotals,
+} from '../family-args.ts';
 import {
   failedJob,
   jobRunner,
@@ -111,7 +119,11 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const spec = family ? { ...sweepFlags, ...familyFlags(family, 'sweep') } : sweepFlags;
   const { positional, flags } = parseArgs(args, spec, 'sweep');
   if (flags.help) {
-    console.log(family ? `${sweepUsage}\n\nOptions of --family ${familyName}:\n${formatFlags(familyFlags(family, 'sweep'))}` : sweepUsage);
+    console.log(
+      family
+        ? `${sweepUsage}\n\nOptions of --family ${familyName}:\n${formatFlags(familyFlags(family, 'sweep'))}`
+        : sweepUsage,
+    );
     return EXIT_OK;
   }
   if (family && positional.length > 0)
@@ -198,7 +210,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const operations = results.reduce((sum, result) => sum + result.operations, 0);
   // With several option sets per seed, a run is a (seed, option set) pair.
   const unit = cases.length > 1 ? 'runs' : 'seeds';
-  const measured = family?.measure ? family.measure.report(measureTotals(results)) : [];
+  const measured = family?.measure
+    ? family.measure.report(measureTotals(results.map((result) => result.measures)))
+    : [];
 
   if (flags.json) {
     console.log(
@@ -209,7 +223,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
           failing: failing.map((result) => ({ ...result, replay: replay(result) })),
           events,
           wallMillis: Math.round(wallMillis),
-          ...(family?.measure ? { measures: measureTotals(results) } : {}),
+          ...(family?.measure ? { measures: measureTotals(results.map((result) => result.measures)) } : {}),
         },
         null,
         2,
@@ -274,21 +288,6 @@ export async function sweepCommand(args: string[]): Promise<number> {
       ),
     );
   return EXIT_VIOLATION;
-}
-
-/** Per measurement: the sum over runs, the largest value, and how many runs had a non-zero value. */
-export function measureTotals(results: readonly SeedResult[]): MeasureTotals {
-  const sum: Record<string, number> = {};
-  const max: Record<string, number> = {};
-  const nonZero: Record<string, number> = {};
-  for (const result of results) {
-    for (const [name, value] of Object.entries(result.measures ?? {})) {
-      sum[name] = (sum[name] ?? 0) + value;
-      max[name] = Math.max(max[name] ?? value, value);
-      nonZero[name] = (nonZero[name] ?? 0) + (value !== 0 ? 1 : 0);
-    }
-  }
-  return { runs: results.length, sum, max, nonZero };
 }
 
 function truncate(text: string, length: number): string {
