@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { runScenario, type Scenario } from '@dsim/core';
-import { expectGolden, notesStyle, renderGolden, runInBothModes } from '@dsim/testing';
+import { describeBugSwitches, expectGolden, notesStyle, renderGolden, runInBothModes } from '@dsim/testing';
 import { describe, expect, it } from 'vitest';
-import { heartbeat } from '../src/index.ts';
+import { bugs, heartbeat } from '../src/index.ts';
 
 /** n3 crashes at 20 s and restarts at 80 s; the others must notice both, on Nacos' timings. */
 const crashAndRestart: Scenario = {
@@ -31,3 +31,20 @@ describe('heartbeat failure detector', () => {
     );
   });
 });
+
+/** n3's clock runs a minute fast, and n3 dies at 10 s: its last beat looks as if it came from the future. */
+const fastClockCrash: Scenario = {
+  name: 'fast-clock-crash',
+  protocol: heartbeat,
+  nodes: 3,
+  seed: 1,
+  until: '90s',
+  clocks: { n3: { offset: '60s' } },
+  faults: [{ at: '10s', fault: { type: 'crash', node: 'n3' } }],
+  invariants: ['detects-crash-in-time'],
+};
+
+describeBugSwitches('heartbeat', bugs, [
+  { bug: 'checkUsesSenderClock', scenario: fastClockCrash, caughtBy: 'detects-crash-in-time' },
+  { bug: 'beatTimerNotRearmedOnRestart', scenario: crashAndRestart, caughtBy: 'all-healthy-after-heal' },
+]);
