@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { isScenarioSource } from './src/model/scenario-files.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const workspace = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,9 +10,8 @@ const SIMULATIONS = fileURLToPath(new URL('../../simulations', import.meta.url))
 const VIRTUAL = 'virtual:dsim-scenarios';
 
 /**
- * `virtual:dsim-scenarios`: the shipped scenario files, found at build time. simulations/ also
- * holds scenario builders and sweep scripts (which use worker threads and process.argv); those are
- * never bundled, so only files that default-export a scenario are imported.
+ * `virtual:dsim-scenarios`: the shipped scenario files (every `.ts` file under simulations/, which
+ * holds scenarios only), found at build time.
  */
 function shippedScenarios(): Plugin {
   const files = (): string[] => {
@@ -22,7 +20,7 @@ function shippedScenarios(): Plugin {
       for (const entry of readdirSync(dir)) {
         const path = join(dir, entry);
         if (statSync(path).isDirectory()) walk(path);
-        else if (path.endsWith('.ts') && isScenarioSource(readFileSync(path, 'utf8'))) found.push(path);
+        else if (path.endsWith('.ts')) found.push(path);
       }
     };
     walk(SIMULATIONS);

@@ -1,6 +1,11 @@
-import { participantBlocked, terminationProtocolRan } from '@dsim/commit';
+import {
+  participantBlocked,
+  terminationProtocolRan,
+  FOUR_TRANSFERS,
+  SAFETY_INVARIANTS,
+  scriptedSites,
+} from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
-import { FOUR_TRANSFERS, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * SPECS §3.1, blocking scenario (a). The coordinator c sends PREPARE for tx=1 to p1, p2, p3; all

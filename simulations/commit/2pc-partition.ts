@@ -1,6 +1,11 @@
-import { participantBlocked, terminationProtocolRan } from '@dsim/commit';
+import {
+  participantBlocked,
+  terminationProtocolRan,
+  ONE_TRANSFER,
+  SAFETY_INVARIANTS,
+  scriptedSites,
+} from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
-import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * The partition of 3pc-partition, under 2PC: c has every YES at 8 ms, forces COMMIT and sends it

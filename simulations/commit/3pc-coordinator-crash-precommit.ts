@@ -1,6 +1,5 @@
-import { backupDecided, terminationProtocolRan } from '@dsim/commit';
+import { backupDecided, terminationProtocolRan, ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
-import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * Skeen's 3PC, crash in the middle of the PRE-COMMIT round: c sends PRE-COMMIT to p1 at 8 ms and

@@ -1,6 +1,5 @@
-import { backupDecided, terminationProtocolRan } from '@dsim/commit';
+import { backupDecided, terminationProtocolRan, FOUR_TRANSFERS, SAFETY_INVARIANTS, scriptedSites } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
-import { FOUR_TRANSFERS, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * The same crash as 2pc-coordinator-crash, under Skeen's 3PC: c dies at 8 ms after every

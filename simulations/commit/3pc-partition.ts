@@ -1,6 +1,5 @@
-import { terminationProtocolRan } from '@dsim/commit';
+import { terminationProtocolRan, ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from '@dsim/commit';
 import { defineScenario } from '@dsim/core';
-import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
 
 /**
  * SPECS §3.3, schedule A: the partition after PRE-COMMIT that splits Skeen's 3PC. Everyone votes

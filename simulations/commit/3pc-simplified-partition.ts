@@ -1,5 +1,5 @@
 import { defineScenario } from '@dsim/core';
-import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from './base.ts';
+import { ONE_TRANSFER, SAFETY_INVARIANTS, scriptedSites } from '@dsim/commit';
 
 /**
  * SPECS §3.3, schedule B, on the simplified default-action 3PC. c's PRE-COMMIT reaches p1 only

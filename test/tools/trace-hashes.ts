@@ -1,27 +1,17 @@
 /**
  * Prints the trace hash of every shipped scenario (seeds 1-3, both state modes), of the stormy
- * determinism scenario (seeds 1-20) and of the sweep seed families (seeds 1-6): the evidence that
- * a refactoring left every run byte-identical. Compare two outputs with `diff`.
+ * determinism scenario (seeds 1-20) and, with DSIM_HASH_FAMILIES=raft/aggressive,... (or all), of
+ * seed families at their default options (seeds 1-6): the evidence that a refactoring left every
+ * run byte-identical. Compare two outputs with `diff`.
  *
  *   node --import ./packages/cli/bin/register-typescript.mjs test/tools/trace-hashes.ts > hashes.txt
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { runScenario, type Scenario } from '@dsim/core';
-import { registry } from '@dsim/registry';
+import { familyOptions, runScenario, type Scenario } from '@dsim/core';
+import { families, registry } from '@dsim/registry';
+import { loadScenarioFiles } from '@dsim/testing';
 
 const root = new URL('../../', import.meta.url).pathname;
-
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...scenarioFiles(path));
-    else if (/\.(ts|json)$/.test(name)) out.push(path);
-  }
-  return out;
-}
 
 function line(label: string, scenario: unknown, seed: number | undefined, mode: 'immutable' | 'mutable'): void {
   const result = runScenario(
@@ -34,23 +24,11 @@ function line(label: string, scenario: unknown, seed: number | undefined, mode: 
   );
 }
 
-const isScenario = (value: unknown): value is Scenario =>
-  typeof value === 'object' && value !== null && 'protocol' in value && 'nodes' in value;
-
-for (const file of scenarioFiles(join(root, 'simulations'))) {
-  // Scripts (sweeps, hunts, experiments) run on import: only scenario data is hashed here.
-  if (/process\.argv|worker_threads/.test((await import('node:fs')).readFileSync(file, 'utf8'))) continue;
-  let scenario: unknown;
-  if (file.endsWith('.json')) scenario = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8'));
-  else {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    scenario = module.default;
-  }
-  if (!isScenario(scenario)) continue;
+for (const { path, scenario } of await loadScenarioFiles(join(root, 'simulations'))) {
   const name = (scenario as { name: string }).name;
   for (const mode of ['immutable', 'mutable'] as const) {
-    line(`${relative(root, file)} [${name}]`, scenario, undefined, mode);
-    for (const seed of [1, 2, 3]) line(`${relative(root, file)} [${name}]`, scenario, seed, mode);
+    line(`${relative(root, path)} [${name}]`, scenario, undefined, mode);
+    for (const seed of [1, 2, 3]) line(`${relative(root, path)} [${name}]`, scenario, seed, mode);
   }
 }
 
@@ -73,15 +51,14 @@ const stormy: Scenario = {
 };
 for (let seed = 1; seed <= 20; seed++) line('stormy', stormy, seed, seed % 2 === 0 ? 'immutable' : 'mutable');
 
-const families = process.env.DSIM_HASH_FAMILIES;
-if (families !== undefined) {
-  // Seed families: a module path and an export name that maps a seed to a scenario.
-  for (const spec of families.split(',')) {
-    const [path, exportName, extra] = spec.split('#');
-    const module = (await import(pathToFileURL(join(root, path!)).href)) as Record<string, (arg: unknown) => Scenario>;
-    for (let seed = 1; seed <= 6; seed++) {
-      const scenario = module[exportName!]!(extra === 'nodes' ? { seed, nodes: 5 } : seed);
-      line(`family ${path}#${exportName}`, scenario, seed, 'mutable');
-    }
+const familyNames = process.env.DSIM_HASH_FAMILIES;
+if (familyNames !== undefined) {
+  // Seed families by registry name ('raft/aggressive'), or 'all', at their default options.
+  const names = familyNames === 'all' ? Object.keys(families) : familyNames.split(',');
+  for (const name of names) {
+    const family = families[name];
+    if (!family) throw new Error(`DSIM_HASH_FAMILIES: no family '${name}'; known: ${Object.keys(families).join(', ')}`);
+    for (let seed = 1; seed <= 6; seed++)
+      line(`family ${name}`, family.scenario(seed, familyOptions(family)), seed, 'mutable');
   }
 }

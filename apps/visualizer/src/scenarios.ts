@@ -1,9 +1,8 @@
 /**
  * The scenarios dsim ships (simulations/<protocol>/<name>.ts), bundled into the app by Vite.
  * A scenario file default-exports (or exports as `scenario`) a plain scenario object whose
- * `protocol` is a registry name, exactly what `dsim run <file>` loads. The folder also holds
- * builders and sweep scripts that must never run in a browser, so files are picked by their
- * source text at build time (vite.config.ts) and only scenario files are ever imported.
+ * `protocol` is a registry name, exactly what `dsim run <file>` loads. simulations/ holds scenario
+ * files only (studies live in experiments/), so every `.ts` file there is bundled (vite.config.ts).
  */
 import { modules } from 'virtual:dsim-scenarios';
 

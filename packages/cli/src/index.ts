@@ -1,5 +1,6 @@
 export { main, usage } from './main.ts';
 export { loadScenario } from './load-scenario.ts';
-export { parseSeedRange, parseShard, shardSeeds, runSeeds } from './commands/sweep.ts';
-export { runSeed, type SeedResult } from './sweep-worker.ts';
+export { parseSeedRange, parseShard, shardSeeds, runJobs } from './commands/sweep.ts';
+export { measureTotals } from './family-args.ts';
+export { runSeed, runFamilySeed, type SeedResult, type SweepSource } from './sweep-worker.ts';
 export { UsageError, EXIT_OK, EXIT_VIOLATION, EXIT_USAGE } from './errors.ts';

@@ -144,6 +144,99 @@ describe('dsim sweep', () => {
   });
 });
 
+describe('dsim sweep --family and dsim run --family', () => {
+  it('prints for every failing seed a command that reproduces its run exactly, and the family measurements', () => {
+    const out = join(temp, 'family.jsonl');
+    const sweep = dsim(
+      'sweep',
+      '--family',
+      'commit/transfers',
+      '--bug',
+      'participantCommitsOnTimeout',
+      '--seeds',
+      '1..3',
+      '--workers',
+      '2',
+      '--hashes',
+      '--out',
+      out,
+    );
+    expect(sweep.code).toBe(1);
+    expect(sweep.out).toMatch(/^transfers: \d+ invoked, \d+ committed/m);
+    expect(sweep.out).toMatch(/^blocking: \d+\/3 runs had a blocked participant/m);
+    const results = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seed: number; ok: boolean; hash: string; family: string });
+    expect(results.map((result) => [result.seed, result.family])).toEqual([
+      [1, 'commit/transfers'],
+      [2, 'commit/transfers'],
+      [3, 'commit/transfers'],
+    ]);
+    const commands = sweep.out.split('\n').filter((line) => line.trim().startsWith('dsim run --family'));
+    const failing = results.filter((result) => !result.ok);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(commands).toHaveLength(failing.length);
+    for (const [index, command] of commands.entries()) {
+      expect(command.trim()).toBe(
+        `dsim run --family commit/transfers --seed ${failing[index]!.seed} --bug participantCommitsOnTimeout`,
+      );
+      const replay = dsim(...command.trim().split(' ').slice(1), '--no-trace');
+      expect(replay.code).toBe(1);
+      expect(replay.out).toContain(failing[index]!.hash);
+      expect(replay.out).toMatch(/^transfers: \d+ invoked/m);
+    }
+  });
+
+  it('runs every seed once per value of a comma-separated option, and names the value in the reproduce command', () => {
+    const out = join(temp, 'axis.jsonl');
+    const sweep = dsim(
+      'sweep',
+      '--family',
+      'raft/aggressive',
+      '--nodes',
+      '3,5',
+      '--seeds',
+      '4..4',
+      '--workers',
+      '1',
+      '--hashes',
+      '--out',
+      out,
+    );
+    expect(sweep.code).toBe(0);
+    expect(sweep.out).toMatch(/4\.\.4 × 2 option sets: 2 runs/);
+    const results = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { hash: string; options: { nodes: number } });
+    expect(results.map((result) => result.options.nodes)).toEqual([3, 5]);
+    const single = dsim('run', '--family', 'raft/aggressive', '--seed', '4', '--nodes', '3', '--no-trace');
+    expect(single.code).toBe(0);
+    expect(single.out).toContain(results[0]!.hash);
+    expect(single.out).toContain('replay: dsim run --family raft/aggressive --seed 4 --nodes 3');
+  });
+
+  it('rejects an unknown family, a bad option value and a list where one value is needed, naming the fix', () => {
+    expect(dsim('sweep', '--family', 'raft/gentle')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/no seed family 'raft\/gentle'. Families: raft\/aggressive/),
+    });
+    expect(dsim('sweep', '--family', 'commit/transfers', '--protocol', '4pc')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--protocol must be one of 2pc, 3pc, got '4pc'/),
+    });
+    expect(dsim('run', '--family', 'raft/aggressive', '--nodes', '5,7')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--nodes takes one value/),
+    });
+    expect(dsim('sweep', '--family', 'raft/aggressive', '--colour', 'red')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/unknown option '--colour'.*--nodes/),
+    });
+  });
+});
+
 describe('dsim list', () => {
   it('lists protocols with their bug switches and the scenario files', () => {
     const { code, out } = dsim('list');
@@ -151,6 +244,7 @@ describe('dsim list', () => {
     expect(out).toMatch(/heartbeat/);
     expect(out).toMatch(/bug switch\s+checkUsesSenderClock/);
     expect(out).toMatch(/simulations\/heartbeat\/clock-skew\.ts/);
+    expect(out).toMatch(/raft\/aggressive\s+—/);
   });
 });
 

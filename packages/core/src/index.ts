@@ -101,3 +101,13 @@ export {
 } from './trace.ts';
 export { parseTrace, type ParsedTrace, type TraceProblem } from './trace-reader.ts';
 export { Simulation, runScenario, type RunOptions, type RunResult, type StateMode } from './simulation.ts';
+export {
+  defineSeedFamily,
+  familyOptions,
+  type SeedFamily,
+  type FamilyOption,
+  type FamilyOptionValue,
+  type FamilyOptionValues,
+  type FamilyMeasure,
+  type MeasureTotals,
+} from './seed-family.ts';

@@ -12,6 +12,7 @@ export {
   assertSimulationProperty,
   formatCounterexample,
   type SimulationPropertyOptions,
+  type Hunt,
   type CounterexampleReport,
   type ScheduleSize,
 } from './simulation-property.ts';

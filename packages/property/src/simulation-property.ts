@@ -55,6 +55,18 @@ export interface SimulationPropertyOptions {
   readonly maxShrinkRuns?: number;
 }
 
+/**
+ * A hunt: a property run that looks for a counterexample, kept as data so a protocol's tests and
+ * the bug-hunt experiment run the same thing. `bug` names the switch it hunts (absent for a hunt
+ * of the correct protocol's known weakness, such as 3PC under partitions). Add `numRuns` (and a
+ * registry, an outDir) to run it with findCounterexample.
+ */
+export interface Hunt extends Omit<SimulationPropertyOptions, 'numRuns' | 'registry' | 'outDir'> {
+  /** Short and unique within its package: '2pc:skipPreCommit', 'commitPriorTermByCount'. */
+  readonly id: string;
+  readonly bug?: string;
+}
+
 /** How big a fault schedule is: episodes drawn, and the faults they flatten to (undos and the final heal included). */
 export interface ScheduleSize {
   readonly episodes: number;

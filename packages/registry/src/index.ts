@@ -1,8 +1,8 @@
-import type { AnyProtocol, ProtocolRegistry } from '@dsim/core';
-import { threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
+import type { AnyProtocol, ProtocolRegistry, SeedFamily } from '@dsim/core';
+import { families as commitFamilies, threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
 import { heartbeat } from '@dsim/heartbeat';
 import { pingpong } from '@dsim/pingpong';
-import { raft } from '@dsim/raft';
+import { families as raftFamilies, raft } from '@dsim/raft';
 
 /**
  * Every protocol dsim ships, by the name a scenario uses. Browser-safe: the visualizer's worker
@@ -15,5 +15,15 @@ export const registry: ProtocolRegistry = {
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,
 };
+
+/** Every seed family dsim ships, as `<package>/<family>` ('raft/aggressive'), for `dsim sweep --family`. */
+export const families: Readonly<Record<string, SeedFamily>> = {
+  ...prefixed('raft', raftFamilies),
+  ...prefixed('commit', commitFamilies),
+};
+
+function prefixed(prefix: string, record: Readonly<Record<string, SeedFamily>>): Record<string, SeedFamily> {
+  return Object.fromEntries(Object.entries(record).map(([name, family]) => [`${prefix}/${name}`, family]));
+}
 
 export default registry;

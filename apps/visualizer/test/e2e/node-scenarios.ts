@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isScenarioSource } from '../../src/model/scenario-files.ts';
 import { APP_ROOT } from './harness.ts';
 
 export const SIMULATIONS = join(APP_ROOT, '..', '..', 'simulations');
@@ -13,7 +12,7 @@ export async function loadShippedScenarios(): Promise<Array<{ key: string; scena
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && isScenarioSource(readFileSync(path, 'utf8'))) files.push(path);
+      else if (path.endsWith('.ts')) files.push(path);
     }
   };
   walk(SIMULATIONS);

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { AnyProtocol } from '@dsim/core';
-import { registry } from '@dsim/registry';
+import { families, registry } from '@dsim/registry';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
 import { EXIT_OK } from '../errors.ts';
 import { loadScenario } from '../load-scenario.ts';
@@ -14,8 +14,9 @@ export const listFlags: Record<string, FlagSpec> = {
 
 export const listUsage = `dsim list [protocol] [options]
 
-Lists the protocols dsim ships (with their invariants, workloads and bug switches) and the scenario
-files under simulations/. Name a protocol to see only its part.
+Lists the protocols dsim ships (with their invariants, workloads and bug switches), the seed
+families 'dsim sweep --family' runs, and the scenario files under simulations/. Name a protocol to
+see only its part.
 
 ${formatFlags(listFlags)}`;
 
@@ -29,6 +30,18 @@ export async function listCommand(args: string[]): Promise<number> {
   const protocols = Object.entries(registry).filter(([name]) => !only || name === only);
   console.log(style.bold('Protocols'));
   for (const [name, protocol] of protocols) printProtocol(name, protocol);
+  const familyEntries = Object.entries(families).filter(
+    ([name, family]) => !only || name.startsWith(`${only}/`) || familyProtocols(family).includes(only),
+  );
+  if (familyEntries.length > 0) {
+    console.log(style.bold('\nSeed families') + style.dim('  (dsim sweep --family <name> --seeds 1..1000)'));
+    for (const [name, family] of familyEntries) {
+      const options = Object.keys(family.options ?? {}).map((option) => `--${option}`);
+      console.log(
+        `  ${style.cyan(name)}  ${style.dim(`— ${family.description}${options.length ? ` (${options.join(' ')})` : ''}`)}`,
+      );
+    }
+  }
   const dir = typeof flags.dir === 'string' ? flags.dir : 'simulations';
   if (!existsSync(dir)) {
     console.log(style.dim(`\n(no ${dir}/ folder here: run dsim from the repository root to list scenarios)`));
@@ -71,21 +84,20 @@ function printProtocol(name: string, protocol: AnyProtocol): void {
     console.log(`    ${style.dim('bug switch')}  ${style.red(bug)}: ${info.description}`);
 }
 
-/**
- * Scenario files under a folder, sorted: `.json` files, and `.ts` files that call defineScenario
- * (so experiment scripts living beside scenarios are never imported, and never run, by listing).
- */
+/** The protocols a family's scenarios may use: the values of its 'protocol' option, if it has one. */
+function familyProtocols(family: (typeof families)[string]): readonly string[] {
+  const option = family.options?.protocol;
+  return option && option.type === 'choice' ? option.values : [];
+}
+
+/** Scenario files under a folder, sorted: every `.ts` and `.json` file (simulations/ holds nothing else). */
 export function findScenarioFiles(dir: string): string[] {
   const found: string[] = [];
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder).sort()) {
       const path = join(folder, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (
-        entry.endsWith('.json') ||
-        (entry.endsWith('.ts') && !entry.endsWith('.d.ts') && readFileSync(path, 'utf8').includes('defineScenario('))
-      )
-        found.push(path);
+      else if (entry.endsWith('.json') || (entry.endsWith('.ts') && !entry.endsWith('.d.ts'))) found.push(path);
     }
   };
   walk(dir);

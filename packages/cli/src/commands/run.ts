@@ -15,11 +15,17 @@ import {
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
 
 export const runFlags: Record<string, FlagSpec> = {
+  family: {
+    value: true,
+    placeholder: 'name',
+    description: 'run one seed of a seed family instead of a scenario file (e.g. raft/aggressive)',
+  },
   seed: {
     value: true,
     short: 's',
@@ -50,6 +56,7 @@ export const runFlags: Record<string, FlagSpec> = {
 };
 
 export const runUsage = `dsim run <scenario.ts|scenario.json> [options]
+dsim run --family <name> --seed <n> [family options] [options]
 
 Runs one scenario with one seed, writes its trace, and prints the seed and resolved config first,
 then the run's shape and summary. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
@@ -57,21 +64,39 @@ then the run's shape and summary. Exit 0 when every invariant held, 1 on a viola
 ${formatFlags(runFlags)}`;
 
 export async function runCommand(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, runFlags, 'run');
+  const familyName = familyNameIn(args);
+  const family = familyName === undefined ? undefined : findFamily(familyName, 'run');
+  const spec = family ? { ...runFlags, ...familyFlags(family, 'run') } : runFlags;
+  const { positional, flags } = parseArgs(args, spec, 'run');
   if (flags.help) {
-    console.log(runUsage);
+    console.log(
+      family
+        ? `${runUsage}\n\nOptions of --family ${familyName}:\n${formatFlags(familyFlags(family, 'run'))}`
+        : runUsage,
+    );
     return EXIT_OK;
   }
-  if (positional.length !== 1) throw new UsageError(`dsim run needs exactly one scenario file.\n\n${runUsage}`);
-  const file = positional[0]!;
+  if (family && positional.length > 0)
+    throw new UsageError(`dsim run: give a scenario file or --family, not both (got ${positional.join(' ')})`);
+  if (!family && positional.length !== 1)
+    throw new UsageError(`dsim run needs exactly one scenario file, or --family <name>.\n\n${runUsage}`);
+  // What names this run on a command line: the file, or the family with the options given.
+  const file = family ? `--family ${familyName}` : positional[0]!;
   const mode = flags.mode ?? 'immutable';
   if (mode !== 'immutable' && mode !== 'mutable')
     throw new UsageError(`dsim run: --mode must be 'immutable' or 'mutable', got '${String(mode)}'`);
-  const scenarioInput = await loadScenario(file);
   const seed = integerFlag(flags.seed, 'seed', 'run');
+  // A family builds the scenario from the seed, so its run is the sweep's run of that seed.
+  const familyCase = family ? familyCases(family, flags, 'run')[0]! : undefined;
+  // With the same probes the sweep adds, so the run (and its hash) is the sweep's run of this seed.
+  const instrumented = family?.measure?.instrument(family.scenario(seed ?? 1, familyCase!));
+  const scenarioInput = family
+    ? (instrumented?.scenario ?? family.scenario(seed ?? 1, familyCase!))
+    : await loadScenario(file);
+  const caseFlags = family ? familyCaseFlags(family, flags, familyCase!) : '';
   const scenario = resolveScenario(scenarioInput, {
     registry,
-    source: file,
+    source: family ? `family ${familyName}` : file,
     ...(seed !== undefined ? { seed } : {}),
     ...(typeof flags.until === 'string' ? { until: flags.until } : {}),
   });
@@ -104,7 +129,9 @@ export async function runCommand(args: string[]): Promise<number> {
   } else if (flags.quiet) {
     console.log(verdictLine(result));
   } else {
-    printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip);
+    printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip, caseFlags);
+    if (instrumented)
+      for (const line of family!.measure!.report(measureTotals([instrumented.read(result)]))) console.log(line);
   }
   const failed = result.violations.length > 0 || result.endReason === 'error';
   if (flags['expect-violation']) {
@@ -170,6 +197,7 @@ function printResult(
   wallMillis: number,
   tracePath: string | undefined,
   strip: LazyStrip | undefined,
+  caseFlags: string,
 ): void {
   const label = (text: string) => style.dim(text.padEnd(11));
   const s = result.stats;
@@ -207,7 +235,7 @@ function printResult(
     console.log(`${label('trace')}${tracePath} ${style.dim(`(${(s.events + 1).toLocaleString('en-US')} lines)`)}`);
   console.log(`${label('hash')}${style.bold(result.hash ?? '-')}`);
   console.log();
-  console.log(style.dim(`replay: dsim run ${file} --seed ${result.seed}`));
+  console.log(style.dim(`replay: dsim run ${file} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}`));
   if (tracePath) console.log(style.dim(`view:   dsim view ${tracePath}`));
 }
 

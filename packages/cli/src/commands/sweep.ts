@@ -8,9 +8,31 @@ import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { ProgressBar } from '../progress.ts';
 import { style, table } from '../style.ts';
-import { runSeed, type SeedResult, type SweepRequest, type SweepWorkerData } from '../sweep-worker.ts';
+import {
+  describeCase,
+  familyCaseFlags,
+  familyCases,
+  familyFlags,
+  familyNameIn,
+  findFamily,
+  measureTotals,
+} from '../family-args.ts';
+import {
+  failedJob,
+  jobRunner,
+  type SeedResult,
+  type SweepJob,
+  type SweepRequest,
+  type SweepSource,
+  type SweepWorkerData,
+} from '../sweep-worker.ts';
 
 export const sweepFlags: Record<string, FlagSpec> = {
+  family: {
+    value: true,
+    placeholder: 'name',
+    description: "sweep a seed family instead of a scenario file (e.g. raft/aggressive; 'dsim list' shows them)",
+  },
   seeds: {
     value: true,
     placeholder: 'A..B',
@@ -40,10 +62,12 @@ export const sweepFlags: Record<string, FlagSpec> = {
 };
 
 export const sweepUsage = `dsim sweep <scenario> [options]
+dsim sweep --family <name> [family options] [options]
 
 Runs one scenario across many seeds on worker threads, with a progress bar, and lists every
-failing seed with the exact command that reproduces it. Exit 0 when every seed held every
-invariant, 1 when any failed, 2 on bad input.
+failing seed with the exact command that reproduces it. A seed family builds a different
+scenario from every seed; its options (see 'dsim sweep --family <name> --help') become flags.
+Exit 0 when every seed held every invariant, 1 when any failed, 2 on bad input.
 
 ${formatFlags(sweepFlags)}`;
 
@@ -90,13 +114,23 @@ export function shardSeeds(range: SeedRange, shard: { index: number; count: numb
 }
 
 export async function sweepCommand(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, sweepFlags, 'sweep');
+  const familyName = familyNameIn(args);
+  const family = familyName === undefined ? undefined : findFamily(familyName, 'sweep');
+  const spec = family ? { ...sweepFlags, ...familyFlags(family, 'sweep') } : sweepFlags;
+  const { positional, flags } = parseArgs(args, spec, 'sweep');
   if (flags.help) {
-    console.log(sweepUsage);
+    console.log(
+      family
+        ? `${sweepUsage}\n\nOptions of --family ${familyName}:\n${formatFlags(familyFlags(family, 'sweep'))}`
+        : sweepUsage,
+    );
     return EXIT_OK;
   }
-  if (positional.length !== 1) throw new UsageError(`dsim sweep needs exactly one scenario file.\n\n${sweepUsage}`);
-  const file = positional[0]!;
+  if (family && positional.length > 0)
+    throw new UsageError(`dsim sweep: give a scenario file or --family, not both (got ${positional.join(' ')})`);
+  if (!family && positional.length !== 1)
+    throw new UsageError(`dsim sweep needs exactly one scenario file, or --family <name>.\n\n${sweepUsage}`);
+  const file = family ? undefined : positional[0]!;
   const range = parseSeedRange(flags.seeds);
   const shard = parseShard(flags.shard);
   const seeds = shardSeeds(range, shard);
@@ -104,26 +138,33 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (mode !== 'immutable' && mode !== 'mutable')
     throw new UsageError(`dsim sweep: --mode must be 'immutable' or 'mutable'`);
   const until = typeof flags.until === 'string' ? flags.until : undefined;
+  const cases = family ? familyCases(family, flags, 'sweep') : [];
+  const jobs: SweepJob[] = seeds.flatMap((seed) =>
+    family ? cases.map((_, index) => ({ seed, case: index })) : [{ seed, case: 0 }],
+  );
   const workerCount = Math.max(
     1,
-    Math.min(integerFlag(flags.workers, 'workers', 'sweep') ?? availableParallelism(), seeds.length),
+    Math.min(integerFlag(flags.workers, 'workers', 'sweep') ?? availableParallelism(), jobs.length),
   );
 
   // Validate in the main thread first, so bad input is one clear error, not one per worker.
-  const scenarioInput = await loadScenario(file);
+  const firstSeed = seeds[0] ?? 1;
+  const scenarioInput = file ? await loadScenario(file) : family!.scenario(firstSeed, cases[0]!);
   const resolved = resolveScenario(scenarioInput, {
     registry,
-    source: file,
-    seed: seeds[0] ?? 1,
+    source: file ?? `family ${familyName}`,
+    seed: firstSeed,
     ...(until ? { until } : {}),
   });
+  const title = file ?? `--family ${familyName}`;
   if (!flags.json) {
-    console.log(`${style.bold('dsim sweep')} ${file}`);
+    console.log(`${style.bold('dsim sweep')} ${title}`);
+    if (family) console.log(`${style.dim('family     ')}${family.description}`);
     console.log(
-      `${style.dim('scenario   ')}${resolved.name} (${resolved.protocol.name}, ${resolved.nodes.length} nodes, until ${formatMicros(resolved.until)})${resolved.bugs.length ? style.red(`  bugs on: ${resolved.bugs.join(', ')}`) : ''}`,
+      `${style.dim('scenario   ')}${family ? `(seed ${firstSeed}) ` : ''}${resolved.name} (${resolved.protocol.name}, ${resolved.nodes.length} nodes, until ${formatMicros(resolved.until)})${resolved.bugs.length ? style.red(`  bugs on: ${resolved.bugs.join(', ')}`) : ''}`,
     );
     console.log(
-      `${style.dim('seeds      ')}${range.first}..${range.last}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}: ${seeds.length.toLocaleString('en-US')} runs on ${workerCount} worker${workerCount === 1 ? '' : 's'}, ${mode} state`,
+      `${style.dim('seeds      ')}${range.first}..${range.last}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}${cases.length > 1 ? ` × ${cases.length} option sets` : ''}: ${jobs.length.toLocaleString('en-US')} runs on ${workerCount} worker${workerCount === 1 ? '' : 's'}, ${mode} state`,
     );
     console.log(
       `${style.dim('invariants ')}${resolved.invariants.map((invariant) => invariant.name).join(', ') || 'none'}`,
@@ -131,37 +172,58 @@ export async function sweepCommand(args: string[]): Promise<number> {
     console.log();
   }
 
-  const progress = flags.json ? undefined : new ProgressBar(seeds.length, 'sweep');
+  const progress = flags.json ? undefined : new ProgressBar(jobs.length, 'sweep');
   const started = performance.now();
-  const results = await runSeeds(
-    file,
-    scenarioInput,
-    seeds,
+  const source: SweepSource = file ? { file } : { family: familyName!, cases };
+  const results = await runJobs(
+    { source, hashes: flags.hashes === true, stateMode: mode, ...(until ? { until } : {}) },
+    jobs,
     workerCount,
-    { until, hashes: flags.hashes === true, stateMode: mode },
     (done, failing) => progress?.update(done, failing),
   );
   const wallMillis = performance.now() - started;
-  results.sort((a, b) => a.seed - b.seed);
+  results.sort((a, b) => a.seed - b.seed || (a.case ?? 0) - (b.case ?? 0));
   const failing = results.filter((result) => !result.ok);
   progress?.finish(results.length, failing.length);
 
   if (typeof flags.out === 'string')
-    writeFileSync(flags.out, results.map((result) => JSON.stringify(result)).join('\n') + '\n');
-  const replay = (seed: number) => `dsim run ${file} --seed ${seed}${until ? ` --until ${until}` : ''}`;
+    writeFileSync(
+      flags.out,
+      results
+        .map((result) =>
+          JSON.stringify(family ? { ...result, family: familyName, options: cases[result.case ?? 0] } : result),
+        )
+        .join('\n') + '\n',
+    );
+  const untilFlag = until ? ` --until ${until}` : '';
+  const replay = (result: SeedResult) => {
+    if (!family) return `dsim run ${file} --seed ${result.seed}${untilFlag}`;
+    const caseFlags = familyCaseFlags(family, flags, cases[result.case ?? 0]!);
+    return `dsim run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${untilFlag}`;
+  };
+  const label = (result: SeedResult) => {
+    const options = family ? describeCase(family, flags, cases[result.case ?? 0]!) : '';
+    return `${result.seed}${options ? ` ${options}` : ''}`;
+  };
   const events = results.reduce((sum, result) => sum + result.events, 0);
   const simulated = results.reduce((sum, result) => sum + result.simulatedMicros, 0);
   const operations = results.reduce((sum, result) => sum + result.operations, 0);
+  // With several option sets per seed, a run is a (seed, option set) pair.
+  const unit = cases.length > 1 ? 'runs' : 'seeds';
+  const measured = family?.measure
+    ? family.measure.report(measureTotals(results.map((result) => result.measures)))
+    : [];
 
   if (flags.json) {
     console.log(
       JSON.stringify(
         {
-          scenario: resolved.name,
+          scenario: family ? `family ${familyName}` : resolved.name,
           seeds: results.length,
-          failing: failing.map((result) => ({ ...result, replay: replay(result.seed) })),
+          failing: failing.map((result) => ({ ...result, replay: replay(result) })),
           events,
           wallMillis: Math.round(wallMillis),
+          ...(family?.measure ? { measures: measureTotals(results.map((result) => result.measures)) } : {}),
         },
         null,
         2,
@@ -171,14 +233,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
 
   console.log();
-  const byInvariant = new Map<string, { kind: string; seeds: number[] }>();
+  const byInvariant = new Map<string, { kind: string; seeds: string[] }>();
   for (const result of failing) {
     const names = result.violations.length
       ? result.violations.map((violation) => [violation.invariant, violation.kind] as const)
       : [['(protocol error)', 'error'] as const];
     for (const [name, kind] of names) {
       const entry = byInvariant.get(name) ?? { kind, seeds: [] };
-      if (!entry.seeds.includes(result.seed)) entry.seeds.push(result.seed);
+      if (!entry.seeds.includes(label(result))) entry.seeds.push(label(result));
       byInvariant.set(name, entry);
     }
   }
@@ -188,7 +250,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       invariant.name,
       invariant.kind,
       entry ? style.red(`✗ ${entry.seeds.length}`) : style.green('✓ 0'),
-      entry ? String(entry.seeds[0]) : '-',
+      entry ? entry.seeds[0]! : '-',
     ];
   });
   if (byInvariant.has('(protocol error)'))
@@ -196,27 +258,28 @@ export async function sweepCommand(args: string[]): Promise<number> {
       '(protocol error)',
       'error',
       style.red(`✗ ${byInvariant.get('(protocol error)')!.seeds.length}`),
-      String(byInvariant.get('(protocol error)')!.seeds[0]),
+      byInvariant.get('(protocol error)')!.seeds[0]!,
     ]);
   if (verdictRows.length > 0) {
     console.log(table(['invariant', 'kind', 'failing seeds', 'first'], verdictRows));
     console.log();
   }
+  for (const line of measured) console.log(line);
   console.log(
-    `${results.length.toLocaleString('en-US')} seeds in ${(wallMillis / 1000).toFixed(1)}s (${Math.round(results.length / (wallMillis / 1000)).toLocaleString('en-US')} seeds/s, ${Math.round(events / (wallMillis / 1000)).toLocaleString('en-US')} events/s, ${formatMicros(Math.round(simulated))} simulated, ${operations.toLocaleString('en-US')} client operations)`,
+    `${results.length.toLocaleString('en-US')} ${unit} in ${(wallMillis / 1000).toFixed(1)}s (${Math.round(results.length / (wallMillis / 1000)).toLocaleString('en-US')} ${unit}/s, ${Math.round(events / (wallMillis / 1000)).toLocaleString('en-US')} events/s, ${formatMicros(Math.round(simulated))} simulated, ${operations.toLocaleString('en-US')} client operations)`,
   );
   if (failing.length === 0) {
     console.log(style.green(style.bold(`✓ every seed held every invariant`)));
     return EXIT_OK;
   }
-  console.log(style.red(style.bold(`✗ ${failing.length} of ${results.length} seeds failed`)));
+  console.log(style.red(style.bold(`✗ ${failing.length} of ${results.length} ${unit} failed`)));
   for (const result of failing.slice(0, 20)) {
     const first = result.violations[0];
     const what = first
       ? `${first.invariant} at ${formatMicros(first.time)}: ${first.message}`
       : `error: ${result.error}`;
-    console.log(`  seed ${String(result.seed).padEnd(6)} ${style.red(truncate(what, 100))}`);
-    console.log(style.dim(`              ${replay(result.seed)}`));
+    console.log(`  seed ${label(result).padEnd(6)} ${style.red(truncate(what, 100))}`);
+    console.log(style.dim(`              ${replay(result)}`));
   }
   if (failing.length > 20)
     console.log(
@@ -231,20 +294,24 @@ function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
 }
 
-/** Runs seeds in worker threads (or inline for one worker), reporting progress as results come back. */
-export async function runSeeds(
-  file: string,
-  scenarioInput: unknown,
-  seeds: readonly number[],
+/** Runs a sweep's jobs in worker threads (or inline for one worker), reporting progress as results come back. */
+export async function runJobs(
+  data: SweepWorkerData,
+  jobs: readonly SweepJob[],
   workerCount: number,
-  options: { until?: string; hashes: boolean; stateMode: StateMode },
   onProgress: (done: number, failing: number) => void,
 ): Promise<SeedResult[]> {
   const results: SeedResult[] = [];
   let failing = 0;
   if (workerCount <= 1) {
-    for (const seed of seeds) {
-      const result = runSeed(scenarioInput, file, seed, options);
+    const run = await jobRunner(data);
+    for (const job of jobs) {
+      let result: SeedResult;
+      try {
+        result = run(job);
+      } catch (error) {
+        result = failedJob(job, error, 'family' in data.source);
+      }
       results.push(result);
       if (!result.ok) failing++;
       onProgress(results.length, failing);
@@ -254,19 +321,13 @@ export async function runSeeds(
     return results;
   }
   // Small chunks keep all workers busy to the end; large ones cut messaging overhead.
-  const chunkSize = Math.max(1, Math.min(50, Math.floor(seeds.length / (workerCount * 8))));
+  const chunkSize = Math.max(1, Math.min(50, Math.floor(jobs.length / (workerCount * 8))));
   let next = 0;
-  const takeChunk = (): number[] | undefined => {
-    if (next >= seeds.length) return undefined;
-    const chunk = seeds.slice(next, next + chunkSize);
+  const takeChunk = (): SweepJob[] | undefined => {
+    if (next >= jobs.length) return undefined;
+    const chunk = jobs.slice(next, next + chunkSize);
     next += chunk.length;
     return chunk;
-  };
-  const data: SweepWorkerData = {
-    file,
-    hashes: options.hashes,
-    stateMode: options.stateMode,
-    ...(options.until ? { until: options.until } : {}),
   };
   await Promise.all(
     Array.from(
@@ -276,7 +337,7 @@ export async function runSeeds(
           const worker = new Worker(new URL('../sweep-worker-entry.mjs', import.meta.url), { workerData: data });
           const send = () => {
             const chunk = takeChunk();
-            if (chunk) worker.postMessage({ seeds: chunk } satisfies SweepRequest);
+            if (chunk) worker.postMessage({ jobs: chunk } satisfies SweepRequest);
             else {
               worker.postMessage({ stop: true } satisfies SweepRequest);
               resolve();

@@ -227,3 +227,6 @@ export type {
   TransferResult,
 };
 export default twoPhaseCommit;
+export { families, transfersScenario, ALL_KINDS, type TransfersScenarioOptions } from './families.ts';
+export { bugHunts } from './hunts.ts';
+export { ONE_TRANSFER, FOUR_TRANSFERS, SAFETY_INVARIANTS, scriptedSites } from './scripted-sites.ts';

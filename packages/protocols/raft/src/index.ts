@@ -58,3 +58,5 @@ export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, 
 export * from './invariants.ts';
 export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };
 export default raft;
+export { families } from './families.ts';
+export { bugHunts } from './hunts.ts';

@@ -1,19 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runScenario, type Scenario } from '@dsim/core';
-import { assertSimulationProperty, findCounterexample } from '@dsim/property';
-import { registry } from '@dsim/registry';
-import { describe, expect, it } from 'vitest';
-import { bugProperties } from '../../../../simulations/raft/catch-bugs.ts';
-import { bugs, raft } from '../src/index.ts';
+import { assertSimulationProperty } from '@dsim/property';
+import { expectCounterexampleReplays, expectHuntCatches, propertyRuns } from '@dsim/testing';
+import { describe, it } from 'vitest';
+import { bugHunts, bugs, raft } from '../src/index.ts';
 
 /**
  * Property tests under generated, shrinkable fault schedules. Counts stay small by default (the
  * whole CI has two cores); set DSIM_PROPERTY_RUNS to run more, e.g. DSIM_PROPERTY_RUNS=1000.
- * simulations/raft/sweep.ts and catch-bugs.ts are the big versions.
+ * `dsim sweep --family raft/aggressive` and the catch-bugs experiment are the big versions.
  */
-const extended = process.env.DSIM_PROPERTY_RUNS !== undefined && process.env.DSIM_PROPERTY_RUNS !== '';
-const runs = extended ? Number(process.env.DSIM_PROPERTY_RUNS) : 6;
+const { runs, extended } = propertyRuns(6);
+const registry = { raft };
 
 describe('raft under generated faults', () => {
   it('keeps every invariant under partitions, crashes, pauses, clock faults within the lease bound, loss and duplication', () => {
@@ -68,13 +65,13 @@ describe('raft under generated faults', () => {
 
 /**
  * Every bug switch must be caught by the property runner within 1,000 runs and shrunk to a few
- * fault episodes. Measured with `npx tsx simulations/raft/catch-bugs.ts --runs 1000` (see its
- * hunts for the per-switch generators). Two hunts are quick enough for the default suite:
+ * fault episodes. Measured with `npx -y pnpm@10 experiment catch-bugs raft --runs 1000` (see
+ * src/hunts.ts for the per-switch generators). Two hunts are quick enough for the default suite:
  * readFromFollowerLocal fails on its first run, and Figure 8 (commitPriorTermByCount) on its
  * 99th with a single loss burst (fast-check's seed comes from the hunt's name, so these counts
  * are exact); there, the default suite gives fast-check 300 shrink runs instead of the hunt's
  * 10,000, which only move the burst about. The others take up to a minute, mostly shrinking, so
- * the default suite replays the shrunk counterexamples saved by `catch-bugs.ts --save` in
+ * the default suite replays the shrunk counterexamples saved by `catch-bugs raft --save` in
  * test/fixtures, and the full hunts run when DSIM_PROPERTY_RUNS is set.
  */
 describe('raft bug switches under generated faults', () => {
@@ -82,20 +79,16 @@ describe('raft bug switches under generated faults', () => {
     readFromFollowerLocal: { numRuns: 60 },
     commitPriorTermByCount: { numRuns: 200, maxShrinkRuns: 300 },
   };
-  for (const property of bugProperties(extended ? Math.max(runs, 1000) : 60)) {
-    it.skipIf(!extended && quick[property.bug] === undefined)(
-      `finds and shrinks a counterexample for ${property.bug}`,
+  for (const hunt of bugHunts) {
+    it.skipIf(!extended && quick[hunt.id] === undefined)(
+      `finds and shrinks a counterexample for ${hunt.id}`,
       () => {
-        const report = findCounterexample({
-          ...property,
-          ...(extended ? {} : quick[property.bug]),
-          outDir: '.dsim/failures',
+        expectHuntCatches(hunt, {
+          numRuns: extended ? Math.max(runs, 1000) : 60,
+          ...(extended ? {} : quick[hunt.id]),
+          registry,
+          maxShrunkEpisodes: 5,
         });
-        expect(report.found, `${property.bug} was not caught`).toBe(true);
-        if (!report.found) return;
-        expect(report.reproduced).toBe(true);
-        expect(report.shrunkSize.episodes).toBeLessThanOrEqual(report.originalSize.episodes);
-        expect(report.shrunkSize.episodes).toBeLessThanOrEqual(5);
       },
       30 * 60_000,
     );
@@ -111,20 +104,14 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     commitPriorTermByCount: /^(state-machine-safety|leader-completeness)$/,
   };
   for (const bug of Object.keys(bugs)) {
-    const file = join(import.meta.dirname, 'fixtures', `raft-bug-${bug.toLowerCase()}.json`);
-    it(`${bug}: test/fixtures/raft-bug-${bug.toLowerCase()}.json fails with the switch, and not without it`, () => {
-      const scenario = JSON.parse(readFileSync(file, 'utf8')) as Scenario;
-      expect(scenario.bugs).toEqual([bug]);
-      // A few fault episodes: the faults other than their undos and the final heal.
-      const episodes = scenario.faults!.filter(
-        ({ fault }) => !['heal', 'restart', 'resume'].includes(fault.type),
-      ).length;
-      expect(episodes).toBeLessThanOrEqual(5);
-      const buggy = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'off' });
-      expect(buggy.violations.length).toBeGreaterThan(0);
-      expect(buggy.violations[0]!.invariant).toMatch(caughtBy[bug]!);
-      const fixed = runScenario({ ...scenario, bugs: [] }, { registry }, { stateMode: 'mutable', trace: 'off' });
-      expect(fixed.violations).toEqual([]);
+    const name = `raft-bug-${bug.toLowerCase()}.json`;
+    it(`${bug}: test/fixtures/${name} fails with the switch, and not without it`, () => {
+      expectCounterexampleReplays(join(import.meta.dirname, 'fixtures', name), {
+        bug,
+        caughtBy: caughtBy[bug]!,
+        maxEpisodes: 5,
+        registry,
+      });
     });
   }
 });

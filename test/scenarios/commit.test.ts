@@ -1,69 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { runScenario, type RunResult, type Scenario } from '@dsim/core';
 import { blockedTimes, transactionOutcomes } from '@dsim/commit';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
-import twoPcCoordinatorCrash from '../../../../simulations/commit/2pc-coordinator-crash.ts';
-import twoPcPartition from '../../../../simulations/commit/2pc-partition.ts';
-import threePcCoordinatorCrash from '../../../../simulations/commit/3pc-coordinator-crash.ts';
-import threePcCrashPrecommit from '../../../../simulations/commit/3pc-coordinator-crash-precommit.ts';
-import threePcPartition from '../../../../simulations/commit/3pc-partition.ts';
-import threePcSimplifiedPartition from '../../../../simulations/commit/3pc-simplified-partition.ts';
-import { commitSweepScenario } from '../../../../simulations/commit/base.ts';
-import { compactTrace, golden } from './golden.ts';
+import twoPcCoordinatorCrash from '../../simulations/commit/2pc-coordinator-crash.ts';
+import twoPcPartition from '../../simulations/commit/2pc-partition.ts';
+import threePcCoordinatorCrash from '../../simulations/commit/3pc-coordinator-crash.ts';
+import threePcCrashPrecommit from '../../simulations/commit/3pc-coordinator-crash-precommit.ts';
+import threePcPartition from '../../simulations/commit/3pc-partition.ts';
+import threePcSimplifiedPartition from '../../simulations/commit/3pc-simplified-partition.ts';
 
-const run = (scenario: Scenario, stateMode: 'immutable' | 'mutable' = 'immutable'): RunResult =>
-  runScenario(scenario, { registry }, { stateMode });
+const run = (scenario: Scenario): RunResult => runScenario(scenario, { registry }, { stateMode: 'immutable' });
 const seconds = (micros: number) => micros / 1e6;
+const threePcPartitionFound = JSON.parse(
+  readFileSync(new URL('../../simulations/commit/3pc-partition-found.json', import.meta.url), 'utf8'),
+) as Scenario;
 
-const scenarios = [
-  twoPcCoordinatorCrash,
-  twoPcPartition,
-  threePcCoordinatorCrash,
-  threePcCrashPrecommit,
-  threePcPartition,
-  threePcSimplifiedPartition,
-];
-
-describe('scenario files', () => {
-  for (const scenario of scenarios) {
-    it(`${scenario.name}: both state modes give the same trace, and it matches test/golden/${scenario.name}.txt`, () => {
-      const immutable = run(scenario, 'immutable');
-      const mutable = run(scenario, 'mutable');
-      expect(mutable.hash).toBe(immutable.hash);
-      const text = compactTrace(immutable.trace);
-      expect(text).toBe(golden(scenario.name, text));
-    });
-  }
-});
-
-describe('determinism under generated faults', () => {
-  for (const [protocol, variant, seed] of [
-    ['2pc', undefined, 3],
-    ['3pc', 'skeen', 4],
-    ['3pc', 'simplified', 5],
-  ] as const) {
-    it(`${protocol}${variant ? ` ${variant}` : ''} seed ${seed}: immer drafts and in-place mutation give the same trace hash`, () => {
-      const scenario = {
-        ...commitSweepScenario({ protocol, ...(variant ? { variant } : {}) }),
-        seed,
-        until: '4s',
-        nemesis: {
-          faults: 5,
-          kinds: ['partition', 'crash', 'pause', 'loss', 'duplicate'],
-          from: '200ms',
-          healAt: '2500ms',
-          minDuration: '50ms',
-          maxDuration: '1s',
-        },
-      } satisfies Scenario;
-      const immutable = runScenario(scenario, { registry }, { stateMode: 'immutable', trace: 'hash' });
-      const mutable = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'hash' });
-      expect(immutable.stats.faults).toBeGreaterThan(0);
-      expect(mutable.hash).toBe(immutable.hash);
-    });
-  }
-});
-
+/** What each shipped commit scenario shows; test/golden.test.ts holds their traces and both state modes. */
 describe('2pc-coordinator-crash', () => {
   const result = run(twoPcCoordinatorCrash);
 
@@ -170,5 +123,17 @@ describe('3pc-simplified-partition (schedule B)', () => {
     expect(result.violations[0]!.invariant).toBe('atomicity');
     expect(result.trace.some((line) => line.includes('c decides abort tx=1 (ack-timeout)'))).toBe(true);
     expect(result.violations[0]!.message).toBe('p2 aborted tx=1 but p1 committed it');
+  });
+});
+
+describe('3pc-partition-found.json (the hunt counterexample, saved)', () => {
+  it('replays to the same violation', () => {
+    const result = run(threePcPartitionFound);
+    expect(result.violations).toHaveLength(1);
+    expect(result.violations[0]).toMatchObject({
+      invariant: 'atomicity',
+      time: 3_963_994,
+      message: 'c committed tx=165 but p1 aborted it',
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * How long is a five-node Raft cluster without a leader after its leader crashes?
  *
- *   npx tsx simulations/raft/election-time.ts [--runs 200] [--timeout 150ms..300ms] [--latency 1ms..5ms] [--csv file]
+ *   npx -y pnpm@10 experiment election-time [--runs 200] [--timeout 150ms..300ms] [--latency 1ms..5ms] [--csv file]
  *
  * Each run is one seed: n1 is made to lead (its first timeout is pinned below everyone's), then
  * crashes at a seed-dependent moment between two heartbeats; we measure, from the trace, the time
@@ -13,6 +13,10 @@ import { formatMicros, parseDuration, parseTrace, runScenario, type Micros, type
 import { raft } from '@dsim/raft';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseFlags, wholeNumber } from './lib/flags.ts';
+
+export const description = 'how long a five-node Raft cluster is leaderless after its leader crashes';
+export const usage = '[--runs 200] [--timeout 150ms..300ms] [--latency 1ms..5ms] [--csv file]';
 
 export interface ElectionTimeOptions {
   readonly runs?: number;
@@ -120,9 +124,9 @@ function parseRange(text: string, what: string): { min: Micros; max: Micros } {
   return { min, max };
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const args = process.argv.slice(2);
-  const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+export function main(args: readonly string[]): number {
+  const { values } = parseFlags(args, ['runs', 'timeout', 'latency', 'csv']);
+  const value = (flag: string) => values[flag.slice(2)];
   const timeout = parseRange(value('--timeout') ?? '150ms..300ms', 'timeout');
   if (timeout.max !== timeout.min && timeout.max !== 2 * timeout.min) {
     throw new Error(
@@ -130,7 +134,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     );
   }
   const options: ElectionTimeOptions = {
-    runs: Number(value('--runs') ?? 200),
+    runs: wholeNumber(value('--runs'), 'runs', 200),
     electionTimeoutMicros: timeout.min,
     latencyMicros: parseRange(value('--latency') ?? '1ms..5ms', 'latency'),
   };
@@ -149,4 +153,5 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     `seed,leaderless_micros\n${result.samples.map((sample, i) => `${(options.firstSeed ?? 1) + i},${sample}`).join('\n')}\n`,
   );
   console.log(`samples written to ${csv}`);
+  return 0;
 }

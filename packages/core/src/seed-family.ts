@@ -1,0 +1,89 @@
+import type { RunResult } from './simulation.ts';
+import type { Scenario } from './scenario.ts';
+
+/**
+ * A seed family: a function from a seed (and a few named options) to a scenario, so a sweep can
+ * run thousands of different runs of one kind (TigerBeetle's VOPR draws its whole run from one
+ * seed the same way). Families are data a protocol package exports; `dsim sweep --family` runs
+ * them and `dsim run --family ... --seed N` replays one.
+ */
+export interface SeedFamily {
+  /** One line for `dsim list` and the sweep header. */
+  readonly description: string;
+  /** The options the family takes, by name: each becomes a `--name` flag of `dsim sweep` and `dsim run`. */
+  readonly options?: Readonly<Record<string, FamilyOption>>;
+  /** The scenario of one seed: pure data derived from the seed, the options and the bug switches to turn on. */
+  scenario(seed: number, options: FamilyOptionValues): Scenario;
+  /** What a sweep measures per seed beyond the verdict, and how it prints the totals. */
+  readonly measure?: FamilyMeasure;
+}
+
+/**
+ * An option of a family. `integer` and `choice` options accept a comma-separated list on the
+ * command line (`--nodes 5,7`): the sweep then runs every seed once per value. A `list` option's
+ * commas separate the items of its one value (`--kinds crash,partition`).
+ */
+export type FamilyOption =
+  | { readonly type: 'integer'; readonly description: string; readonly default: number; readonly min?: number }
+  | {
+      readonly type: 'choice';
+      readonly description: string;
+      readonly default: string;
+      readonly values: readonly string[];
+    }
+  | {
+      readonly type: 'list';
+      readonly description: string;
+      readonly default: readonly string[];
+      readonly values: readonly string[];
+    };
+
+export type FamilyOptionValue = number | string | readonly string[];
+
+/** The options of one run: every declared option (its default when not given), and the bug switches. */
+export interface FamilyOptionValues {
+  readonly [name: string]: FamilyOptionValue | undefined;
+  readonly bugs: readonly string[];
+}
+
+/**
+ * Per-seed measurements: `instrument` may add probes to the scenario before the run (a probe must
+ * not change the run) and returns how to read the finished run as named numbers; `report` prints
+ * the totals a sweep keeps for each number: the sum, the largest value and how many seeds had a
+ * non-zero value.
+ */
+export interface FamilyMeasure {
+  instrument(scenario: Scenario): { readonly scenario: Scenario; read(result: RunResult): Record<string, number> };
+  report(totals: MeasureTotals): readonly string[];
+}
+
+export interface MeasureTotals {
+  readonly runs: number;
+  readonly sum: Readonly<Record<string, number>>;
+  readonly max: Readonly<Record<string, number>>;
+  readonly nonZero: Readonly<Record<string, number>>;
+}
+
+/** Identity with type checking, like defineScenario. */
+export function defineSeedFamily<F extends SeedFamily>(family: F): F {
+  return family;
+}
+
+/** Every declared option at its default, then the given values over them, and the bug switches. */
+export function familyOptions(
+  family: SeedFamily,
+  given: Readonly<Record<string, FamilyOptionValue>> = {},
+  bugs: readonly string[] = [],
+): FamilyOptionValues {
+  const values: Record<string, FamilyOptionValue> = {};
+  for (const [name, option] of Object.entries(family.options ?? {})) values[name] = given[name] ?? option.default;
+  for (const name of Object.keys(given)) {
+    if (!(name in values)) {
+      const known = Object.keys(family.options ?? {});
+      throw new Error(
+        `unknown family option '${name}'${known.length ? `: this family takes ${known.join(', ')}` : ': this family takes none'}`,
+      );
+    }
+  }
+  return { ...values, bugs };
+}
