@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,31 @@ describe('dsim run', () => {
     expect(out).toMatch(/✓ every invariant held/);
     const hash = /hash\s+([0-9a-f]{16})/.exec(out)![1];
     expect(hashTrace(readFileSync(trace, 'utf8'))).toBe(hash);
+  });
+
+  it('never destroys what the user gave it: --out naming the scenario is refused, the file untouched', () => {
+    const scenario = join(temp, 'keep.json');
+    const text = JSON.stringify({ name: 'keep', protocol: 'heartbeat', nodes: 3, until: '10s' });
+    writeFileSync(scenario, text);
+    const { code, err } = dsim('run', scenario, '--out', scenario);
+    expect(code).toBe(2);
+    expect(err).toMatch(/is the scenario file itself/);
+    expect(readFileSync(scenario, 'utf8')).toBe(text);
+  });
+
+  it('writes the trace under a temporary name and renames it: a failed write keeps the previous trace', () => {
+    const trace = join(temp, 'previous.jsonl');
+    writeFileSync(trace, 'the previous trace\n');
+    // The parent of --out is a file: the write fails with a message, not a stack trace.
+    const blocked = dsim('run', 'simulations/heartbeat/clock-skew.ts', '--out', join(trace, 'child.jsonl'));
+    expect(blocked.code).toBe(2);
+    expect(blocked.err).toMatch(/cannot write the trace to .*child\.jsonl/);
+    expect(blocked.err).not.toMatch(/\n\s+at /);
+    expect(readFileSync(trace, 'utf8')).toBe('the previous trace\n');
+    expect(readdirSync(temp).filter((name) => name.includes('.partial-'))).toEqual([]);
+    const ok = dsim('run', 'simulations/heartbeat/clock-skew.ts', '--out', trace);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(trace, 'utf8')).toMatch(/^\{"format":"dsim-trace"/);
   });
 
   it('exits 1 on a violation and names it', () => {

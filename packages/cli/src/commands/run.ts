@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   describeFault,
   describeLatency,
@@ -105,6 +105,10 @@ export async function runCommand(args: string[]): Promise<number> {
     typeof flags.out === 'string'
       ? flags.out
       : join('traces', `${slug(scenario.name || basename(file, extname(file)))}-seed${scenario.seed}.jsonl`);
+  if (writeTrace && !family && resolve(tracePath) === resolve(file))
+    throw new UsageError(
+      `--out ${String(flags.out)} is the scenario file itself: writing the trace there would destroy it; choose another path`,
+    );
   const report = !flags.json && !flags.quiet;
   if (report) printPreamble(file, scenario);
 
@@ -120,7 +124,13 @@ export async function runCommand(args: string[]): Promise<number> {
       strip?.addChunk(bytes);
     },
   });
-  const result = simulation.run();
+  let result;
+  try {
+    result = simulation.run();
+  } finally {
+    // A run that did not finish leaves the previous trace (if any) as it was.
+    if (result === undefined) sink?.abandon();
+  }
   const wallMillis = performance.now() - started;
   sink?.close();
 
@@ -281,24 +291,54 @@ function slug(text: string): string {
   );
 }
 
-/** Buffers trace lines into large writes: one write per line would dominate the run time. */
+/**
+ * The trace file, written under a temporary name beside it and renamed into place when the run
+ * ends: a run that is killed or fails never leaves a half-written trace where the last good one
+ * was. Lines are written as the recorder hands them on, a chunk of whole lines at a time.
+ */
 class TraceFile {
   private readonly fd: number;
-  constructor(path: string) {
-    mkdirSync(dirname(path) || '.', { recursive: true });
+  private readonly partial: string;
+  private open = true;
+  constructor(private readonly path: string) {
+    this.partial = `${path}.partial-${process.pid}`;
     try {
-      this.fd = openSync(path, 'w');
+      mkdirSync(dirname(path) || '.', { recursive: true });
+      this.fd = openSync(this.partial, 'w');
     } catch (error) {
       throw new UsageError(`cannot write the trace to ${path}: ${(error as Error).message}`);
     }
+    // An exit before the rename drops the temporary file. (A run killed by a signal leaves it
+    // behind, named with the process id; the previous trace is untouched either way.)
+    process.once('exit', () => this.abandon());
   }
   /** The recorder reuses its chunk buffer, so the bytes are written before returning. */
   write(bytes: Uint8Array): void {
     let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    try {
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    } catch (error) {
+      this.abandon();
+      throw new UsageError(`cannot write the trace to ${this.path}: ${(error as Error).message}`);
+    }
   }
   close(): void {
+    if (!this.open) return;
+    this.open = false;
     closeSync(this.fd);
+    try {
+      renameSync(this.partial, this.path);
+    } catch (error) {
+      rmSync(this.partial, { force: true });
+      throw new UsageError(`cannot write the trace to ${this.path}: ${(error as Error).message}`);
+    }
+  }
+  /** Drops the temporary file; the path keeps whatever it held before. */
+  abandon(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+    rmSync(this.partial, { force: true });
   }
 }
 
