@@ -21,25 +21,27 @@
 import { pathToFileURL } from 'node:url';
 
 /** Event kinds of the bare loop. */
-const PING = 0;
-const PONG = 1;
-const TICK = 2;
+export const PING = 0;
+export const PONG = 1;
+export const TICK = 2;
 
-const NODES = 16;
-const WINDOW = 8;
-const TICK_MICROS = 10_000;
+export const NODES = 16;
+export const WINDOW = 8;
+export const TICK_MICROS = 10_000;
+/** The xorshift32 generator's starting state. */
+export const RANDOM_SEED = 0x9e3779b9 | 0;
 
 /** What one timed run of the bare loop measured. */
 export interface CeilingSample {
   readonly events: number;
   readonly wallSeconds: number;
   readonly cpuSeconds: number;
-  /** A checksum of the nodes' final state, so the engine cannot discard the work. */
+  /** A checksum of the order events were popped in and of the nodes' final state, so the engine cannot discard the work. */
   readonly checksum: number;
 }
 
 /** One node's state: what a protocol's handler reads and writes on every event. */
-interface NodeState {
+export interface NodeState {
   sent: number;
   received: number;
   ticks: number;
@@ -69,7 +71,8 @@ export function bareHeapLoop(eventCount: number): number {
   let used = 0;
   let heapSize = 0;
   let nextSeq = 0;
-  let random = 0x9e3779b9 | 0;
+  let random = RANDOM_SEED;
+  let trail = 0;
   const nodes: NodeState[] = [];
   for (let i = 0; i < NODES; i++) nodes.push({ sent: 0, received: 0, ticks: 0 });
 
@@ -94,6 +97,8 @@ export function bareHeapLoop(eventCount: number): number {
     const top = heap[0]!;
     const last = heap[--heapSize]!;
     if (heapSize > 0) siftDown(heap, time, seq, heapSize, last);
+
+    trail = (Math.imul(trail, 31) + seq[top]!) | 0;
 
     // Dispatch it: each kind touches its node's state and causes one new event.
     const now = time[top]!;
@@ -138,20 +143,30 @@ export function bareHeapLoop(eventCount: number): number {
     siftUp(heap, time, seq, heapSize++, slot);
   }
 
-  let checksum = 0;
-  for (const state of nodes) checksum = (checksum * 31 + state.sent + state.received * 7 + state.ticks * 13) | 0;
+  return checksumOf(trail, nodes);
+}
+
+/**
+ * The loop's result: `trail` folds in the sequence number of every popped event, in order, so a
+ * heap that misordered anything would give another checksum (test/bench-ceiling.test.ts compares
+ * it with a plain queue's).
+ */
+export function checksumOf(trail: number, nodes: readonly NodeState[]): number {
+  let checksum = trail;
+  for (const state of nodes)
+    checksum = (Math.imul(checksum, 31) + state.sent + state.received * 7 + state.ticks * 13) | 0;
   return checksum;
 }
 
 /** One step of a xorshift32 generator. */
-function xorshift(x: number): number {
+export function xorshift(x: number): number {
   x ^= x << 13;
   x ^= x >>> 17;
   return x ^ (x << 5);
 }
 
 /** A latency of 1–3 ms in whole microseconds, from a xorshift32 output. */
-function latencyOf(x: number): number {
+export function latencyOf(x: number): number {
   return 1_000 + ((x >>> 0) % 2_001);
 }
 
