@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runScenario, type RunOptions, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
+import { bestCeiling, ceilingRates, runCeiling, CEILING_EVENTS, type CeilingSample } from './ceiling.ts';
 import { runInFreshProcess } from './child.ts';
 
 export interface BenchRow {
@@ -30,19 +31,48 @@ export function progress(text: string): void {
   process.stderr.write(`  … ${text}\n`);
 }
 
-/** Best of `repeat` runs: the least-disturbed measurement of a deterministic workload. */
-function bestOf(
-  repeat: number,
-  scenario: Scenario,
-  options: RunOptions,
-): { events: number; millis: number; cpuMillis: number; simulatedMicros: number } {
+interface Measured {
+  readonly events: number;
+  readonly millis: number;
+  readonly cpuMillis: number;
+  readonly simulatedMicros: number;
+  /** The bare heap loop's best rate over the same moments (one ceiling run before each scenario run). */
+  readonly ceiling: CeilingSample;
+}
+
+/**
+ * Best of `repeat` runs: the least-disturbed measurement of a deterministic workload. Before each
+ * run the bare heap loop runs once, so the scenario's best is compared with the ceiling's best
+ * over the same stretch of the machine's time.
+ */
+function bestOf(repeat: number, scenario: Scenario, options: RunOptions): Measured {
   let best = { events: 0, millis: Infinity, cpuMillis: Infinity, simulatedMicros: 0 };
+  let ceiling: CeilingSample | undefined;
   for (let i = 0; i < repeat; i++) {
     progress(`${scenario.name} ${options.trace}/${options.stateMode} run ${i + 1} of ${repeat}`);
+    const bare = runCeiling(CEILING_EVENTS);
+    if (!ceiling || bare.wallSeconds < ceiling.wallSeconds) ceiling = bare;
     const { value, millis, cpuMillis } = timed(() => runScenario(scenario, { registry }, options));
     if (millis < best.millis) best = { events: value.stats.events, millis, cpuMillis, simulatedMicros: value.endTime };
   }
-  return best;
+  return { ...best, ceiling: ceiling! };
+}
+
+/** A scenario's rate as a share of the ceiling measured beside it, by wall time and by CPU time. */
+function shareOfCeiling(measured: Measured): { wall: number; cpu: number } {
+  const ceiling = ceilingRates(measured.ceiling);
+  return {
+    wall: measured.events / (measured.millis / 1000) / ceiling.perSecond,
+    cpu: measured.events / (measured.cpuMillis / 1000) / ceiling.perCpuSecond,
+  };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
 }
 
 const pingScenario = (until: string): Scenario => ({
@@ -70,21 +100,28 @@ export async function benchKernel(): Promise<BenchRow[]> {
   const rate = (events: number, millis: number) => Math.round(events / (millis / 1000));
   // Warm the JIT so the first measured case is not penalised.
   runScenario(pingScenario('2s'), { registry }, { trace: 'off', stateMode: 'mutable' });
+  bestCeiling(1);
 
   const ping = pingScenario('35s');
-  for (const [label, options] of [
-    ['ping-pong, trace off, mutable', { trace: 'off', stateMode: 'mutable' }],
-    ['ping-pong, trace off, immutable (immer)', { trace: 'off', stateMode: 'immutable' }],
-    ['ping-pong, trace hashed, mutable', { trace: 'hash', stateMode: 'mutable' }],
-    ['ping-pong, full trace in memory, mutable', { trace: 'memory', stateMode: 'mutable' }],
-    ['ping-pong, full trace in memory, immutable', { trace: 'memory', stateMode: 'immutable' }],
+  const ceilings: CeilingSample[] = [];
+  const shares: { label: string; share: { wall: number; cpu: number }; target?: number }[] = [];
+  const measuredRows: BenchRow[] = [];
+  for (const [label, options, target] of [
+    ['ping-pong, trace off, mutable', { trace: 'off', stateMode: 'mutable' }, 0.4],
+    ['ping-pong, trace off, immutable (immer)', { trace: 'off', stateMode: 'immutable' }, undefined],
+    ['ping-pong, trace hashed, mutable', { trace: 'hash', stateMode: 'mutable' }, undefined],
+    ['ping-pong, full trace in memory, mutable', { trace: 'memory', stateMode: 'mutable' }, undefined],
+    ['ping-pong, full trace in memory, immutable', { trace: 'memory', stateMode: 'immutable' }, undefined],
   ] as const) {
     const result = bestOf(3, ping, options);
-    rows.push({
+    const share = shareOfCeiling(result);
+    ceilings.push(result.ceiling);
+    if (options.stateMode === 'mutable') shares.push({ label, share, target });
+    measuredRows.push({
       name: label,
       value: rate(result.events, result.millis),
       unit: 'events/s',
-      note: `${(result.events / 1e6).toFixed(2)}M events in ${Math.round(result.millis)} ms wall; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} events per CPU-second`,
+      note: `${percent(share.wall)} of ceiling (by CPU time ${percent(share.cpu)}); ${(result.events / 1e6).toFixed(2)}M events in ${Math.round(result.millis)} ms wall; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} events per CPU-second`,
     });
   }
 
@@ -98,19 +135,38 @@ export async function benchKernel(): Promise<BenchRow[]> {
     ],
   ] as const) {
     const result = bestOf(2, heartbeatScenario, options);
-    rows.push({
+    ceilings.push(result.ceiling);
+    const share = shareOfCeiling(result);
+    measuredRows.push({
       name: label,
       value: rate(result.events, result.millis),
       unit: 'events/s',
-      note: `${(result.events / 1e6).toFixed(2)}M events; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} per CPU-second`,
+      note: `${percent(share.wall)} of ceiling (by CPU time ${percent(share.cpu)}); ${(result.events / 1e6).toFixed(2)}M events; ${rate(result.events, result.cpuMillis).toLocaleString('en-US')} per CPU-second`,
     });
-    rows.push({
+    measuredRows.push({
       name: `${label}: simulated / wall time`,
       value: Math.round(result.simulatedMicros / 1000 / result.millis),
       unit: '×',
       note: `30 min simulated in ${(result.millis / 1000).toFixed(2)} s`,
     });
   }
+
+  // The ceiling first, then the shares that have targets, then every absolute figure.
+  const rates = ceilings.map((sample) => ceilingRates(sample).perSecond).sort((a, b) => a - b);
+  rows.push({
+    name: 'ceiling: bare heap loop (test/bench/ceiling.ts)',
+    value: rates[rates.length - 1]!,
+    unit: 'events/s',
+    note: `one run before each scenario run below; each row's share is against the best of the runs beside its own (${rates[0]!.toLocaleString('en-US')}–${rates[rates.length - 1]!.toLocaleString('en-US')})`,
+  });
+  for (const { label, share, target } of shares)
+    rows.push({
+      name: `${label}: share of ceiling`,
+      value: round2(share.wall),
+      unit: '× ceiling',
+      note: `by CPU time ${round2(share.cpu).toFixed(2)}×${target === undefined ? '' : `; target ≥ ${target.toFixed(2)} ${share.wall >= target ? 'met' : 'NOT MET'}`}`,
+    });
+  rows.push(...measuredRows);
 
   progress('10M-event heap measurement');
   rows.push(...measureHeap());

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchRow } from './kernel.bench.ts';
 
@@ -8,7 +8,7 @@ import type { BenchRow } from './kernel.bench.ts';
  * Runs every benchmark module in this folder (each `*.bench.ts` exports an async `bench*`
  * function returning rows) and prints one table per module. Usage:
  *   npx -y pnpm@10 bench            # everything
- *   npx -y pnpm@10 bench kernel     # only modules whose name contains 'kernel'
+ *   npx -y pnpm@10 bench kernel     # only modules whose file name contains 'kernel'
  */
 export function printRows(title: string, rows: readonly BenchRow[]): void {
   const name = Math.max(...rows.map((row) => row.name.length), 9);
@@ -35,7 +35,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       .filter((file) => file.endsWith('.bench.ts'))
       .map((file) => join(here, file)),
     ...['../../apps/visualizer/bench/open.bench.ts'].map((file) => join(here, file)).filter((file) => existsSync(file)),
-  ].filter((file) => !filter || file.includes(filter));
+  ].filter((file) => !filter || basename(file).includes(filter));
   console.log(
     `# dsim benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
   );
