@@ -1,8 +1,45 @@
-export { IMPOSSIBLE, type Model, type ModelOperation } from './model.ts';
-export { registerModel, casRegisterModel, kvModel, models } from './models.ts';
+export {
+  IMPOSSIBLE,
+  type Model,
+  type ModelOperation,
+  type RecordedOperation,
+  type ReadWriteFunctions,
+} from './model.ts';
+export {
+  registerModel,
+  casRegisterModel,
+  kvModel,
+  setModel,
+  queueModel,
+  models,
+  modelFactories,
+  createRegisterModel,
+  createCasRegisterModel,
+  createKvModel,
+  createSetModel,
+  createQueueModel,
+  type ModelOptions,
+  type FailedCas,
+} from './models.ts';
+export {
+  PartitionCollector,
+  preparePartitions,
+  type HistoryRecord,
+  type CheckedOperation,
+  type Partition,
+} from './operations.ts';
+export { searchPartition, type SearchBudget, type SearchOutcome, type SearchFailure } from './search.ts';
+export { checkUniqueWrites, type UniqueWritesOutcome } from './unique-writes.ts';
 export {
   checkLinearizability,
+  checkPartitions,
+  checkPartition,
+  summarizeLinearizability,
+  evidenceOperation,
   DEFAULT_MAX_STEPS,
+  type KeyVerdict,
+  type CheckMethod,
+  type PartitionCheckOptions,
   type LinearizabilityOptions,
   type LinearizabilityResult,
   type LinearizabilityVerdict,

@@ -103,7 +103,7 @@ export async function checkCommand(args: string[]): Promise<number> {
 }
 
 function printResult(result: LinearizabilityResult): void {
-  const counts = { linearizable: 0, 'not-linearizable': 0, unknown: 0 };
+  const counts = { linearizable: 0, 'not-linearizable': 0, unknown: 0, skipped: 0 };
   for (const key of result.keys) counts[key.verdict]++;
   console.log(
     `${style.bold('keys')}     ${result.keys.length} ${style.dim(`(${counts.linearizable} linearizable, ${counts['not-linearizable']} not, ${counts.unknown} unknown); ${result.operations} operations searched in ${result.steps} steps`)}`,
@@ -119,7 +119,7 @@ function printResult(result: LinearizabilityResult): void {
   const evidence = result.evidence;
   if (!evidence) return;
   const line = (op: EvidenceOperation) =>
-    `${`p${op.process}`.padEnd(5)} ${op.description.padEnd(24)} ${style.dim(`entries ${op.invokeIndex}..${op.completeIndex ?? '∞'}, ${formatMicros(op.invokeTime)}..${op.completeTime === null ? '∞' : formatMicros(op.completeTime)}`)}`;
+    `${`p${op.process}`.padEnd(5)} ${op.description.padEnd(24)} ${style.dim(`entries ${op.invokeIndex}..${op.completeIndex ?? '∞'}, ${op.invokeTime === null ? '?' : formatMicros(op.invokeTime)}..${op.completeTime === null ? '∞' : formatMicros(op.completeTime)}`)}`;
   console.log(`\n${style.bold('evidence')} ${evidence.key === null ? '' : `key ${JSON.stringify(evidence.key)}`}`);
   const shown = evidence.linearized.slice(-10);
   console.log(
