@@ -71,6 +71,10 @@ export {
   type EdnHistoryOptions,
 } from './jepsen-edn.ts';
 export { historyFromJson, historyToJson, historyToJsonLines, HistoryFormatError } from './json-history.ts';
+export { renderLinearizabilityReport, escapeHtml, type LinearizabilityReportInput } from './report-html.ts';
+export { HistoryStreamReader, type HistoryStreamOptions } from './history-stream.ts';
+export { recordFromEdn } from './jepsen-edn.ts';
+export { recordFromJson } from './json-history.ts';
 export { parseHistory, detectHistoryFormat, type HistoryFormat, type ParsedHistory } from './history-file.ts';
 export { forAllNodes, forAllStates, atMostOne, allAgree, type NodeInvariantOptions } from './node-invariants.ts';
 export {
