@@ -110,6 +110,11 @@ export interface LinearizabilityResult {
 
 export const DEFAULT_MAX_STEPS = 10_000_000;
 
+/** The search for evidence after the unique-writes check found a violation: at most this many steps... */
+const EVIDENCE_STEPS_BASE = 100_000;
+/** ... plus this many per operation of the key. */
+const EVIDENCE_STEPS_PER_OPERATION = 50;
+
 /**
  * Checks that a history is linearizable with respect to a model (Herlihy & Wing 1990).
  *
@@ -210,7 +215,18 @@ export function checkPartition(partition: Partition, model: Model, options: Part
   if (ops.length === 0) return { ...base, verdict: 'linearizable', steps: 0, method: 'none' };
   const fast = options.uniqueWrites && model.readWrite ? checkUniqueWrites(ops, model.readWrite) : undefined;
   if (fast?.verdict === 'linearizable') return { ...base, verdict: 'linearizable', steps: 0, method: 'unique-writes' };
-  const searched = searchPartition(ops, model, options);
+  // After the unique-writes check has found a violation, the search only looks for the longest
+  // prefix to show, so it gets a bounded share of the budget: the verdict is already exact.
+  const searched = searchPartition(
+    ops,
+    model,
+    fast?.verdict === 'not-linearizable'
+      ? {
+          ...options,
+          maxSteps: Math.min(options.maxSteps, EVIDENCE_STEPS_BASE + EVIDENCE_STEPS_PER_OPERATION * ops.length),
+        }
+      : options,
+  );
   if (fast?.verdict === 'not-linearizable') {
     if (searched.verdict === 'linearizable')
       throw new Error(
@@ -220,6 +236,7 @@ export function checkPartition(partition: Partition, model: Model, options: Part
       searched.failure !== undefined
         ? evidenceOf(partition, model, searched.failure)
         : {
+            // The search ran out before it finished; the conflict names the violation.
             key: partition.key,
             linearized: [],
             stateAfter: null,

@@ -7,15 +7,21 @@
  * (states are interned by their key), mixed into both halves. Equal hashes are then compared
  * exactly (state id and every word of the set), so a collision costs time, never a wrong verdict.
  *
- * Stored sets are trimmed: the leading words whose bits are all set (the operations everyone has
- * linearized) are kept as a count, and trailing zero words are dropped, so an entry costs about
- * the width of the search's window of concurrent operations, not the partition's length. Entries
+ * Stored sets are trimmed: the leading words whose completed operations are all linearized are
+ * kept as a count, and trailing zero words are dropped, so an entry costs about the width of the
+ * search's window of concurrent operations, not the partition's length. Operations that never
+ * complete (`info`) may stay unlinearized forever, so they do not stop a word from counting as
+ * full; the ones linearized inside the full words are stored as a list of ids instead. Entries
  * live in typed arrays (an open-addressing table and one word pool), not in per-entry objects.
  */
 export class ConfigurationMemo {
   readonly words: number;
-  /** The current set; bits past the last operation are set, so the last word can be "full". */
+  /** The current set. */
   readonly bits: Uint32Array;
+  /** Bits that do not decide whether a word is full: operations that never complete, and the padding past the last. */
+  private readonly loose: Uint32Array;
+  /** The operations that never complete, ascending. */
+  private readonly unknownOps: Int32Array;
   private readonly zobristLow: Int32Array;
   private readonly zobristHigh: Int32Array;
   private hashLow = 0;
@@ -33,22 +39,32 @@ export class ConfigurationMemo {
   private entryStart = new Int32Array(1024);
   private entryOffset = new Int32Array(1024);
   private entryLength = new Int32Array(1024);
+  /** How many ids of linearized never-completing operations inside the full words lead the entry's pool span. */
+  private entryUnknown = new Int32Array(1024);
   private pool = new Uint32Array(1 << 14);
   private poolUsed = 0;
 
-  constructor(operations: number) {
+  constructor(operations: number, unknownOps: readonly number[] = []) {
     this.words = Math.max(1, (operations + 31) >>> 5);
     this.bits = new Uint32Array(this.words);
+    this.loose = new Uint32Array(this.words);
     const spare = this.words * 32 - operations;
-    if (spare > 0) this.bits[this.words - 1] = ~(0xffffffff >>> spare) >>> 0;
-    if (operations === 0) this.bits[0] = 0xffffffff;
+    if (spare > 0) this.loose[this.words - 1] = ~(0xffffffff >>> spare) >>> 0;
+    if (operations === 0) this.loose[0] = 0xffffffff;
+    this.unknownOps = Int32Array.from([...unknownOps].sort((a, b) => a - b));
+    for (const op of unknownOps) this.loose[op >>> 5] = (this.loose[op >>> 5]! | (1 << (op & 31))) >>> 0;
     this.zobristLow = new Int32Array(operations);
     this.zobristHigh = new Int32Array(operations);
     for (let op = 0; op < operations; op++) {
       this.zobristLow[op] = mix32(op, 0x243f6a88);
       this.zobristHigh[op] = mix32(mix32(op, 0x85a308d3), 0x13198a2e);
     }
-    while (this.fullWords < this.words && this.bits[this.fullWords] === 0xffffffff) this.fullWords++;
+    this.advanceFull();
+  }
+
+  private advanceFull(): void {
+    while (this.fullWords < this.words && (this.bits[this.fullWords]! | this.loose[this.fullWords]!) === -1)
+      this.fullWords++;
   }
 
   /** Entries remembered. */
@@ -59,13 +75,12 @@ export class ConfigurationMemo {
   /** Adds or removes `op` from the current set. */
   toggle(op: number): void {
     const word = op >>> 5;
-    const after = (this.bits[word]! ^ (1 << (op & 31))) >>> 0;
+    const after = this.bits[word]! ^ (1 << (op & 31));
     this.bits[word] = after;
     this.hashLow ^= this.zobristLow[op]!;
     this.hashHigh ^= this.zobristHigh[op]!;
-    if (after === 0xffffffff) {
-      if (word === this.fullWords)
-        while (this.fullWords < this.words && this.bits[this.fullWords] === 0xffffffff) this.fullWords++;
+    if ((after | this.loose[word]!) === -1) {
+      if (word === this.fullWords) this.advanceFull();
     } else if (word < this.fullWords) this.fullWords = word;
   }
 
@@ -76,16 +91,22 @@ export class ConfigurationMemo {
     const start = this.fullWords;
     let end = this.words;
     while (end > start && this.bits[end - 1] === 0) end--;
+    if (this.scratch.length < this.unknownOps.length) this.scratch = new Uint32Array(this.unknownOps.length);
+    const unknown = this.unknownOps.length === 0 ? 0 : this.unknownBelow(start);
     const mask = this.capacity - 1;
     let slot = low & mask;
     for (;;) {
       const entry = this.slotEntry[slot]!;
       if (entry === 0) break;
-      if (this.slotLow[slot] === low && this.slotHigh[slot] === high && this.same(entry - 1, state, start, end))
+      if (
+        this.slotLow[slot] === low &&
+        this.slotHigh[slot] === high &&
+        this.same(entry - 1, state, start, end, unknown)
+      )
         return false;
       slot = (slot + 1) & mask;
     }
-    const entry = this.store(state, start, end);
+    const entry = this.store(state, start, end, unknown);
     this.slotLow[slot] = low;
     this.slotHigh[slot] = high;
     this.slotEntry[slot] = entry + 1;
@@ -93,35 +114,55 @@ export class ConfigurationMemo {
     return true;
   }
 
-  private same(entry: number, state: number, start: number, end: number): boolean {
+  /** The linearized never-completing operations inside the full words, into `scratch`; returns how many. */
+  private unknownBelow(start: number): number {
+    const limit = start * 32;
+    let count = 0;
+    for (let i = 0; i < this.unknownOps.length; i++) {
+      const op = this.unknownOps[i]!;
+      if (op >= limit) break;
+      if ((this.bits[op >>> 5]! & (1 << (op & 31))) !== 0) this.scratch[count++] = op;
+    }
+    return count;
+  }
+
+  private scratch = new Uint32Array(0);
+
+  private same(entry: number, state: number, start: number, end: number, unknown: number): boolean {
     if (this.entryState[entry] !== state || this.entryStart[entry] !== start) return false;
     const length = end - start;
-    if (this.entryLength[entry] !== length) return false;
-    const offset = this.entryOffset[entry]!;
+    if (this.entryLength[entry] !== length || this.entryUnknown[entry] !== unknown) return false;
+    let offset = this.entryOffset[entry]!;
+    for (let i = 0; i < unknown; i++) if (this.pool[offset++] !== this.scratch[i]) return false;
     for (let w = 0; w < length; w++) if (this.pool[offset + w] !== this.bits[start + w]) return false;
     return true;
   }
 
-  private store(state: number, start: number, end: number): number {
+  private store(state: number, start: number, end: number, unknown: number): number {
     const entry = this.entryCount++;
     if (entry === this.entryState.length) {
       this.entryState = growInt(this.entryState);
       this.entryStart = growInt(this.entryStart);
       this.entryOffset = growInt(this.entryOffset);
       this.entryLength = growInt(this.entryLength);
+      this.entryUnknown = growInt(this.entryUnknown);
     }
     const length = end - start;
-    if (this.poolUsed + length > this.pool.length) {
-      const pool = new Uint32Array(Math.max(this.pool.length * 2, this.poolUsed + length));
+    const span = unknown + length;
+    if (this.poolUsed + span > this.pool.length) {
+      const pool = new Uint32Array(Math.max(this.pool.length * 2, this.poolUsed + span));
       pool.set(this.pool.subarray(0, this.poolUsed));
       this.pool = pool;
     }
-    this.pool.set(this.bits.subarray(start, end), this.poolUsed);
+    const offset = this.poolUsed;
+    for (let i = 0; i < unknown; i++) this.pool[offset + i] = this.scratch[i]!;
+    for (let w = 0; w < length; w++) this.pool[offset + unknown + w] = this.bits[start + w]!;
     this.entryState[entry] = state;
     this.entryStart[entry] = start;
-    this.entryOffset[entry] = this.poolUsed;
+    this.entryOffset[entry] = offset;
     this.entryLength[entry] = length;
-    this.poolUsed += length;
+    this.entryUnknown[entry] = unknown;
+    this.poolUsed += span;
     return entry;
   }
 

@@ -137,7 +137,7 @@ export class PartitionCollector {
       output: recorded.output,
       type,
       completed: type !== 'info',
-      ...(type === 'fail' ? { failed: true } : {}),
+      failed: type === 'fail',
       invoke: pending.position,
       complete: type === 'info' ? Infinity : completePosition,
       completeIndex: completePosition,

@@ -102,7 +102,9 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
     prev[next[entry]!] = entry;
   };
 
-  const memo = new ConfigurationMemo(n);
+  const unknownOps: number[] = [];
+  for (let op = 0; op < n; op++) if (completed[op] === 0) unknownOps.push(op);
+  const memo = new ConfigurationMemo(n, unknownOps);
   // States are interned: equal model keys get one small integer, the memo's exact state identity.
   const stateIds = new Map<string | number | boolean | null, number>();
   const stateId = (state: unknown): number => {
