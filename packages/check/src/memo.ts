@@ -28,6 +28,8 @@ export class ConfigurationMemo {
   private hashHigh = 0;
   /** Leading words of `bits` that are all ones. */
   private fullWords = 0;
+  /** One past the last word of `bits` with a bit set. */
+  private usedWords = 0;
 
   private capacity = 1 << 12;
   private slotLow = new Int32Array(this.capacity);
@@ -82,6 +84,11 @@ export class ConfigurationMemo {
     if ((after | this.loose[word]!) === -1) {
       if (word === this.fullWords) this.advanceFull();
     } else if (word < this.fullWords) this.fullWords = word;
+    if (after !== 0) {
+      if (word >= this.usedWords) this.usedWords = word + 1;
+    } else if (word === this.usedWords - 1) {
+      while (this.usedWords > 0 && this.bits[this.usedWords - 1] === 0) this.usedWords--;
+    }
   }
 
   /** Records (current set, state) and returns true when it was not remembered before. */
@@ -89,8 +96,7 @@ export class ConfigurationMemo {
     const low = mix32(this.hashLow ^ Math.imul(state, 0x9e3779b1), 0x6a09e667) | 0;
     const high = mix32(this.hashHigh ^ Math.imul(state, 0x7feb352d), 0xbb67ae85) | 0;
     const start = this.fullWords;
-    let end = this.words;
-    while (end > start && this.bits[end - 1] === 0) end--;
+    const end = Math.max(start, this.usedWords);
     if (this.scratch.length < this.unknownOps.length) this.scratch = new Uint32Array(this.unknownOps.length);
     const unknown = this.unknownOps.length === 0 ? 0 : this.unknownBelow(start);
     const mask = this.capacity - 1;
