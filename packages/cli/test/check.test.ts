@@ -118,6 +118,19 @@ describe('dsim check', () => {
     );
   });
 
+  it('stops at a time budget with an unknown verdict that says so', async () => {
+    // Sixteen concurrent writes and a read of a value none wrote: the search must try every
+    // subset of writes (millions of steps) before it can say no; a budget of 0 ms stops it at
+    // its first look at the clock.
+    const lines: string[] = [];
+    for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :invoke, :f :write, :value ${p % 2}}`);
+    lines.push('{:process 20, :type :invoke, :f :read, :value nil}', '{:process 20, :type :ok, :f :read, :value 7}');
+    for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :ok, :f :write, :value ${p % 2}}`);
+    expect(await checkCommand([file('slow.edn', lines.join('\n')), '--model', 'register', '--budget', '0ms'])).toBe(1);
+    expect(out.join('\n')).toMatch(/UNKNOWN/);
+    expect(out.join('\n')).toMatch(/unknown: the check ran out of its time budget of 0 ms/);
+  });
+
   it('points the evidence at lines of the file', async () => {
     const text = `; written by hand\n${staleRead}`;
     expect(await checkCommand([file('lines.edn', text), '--model', 'register'])).toBe(1);
