@@ -396,3 +396,36 @@ describe('set and queue models', () => {
     expect(checkLinearizability(lifo, queueModel).verdict).toBe('not-linearizable');
   });
 });
+
+describe('which algorithm decides a key', () => {
+  it('takes the unique-writes check for distinct written values and the search otherwise', () => {
+    const unique = buildHistory([
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
+    ]);
+    expect(checkLinearizability(unique, registerModel).keys[0]!.method).toBe('unique-writes');
+    const twice = buildHistory([
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(twice, registerModel).keys[0]!.method).toBe('search');
+    // A write of the initial value makes a read of it ambiguous: the search decides.
+    const initial = buildHistory([
+      [0, 'invoke', 'write', null],
+      [0, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(initial, registerModel).keys[0]!.method).toBe('search');
+    const cas = buildHistory([
+      [0, 'invoke', 'cas', [null, 1]],
+      [0, 'ok', 'cas'],
+    ]);
+    expect(checkLinearizability(cas, casRegisterModel).keys[0]!.method).toBe('search');
+    const result = checkLinearizability(unique, registerModel);
+    expect(result.methods).toEqual({ 'unique-writes': 1, search: 0, none: 0 });
+    expect(result.message).toMatch(/keys decided 1 by the unique-writes check/);
+  });
+});
