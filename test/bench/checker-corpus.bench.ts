@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkPartitions, createKvModel, HistoryStreamReader, PartitionCollector } from '@dsim/check';
 import { runInFreshProcess } from './child.ts';
-import { corpusSpecs, ensureCorpusFile, type CorpusHistorySpec } from './checker-corpus.ts';
+import { corpusSpecs, ensureCorpusFile } from './checker-corpus.ts';
 import { referenceVerdict } from './checker-reference.ts';
 import type { BenchRow } from './kernel.bench.ts';
 
@@ -149,6 +149,7 @@ export async function benchCheckerCorpus(): Promise<BenchRow[]> {
   const binary = porcupineBinary();
   const rows: BenchRow[] = [];
   const dsimMs = new Map<string, number>();
+  const notLinearizableMs: number[] = [];
   const porcupineMs = new Map<string, number>();
   let agreed = 0;
   for (const spec of specs) {
@@ -163,6 +164,7 @@ export async function benchCheckerCorpus(): Promise<BenchRow[]> {
     const result = dsim.value;
     const total = result.parseMs + result.checkMs;
     dsimMs.set(spec.name, total);
+    if (result.verdict === 'not-linearizable' && spec.operations <= 100_000) notLinearizableMs.push(total);
     if (porcupine?.checkMs !== undefined) porcupineMs.set(spec.name, porcupine.parseMs! + porcupine.checkMs);
     if (reference && reference.verdict === result.verdict) agreed++;
     if (reference && reference.verdict !== result.verdict && !reference.verdict.startsWith('gave up'))
@@ -176,6 +178,10 @@ export async function benchCheckerCorpus(): Promise<BenchRow[]> {
       : binary
         ? '; Porcupine not run on 2M files'
         : '; Porcupine not built here (needs go and its source)';
+    // Each row also goes to stderr as it is measured, so a long run shows its progress.
+    console.error(
+      `${spec.name}: ${Math.round(total)} ms, ${result.verdict}, reference ${reference?.verdict ?? '-'}, Porcupine ${porcupine ? `${porcupine.verdict} ${porcupine.checkMs ?? '?'} ms` : '-'}`,
+    );
     rows.push({
       name: spec.name,
       value: Math.round(total),
@@ -199,13 +205,11 @@ export async function benchCheckerCorpus(): Promise<BenchRow[]> {
       });
     }
   }
-  const stale = specs.filter((spec: CorpusHistorySpec) => spec.stale && spec.operations === 100_000);
-  const slowestStale = Math.max(...stale.map((spec) => dsimMs.get(spec.name) ?? 0));
   rows.push({
     name: 'slowest non-linearizable 100k answer',
-    value: Math.round(slowestStale),
+    value: Math.round(Math.max(0, ...notLinearizableMs)),
     unit: 'ms',
-    note: 'target < 1000 ms (read + check, in the checking process)',
+    note: `target < 1000 ms (read + check, in the checking process); ${notLinearizableMs.length} files were not linearizable`,
   });
   rows.push({
     name: 'verdicts equal to the reference',
