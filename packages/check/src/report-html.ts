@@ -120,7 +120,7 @@ function failingKeySection(key: KeyLinearizability, partition: Partition, model:
   const blocked = idOf(evidence.blocked);
   const concurrent = new Set(evidence.concurrent.map(idOf));
   // The window: the failure, the operations it raced with, and the end of the prefix.
-  const focus = [blocked, ...concurrent, ...prefix.slice(-40)];
+  const focus = [blocked, ...concurrent, ...prefix.slice(-20)];
   let low = Math.min(...focus.map((id) => ops[id]!.invoke));
   const blockedOp = ops[blocked]!;
   let high = Number.isFinite(blockedOp.complete) ? blockedOp.complete : blockedOp.invoke;
@@ -165,7 +165,7 @@ function timeline(ops: readonly CheckedOperation[], model: Model, marks: Marks):
   }
   const sorted = [...positions].sort((a, b) => a - b);
   const rank = new Map(sorted.map((position, i) => [position, i]));
-  const unit = 28;
+  const unit = 48;
   const left = 70;
   const laneHeight = 26;
   const processes = [...new Set(ops.map((op) => op.process))].sort((a, b) => a - b);
