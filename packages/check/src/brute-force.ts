@@ -13,7 +13,8 @@ export interface BruteForceOptions {
  * differential test, and is only usable on tiny histories.
  *
  * The definition used: a history is linearizable when some subset of its operations, containing
- * every `ok` operation and any of the `info` ones (never a `fail` one), can be put in a total
+ * every `ok` operation, every failed cas the model reads as an observation, and any of the `info`
+ * ones (never another `fail` one), can be put in a total
  * order that respects real time (if a completed before b was invoked, a comes first) and that the
  * model accepts, each `ok` operation with its recorded result.
  */
@@ -24,7 +25,11 @@ export function checkLinearizabilityBruteForce(
 ): boolean {
   const maxOperations = options.maxOperations ?? 10;
   const positioned = history.map((entry, i) => ({ ...entry, index: i }));
-  const ops = pairOperations(positioned).filter((op) => op.type !== 'fail');
+  // Every ok and info operation, and the fail operations the model keeps as observations (a
+  // failed cas saw another value): those must be placed like ok ones, but change nothing.
+  const ops = pairOperations(positioned).filter(
+    (op) => op.type !== 'fail' || (op.f === 'cas' && !model.isIrrelevant(op)),
+  );
   if (ops.length > maxOperations) {
     throw new Error(
       `the brute-force checker takes at most ${maxOperations} operations (this history has ${ops.length}); use checkLinearizability`,
@@ -36,11 +41,11 @@ export function checkLinearizabilityBruteForce(
   }
   const keyOf = (op: PairedOperation) => (model.partitionByKey && op.key !== undefined ? String(op.key) : '');
   const done = new Array<boolean>(ops.length).fill(false);
-  const completeAt = (op: PairedOperation) => (op.type === 'ok' ? op.completeIndex : Infinity);
+  const completeAt = (op: PairedOperation) => (op.type === 'info' ? Infinity : op.completeIndex);
 
   const search = (states: ReadonlyMap<string, unknown>): boolean => {
     // Success: every ok operation is placed (info operations may never take effect).
-    if (ops.every((op, i) => done[i] || op.type !== 'ok')) return true;
+    if (ops.every((op, i) => done[i] || op.type === 'info')) return true;
     for (let i = 0; i < ops.length; i++) {
       if (done[i]) continue;
       const op = ops[i]!;
@@ -48,7 +53,13 @@ export function checkLinearizabilityBruteForce(
       if (ops.some((other, j) => !done[j] && j !== i && completeAt(other) < op.invokeIndex)) continue;
       const key = keyOf(op);
       const before = states.has(key) ? states.get(key) : model.init();
-      const after = model.step(before, { f: op.f, input: op.input, output: op.output, completed: op.type === 'ok' });
+      const after = model.step(before, {
+        f: op.f,
+        input: op.input,
+        output: op.output,
+        completed: op.type !== 'info',
+        failed: op.type === 'fail',
+      });
       if (after === IMPOSSIBLE) continue;
       done[i] = true;
       const next = new Map(states);

@@ -53,6 +53,8 @@ export class EdnError extends Error {
     readonly line: number,
     readonly column: number,
     readonly problem: string,
+    /** True when the text ended before the value did: more text may complete it (streaming). */
+    readonly incomplete = false,
   ) {
     super(`line ${line}, column ${column}: ${problem}`);
     this.name = 'EdnError';
@@ -79,17 +81,30 @@ export function parseEdn(text: string): EdnValue {
   return forms[0]!.value;
 }
 
-const DISCARDED = Symbol('discarded');
+/** What readForm returns for a `#_` discard. */
+export const DISCARDED: unique symbol = Symbol('discarded');
 const DELIMITERS = new Set(['(', ')', '[', ']', '{', '}', '"', ';']);
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const INTEGER = /^[+-]?\d+N?$/;
 const FLOAT = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
 
-class Reader {
-  private offset = 0;
-  private line = 1;
-  private column = 1;
-  constructor(private readonly text: string) {}
+/**
+ * Reads forms from one piece of text. A streaming caller gives it the line and column where the
+ * text starts, reads forms until one fails with an `incomplete` error, and retries that form once
+ * more text has arrived.
+ */
+export class Reader {
+  offset = 0;
+  private line: number;
+  private column: number;
+  constructor(
+    private readonly text: string,
+    line = 1,
+    column = 1,
+  ) {
+    this.line = line;
+    this.column = column;
+  }
 
   atEnd(): boolean {
     return this.offset >= this.text.length;
@@ -99,15 +114,22 @@ class Reader {
     return { line: this.line, column: this.column };
   }
 
-  private fail(problem: string, at: EdnPosition = this.position()): never {
-    throw new EdnError(at.line, at.column, problem);
+  /** Moves back to a position read before (a form to retry). */
+  rewind(offset: number, at: EdnPosition): void {
+    this.offset = offset;
+    this.line = at.line;
+    this.column = at.column;
   }
 
-  private peek(): string {
+  private fail(problem: string, at: EdnPosition = this.position()): never {
+    throw new EdnError(at.line, at.column, problem, this.atEnd());
+  }
+
+  peek(): string {
     return this.text[this.offset] ?? '';
   }
 
-  private advance(): string {
+  advance(): string {
     const char = this.text[this.offset++] ?? '';
     if (char === '\n') {
       this.line++;
@@ -242,6 +264,8 @@ class Reader {
           break;
         case 'u': {
           const hex = this.text.slice(this.offset, this.offset + 4);
+          if (hex.length < 4)
+            throw new EdnError(escapeAt.line, escapeAt.column, `'\\u' must be followed by four hex digits`, true);
           if (!/^[0-9a-fA-F]{4}$/.test(hex))
             this.fail(`'\\u' must be followed by four hex digits, got '${hex}'`, escapeAt);
           for (let i = 0; i < 4; i++) this.advance();

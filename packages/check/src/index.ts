@@ -1,8 +1,45 @@
-export { IMPOSSIBLE, type Model, type ModelOperation } from './model.ts';
-export { registerModel, casRegisterModel, kvModel, models } from './models.ts';
+export {
+  IMPOSSIBLE,
+  type Model,
+  type ModelOperation,
+  type RecordedOperation,
+  type ReadWriteFunctions,
+} from './model.ts';
+export {
+  registerModel,
+  casRegisterModel,
+  kvModel,
+  setModel,
+  queueModel,
+  models,
+  modelFactories,
+  createRegisterModel,
+  createCasRegisterModel,
+  createKvModel,
+  createSetModel,
+  createQueueModel,
+  type ModelOptions,
+  type FailedCas,
+} from './models.ts';
+export {
+  PartitionCollector,
+  preparePartitions,
+  type HistoryRecord,
+  type CheckedOperation,
+  type Partition,
+} from './operations.ts';
+export { searchPartition, type SearchBudget, type SearchOutcome, type SearchFailure } from './search.ts';
+export { checkUniqueWrites, type UniqueWritesOutcome } from './unique-writes.ts';
 export {
   checkLinearizability,
+  checkPartitions,
+  checkPartition,
+  summarizeLinearizability,
+  evidenceOperation,
   DEFAULT_MAX_STEPS,
+  type KeyVerdict,
+  type CheckMethod,
+  type PartitionCheckOptions,
   type LinearizabilityOptions,
   type LinearizabilityResult,
   type LinearizabilityVerdict,
@@ -34,6 +71,10 @@ export {
   type EdnHistoryOptions,
 } from './jepsen-edn.ts';
 export { historyFromJson, historyToJson, historyToJsonLines, HistoryFormatError } from './json-history.ts';
+export { renderLinearizabilityReport, escapeHtml, type LinearizabilityReportInput } from './report-html.ts';
+export { HistoryStreamReader, type HistoryStreamOptions } from './history-stream.ts';
+export { recordFromEdn } from './jepsen-edn.ts';
+export { recordFromJson } from './json-history.ts';
 export { parseHistory, detectHistoryFormat, type HistoryFormat, type ParsedHistory } from './history-file.ts';
 export { forAllNodes, forAllStates, atMostOne, allAgree, type NodeInvariantOptions } from './node-invariants.ts';
 export {

@@ -1,5 +1,6 @@
 import type { History, HistoryEntry } from '@dsim/core';
 import { EdnError, EdnKeyword, EdnSymbol, parseEdnForms, type EdnPosition, type EdnValue } from './edn.ts';
+import type { HistoryRecord } from './operations.ts';
 
 /**
  * Jepsen histories in EDN, so Knossos and Elle can read what dsim records and dsim can check what
@@ -46,8 +47,8 @@ export function historyFromEdn(text: string, options: EdnHistoryOptions = {}): E
   let skipped = 0;
   for (const { value, position } of ops) {
     try {
-      const entry = entryFromEdn(value, history.length, position);
-      if (entry) history.push(entry);
+      const record = recordFromEdn(value, position);
+      if (record) history.push(entryOf(record, history.length));
       else skipped++;
     } catch (error) {
       throw withSource(error, options.source);
@@ -56,7 +57,17 @@ export function historyFromEdn(text: string, options: EdnHistoryOptions = {}): E
   return { history, skipped };
 }
 
-function entryFromEdn(value: EdnValue, index: number, position: EdnPosition): HistoryEntry | undefined {
+/** A record as a dsim HistoryEntry: its position as index, and as time when the file has none. */
+function entryOf(record: HistoryRecord, index: number): HistoryEntry {
+  const { line: _line, time, ...rest } = record;
+  return { index, ...rest, time: time ?? index } as unknown as HistoryEntry;
+}
+
+/**
+ * One Jepsen operation map as a history record (with the line it starts on), or undefined for an
+ * operation that is not a client's (the :nemesis). Throws an EdnError naming the line and the fix.
+ */
+export function recordFromEdn(value: EdnValue, position: EdnPosition): HistoryRecord | undefined {
   const fail = (problem: string): never => {
     throw new EdnError(position.line, position.column, problem);
   };
@@ -91,20 +102,21 @@ function entryFromEdn(value: EdnValue, index: number, position: EdnPosition): Hi
   const time = fields.get('time');
   if (time !== undefined && time !== null && typeof time !== 'number')
     return fail(`:time must be a number of nanoseconds, got ${describeEdn(time)}`);
-  const entry: Record<string, unknown> = { index, process, type: typeName, f: fName };
+  const entry: Record<string, unknown> = { process, type: typeName, f: fName };
   const key = fields.get('key');
   if (key !== undefined && key !== null) entry.key = typeof key === 'string' ? key : String(toPlain(key));
   const plainValue = fields.has('value') ? toPlain(fields.get('value')!) : undefined;
   // Jepsen writes :value nil on invokes of reads; an absent value and nil mean the same there.
   if (plainValue !== undefined && !(plainValue === null && typeName === 'invoke')) entry.value = plainValue;
   else if (plainValue === null && typeName !== 'invoke') entry.value = null;
-  entry.time = typeof time === 'number' ? Math.floor(time / 1000) : index;
+  if (typeof time === 'number') entry.time = Math.floor(time / 1000);
   for (const name of ['client', 'node', 'error'] as const) {
     const field = fields.get(name);
     if (field !== undefined && field !== null)
       entry[name] = typeof field === 'string' ? field : JSON.stringify(toPlain(field));
   }
-  return entry as unknown as HistoryEntry;
+  entry.line = position.line;
+  return entry as unknown as HistoryRecord;
 }
 
 /** An EDN value as plain JSON-able data: keywords and symbols become strings. */
@@ -194,7 +206,7 @@ function describeEdn(value: EdnValue): string {
   return value.kind === 'map' ? 'a map' : value.kind === 'set' ? 'a set' : `#${value.tag}`;
 }
 
-function withSource(error: unknown, source: string | undefined): unknown {
+export function withSource(error: unknown, source: string | undefined): unknown {
   if (source === undefined || !(error instanceof EdnError)) return error;
   const wrapped = new EdnError(error.line, error.column, error.problem);
   wrapped.message = `${source}: ${error.message}`;

@@ -1,4 +1,5 @@
 import type { History, HistoryEntry } from '@dsim/core';
+import type { HistoryRecord } from './operations.ts';
 
 /**
  * dsim's own history files: a JSON array of HistoryEntry, or JSON Lines (one entry per line,
@@ -25,7 +26,7 @@ export function historyFromJson(text: string, options: { readonly source?: strin
       throw new HistoryFormatError(`${prefix}not valid JSON: ${(error as Error).message}`);
     }
     if (!Array.isArray(parsed)) throw new HistoryFormatError(`${prefix}expected a JSON array of history entries`);
-    return parsed.map((value, i) => entryFromJson(value, i, `${prefix}entry ${i}`));
+    return parsed.map((value, i) => entryOf(recordFromJson(value, `${prefix}entry ${i}`), i));
   }
   const history: HistoryEntry[] = [];
   text.split('\n').forEach((line, i) => {
@@ -38,12 +39,21 @@ export function historyFromJson(text: string, options: { readonly source?: strin
         `${prefix}line ${i + 1}: not valid JSON (${(error as Error).message}); a JSON Lines history has one entry object per line`,
       );
     }
-    history.push(entryFromJson(value, history.length, `${prefix}line ${i + 1}`));
+    history.push(entryOf(recordFromJson(value, `${prefix}line ${i + 1}`), history.length));
   });
   return history;
 }
 
-function entryFromJson(value: unknown, index: number, where: string): HistoryEntry {
+function entryOf(record: HistoryRecord, index: number): HistoryEntry {
+  const { time, ...rest } = record;
+  return { index, ...rest, time: time ?? index } as unknown as HistoryEntry;
+}
+
+/**
+ * One JSON history entry, validated field by field, as a record; `where` (the entry or line) starts
+ * every error, which names the field and the fix.
+ */
+export function recordFromJson(value: unknown, where: string, line?: number): HistoryRecord {
   const fail = (problem: string): never => {
     throw new HistoryFormatError(`${where}: ${problem}`);
   };
@@ -65,12 +75,13 @@ function entryFromJson(value: unknown, index: number, where: string): HistoryEnt
     if (entry[field] !== undefined && typeof entry[field] !== 'string')
       fail(`"${field}" must be a string, got ${JSON.stringify(entry[field])}`);
   }
-  const clean: Record<string, unknown> = { index, process: entry.process, type: entry.type, f: entry.f };
+  const clean: Record<string, unknown> = { process: entry.process, type: entry.type, f: entry.f };
   if (entry.key !== undefined && entry.key !== null) clean.key = entry.key;
   if (entry.value !== undefined) clean.value = entry.value;
-  clean.time = typeof entry.time === 'number' ? entry.time : index;
+  if (typeof entry.time === 'number') clean.time = entry.time;
   for (const field of ['client', 'node', 'error'] as const) if (entry[field] !== undefined) clean[field] = entry[field];
-  return clean as unknown as HistoryEntry;
+  if (line !== undefined) clean.line = line;
+  return clean as unknown as HistoryRecord;
 }
 
 /** A history as a JSON array, one entry per line (readable, and diffable in review). */

@@ -1,8 +1,16 @@
 import type { History, Micros } from '@dsim/core';
-import { IMPOSSIBLE, type Model } from './model.ts';
-import { preparePartitions, type CheckedOperation, type Partition } from './operations.ts';
+import type { Model } from './model.ts';
+import { preparePartitions, type CheckedOperation, type HistoryRecord, type Partition } from './operations.ts';
+import { searchPartition, type SearchBudget, type SearchFailure } from './search.ts';
+import { checkUniqueWrites } from './unique-writes.ts';
 
 export type LinearizabilityVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
+
+/** A key's verdict; `skipped` when the check stopped at an earlier failing key. */
+export type KeyVerdict = LinearizabilityVerdict | 'skipped';
+
+/** Which algorithm decided a key. */
+export type CheckMethod = 'unique-writes' | 'search' | 'none';
 
 export interface LinearizabilityOptions {
   /**
@@ -11,6 +19,23 @@ export interface LinearizabilityOptions {
    * every machine. Default 10 million (about a second).
    */
   readonly maxSteps?: number;
+  /**
+   * Check every key even after one fails, and report every failing key. Default false: the check
+   * stops at the first key that is not linearizable (one is enough for the verdict), as Porcupine does.
+   */
+  readonly allKeys?: boolean;
+  /**
+   * Decide read/write partitions whose written values are all distinct with the polynomial
+   * unique-writes check (default true); false sends every key to the search.
+   */
+  readonly uniqueWrites?: boolean;
+  /**
+   * Called now and then with the steps used so far; returning true stops the check (the keys not
+   * decided are `unknown`). The checker reads no clock: a caller with a time budget passes it here.
+   */
+  readonly poll?: (steps: number) => boolean;
+  /** Called after each key is decided, with the number of keys decided so far. */
+  readonly onKey?: (result: KeyLinearizability, decided: number) => void;
 }
 
 /** One operation as evidence: plain JSON (no Infinity, no undefined) for the trace and the visualizer. */
@@ -22,13 +47,17 @@ export interface EvidenceOperation {
   readonly value: unknown;
   /** The ok result (null when there is none). */
   readonly output: unknown;
-  readonly type: 'ok' | 'info';
+  readonly type: 'ok' | 'info' | 'fail';
   readonly invokeIndex: number;
-  /** null for an operation that never completed (or completed `info`). */
+  /** null for an operation that never completed. */
   readonly completeIndex: number | null;
-  readonly invokeTime: Micros;
-  /** null when the operation may take effect at any later time. */
+  /** null when the history has no times. */
+  readonly invokeTime: Micros | null;
+  /** null when the operation may take effect at any later time, or the history has no times. */
   readonly completeTime: Micros | null;
+  /** 1-based lines in the file the history was read from (null when not read from a file). */
+  readonly invokeLine: number | null;
+  readonly completeLine: number | null;
   /** 'write 3', 'read → 1'. */
   readonly description: string;
 }
@@ -48,92 +77,233 @@ export interface LinearizabilityEvidence {
   readonly blocked: EvidenceOperation;
   /** Operations concurrent with `blocked` that were not linearized at that point (the candidates it raced with). */
   readonly concurrent: readonly EvidenceOperation[];
+  /** Set when the unique-writes check found the violation: the conflict it found, for people. */
+  readonly conflict?: string;
 }
 
 export interface KeyLinearizability {
   readonly key: string | null;
-  readonly verdict: LinearizabilityVerdict;
-  /** Operations searched (fail operations and unknown reads are dropped first). */
+  readonly verdict: KeyVerdict;
+  /** Operations checked (fail operations that observe nothing and unknown reads are dropped first). */
   readonly operations: number;
   readonly steps: number;
+  /** Which algorithm decided the key. */
+  readonly method: CheckMethod;
   readonly evidence?: LinearizabilityEvidence;
 }
 
 export interface LinearizabilityResult {
   readonly verdict: LinearizabilityVerdict;
   readonly model: string;
-  /** One result per key, in order of first appearance in the history. */
+  /** One result per key, in order of first completion in the history. */
   readonly keys: readonly KeyLinearizability[];
   /** For `not-linearizable`: the first key found to be not linearizable. */
   readonly evidence?: LinearizabilityEvidence;
   /** Search steps used in total. */
   readonly steps: number;
   readonly operations: number;
+  /** Keys decided by each algorithm. */
+  readonly methods: Readonly<Record<CheckMethod, number>>;
   /** One paragraph for people. */
   readonly message: string;
 }
 
 export const DEFAULT_MAX_STEPS = 10_000_000;
 
+/** The search for evidence after the unique-writes check found a violation: at most this many steps... */
+const EVIDENCE_STEPS_BASE = 100_000;
+/** ... plus this many per operation of the key. */
+const EVIDENCE_STEPS_PER_OPERATION = 50;
+
 /**
  * Checks that a history is linearizable with respect to a model (Herlihy & Wing 1990).
  *
  * The history is split by key (P-compositionality: a history is linearizable iff each key's
- * sub-history is), then each key is searched in the style of Wing & Gong with Lowe's memoization,
- * as Porcupine does: a depth-first search that linearizes one pending operation at a time, never
- * past an operation that has already completed, and remembers every (set of linearized
- * operations, model state) it has explored, so no configuration is searched twice.
+ * sub-history is). A key holding only reads and writes of distinct values is decided by the
+ * polynomial unique-writes check (checkUniqueWrites); every other key by the memoized search
+ * (searchPartition). The check stops at the first key that is not linearizable unless `allKeys`.
  *
- * `fail` operations are dropped (they never took effect). `info` operations may take effect at
- * any time after their invocation, or never: they complete "at infinity", and the search succeeds
- * once every `ok` operation is linearized, whether or not the `info` ones were.
+ * `fail` operations are dropped (they never took effect), except those the model keeps as
+ * observations (a failed cas saw another value). `info` operations may take effect at any time
+ * after their invocation, or never: they complete "at infinity", and the search succeeds once
+ * every completed operation is linearized, whether or not the `info` ones were.
  *
  * Throws when the history does not fit the model (an unknown operation, a cas without
  * [expected, next], a completion without an invoke); the message names the history entry.
  */
 export function checkLinearizability(
-  history: History,
+  history: History | readonly HistoryRecord[],
   model: Model,
   options: LinearizabilityOptions = {},
 ): LinearizabilityResult {
+  validateOptions(options);
+  return checkPartitions(preparePartitions(history, model), model, options);
+}
+
+function validateOptions(options: LinearizabilityOptions): void {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new Error(`maxSteps must be a positive whole number of search steps, got ${maxSteps}`);
-  const partitions = preparePartitions(history, model);
+}
+
+/** Checks partitions already split (by PartitionCollector, or a streaming reader). */
+export function checkPartitions(
+  partitions: readonly Partition[],
+  model: Model,
+  options: LinearizabilityOptions = {},
+): LinearizabilityResult {
+  validateOptions(options);
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   // Small keys first: when the budget runs out, as many keys as possible have a definite verdict.
   const order = partitions
     .map((_, i) => i)
     .sort((a, b) => partitions[a]!.operations.length - partitions[b]!.operations.length || a - b);
   const results: KeyLinearizability[] = new Array(partitions.length);
   let used = 0;
+  let stopped = false;
+  let failed = false;
+  let decided = 0;
   for (const i of order) {
     const partition = partitions[i]!;
     const remaining = maxSteps - used;
-    if (remaining <= 0) {
-      results[i] = { key: partition.key, verdict: 'unknown', operations: partition.operations.length, steps: 0 };
+    if (failed && !options.allKeys) {
+      results[i] = skipped(partition, 'skipped');
       continue;
     }
-    const result = searchPartition(partition, model, remaining);
+    if (remaining <= 0 || stopped) {
+      results[i] = skipped(partition, 'unknown');
+      continue;
+    }
+    const base = used;
+    const poll = options.poll;
+    const result = checkPartition(partition, model, {
+      maxSteps: remaining,
+      uniqueWrites: options.uniqueWrites ?? true,
+      poll:
+        poll === undefined
+          ? undefined
+          : (steps) => {
+              if (poll(base + steps)) stopped = true;
+              return stopped;
+            },
+    });
     used += result.steps;
     results[i] = result;
+    if (result.verdict === 'not-linearizable') failed = true;
+    if (poll !== undefined && !stopped && poll(used)) stopped = true;
+    options.onKey?.(result, ++decided);
   }
-  const operations = partitions.reduce((sum, partition) => sum + partition.operations.length, 0);
-  const failed = results.find((result) => result.verdict === 'not-linearizable');
+  return summarizeLinearizability(results, model, { maxSteps, allKeys: options.allKeys ?? false });
+}
+
+function skipped(partition: Partition, verdict: 'skipped' | 'unknown'): KeyLinearizability {
+  return { key: partition.key, verdict, operations: partition.operations.length, steps: 0, method: 'none' };
+}
+
+export interface PartitionCheckOptions extends SearchBudget {
+  readonly uniqueWrites: boolean;
+}
+
+/**
+ * Decides one key: by the unique-writes check where it applies, else by the search. When the
+ * unique-writes check finds a violation, the search runs too (within the budget) for the longest
+ * linearizable prefix as evidence; the two must agree, and an assertion stops the check if not.
+ */
+export function checkPartition(partition: Partition, model: Model, options: PartitionCheckOptions): KeyLinearizability {
+  const ops = partition.operations;
+  const base = { key: partition.key, operations: ops.length };
+  if (ops.length === 0) return { ...base, verdict: 'linearizable', steps: 0, method: 'none' };
+  const fast = options.uniqueWrites && model.readWrite ? checkUniqueWrites(ops, model.readWrite) : undefined;
+  if (fast?.verdict === 'linearizable') return { ...base, verdict: 'linearizable', steps: 0, method: 'unique-writes' };
+  // After the unique-writes check has found a violation, the search only looks for the longest
+  // prefix to show, so it gets a bounded share of the budget: the verdict is already exact.
+  const searched = searchPartition(
+    ops,
+    model,
+    fast?.verdict === 'not-linearizable'
+      ? {
+          ...options,
+          maxSteps: Math.min(options.maxSteps, EVIDENCE_STEPS_BASE + EVIDENCE_STEPS_PER_OPERATION * ops.length),
+        }
+      : options,
+  );
+  if (fast?.verdict === 'not-linearizable') {
+    if (searched.verdict === 'linearizable')
+      throw new Error(
+        `internal error: the unique-writes check and the search disagree on ${showKey(partition.key)}; please report this history`,
+      );
+    const evidence =
+      searched.failure !== undefined
+        ? evidenceOf(partition, model, searched.failure)
+        : {
+            // The search ran out before it finished; the conflict names the violation.
+            key: partition.key,
+            linearized: [],
+            stateAfter: null,
+            blocked: evidenceOperation(ops[fast.blocked]!, model),
+            concurrent: [],
+          };
+    return {
+      ...base,
+      verdict: 'not-linearizable',
+      steps: searched.steps,
+      method: 'unique-writes',
+      evidence: { ...evidence, conflict: fast.reason },
+    };
+  }
+  return {
+    ...base,
+    verdict: searched.verdict,
+    steps: searched.steps,
+    method: 'search',
+    ...(searched.failure ? { evidence: evidenceOf(partition, model, searched.failure) } : {}),
+  };
+}
+
+function evidenceOf(partition: Partition, model: Model, failure: SearchFailure): LinearizabilityEvidence {
+  const ops = partition.operations;
+  return {
+    key: partition.key,
+    linearized: failure.prefix.map((id) => evidenceOperation(ops[id]!, model)),
+    stateAfter: failure.stateAfter,
+    blocked: evidenceOperation(ops[failure.blocked]!, model),
+    concurrent: failure.concurrent.map((id) => evidenceOperation(ops[id]!, model)),
+  };
+}
+
+/** The verdict and message over per-key results (also used when keys were checked in parallel). */
+export function summarizeLinearizability(
+  results: readonly KeyLinearizability[],
+  model: Model,
+  options: { readonly maxSteps: number; readonly allKeys: boolean },
+): LinearizabilityResult {
+  const used = results.reduce((sum, result) => sum + result.steps, 0);
+  const operations = results.reduce((sum, result) => sum + result.operations, 0);
+  const failures = results.filter((result) => result.verdict === 'not-linearizable');
   const unknown = results.filter((result) => result.verdict === 'unknown');
+  const skippedCount = results.filter((result) => result.verdict === 'skipped').length;
+  const methods: Record<CheckMethod, number> = { 'unique-writes': 0, search: 0, none: 0 };
+  for (const result of results)
+    if (result.verdict !== 'skipped' && result.verdict !== 'unknown') methods[result.method]++;
+  const failed = failures[0];
   const verdict: LinearizabilityVerdict = failed ? 'not-linearizable' : unknown.length > 0 ? 'unknown' : 'linearizable';
   const keyCount = `${results.length} key${results.length === 1 ? '' : 's'}`;
   let message: string;
-  if (failed) message = describeFailure(failed.evidence!, model);
-  else if (unknown.length > 0) {
+  if (failed) {
+    message = describeFailure(failed.evidence!, model);
+    if (failures.length > 1) message += ` (${failures.length} keys are not linearizable)`;
+    if (skippedCount > 0)
+      message += `; the check stopped at this key, ${skippedCount} other key${skippedCount === 1 ? ' was' : 's were'} not checked (check every key with allKeys / --all-keys)`;
+  } else if (unknown.length > 0) {
     message =
-      `unknown: the search ran out of its budget of ${maxSteps} steps before deciding ` +
+      `unknown: the search ran out of its budget of ${options.maxSteps} steps before deciding ` +
       `${unknown.length} of ${keyCount} (${unknown
         .map((result) => showKey(result.key))
         .slice(0, 5)
         .join(', ')}${unknown.length > 5 ? ', ...' : ''}); ` +
       `no violation was found. Raise maxSteps, or check a shorter history with less concurrency.`;
   } else
-    message = `linearizable: ${operations} operations on ${keyCount} against the ${model.name} model (${used} search steps)`;
+    message = `linearizable: ${operations} operations on ${keyCount} against the ${model.name} model (${used} search steps; ${describeMethods(methods)})`;
   return {
     verdict,
     model: model.name,
@@ -141,207 +311,46 @@ export function checkLinearizability(
     ...(failed ? { evidence: failed.evidence! } : {}),
     steps: used,
     operations,
+    methods,
     message,
   };
 }
 
-// --------------------------------------------------------------------------- the search
-
-/**
- * The entries of one partition as a doubly linked list of calls and returns in history order,
- * held in typed arrays (entry 0 is the head sentinel). Linearizing an operation unlinks its call
- * and its return ("lift"); backtracking links them back in place ("unlift"), as in Lowe's
- * just-in-time linearization and Porcupine.
- */
-function searchPartition(partition: Partition, model: Model, maxSteps: number): KeyLinearizability {
-  const ops = partition.operations;
-  const n = ops.length;
-  const base = { key: partition.key, operations: n };
-  if (n === 0) return { ...base, verdict: 'linearizable', steps: 0 };
-
-  // Entries 1..2n: a call and a return per operation, sorted by history position. Returns of
-  // `info` operations sit at +∞, after every real return, ordered by operation id.
-  const entryCount = 2 * n + 1;
-  const isCall = new Uint8Array(entryCount);
-  const opOf = new Int32Array(entryCount);
-  const match = new Int32Array(entryCount);
-  const next = new Int32Array(entryCount);
-  const prev = new Int32Array(entryCount);
-  const order: Array<{ position: number; call: boolean; op: number }> = [];
-  for (const op of ops) {
-    order.push({ position: op.invoke, call: true, op: op.id });
-    order.push({ position: op.complete, call: false, op: op.id });
-  }
-  order.sort((a, b) => a.position - b.position || a.op - b.op);
-  const callEntry = new Int32Array(n);
-  const returnEntry = new Int32Array(n);
-  order.forEach((item, i) => {
-    const entry = i + 1;
-    isCall[entry] = item.call ? 1 : 0;
-    opOf[entry] = item.op;
-    if (item.call) callEntry[item.op] = entry;
-    else returnEntry[item.op] = entry;
-  });
-  for (let op = 0; op < n; op++) {
-    match[callEntry[op]!] = returnEntry[op]!;
-    match[returnEntry[op]!] = callEntry[op]!;
-  }
-  const NIL = -1;
-  for (let entry = 0; entry < entryCount; entry++) {
-    next[entry] = entry + 1 < entryCount ? entry + 1 : NIL;
-    prev[entry] = entry - 1;
-  }
-  const completed = ops.map((op) => op.model.completed);
-
-  const lift = (entry: number) => {
-    next[prev[entry]!] = next[entry]!;
-    prev[next[entry]!] = prev[entry]!;
-    const other = match[entry]!;
-    next[prev[other]!] = next[other]!;
-    if (next[other]! !== NIL) prev[next[other]!] = prev[other]!;
-  };
-  const unlift = (entry: number) => {
-    const other = match[entry]!;
-    next[prev[other]!] = other;
-    if (next[other]! !== NIL) prev[next[other]!] = other;
-    next[prev[entry]!] = entry;
-    prev[next[entry]!] = entry;
-  };
-
-  // The memo: every (linearized set, state) explored. The set is a bitset; its hash is kept
-  // incrementally (Zobrist hashing: XOR of a fixed random word per operation, two words wide).
-  const words = (n + 31) >>> 5;
-  const bits = new Uint32Array(words);
-  const zobristLow = new Int32Array(n);
-  const zobristHigh = new Int32Array(n);
-  let seed = 0x9e3779b9 | 0;
-  const nextWord = () => {
-    // xorshift32: a fixed sequence, so the memo behaves identically on every run.
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed;
-  };
-  for (let op = 0; op < n; op++) {
-    zobristLow[op] = nextWord();
-    zobristHigh[op] = nextWord();
-  }
-  let hashLow = 0;
-  let hashHigh = 0;
-  const memo = new Map<number, Array<{ bits: Uint32Array; state: unknown }>>();
-  const toggle = (op: number) => {
-    bits[op >>> 5]! ^= 1 << (op & 31);
-    hashLow ^= zobristLow[op]!;
-    hashHigh ^= zobristHigh[op]!;
-  };
-  /** Records (bits, state) and returns true when it is new. */
-  const remember = (stateKey: unknown): boolean => {
-    const slot = (hashLow >>> 0) * 2_097_152 + (hashHigh & 0x1fffff);
-    let bucket = memo.get(slot);
-    if (bucket) {
-      outer: for (const seen of bucket) {
-        if (seen.state !== stateKey) continue;
-        for (let w = 0; w < words; w++) if (seen.bits[w] !== bits[w]) continue outer;
-        return false;
-      }
-    } else memo.set(slot, (bucket = []));
-    bucket.push({ bits: bits.slice(), state: stateKey });
-    return true;
-  };
-
-  const stackEntries: number[] = [];
-  const stackStates: unknown[] = [];
-  let state = model.init();
-  let steps = 0;
-  let bestDepth = -1;
-  let bestPrefix: number[] = [];
-  let bestState: unknown = state;
-  let bestBlocked = -1;
-  let bestConcurrent: number[] = [];
-  let entry = next[0]!;
-
-  for (;;) {
-    if (entry === NIL) return { ...base, verdict: 'linearizable', steps };
-    if (++steps > maxSteps) return { ...base, verdict: 'unknown', steps: steps - 1 };
-    const op = opOf[entry]!;
-    if (isCall[entry] === 1) {
-      const after = model.step(state, ops[op]!.model);
-      if (after !== IMPOSSIBLE) {
-        toggle(op);
-        if (remember(model.key(after))) {
-          stackEntries.push(entry);
-          stackStates.push(state);
-          state = after;
-          lift(entry);
-          entry = next[0]!;
-          continue;
-        }
-        toggle(op);
-      }
-      entry = next[entry]!;
-      continue;
-    }
-    // A return: its operation is not linearized yet and cannot move past its completion.
-    if (!completed[op]) {
-      // Only `info` returns (at +∞) remain: every ok operation is linearized.
-      return { ...base, verdict: 'linearizable', steps };
-    }
-    if (stackEntries.length > bestDepth) {
-      bestDepth = stackEntries.length;
-      bestPrefix = stackEntries.map((call) => opOf[call]!);
-      bestState = state;
-      bestBlocked = op;
-      // The candidates: calls still in the list before this return.
-      bestConcurrent = [];
-      for (let scan = next[0]!; scan !== NIL && scan !== entry; scan = next[scan]!)
-        if (isCall[scan] === 1 && opOf[scan] !== op) bestConcurrent.push(opOf[scan]!);
-    }
-    if (stackEntries.length === 0) {
-      return {
-        ...base,
-        verdict: 'not-linearizable',
-        steps,
-        evidence: {
-          key: partition.key,
-          linearized: bestPrefix.map((id) => evidenceOperation(ops[id]!, model)),
-          stateAfter: model.describeState(bestState),
-          blocked: evidenceOperation(ops[bestBlocked]!, model),
-          concurrent: bestConcurrent.map((id) => evidenceOperation(ops[id]!, model)),
-        },
-      };
-    }
-    const call = stackEntries.pop()!;
-    state = stackStates.pop();
-    toggle(opOf[call]!);
-    unlift(call);
-    entry = next[call]!;
-  }
+function describeMethods(methods: Readonly<Record<CheckMethod, number>>): string {
+  const parts: string[] = [];
+  if (methods['unique-writes'] > 0) parts.push(`${methods['unique-writes']} by the unique-writes check`);
+  if (methods.search > 0) parts.push(`${methods.search} by search`);
+  if (methods.none > 0) parts.push(`${methods.none} empty`);
+  return parts.length > 0 ? `keys decided ${parts.join(', ')}` : 'no keys';
 }
 
-function evidenceOperation(op: CheckedOperation, model: Model): EvidenceOperation {
-  const paired = op.paired;
-  const type = paired.type === 'ok' ? 'ok' : 'info';
+export function evidenceOperation(op: CheckedOperation, model: Model): EvidenceOperation {
   return {
-    process: paired.process,
-    f: paired.f,
-    key: paired.key ?? null,
-    value: paired.input ?? null,
-    output: paired.output ?? null,
-    type,
-    invokeIndex: paired.invokeIndex,
-    completeIndex: paired.completeIndex >= 0 ? paired.completeIndex : null,
-    invokeTime: paired.invokeTime,
-    completeTime: Number.isFinite(paired.completeTime) ? paired.completeTime : null,
-    description: model.describe({ f: paired.f, input: paired.input, output: paired.output, type: paired.type }),
+    process: op.process,
+    f: op.f,
+    key: op.key ?? null,
+    value: op.input ?? null,
+    output: op.output ?? null,
+    type: op.type,
+    invokeIndex: op.invoke,
+    completeIndex: op.completeIndex >= 0 ? op.completeIndex : null,
+    invokeTime: op.invokeTime,
+    completeTime: op.completeTime,
+    invokeLine: op.invokeLine,
+    completeLine: op.completeLine,
+    description: model.describe({ f: op.f, input: op.input, output: op.output, type: op.type }),
   };
 }
 
-function showKey(key: string | null): string {
+export function showKey(key: string | null): string {
   return key === null ? 'the register' : `key ${JSON.stringify(key)}`;
 }
 
 function describeOp(op: EvidenceOperation): string {
-  const span = `entries ${op.invokeIndex}..${op.completeIndex ?? '∞'}`;
+  const span =
+    op.invokeLine !== null
+      ? `lines ${op.invokeLine}..${op.completeLine ?? '∞'}`
+      : `entries ${op.invokeIndex}..${op.completeIndex ?? '∞'}`;
   return `process ${op.process} ${op.description} (${span})`;
 }
 
@@ -359,5 +368,6 @@ function describeFailure(evidence: LinearizabilityEvidence, model: Model): strin
           .map((op) => op.description)
           .join(', ')}${evidence.concurrent.length > 4 ? ', ...' : ''}) makes it possible`
       : '';
-  return `not linearizable (${model.name} model), ${showKey(evidence.key)}: ${describeOp(evidence.blocked)} cannot be placed: ${order}${raced}`;
+  const conflict = evidence.conflict !== undefined ? ` (unique-writes check: ${evidence.conflict})` : '';
+  return `not linearizable (${model.name} model), ${showKey(evidence.key)}: ${describeOp(evidence.blocked)} cannot be placed: ${order}${raced}${conflict}`;
 }

@@ -1,14 +1,37 @@
-import type { PairedOperation } from '@dsim/core';
-
 /**
  * What a model sees of one operation. `completed` is false for `info` operations: their result
- * is unknown, so a model must not check their output (only their effect).
+ * is unknown, so a model must not check their output (only their effect). `failed` marks a `fail`
+ * the model keeps as an observation (a failed cas saw a value other than the expected one); it
+ * has no effect on the state.
  */
 export interface ModelOperation {
   readonly f: string;
   readonly input: unknown;
   readonly output: unknown;
   readonly completed: boolean;
+  readonly failed?: boolean;
+}
+
+/** An operation as the history recorded it (invoke paired with its completion). */
+export interface RecordedOperation {
+  readonly process: number;
+  readonly f: string;
+  readonly key?: string | null | undefined;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly type: 'ok' | 'fail' | 'info';
+}
+
+/**
+ * A model whose partitions may be plain read/write registers: a partition holding only these two
+ * functions, with every written value distinct (and distinct from the initial value), is decided
+ * by the polynomial unique-writes check instead of the search.
+ */
+export interface ReadWriteFunctions {
+  readonly read: string;
+  readonly write: string;
+  /** The value a read sees before any write. */
+  readonly initial: unknown;
 }
 
 /**
@@ -42,11 +65,14 @@ export interface Model<State = unknown> {
   key(state: State): string | number | boolean | null;
   /**
    * Whether an operation constrains nothing and may be dropped before the search: an `info` read
-   * has no effect and no known result, so it can never make a history non-linearizable.
+   * has no effect and no known result, so it can never make a history non-linearizable; a `fail`
+   * never took effect and is dropped unless the model keeps it as an observation (a failed cas).
    */
-  isIrrelevant(op: PairedOperation): boolean;
+  isIrrelevant(op: RecordedOperation): boolean;
   /** Checks one operation's shape; returns what is wrong and how to fix it, or undefined. */
-  validate(op: PairedOperation): string | undefined;
+  validate(op: RecordedOperation): string | undefined;
+  /** Set when partitions of plain reads and writes may take the unique-writes fast path. */
+  readonly readWrite?: ReadWriteFunctions;
   /** One line for people: 'write 3', 'read → 3', 'cas 1→2'. */
   describe(op: {
     readonly f: string;

@@ -6,9 +6,11 @@
 export function canonicalKey(value: unknown): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  // Strings get a prefix so that the string '1' and the number 1 never share a key.
-  if (typeof value === 'string') return `s${value}`;
-  return `j${canonicalJson(value)}`;
+  // A string is its own key (a Map tells the string '1' from the number 1), so a state that is
+  // the very string a write carried hashes once; other values get a prefix no string key has:
+  // '\u0001j' + canonical JSON, and a string that itself starts with '\u0001' gets '\u0001s'.
+  if (typeof value === 'string') return value.charCodeAt(0) === 1 ? `\u0001s${value}` : value;
+  return `\u0001j${canonicalJson(value)}`;
 }
 
 export function sameValue(a: unknown, b: unknown): boolean {

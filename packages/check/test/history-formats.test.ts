@@ -11,6 +11,8 @@ import {
   parseHistory,
   registerModel,
   kvModel,
+  HistoryStreamReader,
+  type HistoryRecord,
 } from '../src/index.ts';
 import { simulateStoreHistory } from './simulated-store.ts';
 
@@ -145,5 +147,68 @@ describe('JSON histories', () => {
     expect(parseHistory(historyToEdn(history)).format).toBe('edn');
     expect(parseHistory('[{:process 0, :type :invoke, :f :read}]').format).toBe('edn');
     expect(parseHistory(historyToEdn(history), { source: 'x.edn' }).history).toHaveLength(history.length);
+  });
+});
+
+describe('HistoryStreamReader', () => {
+  const read = (text: string, chunk: number, format?: 'edn' | 'json') => {
+    const records: HistoryRecord[] = [];
+    const reader = new HistoryStreamReader({
+      source: 'h',
+      ...(format ? { format } : {}),
+      onRecord: (r) => records.push(r),
+    });
+    for (let i = 0; i < text.length; i += chunk) reader.push(text.slice(i, i + chunk));
+    reader.end();
+    return { records, skipped: reader.skipped, format: reader.format };
+  };
+  const strip = (history: ReturnType<typeof historyFromJson>) => history.map(({ index: _index, ...rest }) => rest);
+
+  it('reads the same entries as the whole-text readers, whatever the chunk boundaries, with their lines', () => {
+    const { history } = simulateStoreHistory({
+      seed: 5,
+      processes: 4,
+      operations: 40,
+      keys: ['a', 'b'],
+      functions: ['get', 'put', 'append'],
+      infoProbability: 0.1,
+    });
+    const texts = {
+      edn: `; a comment\n${historyToEdn(history)}{:process :nemesis, :type :info, :f :start}\n`,
+      ednVector: `[${historyToEdn(history)}]`,
+      json: historyToJson(history),
+      jsonl: historyToJsonLines(history),
+    };
+    for (const [name, text] of Object.entries(texts)) {
+      const whole = parseHistory(text);
+      for (const chunk of [1, 3, 17, 1000, text.length]) {
+        const streamed = read(text, chunk);
+        expect(streamed.format, name).toBe(whole.format);
+        expect(
+          streamed.records.map(({ line: _line, ...rest }) => rest),
+          name,
+        ).toEqual(strip(whole.history));
+      }
+      const lines = read(text, 7).records.map((record) => record.line);
+      if (name === 'edn') expect(lines.slice(0, 3)).toEqual([2, 3, 4]);
+      if (name === 'json') expect(lines.slice(0, 3)).toEqual([2, 3, 4]);
+      if (name === 'jsonl') expect(lines.slice(0, 3)).toEqual([1, 2, 3]);
+    }
+    expect(read(texts.edn, 5).skipped).toBe(1);
+  });
+
+  it('names the line of a broken entry, even when it straddles chunks', () => {
+    const text =
+      '{:process 0, :type :invoke, :f :read}\n{:process 0, :type :ok, :f :read, :value 1}\n{:process 1 :type}\n';
+    for (const chunk of [2, 50, 500])
+      expect(() => read(text, chunk)).toThrow('h: line 3, column 1: the map opened here has 3 forms');
+    expect(() => read('{:process 0, :type :invoke', 4)).toThrow(
+      /h: line 1, column 27: a map opened at line 1, column 1 is never closed/,
+    );
+    expect(() => read('[\n{"process":0,"type":"invoke","f":"read"},\n{"process":"x"}\n]', 5)).toThrow(
+      'h: line 3: "process" must be an integer, got "x"',
+    );
+    expect(() => read('{"process":0,"type":"invoke","f":"read"}\nnope\n', 3)).toThrow(/h: line 2: not valid JSON/);
+    expect(() => read('[{"process":0,"type":"invoke","f":"read"}', 3)).toThrow(/never closed/);
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { casRegisterModel, checkLinearizability, kvModel, linearizable, registerModel } from '../src/index.ts';
+import {
+  casRegisterModel,
+  checkLinearizability,
+  createCasRegisterModel,
+  createKvModel,
+  kvModel,
+  linearizable,
+  queueModel,
+  registerModel,
+  setModel,
+} from '../src/index.ts';
 import { buildHistory } from './build-history.ts';
 
 describe('checkLinearizability: classics', () => {
@@ -201,13 +211,20 @@ describe('checkLinearizability: keys, budget and bad input', () => {
       [1, 'invoke', 'get', undefined, 'x'],
       [1, 'ok', 'get', 'a', 'x'],
     ]);
-    const result = checkLinearizability(history, kvModel);
+    const result = checkLinearizability(history, kvModel, { allKeys: true });
     expect(result.verdict).toBe('not-linearizable');
     expect(result.keys.map((key) => [key.key, key.verdict])).toEqual([
       ['x', 'linearizable'],
       ['y', 'not-linearizable'],
     ]);
     expect(result.message).toContain('key "y"');
+    // By default the check stops at the first failing key (the smallest first): x is never searched.
+    const first = checkLinearizability(history, kvModel);
+    expect(first.keys.map((key) => [key.key, key.verdict])).toEqual([
+      ['x', 'skipped'],
+      ['y', 'not-linearizable'],
+    ]);
+    expect(first.message).toMatch(/1 other key was not checked/);
   });
 
   it('says unknown, not a guess, when the step budget runs out', () => {
@@ -215,11 +232,18 @@ describe('checkLinearizability: keys, budget and bad input', () => {
     for (let p = 0; p < 8; p++) rows.push([p, 'invoke', 'write', p]);
     for (let p = 0; p < 8; p++) rows.push([p, 'ok', 'write']);
     rows.push([9, 'invoke', 'read'], [9, 'ok', 'read', 42]);
-    const result = checkLinearizability(buildHistory(rows), registerModel, { maxSteps: 50 });
+    // The writes' values are distinct, so the unique-writes check would decide at once: the
+    // search's budget is what this test is about.
+    const result = checkLinearizability(buildHistory(rows), registerModel, { maxSteps: 50, uniqueWrites: false });
     expect(result.verdict).toBe('unknown');
     expect(result.steps).toBeLessThanOrEqual(50);
     expect(result.message).toMatch(/^unknown: .*budget of 50 steps/);
-    expect(checkLinearizability(buildHistory(rows), registerModel).verdict).toBe('not-linearizable');
+    expect(checkLinearizability(buildHistory(rows), registerModel, { uniqueWrites: false }).verdict).toBe(
+      'not-linearizable',
+    );
+    const fast = checkLinearizability(buildHistory(rows), registerModel, { maxSteps: 50 });
+    expect(fast.verdict).toBe('not-linearizable');
+    expect(fast.keys[0]!.method).toBe('unique-writes');
   });
 
   it('names the history entry for an operation the model does not know', () => {
@@ -281,7 +305,127 @@ describe('linearizable invariant', () => {
     for (let p = 0; p < 6; p++) rows.push([p, 'invoke', 'write', p]);
     for (let p = 0; p < 6; p++) rows.push([p, 'ok', 'write']);
     rows.push([9, 'invoke', 'read'], [9, 'ok', 'read', 42]);
-    expect(linearizable(registerModel, { maxSteps: 10 }).check(world(buildHistory(rows)))).toMatch(/^unknown/);
-    expect(linearizable(registerModel, { maxSteps: 10, unknown: 'pass' }).check(world(buildHistory(rows)))).toBe(true);
+    const budget = { maxSteps: 10, uniqueWrites: false };
+    expect(linearizable(registerModel, budget).check(world(buildHistory(rows)))).toMatch(/^unknown/);
+    expect(linearizable(registerModel, { ...budget, unknown: 'pass' }).check(world(buildHistory(rows)))).toBe(true);
+  });
+});
+
+describe('model options: failed cas and absent keys', () => {
+  // Porcupine's and Jepsen's reading: a failed cas saw a value other than the expected one.
+  const failedCas = buildHistory([
+    [0, 'invoke', 'write', 1],
+    [0, 'ok', 'write'],
+    [1, 'invoke', 'cas', [1, 2]],
+    [1, 'fail', 'cas'],
+    [2, 'invoke', 'read'],
+    [2, 'ok', 'read', 1],
+  ]);
+
+  it('reads a failed cas as the observation "the value was not the expected one" by default', () => {
+    const result = checkLinearizability(failedCas, casRegisterModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.evidence?.blocked.description).toBe('cas 1→2 (failed)');
+    expect(result.evidence?.blocked.type).toBe('fail');
+  });
+
+  it('drops a failed cas with failedCas: drop', () => {
+    expect(checkLinearizability(failedCas, createCasRegisterModel({ failedCas: 'drop' })).verdict).toBe('linearizable');
+  });
+
+  it('accepts a failed cas concurrent with the write that made it fail', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'write', 1],
+      [1, 'invoke', 'cas', [null, 2]],
+      [1, 'fail', 'cas'],
+      [0, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(history, casRegisterModel).verdict).toBe('linearizable');
+  });
+
+  it('reads an absent key as null by default, or "" with absentValue', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'get', undefined, 'x'],
+      [0, 'ok', 'get', '', 'x'],
+    ]);
+    expect(checkLinearizability(history, kvModel).verdict).toBe('not-linearizable');
+    expect(checkLinearizability(history, createKvModel({ absentValue: '' })).verdict).toBe('linearizable');
+    expect(() => createKvModel({ absentValue: 0 as never })).toThrow(/absentValue must be null or ''/);
+  });
+});
+
+describe('set and queue models', () => {
+  it('checks a grow-only set: a read must see every completed add', () => {
+    const history = buildHistory([
+      [0, 'invoke', 'add', 1],
+      [0, 'ok', 'add'],
+      [1, 'invoke', 'add', 2],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', [2, 1]],
+      [1, 'ok', 'add'],
+      [2, 'invoke', 'read'],
+      [2, 'ok', 'read', [2]],
+    ]);
+    const result = checkLinearizability(history, setModel);
+    expect(result.verdict).toBe('not-linearizable');
+    expect(result.evidence?.blocked.description).toBe('read → [2]');
+  });
+
+  it('checks a FIFO queue: dequeues return the oldest element', () => {
+    const fifo = buildHistory([
+      [0, 'invoke', 'enqueue', 'a'],
+      [0, 'ok', 'enqueue'],
+      [0, 'invoke', 'enqueue', 'b'],
+      [0, 'ok', 'enqueue'],
+      [1, 'invoke', 'dequeue'],
+      [1, 'ok', 'dequeue', 'a'],
+      [1, 'invoke', 'dequeue'],
+      [1, 'ok', 'dequeue', 'b'],
+      [1, 'invoke', 'dequeue'],
+      [1, 'ok', 'dequeue', null],
+    ]);
+    expect(checkLinearizability(fifo, queueModel).verdict).toBe('linearizable');
+    const lifo = buildHistory([
+      [0, 'invoke', 'enqueue', 'a'],
+      [0, 'ok', 'enqueue'],
+      [0, 'invoke', 'enqueue', 'b'],
+      [0, 'ok', 'enqueue'],
+      [1, 'invoke', 'dequeue'],
+      [1, 'ok', 'dequeue', 'b'],
+    ]);
+    expect(checkLinearizability(lifo, queueModel).verdict).toBe('not-linearizable');
+  });
+});
+
+describe('which algorithm decides a key', () => {
+  it('takes the unique-writes check for distinct written values and the search otherwise', () => {
+    const unique = buildHistory([
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+      [1, 'invoke', 'read'],
+      [1, 'ok', 'read', 1],
+    ]);
+    expect(checkLinearizability(unique, registerModel).keys[0]!.method).toBe('unique-writes');
+    const twice = buildHistory([
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+      [0, 'invoke', 'write', 1],
+      [0, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(twice, registerModel).keys[0]!.method).toBe('search');
+    // A write of the initial value makes a read of it ambiguous: the search decides.
+    const initial = buildHistory([
+      [0, 'invoke', 'write', null],
+      [0, 'ok', 'write'],
+    ]);
+    expect(checkLinearizability(initial, registerModel).keys[0]!.method).toBe('search');
+    const cas = buildHistory([
+      [0, 'invoke', 'cas', [null, 1]],
+      [0, 'ok', 'cas'],
+    ]);
+    expect(checkLinearizability(cas, casRegisterModel).keys[0]!.method).toBe('search');
+    const result = checkLinearizability(unique, registerModel);
+    expect(result.methods).toEqual({ 'unique-writes': 1, search: 0, none: 0 });
+    expect(result.message).toMatch(/keys decided 1 by the unique-writes check/);
   });
 });

@@ -22,6 +22,10 @@ export interface StoreHistoryOptions {
   /** Longest gap (µs) between a process's operations, and longest invoke→effect and effect→completion. */
   readonly thinkMax?: number;
   readonly latencyMax?: number;
+  /** Every write/put writes a value no other does (its operation number), as generated workloads do. */
+  readonly uniqueValues?: boolean;
+  /** What a read of a never-written key returns. Default null. */
+  readonly absentValue?: null | '';
 }
 
 export interface StoreHistory {
@@ -69,7 +73,7 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
       const complete = effect + random.int(1, latencyMax);
       const id = planned.length;
       let input: unknown;
-      if (f === 'write' || f === 'put') input = random.int(0, values - 1);
+      if (f === 'write' || f === 'put') input = options.uniqueValues ? 1000 + id : random.int(0, values - 1);
       else if (f === 'append') input = `${id},`;
       else if (f === 'cas') input = [random.int(0, values - 1), random.int(0, values - 1)];
       let outcome: PlannedOp['outcome'] = 'ok';
@@ -99,7 +103,7 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
   const store = new Map<string, unknown>();
   for (const op of [...planned].sort((a, b) => a.effect - b.effect || a.id - b.id)) {
     const key = op.key ?? '';
-    const current = store.has(key) ? store.get(key) : null;
+    const current = store.has(key) ? store.get(key) : (options.absentValue ?? null);
     // An unknown outcome may or may not have taken effect; a failed one did not.
     const takesEffect = op.outcome === 'ok' || ((op.outcome === 'info' || op.outcome === 'lost') && random.chance(0.5));
     if (!takesEffect) continue;
@@ -114,7 +118,7 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
         break;
       case 'append':
         // JavaScript concatenation, as a store doing `(current ?? '') + value` does.
-        store.set(key, `${current === null ? '' : String(current)}${op.input as string}`);
+        store.set(key, `${current === null || current === undefined ? '' : String(current)}${op.input as string}`);
         break;
       case 'cas': {
         const [expected, next] = op.input as [number, number];
@@ -132,7 +136,11 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
     if (reads.length > 0) {
       const victim = random.pick(reads);
       // Another small value (maybe one some write used, maybe stale, maybe never written).
-      const choices = [null, ...Array.from({ length: values + 1 }, (_, v) => v), 'zz'].filter(
+      // With unique values, also a value some write of the same key wrote (stale, or from the future).
+      const written = options.uniqueValues
+        ? planned.filter((op) => (op.f === 'write' || op.f === 'put') && op.key === victim.key).map((op) => op.input)
+        : [];
+      const choices = [null, ...Array.from({ length: values + 1 }, (_, v) => v), 'zz', ...written, ...written].filter(
         (value) => value !== victim.output,
       );
       victim.output = random.pick(choices);
