@@ -1,0 +1,184 @@
+import type { Draft } from '@dsim/core';
+import { ms, type KafkaContext } from './context.ts';
+import type { KafkaMessage, ProduceError } from './messages.ts';
+import type { PendingBatch, ProducerState } from './state.ts';
+
+/**
+ * A producer (KAFKA.md §1.3): one record per batch, sent to the leader its metadata names, with
+ * `acks`, retries after `retry.backoff.ms` until `delivery.timeout.ms`, at most
+ * `max.in.flight.requests.per.connection` requests per partition, and, with idempotence, a
+ * producer id plus a per-partition sequence that the broker deduplicates. A restart is a new
+ * producer id (its unsent records are gone).
+ */
+export function initProducer(ctx: KafkaContext): ProducerState {
+  const incarnation = (ctx.storage.get<number>('incarnation') ?? 0) + 1;
+  ctx.storage.put('incarnation', incarnation);
+  ctx.storage.sync();
+  const index = ctx.indexOf(ctx.self);
+  ctx.send('c', { type: 'MetadataRequest' });
+  ctx.setTimer('metadata', ms(1000));
+  ctx.setTimer('produce', ms(ctx.config.producerStartMs));
+  const leaders: Record<number, string | null> = {};
+  const nextSeq: Record<number, number> = {};
+  for (let p = 0; p < ctx.config.partitions; p++) {
+    leaders[p] = null;
+    nextSeq[p] = 0;
+  }
+  return {
+    kind: 'producer',
+    incarnation,
+    pid: ctx.config.enableIdempotence ? index * 1000 + incarnation : -1,
+    nextRecord: 0,
+    nextRequestId: 1,
+    nextSeq,
+    queue: [],
+    leaders,
+    metadataPending: true,
+    acked: [],
+    sentUnacknowledged: [],
+    failed: [],
+    errors: {},
+  };
+}
+
+export function onProduceTimer(state: Draft<ProducerState>, ctx: KafkaContext): void {
+  if (state.nextRecord >= ctx.config.producerRecords) return;
+  const n = state.nextRecord++;
+  const partition = n % ctx.config.partitions;
+  const seq = state.nextSeq[partition]!;
+  state.nextSeq[partition] = seq + 1;
+  state.queue.push({
+    id: `${ctx.self}.${state.incarnation}.${n}`,
+    partition,
+    seq,
+    createdAt: ctx.now(),
+    attempts: 0,
+    status: 'queued',
+    requestId: 0,
+    retryAt: 0,
+  });
+  if (state.nextRecord < ctx.config.producerRecords) ctx.setTimer('produce', ms(ctx.config.producerIntervalMs));
+  pump(state, ctx);
+}
+
+export function onMetadataTimer(state: Draft<ProducerState>, ctx: KafkaContext): void {
+  if (state.metadataPending || state.queue.length > 0) ctx.send('c', { type: 'MetadataRequest' });
+  ctx.setTimer('metadata', ms(1000));
+}
+
+function requestMetadata(state: Draft<ProducerState>, ctx: KafkaContext): void {
+  if (state.metadataPending) return;
+  state.metadataPending = true;
+  ctx.send('c', { type: 'MetadataRequest' });
+}
+
+/**
+ * Sends queued batches in order while fewer than max in flight are out. With idempotence the
+ * order is kept strictly (a batch waiting out its backoff holds back the later ones); without it
+ * later batches overtake a batch in backoff, which is how retries reorder (S8).
+ */
+export function pump(state: Draft<ProducerState>, ctx: KafkaContext): void {
+  const now = ctx.now();
+  const config = ctx.config;
+  let earliestRetry = Number.MAX_SAFE_INTEGER;
+  for (let p = 0; p < config.partitions; p++) {
+    const leader = state.leaders[p] ?? null;
+    let inFlight = state.queue.filter((b) => b.partition === p && b.status === 'inflight').length;
+    for (const batch of state.queue) {
+      if (batch.partition !== p || batch.status !== 'queued') continue;
+      if (now - batch.createdAt > ms(config.deliveryTimeoutMs)) {
+        fail(state, batch, 'delivery timeout');
+        continue;
+      }
+      if (batch.retryAt > now) {
+        earliestRetry = Math.min(earliestRetry, batch.retryAt);
+        if (config.enableIdempotence) break;
+        continue;
+      }
+      if (leader === null) {
+        requestMetadata(state, ctx);
+        break;
+      }
+      if (inFlight >= config.maxInFlight) break;
+      inFlight++;
+      send(state, batch, leader, ctx);
+    }
+  }
+  state.queue = state.queue.filter((b) => b.status !== 'queued' || !state.failed.includes(b.id));
+  if (earliestRetry < Number.MAX_SAFE_INTEGER) ctx.setTimer('retry', Math.max(1, earliestRetry - now));
+}
+
+function send(state: Draft<ProducerState>, batch: Draft<PendingBatch>, leader: string, ctx: KafkaContext): void {
+  batch.attempts++;
+  batch.requestId = state.nextRequestId++;
+  ctx.send(leader, {
+    type: 'Produce',
+    partition: batch.partition,
+    requestId: batch.requestId,
+    acks: ctx.config.acks,
+    id: batch.id,
+    pid: state.pid,
+    seq: batch.seq,
+  });
+  if (ctx.config.acks === '0') {
+    // No response and no retry: the record is "sent" (offset -1).
+    state.sentUnacknowledged.push(batch.id);
+    state.queue = state.queue.filter((b) => b.id !== batch.id);
+    return;
+  }
+  batch.status = 'inflight';
+  ctx.setTimer(`request:${batch.requestId}`, ms(ctx.config.requestTimeoutMs));
+}
+
+function fail(state: Draft<ProducerState>, batch: Draft<PendingBatch>, reason: string): void {
+  state.failed.push(batch.id);
+  state.errors[reason] = (state.errors[reason] ?? 0) + 1;
+  batch.status = 'queued';
+}
+
+function retryOrFail(state: Draft<ProducerState>, batch: Draft<PendingBatch>, error: string, ctx: KafkaContext): void {
+  state.errors[error] = (state.errors[error] ?? 0) + 1;
+  const now = ctx.now();
+  const outOfOrder = error === 'OUT_OF_ORDER_SEQUENCE_NUMBER';
+  if (
+    (!outOfOrder && batch.attempts > ctx.config.retries) ||
+    now - batch.createdAt > ms(ctx.config.deliveryTimeoutMs)
+  ) {
+    state.failed.push(batch.id);
+    state.queue = state.queue.filter((b) => b.id !== batch.id);
+    return;
+  }
+  batch.status = 'queued';
+  batch.retryAt = now + ms(ctx.config.retryBackoffMs);
+}
+
+export function onRequestTimeout(state: Draft<ProducerState>, requestId: number, ctx: KafkaContext): void {
+  const batch = state.queue.find((b) => b.status === 'inflight' && b.requestId === requestId);
+  if (!batch) return;
+  retryOrFail(state, batch, 'REQUEST_TIMED_OUT', ctx);
+  requestMetadata(state, ctx);
+  pump(state, ctx);
+}
+
+export function handleProducerMessage(state: Draft<ProducerState>, msg: KafkaMessage, ctx: KafkaContext): void {
+  if (msg.type === 'MetadataReply') {
+    state.metadataPending = false;
+    for (const partition of msg.partitions) state.leaders[partition.partition] = partition.leader;
+    return pump(state, ctx);
+  }
+  if (msg.type !== 'ProduceReply') return;
+  const batch = state.queue.find((b) => b.status === 'inflight' && b.requestId === msg.requestId);
+  if (!batch) return;
+  ctx.cancelTimer(`request:${msg.requestId}`);
+  if (msg.error === undefined) {
+    state.acked.push({ id: batch.id, partition: batch.partition, offset: msg.offset, acks: ctx.config.acks });
+    state.queue = state.queue.filter((b) => b.id !== batch.id);
+    return pump(state, ctx);
+  }
+  retryOrFail(state, batch, msg.error satisfies ProduceError, ctx);
+  if (msg.error === 'NOT_LEADER_OR_FOLLOWER') {
+    state.leaders[msg.partition] = null;
+    requestMetadata(state, ctx);
+  }
+  pump(state, ctx);
+}
