@@ -75,6 +75,11 @@ export interface KafkaConfig {
   readonly producerIntervalMs: number;
   /** When producers start sending (local time after start). */
   readonly producerStartMs: number;
+  /**
+   * Scripted send times (ms after start), one record each; when not empty it replaces
+   * producerRecords/producerIntervalMs/producerStartMs (for scenarios that need a record at a known time).
+   */
+  readonly producerScheduleMs: readonly number[];
   /** A consumer's poll interval (`fetch.max.wait.ms` is 500). */
   readonly consumerPollMs: number;
   /** Consumers read from the leader, or from a follower (KIP-392, 2.4+), each up to the serving replica's HW. */
@@ -112,6 +117,7 @@ export const defaults: KafkaConfig = {
   producerRecords: 50,
   producerIntervalMs: 100,
   producerStartMs: 500,
+  producerScheduleMs: [],
   consumerPollMs: 500,
   consumerReadsFrom: 'leader',
 };

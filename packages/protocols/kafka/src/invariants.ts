@@ -80,6 +80,10 @@ interface KafkaRunMemory {
   readonly leaderKeys: Array<string | null>;
   readonly leaderHw: Map<string, number>;
   readonly violations: Partial<Record<KafkaInvariantName, string>>;
+  /** Violations found by the latest observation: each is reported once, at the step that broke it. */
+  readonly fresh: Set<KafkaInvariantName>;
+  /** A new leader started with a HW below the true HW (KAFKA.md §2.4, S10: benign). */
+  sawStaleLeaderHw: boolean;
 }
 
 function currentLeader(world: WorldView<KafkaState>, brokers: readonly NodeId[], partition: number): LeaderRef | null {
@@ -95,7 +99,9 @@ function currentLeader(world: WorldView<KafkaState>, brokers: readonly NodeId[],
 }
 
 function violate(memory: KafkaRunMemory, name: KafkaInvariantName, message: string): void {
-  if (memory.violations[name] === undefined) memory.violations[name] = verdict(memory.config, name, message);
+  if (memory.violations[name] !== undefined) return;
+  memory.violations[name] = verdict(memory.config, name, message);
+  memory.fresh.add(name);
 }
 
 function checkAgainstLeader(memory: KafkaRunMemory, partition: number, leader: LeaderRef): void {
@@ -130,6 +136,7 @@ function checkAgainstLeader(memory: KafkaRunMemory, partition: number, leader: L
 }
 
 function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: NodeId | undefined): void {
+  memory.fresh.clear();
   const partitions = memory.config.partitions;
   const leaders: Array<LeaderRef | null> = [];
   for (let p = 0; p < partitions; p++) {
@@ -137,6 +144,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
     leaders.push(leader);
     if (leader === null) continue;
     if (memory.leaderKeys[p] !== leader.key) {
+      if (memory.leaderKeys[p] !== null && leader.replica.hw < memory.trueHw[p]!) memory.sawStaleLeaderHw = true;
       memory.leaderKeys[p] = leader.key;
       checkAgainstLeader(memory, p, leader);
     }
@@ -265,6 +273,8 @@ export const kafkaRunMemory = defineMemory<KafkaState, KafkaRunMemory>({
       leaderKeys: perPartition(() => null),
       leaderHw: new Map(),
       violations: {},
+      fresh: new Set(),
+      sawStaleLeaderHw: false,
     };
   },
   observe(memory, world, change) {
@@ -273,10 +283,14 @@ export const kafkaRunMemory = defineMemory<KafkaState, KafkaRunMemory>({
 });
 
 function fromMemory(name: KafkaInvariantName, description: string): Invariant<KafkaState, KafkaRunMemory> {
-  return always<KafkaState, KafkaRunMemory>(name, (_world, memory) => memory.violations[name] ?? true, {
-    description,
-    memory: kafkaRunMemory,
-  });
+  return always<KafkaState, KafkaRunMemory>(
+    name,
+    (_world, memory) => (memory.fresh.has(name) ? memory.violations[name]! : true),
+    {
+      description,
+      memory: kafkaRunMemory,
+    },
+  );
 }
 
 /** I-1. Log matching (I-4) is checked pairwise below both HWs (the log the offset sits in at the check). */
@@ -419,7 +433,14 @@ export const partitionOffline = sometimes<KafkaState>('partition-offline', (worl
   return controller?.kind === 'controller' && controller.partitions.some((p) => p.leader === null);
 });
 
+export const staleLeaderHw = sometimes<KafkaState, KafkaRunMemory>(
+  'stale-leader-hw',
+  (_world, memory) => memory.sawStaleLeaderHw,
+  { description: 'a new leader started with a HW below the true HW (S10)', memory: kafkaRunMemory },
+);
+
 export const reachability = [
+  staleLeaderHw,
   uncleanElectionHappened,
   isrShrank,
   writesRefused,

@@ -17,7 +17,8 @@ export function initProducer(ctx: KafkaContext): ProducerState {
   const index = ctx.indexOf(ctx.self);
   ctx.send('c', { type: 'MetadataRequest' });
   ctx.setTimer('metadata', ms(1000));
-  ctx.setTimer('produce', ms(ctx.config.producerStartMs));
+  const schedule = ctx.config.producerScheduleMs;
+  ctx.setTimer('produce', ms(schedule.length > 0 ? schedule[0]! : ctx.config.producerStartMs));
   const leaders: Record<number, string | null> = {};
   const nextSeq: Record<number, number> = {};
   for (let p = 0; p < ctx.config.partitions; p++) {
@@ -41,8 +42,29 @@ export function initProducer(ctx: KafkaContext): ProducerState {
   };
 }
 
+function recordCount(ctx: KafkaContext): number {
+  const schedule = ctx.config.producerScheduleMs;
+  return schedule.length > 0 ? schedule.length : ctx.config.producerRecords;
+}
+
 export function onProduceTimer(state: Draft<ProducerState>, ctx: KafkaContext): void {
-  if (state.nextRecord >= ctx.config.producerRecords) return;
+  const schedule = ctx.config.producerScheduleMs;
+  // Every record due now (a scripted burst lists the same time several times).
+  do {
+    if (state.nextRecord >= recordCount(ctx)) return;
+    enqueueRecord(state, ctx);
+  } while (schedule.length > 0 && schedule[state.nextRecord] === schedule[state.nextRecord - 1]);
+  if (state.nextRecord < recordCount(ctx))
+    ctx.setTimer(
+      'produce',
+      schedule.length > 0
+        ? ms(schedule[state.nextRecord]! - schedule[state.nextRecord - 1]!)
+        : ms(ctx.config.producerIntervalMs),
+    );
+  pump(state, ctx);
+}
+
+function enqueueRecord(state: Draft<ProducerState>, ctx: KafkaContext): void {
   const n = state.nextRecord++;
   const partition = n % ctx.config.partitions;
   const seq = state.nextSeq[partition]!;
@@ -57,8 +79,6 @@ export function onProduceTimer(state: Draft<ProducerState>, ctx: KafkaContext): 
     requestId: 0,
     retryAt: 0,
   });
-  if (state.nextRecord < ctx.config.producerRecords) ctx.setTimer('produce', ms(ctx.config.producerIntervalMs));
-  pump(state, ctx);
 }
 
 export function onMetadataTimer(state: Draft<ProducerState>, ctx: KafkaContext): void {
@@ -73,9 +93,10 @@ function requestMetadata(state: Draft<ProducerState>, ctx: KafkaContext): void {
 }
 
 /**
- * Sends queued batches in order while fewer than max in flight are out. With idempotence the
- * order is kept strictly (a batch waiting out its backoff holds back the later ones); without it
- * later batches overtake a batch in backoff, which is how retries reorder (S8).
+ * Sends queued batches in order while fewer than max in flight are out. A batch waiting out its
+ * backoff holds back the later ones (Kafka's accumulator re-enqueues a retried batch at the head),
+ * so retries reorder only batches that were already in flight together (S8); idempotence then
+ * refuses the overtaking batch with OUT_OF_ORDER_SEQUENCE_NUMBER.
  */
 export function pump(state: Draft<ProducerState>, ctx: KafkaContext): void {
   const now = ctx.now();
@@ -92,11 +113,12 @@ export function pump(state: Draft<ProducerState>, ctx: KafkaContext): void {
       }
       if (batch.retryAt > now) {
         earliestRetry = Math.min(earliestRetry, batch.retryAt);
-        if (config.enableIdempotence) break;
-        continue;
+        break;
       }
       if (leader === null) {
-        requestMetadata(state, ctx);
+        // No leader known: the metadata timer asks again (at most once a second, like
+        // metadata.max.age's refresh backoff), so an offline partition does not become a storm.
+        state.metadataPending = true;
         break;
       }
       if (inFlight >= config.maxInFlight) break;
