@@ -13,6 +13,7 @@ import type { BrokerState, Replica } from './state.ts';
 export function becomeFollower(replica: Draft<Replica>, meta: PartitionState, ctx: KafkaContext): void {
   replica.role = 'follower';
   replica.leaderEpoch = meta.leaderEpoch;
+  replica.syncedInEpoch = false;
   switch (ctx.config.truncation) {
     case 'hw':
       // Before 0.11 (`ReplicaManager.makeFollowers`): cut to the local HW, then fetch from there.
@@ -99,6 +100,7 @@ export function handleFetchReply(
   for (const entry of msg.entries) appendEntry(replica, entry, ctx);
   // May go down (§2.2): a follower's HW is not monotonic.
   replica.hw = Math.min(msg.hw, replica.log.length);
+  replica.syncedInEpoch = true;
   sendFetch(replica, ctx);
 }
 

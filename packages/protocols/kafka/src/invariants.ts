@@ -93,7 +93,7 @@ function currentLeader(world: WorldView<KafkaState>, brokers: readonly NodeId[],
     const replica = state?.replicas[partition];
     if (!replica || replica.role !== 'leader') continue;
     if (best === null || replica.leaderEpoch > best.replica.leaderEpoch)
-      best = { key: `${node}/${replica.leaderEpoch}/${world.upSince(node) ?? 0}`, node, replica };
+      best = { key: `p${partition}/${node}/${replica.leaderEpoch}/${world.upSince(node) ?? 0}`, node, replica };
   }
   return best;
 }
@@ -227,7 +227,15 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
     checkLogMatching(memory, world, node);
 }
 
-/** I-4: entries below min(HWa, HWb) are equal, for every pair of running replicas. */
+/** A replica whose HW speaks for its log: a leader, or a follower that has fetched in its epoch. */
+function settled(replica: Replica): boolean {
+  return replica.role === 'leader' || (replica.role === 'follower' && replica.syncedInEpoch);
+}
+
+/**
+ * I-4: entries below min(HWa, HWb) are equal, for every pair of running replicas that are settled
+ * (a restarted replica's checkpointed HW says nothing until its truncation is done).
+ */
 function checkLogMatching(memory: KafkaRunMemory, world: WorldView<KafkaState>, node: NodeId): void {
   const mine = world.state(node) as BrokerState | undefined;
   if (!mine) return;
@@ -237,12 +245,13 @@ function checkLogMatching(memory: KafkaRunMemory, world: WorldView<KafkaState>, 
     if (!theirs) continue;
     for (const replica of Object.values(mine.replicas)) {
       const peer = theirs.replicas[replica.partition];
-      if (!peer) continue;
+      if (!peer || !settled(replica) || !settled(peer)) continue;
       const limit = Math.min(replica.hw, peer.hw);
-      for (let offset = limit - 1; offset >= 0; offset--) {
+      // The whole prefix: unlike Raft's logs, equal entries at one offset say nothing of earlier ones (S3).
+      for (let offset = 0; offset < limit; offset++) {
         const a = replica.log[offset]!;
         const b = peer.log[offset]!;
-        if (a.id === b.id && a.epoch === b.epoch) break;
+        if (a.id === b.id && a.epoch === b.epoch) continue;
         violate(
           memory,
           'log-matching',

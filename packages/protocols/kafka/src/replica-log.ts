@@ -43,6 +43,7 @@ export function loadReplica(partition: number, ctx: KafkaContext): Replica {
     parkedFetches: {},
     fetchId: 0,
     fetchState: 'idle',
+    syncedInEpoch: false,
     isrShrinks: 0,
     isrExpands: 0,
     notEnoughReplicas: 0,

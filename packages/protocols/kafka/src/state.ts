@@ -63,6 +63,12 @@ export interface Replica {
   fetchId: number;
   /** 'truncating': waiting for OffsetsForLeaderEpoch; 'fetching': a fetch is out; 'backoff': waiting to fetch again. */
   fetchState: 'idle' | 'truncating' | 'fetching' | 'backoff';
+  /**
+   * A follower has applied a fetch response in its current leader epoch, so its truncation is
+   * done and its HW came from this leader (until then a restarted replica's HW is a stale
+   * checkpoint over a log that may still be cut).
+   */
+  syncedInEpoch: boolean;
   // counters named after Kafka's metrics
   isrShrinks: number;
   isrExpands: number;
