@@ -78,6 +78,8 @@ interface KafkaRunMemory {
   readonly trueHw: number[];
   readonly committed: Array<Map<number, string>>;
   readonly leaderKeys: Array<string | null>;
+  /** The newest leader epoch seen per partition (a leader below it is a stale zombie). */
+  readonly newestEpoch: number[];
   readonly leaderHw: Map<string, number>;
   readonly violations: Partial<Record<KafkaInvariantName, string>>;
   /** Violations found by the latest observation: each is reported once, at the step that broke it. */
@@ -86,8 +88,22 @@ interface KafkaRunMemory {
   sawStaleLeaderHw: boolean;
 }
 
-function currentLeader(world: WorldView<KafkaState>, brokers: readonly NodeId[], partition: number): LeaderRef | null {
+/**
+ * The partition's current leader: a running broker leading in the newest leader epoch known (the
+ * controller's, or the newest any broker has led in). A zombie still leading an older epoch is
+ * stale (I-3: "every later non-stale leader"); with none current the check waits for one.
+ */
+function currentLeader(
+  world: WorldView<KafkaState>,
+  memory: KafkaRunMemory,
+  partition: number,
+): LeaderRef | null {
+  const controller = world.state('c');
+  let newest = memory.newestEpoch[partition]!;
+  if (controller?.kind === 'controller')
+    newest = Math.max(newest, controller.partitions[partition]?.leaderEpoch ?? -1);
   let best: LeaderRef | null = null;
+  const brokers = memory.brokers;
   for (const node of brokers) {
     const state = world.state(node) as BrokerState | undefined;
     const replica = state?.replicas[partition];
@@ -95,6 +111,8 @@ function currentLeader(world: WorldView<KafkaState>, brokers: readonly NodeId[],
     if (best === null || replica.leaderEpoch > best.replica.leaderEpoch)
       best = { key: `p${partition}/${node}/${replica.leaderEpoch}/${world.upSince(node) ?? 0}`, node, replica };
   }
+  memory.newestEpoch[partition] = Math.max(newest, best?.replica.leaderEpoch ?? -1);
+  if (best !== null && best.replica.leaderEpoch < memory.newestEpoch[partition]!) return null;
   return best;
 }
 
@@ -140,7 +158,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
   const partitions = memory.config.partitions;
   const leaders: Array<LeaderRef | null> = [];
   for (let p = 0; p < partitions; p++) {
-    const leader = currentLeader(world, memory.brokers, p);
+    const leader = currentLeader(world, memory, p);
     leaders.push(leader);
     if (leader === null) continue;
     if (memory.leaderKeys[p] !== leader.key) {
@@ -280,6 +298,7 @@ export const kafkaRunMemory = defineMemory<KafkaState, KafkaRunMemory>({
       trueHw: perPartition(() => 0),
       committed: perPartition(() => new Map()),
       leaderKeys: perPartition(() => null),
+      newestEpoch: perPartition(() => -1),
       leaderHw: new Map(),
       violations: {},
       fresh: new Set(),
