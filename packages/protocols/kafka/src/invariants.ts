@@ -93,15 +93,10 @@ interface KafkaRunMemory {
  * controller's, or the newest any broker has led in). A zombie still leading an older epoch is
  * stale (I-3: "every later non-stale leader"); with none current the check waits for one.
  */
-function currentLeader(
-  world: WorldView<KafkaState>,
-  memory: KafkaRunMemory,
-  partition: number,
-): LeaderRef | null {
+function currentLeader(world: WorldView<KafkaState>, memory: KafkaRunMemory, partition: number): LeaderRef | null {
   const controller = world.state('c');
   let newest = memory.newestEpoch[partition]!;
-  if (controller?.kind === 'controller')
-    newest = Math.max(newest, controller.partitions[partition]?.leaderEpoch ?? -1);
+  if (controller?.kind === 'controller') newest = Math.max(newest, controller.partitions[partition]?.leaderEpoch ?? -1);
   let best: LeaderRef | null = null;
   const brokers = memory.brokers;
   for (const node of brokers) {
