@@ -81,8 +81,13 @@ function enqueueRecord(state: Draft<ProducerState>, ctx: KafkaContext): void {
   });
 }
 
+/**
+ * Metadata refresh every second while records are pending or a leader is unknown: it stands in for
+ * the client noticing a dead connection (an acks=0 producer gets no error replies to learn from).
+ */
 export function onMetadataTimer(state: Draft<ProducerState>, ctx: KafkaContext): void {
-  if (state.metadataPending || state.queue.length > 0) ctx.send('c', { type: 'MetadataRequest' });
+  if (state.metadataPending || state.queue.length > 0 || ctx.config.acks === '0')
+    ctx.send('c', { type: 'MetadataRequest' });
   ctx.setTimer('metadata', ms(1000));
 }
 
@@ -108,7 +113,7 @@ export function pump(state: Draft<ProducerState>, ctx: KafkaContext): void {
     for (const batch of state.queue) {
       if (batch.partition !== p || batch.status !== 'queued') continue;
       if (now - batch.createdAt > ms(config.deliveryTimeoutMs)) {
-        fail(state, batch, 'delivery timeout');
+        fail(state, batch, 'delivery timeout', ctx);
         continue;
       }
       if (batch.retryAt > now) {
@@ -152,10 +157,26 @@ function send(state: Draft<ProducerState>, batch: Draft<PendingBatch>, leader: s
   ctx.setTimer(`request:${batch.requestId}`, ms(ctx.config.requestTimeoutMs));
 }
 
-function fail(state: Draft<ProducerState>, batch: Draft<PendingBatch>, reason: string): void {
+function fail(state: Draft<ProducerState>, batch: Draft<PendingBatch>, reason: string, ctx: KafkaContext): void {
   state.failed.push(batch.id);
   state.errors[reason] = (state.errors[reason] ?? 0) + 1;
   batch.status = 'queued';
+  bumpEpoch(state, ctx);
+}
+
+/**
+ * An idempotent producer whose batch expired leaves a gap in its sequence that every later batch
+ * would hit (OUT_OF_ORDER_SEQUENCE_NUMBER). Kafka bumps the producer epoch and restarts the
+ * partition's sequence at 0 (KIP-360); here the bump is a new producer id.
+ */
+function bumpEpoch(state: Draft<ProducerState>, ctx: KafkaContext): void {
+  if (state.pid < 0) return;
+  state.pid += 100_000;
+  for (let p = 0; p < ctx.config.partitions; p++) {
+    let seq = 0;
+    for (const batch of state.queue) if (batch.partition === p && !state.failed.includes(batch.id)) batch.seq = seq++;
+    state.nextSeq[p] = seq;
+  }
 }
 
 function retryOrFail(state: Draft<ProducerState>, batch: Draft<PendingBatch>, error: string, ctx: KafkaContext): void {

@@ -108,7 +108,8 @@ export interface ControllerState {
 export interface PendingBatch {
   readonly id: string;
   readonly partition: number;
-  readonly seq: number;
+  /** Reassigned when an idempotent producer bumps its epoch (a new id here) after a batch expired. */
+  seq: number;
   readonly createdAt: number;
   attempts: number;
   status: 'queued' | 'inflight';
@@ -126,7 +127,8 @@ export interface AckedRecord {
 export interface ProducerState {
   readonly kind: 'producer';
   readonly incarnation: number;
-  readonly pid: number;
+  /** Producer id; a new one after an idempotent batch expires (the epoch bump of KIP-360). */
+  pid: number;
   nextRecord: number;
   nextRequestId: number;
   nextSeq: Record<number, number>;
