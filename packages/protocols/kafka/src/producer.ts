@@ -72,6 +72,7 @@ function enqueueRecord(state: Draft<ProducerState>, ctx: KafkaContext): void {
   state.queue.push({
     id: `${ctx.self}.${state.incarnation}.${n}`,
     partition,
+    pid: state.pid,
     seq,
     createdAt: ctx.now(),
     attempts: 0,
@@ -144,7 +145,7 @@ function send(state: Draft<ProducerState>, batch: Draft<PendingBatch>, leader: s
     requestId: batch.requestId,
     acks: ctx.config.acks,
     id: batch.id,
-    pid: state.pid,
+    pid: batch.pid,
     seq: batch.seq,
   });
   if (ctx.config.acks === '0') {
@@ -174,7 +175,11 @@ function bumpEpoch(state: Draft<ProducerState>, ctx: KafkaContext): void {
   state.pid += 100_000;
   for (let p = 0; p < ctx.config.partitions; p++) {
     let seq = 0;
-    for (const batch of state.queue) if (batch.partition === p && !state.failed.includes(batch.id)) batch.seq = seq++;
+    for (const batch of state.queue)
+      if (batch.partition === p && batch.attempts === 0) {
+        batch.pid = state.pid;
+        batch.seq = seq++;
+      }
     state.nextSeq[p] = seq;
   }
 }

@@ -108,7 +108,12 @@ export interface ControllerState {
 export interface PendingBatch {
   readonly id: string;
   readonly partition: number;
-  /** Reassigned when an idempotent producer bumps its epoch (a new id here) after a batch expired. */
+  /**
+   * Producer id and sequence; a batch never sent yet gets new ones when an idempotent producer
+   * bumps its epoch (a new id here) after a batch expired. A batch once sent keeps its own, so
+   * no record is ever written under two ids.
+   */
+  pid: number;
   seq: number;
   readonly createdAt: number;
   attempts: number;

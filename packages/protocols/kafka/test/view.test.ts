@@ -1,4 +1,4 @@
-import { runScenario, type NodeView } from '@dsim/core';
+import { runScenario, type NodeView, type WorldView } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import { kafka, validateConfig, defaults, type KafkaState } from '../src/index.ts';
@@ -14,7 +14,7 @@ function finalViews(): Map<string, NodeView> {
           name: 'capture',
           kind: 'always',
           atEnd: true,
-          check(world) {
+          check(world: WorldView) {
             for (const node of world.nodes) {
               const state = world.state(node) as KafkaState | undefined;
               if (state) views.set(node, kafka.view!(state, node));
