@@ -1,6 +1,7 @@
 import type { AnyProtocol, ProtocolRegistry, SeedFamily } from '@dsim/core';
 import { families as commitFamilies, threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
 import { heartbeat } from '@dsim/heartbeat';
+import { kafka } from '@dsim/kafka';
 import { pingpong } from '@dsim/pingpong';
 import { families as raftFamilies, raft } from '@dsim/raft';
 
@@ -12,6 +13,7 @@ export const registry: ProtocolRegistry = {
   '2pc': twoPhaseCommit as AnyProtocol,
   '3pc': threePhaseCommit as AnyProtocol,
   heartbeat: heartbeat as AnyProtocol,
+  kafka: kafka as AnyProtocol,
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,
 };

@@ -1,0 +1,69 @@
+import type { Scenario } from '@dsim/core';
+import type { SimulationPropertyOptions } from '@dsim/property';
+
+/**
+ * The property-run hunts shared by experiments/kafka-catch-bugs.ts and the package's property
+ * tests: the base scenario (current Kafka, RF 3, acks=all, min ISR 2, one producer and one
+ * consumer, fast timeouts) and one hunt per bug switch. Not a scenario file.
+ */
+export const huntConfig = {
+  minInsyncReplicas: 2,
+  replicaLagTimeMaxMs: 2000,
+  replicaSocketTimeoutMs: 1000,
+  sessionTimeoutMs: 1500,
+  heartbeatIntervalMs: 300,
+  requestTimeoutMs: 1500,
+  deliveryTimeoutMs: 20_000,
+  osFlushIntervalMs: 1000,
+  producerRecords: 120,
+  producerIntervalMs: 50,
+  consumerPollMs: 200,
+} as const;
+
+export const PROMISED = [
+  'no-acked-write-lost',
+  'no-read-above-hw',
+  'read-stability',
+  'log-matching',
+  'leader-completeness',
+  'leader-hw-monotonic',
+  'committed-never-lost',
+  'no-duplicates',
+  'producer-order',
+] as const;
+
+export function huntScenario(bugs: readonly string[] = []): Scenario {
+  return {
+    name: `kafka-hunt${bugs.length ? `-${bugs.join('+')}` : ''}`,
+    protocol: 'kafka',
+    nodes: ['c', 'b1', 'b2', 'b3', 'p1', 'r1'],
+    seed: 1,
+    until: '20s',
+    config: huntConfig,
+    network: { latency: { dist: 'uniform', min: '1ms', max: '5ms' }, fifo: true },
+    ...(bugs.length ? { bugs } : {}),
+    invariants: [...PROMISED],
+  };
+}
+
+export interface KafkaHunt {
+  readonly id: string;
+  readonly options: Omit<SimulationPropertyOptions, 'numRuns'>;
+}
+
+/** Process crashes (the page cache survives), partitions of every shape, pauses, loss and duplication. */
+export const huntFaults = {
+  kinds: ['partition', 'crash', 'pause', 'loss', 'duplicate'],
+  maxFaults: 5,
+  healAt: '12s',
+} as const satisfies SimulationPropertyOptions['faults'];
+
+export const kafkaHunts: KafkaHunt[] = [
+  'hwFromAllReplicas',
+  'electOutOfSyncLeader',
+  'followerServesAboveHW',
+  'idempotenceIgnoresSequence',
+].map((bug) => ({
+  id: bug,
+  options: { name: `kafka bug ${bug}`, scenario: huntScenario([bug]), faults: huntFaults },
+}));
