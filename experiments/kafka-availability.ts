@@ -12,7 +12,7 @@
  * (idempotence with acks=all; ELR). Usage: node --import
  * ./packages/cli/bin/register-typescript.mjs experiments/kafka-availability.ts [seeds=10]
  */
-import { createRandom, runScenario, type Fault, type Scenario } from '@dsim/core';
+import { atEnd, createRandom, runScenario, type Fault, type Scenario } from '@dsim/core';
 import type { BrokerState, ProducerState } from '@dsim/kafka';
 import { registry } from '@dsim/registry';
 
@@ -130,15 +130,10 @@ function captureFinalStates(scenario: Scenario): Map<string, unknown> {
     {
       ...scenario,
       invariants: [
-        {
-          name: 'capture',
-          kind: 'always',
-          atEnd: true,
-          check(world) {
-            for (const node of world.nodes) states.set(node, world.state(node));
-            return true;
-          },
-        },
+        atEnd('capture', (world) => {
+          for (const node of world.nodes) states.set(node, world.state(node));
+          return true;
+        }),
       ],
     },
     { registry },

@@ -7,7 +7,7 @@ import { findCounterexample } from '@dsim/property';
 import { registry } from '@dsim/registry';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kafkaHunts } from '../simulations/kafka/hunts.ts';
+import { kafkaHunts } from '@dsim/kafka';
 
 const numRuns = Number(process.argv[2] ?? 1000);
 const only = process.argv.slice(3);

@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { followerTruncated, generations, writeAcknowledged } from '@dsim/kafka';
-import { ALL_SAFETY, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S1, KIP-101 case A (KAFKA.md §3.2), pre-0.11: truncation to the local HW, ZooKeeper controller.

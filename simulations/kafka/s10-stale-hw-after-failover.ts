@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { staleLeaderHw } from '@dsim/kafka';
-import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S10, a stale HW after failover (KAFKA.md §6; §2.4), benign. RF 3, current Kafka, sessions 3 s,

@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { generations } from '@dsim/kafka';
-import { ALL_SAFETY, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S2, KIP-101 case B (KAFKA.md §3.3), pre-0.11: permanent divergence after a double failure.

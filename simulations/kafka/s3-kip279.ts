@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { generations, uncleanElectionHappened } from '@dsim/kafka';
-import { ALL_SAFETY, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S3, the KIP-279 case (KAFKA.md §3.5; KAFKA-6361): divergence that KIP-101 alone misses under

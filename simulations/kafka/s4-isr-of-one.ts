@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { isrShrank, uncleanElectionHappened } from '@dsim/kafka';
-import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S4, ISR = {leader} with acks=all (KAFKA.md §6; Jepsen 2013). RF 3, min ISR 1, unclean election

@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { generations } from '@dsim/kafka';
-import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S5, last replica standing (KAFKA.md §6; KIP-966). RF 3, min ISR 2, acks=all, KRaft 3.6 (no ELR,

@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { isrShrank } from '@dsim/kafka';
-import { ALL_SAFETY } from './base.ts';
+import { ALL_SAFETY } from '@dsim/kafka';
 
 const bursts: number[] = [];
 for (let second = 10; second <= 60; second += 10) for (let i = 0; i < 10; i++) bursts.push(second * 1000 - 10);

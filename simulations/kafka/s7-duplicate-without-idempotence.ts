@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { writeAcknowledged } from '@dsim/kafka';
-import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S7, an acks=all duplicate without idempotence (KAFKA.md §6, claim 2). RF 3, min ISR 2, retries

@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { writeAcknowledged } from '@dsim/kafka';
-import { ALL_SAFETY, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S8, reordering with retries and more than one request in flight (KAFKA.md §6, claim 12). RF 3,

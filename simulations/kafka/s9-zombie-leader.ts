@@ -1,6 +1,6 @@
 import { defineScenario } from '@dsim/core';
 import { writeAcknowledged } from '@dsim/kafka';
-import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from './base.ts';
+import { ALL_SAFETY, fastTimeouts, scriptedNetwork } from '@dsim/kafka';
 
 /**
  * S9, a zombie leader with acks=1 (KAFKA.md §6, claim 1; §2.9). RF 3, sessions 3 s, a record

@@ -119,3 +119,5 @@ export { describeRows } from './view.ts';
 export type * from './state.ts';
 export type { Entry, PartitionState } from './messages.ts';
 export { families } from './families.ts';
+export * from './scenario-kit.ts';
+export * from './hunts.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { families } from '../src/index.ts';
-import { huntFaults, huntScenario, kafkaHunts } from '../../../../simulations/kafka/hunts.ts';
+import { huntFaults, huntScenario, kafkaHunts } from '../src/hunts.ts';
 
 /**
  * Property runs under generated fault schedules (process crashes, partitions of every shape,

@@ -1,16 +1,16 @@
 import { runScenario, type RunResult, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
-import * as s1 from '../../../../simulations/kafka/s1-kip101-case-a.ts';
-import * as s2 from '../../../../simulations/kafka/s2-kip101-case-b.ts';
-import * as s3 from '../../../../simulations/kafka/s3-kip279.ts';
-import * as s4 from '../../../../simulations/kafka/s4-isr-of-one.ts';
-import * as s5 from '../../../../simulations/kafka/s5-last-replica-standing.ts';
-import * as s6 from '../../../../simulations/kafka/s6-isr-flapping.ts';
-import * as s7 from '../../../../simulations/kafka/s7-duplicate-without-idempotence.ts';
-import * as s8 from '../../../../simulations/kafka/s8-reordering-with-retries.ts';
-import * as s9 from '../../../../simulations/kafka/s9-zombie-leader.ts';
-import * as s10 from '../../../../simulations/kafka/s10-stale-hw-after-failover.ts';
+import * as s1 from '../../simulations/kafka/s1-kip101-case-a.ts';
+import * as s2 from '../../simulations/kafka/s2-kip101-case-b.ts';
+import * as s3 from '../../simulations/kafka/s3-kip279.ts';
+import * as s4 from '../../simulations/kafka/s4-isr-of-one.ts';
+import * as s5 from '../../simulations/kafka/s5-last-replica-standing.ts';
+import * as s6 from '../../simulations/kafka/s6-isr-flapping.ts';
+import * as s7 from '../../simulations/kafka/s7-duplicate-without-idempotence.ts';
+import * as s8 from '../../simulations/kafka/s8-reordering-with-retries.ts';
+import * as s9 from '../../simulations/kafka/s9-zombie-leader.ts';
+import * as s10 from '../../simulations/kafka/s10-stale-hw-after-failover.ts';
 
 /**
  * KAFKA.md §6: every scenario file reproduces its anomaly in the configuration it declares, and

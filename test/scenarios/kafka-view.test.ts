@@ -1,8 +1,8 @@
 import { runScenario, type NodeView, type WorldView } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
-import { kafka, validateConfig, defaults, type KafkaState } from '../src/index.ts';
-import s4 from '../../../../simulations/kafka/s4-isr-of-one.ts';
+import { kafka, validateConfig, defaults, type KafkaState } from '@dsim/kafka';
+import s4 from '../../simulations/kafka/s4-isr-of-one.ts';
 
 function finalViews(): Map<string, NodeView> {
   const views = new Map<string, NodeView>();
