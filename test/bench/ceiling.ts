@@ -148,7 +148,7 @@ export function bareHeapLoop(eventCount: number): number {
 
 /**
  * The loop's result: `trail` folds in the sequence number of every popped event, in order, so a
- * heap that misordered anything would give another checksum (test/bench-ceiling.test.ts compares
+ * heap that misordered anything would give another checksum (test/bench/ceiling.test.ts compares
  * it with a plain queue's).
  */
 export function checksumOf(trail: number, nodes: readonly NodeState[]): number {

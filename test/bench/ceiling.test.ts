@@ -12,7 +12,7 @@ import {
   WINDOW,
   xorshift,
   type NodeState,
-} from './bench/ceiling.ts';
+} from './ceiling.ts';
 
 /**
  * The benchmarks' ceiling (test/bench/ceiling.ts) is only a ceiling if it does the work it claims:
