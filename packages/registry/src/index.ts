@@ -3,6 +3,7 @@ import { threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
 import { heartbeat } from '@dsim/heartbeat';
 import { pingpong } from '@dsim/pingpong';
 import { raft } from '@dsim/raft';
+import { sagaProtocol, tccProtocol } from '@dsim/saga-tcc';
 
 /**
  * Every protocol dsim ships, by the name a scenario uses. Browser-safe: the visualizer's worker
@@ -14,6 +15,8 @@ export const registry: ProtocolRegistry = {
   heartbeat: heartbeat as AnyProtocol,
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,
+  saga: sagaProtocol as AnyProtocol,
+  tcc: tccProtocol as AnyProtocol,
 };
 
 export default registry;

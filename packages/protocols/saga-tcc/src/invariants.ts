@@ -1,0 +1,272 @@
+import { checkCompensation, type CompensationEvent } from '@dsim/check';
+import { always, defineMemory, eventually, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import type { TxnConfig } from './config.ts';
+import { gidKey, type CoordinatorState, type GlobalOutcome, type ParticipantState, type TxnState } from './state.ts';
+
+type World = WorldView<TxnState>;
+
+/**
+ * What the invariants have seen in one run: every branch effect each participant performed (in the
+ * order performed), and every global transaction the coordinator ended. A crashed node's state is
+ * invisible and a restarted one starts a fresh effect log, so the memory keeps what it observed;
+ * the kernel creates one memory per run.
+ */
+interface Memory {
+  readonly events: Map<number, CompensationEvent[]>;
+  readonly ended: Map<number, GlobalOutcome>;
+  readonly cursors: Map<NodeId, { boot: number; effects: number; ended: number }>;
+  /** The first safety violation seen, with the rule's name first. */
+  violation: string | null;
+  emptyRollbacks: number;
+  suspendedTries: number;
+  realCompensations: number;
+  /** Highest gid when the faults ended: those must all end eventually. */
+  healWatermark: number | undefined;
+}
+
+const observed = defineMemory<TxnState, Memory>({
+  name: 'saga-tcc-effects',
+  create: () => ({
+    events: new Map(),
+    ended: new Map(),
+    cursors: new Map(),
+    violation: null,
+    emptyRollbacks: 0,
+    suspendedTries: 0,
+    realCompensations: 0,
+    healWatermark: undefined,
+  }),
+  observe: (memory, world) => observe(memory, world),
+});
+
+function observe(memory: Memory, world: World): void {
+  for (const node of world.nodes) {
+    const state = world.state(node);
+    if (!state) continue;
+    let cursor = memory.cursors.get(node);
+    if (!cursor || cursor.boot !== state.boot) {
+      cursor = { boot: state.boot, effects: 0, ended: 0 };
+      memory.cursors.set(node, cursor);
+    }
+    if (state.role === 'participant') {
+      while (cursor.effects < state.effects.length) observeEffect(memory, node, state.effects[cursor.effects++]!);
+    } else {
+      while (cursor.ended < state.ended.length) {
+        const outcome = state.ended[cursor.ended++]!;
+        if (memory.ended.has(outcome.gid)) continue;
+        memory.ended.set(outcome.gid, outcome);
+        checkNothingFrozen(memory, world, outcome);
+      }
+    }
+  }
+}
+
+function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['effects'][number]): void {
+  const participant = effect.step === undefined ? node : `${node}#${effect.step}`;
+  const events = memory.events.get(effect.gid) ?? [];
+  memory.events.set(effect.gid, events);
+  events.push({
+    participant,
+    action: effect.action,
+    outcome: effect.outcome,
+    changed: effect.changed,
+    ...(effect.step === undefined ? {} : { step: effect.step }),
+  });
+  if (effect.reason === 'empty-rollback') memory.emptyRollbacks++;
+  if (effect.reason === 'suspended') memory.suspendedTries++;
+  if ((effect.action === 'cancel' || effect.action === 'compensate') && effect.changed) memory.realCompensations++;
+  if (memory.violation !== null) return;
+  const result = checkCompensation([{ id: `g${effect.gid}`, events, finished: false }]);
+  const first = result.violations[0];
+  if (first) memory.violation = `${first.rule}: ${first.message}`;
+  else if (effect.action === 'try' && effect.outcome === 'ok' && memory.ended.has(effect.gid))
+    memory.violation = `frozen-after-end: ${node} froze money for g=${effect.gid} after the transaction ended (${memory.ended.get(effect.gid)!.outcome})`;
+}
+
+/** When a transaction ends, no participant may still hold its freeze (the reservation would leak). */
+function checkNothingFrozen(memory: Memory, world: World, outcome: GlobalOutcome): void {
+  if (memory.violation !== null) return;
+  for (const node of outcome.participants) {
+    const state = world.state(node);
+    if (state?.role !== 'participant') continue;
+    if (state.branches[gidKey(outcome.gid)]?.status === 'tried')
+      memory.violation = `frozen-after-end: ${node} still holds the freeze of g=${outcome.gid}, which ended ${outcome.outcome}`;
+  }
+}
+
+/**
+ * The compensation rules of @dsim/check on every transaction as it happens (no Confirm without a
+ * successful Try, no Try after Cancel, an empty rollback changes nothing, nothing both confirmed and
+ * cancelled, each phase-2 effect at most once, saga compensations in reverse order), and no
+ * freeze held or taken after its transaction ended.
+ */
+export const compensationRules = always<TxnState, Memory>(
+  'compensation',
+  (_world, memory) => memory.violation ?? true,
+  {
+    description:
+      'Per branch: no Confirm without a successful Try, no Try after Cancel, an empty rollback changes nothing, no branch both confirmed ' +
+      'and cancelled, each phase-2 effect applied at most once, saga compensations in reverse order, nothing frozen after its transaction ended.',
+    memory: observed,
+  },
+);
+
+function participants(world: World): ParticipantState[] | null {
+  const out: ParticipantState[] = [];
+  for (const node of world.nodes.slice(1)) {
+    const state = world.state(node);
+    if (state?.role !== 'participant') return null;
+    out.push(state);
+  }
+  return out;
+}
+
+/** TCC's accounts: a balance never goes negative, a frozen amount is never negative nor above the balance. */
+export const noOverdraft = always<TxnState>(
+  'no-overdraft',
+  (world) => {
+    for (const node of world.nodes) {
+      const state = world.state(node);
+      if (state?.role !== 'participant') continue;
+      for (const account in state.balances) {
+        const balance = state.balances[account]!;
+        const frozen = state.frozen[account] ?? 0;
+        if (balance < 0) return `${account} is overdrawn: ${balance}`;
+        if (frozen < 0) return `${account} has a negative frozen amount ${frozen}: a release without a reservation`;
+        if (frozen > balance) return `${account} has ${frozen} frozen but only ${balance} in balance`;
+      }
+    }
+    return true;
+  },
+  'No balance is negative; no frozen amount is negative or above its balance.',
+);
+
+/**
+ * Transfers move money, they never make or destroy it: whenever every node is up and no global
+ * transaction is open, the balances add up to the opening total and nothing is frozen.
+ */
+export const moneyConserved = always<TxnState>(
+  'money-conserved',
+  (world) => {
+    const coordinator = world.state(world.nodes[0]!);
+    if (coordinator?.role !== 'coordinator') return true;
+    for (const _ in coordinator.tcc) return true;
+    for (const _ in coordinator.saga) return true;
+    const sites = participants(world);
+    if (sites === null) return true;
+    const config = world.config as TxnConfig;
+    let total = 0;
+    let accounts = 0;
+    for (const state of sites) {
+      for (const key in state.branches) if (state.branches[key]!.status === 'tried') return true;
+      for (const account in state.balances) {
+        total += state.balances[account]!;
+        accounts++;
+      }
+    }
+    const expected = accounts * config.initialBalance;
+    return total === expected || `the balances add up to ${total}, not ${expected}: money was created or destroyed`;
+  },
+  'With every node up and no global transaction open, the balances sum to the opening total.',
+);
+
+/**
+ * Semantic atomicity after the heal: within 8 s of the last fault, every global transaction begun
+ * before it has ended, every participant has released its freezes, and each ended fully confirmed
+ * (executed) or fully cancelled (compensated): checkCompensation with `finished`.
+ */
+export const semanticAtomicity = eventually<TxnState, Memory>(
+  'semantic-atomicity',
+  (world, memory) => {
+    for (const node of world.nodes) if (!world.isUp(node)) return `${node} is down`;
+    const coordinator = world.state(world.nodes[0]!) as CoordinatorState;
+    memory.healWatermark ??= coordinator.nextGid - 1;
+    const watermark = memory.healWatermark;
+    for (const key in coordinator.tcc) {
+      const global = coordinator.tcc[key as keyof typeof coordinator.tcc]!;
+      if (global.gid <= watermark) return `g=${global.gid} is still ${global.phase}`;
+    }
+    for (const key in coordinator.saga) {
+      const saga = coordinator.saga[key as keyof typeof coordinator.saga]!;
+      if (saga.gid <= watermark) return `saga g=${saga.gid} is still ${saga.phase}`;
+    }
+    for (const state of participants(world)!) {
+      for (const key in state.branches) {
+        const branch = state.branches[key]!;
+        if (branch.status === 'tried' && branch.gid <= watermark)
+          return `a participant still holds the freeze of g=${branch.gid}`;
+      }
+    }
+    const finished = [...memory.ended.values()]
+      .filter((outcome) => outcome.gid <= watermark)
+      .map((outcome) => ({ id: `g${outcome.gid}`, events: memory.events.get(outcome.gid) ?? [] }));
+    const result = checkCompensation(finished);
+    return result.ok || result.message;
+  },
+  {
+    withinMicros: 8_000_000,
+    description:
+      'Within 8 s after the last fault, every global transaction begun before it has ended, fully confirmed or fully cancelled ' +
+      '(a saga: fully executed or fully compensated), with nothing left frozen.',
+    memory: observed,
+  },
+);
+
+export const tccInvariants: Invariant<TxnState>[] = [compensationRules, noOverdraft, moneyConserved, semanticAtomicity];
+
+/** Sagas have no isolation: a compensation may take back money another saga already spent, so no-overdraft is not a saga invariant. */
+export const sagaInvariants: Invariant<TxnState>[] = [compensationRules, moneyConserved, semanticAtomicity];
+
+// ------------------------------------------------------------------ sometimes: proof a scenario reached what it tests
+
+export const emptyRollbackReached = sometimes<TxnState, Memory>(
+  'empty-rollback',
+  (_world, memory) => memory.emptyRollbacks > 0,
+  {
+    description: 'A Cancel (or compensation) arrived before its Try (action) and was an empty rollback.',
+    memory: observed,
+  },
+);
+
+export const suspendedTryRefused = sometimes<TxnState, Memory>(
+  'suspended-try',
+  (_world, memory) => memory.suspendedTries > 0,
+  { description: 'A Try (or saga action) arrived after its Cancel and was refused (anti-hanging).', memory: observed },
+);
+
+export const compensatedAfterPartialSuccess = sometimes<TxnState, Memory>(
+  'compensated-after-partial-success',
+  (_world, memory) => memory.realCompensations > 0,
+  {
+    description:
+      'A branch that had succeeded (a Try that froze, a saga step that applied) was cancelled or compensated.',
+    memory: observed,
+  },
+);
+
+export const phaseTwoRetried = sometimes<TxnState>(
+  'phase-two-retried',
+  (world) => {
+    const coordinator = world.state(world.nodes[0]!);
+    return coordinator?.role === 'coordinator' && coordinator.phaseTwoRetries > 0;
+  },
+  'The coordinator retried a Confirm, Cancel or compensation that had not been acknowledged.',
+);
+
+export const transactionCommitted = sometimes<TxnState>(
+  'transaction-committed',
+  (world) => {
+    const coordinator = world.state(world.nodes[0]!);
+    return coordinator?.role === 'coordinator' && coordinator.committed > 0;
+  },
+  'At least one global transaction was confirmed (TCC) or ran every step (saga).',
+);
+
+/** Not in the protocols' default sets: a scenario names the states it exists to reach. */
+export const reachability: Invariant<TxnState>[] = [
+  emptyRollbackReached,
+  suspendedTryRefused,
+  compensatedAfterPartialSuccess,
+  phaseTwoRetried,
+  transactionCommitted,
+];

@@ -1,0 +1,69 @@
+/** One change to one account: negative debits, positive credits. The same vocabulary as @dsim/commit. */
+export interface Write {
+  readonly account: string;
+  readonly delta: number;
+}
+
+/**
+ * Why a branch call was answered the way it was, for traces and the view:
+ * - `done`: the business code ran;
+ * - `duplicate`: the barrier found this operation's row, so the call is a repeat (idempotency);
+ * - `empty-rollback`: a Cancel (or saga compensation) found no Try (action) row: nothing to undo;
+ * - `suspended`: a Try (action) found that its Cancel (compensation) already ran: refused (anti-hanging);
+ * - `insufficient`: the business check failed (Try cannot freeze, a saga debit cannot apply);
+ * - `unknown-branch`: a phase-2 call for a branch whose fence rows were cleaned up.
+ */
+export type BranchReason = 'done' | 'duplicate' | 'empty-rollback' | 'suspended' | 'insufficient' | 'unknown-branch';
+
+/**
+ * Messages of both protocols. Every branch call carries the branch's writes, as DTM passes the
+ * same payload to Try, Confirm and Cancel: a participant can act on a call even when it never saw
+ * the Try, which is exactly what the barrier must guard.
+ */
+export type TxnMessage =
+  // ---- TCC (Seata TCCResourceManager / DTM trans_type_tcc)
+  | { readonly type: 'Try'; readonly gid: number; readonly writes: readonly Write[] }
+  | { readonly type: 'TryResult'; readonly gid: number; readonly ok: boolean; readonly reason: BranchReason }
+  | { readonly type: 'Confirm'; readonly gid: number; readonly writes: readonly Write[] }
+  | { readonly type: 'Cancel'; readonly gid: number; readonly writes: readonly Write[] }
+  | {
+      readonly type: 'PhaseTwoAck';
+      readonly gid: number;
+      readonly op: 'confirm' | 'cancel';
+      readonly reason: BranchReason;
+    }
+  // ---- Saga (DTM trans_type_saga: one action and one compensation per step)
+  | { readonly type: 'Action'; readonly gid: number; readonly step: number; readonly write: Write }
+  | {
+      readonly type: 'ActionResult';
+      readonly gid: number;
+      readonly step: number;
+      readonly ok: boolean;
+      readonly reason: BranchReason;
+    }
+  | { readonly type: 'Compensate'; readonly gid: number; readonly step: number; readonly write: Write }
+  | { readonly type: 'CompensateAck'; readonly gid: number; readonly step: number; readonly reason: BranchReason };
+
+const writesText = (writes: readonly Write[]) =>
+  writes.map((write) => `${write.account}${write.delta >= 0 ? '+' : ''}${write.delta}`).join(' ');
+
+/** One line per message for traces: 'Try g=3 p1/a0-11'. */
+export function describeMessage(msg: TxnMessage): string {
+  switch (msg.type) {
+    case 'Try':
+    case 'Confirm':
+    case 'Cancel':
+      return `${msg.type} g=${msg.gid} ${writesText(msg.writes)}`;
+    case 'TryResult':
+      return `TryResult g=${msg.gid} ${msg.ok ? 'ok' : 'fail'} (${msg.reason})`;
+    case 'PhaseTwoAck':
+      return `Ack g=${msg.gid} ${msg.op} (${msg.reason})`;
+    case 'Action':
+    case 'Compensate':
+      return `${msg.type} g=${msg.gid} step=${msg.step} ${writesText([msg.write])}`;
+    case 'ActionResult':
+      return `ActionResult g=${msg.gid} step=${msg.step} ${msg.ok ? 'ok' : 'fail'} (${msg.reason})`;
+    case 'CompensateAck':
+      return `CompensateAck g=${msg.gid} step=${msg.step} (${msg.reason})`;
+  }
+}
