@@ -15,8 +15,8 @@ interface Memory {
   readonly events: Map<number, CompensationEvent[]>;
   readonly ended: Map<number, GlobalOutcome>;
   readonly cursors: Map<NodeId, { boot: number; effects: number; ended: number }>;
-  /** The first safety violation seen, with the rule's name first. */
-  violation: string | null;
+  /** The first violation of each rule seen, with the rule's name first. */
+  readonly violations: Map<string, string>;
   emptyRollbacks: number;
   suspendedTries: number;
   realCompensations: number;
@@ -30,7 +30,7 @@ const observed = defineMemory<TxnState, Memory>({
     events: new Map(),
     ended: new Map(),
     cursors: new Map(),
-    violation: null,
+    violations: new Map(),
     emptyRollbacks: 0,
     suspendedTries: 0,
     realCompensations: 0,
@@ -75,38 +75,82 @@ function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['e
   if (effect.reason === 'empty-rollback') memory.emptyRollbacks++;
   if (effect.reason === 'suspended') memory.suspendedTries++;
   if ((effect.action === 'cancel' || effect.action === 'compensate') && effect.changed) memory.realCompensations++;
-  if (memory.violation !== null) return;
   const result = checkCompensation([{ id: `g${effect.gid}`, events, finished: false }]);
-  const first = result.violations[0];
-  if (first) memory.violation = `${first.rule}: ${first.message}`;
-  else if (effect.action === 'try' && effect.outcome === 'ok' && memory.ended.has(effect.gid))
-    memory.violation = `frozen-after-end: ${node} froze money for g=${effect.gid} after the transaction ended (${memory.ended.get(effect.gid)!.outcome})`;
+  for (const violation of result.violations)
+    if (!memory.violations.has(violation.rule))
+      memory.violations.set(violation.rule, `${violation.rule}: ${violation.message}`);
+  if (
+    effect.action === 'try' &&
+    effect.outcome === 'ok' &&
+    memory.ended.has(effect.gid) &&
+    !memory.violations.has('frozen-after-end')
+  )
+    memory.violations.set(
+      'frozen-after-end',
+      `frozen-after-end: ${node} froze money for g=${effect.gid} after the transaction ended (${memory.ended.get(effect.gid)!.outcome})`,
+    );
 }
 
 /** When a transaction ends, no participant may still hold its freeze (the reservation would leak). */
 function checkNothingFrozen(memory: Memory, world: World, outcome: GlobalOutcome): void {
-  if (memory.violation !== null) return;
+  if (memory.violations.has('frozen-after-end')) return;
   for (const node of outcome.participants) {
     const state = world.state(node);
     if (state?.role !== 'participant') continue;
     if (state.branches[gidKey(outcome.gid)]?.status === 'tried')
-      memory.violation = `frozen-after-end: ${node} still holds the freeze of g=${outcome.gid}, which ended ${outcome.outcome}`;
+      memory.violations.set(
+        'frozen-after-end',
+        `frozen-after-end: ${node} still holds the freeze of g=${outcome.gid}, which ended ${outcome.outcome}`,
+      );
   }
 }
 
+/** The first violation of any of `rules`, or true. */
+function firstOf(memory: Memory, rules: readonly string[]): true | string {
+  for (const rule of rules) {
+    const found = memory.violations.get(rule);
+    if (found !== undefined) return found;
+  }
+  return true;
+}
+
 /**
- * The compensation rules of @dsim/check on every transaction as it happens (no Confirm without a
- * successful Try, no Try after Cancel, an empty rollback changes nothing, nothing both confirmed and
- * cancelled, each phase-2 effect at most once, saga compensations in reverse order), and no
- * freeze held or taken after its transaction ended.
+ * The compensation rules of @dsim/check on every transaction as it happens, split by anomaly so a
+ * property run can hunt each one (SPECS §2.2): no Confirm without a successful Try, nothing both
+ * confirmed and cancelled, saga compensations in reverse order.
  */
 export const compensationRules = always<TxnState, Memory>(
   'compensation',
-  (_world, memory) => memory.violation ?? true,
+  (_world, memory) =>
+    firstOf(memory, ['confirm-without-try', 'confirmed-and-cancelled', 'compensation-order', 'atomicity']),
   {
     description:
-      'Per branch: no Confirm without a successful Try, no Try after Cancel, an empty rollback changes nothing, no branch both confirmed ' +
-      'and cancelled, each phase-2 effect applied at most once, saga compensations in reverse order, nothing frozen after its transaction ended.',
+      'Per branch: no Confirm without a successful Try, no branch both confirmed and cancelled, saga compensations in reverse order.',
+    memory: observed,
+  },
+);
+
+/** Idempotency: a repeated Confirm, Cancel or compensation is a no-op (each phase-2 effect applied at most once). */
+export const idempotentPhaseTwo = always<TxnState, Memory>(
+  'idempotent-phase-two',
+  (_world, memory) => firstOf(memory, ['applied-twice']),
+  { description: 'Each Confirm, Cancel or compensation changes data at most once per branch.', memory: observed },
+);
+
+/** Empty rollback: a Cancel (compensation) with no Try (action) before it changes nothing. */
+export const emptyRollbackChangesNothing = always<TxnState, Memory>(
+  'empty-rollback-changes-nothing',
+  (_world, memory) => firstOf(memory, ['empty-rollback-changed']),
+  { description: 'A Cancel or compensation that arrives before its Try or action changes no data.', memory: observed },
+);
+
+/** Suspension: no Try freezes after its Cancel, and no freeze outlives its transaction. */
+export const noHangingTry = always<TxnState, Memory>(
+  'no-hanging-try',
+  (_world, memory) => firstOf(memory, ['try-after-cancel', 'frozen-after-end']),
+  {
+    description:
+      'No Try (or saga action) takes effect after its Cancel (compensation); no freeze is held after its transaction ended.',
     memory: observed,
   },
 );
@@ -212,10 +256,13 @@ export const semanticAtomicity = eventually<TxnState, Memory>(
   },
 );
 
-export const tccInvariants: Invariant<TxnState>[] = [compensationRules, noOverdraft, moneyConserved, semanticAtomicity];
+/** The safety invariants every run checks, before the liveness one. */
+const safety = [compensationRules, idempotentPhaseTwo, emptyRollbackChangesNothing, noHangingTry];
+
+export const tccInvariants: Invariant<TxnState>[] = [...safety, noOverdraft, moneyConserved, semanticAtomicity];
 
 /** Sagas have no isolation: a compensation may take back money another saga already spent, so no-overdraft is not a saga invariant. */
-export const sagaInvariants: Invariant<TxnState>[] = [compensationRules, moneyConserved, semanticAtomicity];
+export const sagaInvariants: Invariant<TxnState>[] = [...safety, moneyConserved, semanticAtomicity];
 
 // ------------------------------------------------------------------ sometimes: proof a scenario reached what it tests
 
