@@ -26,7 +26,12 @@ export function planWrites(value: TransferValue | undefined, participants: reado
   if (value.steps !== undefined) {
     if (!Array.isArray(value.steps) || value.steps.length === 0)
       return 'steps must be a non-empty list of { account, delta }';
-    for (const step of value.steps) writes.push({ account: step.account, delta: step.delta });
+    for (const step of value.steps)
+      writes.push({
+        account: step.account,
+        delta: step.delta,
+        ...(step.op && step.op !== 'add' ? { op: step.op } : {}),
+      });
   } else {
     const { from, to, amount } = value;
     const fee = value.fee ?? 0;
@@ -44,8 +49,10 @@ export function planWrites(value: TransferValue | undefined, participants: reado
   for (const write of writes) {
     if (typeof write.account !== 'string' || !participants.includes(ownerOf(write.account)))
       return `account ${String(write.account)} does not live on any participant (${participants.join(', ')})`;
-    if (!Number.isInteger(write.delta) || write.delta === 0)
-      return `delta of ${write.account} must be a non-zero whole number (got ${String(write.delta)})`;
+    if (write.op !== undefined && write.op !== 'read' && write.op !== 'set')
+      return `op of ${write.account} must be 'add', 'read' or 'set' (got ${JSON.stringify(write.op)})`;
+    if (write.op === 'read' ? write.delta !== 0 : !Number.isInteger(write.delta) || write.delta === 0)
+      return `delta of ${write.account} must be ${write.op === 'read' ? '0 for a read' : 'a non-zero whole number'} (got ${String(write.delta)})`;
   }
   return writes;
 }

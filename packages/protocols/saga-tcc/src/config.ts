@@ -25,7 +25,17 @@ export interface TxnConfig {
   readonly stepTimeoutMicros: Micros;
   /** Saga: retries of a step whose result is unknown before the saga gives up and compensates (DTM RetryLimit). */
   readonly stepRetries: number;
+  /**
+   * Saga countermeasures against the lack of isolation (Richardson, Microservices Patterns §4.3):
+   * - `commutative-updates`: a `set` step is applied as an increment, so concurrent updates commute (against lost updates);
+   * - `semantic-lock`: a step that writes an account marks it pending until its saga ends; other sagas' steps on it fail (against dirty reads);
+   * - `reread-value`: a repeated read must see the value read before, or the step fails (against fuzzy reads).
+   */
+  readonly countermeasures: readonly Countermeasure[];
 }
+
+export type Countermeasure = 'commutative-updates' | 'semantic-lock' | 'reread-value';
+export const COUNTERMEASURES: readonly Countermeasure[] = ['commutative-updates', 'semantic-lock', 'reread-value'];
 
 export const txnDefaults: TxnConfig = {
   accountsPerParticipant: 4,
@@ -36,6 +46,7 @@ export const txnDefaults: TxnConfig = {
   fenceCleanupMicros: 2_000_000,
   stepTimeoutMicros: 100_000,
   stepRetries: 2,
+  countermeasures: [],
 };
 
 export function coordinatorOf(nodes: readonly NodeId[]): NodeId {
@@ -72,6 +83,10 @@ export function validateConfig(config: TxnConfig, nodes: readonly NodeId[]): str
     );
   if (!Number.isInteger(config.initialBalance) || config.initialBalance < 0)
     problems.push(`initialBalance: must be a whole number, 0 or more (got ${String(config.initialBalance)})`);
+  if (!Array.isArray(config.countermeasures) || config.countermeasures.some((name) => !COUNTERMEASURES.includes(name)))
+    problems.push(
+      `countermeasures: a list of ${COUNTERMEASURES.join(', ')} (got ${JSON.stringify(config.countermeasures)})`,
+    );
   if (!Number.isInteger(config.stepRetries) || config.stepRetries < 0)
     problems.push(`stepRetries: must be a whole number, 0 or more (got ${String(config.stepRetries)})`);
   return problems;

@@ -39,6 +39,8 @@ function onMessage(state: Draft<TxnState>, from: string, msg: TxnMessage, ctx: T
       return participant.handleAction(state, from, msg, ctx);
     case 'Compensate':
       return participant.handleCompensate(state, from, msg, ctx);
+    case 'Release':
+      return participant.handleRelease(state, msg.gid, ctx);
     default:
       return; // Results and acks go to the coordinator only.
   }

@@ -22,6 +22,15 @@ interface Memory {
   realCompensations: number;
   /** Highest gid when the faults ended: those must all end eventually. */
   healWatermark: number | undefined;
+  /** Saga reads and writes of each account, in the order performed: the isolation anomalies are read from it. */
+  readonly accesses: Map<string, Access[]>;
+}
+
+interface Access {
+  readonly gid: number;
+  readonly step: number;
+  readonly kind: 'read' | 'write';
+  readonly value: number;
 }
 
 const observed = defineMemory<TxnState, Memory>({
@@ -35,6 +44,7 @@ const observed = defineMemory<TxnState, Memory>({
     suspendedTries: 0,
     realCompensations: 0,
     healWatermark: undefined,
+    accesses: new Map(),
   }),
   observe: (memory, world) => observe(memory, world),
 });
@@ -75,6 +85,7 @@ function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['e
   if (effect.reason === 'empty-rollback') memory.emptyRollbacks++;
   if (effect.reason === 'suspended') memory.suspendedTries++;
   if ((effect.action === 'cancel' || effect.action === 'compensate') && effect.changed) memory.realCompensations++;
+  if (effect.access !== undefined && effect.outcome === 'ok') observeAccess(memory, effect);
   const result = checkCompensation([{ id: `g${effect.gid}`, events, finished: false }]);
   for (const violation of result.violations)
     if (!memory.violations.has(violation.rule))
@@ -89,6 +100,55 @@ function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['e
       'frozen-after-end',
       `frozen-after-end: ${node} froze money for g=${effect.gid} after the transaction ended (${memory.ended.get(effect.gid)!.outcome})`,
     );
+}
+
+/**
+ * The isolation anomalies of sagas (Richardson §4.3; SPECS §7.1), from the reads and writes of each
+ * account in the order they happened:
+ * - lost update: a `set` overwrote a change it had not read;
+ * - dirty read: a saga read a value that included another saga's write, and that write was later compensated;
+ * - fuzzy read: a saga read the same account twice, with no write of its own in between, and saw two values.
+ */
+function observeAccess(memory: Memory, effect: ParticipantState['effects'][number]): void {
+  const access = effect.access!;
+  const step = effect.step ?? 0;
+  const log = memory.accesses.get(access.account) ?? [];
+  memory.accesses.set(access.account, log);
+  const report = (rule: string, text: string) => {
+    if (!memory.violations.has(rule)) memory.violations.set(rule, `${rule}: ${text}`);
+  };
+  if (effect.action === 'compensate') {
+    const undone = log.findIndex((entry) => entry.gid === effect.gid && entry.step === step && entry.kind === 'write');
+    const dirty =
+      undone < 0 ? undefined : log.slice(undone + 1).find((entry) => entry.kind === 'read' && entry.gid !== effect.gid);
+    if (dirty)
+      report(
+        'dirty-read',
+        `g=${dirty.gid} read ${access.account}=${dirty.value}, which included g=${effect.gid}'s step ${step + 1}, since compensated`,
+      );
+  } else if (access.kind === 'write' && access.overwritten !== undefined) {
+    report(
+      'lost-update',
+      `g=${effect.gid} set ${access.account}=${access.value} from a stale read, overwriting a concurrent change of ${access.overwritten}`,
+    );
+  } else if (access.kind === 'read') {
+    for (let index = log.length - 1; index >= 0; index--) {
+      const entry = log[index]!;
+      if (entry.gid !== effect.gid) continue;
+      if (entry.kind === 'read' && entry.value !== access.value)
+        report(
+          'fuzzy-read',
+          `g=${effect.gid} read ${access.account} twice and saw ${entry.value}, then ${access.value}: another saga changed it in between`,
+        );
+      break;
+    }
+  }
+  log.push({
+    gid: effect.gid,
+    step,
+    kind: effect.action === 'compensate' ? 'write' : access.kind,
+    value: access.value,
+  });
 }
 
 /** When a transaction ends, no participant may still hold its freeze (the reservation would leak). */
@@ -263,6 +323,36 @@ export const tccInvariants: Invariant<TxnState>[] = [...safety, noOverdraft, mon
 
 /** Sagas have no isolation: a compensation may take back money another saga already spent, so no-overdraft is not a saga invariant. */
 export const sagaInvariants: Invariant<TxnState>[] = [...safety, moneyConserved, semanticAtomicity];
+
+/** Saga isolation (opt-in: the anomaly scenarios name them; countermeasures in the config prevent them). */
+export const noLostUpdate = always<TxnState, Memory>(
+  'no-lost-update',
+  (_world, memory) => firstOf(memory, ['lost-update']),
+  {
+    description: 'No saga step overwrites a change made since its saga read the value (lost update).',
+    memory: observed,
+  },
+);
+
+export const noDirtyRead = always<TxnState, Memory>(
+  'no-dirty-read',
+  (_world, memory) => firstOf(memory, ['dirty-read']),
+  {
+    description: "No saga reads a value that includes another saga's write that is later compensated (dirty read).",
+    memory: observed,
+  },
+);
+
+export const noFuzzyRead = always<TxnState, Memory>(
+  'no-fuzzy-read',
+  (_world, memory) => firstOf(memory, ['fuzzy-read']),
+  {
+    description: 'No saga reads the same account twice and sees two values it did not write itself (fuzzy read).',
+    memory: observed,
+  },
+);
+
+export const isolationInvariants: Invariant<TxnState>[] = [noLostUpdate, noDirtyRead, noFuzzyRead];
 
 // ------------------------------------------------------------------ sometimes: proof a scenario reached what it tests
 

@@ -1,7 +1,16 @@
-/** One change to one account: negative debits, positive credits. The same vocabulary as @dsim/commit. */
+/**
+ * One change to one account: negative debits, positive credits. The same vocabulary as
+ * @dsim/commit, plus, for a saga's steps on a shared resource (the isolation anomalies, SPECS §7.1):
+ * - `op: 'read'`: read the balance (delta 0); the coordinator keeps the value for later steps;
+ * - `op: 'set'`: write back the value this saga read earlier plus `delta` (read-modify-write across
+ *   steps, the shape that loses updates); the coordinator fills in `expected`, the value it read.
+ * A `read` of an account the saga already read also carries `expected`, for the reread countermeasure.
+ */
 export interface Write {
   readonly account: string;
   readonly delta: number;
+  readonly op?: 'add' | 'read' | 'set';
+  readonly expected?: number;
 }
 
 /**
@@ -13,7 +22,16 @@ export interface Write {
  * - `insufficient`: the business check failed (Try cannot freeze, a saga debit cannot apply);
  * - `unknown-branch`: a phase-2 call for a branch whose fence rows were cleaned up.
  */
-export type BranchReason = 'done' | 'duplicate' | 'empty-rollback' | 'suspended' | 'insufficient' | 'unknown-branch';
+export type BranchReason =
+  | 'done'
+  | 'duplicate'
+  | 'empty-rollback'
+  | 'suspended'
+  | 'insufficient'
+  | 'unknown-branch'
+  /** Saga countermeasures: the account carries another saga's semantic lock; a reread found the value changed. */
+  | 'locked'
+  | 'changed';
 
 /**
  * Messages of both protocols. Every branch call carries the branch's writes, as DTM passes the
@@ -40,12 +58,21 @@ export type TxnMessage =
       readonly step: number;
       readonly ok: boolean;
       readonly reason: BranchReason;
+      /** The balance a `read` step saw. */
+      readonly value?: number;
     }
+  /** The saga ended: drop its semantic locks (Richardson's *_PENDING flag cleared). */
+  | { readonly type: 'Release'; readonly gid: number }
   | { readonly type: 'Compensate'; readonly gid: number; readonly step: number; readonly write: Write }
   | { readonly type: 'CompensateAck'; readonly gid: number; readonly step: number; readonly reason: BranchReason };
 
-const writesText = (writes: readonly Write[]) =>
-  writes.map((write) => `${write.account}${write.delta >= 0 ? '+' : ''}${write.delta}`).join(' ');
+const writeText = (write: Write) =>
+  write.op === 'read'
+    ? `read ${write.account}${write.expected !== undefined ? `==${write.expected}` : ''}`
+    : write.op === 'set'
+      ? `set ${write.account}=${write.expected ?? '?'}${write.delta >= 0 ? '+' : ''}${write.delta}`
+      : `${write.account}${write.delta >= 0 ? '+' : ''}${write.delta}`;
+const writesText = (writes: readonly Write[]) => writes.map(writeText).join(' ');
 
 /** One line per message for traces: 'Try g=3 p1/a0-11'. */
 export function describeMessage(msg: TxnMessage): string {
@@ -62,7 +89,9 @@ export function describeMessage(msg: TxnMessage): string {
     case 'Compensate':
       return `${msg.type} g=${msg.gid} step=${msg.step} ${writesText([msg.write])}`;
     case 'ActionResult':
-      return `ActionResult g=${msg.gid} step=${msg.step} ${msg.ok ? 'ok' : 'fail'} (${msg.reason})`;
+      return `ActionResult g=${msg.gid} step=${msg.step} ${msg.ok ? 'ok' : 'fail'} (${msg.reason})${msg.value !== undefined ? ` value=${msg.value}` : ''}`;
+    case 'Release':
+      return `Release g=${msg.gid}`;
     case 'CompensateAck':
       return `CompensateAck g=${msg.gid} step=${msg.step} (${msg.reason})`;
   }

@@ -210,7 +210,13 @@ export function handleCancel(
 
 // ------------------------------------------------------------------ Saga
 
-/** A saga step: apply the write at once; a debit that would overdraw fails (DTM: FAILURE starts the rollback). */
+/**
+ * A saga step: apply the write at once; a debit that would overdraw fails (DTM: FAILURE starts the
+ * rollback). A `read` returns the balance; a `set` writes back the value read earlier plus its delta,
+ * overwriting whatever changed in between (a lost update) unless `commutative-updates` turns it into
+ * an increment. Under `semantic-lock` a step on an account another running saga wrote fails, and
+ * under `reread-value` a read that no longer sees the value read before fails.
+ */
 export function handleAction(
   state: State,
   from: NodeId,
@@ -218,49 +224,99 @@ export function handleAction(
   ctx: TxnContext,
 ): void {
   const key = `${gidKey(msg.gid)}.${msg.step}`;
-  const reply = (ok: boolean, reason: BranchReason) =>
-    ctx.send(from, { type: 'ActionResult', gid: msg.gid, step: msg.step, ok, reason });
+  const write = msg.write;
+  const reply = (ok: boolean, reason: BranchReason, value?: number) =>
+    ctx.send(from, {
+      type: 'ActionResult',
+      gid: msg.gid,
+      step: msg.step,
+      ok,
+      reason,
+      ...(value === undefined ? {} : { value }),
+    });
   const verdict = ctx.bugs.has('noBarrier')
     ? ({ kind: 'run', rows: [] } as const)
     : barrierCall(state.barrier, key, 'action', strictBarrier);
+  const fail = (reason: BranchReason) => {
+    record(state, { gid: msg.gid, step: msg.step, action: 'execute', outcome: 'fail', changed: false, reason });
+    return reply(false, reason);
+  };
   if (verdict.kind === 'skip') {
     if (verdict.suspended) {
       state.suspendedTries++;
-      record(state, {
-        gid: msg.gid,
-        step: msg.step,
-        action: 'execute',
-        outcome: 'fail',
-        changed: false,
-        reason: 'suspended',
-      });
-      return reply(false, 'suspended');
+      return fail('suspended');
     }
     state.duplicates++;
     // A repeat reports the first call's answer: only a successful action leaves a row.
-    return reply(true, 'duplicate');
+    return reply(true, 'duplicate', write.op === 'read' ? state.balances[write.account] : undefined);
   }
-  const balance = state.balances[msg.write.account];
-  if (balance === undefined || balance + msg.write.delta < 0) {
+  const balance = state.balances[write.account];
+  if (balance === undefined) return fail('insufficient');
+  const countermeasures = ctx.config.countermeasures;
+  const holder = state.semanticLocks[write.account];
+  if (countermeasures.includes('semantic-lock') && holder !== undefined && holder !== msg.gid) return fail('locked');
+  if (write.op === 'read') {
+    if (countermeasures.includes('reread-value') && write.expected !== undefined && write.expected !== balance)
+      return fail('changed');
+    insertRows(state, verdict.rows, ctx);
+    setBranch(state, key, msg.gid, msg.step, [write], 'executed', ctx);
+    ctx.storage.sync();
     record(state, {
       gid: msg.gid,
       step: msg.step,
       action: 'execute',
-      outcome: 'fail',
+      outcome: 'ok',
       changed: false,
-      reason: 'insufficient',
+      reason: 'done',
+      access: { account: write.account, kind: 'read', value: balance },
     });
-    setBranch(state, key, msg.gid, msg.step, [msg.write], 'failed', ctx);
-    ctx.storage.sync();
-    return reply(false, 'insufficient');
+    return reply(true, 'done', balance);
   }
-  state.balances[msg.write.account] = balance + msg.write.delta;
+  const commutative = write.op !== 'set' || countermeasures.includes('commutative-updates');
+  const base = commutative ? balance : (write.expected ?? balance);
+  const next = base + write.delta;
+  if (next < 0) {
+    setBranch(state, key, msg.gid, msg.step, [write], 'failed', ctx);
+    ctx.storage.sync();
+    return fail('insufficient');
+  }
+  state.balances[write.account] = next;
+  if (countermeasures.includes('semantic-lock')) {
+    state.semanticLocks[write.account] = msg.gid;
+    ctx.storage.put('semanticLocks', state.semanticLocks);
+  }
   insertRows(state, verdict.rows, ctx);
-  setBranch(state, key, msg.gid, msg.step, [msg.write], 'executed', ctx);
+  setBranch(state, key, msg.gid, msg.step, [write], 'executed', ctx);
   persistAmounts(state, ctx);
   ctx.storage.sync();
-  record(state, { gid: msg.gid, step: msg.step, action: 'execute', outcome: 'ok', changed: true, reason: 'done' });
+  record(state, {
+    gid: msg.gid,
+    step: msg.step,
+    action: 'execute',
+    outcome: 'ok',
+    changed: true,
+    reason: 'done',
+    access: {
+      account: write.account,
+      kind: 'write',
+      value: next,
+      ...(commutative || balance === base ? {} : { overwritten: balance - base }),
+    },
+  });
   reply(true, 'done');
+}
+
+/** The saga ended: drop its semantic locks. */
+export function handleRelease(state: State, gid: number, ctx: TxnContext): void {
+  let released = false;
+  for (const account in state.semanticLocks)
+    if (state.semanticLocks[account] === gid) {
+      delete state.semanticLocks[account];
+      released = true;
+    }
+  if (!released) return;
+  ctx.storage.put('semanticLocks', state.semanticLocks);
+  ctx.storage.sync();
 }
 
 /** A compensation: apply the opposite change; with no action before it, an empty compensation. */
@@ -295,11 +351,23 @@ export function handleCompensate(
     });
     return reply('empty-rollback');
   }
-  state.balances[msg.write.account]! -= msg.write.delta;
+  // A read changed nothing, so its compensation changes nothing either.
+  const changed = msg.write.op !== 'read';
+  if (changed) state.balances[msg.write.account]! -= msg.write.delta;
   insertRows(state, verdict.rows, ctx);
   setBranch(state, key, msg.gid, msg.step, [msg.write], 'compensated', ctx);
   persistAmounts(state, ctx);
   ctx.storage.sync();
-  record(state, { gid: msg.gid, step: msg.step, action: 'compensate', outcome: 'ok', changed: true, reason: 'done' });
+  record(state, {
+    gid: msg.gid,
+    step: msg.step,
+    action: 'compensate',
+    outcome: 'ok',
+    changed,
+    reason: 'done',
+    ...(changed
+      ? { access: { account: msg.write.account, kind: 'write' as const, value: state.balances[msg.write.account]! } }
+      : {}),
+  });
   reply('done');
 }

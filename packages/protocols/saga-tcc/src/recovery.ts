@@ -78,6 +78,7 @@ function recoverParticipant(ctx: TxnContext, protocol: TxnProtocolName, boot: nu
     frozen,
     branches,
     barrier,
+    semanticLocks: ctx.storage.get<Record<string, number>>('semanticLocks') ?? {},
     effects: [],
     emptyRollbacks: 0,
     suspendedTries: 0,

@@ -40,6 +40,7 @@ export function beginSaga(state: State, request: ClientRequest<TransferOp>, ctx:
     compensated: steps.map(() => false),
     attempts: 0,
     request: request.id,
+    reads: {},
   };
   state.saga[gidKey(gid)] = saga as Saga;
   persist(state.saga[gidKey(gid)]!, ctx);
@@ -59,9 +60,12 @@ function persist(saga: Saga, ctx: TxnContext): void {
   ctx.storage.sync();
 }
 
+/** A `set`, or a repeated `read`, carries the value this saga read from the account before. */
 function sendAction(saga: Saga, ctx: TxnContext): void {
   const step = saga.steps[saga.current]!;
-  ctx.send(step.participant, { type: 'Action', gid: saga.gid, step: saga.current, write: step.write });
+  const read = saga.reads[step.write.account];
+  const write = step.write.op !== undefined && read !== undefined ? { ...step.write, expected: read } : step.write;
+  ctx.send(step.participant, { type: 'Action', gid: saga.gid, step: saga.current, write });
   ctx.setTimer(`step:${gidKey(saga.gid)}`, ctx.config.stepTimeoutMicros);
 }
 
@@ -80,6 +84,9 @@ export function handleActionResult(
     return startCompensation(state, saga, `step ${msg.step + 1} failed (${msg.reason})`, ctx);
   }
   saga.status[msg.step] = 'ok';
+  const write = saga.steps[msg.step]!.write;
+  if (write.op === 'read' && msg.value !== undefined && saga.reads[write.account] === undefined)
+    saga.reads[write.account] = msg.value;
   if (saga.current + 1 < saga.steps.length) {
     saga.current++;
     persist(saga, ctx);
@@ -180,6 +187,9 @@ function finish(state: State, saga: Saga, ctx: TxnContext): void {
     if (saga.request !== null) ctx.respond(saga.request, { type: 'ok', value: { gid: saga.gid } });
   } else state.aborted++;
   saga.request = null;
+  if (ctx.config.countermeasures.includes('semantic-lock'))
+    for (const participant of new Set(saga.steps.map((step) => step.participant)))
+      ctx.send(participant, { type: 'Release', gid: saga.gid });
   state.ended.push({
     gid: saga.gid,
     outcome: saga.phase === 'succeeded' ? 'succeeded' : 'compensated',
@@ -211,6 +221,7 @@ export function recoverSaga(state: State, record: Extract<GlobalLogRecord, { kin
     compensated: [...record.compensated],
     attempts: 0,
     request: null,
+    reads: {},
   };
   const saga = state.saga[key]!;
   if (record.phase === 'running') sendAction(saga, ctx);

@@ -25,6 +25,13 @@ export interface BranchEffect {
   /** Whether the business data changed. */
   readonly changed: boolean;
   readonly reason: BranchReason;
+  /** Saga steps on a shared resource: what was read or written, and a concurrent change a `set` overwrote. */
+  readonly access?: {
+    readonly account: string;
+    readonly kind: 'read' | 'write';
+    readonly value: number;
+    readonly overwritten?: number;
+  };
 }
 
 /**
@@ -55,6 +62,8 @@ export interface ParticipantState {
   branches: Record<string, Branch>;
   /** Barrier rows (DTM's `barrier` table): 'g3|try', 'g3|cancel', 'g4.2|action', ... */
   barrier: Record<string, true>;
+  /** Saga semantic locks (countermeasure `semantic-lock`): account → the gid whose write is pending. */
+  semanticLocks: Record<string, number>;
   /** Everything this incarnation did, in order: read by the invariants through a run memory. */
   effects: BranchEffect[];
   emptyRollbacks: number;
@@ -104,6 +113,8 @@ export interface SagaGlobal {
   compensated: boolean[];
   attempts: number;
   request: string | null;
+  /** Values this saga's `read` steps saw, by account. */
+  reads: Record<string, number>;
 }
 
 /** The coordinator's log of a global transaction, forced at every transition (SPECS §2.3: the TC's global session store). */

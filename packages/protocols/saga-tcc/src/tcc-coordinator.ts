@@ -27,6 +27,11 @@ type Global = Draft<TccGlobal>;
 export function beginTcc(state: State, request: ClientRequest<TransferOp>, ctx: TxnContext): void {
   const writes = planWrites(request.op.value, participantsOf(ctx.nodes));
   if (typeof writes === 'string') return ctx.respond(request.id, { type: 'fail', error: writes });
+  if (writes.some((write) => write.op !== undefined))
+    return ctx.respond(request.id, {
+      type: 'fail',
+      error: "TCC branches take increments only: 'read' and 'set' steps are for sagas",
+    });
   const gid = state.nextGid++;
   const branches = groupByParticipant(writes, participantsOf(ctx.nodes));
   ctx.storage.put('nextGid', state.nextGid);

@@ -83,6 +83,11 @@ function participantView(state: ParticipantState): NodeView {
     fields: [
       { label: 'duplicates ignored', value: state.duplicates },
       { label: 'fences cleaned', value: state.fencesCleaned },
+      ...Object.entries(state.semanticLocks).map(([account, gid]) => ({
+        label: `${account} pending`,
+        value: `g${gid}`,
+        tone: 'warn' as const,
+      })),
       ...Object.entries(state.balances).map(([account, balance]) => ({
         label: account,
         value: state.frozen[account] ? `${balance} (${state.frozen[account]} frozen)` : balance,

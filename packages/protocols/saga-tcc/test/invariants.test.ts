@@ -38,6 +38,7 @@ const participant = (effects: BranchEffect[], extra: Partial<ParticipantState> =
   frozen: { 'p/a0': 0 },
   branches: {},
   barrier: {},
+  semanticLocks: {},
   effects,
   emptyRollbacks: 0,
   suspendedTries: 0,

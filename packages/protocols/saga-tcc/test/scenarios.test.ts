@@ -9,6 +9,12 @@ import duplicatedConfirm from '../../../../simulations/tcc/duplicated-confirm.ts
 import fenceCleanedEarly from '../../../../simulations/tcc/fence-cleaned-early.ts';
 import lateTry from '../../../../simulations/tcc/late-try-suspended.ts';
 import lostTry from '../../../../simulations/tcc/lost-try-empty-rollback.ts';
+import dirtyRead from '../../../../simulations/saga/dirty-read.ts';
+import dirtyReadLocked from '../../../../simulations/saga/dirty-read-semantic-lock.ts';
+import fuzzyRead from '../../../../simulations/saga/fuzzy-read.ts';
+import fuzzyReadReread from '../../../../simulations/saga/fuzzy-read-reread.ts';
+import lostUpdate from '../../../../simulations/saga/lost-update.ts';
+import lostUpdateCommutative from '../../../../simulations/saga/lost-update-commutative.ts';
 
 const run = (scenario: Scenario, stateMode: 'immutable' | 'mutable' = 'immutable'): RunResult =>
   runScenario(scenario, { registry }, { stateMode });
@@ -172,6 +178,37 @@ describe('saga-late-action-suspended', () => {
     expect(delivered).toContain('c: CompensateAck g=1 step=0 (empty-rollback)');
     expect(delivered.filter((line) => line === 'c: ActionResult g=1 step=0 fail (suspended)')).toHaveLength(3);
     expect(lastSummary(result, 'p1').suspended).toBe(3);
+  });
+});
+
+describe('saga isolation anomalies, each with and without its countermeasure', () => {
+  const outcomes = (result: RunResult) =>
+    result.history.filter((entry) => entry.type !== 'invoke').map((entry) => entry.type);
+
+  it('lost update: both sagas read 100 and the second set overwrites the first; commutative updates keep both', () => {
+    const broken = run(lostUpdate, 'mutable');
+    expect(broken.violations.map((violation) => violation.message)).toEqual([
+      'lost-update: g=2 set p2/a0=120 from a stale read, overwriting a concurrent change of 10',
+    ]);
+    const fixed = run(lostUpdateCommutative);
+    expect(fixed.violations).toEqual([]);
+    expect(outcomes(fixed)).toEqual(['ok', 'ok']);
+    expect(deliveries(fixed)).toContain('p2: Action g=2 step=1 set p2/a0=100+20');
+  });
+
+  it('dirty read: g=2 reads a credit that g=1 compensates; under a semantic lock the read fails and g=2 compensates', () => {
+    expect(run(dirtyRead, 'mutable').violations.map((violation) => violation.invariant)).toEqual(['no-dirty-read']);
+    const fixed = run(dirtyReadLocked);
+    expect(fixed.violations).toEqual([]);
+    expect(deliveries(fixed)).toContain('c: ActionResult g=2 step=1 fail (locked)');
+    expect(outcomes(fixed)).toEqual(['fail', 'fail']);
+  });
+
+  it('fuzzy read: g=1 sees 100, then 105; rereading the value fails the step instead', () => {
+    expect(run(fuzzyRead, 'mutable').violations.map((violation) => violation.invariant)).toEqual(['no-fuzzy-read']);
+    const fixed = run(fuzzyReadReread);
+    expect(fixed.violations).toEqual([]);
+    expect(deliveries(fixed)).toContain('c: ActionResult g=1 step=3 fail (changed)');
   });
 });
 

@@ -15,6 +15,7 @@ describe('view', () => {
         g2: { gid: 2, writes: [{ account: 'p1/a1', delta: 5 }], status: 'suspended', since: 9_000 },
       },
       barrier: { 'g1|try': true, 'g2|try': true, 'g2|cancel': true },
+      semanticLocks: {},
       effects: [],
       emptyRollbacks: 1,
       suspendedTries: 1,
