@@ -28,8 +28,11 @@ for (let seed = first; seed < first + seeds; seed++) {
     emptyRollbacks += Number(summary?.emptyRollbacks ?? 0);
     suspended += Number(summary?.suspended ?? 0);
   }
-  if (result.violations.length > 0)
+  if (result.violations.length > 0) {
     failures.push(`seed ${seed}: ${result.violations[0]!.invariant}: ${result.violations[0]!.message.slice(0, 200)}`);
+    console.log(failures.at(-1));
+  }
+  if ((seed - first + 1) % 500 === 0) console.log(`... ${seed - first + 1} runs, ${failures.length} with a violation`);
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 console.log(

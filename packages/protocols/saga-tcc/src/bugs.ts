@@ -8,38 +8,38 @@ export const tccBugs = {
       "DTM docs practice/barrier.md; Seata's useTCCFence = false, its default).",
     breaks:
       'All three anomalies appear: a Cancel with no Try releases a freeze nobody took (empty rollback: ' +
-      "'compensation' reports empty-rollback-changed), a Try after its Cancel freezes money nobody will release (suspension: " +
-      "'compensation' reports try-after-cancel), a repeated Confirm applies twice (idempotency: 'compensation' reports applied-twice).",
+      "'empty-rollback-changes-nothing'), a Try after its Cancel freezes money nobody will release (suspension: " +
+      "'no-hanging-try'), a repeated Confirm applies twice (idempotency: 'idempotent-phase-two').",
   },
   cancelWithoutTryCheck: {
     description:
       "Cancel skips the empty-rollback check: finding no Try row, it still runs the business Cancel (DTM barrier step 4; Seata's " +
       'rollbackFence inserting SUSPENDED without calling Cancel).',
     breaks:
-      "A Try lost or delayed past the global timeout leaves nothing frozen, yet Cancel unfreezes the amount: 'compensation' reports " +
-      'empty-rollback-changed (and the frozen total can go negative).',
+      "A Try lost, delayed or failed leaves nothing frozen, yet Cancel unfreezes the amount: 'empty-rollback-changes-nothing' " +
+      'catches it (and the frozen total can go negative).',
   },
   tryAfterCancelAllowed: {
     description:
       'An empty rollback records only its own row, not the Try row that should block a late Try (DTM inserts the origin row; ' +
       'Seata inserts the fence row as SUSPENDED).',
     breaks:
-      "A Try delayed past its Cancel finds no row and freezes money after the transaction ended: 'compensation' reports " +
-      "try-after-cancel, and 'nothing-frozen-after-end' sees the leaked reservation.",
+      "A Try delayed past its Cancel finds no row and freezes money after the transaction ended: 'no-hanging-try' reports " +
+      'try-after-cancel (the reservation is never released).',
   },
   confirmNotIdempotent: {
     description:
       'Confirm does not check its barrier row, so a retried or duplicated Confirm runs again (SPECS §2.2 idempotency; Seata commitFence ' +
       'returns success on COMMITTED).',
     breaks:
-      "A Confirm retried after a lost ack, or duplicated by the network, debits and credits twice: 'compensation' reports applied-twice.",
+      "A Confirm retried after a lost ack, or duplicated by the network, debits and credits twice: 'idempotent-phase-two' catches it.",
   },
   fenceCleanedEarly: {
     description:
       "Barrier rows are deleted as soon as the branch finishes phase 2 instead of after the clean-up period (Seata's cleanPeriod; SPECS §7.2).",
     breaks:
       'A Try delayed past its (empty) Cancel arrives after the rows are gone, finds nothing and freezes money nobody releases: ' +
-      "'compensation' reports try-after-cancel.",
+      "'no-hanging-try' reports try-after-cancel.",
   },
 } satisfies Record<string, BugSwitch>;
 
@@ -64,8 +64,8 @@ export const sagaBugs = {
     description:
       'Saga participants run actions and compensations as plain business code, with no barrier rows (DTM barrier ops action / compensate).',
     breaks:
-      "A compensation of a step whose action never arrived changes data ('compensation' reports empty-rollback-changed), and a retried action " +
-      "applies twice ('compensation' reports applied-twice).",
+      "A compensation of a step whose action never arrived changes data ('empty-rollback-changes-nothing'), and a retried " +
+      "compensation applies twice ('idempotent-phase-two').",
   },
 } satisfies Record<string, BugSwitch>;
 
