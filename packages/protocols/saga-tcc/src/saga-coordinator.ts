@@ -23,7 +23,10 @@ type Saga = Draft<SagaGlobal>;
  * barrier) up to `stepRetries` times; a step that fails, or stays unknown, turns the saga around:
  * the completed steps, and the unknown one, are compensated in reverse order (backward recovery),
  * each retried with back-off until acknowledged (DTM: compensations must eventually succeed).
- * A failed step is not compensated: it had no effect (Seata skips FA states).
+ * The failed step is compensated too, as DTM does (SPECS §2.6): it changed nothing, so the barrier
+ * makes its compensation empty, but the compensation leaves the action's row behind, and that row
+ * refuses a retried copy of the action still in flight, which could otherwise succeed later, when
+ * the balance allows it, and never be undone. (Seata skips FA states and relies on business code.)
  */
 export function beginSaga(state: State, request: ClientRequest<TransferOp>, ctx: TxnContext): void {
   const writes = planWrites(request.op.value, participantsOf(ctx.nodes));
@@ -111,7 +114,7 @@ export function onStepTimeout(state: State, key: GidKey, ctx: TxnContext): void 
 }
 
 function needsCompensation(saga: Saga, step: number): boolean {
-  return (saga.status[step] === 'ok' || saga.status[step] === 'unknown') && !saga.compensated[step];
+  return saga.status[step] !== 'pending' && !saga.compensated[step];
 }
 
 /** The next step to compensate: the latest completed one (the earliest under compensateForwardOrder), or -1. */
