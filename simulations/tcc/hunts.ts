@@ -22,26 +22,34 @@ export function huntScenario(
   protocol: 'tcc' | 'saga',
   bugs: readonly string[],
   invariants?: readonly string[],
+  config?: Readonly<Record<string, unknown>>,
 ): Scenario {
   return {
-    name: `${protocol}-hunt${bugs.length ? `-bug-${bugs.join('+')}` : ''}${invariants ? `-${invariants.join('+')}` : ''}`,
+    name: `${protocol}-hunt${config?.style === 'choreographed' ? '-choreographed' : ''}${bugs.length ? `-bug-${bugs.join('+')}` : ''}${invariants ? `-${invariants.join('+')}` : ''}`,
     description: 'Random transfers; the property runner adds the faults (heal at 5s, then 5s quiet)',
     protocol,
     nodes: ['c', 'p1', 'p2', 'p3'],
     seed: 1,
     until: '10s',
     ...(bugs.length ? { bugs } : {}),
+    ...(config ? { config } : {}),
     workload: { name: 'transfers', clients: 3, thinkTime: '50ms', timeout: '2s' },
     ...(invariants ? { invariants } : {}),
   };
 }
 
-function hunt(id: string, protocol: 'tcc' | 'saga', bugs: readonly string[], invariants?: readonly string[]): TxnHunt {
+function hunt(
+  id: string,
+  protocol: 'tcc' | 'saga',
+  bugs: readonly string[],
+  invariants?: readonly string[],
+  config?: Readonly<Record<string, unknown>>,
+): TxnHunt {
   return {
     id,
     options: {
       name: `${protocol} ${id}`,
-      scenario: huntScenario(protocol, bugs, invariants),
+      scenario: huntScenario(protocol, bugs, invariants, config),
       faults: {
         kinds: [...HUNT_KINDS],
         maxFaults: 5,
@@ -55,7 +63,11 @@ function hunt(id: string, protocol: 'tcc' | 'saga', bugs: readonly string[], inv
   };
 }
 
-export const correctHunts: TxnHunt[] = [hunt('tcc', 'tcc', []), hunt('saga', 'saga', [])];
+export const correctHunts: TxnHunt[] = [
+  hunt('tcc', 'tcc', []),
+  hunt('saga', 'saga', []),
+  hunt('saga-choreographed', 'saga', [], undefined, { style: 'choreographed' }),
+];
 
 export const bugHunts: TxnHunt[] = [
   hunt('tcc:noBarrier:idempotency', 'tcc', ['noBarrier'], ['idempotent-phase-two']),

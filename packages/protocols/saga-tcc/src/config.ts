@@ -32,6 +32,12 @@ export interface TxnConfig {
    * - `reread-value`: a repeated read must see the value read before, or the step fails (against fuzzy reads).
    */
   readonly countermeasures: readonly Countermeasure[];
+  /**
+   * Saga: `orchestrated` (a coordinator runs the steps and the compensations) or `choreographed`
+   * (the coordinator only starts the saga and hears its end; each participant publishes the next
+   * event, retried until acknowledged). The saga bug switches apply to the orchestrated style.
+   */
+  readonly style: 'orchestrated' | 'choreographed';
 }
 
 export type Countermeasure = 'commutative-updates' | 'semantic-lock' | 'reread-value';
@@ -47,6 +53,7 @@ export const txnDefaults: TxnConfig = {
   stepTimeoutMicros: 100_000,
   stepRetries: 2,
   countermeasures: [],
+  style: 'orchestrated',
 };
 
 export function coordinatorOf(nodes: readonly NodeId[]): NodeId {
@@ -87,6 +94,8 @@ export function validateConfig(config: TxnConfig, nodes: readonly NodeId[]): str
     problems.push(
       `countermeasures: a list of ${COUNTERMEASURES.join(', ')} (got ${JSON.stringify(config.countermeasures)})`,
     );
+  if (config.style !== 'orchestrated' && config.style !== 'choreographed')
+    problems.push(`style: 'orchestrated' or 'choreographed' (got ${JSON.stringify(config.style)})`);
   if (!Number.isInteger(config.stepRetries) || config.stepRetries < 0)
     problems.push(`stepRetries: must be a whole number, 0 or more (got ${String(config.stepRetries)})`);
   return problems;

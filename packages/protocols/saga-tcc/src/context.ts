@@ -7,7 +7,8 @@ import type { TransferResult } from './state.ts';
 /**
  * The timers, one per global transaction or branch, named `<timer>:g<n>`: the coordinator's
  * `timeout` (TCC global timeout), `retry` (phase-2 and compensation retries) and `step` (a saga
- * step's result timeout); a participant's `clean` (fence clean-up of a finished branch).
+ * step's result timeout); a participant's `clean` (fence clean-up of a finished branch) and
+ * `retry` (a choreographed saga's unacknowledged event).
  */
 export const timers = ['timeout', 'retry', 'step', 'clean'] as const;
 export type TxnTimer = (typeof timers)[number];

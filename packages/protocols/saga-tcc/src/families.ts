@@ -63,7 +63,16 @@ export function txnSweepScenario(options: TxnSweepOptions): Scenario {
 
 /** Seed families for `dsim sweep --family <protocol>/<name>`: pure functions from a seed to a scenario. */
 export function familiesOf(protocol: 'tcc' | 'saga') {
+  const choreographed = {
+    description: 'The aggressive family with the saga choreographed: participants publish the next event themselves.',
+    scenario(seed: number, options?: Readonly<Record<string, unknown>>): Scenario {
+      const bugs = Array.isArray(options?.bugs) ? (options.bugs as string[]) : [];
+      const base = txnSweepScenario({ protocol, seed, bugs });
+      return { ...base, name: `${base.name}-choreographed`, config: { ...base.config, style: 'choreographed' } };
+    },
+  };
   return {
+    ...(protocol === 'saga' ? { choreographed } : {}),
     aggressive: {
       description:
         'Random transfers over links of 1–300 ms without FIFO (a Try can overtake its Cancel), with partitions, crashes of coordinator ' +

@@ -5,6 +5,7 @@ import { timers, type TxnContext, type TxnTimer } from './context.ts';
 import { familiesOf } from './families.ts';
 import { sagaInvariants, tccInvariants } from './invariants.ts';
 import { describeMessage, type TxnMessage } from './messages.ts';
+import * as choreography from './choreography.ts';
 import * as participant from './participant.ts';
 import { initNode } from './recovery.ts';
 import * as saga from './saga-coordinator.ts';
@@ -24,6 +25,10 @@ function onMessage(state: Draft<TxnState>, from: string, msg: TxnMessage, ctx: T
         return saga.handleActionResult(state, from, msg, ctx);
       case 'CompensateAck':
         return saga.handleCompensateAck(state, from, msg, ctx);
+      case 'SagaEnded':
+        return choreography.handleSagaEnded(state, from, msg, ctx);
+      case 'EventAck':
+        return choreography.handleEventAckAtEntry(state, msg, ctx);
       default:
         return; // Branch calls go to participants only.
     }
@@ -41,6 +46,10 @@ function onMessage(state: Draft<TxnState>, from: string, msg: TxnMessage, ctx: T
       return participant.handleCompensate(state, from, msg, ctx);
     case 'Release':
       return participant.handleRelease(state, msg.gid, ctx);
+    case 'SagaEvent':
+      return choreography.handleSagaEvent(state, from, msg, ctx);
+    case 'EventAck':
+      return choreography.handleEventAck(state, msg, ctx);
     default:
       return; // Results and acks go to the coordinator only.
   }
@@ -52,12 +61,14 @@ function onTimer(state: Draft<TxnState>, timer: TimerName<TxnTimer>, ctx: TxnCon
   const key = timer.slice(colon + 1);
   if (state.role === 'participant') {
     if (kind === 'clean') participant.cleanFence(state, key, ctx);
+    else if (kind === 'retry') choreography.onOutboxRetry(state, key, ctx);
     return;
   }
   if (kind === 'timeout') tcc.onGlobalTimeout(state, key as GidKey, ctx);
   else if (kind === 'step') saga.onStepTimeout(state, key as GidKey, ctx);
   else if (kind === 'retry') {
     if (state.protocol === 'tcc') tcc.onRetry(state, key as GidKey, ctx);
+    else if (ctx.config.style === 'choreographed') choreography.onFirstEventRetry(state, key as GidKey, ctx);
     else saga.onCompensationRetry(state, key as GidKey, ctx);
   }
 }
@@ -75,6 +86,7 @@ function onRequest(state: Draft<TxnState>, request: ClientRequest<TransferOp>, c
       error: `unknown operation '${String(request.op.f)}' (the coordinator takes 'transfer')`,
     });
   if (state.protocol === 'tcc') tcc.beginTcc(state, request, ctx);
+  else if (ctx.config.style === 'choreographed') choreography.beginChoreography(state, request, ctx);
   else saga.beginSaga(state, request, ctx);
 }
 

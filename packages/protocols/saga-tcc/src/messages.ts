@@ -61,6 +61,20 @@ export type TxnMessage =
       /** The balance a `read` step saw. */
       readonly value?: number;
     }
+  /**
+   * Choreographed saga (config `style: 'choreographed'`): each participant, having run its step,
+   * publishes the next event itself: `do` the next step, or `undo` the previous one after a failure;
+   * the last hop tells the entry node the saga `ended`. Events are retried until acknowledged.
+   */
+  | {
+      readonly type: 'SagaEvent';
+      readonly gid: number;
+      readonly kind: 'do' | 'undo';
+      readonly step: number;
+      readonly steps: readonly { readonly participant: string; readonly write: Write }[];
+    }
+  | { readonly type: 'SagaEnded'; readonly gid: number; readonly outcome: 'succeeded' | 'compensated' }
+  | { readonly type: 'EventAck'; readonly gid: number; readonly event: string }
   /** The saga ended: drop its semantic locks (Richardson's *_PENDING flag cleared). */
   | { readonly type: 'Release'; readonly gid: number }
   | { readonly type: 'Compensate'; readonly gid: number; readonly step: number; readonly write: Write }
@@ -92,6 +106,12 @@ export function describeMessage(msg: TxnMessage): string {
       return `ActionResult g=${msg.gid} step=${msg.step} ${msg.ok ? 'ok' : 'fail'} (${msg.reason})${msg.value !== undefined ? ` value=${msg.value}` : ''}`;
     case 'Release':
       return `Release g=${msg.gid}`;
+    case 'SagaEvent':
+      return `SagaEvent g=${msg.gid} ${msg.kind} step=${msg.step} ${writeText(msg.steps[msg.step]!.write)}`;
+    case 'SagaEnded':
+      return `SagaEnded g=${msg.gid} ${msg.outcome}`;
+    case 'EventAck':
+      return `EventAck g=${msg.gid} ${msg.event}`;
     case 'CompensateAck':
       return `CompensateAck g=${msg.gid} step=${msg.step} (${msg.reason})`;
   }

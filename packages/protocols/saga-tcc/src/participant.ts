@@ -223,9 +223,7 @@ export function handleAction(
   msg: Extract<TxnMessage, { type: 'Action' }>,
   ctx: TxnContext,
 ): void {
-  const key = `${gidKey(msg.gid)}.${msg.step}`;
-  const write = msg.write;
-  const reply = (ok: boolean, reason: BranchReason, value?: number) =>
+  applyAction(state, msg, ctx, (ok, reason, value) =>
     ctx.send(from, {
       type: 'ActionResult',
       gid: msg.gid,
@@ -233,7 +231,19 @@ export function handleAction(
       ok,
       reason,
       ...(value === undefined ? {} : { value }),
-    });
+    }),
+  );
+}
+
+/** A saga step's action through the barrier; `reply` gets the outcome (orchestrated: to the coordinator; choreographed: to the next hop). */
+export function applyAction(
+  state: State,
+  msg: { readonly gid: number; readonly step: number; readonly write: Write },
+  ctx: TxnContext,
+  reply: (ok: boolean, reason: BranchReason, value?: number) => void,
+): void {
+  const key = `${gidKey(msg.gid)}.${msg.step}`;
+  const write = msg.write;
   const verdict = ctx.bugs.has('noBarrier')
     ? ({ kind: 'run', rows: [] } as const)
     : barrierCall(state.barrier, key, 'action', strictBarrier);
@@ -326,9 +336,19 @@ export function handleCompensate(
   msg: Extract<TxnMessage, { type: 'Compensate' }>,
   ctx: TxnContext,
 ): void {
+  applyCompensation(state, msg, ctx, (reason) =>
+    ctx.send(from, { type: 'CompensateAck', gid: msg.gid, step: msg.step, reason }),
+  );
+}
+
+/** A saga step's compensation through the barrier; `reply` gets the reason. */
+export function applyCompensation(
+  state: State,
+  msg: { readonly gid: number; readonly step: number; readonly write: Write },
+  ctx: TxnContext,
+  reply: (reason: BranchReason) => void,
+): void {
   const key = `${gidKey(msg.gid)}.${msg.step}`;
-  const reply = (reason: BranchReason) =>
-    ctx.send(from, { type: 'CompensateAck', gid: msg.gid, step: msg.step, reason });
   const verdict = ctx.bugs.has('noBarrier')
     ? ({ kind: 'run', rows: [] } as const)
     : barrierCall(state.barrier, key, 'compensate', strictBarrier);

@@ -6,6 +6,7 @@ import { recoverSaga } from './saga-coordinator.ts';
 import type {
   Branch,
   CoordinatorState,
+  OutboxEntry,
   GlobalLogRecord,
   ParticipantState,
   TxnProtocolName,
@@ -68,6 +69,12 @@ function recoverParticipant(ctx: TxnContext, protocol: TxnProtocolName, boot: nu
     branches[name] = branch;
     if (protocol === 'tcc' && branch.status !== 'tried') ctx.setTimer(`clean:${name}`, ctx.config.fenceCleanupMicros);
   }
+  const outbox: Record<string, OutboxEntry> = {};
+  for (const key of ctx.storage.keys('outbox/')) {
+    const name = key.slice('outbox/'.length);
+    outbox[name] = ctx.storage.get<OutboxEntry>(key)!;
+    ctx.setTimer(`retry:${name}`, 0);
+  }
   const barrier: Record<string, true> = {};
   for (const key of ctx.storage.keys('barrier/')) barrier[key.slice('barrier/'.length)] = true;
   return {
@@ -79,6 +86,7 @@ function recoverParticipant(ctx: TxnContext, protocol: TxnProtocolName, boot: nu
     branches,
     barrier,
     semanticLocks: ctx.storage.get<Record<string, number>>('semanticLocks') ?? {},
+    outbox,
     effects: [],
     emptyRollbacks: 0,
     suspendedTries: 0,

@@ -1,6 +1,7 @@
 import type { ClientRequest, Draft, NodeId } from '@dsim/core';
 import { ownerOf, planWrites } from './accounts.ts';
 import { participantsOf } from './config.ts';
+import { publishFirst } from './choreography.ts';
 import { backoff, type TxnContext } from './context.ts';
 import type { TxnMessage } from './messages.ts';
 import {
@@ -227,6 +228,7 @@ export function recoverSaga(state: State, record: Extract<GlobalLogRecord, { kin
     reads: {},
   };
   const saga = state.saga[key]!;
-  if (record.phase === 'running') sendAction(saga, ctx);
+  if (ctx.config.style === 'choreographed') publishFirst(saga, ctx);
+  else if (record.phase === 'running') sendAction(saga, ctx);
   else compensateNext(state, saga, ctx);
 }

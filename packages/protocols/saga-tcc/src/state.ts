@@ -1,5 +1,5 @@
 import type { Micros, NodeId, Operation } from '@dsim/core';
-import type { BranchReason, Write } from './messages.ts';
+import type { BranchReason, TxnMessage, Write } from './messages.ts';
 
 export type TxnProtocolName = 'tcc' | 'saga';
 
@@ -51,6 +51,12 @@ export interface Branch {
   since: Micros;
 }
 
+export interface OutboxEntry {
+  readonly to: NodeId;
+  readonly msg: TxnMessage;
+  attempts: number;
+}
+
 export interface ParticipantState {
   readonly role: 'participant';
   readonly protocol: TxnProtocolName;
@@ -64,6 +70,8 @@ export interface ParticipantState {
   barrier: Record<string, true>;
   /** Saga semantic locks (countermeasure `semantic-lock`): account → the gid whose write is pending. */
   semanticLocks: Record<string, number>;
+  /** Choreographed saga: events published and not yet acknowledged, by event name ('g3.1.do'). Durable. */
+  outbox: Record<string, OutboxEntry>;
   /** Everything this incarnation did, in order: read by the invariants through a run memory. */
   effects: BranchEffect[];
   emptyRollbacks: number;

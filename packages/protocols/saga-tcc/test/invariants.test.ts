@@ -39,6 +39,7 @@ const participant = (effects: BranchEffect[], extra: Partial<ParticipantState> =
   branches: {},
   barrier: {},
   semanticLocks: {},
+  outbox: {},
   effects,
   emptyRollbacks: 0,
   suspendedTries: 0,

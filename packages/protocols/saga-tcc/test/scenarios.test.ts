@@ -4,6 +4,7 @@ import { sagaFamilies, txnSweepScenario } from '@dsim/saga-tcc';
 import { describe, expect, it } from 'vitest';
 import sagaFourthStepFails from '../../../../simulations/saga/fourth-step-fails.ts';
 import sagaLateAction from '../../../../simulations/saga/late-action-suspended.ts';
+import sagaChoreographed from '../../../../simulations/saga/choreographed-fourth-step-fails.ts';
 import coordinatorCrash from '../../../../simulations/tcc/coordinator-crash-phase-two.ts';
 import duplicatedConfirm from '../../../../simulations/tcc/duplicated-confirm.ts';
 import fenceCleanedEarly from '../../../../simulations/tcc/fence-cleaned-early.ts';
@@ -44,7 +45,15 @@ function deliveries(result: RunResult): string[] {
 
 const lastSummary = (result: RunResult, node: string) => result.summaries.find(([id]) => id === node)![1]!;
 
-const scenarioFiles = [lateTry, lostTry, duplicatedConfirm, coordinatorCrash, sagaFourthStepFails, sagaLateAction];
+const scenarioFiles = [
+  lateTry,
+  lostTry,
+  duplicatedConfirm,
+  coordinatorCrash,
+  sagaFourthStepFails,
+  sagaLateAction,
+  sagaChoreographed,
+];
 
 describe('scenario files: every invariant holds, every sometimes is reached, both state modes agree', () => {
   for (const scenario of scenarioFiles) {
@@ -169,6 +178,29 @@ describe('saga-fourth-step-fails: step 4 fails, steps 3, 2, 1 are compensated in
     const broken = run({ ...sagaFourthStepFails, bugs: ['compensateForwardOrder'] }, 'mutable');
     expect(broken.violations[0]).toMatchObject({ invariant: 'compensation' });
     expect(broken.violations[0]!.message).toMatch(/^compensation-order: g1: step 0 compensated while later step 1, 2/);
+  });
+});
+
+describe('saga-choreographed-fourth-step-fails', () => {
+  it('the participants pass the events along, and the compensations come back 3, 2, 1 without a coordinator', () => {
+    const result = run(sagaChoreographed);
+    const events = deliveries(result)
+      .filter((line) => line.includes('SagaEvent g=1') || line.includes('SagaEnded g=1'))
+      .map((line) => line.replace(/ p\d\/a\d[+-]\d+$/, ''));
+    expect(events).toEqual([
+      'p1: SagaEvent g=1 do step=0',
+      'p2: SagaEvent g=1 do step=1',
+      'p3: SagaEvent g=1 do step=2',
+      'p2: SagaEvent g=1 do step=3',
+      'p3: SagaEvent g=1 undo step=2',
+      'p2: SagaEvent g=1 undo step=1',
+      'p1: SagaEvent g=1 undo step=0',
+      'c: SagaEnded g=1 compensated',
+    ]);
+    expect(result.history.filter((entry) => entry.type !== 'invoke').map((entry) => entry.type)).toEqual([
+      'fail',
+      'ok',
+    ]);
   });
 });
 

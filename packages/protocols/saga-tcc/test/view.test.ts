@@ -16,6 +16,7 @@ describe('view', () => {
       },
       barrier: { 'g1|try': true, 'g2|try': true, 'g2|cancel': true },
       semanticLocks: {},
+      outbox: {},
       effects: [],
       emptyRollbacks: 1,
       suspendedTries: 1,
