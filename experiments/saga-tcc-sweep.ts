@@ -3,18 +3,19 @@
  * transfers over a reordering network with partitions, crashes, pauses, loss and duplication,
  * then a quiet period. Prints the runs, the violations (with the seed to replay) and what the runs
  * reached. Usage:
- *   node --import ./packages/cli/bin/register-typescript.mjs experiments/saga-tcc-sweep.ts [protocol] [seeds] [first] [bug]
- * e.g. `... saga-tcc-sweep.ts tcc 10000 1`.
+ *   node --import ./packages/cli/bin/register-typescript.mjs experiments/saga-tcc-sweep.ts [protocol] [seeds] [first] [bug] [family]
+ * e.g. `... saga-tcc-sweep.ts tcc 10000 1`, or `... saga 1000 1 '' choreographed`.
  */
 import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { families, sagaFamilies } from '@dsim/saga-tcc';
 
-const [protocol = 'tcc', seedsText = '100', firstText = '1', bug] = process.argv.slice(2);
+const [protocol = 'tcc', seedsText = '100', firstText = '1', bug, familyName = 'aggressive'] = process.argv.slice(2);
 if (protocol !== 'tcc' && protocol !== 'saga') throw new Error(`protocol: 'tcc' or 'saga', got '${protocol}'`);
 const seeds = Number(seedsText);
 const first = Number(firstText);
-const family = (protocol === 'tcc' ? families : sagaFamilies).aggressive;
+const family = (protocol === 'tcc' ? families : sagaFamilies)[familyName as 'aggressive'];
+if (!family) throw new Error(`family: '${familyName}' is not a family of ${protocol}`);
 const failures: string[] = [];
 let transactions = 0;
 let emptyRollbacks = 0;
@@ -36,7 +37,7 @@ for (let seed = first; seed < first + seeds; seed++) {
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 console.log(
-  `${protocol}${bug ? ` bug ${bug}` : ''}: seeds ${first}..${first + seeds - 1}, ${seeds} runs in ${seconds.toFixed(0)} s, ` +
+  `${protocol} ${familyName}${bug ? ` bug ${bug}` : ''}: seeds ${first}..${first + seeds - 1}, ${seeds} runs in ${seconds.toFixed(0)} s, ` +
     `${transactions} completed requests, ${failures.length} runs with a violation`,
 );
 console.log(
