@@ -6,7 +6,11 @@
  * - no Confirm without a successful Try;
  * - no Try after Cancel (a late Try must be refused: "suspension");
  * - a Cancel without a successful Try changes nothing ("empty rollback");
- * - nothing is both confirmed and cancelled.
+ * - nothing is both confirmed and cancelled;
+ * - each phase-2 effect (Confirm, Cancel, compensation) changes data at most once: Confirm and
+ *   Cancel are retried until they succeed, so a repeat must be a no-op (Seata, DTM idempotency);
+ * - a saga's compensations run in reverse order of its steps (Garcia-Molina & Salem: T1..Tj, then
+ *   Cj..C1): no step is compensated while a later executed step still stands.
  * Sagas use `execute` and `compensate`: a compensation without an execution must change nothing.
  */
 export type CompensationAction = 'try' | 'confirm' | 'cancel' | 'execute' | 'compensate';
@@ -19,6 +23,8 @@ export interface CompensationEvent {
   /** Whether the action changed the participant's data (for empty-rollback checks). Default: true when ok. */
   readonly changed?: boolean;
   readonly time?: number;
+  /** A saga step's position (0 first), for the compensation-order rule. */
+  readonly step?: number;
 }
 
 export interface CompensatedTransaction {
@@ -32,7 +38,13 @@ export interface CompensatedTransaction {
 }
 
 export type CompensationRule =
-  'atomicity' | 'confirm-without-try' | 'try-after-cancel' | 'empty-rollback-changed' | 'confirmed-and-cancelled';
+  | 'atomicity'
+  | 'confirm-without-try'
+  | 'try-after-cancel'
+  | 'empty-rollback-changed'
+  | 'confirmed-and-cancelled'
+  | 'applied-twice'
+  | 'compensation-order';
 
 export interface CompensationViolation {
   readonly transaction: string;
@@ -67,9 +79,15 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
       let confirmed = false;
       let executed = false;
       let compensated = false;
+      const appliedActions = new Set<CompensationAction>();
       for (const event of mine) {
         const ok = event.outcome === 'ok';
         const changed = event.changed ?? ok;
+        if (ok && changed && event.action !== 'try' && event.action !== 'execute') {
+          if (appliedActions.has(event.action))
+            violate('applied-twice', `applied its ${event.action} twice (a repeated phase-2 call must be a no-op)`);
+          appliedActions.add(event.action);
+        }
         switch (event.action) {
           case 'try':
             if (ok && cancelled)
@@ -108,6 +126,7 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
       const applied = (tried && confirmed && !cancelled) || (executed && !compensated);
       status.set(participant, applied ? 'applied' : 'compensated');
     }
+    checkCompensationOrder(tx, violations);
     if (tx.finished === false) {
       outcomes.push({ transaction: tx.id, outcome: 'unfinished' });
       continue;
@@ -128,4 +147,29 @@ export function checkCompensation(transactions: readonly CompensatedTransaction[
       ? `compensation violated: ${violations.map((violation) => `[${violation.rule}] ${violation.message}`).join('; ')}`
       : `every transaction ended fully applied or fully compensated (${transactions.length} checked)`;
   return { ok: violations.length === 0, violations, outcomes, message };
+}
+
+/**
+ * Garcia-Molina & Salem's order: while a step executed later still stands (executed and not yet
+ * compensated), no earlier step may be compensated. Reads the `step` of execute and compensate events.
+ */
+function checkCompensationOrder(tx: CompensatedTransaction, violations: CompensationViolation[]): void {
+  const standing = new Set<number>();
+  for (const event of tx.events) {
+    if (event.step === undefined || event.outcome !== 'ok') continue;
+    if (event.action === 'execute' && (event.changed ?? true)) standing.add(event.step);
+    else if (event.action === 'compensate') {
+      const later = [...standing].filter((step) => step > event.step!);
+      if (later.length > 0) {
+        violations.push({
+          transaction: tx.id,
+          participant: event.participant,
+          rule: 'compensation-order',
+          message: `${tx.id}: step ${event.step} compensated while later step ${later.join(', ')} still stands (compensations must run in reverse order)`,
+        });
+        return;
+      }
+      standing.delete(event.step);
+    }
+  }
 }

@@ -197,6 +197,57 @@ describe('checkCompensation', () => {
   });
 });
 
+describe('checkCompensation: idempotency and compensation order', () => {
+  it('reports a phase-2 effect applied twice, and not a repeat that changed nothing', () => {
+    const result = checkCompensation([
+      {
+        id: 'twice',
+        events: [
+          { participant: 'a', action: 'try', outcome: 'ok' },
+          { participant: 'a', action: 'confirm', outcome: 'ok' },
+          { participant: 'a', action: 'confirm', outcome: 'ok' },
+        ],
+      },
+      {
+        id: 'repeat-noop',
+        events: [
+          { participant: 'a', action: 'try', outcome: 'ok' },
+          { participant: 'a', action: 'cancel', outcome: 'ok' },
+          { participant: 'a', action: 'cancel', outcome: 'ok', changed: false },
+        ],
+      },
+    ]);
+    expect(result.violations.map((violation) => [violation.transaction, violation.rule])).toEqual([
+      ['twice', 'applied-twice'],
+    ]);
+  });
+
+  it('reports a saga step compensated while a later step still stands', () => {
+    const steps = (order: number[]) => [
+      ...[0, 1, 2].map((step) => ({
+        participant: `s${step}`,
+        action: 'execute' as const,
+        outcome: 'ok' as const,
+        step,
+      })),
+      ...order.map((step) => ({
+        participant: `s${step}`,
+        action: 'compensate' as const,
+        outcome: 'ok' as const,
+        step,
+      })),
+    ];
+    const result = checkCompensation([
+      { id: 'reverse', events: steps([2, 1, 0]) },
+      { id: 'forward', events: steps([0, 1, 2]) },
+    ]);
+    expect(result.violations.map((violation) => [violation.transaction, violation.rule])).toEqual([
+      ['forward', 'compensation-order'],
+    ]);
+    expect(result.outcomes.map((outcome) => outcome.outcome)).toEqual(['compensated', 'compensated']);
+  });
+});
+
 describe('checkConvergence', () => {
   const snapshots = [
     { time: 0, replicas: { a: { x: 1 }, b: { x: 1 } } },

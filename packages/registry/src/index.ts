@@ -1,9 +1,10 @@
 import type { AnyProtocol, ProtocolRegistry, SeedFamily } from '@dsim/core';
 import { families as commitFamilies, threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
 import { heartbeat } from '@dsim/heartbeat';
-import { kafka } from '@dsim/kafka';
+import { families as kafkaFamilies, kafka } from '@dsim/kafka';
 import { pingpong } from '@dsim/pingpong';
 import { families as raftFamilies, raft } from '@dsim/raft';
+import { sagaFamilies, sagaProtocol, families as tccFamilies, tccProtocol } from '@dsim/saga-tcc';
 
 /**
  * Every protocol dsim ships, by the name a scenario uses. Browser-safe: the visualizer's worker
@@ -16,12 +17,17 @@ export const registry: ProtocolRegistry = {
   kafka: kafka as AnyProtocol,
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,
+  saga: sagaProtocol as AnyProtocol,
+  tcc: tccProtocol as AnyProtocol,
 };
 
 /** Every seed family dsim ships, as `<package>/<family>` ('raft/aggressive'), for `dsim sweep --family`. */
 export const families: Readonly<Record<string, SeedFamily>> = {
   ...prefixed('raft', raftFamilies),
   ...prefixed('commit', commitFamilies),
+  ...prefixed('kafka', kafkaFamilies),
+  ...prefixed('tcc', tccFamilies),
+  ...prefixed('saga', sagaFamilies),
 };
 
 function prefixed(prefix: string, record: Readonly<Record<string, SeedFamily>>): Record<string, SeedFamily> {
