@@ -1,20 +1,20 @@
-import { MAX_DRIFT_PPM } from './clock.ts';
-import { NETWORK_FAULTS, nodesNamedBy, type Fault, type ScheduledFault } from './faults.ts';
-import { intern } from './intern.ts';
-import type { Invariant } from './invariant.ts';
-import type { LatencyDistribution } from './latency.ts';
+import { MAX_DRIFT_PPM } from '../kernel/clock.ts';
+import { NETWORK_FAULTS, nodesNamedBy, type Fault, type ScheduledFault } from '../faults/faults.ts';
+import { intern } from '../kernel/intern.ts';
+import type { Invariant } from '../author/invariant.ts';
+import type { LatencyDistribution } from '../kernel/latency.ts';
 import {
   NEMESIS_KINDS,
   PARTITION_SHAPES,
   generateFaultSchedule,
   type NemesisSpec,
   type ResolvedNemesis,
-} from './nemesis.ts';
-import type { ResolvedLinkOverride, ResolvedNetwork } from './network.ts';
-import type { AnyProtocol, NodeId } from './protocol.ts';
-import { createRandom } from './random.ts';
-import { describeValue, parseDuration, type Duration, type Micros } from './time.ts';
-import type { WorkloadSpec } from './workload.ts';
+} from '../faults/nemesis.ts';
+import type { ResolvedLinkOverride, ResolvedNetwork } from '../kernel/network.ts';
+import type { AnyProtocol, NodeId } from '../author/protocol.ts';
+import { createRandom } from '../random/random.ts';
+import { describeValue, parseDuration, type Duration, type Micros } from '../time/time.ts';
+import type { WorkloadSpec } from '../author/workload.ts';
 
 /** A latency distribution as a user writes it: durations may carry units, a bare duration means constant. */
 export type LatencySpec =

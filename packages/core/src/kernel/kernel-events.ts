@@ -1,4 +1,4 @@
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 import { grown } from './typed-columns.ts';
 
 /**

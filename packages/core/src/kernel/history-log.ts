@@ -1,6 +1,6 @@
-import type { HistoryEntry } from './history.ts';
-import type { NodeId } from './protocol.ts';
-import type { Micros } from './time.ts';
+import type { HistoryEntry } from '../author/history.ts';
+import type { NodeId } from '../author/protocol.ts';
+import type { Micros } from '../time/time.ts';
 
 export type CompletionType = 'ok' | 'fail' | 'info';
 const TYPES: readonly HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
