@@ -81,10 +81,10 @@ export {
   type PartitionShape,
   type ResolvedNemesis,
 } from './faults/nemesis.ts';
+export { resolveScenario } from './scenario/resolve.ts';
+export { deepMerge } from './scenario/merge.ts';
 export {
   defineScenario,
-  resolveScenario,
-  deepMerge,
   ScenarioError,
   type Scenario,
   type ScenarioIssue,
@@ -96,7 +96,7 @@ export {
   type LinkSpec,
   type LatencySpec,
   type ClockSpec,
-} from './scenario/scenario.ts';
+} from './scenario/schema.ts';
 export { TraceRecorder, hashTrace } from './trace/recorder.ts';
 export {
   TRACE_FORMAT,

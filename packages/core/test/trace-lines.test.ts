@@ -60,7 +60,7 @@ describe('TraceLines writes exactly the line the recorder writes for the event',
       fc.property(
         nodeId,
         time,
-        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.tuple(fc.string(), fc.dictionary(fc.string(), fc.jsonValue())).map(([role, rest]) => ({ ...rest, role })),
         fc.jsonValue(),
         fc.boolean(),
         (node, t, summary, state, full) => {

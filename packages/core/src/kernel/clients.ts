@@ -1,7 +1,7 @@
 import type { NodeId, Outcome } from '../author/protocol.ts';
 import type { ClientView, Operation, Workload } from '../author/workload.ts';
 import { createRandom, type Random } from '../random/random.ts';
-import type { ResolvedScenario, ResolvedWorkload } from '../scenario/scenario.ts';
+import type { ResolvedScenario, ResolvedWorkload } from '../scenario/schema.ts';
 import type { RunStats, TraceEvent } from '../trace/format.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import type { Micros } from '../time/time.ts';

@@ -1,6 +1,6 @@
 import type { Invariant, Violation } from '../author/invariant.ts';
 import type { NodeId } from '../author/protocol.ts';
-import type { ResolvedScenario } from '../scenario/scenario.ts';
+import type { ResolvedScenario } from '../scenario/schema.ts';
 import type { RunStats } from '../trace/format.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import type { Micros } from '../time/time.ts';

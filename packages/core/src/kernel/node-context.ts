@@ -1,5 +1,5 @@
 import type { NodeContext, NodeId, Outcome } from '../author/protocol.ts';
-import type { ResolvedScenario } from '../scenario/scenario.ts';
+import type { ResolvedScenario } from '../scenario/schema.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import type { Micros } from '../time/time.ts';
 import type { Clients } from './clients.ts';

@@ -4,7 +4,8 @@ import type { Violation } from '../author/invariant.ts';
 import type { AnyProtocol, ClientRequest, NodeId, NodeSummary, Outcome } from '../author/protocol.ts';
 import { describeFault, type Fault } from '../faults/faults.ts';
 import { createRandom } from '../random/random.ts';
-import { resolveScenario, type ResolveOptions, type ResolvedScenario } from '../scenario/scenario.ts';
+import { resolveScenario } from '../scenario/resolve.ts';
+import type { ResolveOptions, ResolvedScenario } from '../scenario/schema.ts';
 import type { Micros } from '../time/time.ts';
 import {
   TRACE_FORMAT,
@@ -35,7 +36,7 @@ import { Network } from './network.ts';
 import { createNodeContext, StepScope } from './node-context.ts';
 import { NodeRuntime, positionOf } from './node-runtime.ts';
 import { StorageKeys } from './storage-keys.ts';
-import { NodeStorage } from './storage.ts';
+import { NodeStorage, RecentlyImmutable } from './storage.ts';
 import { Timers } from './timers.ts';
 import { TraceLines } from './trace-lines.ts';
 import { KernelWorldView } from './world-view.ts';
@@ -166,14 +167,16 @@ export class Simulation {
     const clientIds: string[] = [];
     this.history = new HistoryLog(scenario.nodes, clientIds);
     this.clients = new Clients(scenario, this.events, this.network, this.history, clientIds, this.stats, this.trace);
+    // What the nodes' storages share belongs to the run, like everything else of it.
     const keys = new StorageKeys();
+    const recent = new RecentlyImmutable();
     this.nodes = scenario.nodes.map((id, index) => {
       const clock = scenario.clocks[index]!;
       return new NodeRuntime(
         id,
         index,
         new NodeClock(clock[1], clock[2]),
-        new NodeStorage(keys),
+        new NodeStorage(keys, recent),
         createRandom(scenario.seed, `node:${id}`),
       );
     });
@@ -414,8 +417,9 @@ export class Simulation {
   }
 
   /**
-   * The immutable mode's step: the handler runs on an immer draft. Kept apart from `step` so that
-   * the closure it passes to immer captures nothing in the mutable mode's path.
+   * The immutable mode's step: the handler runs on an immer draft. Kept apart from `step` because
+   * a function whose arguments a closure captures allocates a context for them on every call, and
+   * `step` also runs every step of the mutable mode, which needs no closure.
    */
   private produceStep(node: NodeRuntime, kind: number, a: unknown, b: unknown): void {
     node.state = this.immer.produce(node.state, (draft: unknown) => this.handle(draft, node, kind, a, b));

@@ -20,8 +20,11 @@ const SLOT = PAGE - 1;
  * a key written twice ends with its oldest journaled value: the durable one.
  */
 export class NodeStorage implements DurableStorage {
-  /** The run's key table, shared by its nodes' storages; a storage made alone gets its own. */
-  constructor(private readonly keyTable: StorageKeys = new StorageKeys()) {}
+  /** The run's key table and recent immutable values, shared by its nodes' storages; a storage made alone gets its own. */
+  constructor(
+    private readonly keyTable: StorageKeys = new StorageKeys(),
+    private readonly recent: RecentlyImmutable = new RecentlyImmutable(),
+  ) {}
 
   /**
    * Values by key id: pages[id >> PAGE_BITS][id & SLOT]. A value is stored directly, not in a
@@ -61,14 +64,14 @@ export class NodeStorage implements DurableStorage {
       const overflow = (this.overflow ??= new Map());
       const before = overflow.get(name);
       this.journal(name, before === undefined ? ABSENT : before);
-      overflow.set(name, keep(value));
+      overflow.set(name, keep(value, this.recent));
       return;
     }
     const page = this.page(id >> PAGE_BITS);
     const slot = id & SLOT;
     const before = page[slot];
     this.journal(name, before === undefined ? ABSENT : before);
-    page[slot] = keep(value);
+    page[slot] = keep(value, this.recent);
   }
 
   delete(key: string | StorageKey): void {
@@ -207,31 +210,38 @@ export class NodeStorage implements DurableStorage {
  * its keys: `get` copies it on the way out unless it is plain (see copy), which gives the reader
  * exactly what a copy made by `put` would have given, because the value cannot have changed in
  * between. So `put` checks only that the value cannot change, which is cheaper than checking that
- * it is plain: it looks for no symbols or hidden properties (the Raft benchmark spent 3% of its
- * time, and 5% of its allocation, on those checks when storing each new log entry).
+ * it is plain: it looks for no symbols or hidden properties, a search that would otherwise run on
+ * every new log entry.
  */
-function keep(value: unknown): unknown {
+function keep(value: unknown, recent: RecentlyImmutable): unknown {
   if (value === null || typeof value !== 'object') return value;
-  return isRecentlyImmutable(value) ? value : copy(value);
+  return recent.has(value) ? value : copy(value);
 }
 
 /**
- * The last few values found immutable (an immutable value stays so): the same value is usually
- * written to several nodes' storage in a row, as a Raft entry is to every node's log.
+ * The last few values found immutable (an immutable value stays so), shared by the storages of
+ * one run: the same value is usually written to several nodes' storage in a row, as a Raft entry
+ * is to every node's log.
  */
-const RECENT = 8;
-const recentlyImmutable: Array<object | undefined> = new Array<object | undefined>(RECENT).fill(undefined);
-let recentNext = 0;
+export class RecentlyImmutable {
+  private static readonly SIZE = 8;
+  private readonly ring: Array<object | undefined> = new Array<object | undefined>(RecentlyImmutable.SIZE).fill(
+    undefined,
+  );
+  private next = 0;
 
-function isRecentlyImmutable(value: object): boolean {
-  // Newest first: a value is usually written again within a write or two. The ring is looked at
-  // before Object.isFrozen (in isImmutable), a call into the runtime that costs more than these
-  // eight comparisons.
-  for (let i = 1; i <= RECENT; i++) if (recentlyImmutable[(recentNext - i) & (RECENT - 1)] === value) return true;
-  if (!isImmutable(value)) return false;
-  recentlyImmutable[recentNext] = value;
-  recentNext = (recentNext + 1) & (RECENT - 1);
-  return true;
+  /** Whether nothing can change `value` (see isImmutable). */
+  has(value: object): boolean {
+    const ring = this.ring;
+    const mask = RecentlyImmutable.SIZE - 1;
+    // Newest first: a value is usually written again within a write or two. The ring is looked at
+    // before Object.isFrozen (in isImmutable), which costs more than these eight comparisons.
+    for (let i = 1; i <= RecentlyImmutable.SIZE; i++) if (ring[(this.next - i) & mask] === value) return true;
+    if (!isImmutable(value)) return false;
+    ring[this.next] = value;
+    this.next = (this.next + 1) & mask;
+    return true;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { HistoryEntry } from '../author/history.ts';
 import type { WorldView } from '../author/invariant.ts';
 import type { AnyProtocol, NodeId, NodeSummary } from '../author/protocol.ts';
-import type { ResolvedScenario } from '../scenario/scenario.ts';
+import type { ResolvedScenario } from '../scenario/schema.ts';
 import type { Micros } from '../time/time.ts';
 import type { HistoryLog } from './history-log.ts';
 import { positionOf, type NodeRuntime } from './node-runtime.ts';

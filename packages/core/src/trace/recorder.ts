@@ -34,7 +34,7 @@ const MAX_DIGITS_INTEGER = 1e15;
  *
  * Lines are written straight into byte chunks rather than built as strings: a string per line
  * would be concatenated piece by piece, flattened, kept alive and copied by the garbage collector,
- * which cost more than the simulation itself. A line is written with `begin`, then `bytes` (fixed
+ * more work than the simulation itself. A line is written with `begin`, then `bytes` (fixed
  * pieces, pre-encoded with `utf8`), `integer`, `json` (text that is already JSON), and `end`.
  * Chunks are hashed when full; in the 'memory' mode they are kept, and split into line strings
  * only when someone reads `lines`. A line never straddles two chunks.
