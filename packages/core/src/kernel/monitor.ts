@@ -172,7 +172,12 @@ export class InvariantMonitor {
     );
   }
 
-  private violate(invariant: Invariant, message: string, now: Micros): void {
+  /** The run used up its budget (see ResolvedBudget): a violation the caller ends the run with. */
+  budgetExceeded(message: string, now: Micros): void {
+    this.violate({ name: 'budget', kind: 'always' } as Invariant, message, now);
+  }
+
+  private violate(invariant: Pick<Invariant, 'name' | 'kind'>, message: string, now: Micros): void {
     this.violations.push({
       invariant: invariant.name,
       kind: invariant.kind,

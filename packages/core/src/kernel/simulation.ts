@@ -144,6 +144,8 @@ export class Simulation {
   private endReason: EndReason | undefined;
   private error: string | undefined;
   private readonly maxEvents: number;
+  private readonly eventBudget: number;
+  private readonly messageBudget: number;
   private readonly traceOn: boolean;
   private started = false;
 
@@ -158,6 +160,8 @@ export class Simulation {
     // outside handlers are impossible in immutable mode because drafts are revoked.
     this.immer = new Immer({ autoFreeze: false });
     this.maxEvents = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
+    this.eventBudget = scenario.budget.events;
+    this.messageBudget = scenario.budget.messages;
     this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine, options.onTraceChunk);
     this.traceOn = this.trace.enabled;
     this.lines = new TraceLines(this.trace, scenario.nodes);
@@ -235,6 +239,10 @@ export class Simulation {
       }
       if (this.stats.events >= this.maxEvents) {
         this.finish('until', this.now);
+        break;
+      }
+      if (this.stats.events >= this.eventBudget || this.stats.messagesSent > this.messageBudget) {
+        this.budgetExceeded();
         break;
       }
       events.takePeeked();
@@ -627,6 +635,20 @@ export class Simulation {
     if (this.endReason !== undefined) return;
     this.monitor.check(this.now);
     if (this.monitor.stopped) this.finish('violation', this.now);
+  }
+
+  /** More events or sends than the budget allows: a livelock (or a storm), reported with the trace so far. */
+  private budgetExceeded(): void {
+    const { events, messages } = this.scenario.budget;
+    const what =
+      this.stats.messagesSent > messages
+        ? `sent more than its budget of ${messages} messages`
+        : `used its budget of ${events} events`;
+    this.monitor.budgetExceeded(
+      `the run ${what} by ${this.now}us of ${this.scenario.until}us: a livelock or a message storm (raise the scenario's budget if the run is sound)`,
+      this.now,
+    );
+    this.finish('livelock', this.now);
   }
 
   private finish(reason: EndReason, time: Micros): void {

@@ -84,6 +84,17 @@ export interface Scenario {
   readonly stopOnViolation?: boolean;
   /** Record each node's full state in the trace whenever it changes (large). Default false. */
   readonly traceFullState?: boolean;
+  /**
+   * The most events and message sends the run may use; a run that needs more ends with a
+   * `livelock` verdict. Default for each: 100,000 per simulated second per node, at least 1,000,000.
+   */
+  readonly budget?: { readonly events?: number; readonly messages?: number };
+}
+
+/** A run's budget: more events or message sends than this end it as a livelock. */
+export interface ResolvedBudget {
+  readonly events: number;
+  readonly messages: number;
 }
 
 /** Identity function that type-checks a scenario in a `.ts` file. */
@@ -140,6 +151,7 @@ export interface ResolvedScenario {
   readonly invariants: readonly Invariant[];
   readonly stopOnViolation: boolean;
   readonly traceFullState: boolean;
+  readonly budget: ResolvedBudget;
 }
 
 export type ProtocolRegistry = Readonly<Record<string, AnyProtocol>>;

@@ -63,7 +63,8 @@ export type TraceEvent =
 
 export type TraceEventKind = TraceEvent['k'];
 
-export type EndReason = 'until' | 'idle' | 'violation' | 'error';
+/** Why a run ended: its time was up, nothing was left to happen, a violation, a protocol error, or its budget ran out. */
+export type EndReason = 'until' | 'idle' | 'violation' | 'error' | 'livelock';
 
 export interface RunStats {
   events: number;
