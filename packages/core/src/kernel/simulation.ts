@@ -1,23 +1,16 @@
 import { Immer } from 'immer';
-import type { HistoryEntry } from '../author/history.ts';
-import type { Violation } from '../author/invariant.ts';
-import type { AnyProtocol, ClientRequest, NodeId, NodeSummary, Outcome } from '../author/protocol.ts';
+import type { AnyProtocol, ClientRequest, NodeId, Outcome } from '../author/protocol.ts';
 import { describeFault, type Fault } from '../faults/faults.ts';
 import { createRandom } from '../random/random.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { ResolveOptions, ResolvedScenario } from '../scenario/schema.ts';
 import type { Micros } from '../time/time.ts';
-import {
-  TRACE_FORMAT,
-  TRACE_VERSION,
-  type EndReason,
-  type RunStats,
-  type TraceHeader,
-  type TraceMode,
-} from '../trace/format.ts';
+import type { EndReason, RunStats } from '../trace/format.ts';
+import { traceHeader } from '../trace/header.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import { Clients, type ClientProcess, type PendingRequest } from './clients.ts';
 import { NodeClock } from './clock.ts';
+import { NodeFaults } from './node-faults.ts';
 import {
   CLIENT_NEXT,
   CLIENT_TIMEOUT,
@@ -41,52 +34,9 @@ import { Timers } from './timers.ts';
 import { TraceLines } from './trace-lines.ts';
 import { KernelWorldView } from './world-view.ts';
 
-/** How handlers see state: immer drafts (snapshots, diffs, forks) or the state itself (fastest). */
-export type StateMode = 'immutable' | 'mutable';
+import type { RunOptions, RunResult } from './run-types.ts';
 
-export interface RunOptions {
-  /** Default 'memory'. */
-  readonly trace?: TraceMode;
-  /** Receives each trace line as a string as it is written. Decoding every line costs time: to stream to a file, prefer `onTraceChunk`. */
-  readonly onTraceLine?: (line: string) => void;
-  /** Receives the trace as UTF-8 bytes, a chunk of whole lines at a time (the array is reused: copy or write it before returning). */
-  readonly onTraceChunk?: (bytes: Uint8Array) => void;
-  /** Default 'immutable'. Both modes give the same trace. */
-  readonly stateMode?: StateMode;
-  /** Stop after this many events even if `until` is not reached (a guard for runaway protocols). */
-  readonly maxEvents?: number;
-  /**
-   * How a re-armed timer is queued. 'carry' (the default) moves the event already queued; 'eager'
-   * queues a new event for every setTimer and leaves the old one to be skipped. Both give the same
-   * trace except for the event count; 'eager' is the plain reference the tests hold 'carry' to.
-   */
-  readonly timers?: 'carry' | 'eager';
-}
-
-export interface RunResult {
-  readonly scenario: string;
-  readonly protocol: string;
-  readonly seed: number;
-  /** Hash of the trace bytes; undefined when tracing is off. */
-  readonly hash: string | undefined;
-  readonly endTime: Micros;
-  readonly endReason: EndReason;
-  readonly stats: RunStats;
-  readonly violations: readonly Violation[];
-  /** `sometimes` invariants that held at least once, and those that never did. */
-  readonly reached: readonly string[];
-  readonly history: readonly HistoryEntry[];
-  readonly summaries: ReadonlyArray<readonly [NodeId, NodeSummary | undefined]>;
-  readonly error?: string;
-  /**
-   * Trace lines when the trace mode is 'memory' (empty otherwise). The recorder keeps the trace as
-   * joined text while the run goes on; the lines are split out when first read.
-   */
-  readonly trace: readonly string[];
-  /** The same trace as JSON Lines text, one newline after each line ('' unless the mode is 'memory'). */
-  readonly traceText: string;
-  readonly faultsEndAt: Micros;
-}
+export type { RunOptions, RunResult, StateMode } from './run-types.ts';
 
 const EMPTY_RESULT: unknown[] = [];
 
@@ -114,6 +64,7 @@ export class Simulation {
   private readonly timers: Timers;
   private readonly clients: Clients;
   private readonly monitor: InvariantMonitor;
+  private readonly nodeFaults: NodeFaults;
   /** The time, the stepping node and its outbox, shared with the nodes' contexts. */
   private readonly scope = new StepScope();
   /** This run's immer, which does not freeze what it produces (see the constructor). */
@@ -149,10 +100,7 @@ export class Simulation {
   private readonly traceOn: boolean;
   private started = false;
 
-  constructor(
-    scenario: ResolvedScenario,
-    private readonly options: RunOptions = {},
-  ) {
+  constructor(scenario: ResolvedScenario, options: RunOptions = {}) {
     this.scenario = scenario;
     this.protocol = scenario.protocol;
     this.immutable = (options.stateMode ?? 'immutable') === 'immutable';
@@ -204,6 +152,15 @@ export class Simulation {
       this.history,
     );
     this.monitor = new InvariantMonitor(scenario, this.world, this.stats, this.trace);
+    this.nodeFaults = new NodeFaults(
+      this.nodes,
+      scenario.nodes,
+      this.nodeIndex,
+      this.crashedNodes,
+      this.events,
+      this.timers,
+      this.trace,
+    );
   }
 
   /** Validates and resolves a scenario, then builds its simulation. */
@@ -265,36 +222,13 @@ export class Simulation {
   private start(): void {
     if (this.started) throw new Error('Simulation.run() may be called only once; build a new Simulation to run again');
     this.started = true;
-    if (this.traceOn) this.trace.writeHeader(this.header());
+    if (this.traceOn) this.trace.writeHeader(traceHeader(this.scenario));
     for (const [index, { at, fault }] of this.scenario.faults.entries()) this.schedule(at, FAULT, -1, fault, index);
     for (const tracker of this.monitor.deadlines) this.schedule(tracker.deadline, DEADLINE, -1, tracker, undefined);
     this.clients.start();
     for (const node of this.nodes) this.initNode(node, false);
     this.monitor.changed();
     this.checkInvariants();
-  }
-
-  private header(): TraceHeader {
-    const s = this.scenario;
-    return {
-      format: TRACE_FORMAT,
-      version: TRACE_VERSION,
-      scenario: s.name,
-      ...(s.description ? { description: s.description } : {}),
-      protocol: this.protocol.name,
-      seed: s.seed,
-      nodes: s.nodes,
-      clients: Array.from({ length: s.workload?.clients ?? 0 }, (_, i) => `c${i + 1}`),
-      until: s.until,
-      config: s.config,
-      bugs: s.bugs,
-      network: s.network,
-      clocks: s.clocks,
-      faults: s.faults,
-      faultsEndAt: s.faultsEndAt,
-      ...(s.workload ? { workload: s.workload } : {}),
-      invariants: s.invariants.map((invariant) => ({ name: invariant.name, kind: invariant.kind })),
-    };
   }
 
   private schedule(time: Micros, kind: number, node: number, a: unknown, b: unknown): void {
@@ -546,82 +480,12 @@ export class Simulation {
   private applyFault(fault: Fault): void {
     this.stats.faults++;
     if (this.traceOn) this.trace.write({ t: this.now, k: 'fault', fault, desc: describeFault(fault) });
-    if (!this.network.apply(fault)) this.applyNodeFault(fault);
+    if (!this.network.apply(fault)) {
+      const restarted = this.nodeFaults.apply(fault, this.now);
+      if (restarted !== undefined) this.initNode(restarted, true);
+    }
     this.monitor.changed();
     if (this.monitor.watchesSteps) this.checkInvariants();
-  }
-
-  private applyNodeFault(fault: Fault): void {
-    switch (fault.type) {
-      case 'crash': {
-        const node = this.node(fault.node);
-        node.up = false;
-        node.downSince = this.now;
-        this.crashedNodes.push(node.id);
-        node.paused = false;
-        // What waited for the node is lost with it.
-        for (const slot of node.deferred) this.events.release(slot);
-        node.deferred = [];
-        node.state = undefined;
-        node.timers.clear();
-        const lost = node.storage.crash(fault.loseUnsyncedWrites === true);
-        if (lost > 0 && this.traceOn)
-          this.trace.write({
-            t: this.now,
-            k: 'note',
-            node: node.id,
-            text: `crash lost ${lost} unsynced storage writes`,
-          });
-        return;
-      }
-      case 'restart': {
-        const node = this.node(fault.node);
-        node.up = true;
-        node.upSince = this.now;
-        this.crashedNodes.splice(this.crashedNodes.indexOf(node.id), 1);
-        this.initNode(node, true);
-        return;
-      }
-      case 'pause':
-        this.node(fault.node).paused = true;
-        return;
-      case 'resume': {
-        const node = this.node(fault.node);
-        node.paused = false;
-        // Everything that waited runs now, in the order it arrived: the post-GC burst.
-        const deferred = node.deferred;
-        node.deferred = [];
-        for (const slot of deferred) {
-          this.events.time[slot] = this.now;
-          this.events.schedule(slot);
-        }
-        return;
-      }
-      case 'clockJump':
-      case 'clockDrift': {
-        const node = this.node(fault.node);
-        if (fault.type === 'clockJump') node.clock.jump(this.now, fault.delta as Micros);
-        else node.clock.setDrift(this.now, fault.ppm);
-        if (this.traceOn)
-          this.trace.write({
-            t: this.now,
-            k: 'clock',
-            node: node.id,
-            offset: node.clock.offsetAt(this.now),
-            driftPpm: node.clock.driftPpm,
-          });
-        this.timers.clockChanged(node, this.now);
-        return;
-      }
-      default:
-        throw new Error(`unhandled fault ${JSON.stringify(fault)}`);
-    }
-  }
-
-  private node(id: NodeId): NodeRuntime {
-    const index = this.indexOfNode(id);
-    if (index < 0) throw new Error(`unknown node '${id}'`);
-    return this.nodes[index]!;
   }
 
   // ---------------------------------------------------------------- invariants and the end
