@@ -12,7 +12,7 @@
  * flight to its right-hand neighbour and a pong for every ping, latencies drawn uniformly from
  * 1–3 ms, so about 128 events wait in the heap; each node also has a periodic timer, re-armed when
  * it fires, so the switch sees three kinds. Events live in typed columns with a heap of slot
- * numbers and a free list, as in the kernel (packages/core/src/kernel-events.ts), so the two
+ * numbers and a free list, as in the kernel (packages/core/src/kernel/kernel-events.ts), so the two
  * differ by the work around the heap, not by its layout. Latencies come from a xorshift generator,
  * the cheapest seeded source there is.
  *

@@ -1,21 +1,22 @@
-export type { Micros, Duration } from './time.ts';
+export type { Micros, Duration } from './time/time.ts';
 export type { Draft } from 'immer';
-export { parseDuration, toMicros, formatMicros } from './time.ts';
-export { createRandom, type Random } from './random.ts';
-export { ln, exp } from './deterministic-math.ts';
-export { intern } from './intern.ts';
-export { EventQueue, type QueuedEvent } from './event-queue.ts';
-export { NodeClock, MAX_DRIFT_PPM } from './clock.ts';
-export { ByteHasher, TraceHasher, hashText } from './hash.ts';
-export { sampleLatency, meanLatency, describeLatency, type LatencyDistribution } from './latency.ts';
+export { parseDuration, toMicros, formatMicros } from './time/time.ts';
+export { createRandom, type Random } from './random/random.ts';
+export { ln, exp } from './random/deterministic-math.ts';
+export { intern } from './kernel/intern.ts';
+export { EventQueue, type QueuedEvent } from './kernel/event-queue.ts';
+export { NodeClock, MAX_DRIFT_PPM } from './kernel/clock.ts';
+export { ByteHasher, TraceHasher, hashText } from './trace/hash.ts';
+export { sampleLatency, meanLatency, describeLatency, type LatencyDistribution } from './kernel/latency.ts';
 export {
   Network,
   type LinkBehaviour,
   type ResolvedNetwork,
   type ResolvedLinkOverride,
   type DropReason,
-} from './network.ts';
-export { NodeStorage, copy as deepCopy, type DurableStorage, type StorageKey } from './storage.ts';
+} from './kernel/network.ts';
+export { NodeStorage, copy as deepCopy } from './kernel/storage.ts';
+export type { DurableStorage, StorageKey } from './author/storage.ts';
 export {
   defineProtocol,
   type Protocol,
@@ -27,11 +28,20 @@ export {
   type Outcome,
   type BugSwitch,
   type TimerName,
-} from './protocol.ts';
-export type { NodeView, ViewBadge, ViewField, ViewTone, LogView, LogEntryView, TableView, ViewEdge } from './view.ts';
-export type { Operation, Workload, WorkloadFactory, WorkloadSpec, ClientView } from './workload.ts';
-export { pairOperations, type History, type HistoryEntry, type PairedOperation } from './history.ts';
-export { worldViewOf, type HandMadeWorld } from './world-view-of.ts';
+} from './author/protocol.ts';
+export type {
+  NodeView,
+  ViewBadge,
+  ViewField,
+  ViewTone,
+  LogView,
+  LogEntryView,
+  TableView,
+  ViewEdge,
+} from './author/view.ts';
+export type { Operation, Workload, WorkloadFactory, WorkloadSpec, ClientView } from './author/workload.ts';
+export { pairOperations, type History, type HistoryEntry, type PairedOperation } from './author/history.ts';
+export { worldViewOf, type HandMadeWorld } from './author/world-view-of.ts';
 export {
   always,
   eventually,
@@ -45,7 +55,7 @@ export {
   type InvariantResult,
   type Violation,
   type WorldView,
-} from './invariant.ts';
+} from './author/invariant.ts';
 export {
   blockedLinks,
   connectivity,
@@ -59,7 +69,7 @@ export {
   type FaultType,
   type FaultEpisode,
   type ScheduledFault,
-} from './faults.ts';
+} from './faults/faults.ts';
 export {
   generateFaultSchedule,
   partitionOfShape,
@@ -70,11 +80,11 @@ export {
   type NemesisSpec,
   type PartitionShape,
   type ResolvedNemesis,
-} from './nemesis.ts';
+} from './faults/nemesis.ts';
+export { resolveScenario } from './scenario/resolve.ts';
+export { deepMerge } from './scenario/merge.ts';
 export {
   defineScenario,
-  resolveScenario,
-  deepMerge,
   ScenarioError,
   type Scenario,
   type ScenarioIssue,
@@ -86,10 +96,9 @@ export {
   type LinkSpec,
   type LatencySpec,
   type ClockSpec,
-} from './scenario.ts';
+} from './scenario/schema.ts';
+export { TraceRecorder, hashTrace } from './trace/recorder.ts';
 export {
-  TraceRecorder,
-  hashTrace,
   TRACE_FORMAT,
   TRACE_VERSION,
   type TraceEvent,
@@ -98,9 +107,9 @@ export {
   type TraceMode,
   type RunStats,
   type EndReason,
-} from './trace.ts';
-export { parseTrace, type ParsedTrace, type TraceProblem } from './trace-reader.ts';
-export { Simulation, runScenario, type RunOptions, type RunResult, type StateMode } from './simulation.ts';
+} from './trace/format.ts';
+export { parseTrace, type ParsedTrace, type TraceProblem } from './trace/reader.ts';
+export { Simulation, runScenario, type RunOptions, type RunResult, type StateMode } from './kernel/simulation.ts';
 export {
   defineSeedFamily,
   familyOptions,
@@ -110,4 +119,4 @@ export {
   type FamilyOptionValues,
   type FamilyMeasure,
   type MeasureTotals,
-} from './seed-family.ts';
+} from './scenario/seed-family.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HistoryLog } from '../src/history-log.ts';
+import { HistoryLog } from '../src/kernel/history-log.ts';
 
 const NODES = ['n1', 'n2', 'n3'];
 const CLIENTS = ['c1', 'c2'];

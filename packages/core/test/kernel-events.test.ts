@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from '../src/index.ts';
-import { KernelEvents } from '../src/kernel-events.ts';
+import { KernelEvents } from '../src/kernel/kernel-events.ts';
 
 /**
  * KernelEvents (columns, a heap of slot numbers, reused slots) is held to EventQueue, the plain

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NodeStorage } from '../src/index.ts';
-import { setSharedKeyLimit } from '../src/storage.ts';
+import { StorageKeys } from '../src/kernel/storage-keys.ts';
 
 describe('NodeStorage', () => {
   it('copies values in and out, so later mutations never reach the disk', () => {
@@ -20,8 +20,8 @@ describe('NodeStorage', () => {
     expect(storage.keys('log:')).toEqual(['log:1', 'log:10', 'log:9']);
   });
 
-  // Keys live in the process-wide key table, or, once it is full, in a storage's own map: the same
-  // model check runs on keys of either kind and on a mix of both.
+  // Keys live in the run's key table, or, once it is full, in a storage's own map: the same model
+  // check runs on keys of either kind and on a mix of both.
   const keySets: Array<{ name: string; keys: [string, string, string]; shared: string[] }> = [
     { name: 'shared keys', keys: ['a', 'b', 'c'], shared: ['a', 'b', 'c'] },
     { name: 'keys past the shared table', keys: ['overflow/a', 'overflow/b', 'overflow/c'], shared: [] },
@@ -30,20 +30,18 @@ describe('NodeStorage', () => {
   it.each(keySets)(
     'a crash that loses unsynced writes restores exactly the last synced state (model-checked, $name)',
     ({ keys, shared }) => {
-      // Registers the shared keys, then closes the table to new keys for the rest of the test.
-      for (const key of shared) new NodeStorage().put(key, 0);
-      const limit = setSharedKeyLimit(0);
-      try {
-        checkCrashModel(keys);
-      } finally {
-        setSharedKeyLimit(limit);
-      }
+      // A table with room for the shared keys only: every other key overflows.
+      const table = new StorageKeys(shared.length);
+      for (const key of shared) new NodeStorage(table).put(key, 0);
+      checkCrashModel(keys, table);
     },
   );
 
   it('a resolved key names the same key as its name, in every storage, even one resolved while the table was full', () => {
-    const first = new NodeStorage();
-    const second = new NodeStorage();
+    // Room for one key: 'resolved/a' gets an id, 'resolved/overflow' does not.
+    const table = new StorageKeys(1);
+    const first = new NodeStorage(table);
+    const second = new NodeStorage(table);
     const resolved = first.key('resolved/a');
     first.put(resolved, { n: 1 });
     expect(first.get('resolved/a')).toEqual({ n: 1 });
@@ -52,8 +50,9 @@ describe('NodeStorage', () => {
     expect(second.get(resolved)).toBe(2);
     // A key object made elsewhere is taken by its name.
     expect(first.get({ name: 'resolved/a' })).toEqual({ n: 1 });
-    const limit = setSharedKeyLimit(0);
-    try {
+    // So is a key resolved by another run's table.
+    expect(first.get(new NodeStorage().key('resolved/a'))).toEqual({ n: 1 });
+    {
       const overflowing = second.key('resolved/overflow');
       first.put(overflowing, 'x');
       expect(first.get('resolved/overflow')).toBe('x');
@@ -64,14 +63,13 @@ describe('NodeStorage', () => {
       expect(first.keys('resolved/')).toEqual([]);
       first.crash(true);
       expect(first.keys('resolved/')).toEqual([]);
-    } finally {
-      setSharedKeyLimit(limit);
     }
   });
 
   it('keys spread over many pages of the key table come back sorted, with their values', () => {
-    const storage = new NodeStorage();
-    const other = new NodeStorage();
+    const table = new StorageKeys();
+    const storage = new NodeStorage(table);
+    const other = new NodeStorage(table);
     const written: string[] = [];
     for (let i = 0; i < 1000; i++) {
       const key = `many/${i}`;
@@ -98,7 +96,7 @@ describe('NodeStorage', () => {
   });
 });
 
-function checkCrashModel(keys: [string, string, string]): void {
+function checkCrashModel(keys: [string, string, string], table: StorageKeys): void {
   {
     // Each operation names its key by the name or by a resolved key, as it comes.
     const operation = fc.oneof(
@@ -114,7 +112,7 @@ function checkCrashModel(keys: [string, string, string]): void {
     );
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 60 }), (script) => {
-        const storage = new NodeStorage();
+        const storage = new NodeStorage(table);
         let live = new Map<string, number>();
         let synced = new Map<string, number>();
         for (const step of script) {

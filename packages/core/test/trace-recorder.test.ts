@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteHasher } from '../src/hash.ts';
-import { hashTrace, TraceRecorder, utf8 } from '../src/trace.ts';
+import { ByteHasher } from '../src/trace/hash.ts';
+import { hashTrace, TraceRecorder, utf8 } from '../src/trace/recorder.ts';
 
 /**
  * The recorder writes trace lines straight into UTF-8 byte chunks. These tests hold it to the

@@ -52,6 +52,7 @@ export function serializableScenario(scenario: Scenario, resolved: ResolvedScena
     'workload',
     'stopOnViolation',
     'traceFullState',
+    'budget',
   ] as const;
   for (const field of optional) if (scenario[field] !== undefined) data[field] = scenario[field];
   if (invariants !== undefined) data.invariants = invariants;

@@ -1,8 +1,8 @@
-import { connectivity, type Fault } from './faults.ts';
+import { connectivity, type Fault } from '../faults/faults.ts';
 import { sampleLatency, type LatencyDistribution } from './latency.ts';
-import type { NodeId } from './protocol.ts';
-import type { Random } from './random.ts';
-import type { Micros } from './time.ts';
+import type { NodeId } from '../author/protocol.ts';
+import type { Random } from '../random/random.ts';
+import type { Micros } from '../time/time.ts';
 
 /** Behaviour of one directed link. */
 export interface LinkBehaviour {

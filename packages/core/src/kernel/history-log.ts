@@ -1,6 +1,6 @@
-import type { HistoryEntry } from './history.ts';
-import type { NodeId } from './protocol.ts';
-import type { Micros } from './time.ts';
+import type { HistoryEntry } from '../author/history.ts';
+import type { NodeId } from '../author/protocol.ts';
+import type { Micros } from '../time/time.ts';
 
 export type CompletionType = 'ok' | 'fail' | 'info';
 const TYPES: readonly HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
@@ -39,20 +39,19 @@ class OperationPage {
  * objects only when someone reads it.
  *
  * Why columns: the history lasts the whole run (two entries per client operation: 700,000 in an
- * hour of Raft under 100 writes/s), and as objects each entry was ~100 bytes of old-generation
- * heap that every major GC traced, while most runs read the history once at the end or never.
+ * hour of Raft under 100 writes/s), and as objects each entry would be ~100 bytes of old-generation
+ * heap that every major GC traces, while most runs read the history once at the end or never.
  *
  * Why by operation: an operation's invoke and completion share its function, key, argument and
  * client, so those are written once, at the invoke, and a completion adds only its outcome. The
  * numbers (times, process, type, which operation, which node, which client) go in typed arrays.
  * A write to a large JS array costs tens of nanoseconds (a write barrier, and the array's growth
  * copies), so the number of such writes per operation is what this layout is for: four, where one
- * column per field took fourteen, and that was 8% of the Raft benchmark.
+ * column per field would take fourteen.
  *
  * Why pages: the columns grow a page of PAGE_SIZE at a time and never move. Columns grown by
- * doubling (or, for the JS arrays, by half) copied everything they held at each growth, into
- * memory fresh from the operating system: a page fault every 4 KB, 15,000 of them in an hour of
- * the Raft benchmark.
+ * doubling (or, for the JS arrays, by half) would copy everything they hold at each growth, into
+ * memory fresh from the operating system: a page fault every 4 KB of it.
  *
  * `entries()` builds the objects once, in order, and extends the same array as the log grows, so a
  * checker that reads the history after every step pays once per entry.
@@ -121,7 +120,8 @@ export class HistoryLog {
     node: number,
   ): void {
     this.operationPages[operation >>> PAGE_BITS]!.outcome[operation & PAGE_MASK] = outcome;
-    // Compared, not looked up in COMPLETION_CODE: a lookup by a varying key is a generic (megamorphic) property load on every completion.
+    // Compared, not looked up in COMPLETION_CODE: a property lookup by a key that varies from call to
+    // call is slower than two comparisons, and this runs for every completion.
     this.appendEntry(
       process,
       type === 'ok' ? COMPLETION_CODE.ok : type === 'fail' ? COMPLETION_CODE.fail : COMPLETION_CODE.info,

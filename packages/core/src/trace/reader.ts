@@ -1,4 +1,4 @@
-import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from './trace.ts';
+import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from './format.ts';
 
 /** A problem found while reading a trace: where it is and what is wrong. */
 export interface TraceProblem {

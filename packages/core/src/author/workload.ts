@@ -1,6 +1,6 @@
 import type { NodeId, Outcome } from './protocol.ts';
-import type { Random } from './random.ts';
-import type { Micros } from './time.ts';
+import type { Random } from '../random/random.ts';
+import type { Micros } from '../time/time.ts';
 
 /**
  * What a client asks for, in the shape Jepsen histories use: a function name, an optional key and
@@ -47,13 +47,13 @@ export interface WorkloadSpec {
   /** Number of client processes. Default 3. */
   readonly clients?: number;
   /** Time each client waits after a completion before its next operation. Default 10ms. */
-  readonly thinkTime?: import('./time.ts').Duration;
+  readonly thinkTime?: import('../time/time.ts').Duration;
   /** A client gives up on a request after this long and records `info` (unknown). Default 1s. */
-  readonly timeout?: import('./time.ts').Duration;
+  readonly timeout?: import('../time/time.ts').Duration;
   /** When clients start. Default 0. */
-  readonly startAt?: import('./time.ts').Duration;
+  readonly startAt?: import('../time/time.ts').Duration;
   /** No operation is invoked at or after this time, so a quiet period can follow. Default: the end of the run. */
-  readonly stopAt?: import('./time.ts').Duration;
+  readonly stopAt?: import('../time/time.ts').Duration;
   /** Total operations per client. Default unlimited. */
   readonly opsPerClient?: number;
   /** Options passed to the workload factory. */

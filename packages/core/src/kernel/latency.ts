@@ -1,6 +1,6 @@
-import type { Random } from './random.ts';
-import { exp } from './deterministic-math.ts';
-import type { Micros } from './time.ts';
+import type { Random } from '../random/random.ts';
+import { exp } from '../random/deterministic-math.ts';
+import type { Micros } from '../time/time.ts';
 
 /**
  * How long a message takes on a link, in microseconds. Samples are rounded to whole microseconds

@@ -1,7 +1,7 @@
 import { episodesToSchedule, type Fault, type FaultEpisode } from './faults.ts';
-import type { NodeId } from './protocol.ts';
-import type { Random } from './random.ts';
-import type { Duration, Micros } from './time.ts';
+import type { NodeId } from '../author/protocol.ts';
+import type { Random } from '../random/random.ts';
+import type { Duration, Micros } from '../time/time.ts';
 
 /** The kinds of trouble a nemesis can cause, in Jepsen's vocabulary. */
 export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'duplicate';

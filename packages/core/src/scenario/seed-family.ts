@@ -1,5 +1,5 @@
-import type { RunResult } from './simulation.ts';
-import type { Scenario } from './scenario.ts';
+import type { RunResult } from '../kernel/run-types.ts';
+import type { Scenario } from './schema.ts';
 
 /**
  * A seed family: a function from a seed (and a few named options) to a scenario, so a sweep can

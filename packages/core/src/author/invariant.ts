@@ -1,6 +1,6 @@
 import type { History } from './history.ts';
 import type { NodeId, NodeSummary } from './protocol.ts';
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 
 /**
  * What an invariant sees: every node's current state (undefined while crashed), the history so

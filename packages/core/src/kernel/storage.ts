@@ -1,107 +1,7 @@
-/**
- * A node's durable storage: a key-value store whose writes survive a crash once synced, like a
- * file followed by fsync. Values are deep-copied on the way in and out, so neither the protocol's
- * later mutations nor a reader's can alter what is "on disk".
- */
-export interface DurableStorage {
-  get<T = unknown>(key: string | StorageKey): T | undefined;
-  has(key: string | StorageKey): boolean;
-  put(key: string | StorageKey, value: unknown): void;
-  delete(key: string | StorageKey): void;
-  /**
-   * The key `family/index`, for records kept as an array, such as a log's slots: get, has, put and
-   * delete take it in place of a name. It names the same key as the string `family/index`.
-   */
-  keyAt(family: string, index: number): StorageKey;
-  /** Keys in sorted order (never insertion order, so iteration is the same however writes interleaved). */
-  keys(prefix?: string): string[];
-  /** Makes every write so far durable. */
-  sync(): void;
-  /** Writes made since the last sync. */
-  readonly unsyncedWrites: number;
-}
-
-/** A key resolved by DurableStorage.key. */
-export interface StorageKey {
-  readonly name: string;
-}
+import type { DurableStorage, StorageKey } from '../author/storage.ts';
+import { StorageKeys } from './storage-keys.ts';
 
 const ABSENT = Symbol('absent');
-
-/**
- * Key ids, shared by every NodeStorage in the process, so that a storage keeps its values in
- * arrays indexed by id instead of in a hash table of its own. The nodes of a cluster write the same
- * keys one after another (every Raft entry goes to the same log slot key on every node): with one
- * shared table the first node's lookup brings the key's entry into the cache for the others, where
- * five private tables, each as large as the log, would each miss (the Raft benchmark spent 7% of
- * its time in those lookups; 3.5% with the shared table).
- *
- * The table only grows, with the distinct keys the process ever writes. Protocols write a bounded
- * set of keys (Raft's log slots, 2PC's transaction records), the same in every run; past
- * `sharedKeyLimit` keys, new keys live in a map of each storage instead (see `overflow`).
- * Which of the two holds a key is invisible from outside.
- */
-const keyIds = new Map<string, number>();
-const keyNames: string[] = [];
-let sharedKeyLimit = 1 << 20;
-
-/**
- * Testing: sets how many keys the shared table takes before new keys overflow; returns the old
- * limit. A key that overflowed must not be used again after the limit is raised.
- */
-export function setSharedKeyLimit(limit: number): number {
-  const old = sharedKeyLimit;
-  sharedKeyLimit = limit;
-  return old;
-}
-
-/** A key resolved to its shared id, or to -1 when the shared table was full (the key lives in `overflow`). */
-class ResolvedKey implements StorageKey {
-  constructor(
-    readonly name: string,
-    readonly id: number,
-  ) {}
-}
-
-/**
- * The keys of each family by index, resolved once per process (see keyIds): writing a log slot
- * neither formats its name nor looks the name up.
- */
-const families = new Map<string, StorageKey[]>();
-let lastFamilyName: string | undefined;
-let lastFamily: StorageKey[] = [];
-
-function keyInFamily(family: string, index: number): StorageKey {
-  if (!Number.isSafeInteger(index) || index < 0)
-    throw new Error(`storage.keyAt('${family}', ${index}): the index must be a whole number, at least 0`);
-  let keys = lastFamily;
-  if (family !== lastFamilyName) {
-    keys = families.get(family) ?? [];
-    families.set(family, keys);
-    lastFamilyName = family;
-    lastFamily = keys;
-  }
-  return keys[index] ?? (keys[index] = resolvedKey(`${family}/${index}`));
-}
-
-function resolvedKey(name: string): StorageKey {
-  return new ResolvedKey(name, idOf(name, true));
-}
-
-/** A key's shared id, or -1 if it has none; with `add`, a key without one gets one if the table has room. */
-function idOf(key: string | StorageKey, add: boolean): number {
-  if (typeof key !== 'string') {
-    if (key instanceof ResolvedKey) return key.id;
-    key = key.name;
-  }
-  const id = keyIds.get(key);
-  if (id !== undefined) return id;
-  if (!add || keyNames.length >= sharedKeyLimit) return -1;
-  const fresh = keyNames.length;
-  keyIds.set(key, fresh);
-  keyNames.push(key);
-  return fresh;
-}
 
 function nameOf(key: string | StorageKey): string {
   return typeof key === 'string' ? key : key.name;
@@ -114,18 +14,24 @@ const SLOT = PAGE - 1;
 
 /**
  * Each present key's current value lives in a slot of its key id's page (undefined: absent), or
- * in `overflow` for a key without a shared id; reads are a lookup and sync is O(1). An undo
+ * in `overflow` for a key without an id; reads are a lookup and sync is O(1). An undo
  * journal keeps, for each write since the last sync, the key's value before that write: all a
  * crash that loses unsynced writes needs to roll back to what was on disk. Replayed newest first,
  * a key written twice ends with its oldest journaled value: the durable one.
  */
 export class NodeStorage implements DurableStorage {
+  /** The run's key table and recent immutable values, shared by its nodes' storages; a storage made alone gets its own. */
+  constructor(
+    private readonly keyTable: StorageKeys = new StorageKeys(),
+    private readonly recent: RecentlyImmutable = new RecentlyImmutable(),
+  ) {}
+
   /**
    * Values by key id: pages[id >> PAGE_BITS][id & SLOT]. A value is stored directly, not in a
    * cell object: a cell costs a cache miss and an allocation per key.
    */
   private readonly pages: Array<unknown[] | undefined> = [];
-  /** Keys that got no shared id (the shared table was full), and their values. */
+  /** Keys that got no id (the run's key table was full), and their values. */
   private overflow: Map<string, unknown> | undefined;
   private readonly undoKeys: string[] = [];
   private readonly undoValues: unknown[] = [];
@@ -153,19 +59,19 @@ export class NodeStorage implements DurableStorage {
   put(key: string | StorageKey, value: unknown): void {
     const name = nameOf(key);
     if (value === undefined) throw new Error(`storage.put('${name}', undefined): store null or delete the key instead`);
-    const id = idOf(key, true);
+    const id = this.keyTable.idOf(key, true);
     if (id < 0) {
       const overflow = (this.overflow ??= new Map());
       const before = overflow.get(name);
       this.journal(name, before === undefined ? ABSENT : before);
-      overflow.set(name, keep(value));
+      overflow.set(name, keep(value, this.recent));
       return;
     }
     const page = this.page(id >> PAGE_BITS);
     const slot = id & SLOT;
     const before = page[slot];
     this.journal(name, before === undefined ? ABSENT : before);
-    page[slot] = keep(value);
+    page[slot] = keep(value, this.recent);
   }
 
   delete(key: string | StorageKey): void {
@@ -181,17 +87,18 @@ export class NodeStorage implements DurableStorage {
     this.restore(name, undefined);
   }
 
+  /** The key `name`, resolved once: a key used often is looked up by name only here. */
   key(name: string): StorageKey {
-    return new ResolvedKey(name, idOf(name, true));
+    return this.keyTable.resolve(name);
   }
 
   keyAt(family: string, index: number): StorageKey {
-    return keyInFamily(family, index);
+    return this.keyTable.keyAt(family, index);
   }
 
   /** A key's value as stored (undefined: absent). */
   private current(key: string | StorageKey): unknown {
-    const id = idOf(key, false);
+    const id = this.keyTable.idOf(key, false);
     if (id < 0) return this.overflow?.get(nameOf(key));
     const page = this.pages[id >> PAGE_BITS];
     return page === undefined ? undefined : page[id & SLOT];
@@ -199,7 +106,7 @@ export class NodeStorage implements DurableStorage {
 
   /** Sets a key's stored value as it is (undefined: absent), without journaling. */
   private restore(name: string, value: unknown): void {
-    const id = idOf(name, false);
+    const id = this.keyTable.idOf(name, false);
     if (id >= 0) this.page(id >> PAGE_BITS)[id & SLOT] = value;
     else if (value !== undefined) (this.overflow ??= new Map()).set(name, value);
     else this.overflow?.delete(name);
@@ -240,13 +147,14 @@ export class NodeStorage implements DurableStorage {
 
   keys(prefix = ''): string[] {
     const result: string[] = [];
+    const names = this.keyTable.names;
     const pages = this.pages;
     for (let number = 0; number < pages.length; number++) {
       const page = pages[number];
       if (page === undefined) continue;
       for (let slot = 0; slot < PAGE; slot++) {
         if (page[slot] === undefined) continue;
-        const key = keyNames[(number << PAGE_BITS) | slot]!;
+        const key = names[(number << PAGE_BITS) | slot]!;
         if (key.startsWith(prefix)) result.push(key);
       }
     }
@@ -302,31 +210,38 @@ export class NodeStorage implements DurableStorage {
  * its keys: `get` copies it on the way out unless it is plain (see copy), which gives the reader
  * exactly what a copy made by `put` would have given, because the value cannot have changed in
  * between. So `put` checks only that the value cannot change, which is cheaper than checking that
- * it is plain: it looks for no symbols or hidden properties (the Raft benchmark spent 3% of its
- * time, and 5% of its allocation, on those checks when storing each new log entry).
+ * it is plain: it looks for no symbols or hidden properties, a search that would otherwise run on
+ * every new log entry.
  */
-function keep(value: unknown): unknown {
+function keep(value: unknown, recent: RecentlyImmutable): unknown {
   if (value === null || typeof value !== 'object') return value;
-  return isRecentlyImmutable(value) ? value : copy(value);
+  return recent.has(value) ? value : copy(value);
 }
 
 /**
- * The last few values found immutable (an immutable value stays so): the same value is usually
- * written to several nodes' storage in a row, as a Raft entry is to every node's log.
+ * The last few values found immutable (an immutable value stays so), shared by the storages of
+ * one run: the same value is usually written to several nodes' storage in a row, as a Raft entry
+ * is to every node's log.
  */
-const RECENT = 8;
-const recentlyImmutable: Array<object | undefined> = new Array<object | undefined>(RECENT).fill(undefined);
-let recentNext = 0;
+export class RecentlyImmutable {
+  private static readonly SIZE = 8;
+  private readonly ring: Array<object | undefined> = new Array<object | undefined>(RecentlyImmutable.SIZE).fill(
+    undefined,
+  );
+  private next = 0;
 
-function isRecentlyImmutable(value: object): boolean {
-  // Newest first: a value is usually written again within a write or two. The ring is looked at
-  // before Object.isFrozen (in isImmutable), a call into the runtime that costs more than these
-  // eight comparisons.
-  for (let i = 1; i <= RECENT; i++) if (recentlyImmutable[(recentNext - i) & (RECENT - 1)] === value) return true;
-  if (!isImmutable(value)) return false;
-  recentlyImmutable[recentNext] = value;
-  recentNext = (recentNext + 1) & (RECENT - 1);
-  return true;
+  /** Whether nothing can change `value` (see isImmutable). */
+  has(value: object): boolean {
+    const ring = this.ring;
+    const mask = RecentlyImmutable.SIZE - 1;
+    // Newest first: a value is usually written again within a write or two. The ring is looked at
+    // before Object.isFrozen (in isImmutable), which costs more than these eight comparisons.
+    for (let i = 1; i <= RecentlyImmutable.SIZE; i++) if (ring[(this.next - i) & mask] === value) return true;
+    if (!isImmutable(value)) return false;
+    ring[this.next] = value;
+    this.next = (this.next + 1) & mask;
+    return true;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { Invariant, InvariantMemory, InvariantResult, WorldView } from './invariant.ts';
-import type { NodeId } from './protocol.ts';
+import type { Invariant, InvariantMemory, InvariantResult, WorldView } from '../author/invariant.ts';
+import type { NodeId } from '../author/protocol.ts';
 
 /** One memory of one run, as the table keeps it. */
 interface MemorySlot {

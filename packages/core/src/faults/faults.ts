@@ -1,6 +1,6 @@
-import type { LatencyDistribution } from './latency.ts';
-import type { NodeId } from './protocol.ts';
-import { formatMicros, type Duration, type Micros } from './time.ts';
+import type { LatencyDistribution } from '../kernel/latency.ts';
+import type { NodeId } from '../author/protocol.ts';
+import { formatMicros, type Duration, type Micros } from '../time/time.ts';
 
 /**
  * A fault is data: the kernel applies it at a scheduled time, the trace records it, the visualizer

@@ -1,7 +1,7 @@
 import type { Draft } from 'immer';
-import type { Random } from './random.ts';
+import type { Random } from '../random/random.ts';
 import type { DurableStorage } from './storage.ts';
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 import type { Invariant } from './invariant.ts';
 import type { WorkloadFactory, Operation } from './workload.ts';
 import type { NodeView } from './view.ts';

@@ -1,4 +1,4 @@
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 
 /** Largest drift accepted, in parts per million (±50%): beyond this a "clock" is not a clock. */
 export const MAX_DRIFT_PPM = 500_000;

@@ -1,4 +1,4 @@
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 import { grown } from './typed-columns.ts';
 
 /**
@@ -6,7 +6,7 @@ import { grown } from './typed-columns.ts';
  * min-heap of slot numbers ordered by (time, seq).
  *
  * Why columns: a run queues an event for nearly every message, timer and client step (five million
- * in an hour of a busy Raft cluster). As objects, each one was a ~50-byte allocation plus a boxed
+ * in an hour of a busy Raft cluster). As objects, each would be a ~50-byte allocation plus a boxed
  * number for its time (times pass 2^30 µs, the small-integer range, after 18 simulated minutes),
  * and a third of the run's garbage. Here a finished event's slot goes back on a free list and is
  * reused, times and sequence numbers live unboxed in Float64Arrays, and the heap moves 32-bit slot
@@ -20,8 +20,8 @@ import { grown } from './typed-columns.ts';
  * Lanes: events scheduled a fixed delay after "now" (client timeouts, a client's think time) come
  * due in the order they were scheduled, so they need no heap: each such kind gets a FIFO lane, and
  * the next event is the earliest of the heap's top and the lanes' heads. Most client timeouts are
- * never needed (the answer comes first), yet each waits its full second: out of the heap, they no
- * longer make every heap operation walk a level or two deeper. An event that would break its
+ * never needed (the answer comes first), yet each waits its full second: out of the heap, they do
+ * not make every heap operation walk a level or two deeper. An event that would break its
  * lane's order goes to the heap instead, so a lane is only ever a shortcut, never a different order.
  */
 export class KernelEvents {

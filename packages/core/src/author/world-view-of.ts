@@ -1,8 +1,8 @@
 import type { History } from './history.ts';
 import type { Invariant, WorldView } from './invariant.ts';
-import { InvariantMemories } from './invariant-memories.ts';
+import { InvariantMemories } from '../kernel/invariant-memories.ts';
 import type { NodeId, NodeSummary } from './protocol.ts';
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 
 export interface HandMadeWorld<State> extends WorldView<State> {
   /** Global time the invariants see; set it between checks. */

@@ -1,4 +1,4 @@
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 
 /** Anything the queue can order: a time and the insertion counter that breaks ties. */
 export interface QueuedEvent {

@@ -1,5 +1,5 @@
 import type { NodeId } from './protocol.ts';
-import type { Micros } from './time.ts';
+import type { Micros } from '../time/time.ts';
 
 /**
  * One line of a Jepsen-style history. An operation appears twice: an `invoke`, then a completion:

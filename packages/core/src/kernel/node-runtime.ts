@@ -1,0 +1,64 @@
+import type { NodeContext, NodeId } from '../author/protocol.ts';
+import type { Random } from '../random/random.ts';
+import type { Micros } from '../time/time.ts';
+import type { NodeClock } from './clock.ts';
+import type { NodeStorage } from './storage.ts';
+
+/**
+ * A pending timer. Protocols re-arm timers constantly (a Raft follower on every AppendEntries), so
+ * re-arming does not queue a new event: the event already queued (the carrier) stays, and when it
+ * comes up early it moves itself to the timer's current deadline. The deadline keeps the sequence
+ * number it would have had if it had been queued when set, so timers fire in exactly the order,
+ * and at exactly the times, of queueing one event per setTimer; the queue just never fills with
+ * stale ones.
+ */
+export interface PendingTimer {
+  /** Deadline on the node's own clock, to reschedule when the clock jumps or drifts. */
+  deadlineLocal: Micros;
+  /** When it fires, in global time, and its place among events at that time. */
+  at: Micros;
+  seq: number;
+  /** Token of the queued event that carries this timer; any other event for the name is stale. */
+  carrier: number;
+  /** When the carrier leaves the queue; Infinity while it waits out a pause outside the queue. */
+  carrierAt: Micros;
+}
+
+/** One node as the kernel runs it: its state, whether it is up or paused, its clock, disk and timers. */
+export class NodeRuntime {
+  state: unknown = undefined;
+  up = true;
+  paused = false;
+  upSince: Micros = 0;
+  downSince: Micros = 0;
+  /** Event slots that arrived while paused, replayed in order on resume. */
+  deferred: number[] = [];
+  /** Pending timers by name, in the order they were first set. */
+  readonly timers = new Map<string, PendingTimer>();
+  /** The summary last traced, as its JSON bytes. */
+  lastSummary: Uint8Array | undefined = undefined;
+  /** The state object last summarized (immutable mode), to skip unchanged steps. */
+  summarizedState: unknown = undefined;
+  context!: NodeContext;
+  constructor(
+    readonly id: NodeId,
+    readonly index: number,
+    readonly clock: NodeClock,
+    readonly storage: NodeStorage,
+    readonly random: Random,
+  ) {}
+}
+
+/**
+ * A node's position in `ids`, or -1. A small cluster's few ids are compared directly, cheaper than
+ * hashing an id per message or per invariant: the scenario's ids are the engine's unique copies
+ * (see intern.ts), so each comparison is one of addresses when a protocol hands back the ids it
+ * was given.
+ */
+export function positionOf(ids: readonly NodeId[], index: ReadonlyMap<NodeId, number>, id: NodeId): number {
+  if (ids.length <= 16) {
+    for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
+    return -1;
+  }
+  return index.get(id) ?? -1;
+}
