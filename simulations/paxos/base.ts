@@ -47,3 +47,36 @@ export function singleDecreeScenario(options: PaxosSweepOptions = {}): Scenario 
       : {}),
   };
 }
+
+/**
+ * Multi-Paxos: the key-value workload (the same as Raft's) from four clients, faults until
+ * `healAt` 4 s, then a quiet period in which a client operation must succeed again.
+ */
+export function multiPaxosScenario(options: PaxosSweepOptions = {}): Scenario {
+  const kinds = options.kinds ?? ALL_KINDS;
+  const nodes = options.nodes ?? 3;
+  return {
+    name: `multipaxos-sweep-${nodes}n${options.bugs?.length ? `-bug-${options.bugs.join('+')}` : ''}`,
+    description: 'Key-value clients under generated faults until 4s, then quiet',
+    protocol: 'multipaxos',
+    nodes,
+    seed: options.seed ?? 1,
+    until: '9s',
+    ...(options.bugs?.length ? { bugs: options.bugs } : {}),
+    network: { latency: { dist: 'uniform', min: 1_000, max: 8_000 } },
+    workload: { name: 'kv', clients: 4, thinkTime: '10ms', timeout: '500ms', stopAt: '8500ms', options: { keys: 3 } },
+    ...(kinds.length > 0
+      ? {
+          nemesis: {
+            faults: options.faults ?? 6,
+            kinds,
+            from: '200ms',
+            healAt: '4s',
+            minDuration: '50ms',
+            maxDuration: '2s',
+            probability: 0.3,
+          },
+        }
+      : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import type { SimulationPropertyOptions } from '@dsim/property';
-import { singleDecreeScenario } from './base.ts';
+import { multiPaxosScenario, singleDecreeScenario } from './base.ts';
 
 /**
  * The property-run hunts shared by catch-bugs.ts and the package's property tests: the correct
@@ -32,10 +32,34 @@ function singleDecreeHunt(bug: string): PaxosHunt {
   };
 }
 
+/** Faults for Multi-Paxos runs: every kind, episodes up to 2 s, then a heal at 4 s. */
+export const multiPaxosFaults: SimulationPropertyOptions['faults'] = {
+  kinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+  maxFaults: 5,
+  healAt: '4s',
+  from: '200ms',
+  minDuration: '50ms',
+  maxDuration: '2s',
+};
+
+function multiPaxosHunt(bug: string): PaxosHunt {
+  return {
+    id: bug === '' ? 'multipaxos' : `multipaxos:${bug}`,
+    options: {
+      name: bug === '' ? 'multipaxos safety' : `multipaxos bug ${bug}`,
+      scenario: multiPaxosScenario({ bugs: bug === '' ? [] : [bug], kinds: [] }),
+      faults: multiPaxosFaults,
+      maxShrinkRuns: 200,
+    },
+  };
+}
+
 export const paxosHunts: PaxosHunt[] = [
   singleDecreeHunt(''),
   singleDecreeHunt('acceptorForgetsPromiseOnRestart'),
   singleDecreeHunt('proposerIgnoresAcceptedValues'),
   singleDecreeHunt('nonUniqueBallots'),
   singleDecreeHunt('learnFromMinority'),
+  multiPaxosHunt(''),
+  multiPaxosHunt('newLeaderSkipsRecovery'),
 ];

@@ -1,7 +1,7 @@
 import type { AnyProtocol, ProtocolRegistry } from '@dsim/core';
 import { threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
 import { heartbeat } from '@dsim/heartbeat';
-import { paxos } from '@dsim/paxos';
+import { multiPaxos, paxos } from '@dsim/paxos';
 import { pingpong } from '@dsim/pingpong';
 import { raft } from '@dsim/raft';
 
@@ -13,6 +13,7 @@ export const registry: ProtocolRegistry = {
   '2pc': twoPhaseCommit as AnyProtocol,
   '3pc': threePhaseCommit as AnyProtocol,
   heartbeat: heartbeat as AnyProtocol,
+  multipaxos: multiPaxos as AnyProtocol,
   paxos: paxos as AnyProtocol,
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,

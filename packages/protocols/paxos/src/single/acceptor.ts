@@ -16,10 +16,7 @@ export const ACCEPTED_KEY = 'accepted';
  * gets a NACK carrying the promise, so the proposer can give up early.
  */
 export function handlePrepare(state: MutablePaxosState, ctx: PaxosContext, from: NodeId, ballot: Ballot): void {
-  if (compareBallots(ballot, state.promised) < 0) {
-    sendTo(state, ctx, from, { type: 'Nack', ballot, promised: state.promised! });
-    return;
-  }
+  if (compareBallots(ballot, state.promised) < 0) return reject(state, ctx, from, ballot);
   state.promised = ballot;
   ctx.storage.put(PROMISED_KEY, ballot);
   ctx.storage.sync();
@@ -37,10 +34,7 @@ export function handleAccept(
   ballot: Ballot,
   value: string,
 ): void {
-  if (compareBallots(ballot, state.promised) < 0) {
-    sendTo(state, ctx, from, { type: 'Nack', ballot, promised: state.promised! });
-    return;
-  }
+  if (compareBallots(ballot, state.promised) < 0) return reject(state, ctx, from, ballot);
   const proposal: Proposal = { ballot, value };
   state.promised = ballot;
   state.accepted = proposal;
@@ -48,4 +42,9 @@ export function handleAccept(
   ctx.storage.put(ACCEPTED_KEY, proposal);
   ctx.storage.sync();
   sendToAll(state, ctx, { type: 'Accepted', ballot, value });
+}
+
+/** A request below the promise: a NACK carrying the promise, or silence when NACKs are off. */
+function reject(state: MutablePaxosState, ctx: PaxosContext, from: NodeId, ballot: Ballot): void {
+  if (ctx.config.sendNacks) sendTo(state, ctx, from, { type: 'Nack', ballot, promised: state.promised! });
 }

@@ -10,6 +10,8 @@ export interface PaxosConfig {
   readonly proposers: number;
   /** When a proposer starts its first round, after a (re)start. */
   readonly proposeAfterMicros: Micros;
+  /** Per-node overrides of proposeAfterMicros, for scripted schedules (looked up by node id, never iterated). */
+  readonly proposeAfterMicrosByNode: Readonly<Record<NodeId, Micros>>;
   /** A random extra wait before the first round, up to this much (0: proposers start in lockstep). */
   readonly proposeJitterMicros: Micros;
   /** A round that gathers no majority within this time is abandoned and retried after a back-off. */
@@ -22,6 +24,12 @@ export interface PaxosConfig {
    * back-off is exactly `backoffMicros`, and two proposers can duel forever (SPECS.md §4.2).
    */
   readonly randomizedBackoff: boolean;
+  /**
+   * Acceptors answer a Prepare or Accept below their promise with a NACK carrying the promise: the
+   * optimisation "Paxos Made Simple" §2.2 suggests (the proposer gives up at once and jumps past the
+   * promise). Off: they ignore it, and the proposer waits for its phase timeout.
+   */
+  readonly sendNacks: boolean;
   /** A learner that knows no value asks its peers this often. */
   readonly learnRetryMicros: Micros;
 }
@@ -29,10 +37,12 @@ export interface PaxosConfig {
 export const defaults: PaxosConfig = {
   proposers: 2,
   proposeAfterMicros: 10_000,
+  proposeAfterMicrosByNode: {},
   proposeJitterMicros: 20_000,
   phaseTimeoutMicros: 100_000,
   backoffMicros: 20_000,
   randomizedBackoff: true,
+  sendNacks: true,
   learnRetryMicros: 250_000,
 };
 
@@ -47,10 +57,19 @@ export function validateConfig(config: PaxosConfig, nodes: readonly NodeId[]): s
   wholeNumber('proposeAfterMicros', 0);
   wholeNumber('proposeJitterMicros', 0);
   wholeNumber('phaseTimeoutMicros', 1);
-  wholeNumber('backoffMicros', 1);
+  wholeNumber('backoffMicros', 0);
+  for (const node of Object.keys(config.proposeAfterMicrosByNode ?? {}).sort()) {
+    if (!nodes.includes(node))
+      problems.push(`proposeAfterMicrosByNode.${node}: no such node (nodes are ${nodes.join(', ')})`);
+    const value = config.proposeAfterMicrosByNode[node];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      problems.push(`proposeAfterMicrosByNode.${node}: must be a whole number of microseconds, at least 0`);
+  }
   wholeNumber('learnRetryMicros', 1);
   if (config.proposers > nodes.length)
     problems.push(`proposers: at most the number of nodes (${nodes.length}), got ${config.proposers}`);
+  if (typeof config.sendNacks !== 'boolean')
+    problems.push(`sendNacks: must be true or false (got ${String(config.sendNacks)})`);
   if (typeof config.randomizedBackoff !== 'boolean')
     problems.push(`randomizedBackoff: must be true or false (got ${String(config.randomizedBackoff)})`);
   return problems;

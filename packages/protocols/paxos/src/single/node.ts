@@ -43,7 +43,9 @@ export function init(ctx: PaxosContext): PaxosState {
   if (learned === null) {
     if (proposes) {
       const jitter = ctx.config.proposeJitterMicros > 0 ? ctx.random.int(0, ctx.config.proposeJitterMicros) : 0;
-      ctx.setTimer('propose', ctx.config.proposeAfterMicros + jitter);
+      const byNode = ctx.config.proposeAfterMicrosByNode;
+      const after = Object.hasOwn(byNode, ctx.self) ? byNode[ctx.self]! : ctx.config.proposeAfterMicros;
+      ctx.setTimer('propose', after + jitter);
     }
     ctx.setTimer('learn', ctx.config.learnRetryMicros);
   }

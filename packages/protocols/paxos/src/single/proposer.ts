@@ -73,7 +73,9 @@ function backOff(state: MutablePaxosState, ctx: PaxosContext): void {
   state.phase = 'backoff';
   ctx.cancelTimer('phaseTimeout');
   const base = ctx.config.backoffMicros;
-  const delay = ctx.config.randomizedBackoff ? ctx.random.int(base, base * 2 ** Math.min(state.attempts, 5) - 1) : base;
+  const delay = ctx.config.randomizedBackoff
+    ? ctx.random.int(base, Math.max(base, base * 2 ** Math.min(state.attempts, 5) - 1))
+    : base;
   ctx.setTimer('propose', delay);
 }
 
