@@ -25,3 +25,10 @@ export {
 export { defaults as multiPaxosDefaults, type MultiPaxosConfig } from './multi/config.ts';
 export type { MultiPaxosMessage, Command, SlotProposal } from './multi/messages.ts';
 export type { MultiPaxosState, MultiPaxosTimer } from './multi/state.ts';
+export {
+  families,
+  singleDecreeScenario,
+  multiPaxosScenario,
+  ALL_FAULT_KINDS,
+  type PaxosScenarioOptions,
+} from './families.ts';
