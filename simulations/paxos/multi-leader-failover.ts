@@ -16,7 +16,7 @@ export default defineScenario({
   nodes: 5,
   seed: 1,
   until: '10s',
-  workload: { name: 'kv', clients: 4, thinkTime: '5ms', timeout: '1s', stopAt: '9s' },
+  workload: { name: 'kv', clients: 3, thinkTime: '20ms', timeout: '1s', stopAt: '9s' },
   faults: [
     { at: '3s', fault: { type: 'crash', node: 'n5' } },
     { at: '6s', fault: { type: 'restart', node: 'n5' } },

@@ -111,7 +111,7 @@ describe('Multi-Paxos scenarios', () => {
     const commits = result.summaries.map(([, summary]) => summary!.commit as number);
     // The old leader caught up with the rest (within what the last heartbeat interval chose).
     expect(Math.max(...commits) - Math.min(...commits)).toBeLessThan(10);
-    expect(result.stats.operationsOk).toBeGreaterThan(1000);
+    expect(result.stats.operationsOk).toBeGreaterThan(500);
   });
 
   it('no-op fill: the next leader fills a gap below a recovered slot', () => {
