@@ -1,5 +1,12 @@
 import { runScenario, worldViewOf, type HistoryEntry, type Scenario } from '@dsim/core';
-import { multiAgreement, multiIntegrity, multiValidity, type Command, type MultiPaxosState } from '@dsim/paxos';
+import {
+  multiAgreement,
+  multiIntegrity,
+  multiPaxos,
+  multiValidity,
+  type Command,
+  type MultiPaxosState,
+} from '@dsim/paxos';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import failover from '../../../../simulations/paxos/multi-leader-failover.ts';
@@ -140,5 +147,32 @@ describe('Multi-Paxos scenarios', () => {
     expect(first.violations.map((violation) => violation.message)).toEqual([]);
     expect(run(short, 'immutable').hash).toBe(first.hash);
     expect(run(short, 'mutable').hash).toBe(first.hash);
+  });
+});
+
+describe('the Multi-Paxos view', () => {
+  it('shows the slot log with chosen and accepted marks, coloured by round, and the commit mark', () => {
+    const state: MultiPaxosState = {
+      ...replica([[1, put('c1', 1, 'k0', 'a')]]),
+      accepted: { 0: { 2: { ballot: { round: 4, node: 'n2' }, command: { kind: 'noop' } } } },
+      highestAcceptedSlot: 2,
+      role: 'leader',
+      ballot: { round: 4, node: 'n2' },
+      promised: { round: 4, node: 'n2' },
+    };
+    const view = multiPaxos.view!(state, 'n2');
+    expect(view.role).toBe('leader');
+    expect(view.badges![0]).toEqual({ label: 'ballot', value: '4.n2' });
+    expect(view.logs).toEqual([
+      {
+        name: 'slots',
+        start: 1,
+        entries: [
+          { label: 'put k0=a', term: undefined, marks: ['chosen'] },
+          { label: 'noop', term: 4, marks: ['accepted'] },
+        ],
+        marks: { commit: 1, applied: 1 },
+      },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import {
   integrity,
   learnedWasChosen,
   ownValue,
+  paxos,
   paxosDefaults,
   promiseKept,
   validity,
@@ -175,5 +176,26 @@ describe('single-decree scenarios', () => {
     expect(() => run({ ...happy, config: { proposers: 9, backoffMicros: -1 } })).toThrow(
       /backoffMicros: must be a whole number, at least 0 \(got -1\)[\s\S]*proposers: at most the number of nodes \(3\), got 9/,
     );
+  });
+});
+
+describe('the single-decree view', () => {
+  it('shows the ballot, the promise, the accepted proposal and the learned value', () => {
+    const state = node({
+      phase: 'accepting',
+      ballot: ballot(3, 'n1'),
+      ...accepted(3, 'n1', 'v.n1'),
+      tallies: { '3.n1|v.n1': ['n1', 'n2'] },
+    });
+    const view = paxos.view!(state, 'n1');
+    expect(view.role).toBe('proposer-phase2');
+    expect(view.badges).toEqual([
+      { label: 'ballot', value: '3.n1' },
+      { label: 'promised', value: '3.n1' },
+      { label: 'accepted', value: '3.n1:v.n1' },
+      { label: 'learned', value: '-', tone: 'plain' },
+    ]);
+    expect(view.tables![0]!.rows).toEqual([['3.n1|v.n1', 'n1 n2']]);
+    expect(paxos.view!(node({ learned: 'v.n1' }), 'n1').role).toBe('learned');
   });
 });
