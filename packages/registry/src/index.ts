@@ -2,6 +2,7 @@ import type { AnyProtocol, ProtocolRegistry, SeedFamily } from '@dsim/core';
 import { families as commitFamilies, threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
 import { heartbeat } from '@dsim/heartbeat';
 import { families as kafkaFamilies, kafka } from '@dsim/kafka';
+import { families as paxosFamilies, multiPaxos, paxos } from '@dsim/paxos';
 import { pingpong } from '@dsim/pingpong';
 import { families as raftFamilies, raft } from '@dsim/raft';
 import { sagaFamilies, sagaProtocol, families as tccFamilies, tccProtocol } from '@dsim/saga-tcc';
@@ -15,6 +16,8 @@ export const registry: ProtocolRegistry = {
   '3pc': threePhaseCommit as AnyProtocol,
   heartbeat: heartbeat as AnyProtocol,
   kafka: kafka as AnyProtocol,
+  multipaxos: multiPaxos as AnyProtocol,
+  paxos: paxos as AnyProtocol,
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,
   saga: sagaProtocol as AnyProtocol,
@@ -28,6 +31,7 @@ export const families: Readonly<Record<string, SeedFamily>> = {
   ...prefixed('kafka', kafkaFamilies),
   ...prefixed('tcc', tccFamilies),
   ...prefixed('saga', sagaFamilies),
+  ...prefixed('paxos', paxosFamilies),
 };
 
 function prefixed(prefix: string, record: Readonly<Record<string, SeedFamily>>): Record<string, SeedFamily> {
