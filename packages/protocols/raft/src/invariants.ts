@@ -11,6 +11,13 @@ import {
   type WorldView,
 } from '@dsim/core';
 import { withRoomFor } from './columns.ts';
+import {
+  ELECTION_SAFETY,
+  LEADER_APPEND_ONLY,
+  LEADER_COMPLETENESS,
+  LOG_MATCHING,
+  STATE_MACHINE_SAFETY,
+} from './invariant-names.ts';
 import { entryIdentity, identityKey, lastIndex, lastTerm, termAt, type Entry, type RaftState } from './state.ts';
 
 /**
@@ -214,11 +221,7 @@ function firstKeyAt(memory: RunMemory, index: number): string | undefined {
   return memory.keyPages[index >>> PAGE_BITS]![index & PAGE_MASK];
 }
 
-export const ELECTION_SAFETY = 'election-safety';
-export const LEADER_APPEND_ONLY = 'leader-append-only';
-export const LOG_MATCHING = 'log-matching';
-export const LEADER_COMPLETENESS = 'leader-completeness';
-export const STATE_MACHINE_SAFETY = 'state-machine-safety';
+export { ELECTION_SAFETY, LEADER_APPEND_ONLY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY };
 
 /**
  * Brings the memory up to date with the current states: from the stepped node alone when the
