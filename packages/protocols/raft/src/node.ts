@@ -59,25 +59,8 @@ export function init(ctx: RaftContext): RaftState {
     transferee: null,
     leaseFloor: now,
   };
-  markVariable(state);
   resetElectionTimer(ctx);
   return state;
-}
-
-/**
- * Writes the snapshot fields once with a value they never hold, then back. Why: V8 treats a field
- * that still holds the value it was created with as a constant, compiles that constant into the
- * optimized code that reads it, and throws all of that code away when the field first changes.
- * The snapshot fields keep their first value until the first compaction (100 simulated seconds
- * into the Raft benchmark), and then some twenty hot functions that read them were deoptimized at
- * once and took tens of milliseconds to recover. Changed once here, they are ordinary fields.
- */
-function markVariable(state: RaftState): void {
-  const { snapshotIndex, snapshotTerm } = state;
-  state.snapshotIndex = -1;
-  state.snapshotTerm = -1;
-  state.snapshotIndex = snapshotIndex;
-  state.snapshotTerm = snapshotTerm;
 }
 
 /**

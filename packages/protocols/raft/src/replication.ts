@@ -79,8 +79,7 @@ function entriesFrom(state: MutableState, first: number, count: number): readonl
 
 /**
  * etcd raftLog.findConflictByTerm: the last index ≤ `index` whose term is ≤ `term`, or the
- * newest compacted index on the way down (its term is then unknown: see hintTermAt). An index,
- * not an [index, term] pair: reordered AppendEntries make this common, and the pair was garbage.
+ * newest compacted index on the way down (its term is then unknown: see hintTermAt).
  */
 export function findConflictByTerm(state: MutableState, index: number, term: number): number {
   for (let i = index; i > 0; i--) {
