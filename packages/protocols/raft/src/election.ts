@@ -46,7 +46,7 @@ export function becomeFollower(state: MutableState, ctx: RaftContext, term: numb
   if (term > state.term) {
     state.term = term;
     state.vote = null;
-    saveHardState(ctx.storage, state.term, state.vote);
+    if (!ctx.bugs.has('forgetTermOnRestart')) saveHardState(ctx.storage, state.term, state.vote);
   }
   state.role = 'follower';
   state.leader = leader;

@@ -11,6 +11,7 @@ import {
   type WorldView,
 } from '@dsim/core';
 import { withRoomFor } from './columns.ts';
+import { durableLog, durableTermAndVote } from './invariants-durability.ts';
 import {
   ELECTION_SAFETY,
   LEADER_APPEND_ONLY,
@@ -737,6 +738,8 @@ export const invariants: readonly Invariant<RaftState>[] = [
   logMatching,
   leaderCompleteness,
   stateMachineSafety,
+  durableTermAndVote,
+  durableLog,
   linearizableKv(),
   leaderAfterHeal,
   progressAfterHeal,
@@ -753,6 +756,8 @@ export function raftInvariants(): Invariant<RaftState>[] {
     logMatching,
     leaderCompleteness,
     stateMachineSafety,
+    durableTermAndVote,
+    durableLog,
     linearizableKv(),
     leaderAfterHeal,
     progressAfterHeal,

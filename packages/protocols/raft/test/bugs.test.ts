@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import figure8Bug from '../../../../simulations/raft/figure8-bug.ts';
 import { sweepScenario } from '../../../../simulations/raft/sweep.ts';
 import { bugs } from '../src/index.ts';
-import { followerReadScenario, forgetVoteScenario, leaseDriftScenario } from './bug-scenarios.ts';
+import {
+  followerReadScenario,
+  forgetTermScenario,
+  forgetVoteScenario,
+  leaseDriftScenario,
+  lostAppendWhileIdle,
+} from './bug-scenarios.ts';
 
 function violations(scenario: Scenario, withBug: string | undefined): string[] {
   const result = runScenario(
@@ -24,6 +30,8 @@ const cases: Array<{ bug: string; scenario: Scenario; caughtBy: string }> = [
   { bug: 'skipLogUpToDateCheck', scenario: sweepScenario({ seed: 5, nodes: 5 }), caughtBy: 'leader-completeness' },
   { bug: 'readFromFollowerLocal', scenario: followerReadScenario, caughtBy: 'linearizable-kv' },
   { bug: 'leaseReadIgnoresClockDrift', scenario: leaseDriftScenario, caughtBy: 'linearizable-kv' },
+  { bug: 'forgetTermOnRestart', scenario: forgetTermScenario, caughtBy: 'durable-term-and-vote' },
+  { bug: 'noProbeOnHeartbeat', scenario: lostAppendWhileIdle, caughtBy: 'progress-after-heal' },
 ];
 
 describe('raft bug switches', () => {
