@@ -79,7 +79,9 @@ export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: R
       // A granted pre-vote carries the future term we asked about; it is ours only after we campaign.
     } else {
       const fromLeader = msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot';
-      becomeFollower(state, ctx, msg.term, fromLeader ? from : null);
+      // A leader's message restarts the timer in its handler anyway; a vote refused below does
+      // not under the paper's rule (see RaftConfig.resetElectionTimerOnHigherTerm).
+      becomeFollower(state, ctx, msg.term, fromLeader ? from : null, ctx.config.resetElectionTimerOnHigherTerm);
     }
   } else if (msg.term < state.term) {
     if (msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot') {
