@@ -14,6 +14,12 @@ export const bugs = {
     breaks:
       "A node votes, crashes, restarts and votes for someone else in the same term: two leaders in one term. 'election-safety' catches it.",
   },
+  forgetTermOnRestart: {
+    description:
+      'A term learned from a message is not written to durable storage (paper Figure 2 makes currentTerm persistent); only terms the node starts or votes in are.',
+    breaks:
+      "A follower that learned a leader's term from its heartbeats restarts in an older term, and can vote or campaign in terms it had already moved past. 'durable-term-and-vote' catches the term going back.",
+  },
   skipLogUpToDateCheck: {
     description:
       "Voters grant votes without checking that the candidate's log is at least as up to date as theirs (paper §5.4.1 election restriction).",
@@ -31,6 +37,12 @@ export const bugs = {
       'Lease reads last a full election timeout after the acknowledged heartbeat was sent, with no allowance for clock drift (dissertation §6.4.1 bounds the lease by the drift bound; here leaseClockBoundMicros is ignored).',
     breaks:
       "Safe only with perfect clocks: when the leader's clock runs slow or jumps back, or a follower's runs fast, a new leader is elected while the old one still serves reads from its lease. 'linearizable-kv' catches the stale read.",
+  },
+  noProbeOnHeartbeat: {
+    description:
+      "In replicate mode the leader answers a heartbeat response from a follower that lags only with new entries, never with an empty AppendEntries (drops etcd's sendAppend on MsgHeartbeatResp, which probes whether the follower holds what was sent).",
+    breaks:
+      "An AppendEntries lost while the leader is idle is never resent: the follower stays behind until the next client write. 'progress-after-heal' catches it ('n3 applied 1 of 2').",
   },
 } satisfies Record<string, BugSwitch>;
 

@@ -1,8 +1,7 @@
 /**
  * Growable typed arrays for memory indexed by log index. A run of an hour remembers a few numbers
- * for each of hundreds of thousands of indexes: in a typed array they are raw bytes that the
- * garbage collector never traces, and a store is a plain write (no write barrier, no change of an
- * array's elements kind).
+ * for each of hundreds of thousands of indexes; a typed array holds them as plain numbers side by
+ * side, with no object per number for the garbage collector to walk.
  */
 
 /**

@@ -27,6 +27,14 @@ export interface RaftConfig {
   readonly preVote: boolean;
   /** etcd Config.CheckQuorum: leader steps down without a quorum; followers in a lease ignore votes. */
   readonly checkQuorum: boolean;
+  /**
+   * Whether a node that moves to a higher term restarts its election timer even when it refuses
+   * the vote that carried the term. etcd does (becomeFollower → reset); the paper's Figure 2 and
+   * LogCabin, where the paper's election times were measured, restart it only on hearing from
+   * the leader, granting a vote, or campaigning. Without PreVote, etcd's rule lets doomed
+   * campaigns by nodes with short logs keep postponing the elections of nodes that could win.
+   */
+  readonly resetElectionTimerOnHigherTerm: boolean;
   readonly readMode: ReadMode;
   /**
    * The most two clocks may drift or jump apart during one lease (dissertation §6.4.1: the lease
@@ -48,6 +56,7 @@ export const defaults: RaftConfig = {
   nodeElectionTimeoutMicros: {},
   preVote: true,
   checkQuorum: true,
+  resetElectionTimerOnHigherTerm: true,
   readMode: 'readIndex',
   leaseClockBoundMicros: 60_000,
   maxEntriesPerMessage: 64,
@@ -74,6 +83,14 @@ export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): st
       `electionTimeoutMicros (${config.electionTimeoutMicros}) must exceed heartbeatIntervalMicros (${config.heartbeatIntervalMicros}), or followers time out between heartbeats`,
     );
   }
+  for (const field of [
+    'randomizedElectionTimeout',
+    'preVote',
+    'checkQuorum',
+    'resetElectionTimerOnHigherTerm',
+  ] as const)
+    if (typeof config[field] !== 'boolean')
+      problems.push(`${field}: must be true or false (got ${String(config[field])})`);
   if (!['readIndex', 'lease', 'log'].includes(config.readMode))
     problems.push(`readMode: must be 'readIndex', 'lease' or 'log' (got ${String(config.readMode)})`);
   // etcd's config validation rejects ReadOnlyLeaseBased without CheckQuorum: the lease is only

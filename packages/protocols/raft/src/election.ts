@@ -40,20 +40,31 @@ export function inLeaderLease(state: MutableState, ctx: RaftContext): boolean {
   );
 }
 
-/** Leaves any role for follower at `term` (paper §5.1: a higher term always wins). */
-export function becomeFollower(state: MutableState, ctx: RaftContext, term: number, leader: NodeId | null): void {
-  if (state.role === 'leader') leaveLeadership(state, ctx, term > state.term ? `saw term ${term}` : 'stepped down');
+/**
+ * Leaves any role for follower at `term` (paper §5.1: a higher term always wins), and restarts the
+ * election timer unless `resetTimer` is false (see RaftConfig.resetElectionTimerOnHigherTerm).
+ */
+export function becomeFollower(
+  state: MutableState,
+  ctx: RaftContext,
+  term: number,
+  leader: NodeId | null,
+  resetTimer = true,
+): void {
+  // A leader runs no election timer: stepping down always starts one.
+  const wasLeader = state.role === 'leader';
+  if (wasLeader) leaveLeadership(state, ctx, term > state.term ? `saw term ${term}` : 'stepped down');
   if (term > state.term) {
     state.term = term;
     state.vote = null;
-    saveHardState(ctx.storage, state.term, state.vote);
+    if (!ctx.bugs.has('forgetTermOnRestart')) saveHardState(ctx.storage, state.term, state.vote);
   }
   state.role = 'follower';
   state.leader = leader;
   if (leader !== null) state.leaderContactAt = ctx.now();
   state.votesGranted = [];
   state.votesRejected = [];
-  resetElectionTimer(ctx);
+  if (resetTimer || wasLeader) resetElectionTimer(ctx);
 }
 
 /** Clears everything that only a leader holds, answering its waiting clients honestly. */

@@ -56,6 +56,8 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
 
 export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, workloads, bugs, describeMessage };
 export * from './invariants.ts';
+export * from './invariants-reference.ts';
+export * from './invariants-durability.ts';
 export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };
 export default raft;
 export { families } from './families.ts';

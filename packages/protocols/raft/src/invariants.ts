@@ -11,16 +11,17 @@ import {
   type WorldView,
 } from '@dsim/core';
 import { withRoomFor } from './columns.ts';
+import { durableLog, durableTermAndVote } from './invariants-durability.ts';
+import {
+  ELECTION_SAFETY,
+  LEADER_APPEND_ONLY,
+  LEADER_COMPLETENESS,
+  LOG_MATCHING,
+  STATE_MACHINE_SAFETY,
+} from './invariant-names.ts';
 import { entryIdentity, identityKey, lastIndex, lastTerm, termAt, type Entry, type RaftState } from './state.ts';
 
-/**
- * The terms the memory holds: whole numbers below 2^21 (two million elections), so that a term
- * fits the 32-bit fields of `pages` and (index, term) packs into one number for map keys with
- * indexes below 2^32. A term outside it makes the check throw, naming the term (see heldTerm).
- */
-const TERM_SPACE = 2 ** 21;
-
-/** The memory of log indexes comes in pages of PAGE_SIZE indexes (128 KB of numbers, 32 KB of keys). */
+/** The memory of log indexes comes in pages of PAGE_SIZE indexes (256 KB of numbers, 32 KB of keys). */
 const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
@@ -30,7 +31,7 @@ type World = WorldView<RaftState>;
 /**
  * The numbers remembered about each log index (RunMemory.pages), at (index & PAGE_MASK) *
  * INDEX_FIELDS + field in the index's page. A node is its position in `world.nodes` + 1, and 0
- * means nobody yet.
+ * means nobody yet. Terms are held as 64-bit floats: any whole number a term can be is exact.
  */
 /** Log Matching: who first held an entry at the index, its term, and the term before it. */
 const FIRST_BY = 0;
@@ -49,36 +50,28 @@ const INDEX_FIELDS = 8;
  * The paper's five safety properties (Figure 3; SPECS.md §5.1), checked after every step, plus
  * linearizability of the client history, liveness after the heal, and proof-of-reach checks.
  *
+ * These are the fast, incremental versions. invariants-reference.ts states the same five
+ * properties plainly, on whole logs, and a property test holds the two equal (same first
+ * violation on generated runs, bug switches on and off).
+ *
  * Four of the five are statements about the whole run, not one instant: "a term has at most one
  * leader" must remember the leader after it crashed; "no server applies a different entry at i"
- * must remember what a crashed server applied. So the checks keep memory, and the memory lives in
- * a WeakMap keyed by the run's WorldView. Each Simulation builds its own WorldView, so two runs can
- * never share memory, even when they share these invariant objects (a resolved scenario reused,
- * `protocol.invariants` read once for many runs, or runs interleaved step by step). No global
- * state, no reset to forget, and the memory is collected with the run.
+ * must remember what a crashed server applied. So the checks keep memory: a run memory
+ * (safetyMemory) that the kernel creates for each run and brings up to date once per change.
  *
- * Cost: the kernel calls every invariant after every step. One shared update brings the memory in
- * line with the current states once per change of the world's `stateVersion`: the first of the
- * five safety invariants called after a change does it, and the other four find the memory
- * current with nothing to report and return at once (see report). After a step the update looks
- * at the stepped node alone, since no other state can have changed, and most often finds in a few
- * comparisons that nothing it watches moved (see unchanged); after a fault, or when it missed a
- * change, it rescans every node. It touches a node's log only where it changed since it last
- * looked, so a step costs O(1) plus the entries that step added, and allocates nothing unless it
- * finds a violation or meets a second term at one index.
+ * Cost: after a node's step only that node's state can have changed, so the update looks at it
+ * alone, and most often finds in a few comparisons that nothing it watches moved (see unchanged);
+ * after a fault it rescans every node. It touches a node's log only where it changed since it last
+ * looked, so a step costs O(1) plus the entries that step added.
  *
  * Memory: what the run has seen at each log index (the entry first held there and its predecessor
- * term, the entry committed there, the entry applied there, and by whom) is never forgotten. No
- * sound rule for forgetting was found: a restart from old storage, a buggy snapshot or a buggy
- * truncation can bring an old index back into a log, and what it holds there must still be
- * compared with what was seen there before. So the memory grows with the run's highest index, and
- * it is kept dense: the numbers about an index side by side in typed arrays (RunMemory.pages),
- * which the garbage collector never traces; nodes as their position in `world.nodes` rather than
- * their id; and strings only for the entries' identity keys, which are the request ids the entries
- * already hold (see identityKey), once an index. That is 40 bytes an index: some 14 MB for an hour
- * of the Raft benchmark's 350,000 entries, plus the request ids it keeps alive. It grows a page of
- * PAGE_SIZE indexes at a time, never by copying: a doubling array copied everything it held at each
- * doubling, and each copy went to memory fresh from the operating system (a page fault every 4 KB).
+ * term, the entry committed there, the entry applied there, and by whom) is never forgotten: a
+ * restart from old storage, a buggy snapshot or a buggy truncation can bring an old index back into
+ * a log, and what it holds there must still be compared with what was seen there before. So the
+ * memory grows with the run's highest index, and it is kept dense: the numbers about an index side
+ * by side in typed arrays (RunMemory.pages), nodes as their position in `world.nodes`, and the
+ * entries' identity keys (the request ids the entries already hold, see identityKey) once an index:
+ * 72 bytes an index. It grows a page of PAGE_SIZE indexes at a time, so nothing is ever copied.
  */
 
 interface NodeMirror {
@@ -124,7 +117,7 @@ interface RunMemory {
    * pages of PAGE_SIZE indexes: index i is in pages[i >> PAGE_BITS]. Indexes below `capacity` have
    * their page.
    */
-  pages: Int32Array[];
+  pages: Float64Array[];
   capacity: number;
   /**
    * Log Matching: the identity key of the entry first seen at each index, in pages like `pages`.
@@ -132,8 +125,8 @@ interface RunMemory {
    * holding the entries would keep every entry of the run alive, with its operation and strings.
    */
   keyPages: Array<Array<string | undefined>>;
-  /** Log Matching: the entries seen at an index under another term than the first, by (index, term) as one number. */
-  entries: Map<number, SeenEntry>;
+  /** Log Matching: the entries seen at an index under another term than the first, by index, then term. */
+  entries: Map<number, Map<number, SeenEntry>>;
   /** The highest index seen committed. */
   maxCommitted: number;
   /** State Machine Safety: the identity key of the entry applied at an index, only where it is not the first key seen there (rare). */
@@ -197,16 +190,10 @@ const safetyMemory = defineMemory<RaftState, RunMemory>({
 /** Adds the pages up to the one that holds `index`. */
 function makeRoomFor(memory: RunMemory, index: number): void {
   while (memory.capacity <= index) {
-    memory.pages.push(new Int32Array(PAGE_SIZE * INDEX_FIELDS));
+    memory.pages.push(new Float64Array(PAGE_SIZE * INDEX_FIELDS));
     memory.keyPages.push(new Array<string | undefined>(PAGE_SIZE).fill(undefined));
     memory.capacity += PAGE_SIZE;
   }
-}
-
-/** `term`, if the memory can hold it (see TERM_SPACE); otherwise the check cannot go on, and says why. */
-function heldTerm(term: number): number {
-  if ((term | 0) === term && term >= 0 && term < TERM_SPACE) return term;
-  throw new Error(`term ${term} is outside what the Raft invariants can remember (whole numbers below 2^21)`);
 }
 
 /** Log Matching's identity key of the entry first seen at `index` (which has its page). */
@@ -214,11 +201,7 @@ function firstKeyAt(memory: RunMemory, index: number): string | undefined {
   return memory.keyPages[index >>> PAGE_BITS]![index & PAGE_MASK];
 }
 
-export const ELECTION_SAFETY = 'election-safety';
-export const LEADER_APPEND_ONLY = 'leader-append-only';
-export const LOG_MATCHING = 'log-matching';
-export const LEADER_COMPLETENESS = 'leader-completeness';
-export const STATE_MACHINE_SAFETY = 'state-machine-safety';
+export { ELECTION_SAFETY, LEADER_APPEND_ONLY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY };
 
 /**
  * Brings the memory up to date with the current states: from the stepped node alone when the
@@ -331,10 +314,6 @@ function observeNode(world: World, memory: RunMemory, position: number, node: No
         committed: state.snapshotIndex,
         applied: state.snapshotIndex,
       };
-      // `base` first changes at the first compaction; changed once now, it is not compiled in as a
-      // constant to be thrown away then (see markVariable in node.ts).
-      mirror.base = -1;
-      mirror.base = state.snapshotIndex;
       memory.nodes[position] = mirror;
     }
     mirror.upSince = upSince;
@@ -445,7 +424,7 @@ function rememberEntries(
   for (let i = mirror.length; i < log.length; i++) {
     const index = snapshotIndex + 1 + i;
     const entry = log[i]!;
-    const term = heldTerm(entry.term);
+    const term = entry.term;
     const key = identityKey(entry);
     terms[i] = term;
     const page = pages[index >>> PAGE_BITS]!;
@@ -463,9 +442,10 @@ function rememberEntries(
         logsDiffer(memory, node, entry, key, prevTerm, index, world.nodes[firstBy - 1]!, term, seenKey, seenPrevTerm);
       }
     } else {
-      const packed = index * TERM_SPACE + term;
-      const seen = memory.entries.get(packed);
-      if (seen === undefined) memory.entries.set(packed, { term, key, prevTerm, node });
+      let termsSeen = memory.entries.get(index);
+      if (termsSeen === undefined) memory.entries.set(index, (termsSeen = new Map()));
+      const seen = termsSeen.get(term);
+      if (seen === undefined) termsSeen.set(term, { term, key, prevTerm, node });
       else if (
         !sameIdentity(seen.term, seen.key, term, key) ||
         (seen.prevTerm !== prevTerm && prevTerm !== -1 && seen.prevTerm !== -1)
@@ -519,8 +499,8 @@ function observeCommitted(
     const at = (index & PAGE_MASK) * INDEX_FIELDS;
     if (page[at + COMMITTED_BY] === 0) {
       page[at + COMMITTED_BY] = position + 1;
-      page[at + COMMITTED_TERM] = heldTerm(entry.term);
-      page[at + COMMITTED_IN_TERM] = heldTerm(state.term);
+      page[at + COMMITTED_TERM] = entry.term;
+      page[at + COMMITTED_IN_TERM] = state.term;
       if (index > memory.maxCommitted) memory.maxCommitted = index;
       for (let l = 0; l < memory.leaderCount; l++) {
         const leaderPosition = memory.currentLeaders[l]!;
@@ -533,7 +513,7 @@ function observeCommitted(
           );
         }
       }
-    } else if (page[at + COMMITTED_IN_TERM]! > state.term) page[at + COMMITTED_IN_TERM] = heldTerm(state.term);
+    } else if (page[at + COMMITTED_IN_TERM]! > state.term) page[at + COMMITTED_IN_TERM] = state.term;
   }
   mirror.committed = Math.max(mirror.committed, state.commitIndex);
 }
@@ -560,7 +540,7 @@ function observeApplied(
     const appliedBy = page[at + APPLIED_BY]!;
     if (appliedBy === 0) {
       page[at + APPLIED_BY] = position + 1;
-      page[at + APPLIED_TERM] = heldTerm(entry.term);
+      page[at + APPLIED_TERM] = entry.term;
       // Nearly always the key first seen at this index, remembered there already.
       const key = identityKey(entry);
       if (key !== firstKeyAt(memory, index)) memory.appliedKey[index] = key;
@@ -765,6 +745,8 @@ export const invariants: readonly Invariant<RaftState>[] = [
   logMatching,
   leaderCompleteness,
   stateMachineSafety,
+  durableTermAndVote,
+  durableLog,
   linearizableKv(),
   leaderAfterHeal,
   progressAfterHeal,
@@ -781,6 +763,8 @@ export function raftInvariants(): Invariant<RaftState>[] {
     logMatching,
     leaderCompleteness,
     stateMachineSafety,
+    durableTermAndVote,
+    durableLog,
     linearizableKv(),
     leaderAfterHeal,
     progressAfterHeal,

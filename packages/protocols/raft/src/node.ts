@@ -59,25 +59,8 @@ export function init(ctx: RaftContext): RaftState {
     transferee: null,
     leaseFloor: now,
   };
-  markVariable(state);
   resetElectionTimer(ctx);
   return state;
-}
-
-/**
- * Writes the snapshot fields once with a value they never hold, then back. Why: V8 treats a field
- * that still holds the value it was created with as a constant, compiles that constant into the
- * optimized code that reads it, and throws all of that code away when the field first changes.
- * The snapshot fields keep their first value until the first compaction (100 simulated seconds
- * into the Raft benchmark), and then some twenty hot functions that read them were deoptimized at
- * once and took tens of milliseconds to recover. Changed once here, they are ordinary fields.
- */
-function markVariable(state: RaftState): void {
-  const { snapshotIndex, snapshotTerm } = state;
-  state.snapshotIndex = -1;
-  state.snapshotTerm = -1;
-  state.snapshotIndex = snapshotIndex;
-  state.snapshotTerm = snapshotTerm;
 }
 
 /**
@@ -96,7 +79,9 @@ export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: R
       // A granted pre-vote carries the future term we asked about; it is ours only after we campaign.
     } else {
       const fromLeader = msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot';
-      becomeFollower(state, ctx, msg.term, fromLeader ? from : null);
+      // A leader's message restarts the timer in its handler anyway; a vote refused below does
+      // not under the paper's rule (see RaftConfig.resetElectionTimerOnHigherTerm).
+      becomeFollower(state, ctx, msg.term, fromLeader ? from : null, ctx.config.resetElectionTimerOnHigherTerm);
     }
   } else if (msg.term < state.term) {
     if (msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot') {

@@ -42,8 +42,13 @@ export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
   for (const progress of state.progress) sendAppend(state, ctx, progress);
 }
 
-/** etcd maybeSendAppend: one AppendEntries from `next`, or a snapshot when `next - 1` was compacted. */
-export function sendAppend(state: MutableState, ctx: RaftContext, progress: Progress): void {
+/**
+ * etcd maybeSendAppend: one AppendEntries from `next`, or a snapshot when `next - 1` was compacted.
+ * With `sendIfEmpty`, an AppendEntries goes out even with no entries to carry: the follower
+ * accepts it if it holds `next - 1`, and otherwise rejects it, which sends `next` back to what the
+ * follower has (etcd sendAppend).
+ */
+export function sendAppend(state: MutableState, ctx: RaftContext, progress: Progress, sendIfEmpty = false): void {
   if (progress.mode === 'snapshot') return;
   if (progress.mode === 'probe' && progress.paused) return;
   const prevIndex = progress.next - 1;
@@ -54,7 +59,7 @@ export function sendAppend(state: MutableState, ctx: RaftContext, progress: Prog
   }
   const count = Math.min(ctx.config.maxEntriesPerMessage, lastIndex(state) - prevIndex);
   // In replicate mode there is nothing to say until there is something new; a probe may be empty.
-  if (progress.mode === 'replicate' && count <= 0) return;
+  if (progress.mode === 'replicate' && count <= 0 && !sendIfEmpty) return;
   const entries = entriesFrom(state, prevIndex + 1, count);
   ctx.send(progress.id, {
     type: 'AppendEntries',
@@ -79,8 +84,7 @@ function entriesFrom(state: MutableState, first: number, count: number): readonl
 
 /**
  * etcd raftLog.findConflictByTerm: the last index ≤ `index` whose term is ≤ `term`, or the
- * newest compacted index on the way down (its term is then unknown: see hintTermAt). An index,
- * not an [index, term] pair: reordered AppendEntries make this common, and the pair was garbage.
+ * newest compacted index on the way down (its term is then unknown: see hintTermAt).
  */
 export function findConflictByTerm(state: MutableState, index: number, term: number): number {
   for (let i = index; i > 0; i--) {
@@ -287,12 +291,15 @@ export function handleHeartbeatResponse(
     progress.readAck = msg.context;
     confirmReads(state, ctx);
   }
-  // etcd: a heartbeat answer unpauses a probe, and a follower behind gets entries (or its
-  // snapshot again: the first one may have been lost).
+  // etcd stepLeader MsgHeartbeatResp: a heartbeat answer unpauses a probe, and a follower behind
+  // gets an AppendEntries (or its snapshot again: the first one may have been lost). In replicate
+  // mode `next` may already be past everything sent, so the AppendEntries goes out even empty:
+  // if an earlier one was lost, the follower's rejection brings `next` back and the entries are
+  // sent again, even while the leader has nothing new to replicate.
   if (progress.mode === 'snapshot') {
     progress.mode = 'probe';
     progress.paused = false;
   }
   progress.paused = false;
-  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress);
+  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress, !ctx.bugs.has('noProbeOnHeartbeat'));
 }

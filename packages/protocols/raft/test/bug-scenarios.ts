@@ -97,3 +97,53 @@ export const leaseDriftScenario: Scenario = {
   ],
   invariants: ['election-safety', 'state-machine-safety', 'linearizable-kv'],
 };
+
+/**
+ * One lost AppendEntries while the leader is idle: n1 leads and has replicated its no-op to
+ * everyone (so n3's progress streams, in replicate mode). At 1 s the link n1 → n3 is cut, one
+ * client write goes out at 1.1 s and reaches n2 only, and the link heals at 1.3 s. No more writes
+ * follow. The heartbeat answers from n3 show it behind; the leader's empty AppendEntries finds the
+ * gap and the entry is sent again (etcd: sendAppend on MsgHeartbeatResp).
+ */
+export const lostAppendWhileIdle: Scenario = {
+  name: 'raft-lost-append-idle',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '12s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: '1ms' },
+  workload: {
+    name: 'kv',
+    clients: 1,
+    startAt: '1.1s',
+    opsPerClient: 1,
+    timeout: '500ms',
+    options: { keys: 1, pin: { c1: 'n1' }, mix: { get: 0, put: 1, append: 0, cas: 0 } },
+  },
+  faults: [
+    { at: '1s', fault: { type: 'cut', from: ['n1'], to: ['n3'] } },
+    { at: '1.3s', fault: { type: 'heal' } },
+  ],
+};
+
+/**
+ * forgetTermOnRestart: n3 is cut off while n1 wins term 1, so it votes for nobody and learns the
+ * term only from n1's heartbeats after the heal. It crashes at 1 s and restarts at 1.1 s: with the
+ * switch its durable term is still 0.
+ */
+export const forgetTermScenario: Scenario = {
+  name: 'raft-bug-forget-term',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '3s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000, n3: 5_000_000 } },
+  network: { latency: '1ms' },
+  faults: [
+    { at: 0, fault: { type: 'isolate', node: 'n3' } },
+    { at: '500ms', fault: { type: 'heal' } },
+    { at: '1s', fault: { type: 'crash', node: 'n3' } },
+    { at: '1.1s', fault: { type: 'restart', node: 'n3' } },
+  ],
+};

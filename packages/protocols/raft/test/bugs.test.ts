@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { familyOptions, type Scenario } from '@dsim/core';
 import { describeBugSwitches } from '@dsim/testing';
 import { bugs, families, raft } from '../src/index.ts';
-import { followerReadScenario, forgetVoteScenario, leaseDriftScenario } from './bug-scenarios.ts';
+import {
+  followerReadScenario,
+  forgetTermScenario,
+  forgetVoteScenario,
+  leaseDriftScenario,
+  lostAppendWhileIdle,
+} from './bug-scenarios.ts';
 
 const registry = { raft };
 const fixture = (name: string) =>
@@ -21,7 +27,12 @@ describeBugSwitches(
       scenario: fixture('raft-bug-commitpriortermbycount.json'),
       caughtBy: /^(state-machine-safety|leader-completeness)$/,
     },
-    { bug: 'forgetVoteOnRestart', scenario: forgetVoteScenario, caughtBy: 'election-safety' },
+    // Caught first by the durability invariant when it runs (a vote forgotten across a restart).
+    {
+      bug: 'forgetVoteOnRestart',
+      scenario: forgetVoteScenario,
+      caughtBy: /^(election-safety|durable-term-and-vote)$/,
+    },
     // Aggressive seed 5 on five nodes: a node missing committed entries wins an election.
     {
       bug: 'skipLogUpToDateCheck',
@@ -30,6 +41,8 @@ describeBugSwitches(
     },
     { bug: 'readFromFollowerLocal', scenario: followerReadScenario, caughtBy: 'linearizable-kv' },
     { bug: 'leaseReadIgnoresClockDrift', scenario: leaseDriftScenario, caughtBy: 'linearizable-kv' },
+    { bug: 'forgetTermOnRestart', scenario: forgetTermScenario, caughtBy: 'durable-term-and-vote' },
+    { bug: 'noProbeOnHeartbeat', scenario: lostAppendWhileIdle, caughtBy: 'progress-after-heal' },
   ],
   registry,
 );

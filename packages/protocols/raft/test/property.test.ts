@@ -99,9 +99,11 @@ describe('the shrunk counterexample of every bug switch replays', () => {
   const caughtBy: Record<string, RegExp> = {
     readFromFollowerLocal: /^linearizable-kv$/,
     leaseReadIgnoresClockDrift: /^linearizable-kv$/,
-    forgetVoteOnRestart: /^election-safety$/,
+    forgetVoteOnRestart: /^(election-safety|durable-term-and-vote)$/,
+    forgetTermOnRestart: /^durable-term-and-vote$/,
     skipLogUpToDateCheck: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
     commitPriorTermByCount: /^(state-machine-safety|leader-completeness)$/,
+    noProbeOnHeartbeat: /^progress-after-heal$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;

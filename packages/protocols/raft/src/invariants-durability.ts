@@ -1,0 +1,142 @@
+import { always, defineMemory, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import type { Entry, RaftState } from './state.ts';
+
+/**
+ * Durability (paper Figure 2: currentTerm, votedFor and log[] are "persistent state on all
+ * servers, updated on stable storage before responding to RPCs"). Raft syncs at the end of every
+ * step, before its messages leave, so whatever a node's state held after a step is what it may
+ * have told others, and must survive a crash:
+ * - its term never goes backwards, and within a term its vote, once cast, never changes or is
+ *   forgotten (otherwise it could vote twice in one term);
+ * - after a restart its log still holds every entry it held before the crash (a leader may
+ *   truncate them later, by the rules; a restart alone must not). Entries the node compacted
+ *   into its snapshot are held by the snapshot.
+ */
+
+export const DURABLE_TERM_AND_VOTE = 'durable-term-and-vote';
+export const DURABLE_LOG = 'durable-log';
+
+interface NodeMirror {
+  upSince: number | undefined;
+  term: number;
+  vote: NodeId | null;
+  /** The node's log as last observed: its snapshot index and term, and its entries after it. */
+  snapshotIndex: number;
+  snapshotTerm: number;
+  entries: Entry[];
+}
+
+interface DurabilityMemory {
+  readonly nodes: Map<NodeId, NodeMirror>;
+  readonly found: Map<string, string>;
+}
+
+/** Brings the mirror's entries in line with the log: keeps the common prefix, copies the rest. */
+function mirrorLog(mirror: NodeMirror, state: RaftState): void {
+  const log = state.log;
+  if (mirror.snapshotIndex !== state.snapshotIndex) {
+    mirror.entries = log.slice();
+  } else {
+    const entries = mirror.entries;
+    if (entries.length === log.length && (log.length === 0 || entries[log.length - 1] === log[log.length - 1])) return;
+    let kept = Math.min(entries.length, log.length);
+    while (kept > 0 && entries[kept - 1] !== log[kept - 1]) kept--;
+    entries.length = kept;
+    for (let i = kept; i < log.length; i++) entries.push(log[i]!);
+  }
+  mirror.snapshotIndex = state.snapshotIndex;
+  mirror.snapshotTerm = state.snapshotTerm;
+}
+
+function termInMirror(mirror: NodeMirror, index: number): number | undefined {
+  if (index === mirror.snapshotIndex) return mirror.snapshotTerm;
+  if (index < mirror.snapshotIndex) return undefined;
+  return mirror.entries[index - mirror.snapshotIndex - 1]?.term;
+}
+
+function termInState(state: RaftState, index: number): number | undefined {
+  if (index === state.snapshotIndex) return state.snapshotTerm;
+  if (index < state.snapshotIndex) return undefined;
+  return state.log[index - state.snapshotIndex - 1]?.term;
+}
+
+function observeNode(world: WorldView<RaftState>, memory: DurabilityMemory, node: NodeId, state: RaftState): void {
+  const upSince = world.upSince(node);
+  let mirror = memory.nodes.get(node);
+  if (mirror === undefined) {
+    mirror = { upSince, term: state.term, vote: state.vote, snapshotIndex: -1, snapshotTerm: 0, entries: [] };
+    mirrorLog(mirror, state);
+    memory.nodes.set(node, mirror);
+    return;
+  }
+  const restarted = mirror.upSince !== upSince;
+  if (state.term < mirror.term) {
+    memory.found.set(
+      DURABLE_TERM_AND_VOTE,
+      `${node}'s term went back from ${mirror.term} to ${state.term}${restarted ? ' across a restart' : ''}`,
+    );
+  } else if (state.term === mirror.term && mirror.vote !== null && state.vote !== mirror.vote) {
+    memory.found.set(
+      DURABLE_TERM_AND_VOTE,
+      `${node}'s vote in term ${state.term} changed from ${mirror.vote} to ${state.vote ?? 'none'}${restarted ? ' across a restart' : ''}`,
+    );
+  }
+  if (restarted) {
+    // Every entry held before the crash is still there (or under the snapshot).
+    const last = mirror.snapshotIndex + mirror.entries.length;
+    for (let index = Math.max(mirror.snapshotIndex, state.snapshotIndex) + 1; index <= last; index++) {
+      const before = termInMirror(mirror, index);
+      const after = termInState(state, index);
+      if (after !== before) {
+        memory.found.set(
+          DURABLE_LOG,
+          `${node} held ${index}/${before} before its restart, and ${after === undefined ? 'lost it' : `holds ${index}/${after} after it`}`,
+        );
+        break;
+      }
+    }
+  }
+  mirror.upSince = upSince;
+  mirror.term = state.term;
+  mirror.vote = state.vote;
+  mirrorLog(mirror, state);
+}
+
+const durabilityMemory = defineMemory<RaftState, DurabilityMemory>({
+  name: 'raft-durability',
+  create: () => ({ nodes: new Map(), found: new Map() }),
+  observe(memory, world, change) {
+    if (change.node !== undefined) {
+      const state = world.state(change.node);
+      if (state !== undefined) observeNode(world, memory, change.node, state);
+    } else {
+      for (const node of world.nodes) {
+        const state = world.state(node);
+        if (state !== undefined) observeNode(world, memory, node, state);
+      }
+    }
+    return memory.found.size === 0;
+  },
+});
+
+function durability(name: string, description: string): Invariant<RaftState, DurabilityMemory> {
+  return always<RaftState, DurabilityMemory>(
+    name,
+    (_world, memory) => {
+      const message = memory.found.get(name);
+      if (message === undefined) return true;
+      memory.found.delete(name);
+      return message;
+    },
+    { description, memory: durabilityMemory },
+  );
+}
+
+export const durableTermAndVote = durability(
+  DURABLE_TERM_AND_VOTE,
+  "A node's term never goes backwards, and its vote in a term never changes, across restarts too (Raft Figure 2: persistent state).",
+);
+export const durableLog = durability(
+  DURABLE_LOG,
+  'After a restart a node still holds every entry it held before the crash (Raft Figure 2: the log is persistent).',
+);
