@@ -1,5 +1,6 @@
 import type { AnyProtocol, ProtocolRegistry, SeedFamily } from '@dsim/core';
 import { families as commitFamilies, threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
+import { distro, families as distroFamilies } from '@dsim/distro';
 import { heartbeat } from '@dsim/heartbeat';
 import { pingpong } from '@dsim/pingpong';
 import { families as raftFamilies, raft } from '@dsim/raft';
@@ -11,6 +12,7 @@ import { families as raftFamilies, raft } from '@dsim/raft';
 export const registry: ProtocolRegistry = {
   '2pc': twoPhaseCommit as AnyProtocol,
   '3pc': threePhaseCommit as AnyProtocol,
+  distro: distro as AnyProtocol,
   heartbeat: heartbeat as AnyProtocol,
   pingpong: pingpong as AnyProtocol,
   raft: raft as AnyProtocol,
@@ -20,6 +22,7 @@ export const registry: ProtocolRegistry = {
 export const families: Readonly<Record<string, SeedFamily>> = {
   ...prefixed('raft', raftFamilies),
   ...prefixed('commit', commitFamilies),
+  ...prefixed('distro', distroFamilies),
 };
 
 function prefixed(prefix: string, record: Readonly<Record<string, SeedFamily>>): Record<string, SeedFamily> {
