@@ -11,7 +11,7 @@ export const bugs = {
     description:
       'A change is pushed only to the client\u2019s responsible node instead of to every other member (DistroProtocol.sync iterates allMembersWithoutSelf, SPECS §1.4); as the writer is the owner, nobody is pushed to and replicas learn changes only from verify repairs.',
     breaks:
-      'Replicas lag the owner by a verify interval (5 s) instead of the 1 s sync delay even without any fault: bounded-staleness fails once the cluster has settled.',
+      'Replicas lag the owner by up to a verify interval (5 s) instead of the 1 s sync delay even without any fault: bounded-staleness fails once the cluster has settled, and convergence fails at its deadline while clients keep changing.',
   },
   hashOverAllMembers: {
     description:

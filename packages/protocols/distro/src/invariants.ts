@@ -49,6 +49,14 @@ export interface DistroMemory {
   /** The newest change each owner made to each client, for bounded staleness. */
   expectations: Map<string, Expectation>;
   staleness: string | null;
+  /** Per node: lastBeatLocal of each client it owns, and the global time it last moved (a beat applied). */
+  beats: Map<NodeId, Map<string, { local: Micros; global: Micros }>>;
+  /** Global time each client last invoked a beat. */
+  beatInvoked: Map<string, Micros>;
+  falseExpiry: string | null;
+  expiredWhileBeating: boolean;
+  /** Per node: its expiry count when last observed, to tell an expiry from a delete pushed by another node. */
+  expiries: Map<NodeId, number>;
 }
 
 function readHistory(memory: DistroMemory, world: World): void {
@@ -58,7 +66,10 @@ function readHistory(memory: DistroMemory, world: World): void {
     const entry = history[memory.historyRead]!;
     if (entry.type === 'invoke') {
       memory.invokes.set(entry.process, entry);
-      if ((entry.f === 'register' || entry.f === 'beat') && entry.key) memory.deregistered.delete(entry.key);
+      if ((entry.f === 'register' || entry.f === 'beat') && entry.key) {
+        memory.deregistered.delete(entry.key);
+        memory.beatInvoked.set(entry.key, entry.time);
+      }
       continue;
     }
     const invoke = memory.invokes.get(entry.process);
@@ -103,6 +114,8 @@ function observeNode(memory: DistroMemory, world: World, node: NodeId): void {
   const state = world.state(node);
   if (!state) {
     memory.seen.delete(node);
+    memory.beats.delete(node);
+    memory.expiries.delete(node);
     memory.ready.set(node, false);
     return;
   }
@@ -122,6 +135,41 @@ function observeNode(memory: DistroMemory, world: World, node: NodeId): void {
       memory.expectations.set(id, { revision: null, owner: node, atMicros: world.time });
   }
   memory.seen.set(node, current);
+  observeBeats(memory, world, node, state);
+}
+
+/**
+ * The owner times a client's silence on its own clock, as Nacos does. Measured in global time, an
+ * owner that expires a client less than removeAfter (minus the clock tolerance) after it last
+ * applied one of its beats expired an alive, connected client: a clock jump did it.
+ */
+function observeBeats(memory: DistroMemory, world: World, node: NodeId, state: DistroState): void {
+  const config = world.config as DistroConfig;
+  const previous = memory.beats.get(node) ?? new Map<string, { local: Micros; global: Micros }>();
+  const current = new Map<string, { local: Micros; global: Micros }>();
+  for (const id of Object.keys(state.clients)) {
+    if (!isResponsible(id, state.healthyList, node)) continue;
+    const local = state.clients[id]!.lastBeatLocal;
+    const before = previous.get(id);
+    // A client that just became owned (responsibility moved) has no observed beat yet: its copy's
+    // time came from verify renewals, so only a beat applied while owned starts the clock.
+    current.set(
+      id,
+      !before ? { local, global: -Infinity } : before.local === local ? before : { local, global: world.time },
+    );
+  }
+  const expiredNow = state.stats.expiries > (memory.expiries.get(node) ?? 0);
+  memory.expiries.set(node, state.stats.expiries);
+  for (const [id, renewed] of previous) {
+    if (!expiredNow || state.clients[id] || memory.deregistered.has(id)) continue;
+    const silentMicros = world.time - renewed.global;
+    if (silentMicros < config.removeAfterMicros - config.clockToleranceMicros)
+      memory.falseExpiry ??= `${node} expired ${id} ${(silentMicros / 1e6).toFixed(1)}s after it last applied its beat (timeout ${(config.removeAfterMicros / 1e6).toFixed(0)}s)`;
+    const invoked = memory.beatInvoked.get(id);
+    if (invoked !== undefined && world.time - invoked < 2 * config.beatCheckIntervalMicros)
+      memory.expiredWhileBeating = true;
+  }
+  memory.beats.set(node, current);
 }
 
 /** A node that starts serving must not serve an empty registry while every other serving node agrees on some client. */
@@ -189,6 +237,11 @@ export const distroMemory = defineMemory<DistroState, DistroMemory>({
     emptyStart: null,
     expectations: new Map(),
     staleness: null,
+    beats: new Map(),
+    beatInvoked: new Map(),
+    falseExpiry: null,
+    expiredWhileBeating: false,
+    expiries: new Map(),
   }),
   observe(memory, world, change: WorldChange) {
     readHistory(memory, world);
@@ -273,6 +326,22 @@ export const boundedStaleness = always<DistroState, DistroMemory>(
   ),
 );
 
+export const aliveClientNotExpired = always<DistroState, DistroMemory>(
+  'alive-client-not-expired',
+  (_world, memory) => memory.falseExpiry ?? true,
+  withMemory(
+    'An owner deletes an ephemeral instance only after its client has been silent towards it for the removal timeout (30 s), measured in true time: an alive client whose beats reach its owner is never expired.',
+  ),
+);
+
+export const expiredWhileBeating = sometimes<DistroState, DistroMemory>(
+  'expired-while-beating',
+  (_world, memory) => memory.expiredWhileBeating,
+  withMemory(
+    'An owner expired a client that was still beating (its beats did not reach the owner in time: a partition, a pause, a clock fault).',
+  ),
+);
+
 /** Only the responsible node expires a client (HealthCheckResponsibleInterceptor). */
 export const expiryOnlyByOwner = always<DistroState>(
   'expiry-only-by-owner',
@@ -314,7 +383,8 @@ export const invariants: Invariant<DistroState>[] = [
   writesReachALiveOwner,
   boundedStaleness,
   expiryOnlyByOwner,
+  aliveClientNotExpired,
 ];
 
 /** Proofs that a scenario reached what it exists to show; scenarios name the ones they promise. */
-export const reachInvariants = { verifyRepair, responsibilityChange, staleRead } as const;
+export const reachInvariants = { verifyRepair, responsibilityChange, staleRead, expiredWhileBeating } as const;
