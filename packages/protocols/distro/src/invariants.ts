@@ -46,6 +46,7 @@ export interface DistroMemory {
   seen: Map<NodeId, Map<string, number>>;
   ready: Map<NodeId, boolean>;
   emptyStart: string | null;
+  loadedFromLoadingPeer: boolean;
   /** The newest change each owner made to each client, for bounded staleness. */
   expectations: Map<string, Expectation>;
   staleness: string | null;
@@ -174,7 +175,8 @@ function observeBeats(memory: DistroMemory, world: World, node: NodeId, state: D
 
 /** A node that starts serving must not serve an empty registry while every other serving node agrees on some client. */
 function checkStart(memory: DistroMemory, world: World, node: NodeId, state: DistroState): void {
-  if (Object.keys(state.clients).length > 0) return;
+  if (state.loadedFromLoadingPeer) memory.loadedFromLoadingPeer = true;
+  if (Object.keys(state.clients).length > 0 || state.loadedFromLoadingPeer) return;
   let common: Set<string> | null = null;
   for (const other of world.nodes) {
     const otherState = other === node ? undefined : world.state(other);
@@ -235,6 +237,7 @@ export const distroMemory = defineMemory<DistroState, DistroMemory>({
     seen: new Map(),
     ready: new Map(),
     emptyStart: null,
+    loadedFromLoadingPeer: false,
     expectations: new Map(),
     staleness: null,
     beats: new Map(),
@@ -334,6 +337,14 @@ export const aliveClientNotExpired = always<DistroState, DistroMemory>(
   ),
 );
 
+export const loadedFromLoadingPeer = sometimes<DistroState, DistroMemory>(
+  'loaded-from-loading-peer',
+  (_world, memory) => memory.loadedFromLoadingPeer,
+  withMemory(
+    'A starting node loaded its snapshot from a member that was itself still loading (Nacos answers snapshot requests before its own load is done).',
+  ),
+);
+
 export const expiredWhileBeating = sometimes<DistroState, DistroMemory>(
   'expired-while-beating',
   (_world, memory) => memory.expiredWhileBeating,
@@ -387,4 +398,10 @@ export const invariants: Invariant<DistroState>[] = [
 ];
 
 /** Proofs that a scenario reached what it exists to show; scenarios name the ones they promise. */
-export const reachInvariants = { verifyRepair, responsibilityChange, staleRead, expiredWhileBeating } as const;
+export const reachInvariants = {
+  verifyRepair,
+  responsibilityChange,
+  staleRead,
+  expiredWhileBeating,
+  loadedFromLoadingPeer,
+} as const;

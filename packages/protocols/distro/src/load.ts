@@ -40,13 +40,20 @@ export function handleSnapshotRequest(state: S, from: string, ctx: Ctx): void {
   const clients = Object.keys(state.clients)
     .sort()
     .map((id) => syncDataOf(state.clients[id]!));
-  ctx.send(from, { type: 'Snapshot', clients });
+  ctx.send(from, { type: 'Snapshot', clients, senderReady: state.ready });
 }
 
-export function handleSnapshot(state: S, from: string, clients: readonly SyncData[], ctx: Ctx): void {
+export function handleSnapshot(
+  state: S,
+  from: string,
+  clients: readonly SyncData[],
+  senderReady: boolean,
+  ctx: Ctx,
+): void {
   if (state.ready || state.loadCursor < 0 || state.members[state.loadCursor]?.id !== from) return;
   for (const data of clients) applySyncData(state, data, ctx);
   ctx.cancelTimer('loadTimeout');
+  state.loadedFromLoadingPeer = !senderReady;
   becomeReady(state, from, ctx);
 }
 

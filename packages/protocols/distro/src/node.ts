@@ -35,6 +35,7 @@ export function init(ctx: Ctx): DistroState {
     ready: false,
     loadCursor: -1,
     loadedFrom: null,
+    loadedFromLoadingPeer: false,
     members,
     reportCursor: -1,
     healthyList: healthyListOf({ members }, ctx.self, true),
@@ -66,7 +67,7 @@ export function onMessage(state: S, from: string, msg: DistroMessage, ctx: Ctx):
     case 'SnapshotRequest':
       return handleSnapshotRequest(state, from, ctx);
     case 'Snapshot':
-      return handleSnapshot(state, from, msg.clients, ctx);
+      return handleSnapshot(state, from, msg.clients, msg.senderReady, ctx);
     case 'Sync':
       return handleSync(state, from, msg, ctx);
     case 'SyncAck':
@@ -117,7 +118,7 @@ export function describeMessage(msg: DistroMessage): string {
         ? `Sync change ${msg.data.client} rev=${msg.data.revision}${msg.data.instance.healthy ? '' : ' unhealthy'}`
         : `Sync delete ${msg.client}`;
     case 'Snapshot':
-      return `Snapshot n=${msg.clients.length}`;
+      return `Snapshot n=${msg.clients.length}${msg.senderReady ? '' : ' (sender loading)'}`;
     case 'Verify':
       return `Verify n=${msg.entries.length}`;
     case 'VerifyFailed':

@@ -44,7 +44,8 @@ export function applyWrite(state: S, op: Exclude<DistroOp, { f: 'read' }>, ctx: 
  * ClientBeatCheckTaskV2, every 5 s, only on the responsible node: an instance silent for more than
  * 15 s turns unhealthy (a pushed change); an ephemeral one silent for more than 30 s is deleted
  * (a pushed delete); a persistent one stays, unhealthy. Copies this node does not own and that no
- * verify renewed for the client-expiry time are collected locally (ExpiredClientCleaner).
+ * verify renewed for the client-expiry time are collected locally (ExpiredClientCleaner): the
+ * owner verifies every client it holds, so such a copy is one the owner no longer has.
  */
 export function beatCheck(state: S, ctx: Ctx): void {
   ctx.setTimer('beatCheck', ctx.config.beatCheckIntervalMicros);
@@ -57,7 +58,9 @@ export function beatCheck(state: S, ctx: Ctx): void {
     const silent = now - copy.lastBeatLocal;
     const owned = responsibleFor(state, id, ctx.self);
     if (!owned && !everyone) {
-      if (copy.instance.ephemeral && silent > config.clientExpiredMicros) {
+      // Persistent instances ride Distro in this model (see README), so an orphaned persistent copy
+      // is collected like an ephemeral one: only the owner's expiry treats them differently.
+      if (silent > config.clientExpiredMicros) {
         delete state.clients[id];
         state.stats.collected += 1;
       }

@@ -70,6 +70,12 @@ export interface DistroState {
   /** The index into the peers of the current snapshot request, -1 when none is out. */
   loadCursor: number;
   loadedFrom: NodeId | null;
+  /**
+   * The snapshot came from a member that had not finished its own load. Nacos answers snapshot
+   * requests whatever its load state (DistroProtocol.onSnapshot), so two members restarting
+   * together can load each other's empty registries.
+   */
+  loadedFromLoadingPeer: boolean;
   members: MemberView[];
   /** Round-robin cursor of MemberInfoReportTask. */
   reportCursor: number;
@@ -107,7 +113,7 @@ export type DistroMessage =
   | { readonly type: 'Report' }
   | { readonly type: 'ReportAck' }
   | { readonly type: 'SnapshotRequest' }
-  | { readonly type: 'Snapshot'; readonly clients: readonly SyncData[] }
+  | { readonly type: 'Snapshot'; readonly clients: readonly SyncData[]; readonly senderReady: boolean }
   | { readonly type: 'Sync'; readonly id: string; readonly action: 'change'; readonly data: SyncData }
   | { readonly type: 'Sync'; readonly id: string; readonly action: 'delete'; readonly client: string }
   | { readonly type: 'SyncAck'; readonly id: string }

@@ -14,9 +14,11 @@ interface ClientPlan {
  * the beat carries its beat info, so a beat the owner does not recognise registers again) and,
  * between beats, reads a random service as a consumer would. Clients listed by `deregisterEvery`
  * deregister at `deregisterAt` and then only read; clients listed by `silentEvery` crash at
- * `silentAt` (they stop, so the registry must expire them).
+ * `silentAt` (they stop, so the registry must expire them). With `pinned`, a client stays on the
+ * node it is connected to (node index mod n) even when a request fails, as a measurement of each
+ * side of a partition needs; by default it reconnects elsewhere after a failure, as the SDK does.
  */
-export const registry: WorkloadFactory<DistroOp> = (options) => {
+export const registry: WorkloadFactory<DistroOp> = (options, { nodes }) => {
   const services = Number(options.services ?? 5);
   const persistentEvery = Number(options.persistentEvery ?? 0);
   const beatIntervalMicros = toMicros((options.beatInterval as Duration | undefined) ?? '5s');
@@ -24,8 +26,15 @@ export const registry: WorkloadFactory<DistroOp> = (options) => {
   const deregisterAt = toMicros((options.deregisterAt as Duration | undefined) ?? 0);
   const silentEvery = Number(options.silentEvery ?? 0);
   const silentAt = toMicros((options.silentAt as Duration | undefined) ?? 0);
+  const pinned = options.pinned === true;
   const plans: ClientPlan[] = [];
   return {
+    ...(pinned
+      ? {
+          chooseNode: (client: { index: number }, _op: DistroOp, _current: string) =>
+            nodes[client.index % nodes.length]!,
+        }
+      : {}),
     nextOp(client) {
       const plan = (plans[client.index] ??= {
         registered: false,
