@@ -307,14 +307,16 @@ function detectionStudy(seeds: number): void {
     };
     // The last beat of each crashing client, from a first run's history; the probe then watches it.
     const first = run(scenario);
-    for (const entry of first.history)
-      if (
-        entry.type === 'invoke' &&
-        entry.f === 'beat' &&
-        Number(entry.key!.slice(1)) % 4 === 0 &&
-        entry.time < silentAt
-      )
-        marks.set(entry.key!, { lastBeat: entry.time });
+    const lastInvoke = new Map<string, Micros>();
+    const lastBeat = new Map<string, Micros>();
+    for (const entry of first.history) {
+      if (entry.type !== 'invoke' || !entry.client) continue;
+      lastInvoke.set(entry.client, entry.time);
+      if (entry.f === 'beat') lastBeat.set(entry.key!, entry.time);
+    }
+    // The crashed clients are the ones that invoked nothing after silentAt.
+    for (const [client, time] of lastInvoke)
+      if (time < silentAt && lastBeat.has(client)) marks.set(client, { lastBeat: lastBeat.get(client)! });
     run(scenario, [probe as Invariant]);
     for (const mark of marks.values()) {
       if (mark.unhealthyAt !== undefined) unhealthy.push(mark.unhealthyAt - mark.lastBeat);
