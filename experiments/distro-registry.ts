@@ -208,6 +208,7 @@ function partitionStudy(seeds: number, clients: number): void {
   const convergence: number[] = [];
   const windows: number[] = [];
   let raftViolations = 0;
+  const raftRecovery: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const probe = convergenceProbe();
     const result = run(partitionScenario(seed, clients), [probe.invariant as Invariant]);
@@ -225,6 +226,12 @@ function partitionStudy(seeds: number, clients: number): void {
     windows.push(stale.length === 0 ? 0 : Math.max(...stale) - healAt);
     const raftResult = run(raftScenario(seed, clients));
     raftViolations += raftResult.violations.length;
+    // Raft has no divergent replicas to merge: its minority is only unavailable. Its "convergence"
+    // is the time until a client on the minority side gets an answer again.
+    const firstOk = raftResult.history.find(
+      (entry) => entry.type === 'ok' && entry.time >= healAt && entry.node !== undefined && sideA.includes(entry.node),
+    );
+    if (firstOk) raftRecovery.push(firstOk.time - healAt);
     const raftSides = sideStats(
       raftResult.history,
       partitionAt,
