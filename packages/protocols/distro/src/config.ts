@@ -92,14 +92,17 @@ export function memberDownBoundMicros(config: DistroConfig, clusterSize: number)
  * (recovery bound); a client whose owner moved re-registers with its next beat (beat interval 5 s,
  * forward, then a push after the sync delay and one engine tick); every remaining difference is a
  * copy the owner holds, repaired by the next verify round (5 s) and its immediate push, or a copy
- * the owner no longer holds, collected by the client-expiry sweep (3 min + one check period).
+ * the owner no longer holds, collected by the client-expiry sweep (3 min + one check period, after
+ * a load that may wait out one 30 s snapshot timeout).
  */
 export function convergenceBoundMicros(config: DistroConfig, beatIntervalMicros: Micros = 5_000_000): Micros {
   const views = memberRecoveryBoundMicros(config);
   const reRegistration =
     beatIntervalMicros + config.forwardTimeoutMicros + config.syncDelayMicros + config.engineTickMicros;
   const verifyRepair = config.verifyIntervalMicros + 2 * config.engineTickMicros + config.syncTimeoutMicros;
-  const orphanCollection = config.clientExpiredMicros + config.beatCheckIntervalMicros;
+  // A node restarted just before the heal may still wait out one snapshot request to a peer that
+  // was down (the load timeout) and load an orphaned copy then; its 3 minutes start there.
+  const orphanCollection = config.loadTimeoutMicros + config.clientExpiredMicros + config.beatCheckIntervalMicros;
   // Expiry of a client that died during the partition: its new owner times it out.
   const expiry = config.removeAfterMicros + config.beatCheckIntervalMicros;
   return (

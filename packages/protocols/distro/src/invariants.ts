@@ -38,6 +38,8 @@ export interface DistroMemory {
   /** Deregistered clients that were once absent from every running node. */
   gone: Set<string>;
   resurrected: string | null;
+  /** A resurrection during the faults or before the cluster settled: Nacos allows it (SPECS §1.10). */
+  transientResurrection: boolean;
   readFailure: string | null;
   deadOwnerWrite: string | null;
   staleRead: boolean;
@@ -128,11 +130,11 @@ function observeNode(memory: DistroMemory, world: World, node: NodeId): void {
   for (const id of Object.keys(state.clients)) {
     const revision = state.clients[id]!.revision;
     current.set(id, revision);
-    if (previous.get(id) !== revision && state.ready && isResponsible(id, state.healthyList, node))
+    if (previous.get(id) !== revision && wasReady && isResponsible(id, state.healthyList, node))
       memory.expectations.set(id, { revision, owner: node, atMicros: world.time });
   }
   for (const id of previous.keys()) {
-    if (!current.has(id) && state.ready && isResponsible(id, state.healthyList, node))
+    if (!current.has(id) && wasReady && isResponsible(id, state.healthyList, node))
       memory.expectations.set(id, { revision: null, owner: node, atMicros: world.time });
   }
   memory.seen.set(node, current);
@@ -194,8 +196,15 @@ function checkResurrection(memory: DistroMemory, world: World): void {
     let held: NodeId | null = null;
     for (const node of world.nodes) if (world.state(node)?.clients[client]) held = node;
     if (held === null) memory.gone.add(client);
-    else if (memory.gone.has(client))
-      memory.resurrected ??= `${client} was deregistered and gone from every node, but ${held} holds it again`;
+    else if (memory.gone.has(client)) {
+      if (world.time < world.faultsEndAt + settleMicros) {
+        // While member views disagree, a node that still believes it owns the client pushes its
+        // copy after the owner's delete and wins (last push wins, SPECS §1.10): Nacos' stale
+        // registration. Allowed then, counted as reached, and it must not happen once settled.
+        memory.transientResurrection = true;
+        memory.gone.delete(client);
+      } else memory.resurrected ??= `${client} was deregistered and gone from every node, but ${held} holds it again`;
+    }
   }
 }
 
@@ -230,6 +239,7 @@ export const distroMemory = defineMemory<DistroState, DistroMemory>({
     uncertain: new Set(),
     gone: new Set(),
     resurrected: null,
+    transientResurrection: false,
     readFailure: null,
     deadOwnerWrite: null,
     staleRead: false,
@@ -293,7 +303,7 @@ export const convergence = eventually<DistroState>(
   {
     withinMicros: convergenceBoundMicros(defaults),
     stable: true,
-    description: `After the faults end, every live node holds the same clients at the same revisions within ${convergenceBoundMicros(defaults) / 1e6}s (member recovery, then the longest of a re-registration plus a verify repair, the 30 s expiry of a client that died during the partition plus a repair, or the 3 min collection of an orphaned copy).`,
+    description: `After the faults end, every live node holds the same clients at the same revisions within ${convergenceBoundMicros(defaults) / 1e6}s (member recovery, then the longest of a re-registration plus a verify repair, the 30 s expiry of a client that died during the partition plus a repair, or the 3 min collection of an orphaned copy, possibly loaded 30 s late by a node restarted just before the heal).`,
   },
 );
 
@@ -301,7 +311,7 @@ export const noResurrection = always<DistroState, DistroMemory>(
   'no-resurrection',
   (_world, memory) => memory.resurrected ?? true,
   withMemory(
-    'A client deregistered (and never registered again, with no write of unknown outcome in flight) that has left every node never comes back.',
+    'Once the cluster has settled after the last fault (20 s), a client deregistered (and never registered again, with no write of unknown outcome in flight) that has left every node never comes back; before that a stale owner may resurrect it (resurrection-during-split-view).',
   ),
 );
 
@@ -342,6 +352,14 @@ export const loadedFromLoadingPeer = sometimes<DistroState, DistroMemory>(
   (_world, memory) => memory.loadedFromLoadingPeer,
   withMemory(
     'A starting node loaded its snapshot from a member that was itself still loading (Nacos answers snapshot requests before its own load is done).',
+  ),
+);
+
+export const resurrectionDuringSplitView = sometimes<DistroState, DistroMemory>(
+  'resurrection-during-split-view',
+  (_world, memory) => memory.transientResurrection,
+  withMemory(
+    'A deregistered client came back on some node before member views agreed again: a node that still believed it owned the client pushed its stale copy after the owner pushed the delete.',
   ),
 );
 
@@ -404,4 +422,5 @@ export const reachInvariants = {
   staleRead,
   expiredWhileBeating,
   loadedFromLoadingPeer,
+  resurrectionDuringSplitView,
 } as const;

@@ -8,6 +8,7 @@ import {
   expiryOnlyByOwner,
   noResurrection,
   readAvailability,
+  resurrectionDuringSplitView,
   startsServingWithData,
   type DistroState,
 } from '../src/index.ts';
@@ -102,13 +103,22 @@ describe('distro invariants on hand-made states', () => {
     expect(bad.check(readAvailability)).toMatch(/failed: no leader/);
   });
 
-  it('no-resurrection: a deregistered client gone from every node must not come back', () => {
+  it('no-resurrection: once settled, a deregistered client gone from every node must not come back', () => {
     const history = [op(0, 0, 'invoke', 'deregister', 'a', 1), op(1, 0, 'ok', 'deregister', 'a', 2)];
-    const world = worldViewOf({ n1: node('n1', { a: 1 }), n2: node('n2', {}) }, { config: defaults, history });
+    const world = worldViewOf(
+      { n1: node('n1', { a: 1 }), n2: node('n2', {}) },
+      { config: defaults, history, faultsEndAt: 10_000_000, time: 15_000_000 },
+    );
     expect(world.check(noResurrection)).toBe(true); // still on n1: a pending delete, not a resurrection
     world.set('n1', node('n1', {}));
     expect(world.check(noResurrection)).toBe(true);
     world.set('n2', node('n2', { a: 1 }));
+    expect(world.check(noResurrection)).toBe(true); // before the cluster settled: a stale owner's push may win
+    expect(world.check(resurrectionDuringSplitView)).toBe(true);
+    world.time = 31_000_000;
+    world.set('n2', node('n2', {}));
+    expect(world.check(noResurrection)).toBe(true);
+    world.set('n1', node('n1', { a: 1 }));
     expect(world.check(noResurrection)).toMatch(/holds it again/);
   });
 

@@ -9,6 +9,7 @@ import restartNoLoad from '../../../../simulations/distro/node-restart-no-load-b
 import ownerCrash from '../../../../simulations/distro/owner-crash.ts';
 import clockJump from '../../../../simulations/distro/clock-jump-false-expiry.ts';
 import gcPause from '../../../../simulations/distro/gc-pause-false-expiry.ts';
+import resurrection from '../../../../simulations/distro/split-view-resurrection.ts';
 import { distro, readService, type DistroState } from '../src/index.ts';
 
 const run = (scenario: object) =>
@@ -70,6 +71,12 @@ describe('distro scenarios', () => {
     const pause = run(gcPause);
     expect(pause.violations).toEqual([]);
     expectReached(pause, ['expired-while-beating', 'convergence']);
+  });
+
+  it('a stale owner resurrects a deregistered client while member views disagree, and the copy is collected', () => {
+    const result = run(resurrection);
+    expect(result.violations).toEqual([]);
+    expectReached(result, ['resurrection-during-split-view', 'convergence']);
   });
 
   it('reads answer the healthy instances of a service, sorted', () => {
