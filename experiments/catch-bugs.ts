@@ -3,7 +3,7 @@
  * (`bugHunts`: a bug switch on, and generated, shrinkable fault schedules of the kinds that can
  * expose it), report how many runs it took to fail and how small the schedule shrank.
  *
- *   npx -y pnpm@10 experiment catch-bugs raft|commit [--runs 1000] [--bug id] [--without] [--save]
+ *   npx -y pnpm@10 experiment catch-bugs raft|commit|distro [--runs 1000] [--bug id] [--without] [--save]
  *
  * --without runs the same hunts with the switch off (the correct protocol must pass every run);
  * --save copies each shrunk counterexample to the package's test/fixtures, which its default test
@@ -14,17 +14,19 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeFault, formatMicros } from '@dsim/core';
 import { bugHunts as commitHunts } from '@dsim/commit';
+import { bugHunts as distroHunts } from '@dsim/distro';
 import { findCounterexample, type Hunt } from '@dsim/property';
 import { bugHunts as raftHunts } from '@dsim/raft';
 import { registry } from '@dsim/registry';
 import { parseFlags, wholeNumber } from './lib/flags.ts';
 
 export const description = 'hunts every bug switch with the property runner; runs to catch and shrunk size';
-export const usage = 'raft|commit [--runs 1000] [--bug id] [--without] [--save]';
+export const usage = 'raft|commit|distro [--runs 1000] [--bug id] [--without] [--save]';
 
 const packages: Record<string, { readonly hunts: readonly Hunt[]; readonly fixtures: string }> = {
   raft: { hunts: raftHunts, fixtures: 'packages/protocols/raft/test/fixtures' },
   commit: { hunts: commitHunts, fixtures: 'packages/protocols/commit/test/fixtures' },
+  distro: { hunts: distroHunts, fixtures: 'packages/protocols/distro/test/fixtures' },
 };
 
 export function main(args: readonly string[]): number {

@@ -35,6 +35,8 @@ const styles: Record<string, GoldenStyle> = {
   '2pc': compactStyle({ hideTimers: ['fanout'] }),
   '3pc': compactStyle({ hideTimers: ['fanout'] }),
   heartbeat: notesStyle(),
+  // Distro's story is in its notes: members seen down and up, snapshots loaded, clients expired.
+  distro: notesStyle(),
 };
 
 const protocolName = (scenario: { protocol: string | AnyProtocol }) =>

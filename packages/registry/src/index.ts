@@ -1,5 +1,6 @@
 import type { AnyProtocol, ProtocolRegistry, SeedFamily } from '@dsim/core';
 import { families as commitFamilies, threePhaseCommit, twoPhaseCommit } from '@dsim/commit';
+import { distro, families as distroFamilies } from '@dsim/distro';
 import { heartbeat } from '@dsim/heartbeat';
 import { families as kafkaFamilies, kafka } from '@dsim/kafka';
 import { families as paxosFamilies, multiPaxos, paxos } from '@dsim/paxos';
@@ -14,6 +15,7 @@ import { sagaFamilies, sagaProtocol, families as tccFamilies, tccProtocol } from
 export const registry: ProtocolRegistry = {
   '2pc': twoPhaseCommit as AnyProtocol,
   '3pc': threePhaseCommit as AnyProtocol,
+  distro: distro as AnyProtocol,
   heartbeat: heartbeat as AnyProtocol,
   kafka: kafka as AnyProtocol,
   multipaxos: multiPaxos as AnyProtocol,
@@ -32,6 +34,7 @@ export const families: Readonly<Record<string, SeedFamily>> = {
   ...prefixed('tcc', tccFamilies),
   ...prefixed('saga', sagaFamilies),
   ...prefixed('paxos', paxosFamilies),
+  ...prefixed('distro', distroFamilies),
 };
 
 function prefixed(prefix: string, record: Readonly<Record<string, SeedFamily>>): Record<string, SeedFamily> {

@@ -1,0 +1,426 @@
+import {
+  always,
+  defineMemory,
+  eventually,
+  sometimes,
+  type HistoryEntry,
+  type Invariant,
+  type Micros,
+  type NodeId,
+  type WorldChange,
+  type WorldView,
+} from '@dsim/core';
+import { convergenceBoundMicros, defaults, memberDownBoundMicros, type DistroConfig } from './config.ts';
+import { isResponsible } from './mapper.ts';
+import type { DistroState } from './state.ts';
+
+type World = WorldView<DistroState>;
+
+/** After the faults end, this long passes before the bounded-staleness promise applies: member views agree again and restarted nodes have loaded. */
+export const settleMicros: Micros = 20_000_000;
+/** Extra allowance for a node paused while the owner crashed, in writes-reach-a-live-owner. */
+const detectionSlackMicros: Micros = 10_000_000;
+
+interface Expectation {
+  readonly revision: number | null; // null: deleted
+  readonly owner: NodeId;
+  readonly atMicros: Micros;
+}
+
+/** What the Distro invariants remember over a run. */
+export interface DistroMemory {
+  historyRead: number;
+  invokes: Map<number, HistoryEntry>;
+  /** Clients whose deregister completed ok, and when; removed if they register or beat again. */
+  deregistered: Map<string, Micros>;
+  /** Clients with a register or beat of unknown outcome: it may still land, so they are exempt from no-resurrection. */
+  uncertain: Set<string>;
+  /** Deregistered clients that were once absent from every running node. */
+  gone: Set<string>;
+  resurrected: string | null;
+  /** A resurrection during the faults or before the cluster settled: Nacos allows it (SPECS §1.10). */
+  transientResurrection: boolean;
+  readFailure: string | null;
+  deadOwnerWrite: string | null;
+  staleRead: boolean;
+  lastReads: Map<string, { node: NodeId; value: string; time: Micros }>;
+  /** Per node: the revision of each client it held when last observed, and whether it was ready. */
+  seen: Map<NodeId, Map<string, number>>;
+  ready: Map<NodeId, boolean>;
+  emptyStart: string | null;
+  loadedFromLoadingPeer: boolean;
+  /** The newest change each owner made to each client, for bounded staleness. */
+  expectations: Map<string, Expectation>;
+  staleness: string | null;
+  /** Per node: lastBeatLocal of each client it owns, and the global time it last moved (a beat applied). */
+  beats: Map<NodeId, Map<string, { local: Micros; global: Micros }>>;
+  /** Global time each client last invoked a beat. */
+  beatInvoked: Map<string, Micros>;
+  falseExpiry: string | null;
+  expiredWhileBeating: boolean;
+  /** Per node: its expiry count when last observed, to tell an expiry from a delete pushed by another node. */
+  expiries: Map<NodeId, number>;
+}
+
+function readHistory(memory: DistroMemory, world: World): void {
+  const history = world.history;
+  const config = world.config as DistroConfig;
+  for (; memory.historyRead < history.length; memory.historyRead++) {
+    const entry = history[memory.historyRead]!;
+    if (entry.type === 'invoke') {
+      memory.invokes.set(entry.process, entry);
+      if ((entry.f === 'register' || entry.f === 'beat') && entry.key) {
+        memory.deregistered.delete(entry.key);
+        memory.beatInvoked.set(entry.key, entry.time);
+      }
+      continue;
+    }
+    const invoke = memory.invokes.get(entry.process);
+    memory.invokes.delete(entry.process);
+    if (!invoke) continue;
+    const key = invoke.key ?? '';
+    if (invoke.f === 'read') {
+      if (entry.type === 'fail' && entry.error !== 'starting')
+        memory.readFailure ??= `a read of ${key} at ${invoke.node ?? '?'} failed: ${entry.error ?? ''}`;
+      if (entry.type === 'ok' && invoke.node) {
+        const value = JSON.stringify(entry.value ?? []);
+        const last = memory.lastReads.get(key);
+        if (last && last.node !== invoke.node && last.value !== value && entry.time - last.time < 1_000_000)
+          memory.staleRead = true;
+        memory.lastReads.set(key, { node: invoke.node, value, time: entry.time });
+      }
+      continue;
+    }
+    if (entry.type === 'info' && (invoke.f === 'register' || invoke.f === 'beat')) memory.uncertain.add(key);
+    if (invoke.f === 'deregister' && entry.type === 'ok') memory.deregistered.set(key, entry.time);
+    // A proxy that timed out names its target: a member down for longer than the detection bound
+    // should have left the healthy list by then.
+    const match = entry.type === 'info' ? /^forward to (\S+) timed out$/.exec(entry.error ?? '') : null;
+    if (match && invoke.node) {
+      const target = match[1]!;
+      const downSince = world.downSince(target);
+      const forwarderUpSince = world.upSince(invoke.node);
+      const bound =
+        memberDownBoundMicros(config, world.nodes.length) + config.forwardTimeoutMicros + detectionSlackMicros;
+      if (
+        downSince !== undefined &&
+        forwarderUpSince !== undefined &&
+        forwarderUpSince <= downSince &&
+        invoke.time - downSince > bound
+      )
+        memory.deadOwnerWrite ??= `${invoke.node} still forwarded ${invoke.f} ${key} to ${target}, down for ${((invoke.time - downSince) / 1e6).toFixed(1)}s (bound ${(bound / 1e6).toFixed(1)}s)`;
+    }
+  }
+}
+
+function observeNode(memory: DistroMemory, world: World, node: NodeId): void {
+  const state = world.state(node);
+  if (!state) {
+    memory.seen.delete(node);
+    memory.beats.delete(node);
+    memory.expiries.delete(node);
+    memory.ready.set(node, false);
+    return;
+  }
+  const wasReady = memory.ready.get(node) ?? false;
+  memory.ready.set(node, state.ready);
+  if (state.ready && !wasReady) checkStart(memory, world, node, state);
+  const previous = memory.seen.get(node) ?? new Map<string, number>();
+  const current = new Map<string, number>();
+  for (const id of Object.keys(state.clients)) {
+    const revision = state.clients[id]!.revision;
+    current.set(id, revision);
+    if (previous.get(id) !== revision && wasReady && isResponsible(id, state.healthyList, node))
+      memory.expectations.set(id, { revision, owner: node, atMicros: world.time });
+  }
+  for (const id of previous.keys()) {
+    if (!current.has(id) && wasReady && isResponsible(id, state.healthyList, node))
+      memory.expectations.set(id, { revision: null, owner: node, atMicros: world.time });
+  }
+  memory.seen.set(node, current);
+  observeBeats(memory, world, node, state);
+}
+
+/**
+ * The owner times a client's silence on its own clock, as Nacos does. Measured in global time, an
+ * owner that expires a client less than removeAfter (minus the clock tolerance) after it last
+ * applied one of its beats expired an alive, connected client: a clock jump did it.
+ */
+function observeBeats(memory: DistroMemory, world: World, node: NodeId, state: DistroState): void {
+  const config = world.config as DistroConfig;
+  const previous = memory.beats.get(node) ?? new Map<string, { local: Micros; global: Micros }>();
+  const current = new Map<string, { local: Micros; global: Micros }>();
+  for (const id of Object.keys(state.clients)) {
+    if (!isResponsible(id, state.healthyList, node)) continue;
+    const local = state.clients[id]!.lastBeatLocal;
+    const before = previous.get(id);
+    // A client that just became owned (responsibility moved) has no observed beat yet: its copy's
+    // time came from verify renewals, so only a beat applied while owned starts the clock.
+    current.set(
+      id,
+      !before ? { local, global: -Infinity } : before.local === local ? before : { local, global: world.time },
+    );
+  }
+  const expiredNow = state.stats.expiries > (memory.expiries.get(node) ?? 0);
+  memory.expiries.set(node, state.stats.expiries);
+  for (const [id, renewed] of previous) {
+    if (!expiredNow || state.clients[id] || memory.deregistered.has(id)) continue;
+    const silentMicros = world.time - renewed.global;
+    if (silentMicros < config.removeAfterMicros - config.clockToleranceMicros)
+      memory.falseExpiry ??= `${node} expired ${id} ${(silentMicros / 1e6).toFixed(1)}s after it last applied its beat (timeout ${(config.removeAfterMicros / 1e6).toFixed(0)}s)`;
+    const invoked = memory.beatInvoked.get(id);
+    if (invoked !== undefined && world.time - invoked < 2 * config.beatCheckIntervalMicros)
+      memory.expiredWhileBeating = true;
+  }
+  memory.beats.set(node, current);
+}
+
+/** A node that starts serving must not serve an empty registry while every other serving node agrees on some client. */
+function checkStart(memory: DistroMemory, world: World, node: NodeId, state: DistroState): void {
+  if (state.loadedFromLoadingPeer) memory.loadedFromLoadingPeer = true;
+  if (Object.keys(state.clients).length > 0 || state.loadedFromLoadingPeer) return;
+  let common: Set<string> | null = null;
+  for (const other of world.nodes) {
+    const otherState = other === node ? undefined : world.state(other);
+    if (!otherState?.ready) continue;
+    const ids = new Set(Object.keys(otherState.clients));
+    common = common === null ? ids : new Set<string>([...(common as Set<string>)].filter((id) => ids.has(id)));
+  }
+  if (common !== null && common.size > 0)
+    memory.emptyStart ??= `${node} started serving with no clients while every serving peer holds ${common.size} (e.g. ${[...common][0]!})`;
+}
+
+function checkResurrection(memory: DistroMemory, world: World): void {
+  for (const [client] of memory.deregistered) {
+    if (memory.uncertain.has(client)) continue;
+    let held: NodeId | null = null;
+    for (const node of world.nodes) if (world.state(node)?.clients[client]) held = node;
+    if (held === null) memory.gone.add(client);
+    else if (memory.gone.has(client)) {
+      if (world.time < world.faultsEndAt + settleMicros) {
+        // While member views disagree, a node that still believes it owns the client pushes its
+        // copy after the owner's delete and wins (last push wins, SPECS §1.10): Nacos' stale
+        // registration. Allowed then, counted as reached, and it must not happen once settled.
+        memory.transientResurrection = true;
+        memory.gone.delete(client);
+      } else memory.resurrected ??= `${client} was deregistered and gone from every node, but ${held} holds it again`;
+    }
+  }
+}
+
+function checkStaleness(memory: DistroMemory, world: World): void {
+  const config = world.config as DistroConfig;
+  const bound = config.syncDelayMicros + config.engineTickMicros + config.syncSlackMicros;
+  for (const [client, expected] of memory.expectations) {
+    if (expected.atMicros < world.faultsEndAt + settleMicros) {
+      memory.expectations.delete(client);
+      continue;
+    }
+    if (world.time - expected.atMicros <= bound) continue;
+    let lagging: NodeId | null = null;
+    for (const node of world.nodes) {
+      const state = world.state(node);
+      if (!state?.ready || node === expected.owner) continue;
+      const revision = state.clients[client]?.revision ?? null;
+      if (revision !== expected.revision) lagging = node;
+    }
+    if (lagging === null) memory.expectations.delete(client);
+    else
+      memory.staleness ??= `${lagging} still lags ${expected.owner}'s ${expected.revision === null ? 'delete' : `revision ${expected.revision}`} of ${client} ${((world.time - expected.atMicros) / 1e6).toFixed(2)}s later (bound ${(bound / 1e6).toFixed(2)}s, no fault since ${(world.faultsEndAt / 1e6).toFixed(1)}s)`;
+  }
+}
+
+export const distroMemory = defineMemory<DistroState, DistroMemory>({
+  name: 'distro-run',
+  create: () => ({
+    historyRead: 0,
+    invokes: new Map(),
+    deregistered: new Map(),
+    uncertain: new Set(),
+    gone: new Set(),
+    resurrected: null,
+    transientResurrection: false,
+    readFailure: null,
+    deadOwnerWrite: null,
+    staleRead: false,
+    lastReads: new Map(),
+    seen: new Map(),
+    ready: new Map(),
+    emptyStart: null,
+    loadedFromLoadingPeer: false,
+    expectations: new Map(),
+    staleness: null,
+    beats: new Map(),
+    beatInvoked: new Map(),
+    falseExpiry: null,
+    expiredWhileBeating: false,
+    expiries: new Map(),
+  }),
+  observe(memory, world, change: WorldChange) {
+    readHistory(memory, world);
+    if (change.node !== undefined) observeNode(memory, world, change.node);
+    else for (const node of world.nodes) observeNode(memory, world, node);
+    if (memory.deregistered.size > 0) checkResurrection(memory, world);
+    if (memory.expectations.size > 0) checkStaleness(memory, world);
+  },
+});
+
+const withMemory = (description: string) => ({ description, memory: distroMemory });
+
+/** Distro's reason to exist: every running node answers reads from its full local copy, partitioned or not. */
+export const readAvailability = always<DistroState, DistroMemory>(
+  'read-availability',
+  (_world, memory) => memory.readFailure ?? true,
+  withMemory(
+    'Every serving node answers every read from its local copy, during partitions too (only a node still loading refuses).',
+  ),
+);
+
+/** After the heal, every live node holds the same clients at the same revisions. */
+export const convergence = eventually<DistroState>(
+  'convergence',
+  (world: World) => {
+    let reference: string | null = null;
+    let referenceNode = '';
+    for (const node of world.nodes) {
+      const state = world.state(node);
+      if (!state) continue;
+      if (!state.ready) return `${node} is still loading`;
+      const ids = Object.keys(state.clients).sort();
+      const text = ids
+        .map((id) => {
+          const copy = state.clients[id]!;
+          return `${id}@${copy.revision}:${copy.instance.service}:${copy.instance.healthy ? 'h' : 'u'}`;
+        })
+        .join(' ');
+      if (reference === null) {
+        reference = text;
+        referenceNode = node;
+      } else if (text !== reference) return `${node} and ${referenceNode} hold different registries`;
+    }
+    return true;
+  },
+  {
+    withinMicros: convergenceBoundMicros(defaults),
+    stable: true,
+    description: `After the faults end, every live node holds the same clients at the same revisions within ${convergenceBoundMicros(defaults) / 1e6}s (member recovery, then the longest of a re-registration plus a verify repair, the 30 s expiry of a client that died during the partition plus a repair, or the 3 min collection of an orphaned copy, possibly loaded 30 s late by a node restarted just before the heal).`,
+  },
+);
+
+export const noResurrection = always<DistroState, DistroMemory>(
+  'no-resurrection',
+  (_world, memory) => memory.resurrected ?? true,
+  withMemory(
+    'Once the cluster has settled after the last fault (20 s), a client deregistered (and never registered again, with no write of unknown outcome in flight) that has left every node never comes back; before that a stale owner may resurrect it (resurrection-during-split-view).',
+  ),
+);
+
+export const startsServingWithData = always<DistroState, DistroMemory>(
+  'starts-serving-with-data',
+  (_world, memory) => memory.emptyStart ?? true,
+  withMemory(
+    'A node that starts serving has loaded a snapshot: it never serves an empty registry while its serving peers agree on some client.',
+  ),
+);
+
+export const writesReachALiveOwner = always<DistroState, DistroMemory>(
+  'writes-reach-a-live-owner',
+  (_world, memory) => memory.deadOwnerWrite ?? true,
+  withMemory(
+    'A write is not proxied to a member that has been down for longer than member health takes to notice (it has left the healthy list).',
+  ),
+);
+
+export const boundedStaleness = always<DistroState, DistroMemory>(
+  'bounded-staleness',
+  (_world, memory) => memory.staleness ?? true,
+  withMemory(
+    'Once the cluster has settled after the last fault, every change an owner makes reaches every serving node within the sync delay plus one engine tick and delivery slack.',
+  ),
+);
+
+export const aliveClientNotExpired = always<DistroState, DistroMemory>(
+  'alive-client-not-expired',
+  (_world, memory) => memory.falseExpiry ?? true,
+  withMemory(
+    'An owner deletes an ephemeral instance only after its client has been silent towards it for the removal timeout (30 s), measured in true time: an alive client whose beats reach its owner is never expired.',
+  ),
+);
+
+export const loadedFromLoadingPeer = sometimes<DistroState, DistroMemory>(
+  'loaded-from-loading-peer',
+  (_world, memory) => memory.loadedFromLoadingPeer,
+  withMemory(
+    'A starting node loaded its snapshot from a member that was itself still loading (Nacos answers snapshot requests before its own load is done).',
+  ),
+);
+
+export const resurrectionDuringSplitView = sometimes<DistroState, DistroMemory>(
+  'resurrection-during-split-view',
+  (_world, memory) => memory.transientResurrection,
+  withMemory(
+    'A deregistered client came back on some node before member views agreed again: a node that still believed it owned the client pushed its stale copy after the owner pushed the delete.',
+  ),
+);
+
+export const expiredWhileBeating = sometimes<DistroState, DistroMemory>(
+  'expired-while-beating',
+  (_world, memory) => memory.expiredWhileBeating,
+  withMemory(
+    'An owner expired a client that was still beating (its beats did not reach the owner in time: a partition, a pause, a clock fault).',
+  ),
+);
+
+/** Only the responsible node expires a client (HealthCheckResponsibleInterceptor). */
+export const expiryOnlyByOwner = always<DistroState>(
+  'expiry-only-by-owner',
+  (world: World) => {
+    for (const node of world.nodes) {
+      const state = world.state(node);
+      if (state && state.stats.expiriesNotOwned > 0)
+        return `${node} expired ${state.stats.expiriesNotOwned} client(s) it was not responsible for`;
+    }
+    return true;
+  },
+  'Only the node responsible for a client (by its own healthy list) runs its beat check and expires it.',
+);
+
+export const verifyRepair = sometimes<DistroState>(
+  'verify-repair',
+  (world: World) => world.nodes.some((node) => (world.state(node)?.stats.verifyRepairs ?? 0) > 0),
+  'Some verify round found a replica missing or behind and the owner pushed it the client.',
+);
+
+export const responsibilityChange = sometimes<DistroState>(
+  'responsibility-change',
+  (world: World) => world.nodes.some((node) => (world.state(node)?.stats.rehashes ?? 0) > 0),
+  'Some node rebuilt its healthy list after a member changed state, moving responsibility for clients.',
+);
+
+export const staleRead = sometimes<DistroState, DistroMemory>(
+  'stale-read',
+  (_world, memory) => memory.staleRead,
+  withMemory('Two nodes answered reads of the same service within a second with different instance lists.'),
+);
+
+/** The safety and liveness invariants every run checks by default. */
+export const invariants: Invariant<DistroState>[] = [
+  readAvailability,
+  convergence,
+  noResurrection,
+  startsServingWithData,
+  writesReachALiveOwner,
+  boundedStaleness,
+  expiryOnlyByOwner,
+  aliveClientNotExpired,
+];
+
+/** Proofs that a scenario reached what it exists to show; scenarios name the ones they promise. */
+export const reachInvariants = {
+  verifyRepair,
+  responsibilityChange,
+  staleRead,
+  expiredWhileBeating,
+  loadedFromLoadingPeer,
+  resurrectionDuringSplitView,
+} as const;
