@@ -3,5 +3,9 @@
 // types as files load, which also lets `dsim run` load scenario files written in TypeScript.
 import './register-typescript.mjs';
 
-const { main } = await import('../src/main.ts');
+// The loader writes inline source maps: with them on, a handler's stack names its .ts line.
+process.setSourceMapsEnabled(true);
+
+const { main, exitOnInterrupt } = await import('../src/main.ts');
+exitOnInterrupt();
 process.exitCode = await main(process.argv.slice(2));

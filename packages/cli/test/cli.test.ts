@@ -80,6 +80,48 @@ describe('dsim run', () => {
     expect(out).toMatch(/✗ 1 violation: all-healthy-after-heal/);
   });
 
+  it('exits 3 with the stack when a protocol handler throws (not 1: no invariant was violated)', () => {
+    const scenario = join(temp, 'throws.ts');
+    writeFileSync(
+      scenario,
+      `const protocol = {
+  name: 'thrower',
+  defaults: {},
+  timers: ['tick'],
+  init: (ctx) => { ctx.setTimer('tick', 1000); return {}; },
+  onMessage: () => {},
+  onTimer: function throwingHandler() { throw new Error('the handler broke'); },
+  summarize: () => ({}),
+  describeMessage: () => '',
+};
+export default { name: 'throws', protocol, nodes: 2, until: '10s' };
+`,
+    );
+    for (const extra of [[], ['--expect-violation'], ['--quiet']]) {
+      const { code, err } = dsim('run', scenario, '--no-trace', ...extra);
+      expect(code, extra.join(' ')).toBe(3);
+      expect(err).toMatch(/protocol exception: n\d: the handler broke/);
+      // The stack names the user's handler and its line in the .ts file (source-mapped).
+      expect(err).toMatch(/at .*throwingHandler.*throws\.ts:7:/);
+    }
+  });
+
+  it('documents every exit code in --help, each distinct', async () => {
+    const { exitCodeTable } = await import('../src/exit-codes.ts');
+    const codes = exitCodeTable.map(([code]) => code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).toEqual([0, 1, 2, 3, 4, 130]);
+    const { code, out } = dsim('--help');
+    expect(code).toBe(0);
+    for (const [exit, meaning] of exitCodeTable) expect(out).toContain(`${String(exit).padEnd(5)}${meaning}`);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Command line'),
+      readme.indexOf('\n## ', readme.indexOf('## Command line') + 3),
+    );
+    for (const exit of codes) expect(section).toMatch(new RegExp(`\\| ${exit} +\\|`));
+  });
+
   it('exits 2 with the field and the fix for bad input', () => {
     const scenario = join(temp, 'bad.json');
     writeFileSync(

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { AnyProtocol } from '@dsim/core';
 import { families, registry } from '@dsim/registry';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
-import { EXIT_OK } from '../errors.ts';
+import { EXIT_OK } from '../exit-codes.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { style } from '../style.ts';
 

@@ -14,9 +14,11 @@ import {
 } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
-import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
 import { loadScenario } from '../load-scenario.ts';
+import { protocolErrorStack } from '../protocol-stack.ts';
 import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
 
@@ -59,7 +61,8 @@ export const runUsage = `dsim run <scenario.ts|scenario.json> [options]
 dsim run --family <name> --seed <n> [family options] [options]
 
 Runs one scenario with one seed, writes its trace, and prints the seed and resolved config first,
-then the run's shape and summary. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
+then the run's shape and summary. Exit 0 when every invariant held, 1 on a violation, 2 on bad
+input, 3 when a handler threw (its stack is printed); 'dsim --help' lists every exit code.
 
 ${formatFlags(runFlags)}`;
 
@@ -143,17 +146,25 @@ export async function runCommand(args: string[]): Promise<number> {
     if (instrumented)
       for (const line of family!.measure!.report(measureTotals([instrumented.read(result)]))) console.log(line);
   }
-  const failed = result.violations.length > 0 || result.endReason === 'error';
+  if (result.endReason === 'error') {
+    // A protocol exception is neither a verdict nor bad input: the user's handler threw.
+    const stack = protocolErrorStack(scenario, mode as StateMode);
+    console.error(
+      `${style.red('protocol exception:')} ${result.error ?? ''}\n${stack ?? '(the stack could not be recovered: the exception did not recur on replay)'}`,
+    );
+    return EXIT_INTERNAL;
+  }
+  const violated = result.violations.length > 0;
   if (flags['expect-violation']) {
     if (!flags.json && !flags.quiet)
       console.log(
-        failed
+        violated
           ? style.green('(a violation was expected: exit 0)')
           : style.red('(a violation was expected, but every invariant held: exit 1)'),
       );
-    return failed && result.endReason !== 'error' ? EXIT_OK : EXIT_VIOLATION;
+    return violated ? EXIT_OK : EXIT_VIOLATION;
   }
-  return failed ? EXIT_VIOLATION : EXIT_OK;
+  return violated ? EXIT_VIOLATION : EXIT_OK;
 }
 
 function printPreamble(file: string, scenario: ResolvedScenario): void {
