@@ -6,6 +6,7 @@ import './register-typescript.mjs';
 // The loader writes inline source maps: with them on, a handler's stack names its .ts line.
 process.setSourceMapsEnabled(true);
 
-const { main, exitOnInterrupt } = await import('../src/main.ts');
+const { main, exitOnInterrupt, exitQuietlyOnClosedPipe } = await import('../src/main.ts');
 exitOnInterrupt();
+exitQuietlyOnClosedPipe();
 process.exitCode = await main(process.argv.slice(2));

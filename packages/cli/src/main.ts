@@ -2,6 +2,7 @@ import { ScenarioError } from '@dsim/core';
 import { UsageError } from './errors.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeTable } from './exit-codes.ts';
 import { style } from './style.ts';
+import { version } from './version.ts';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -49,6 +50,10 @@ export async function main(args: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(version());
+    return EXIT_OK;
+  }
   const command = commands[name];
   if (!command) {
     console.error(
@@ -83,4 +88,16 @@ export function exitOnInterrupt(): void {
     if (process.listenerCount('SIGINT') > 1) return;
     process.exit(EXIT_INTERRUPTED);
   });
+}
+
+/**
+ * `dsim list | head` closes the pipe while dsim still writes: stop quietly, as Unix tools do,
+ * instead of an EPIPE stack trace.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+    });
 }

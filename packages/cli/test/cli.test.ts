@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,42 @@ describe('dsim run', () => {
     );
     expect(out).toMatch(/✓ every invariant held/);
     const hash = /hash\s+([0-9a-f]{16})/.exec(out)![1];
-    expect(hashTrace(readFileSync(trace, 'utf8'))).toBe(hash);
+    const text = readFileSync(trace, 'utf8');
+    expect(hashTrace(text)).toBe(hash);
+    // The line count printed is the file's (state lines and the header included), not events + 1.
+    const lineCount = text.split('\n').length - 1;
+    expect(out).toContain(`${trace} (${lineCount.toLocaleString('en-US')} lines)`);
+  });
+
+  it('prints replay and view commands a shell runs as printed: npx dsim, paths quoted', () => {
+    const folder = join(temp, "a folder's name");
+    mkdirSync(folder, { recursive: true });
+    const scenario = join(folder, 'demo.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'demo',
+        protocol: 'heartbeat',
+        nodes: 3,
+        until: '5s',
+        invariants: ['detects-crash-in-time'],
+      }),
+    );
+    const trace = join(folder, 'demo trace.jsonl');
+    const { code, out } = dsim('run', scenario, '--seed', '4', '--out', trace);
+    expect(code).toBe(0);
+    const quoted = (path: string) => `'${path.replaceAll("'", `'\\''`)}'`;
+    expect(out).toContain(`replay: npx dsim run ${quoted(scenario)} --seed 4`);
+    expect(out).toContain(`view:   npx dsim view ${quoted(trace)}`);
+    // The shell reads the printed command back as the same arguments: the replay gives the same hash.
+    const command = /replay: (.*)/.exec(out)![1]!;
+    const replay = spawnSync('sh', ['-c', `${command} --no-trace`], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(/hash\s+([0-9a-f]{16})/.exec(out)![1]);
   });
 
   it('never destroys what the user gave it: --out naming the scenario is refused, the file untouched', () => {
@@ -193,7 +228,7 @@ describe('dsim sweep', () => {
     const { code, out } = dsim('sweep', scenario, '--seeds', '3', '--workers', '1');
     expect(code).toBe(1);
     expect(out).toMatch(/✗ 3 of 3 seeds failed/);
-    expect(out).toContain(`dsim run ${scenario} --seed 2`);
+    expect(out).toContain(`npx dsim run ${scenario} --seed 2`);
   });
 
   it('parses seed ranges and shards, interleaving seeds fairly', () => {
@@ -240,15 +275,15 @@ describe('dsim sweep --family and dsim run --family', () => {
       [2, 'commit/transfers'],
       [3, 'commit/transfers'],
     ]);
-    const commands = sweep.out.split('\n').filter((line) => line.trim().startsWith('dsim run --family'));
+    const commands = sweep.out.split('\n').filter((line) => line.trim().startsWith('npx dsim run --family'));
     const failing = results.filter((result) => !result.ok);
     expect(failing.length).toBeGreaterThan(0);
     expect(commands).toHaveLength(failing.length);
     for (const [index, command] of commands.entries()) {
       expect(command.trim()).toBe(
-        `dsim run --family commit/transfers --seed ${failing[index]!.seed} --bug participantCommitsOnTimeout`,
+        `npx dsim run --family commit/transfers --seed ${failing[index]!.seed} --bug participantCommitsOnTimeout`,
       );
-      const replay = dsim(...command.trim().split(' ').slice(1), '--no-trace');
+      const replay = dsim(...command.trim().split(' ').slice(2), '--no-trace');
       expect(replay.code).toBe(1);
       expect(replay.out).toContain(failing[index]!.hash);
       expect(replay.out).toMatch(/^transfers: \d+ invoked/m);
@@ -281,7 +316,7 @@ describe('dsim sweep --family and dsim run --family', () => {
     const single = dsim('run', '--family', 'raft/aggressive', '--seed', '4', '--nodes', '3', '--no-trace');
     expect(single.code).toBe(0);
     expect(single.out).toContain(results[0]!.hash);
-    expect(single.out).toContain('replay: dsim run --family raft/aggressive --seed 4 --nodes 3');
+    expect(single.out).toContain('replay: npx dsim run --family raft/aggressive --seed 4 --nodes 3');
   });
 
   it('rejects an unknown family, a bad option value and a list where one value is needed, naming the fix', () => {
@@ -312,6 +347,24 @@ describe('dsim list', () => {
     expect(out).toMatch(/bug switch\s+checkUsesSenderClock/);
     expect(out).toMatch(/simulations\/heartbeat\/clock-skew\.ts/);
     expect(out).toMatch(/raft\/aggressive\s+—/);
+  });
+
+  it('exits 2 naming the known protocols for a protocol it does not know', () => {
+    const { code, out, err } = dsim('list', 'nope');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/no protocol 'nope'\. Protocols: .*heartbeat.*raft/);
+  });
+});
+
+describe('dsim --version', () => {
+  it("prints the CLI package's version, as --version, -v and version", () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8'));
+    for (const flag of ['--version', '-v', 'version']) {
+      const { code, out } = dsim(flag);
+      expect(code, flag).toBe(0);
+      expect(out, flag).toBe(`@dsim/cli ${manifest.version}\n`);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { protocolErrorStack } from '../protocol-stack.ts';
+import { DSIM, shellArg } from '../shell.ts';
 import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
 
@@ -142,7 +143,14 @@ export async function runCommand(args: string[]): Promise<number> {
   } else if (flags.quiet) {
     console.log(verdictLine(result));
   } else {
-    printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip, caseFlags);
+    printResult(
+      family ? file : shellArg(file),
+      result,
+      wallMillis,
+      sink ? { path: tracePath, lines: sink.lines } : undefined,
+      strip,
+      caseFlags,
+    );
     if (instrumented)
       for (const line of family!.measure!.report(measureTotals([instrumented.read(result)]))) console.log(line);
   }
@@ -213,10 +221,10 @@ function printPreamble(file: string, scenario: ResolvedScenario): void {
 }
 
 function printResult(
-  file: string,
+  replayTarget: string,
   result: RunResult,
   wallMillis: number,
-  tracePath: string | undefined,
+  trace: { readonly path: string; readonly lines: number } | undefined,
   strip: LazyStrip | undefined,
   caseFlags: string,
 ): void {
@@ -252,12 +260,14 @@ function printResult(
     );
   }
   if (result.error) console.log(`${label('error')}${style.red(result.error)}`);
-  if (tracePath)
-    console.log(`${label('trace')}${tracePath} ${style.dim(`(${(s.events + 1).toLocaleString('en-US')} lines)`)}`);
+  if (trace)
+    console.log(`${label('trace')}${trace.path} ${style.dim(`(${trace.lines.toLocaleString('en-US')} lines)`)}`);
   console.log(`${label('hash')}${style.bold(result.hash ?? '-')}`);
   console.log();
-  console.log(style.dim(`replay: dsim run ${file} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}`));
-  if (tracePath) console.log(style.dim(`view:   dsim view ${tracePath}`));
+  console.log(
+    style.dim(`replay: ${DSIM} run ${replayTarget} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}`),
+  );
+  if (trace) console.log(style.dim(`view:   ${DSIM} view ${shellArg(trace.path)}`));
 }
 
 export function verdictLine(result: RunResult): string {
@@ -302,6 +312,8 @@ function slug(text: string): string {
   );
 }
 
+const NEWLINE = 0x0a;
+
 /**
  * The trace file, written under a temporary name beside it and renamed into place when the run
  * ends: a run that is killed or fails never leaves a half-written trace where the last good one
@@ -311,6 +323,8 @@ class TraceFile {
   private readonly fd: number;
   private readonly partial: string;
   private open = true;
+  /** Lines written: the recorder hands on whole lines, each ending in a newline byte. */
+  lines = 0;
   constructor(private readonly path: string) {
     this.partial = `${path}.partial-${process.pid}`;
     try {
@@ -328,6 +342,7 @@ class TraceFile {
     let written = 0;
     try {
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) this.lines++;
     } catch (error) {
       this.abandon();
       throw new UsageError(`cannot write the trace to ${this.path}: ${(error as Error).message}`);
