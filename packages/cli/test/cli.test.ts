@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -354,6 +354,23 @@ describe('dsim list', () => {
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toMatch(/no protocol 'nope'\. Protocols: .*heartbeat.*raft/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('ends a long sweep with exit code 130', async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, 'sweep', 'simulations/heartbeat/clock-skew.ts', '--seeds', '1..1000000', '--workers', '1'],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    // Interrupt once the sweep has said it started (its title line), so the signal meets a running sweep.
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    const code = await new Promise<number | null>((done) => child.on('exit', (exit) => done(exit)));
+    expect(code).toBe(130);
   });
 });
 
