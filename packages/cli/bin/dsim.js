@@ -3,5 +3,10 @@
 // types as files load, which also lets `dsim run` load scenario files written in TypeScript.
 import './register-typescript.mjs';
 
-const { main } = await import('../src/main.ts');
+// The loader writes inline source maps: with them on, a handler's stack names its .ts line.
+process.setSourceMapsEnabled(true);
+
+const { main, exitOnInterrupt, exitQuietlyOnClosedPipe } = await import('../src/main.ts');
+exitOnInterrupt();
+exitQuietlyOnClosedPipe();
 process.exitCode = await main(process.argv.slice(2));

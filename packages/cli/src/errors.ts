@@ -6,6 +6,4 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT_OK = 0;
-export const EXIT_VIOLATION = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNKNOWN, EXIT_INTERRUPTED } from './exit-codes.ts';

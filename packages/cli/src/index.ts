@@ -3,4 +3,5 @@ export { loadScenario } from './load-scenario.ts';
 export { parseSeedRange, parseShard, shardSeeds, runJobs } from './commands/sweep.ts';
 export { measureTotals } from './family-args.ts';
 export { runSeed, runFamilySeed, type SeedResult, type SweepSource } from './sweep-worker.ts';
-export { UsageError, EXIT_OK, EXIT_VIOLATION, EXIT_USAGE } from './errors.ts';
+export { UsageError } from './errors.ts';
+export * from './exit-codes.ts';

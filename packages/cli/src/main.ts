@@ -1,6 +1,8 @@
 import { ScenarioError } from '@dsim/core';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { UsageError } from './errors.ts';
+import { EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeTable } from './exit-codes.ts';
 import { style } from './style.ts';
+import { version } from './version.ts';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -37,13 +39,20 @@ ${Object.entries(commands)
   .join('\n')}
 
 Run 'dsim <command> --help' for a command's options.
-Exit codes: 0 every invariant held, 1 a violation (or failing seed) was found, 2 bad input or usage.`;
+Run 'dsim --version' for the version.
+
+Exit codes:
+${exitCodeTable.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`).join('\n')}`;
 
 export async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(version());
+    return EXIT_OK;
   }
   const command = commands[name];
   if (!command) {
@@ -61,6 +70,34 @@ export async function main(args: string[]): Promise<number> {
       console.error(`${style.red('error:')} ${error.message}`);
       return EXIT_USAGE;
     }
-    throw error;
+    // Not the user's input: dsim itself broke. The stack is what a bug report needs.
+    console.error(
+      `${style.red('internal error:')} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return EXIT_INTERNAL;
   }
+}
+
+/**
+ * Ctrl-C ends a command with 130, as shells report a SIGINT; 'exit' handlers still run (a trace
+ * being written is dropped, the previous one kept). A command that listens for SIGINT itself
+ * (`dsim view`, whose normal way to stop is Ctrl-C) decides its own exit code.
+ */
+export function exitOnInterrupt(): void {
+  process.on('SIGINT', () => {
+    if (process.listenerCount('SIGINT') > 1) return;
+    process.exit(EXIT_INTERRUPTED);
+  });
+}
+
+/**
+ * `dsim list | head` closes the pipe while dsim still writes: stop quietly, as Unix tools do,
+ * instead of an EPIPE stack trace.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+    });
 }

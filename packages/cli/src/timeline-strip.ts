@@ -38,7 +38,7 @@ export class TimelineStrip {
     while (this.column < target) this.fill();
     switch (event.k) {
       case 'state':
-        this.status.set(event.node, event.summary.role);
+        this.status.set(event.node, roleOf(event.summary));
         break;
       case 'fault': {
         const fault = event.fault;
@@ -65,7 +65,7 @@ export class TimelineStrip {
       default:
         break;
     }
-    if (event.k === 'state') this.lastRoles.set(event.node, event.summary.role);
+    if (event.k === 'state') this.lastRoles.set(event.node, roleOf(event.summary));
     this.noteTransients();
   }
 
@@ -128,4 +128,9 @@ export class TimelineStrip {
     const letter = role[0]!.toUpperCase();
     return palette[this.roles.get(role)! % palette.length]!(letter);
   }
+}
+
+/** A node's role for the strip: `summarize` need not report one (the field is optional), and then it shows as '?'. */
+function roleOf(summary: { readonly role?: unknown }): string {
+  return typeof summary.role === 'string' && summary.role !== '' ? summary.role : '?';
 }

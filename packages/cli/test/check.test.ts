@@ -63,18 +63,18 @@ describe('dsim check', () => {
     expect(result.evidence.blocked).toMatchObject({ f: 'read', output: 1, process: 1 });
   });
 
-  it('says unknown honestly and exits 1 when the budget runs out', async () => {
+  it('says unknown honestly and exits 4 (not 1: nothing was found) when the budget runs out', async () => {
     const lines: string[] = [];
     for (let p = 0; p < 8; p++) lines.push(`{:process ${p}, :type :invoke, :f :write, :value ${p}}`);
     for (let p = 0; p < 8; p++) lines.push(`{:process ${p}, :type :ok, :f :write, :value ${p}}`);
     lines.push('{:process 9, :type :invoke, :f :read, :value nil}', '{:process 9, :type :ok, :f :read, :value 42}');
     // --search-only: the writes' values are distinct, and the unique-writes check would decide at once.
     const big = file('big.edn', lines.join('\n'));
-    expect(await checkCommand([big, '--model', 'register', '--max-steps', '20', '--search-only'])).toBe(1);
+    expect(await checkCommand([big, '--model', 'register', '--max-steps', '20', '--search-only'])).toBe(4);
     expect(out.join('\n')).toMatch(/UNKNOWN/);
     expect(out.join('\n')).toMatch(/unknown: the search ran out of its budget of 20 steps/);
     out = [];
-    expect(await checkCommand([big, '--model', 'register', '--budget', '20', '--search-only'])).toBe(1);
+    expect(await checkCommand([big, '--model', 'register', '--budget', '20', '--search-only'])).toBe(4);
     expect(out.join('\n')).toMatch(/budget of 20 steps/);
     out = [];
     expect(await checkCommand([big, '--model', 'register', '--budget', '20'])).toBe(1);
@@ -126,7 +126,7 @@ describe('dsim check', () => {
     for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :invoke, :f :write, :value ${p % 2}}`);
     lines.push('{:process 20, :type :invoke, :f :read, :value nil}', '{:process 20, :type :ok, :f :read, :value 7}');
     for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :ok, :f :write, :value ${p % 2}}`);
-    expect(await checkCommand([file('slow.edn', lines.join('\n')), '--model', 'register', '--budget', '0ms'])).toBe(1);
+    expect(await checkCommand([file('slow.edn', lines.join('\n')), '--model', 'register', '--budget', '0ms'])).toBe(4);
     expect(out.join('\n')).toMatch(/UNKNOWN/);
     expect(out.join('\n')).toMatch(/unknown: the check ran out of its time budget of 0 ms/);
   });

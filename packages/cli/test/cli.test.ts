@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,42 @@ describe('dsim run', () => {
     );
     expect(out).toMatch(/✓ every invariant held/);
     const hash = /hash\s+([0-9a-f]{16})/.exec(out)![1];
-    expect(hashTrace(readFileSync(trace, 'utf8'))).toBe(hash);
+    const text = readFileSync(trace, 'utf8');
+    expect(hashTrace(text)).toBe(hash);
+    // The line count printed is the file's (state lines and the header included), not events + 1.
+    const lineCount = text.split('\n').length - 1;
+    expect(out).toContain(`${trace} (${lineCount.toLocaleString('en-US')} lines)`);
+  });
+
+  it('prints replay and view commands a shell runs as printed: npx dsim, paths quoted', () => {
+    const folder = join(temp, "a folder's name");
+    mkdirSync(folder, { recursive: true });
+    const scenario = join(folder, 'demo.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'demo',
+        protocol: 'heartbeat',
+        nodes: 3,
+        until: '5s',
+        invariants: ['detects-crash-in-time'],
+      }),
+    );
+    const trace = join(folder, 'demo trace.jsonl');
+    const { code, out } = dsim('run', scenario, '--seed', '4', '--out', trace);
+    expect(code).toBe(0);
+    const quoted = (path: string) => `'${path.replaceAll("'", `'\\''`)}'`;
+    expect(out).toContain(`replay: npx dsim run ${quoted(scenario)} --seed 4`);
+    expect(out).toContain(`view:   npx dsim view ${quoted(trace)}`);
+    // The shell reads the printed command back as the same arguments: the replay gives the same hash.
+    const command = /replay: (.*)/.exec(out)![1]!;
+    const replay = spawnSync('sh', ['-c', `${command} --no-trace`], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(/hash\s+([0-9a-f]{16})/.exec(out)![1]);
   });
 
   it('never destroys what the user gave it: --out naming the scenario is refused, the file untouched', () => {
@@ -78,6 +113,48 @@ describe('dsim run', () => {
     const { code, out } = dsim('run', scenario, '--no-trace');
     expect(code).toBe(1);
     expect(out).toMatch(/✗ 1 violation: all-healthy-after-heal/);
+  });
+
+  it('exits 3 with the stack when a protocol handler throws (not 1: no invariant was violated)', () => {
+    const scenario = join(temp, 'throws.ts');
+    writeFileSync(
+      scenario,
+      `const protocol = {
+  name: 'thrower',
+  defaults: {},
+  timers: ['tick'],
+  init: (ctx) => { ctx.setTimer('tick', 1000); return {}; },
+  onMessage: () => {},
+  onTimer: function throwingHandler() { throw new Error('the handler broke'); },
+  summarize: () => ({}),
+  describeMessage: () => '',
+};
+export default { name: 'throws', protocol, nodes: 2, until: '10s' };
+`,
+    );
+    for (const extra of [[], ['--expect-violation'], ['--quiet']]) {
+      const { code, err } = dsim('run', scenario, '--no-trace', ...extra);
+      expect(code, extra.join(' ')).toBe(3);
+      expect(err).toMatch(/protocol exception: n\d: the handler broke/);
+      // The stack names the user's handler and its line in the .ts file (source-mapped).
+      expect(err).toMatch(/at .*throwingHandler.*throws\.ts:7:/);
+    }
+  });
+
+  it('documents every exit code in --help, each distinct', async () => {
+    const { exitCodeTable } = await import('../src/exit-codes.ts');
+    const codes = exitCodeTable.map(([code]) => code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).toEqual([0, 1, 2, 3, 4, 130]);
+    const { code, out } = dsim('--help');
+    expect(code).toBe(0);
+    for (const [exit, meaning] of exitCodeTable) expect(out).toContain(`${String(exit).padEnd(5)}${meaning}`);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Command line'),
+      readme.indexOf('\n## ', readme.indexOf('## Command line') + 3),
+    );
+    for (const exit of codes) expect(section).toMatch(new RegExp(`\\| ${exit} +\\|`));
   });
 
   it('exits 2 with the field and the fix for bad input', () => {
@@ -151,7 +228,7 @@ describe('dsim sweep', () => {
     const { code, out } = dsim('sweep', scenario, '--seeds', '3', '--workers', '1');
     expect(code).toBe(1);
     expect(out).toMatch(/✗ 3 of 3 seeds failed/);
-    expect(out).toContain(`dsim run ${scenario} --seed 2`);
+    expect(out).toContain(`npx dsim run ${scenario} --seed 2`);
   });
 
   it('parses seed ranges and shards, interleaving seeds fairly', () => {
@@ -198,15 +275,15 @@ describe('dsim sweep --family and dsim run --family', () => {
       [2, 'commit/transfers'],
       [3, 'commit/transfers'],
     ]);
-    const commands = sweep.out.split('\n').filter((line) => line.trim().startsWith('dsim run --family'));
+    const commands = sweep.out.split('\n').filter((line) => line.trim().startsWith('npx dsim run --family'));
     const failing = results.filter((result) => !result.ok);
     expect(failing.length).toBeGreaterThan(0);
     expect(commands).toHaveLength(failing.length);
     for (const [index, command] of commands.entries()) {
       expect(command.trim()).toBe(
-        `dsim run --family commit/transfers --seed ${failing[index]!.seed} --bug participantCommitsOnTimeout`,
+        `npx dsim run --family commit/transfers --seed ${failing[index]!.seed} --bug participantCommitsOnTimeout`,
       );
-      const replay = dsim(...command.trim().split(' ').slice(1), '--no-trace');
+      const replay = dsim(...command.trim().split(' ').slice(2), '--no-trace');
       expect(replay.code).toBe(1);
       expect(replay.out).toContain(failing[index]!.hash);
       expect(replay.out).toMatch(/^transfers: \d+ invoked/m);
@@ -239,7 +316,7 @@ describe('dsim sweep --family and dsim run --family', () => {
     const single = dsim('run', '--family', 'raft/aggressive', '--seed', '4', '--nodes', '3', '--no-trace');
     expect(single.code).toBe(0);
     expect(single.out).toContain(results[0]!.hash);
-    expect(single.out).toContain('replay: dsim run --family raft/aggressive --seed 4 --nodes 3');
+    expect(single.out).toContain('replay: npx dsim run --family raft/aggressive --seed 4 --nodes 3');
   });
 
   it('rejects an unknown family, a bad option value and a list where one value is needed, naming the fix', () => {
@@ -270,6 +347,41 @@ describe('dsim list', () => {
     expect(out).toMatch(/bug switch\s+checkUsesSenderClock/);
     expect(out).toMatch(/simulations\/heartbeat\/clock-skew\.ts/);
     expect(out).toMatch(/raft\/aggressive\s+—/);
+  });
+
+  it('exits 2 naming the known protocols for a protocol it does not know', () => {
+    const { code, out, err } = dsim('list', 'nope');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/no protocol 'nope'\. Protocols: .*heartbeat.*raft/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('ends a long sweep with exit code 130', async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, 'sweep', 'simulations/heartbeat/clock-skew.ts', '--seeds', '1..1000000', '--workers', '1'],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    // Interrupt once the sweep has said it started (its title line), so the signal meets a running sweep.
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    const code = await new Promise<number | null>((done) => child.on('exit', (exit) => done(exit)));
+    expect(code).toBe(130);
+  });
+});
+
+describe('dsim --version', () => {
+  it("prints the CLI package's version, as --version, -v and version", () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8'));
+    for (const flag of ['--version', '-v', 'version']) {
+      const { code, out } = dsim(flag);
+      expect(code, flag).toBe(0);
+      expect(out, flag).toBe(`@dsim/cli ${manifest.version}\n`);
+    }
   });
 });
 

@@ -21,7 +21,8 @@ import { formatMicros } from '@dsim/core';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import type { CheckReply, CheckRequest, CheckWorkerData } from '../check-worker.ts';
 import { CheckProgress } from '../check-progress.ts';
-import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_VIOLATION } from '../exit-codes.ts';
 import { style } from '../style.ts';
 
 const modelNames = Object.keys(modelFactories);
@@ -90,7 +91,8 @@ ${modelNames
   })
   .join('\n')}
 
-Exit status: 0 linearizable, 1 not linearizable or unknown (the budget ran out), 2 bad input.
+Exit status: 0 linearizable, 1 not linearizable, 2 bad input, 3 internal error, 4 unknown (the
+budget ran out before a verdict).
 
 ${formatFlags(checkFlags)}`;
 
@@ -131,8 +133,11 @@ export async function checkCommand(args: string[]): Promise<number> {
   try {
     result = settings.workers > 1 ? await checkInWorkers(partitions, settings) : checkHere(partitions, settings);
   } catch (error) {
-    console.error(style.red(error instanceof Error ? error.message : String(error)));
-    return EXIT_USAGE;
+    // The history was read and accepted: a failure in the search is dsim's, not the input's.
+    console.error(
+      style.red(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
+    return EXIT_INTERNAL;
   }
   if (settings.json) console.log(JSON.stringify(result, null, 2));
   else printResult(result, settings);
@@ -148,7 +153,7 @@ export async function checkCommand(args: string[]): Promise<number> {
       return EXIT_USAGE;
     }
   }
-  return result.verdict === 'linearizable' ? EXIT_OK : EXIT_VIOLATION;
+  return result.verdict === 'linearizable' ? EXIT_OK : result.verdict === 'unknown' ? EXIT_UNKNOWN : EXIT_VIOLATION;
 }
 
 function parseSettings(args: string[]): CheckSettings | 'help' {

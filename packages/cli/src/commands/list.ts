@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import type { AnyProtocol } from '@dsim/core';
 import { families, registry } from '@dsim/registry';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
-import { EXIT_OK } from '../errors.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_OK } from '../exit-codes.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { style } from '../style.ts';
 
@@ -27,6 +28,9 @@ export async function listCommand(args: string[]): Promise<number> {
     return EXIT_OK;
   }
   const only = positional[0];
+  if (positional.length > 1) throw new UsageError(`dsim list: name at most one protocol (got ${positional.join(' ')})`);
+  if (only !== undefined && !Object.hasOwn(registry, only))
+    throw new UsageError(`dsim list: no protocol '${only}'. Protocols: ${Object.keys(registry).join(', ')}`);
   const protocols = Object.entries(registry).filter(([name]) => !only || name === only);
   console.log(style.bold('Protocols'));
   for (const [name, protocol] of protocols) printProtocol(name, protocol);

@@ -14,9 +14,12 @@ import {
 } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
-import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
 import { loadScenario } from '../load-scenario.ts';
+import { protocolErrorStack } from '../protocol-stack.ts';
+import { DSIM, shellArg } from '../shell.ts';
 import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
 
@@ -59,7 +62,8 @@ export const runUsage = `dsim run <scenario.ts|scenario.json> [options]
 dsim run --family <name> --seed <n> [family options] [options]
 
 Runs one scenario with one seed, writes its trace, and prints the seed and resolved config first,
-then the run's shape and summary. Exit 0 when every invariant held, 1 on a violation, 2 on bad input.
+then the run's shape and summary. Exit 0 when every invariant held, 1 on a violation, 2 on bad
+input, 3 when a handler threw (its stack is printed); 'dsim --help' lists every exit code.
 
 ${formatFlags(runFlags)}`;
 
@@ -139,21 +143,36 @@ export async function runCommand(args: string[]): Promise<number> {
   } else if (flags.quiet) {
     console.log(verdictLine(result));
   } else {
-    printResult(file, result, wallMillis, writeTrace ? tracePath : undefined, strip, caseFlags);
+    printResult(
+      family ? file : shellArg(file),
+      result,
+      wallMillis,
+      sink ? { path: tracePath, lines: sink.lines } : undefined,
+      strip,
+      caseFlags,
+    );
     if (instrumented)
       for (const line of family!.measure!.report(measureTotals([instrumented.read(result)]))) console.log(line);
   }
-  const failed = result.violations.length > 0 || result.endReason === 'error';
+  if (result.endReason === 'error') {
+    // A protocol exception is neither a verdict nor bad input: the user's handler threw.
+    const stack = protocolErrorStack(scenario, mode as StateMode);
+    console.error(
+      `${style.red('protocol exception:')} ${result.error ?? ''}\n${stack ?? '(the stack could not be recovered: the exception did not recur on replay)'}`,
+    );
+    return EXIT_INTERNAL;
+  }
+  const violated = result.violations.length > 0;
   if (flags['expect-violation']) {
     if (!flags.json && !flags.quiet)
       console.log(
-        failed
+        violated
           ? style.green('(a violation was expected: exit 0)')
           : style.red('(a violation was expected, but every invariant held: exit 1)'),
       );
-    return failed && result.endReason !== 'error' ? EXIT_OK : EXIT_VIOLATION;
+    return violated ? EXIT_OK : EXIT_VIOLATION;
   }
-  return failed ? EXIT_VIOLATION : EXIT_OK;
+  return violated ? EXIT_VIOLATION : EXIT_OK;
 }
 
 function printPreamble(file: string, scenario: ResolvedScenario): void {
@@ -202,10 +221,10 @@ function printPreamble(file: string, scenario: ResolvedScenario): void {
 }
 
 function printResult(
-  file: string,
+  replayTarget: string,
   result: RunResult,
   wallMillis: number,
-  tracePath: string | undefined,
+  trace: { readonly path: string; readonly lines: number } | undefined,
   strip: LazyStrip | undefined,
   caseFlags: string,
 ): void {
@@ -241,12 +260,14 @@ function printResult(
     );
   }
   if (result.error) console.log(`${label('error')}${style.red(result.error)}`);
-  if (tracePath)
-    console.log(`${label('trace')}${tracePath} ${style.dim(`(${(s.events + 1).toLocaleString('en-US')} lines)`)}`);
+  if (trace)
+    console.log(`${label('trace')}${trace.path} ${style.dim(`(${trace.lines.toLocaleString('en-US')} lines)`)}`);
   console.log(`${label('hash')}${style.bold(result.hash ?? '-')}`);
   console.log();
-  console.log(style.dim(`replay: dsim run ${file} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}`));
-  if (tracePath) console.log(style.dim(`view:   dsim view ${tracePath}`));
+  console.log(
+    style.dim(`replay: ${DSIM} run ${replayTarget} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}`),
+  );
+  if (trace) console.log(style.dim(`view:   ${DSIM} view ${shellArg(trace.path)}`));
 }
 
 export function verdictLine(result: RunResult): string {
@@ -291,6 +312,8 @@ function slug(text: string): string {
   );
 }
 
+const NEWLINE = 0x0a;
+
 /**
  * The trace file, written under a temporary name beside it and renamed into place when the run
  * ends: a run that is killed or fails never leaves a half-written trace where the last good one
@@ -300,6 +323,8 @@ class TraceFile {
   private readonly fd: number;
   private readonly partial: string;
   private open = true;
+  /** Lines written: the recorder hands on whole lines, each ending in a newline byte. */
+  lines = 0;
   constructor(private readonly path: string) {
     this.partial = `${path}.partial-${process.pid}`;
     try {
@@ -317,6 +342,7 @@ class TraceFile {
     let written = 0;
     try {
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) this.lines++;
     } catch (error) {
       this.abandon();
       throw new UsageError(`cannot write the trace to ${this.path}: ${(error as Error).message}`);

@@ -4,7 +4,9 @@ import { Worker } from 'node:worker_threads';
 import { formatMicros, resolveScenario, type StateMode } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
-import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
+import { DSIM, shellArg } from '../shell.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { ProgressBar } from '../progress.ts';
 import { style, table } from '../style.ts';
@@ -197,9 +199,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
     );
   const untilFlag = until ? ` --until ${until}` : '';
   const replay = (result: SeedResult) => {
-    if (!family) return `dsim run ${file} --seed ${result.seed}${untilFlag}`;
+    if (!family) return `${DSIM} run ${shellArg(file!)} --seed ${result.seed}${untilFlag}`;
     const caseFlags = familyCaseFlags(family, flags, cases[result.case ?? 0]!);
-    return `dsim run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${untilFlag}`;
+    return `${DSIM} run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${untilFlag}`;
   };
   const label = (result: SeedResult) => {
     const options = family ? describeCase(family, flags, cases[result.case ?? 0]!) : '';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 
 /** The visualizer app in this workspace, and what its build depends on. */
 const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -87,31 +88,31 @@ export async function viewCommand(args: string[]): Promise<number> {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
-      return 0;
+      return EXIT_OK;
     } else if (arg === '--rebuild') rebuild = true;
     else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
       const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : args[++i];
       if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
         console.error(`dsim view: --port needs a port number between 0 and 65535, got '${value ?? ''}'\n${USAGE}`);
-        return 2;
+        return EXIT_USAGE;
       }
       port = Number(value);
     } else if (arg.startsWith('-')) {
       console.error(`dsim view: unknown option '${arg}'. Known options: --port, --rebuild\n${USAGE}`);
-      return 2;
+      return EXIT_USAGE;
     } else positional.push(arg);
   }
   if (positional.length !== 1) {
     console.error(
       `dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n${USAGE}`,
     );
-    return 2;
+    return EXIT_USAGE;
   }
   const trace = resolve(positional[0]!);
   const problem = checkReadable(trace, positional[0]!);
   if (problem) {
     console.error(`dsim view: ${problem}`);
-    return 2;
+    return EXIT_USAGE;
   }
   try {
     if (rebuild || isStale()) {
@@ -120,7 +121,7 @@ export async function viewCommand(args: string[]): Promise<number> {
     }
   } catch (error) {
     console.error(`dsim view: could not build the visualizer: ${(error as Error).message}`);
-    return 1;
+    return EXIT_INTERNAL;
   }
   const server = await startViewServer(trace, port);
   if (server.port !== port && port !== 0) console.log(`dsim view: port ${port} is taken; using ${server.port}`);
@@ -146,7 +147,7 @@ export async function viewCommand(args: string[]): Promise<number> {
   });
   await server.close();
   console.log('\ndsim view: stopped');
-  return 0;
+  return EXIT_OK;
 }
 
 function checkReadable(path: string, shown: string): string | undefined {
