@@ -9,3 +9,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C (SIGINT), after printing what finished: 128 + SIGINT's number, as shells report it. */
+export const EXIT_INTERRUPTED = 130;
