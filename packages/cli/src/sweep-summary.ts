@@ -18,6 +18,8 @@ export interface SummaryInput {
   readonly measured: readonly string[];
   /** Where every failing run is listed, for the "… n more" line. */
   readonly savedIn?: string;
+  /** Some runs of the sweep did not finish (Ctrl-C, a missing shard): a pass speaks only for those that did. */
+  readonly incomplete?: boolean;
 }
 
 /** Prints the verdict table, the throughput line and every failing run with its reproduce command; returns the failing count. */
@@ -59,7 +61,15 @@ export function printSummary(input: SummaryInput): number {
     `${runs.length.toLocaleString('en-US')} ${unit} in ${seconds.toFixed(1)}s (${Math.round(runs.length / seconds).toLocaleString('en-US')} ${unit}/s, ${Math.round(events / seconds).toLocaleString('en-US')} events/s, ${formatMicros(Math.round(simulated))} simulated, ${operations.toLocaleString('en-US')} client operations)`,
   );
   if (failing.length === 0) {
-    console.log(style.green(style.bold(`✓ every seed held every invariant`)));
+    console.log(
+      style.green(
+        style.bold(
+          input.incomplete
+            ? `✓ every finished seed held every invariant (the sweep is incomplete)`
+            : `✓ every seed held every invariant`,
+        ),
+      ),
+    );
     return 0;
   }
   console.log(style.red(style.bold(`✗ ${failing.length} of ${runs.length} ${unit} failed`)));

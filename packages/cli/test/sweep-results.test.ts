@@ -142,6 +142,7 @@ describe('dsim sweep --results', () => {
     const missing = dsim(['sweep', 'merge', a]);
     expect(missing.code).toBe(1);
     expect(missing.out).toMatch(/✗ 2 seeds of 1\.\.4 are in no file: 2, 4/);
+    expect(missing.out).toMatch(/✓ every finished seed held every invariant \(the sweep is incomplete\)/);
     // The same run twice with equal hashes counts once; with another hash it is nondeterminism.
     expect(dsim(['sweep', 'merge', a, b, a]).code).toBe(0);
     const forged = join(temp, 'm-forged.jsonl');

@@ -151,6 +151,7 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
     unit: header.cases > 1 ? 'runs' : 'seeds',
     wallMillis,
     measured,
+    incomplete: missing.length > 0,
     ...(out ? { savedIn: out } : {}),
   });
   if (missing.length > 0) {

@@ -369,6 +369,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     unit,
     wallMillis,
     measured,
+    incomplete: interrupt.stopped,
     ...(resultsFile ? { savedIn: resultsFile } : typeof flags.out === 'string' ? { savedIn: flags.out } : {}),
   });
   return stoppedExit ?? (failingCount > 0 ? EXIT_VIOLATION : EXIT_OK);
