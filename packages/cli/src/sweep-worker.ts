@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   resolveScenario,
   Simulation,
   type FamilyOptionValues,
+  type ResolvedScenario,
   type RunResult,
+  type RunStats,
   type Scenario,
   type StateMode,
 } from '@dsim/core';
@@ -30,6 +33,13 @@ export interface SeedResult {
   readonly operations: number;
   /** The family's own measurements of this run (see SeedFamily.measure). */
   readonly measures?: Readonly<Record<string, number>>;
+  /** The run's name as resolved (a family's scenario names itself per seed). */
+  readonly scenario?: string;
+  /** A digest of the resolved scenario without its seed: two runs with equal digests ran the same configuration. */
+  readonly configDigest?: string;
+  readonly stats?: RunStats;
+  /** Wall-clock time of this one run on its worker. */
+  readonly wallMillis?: number;
 }
 
 /** What a sweep runs: a scenario file, or a seed family with one or more option sets. */
@@ -58,7 +68,9 @@ export interface SeedRunOptions {
 
 /** Runs one seed of a loaded scenario file (or any scenario input). */
 export function runSeed(scenarioInput: unknown, source: string, seed: number, options: SeedRunOptions): SeedResult {
-  return summarize(seed, simulate(scenarioInput, source, seed, options));
+  const started = performance.now();
+  const { scenario, result } = simulate(scenarioInput, source, seed, options);
+  return summarize(seed, scenario, result, performance.now() - started);
 }
 
 /** Runs one seed of a seed family, with the family's measurements when it declares them. */
@@ -70,29 +82,71 @@ export function runFamilySeed(
 ): SeedResult {
   const family = families[name];
   if (!family) throw new Error(`no seed family '${name}'`);
+  const started = performance.now();
   const scenario: Scenario = family.scenario(job.seed, options);
   const instrumented = family.measure?.instrument(scenario);
-  const result = simulate(instrumented?.scenario ?? scenario, `family ${name}`, job.seed, runOptions);
+  const run = simulate(instrumented?.scenario ?? scenario, `family ${name}`, job.seed, runOptions);
+  const result = run.result;
   return {
-    ...summarize(job.seed, result),
+    ...summarize(job.seed, run.scenario, result, performance.now() - started),
     case: job.case,
     ...(instrumented ? { measures: instrumented.read(result) } : {}),
   };
 }
 
-function simulate(scenarioInput: unknown, source: string, seed: number, options: SeedRunOptions): RunResult {
+function simulate(
+  scenarioInput: unknown,
+  source: string,
+  seed: number,
+  options: SeedRunOptions,
+): { scenario: ResolvedScenario; result: RunResult } {
   const scenario = resolveScenario(scenarioInput, {
     registry,
     seed,
     source,
     ...(options.until ? { until: options.until } : {}),
   });
-  return new Simulation(scenario, { trace: options.hashes ? 'hash' : 'off', stateMode: options.stateMode }).run();
+  const result = new Simulation(scenario, {
+    trace: options.hashes ? 'hash' : 'off',
+    stateMode: options.stateMode,
+  }).run();
+  return { scenario, result };
 }
 
-function summarize(seed: number, result: RunResult): SeedResult {
+/**
+ * A digest of everything that shapes a run except its seed: the protocol by name, the nodes, the
+ * end time, the config, the bug switches, network, clocks, faults, workload and invariants (by
+ * name). Functions inside the config or workload count by their source text.
+ */
+export function configDigest(scenario: ResolvedScenario): string {
+  const { seed: _seed, protocol, invariants, description: _description, ...rest } = scenario;
+  const shape = {
+    ...rest,
+    protocol: protocol.name,
+    invariants: invariants.map((invariant) => invariant.name),
+  };
+  return createHash('sha256').update(stableJson(shape)).digest('hex').slice(0, 16);
+}
+
+/** JSON with object keys sorted, so equal values give equal text whatever the key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (typeof inner === 'function') return `function:${String(inner)}`;
+    if (typeof inner === 'bigint') return `bigint:${inner}`;
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      if (inner instanceof Map) return { map: [...inner.entries()] };
+      if (inner instanceof Set) return { set: [...inner.values()] };
+      return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return inner;
+  });
+}
+
+function summarize(seed: number, scenario: ResolvedScenario, result: RunResult, wallMillis: number): SeedResult {
   return {
     seed,
+    scenario: scenario.name,
+    configDigest: configDigest(scenario),
     ok: result.violations.length === 0 && result.endReason !== 'error',
     endReason: result.endReason,
     events: result.stats.events,
@@ -101,6 +155,8 @@ function summarize(seed: number, result: RunResult): SeedResult {
     ...(result.error ? { error: result.error } : {}),
     ...(result.hash ? { hash: result.hash } : {}),
     operations: result.stats.operations,
+    stats: result.stats,
+    wallMillis: Math.round(wallMillis * 1000) / 1000,
   };
 }
 

@@ -1,15 +1,30 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { formatMicros, resolveScenario, type StateMode } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
-import { EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { DSIM, shellArg } from '../shell.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { ProgressBar } from '../progress.ts';
-import { style, table } from '../style.ts';
+import { style } from '../style.ts';
+import { printSummary } from '../sweep-summary.ts';
+import {
+  appendResultLine,
+  codeVersion,
+  dropCutLine,
+  readResultsFile,
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+  runKey,
+  scenarioDigest,
+  verdictOf,
+  type ResultLine,
+  type ResultsHeader,
+} from '../sweep-results.ts';
+import { sweepMergeCommand } from './sweep-merge.ts';
 import {
   describeCase,
   familyCaseFlags,
@@ -44,7 +59,8 @@ export const sweepFlags: Record<string, FlagSpec> = {
   shard: {
     value: true,
     placeholder: 'k/n',
-    description: 'run only shard k of n (seeds interleaved), to split a sweep across machines',
+    description:
+      'run only shard k of n (seeds interleaved), to split a sweep across machines; auto/n takes k from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) + 1',
   },
   until: { value: true, placeholder: 'duration', description: "override the scenario's end time" },
   mode: {
@@ -57,7 +73,17 @@ export const sweepFlags: Record<string, FlagSpec> = {
     value: true,
     short: 'o',
     placeholder: 'file',
-    description: 'write one JSON line per seed (verdict, violations, hash) to this file',
+    description: 'write one JSON line per seed (verdict, violations, hash) to this file at the end',
+  },
+  results: {
+    value: true,
+    placeholder: 'file.jsonl',
+    description: 'write a header and one JSON line per run as it finishes (verdict, violations, hash, stats)',
+  },
+  resume: {
+    value: true,
+    placeholder: 'file.jsonl',
+    description: 'continue a --results file: skip the runs it holds and append the rest (same other arguments)',
   },
   json: { description: 'print the summary as JSON' },
   help: { short: 'h', description: 'show this help' },
@@ -65,11 +91,13 @@ export const sweepFlags: Record<string, FlagSpec> = {
 
 export const sweepUsage = `dsim sweep <scenario> [options]
 dsim sweep --family <name> [family options] [options]
+dsim sweep merge <results.jsonl>... [--out merged.jsonl] [--json]
 
 Runs one scenario across many seeds on worker threads, with a progress bar, and lists every
 failing seed with the exact command that reproduces it. A seed family builds a different
 scenario from every seed; its options (see 'dsim sweep --family <name> --help') become flags.
-Exit 0 when every seed held every invariant, 1 when any failed, 2 on bad input.
+Exit 0 when every seed held every invariant, 1 when any failed, 2 on bad input, 130 when
+stopped by Ctrl-C (after printing the summary of what finished).
 
 ${formatFlags(sweepFlags)}`;
 
@@ -97,10 +125,28 @@ export function parseSeedRange(text: string | boolean | undefined): SeedRange {
   return { first, last };
 }
 
-export function parseShard(text: string | boolean | undefined): { index: number; count: number } {
+export function parseShard(
+  text: string | boolean | undefined,
+  env: Readonly<Record<string, string | undefined>> = {},
+): { index: number; count: number } {
   if (text === undefined) return { index: 1, count: 1 };
+  const auto = /^auto\/(\d+)$/.exec(String(text));
+  if (auto) {
+    const count = Number(auto[1]);
+    const given = env.JOB_COMPLETION_INDEX;
+    if (given === undefined || !/^\d+$/.test(given))
+      throw new UsageError(
+        `dsim sweep: --shard ${String(text)} takes the shard from JOB_COMPLETION_INDEX (0-based, set by a Kubernetes Indexed Job), which is ${given === undefined ? 'not set' : `'${given}'`}; set it or give --shard k/n`,
+      );
+    if (count < 1 || Number(given) >= count)
+      throw new UsageError(
+        `dsim sweep: --shard ${String(text)} with JOB_COMPLETION_INDEX=${given} is out of range: the index must be below n (set completions: n in the Job)`,
+      );
+    return { index: Number(given) + 1, count };
+  }
   const match = /^(\d+)\/(\d+)$/.exec(String(text));
-  if (!match) throw new UsageError(`dsim sweep: --shard must look like k/n (e.g. 3/8), got '${String(text)}'`);
+  if (!match)
+    throw new UsageError(`dsim sweep: --shard must look like k/n (e.g. 3/8) or auto/n, got '${String(text)}'`);
   const index = Number(match[1]);
   const count = Number(match[2]);
   if (count < 1 || index < 1 || index > count)
@@ -116,6 +162,7 @@ export function shardSeeds(range: SeedRange, shard: { index: number; count: numb
 }
 
 export async function sweepCommand(args: string[]): Promise<number> {
+  if (args[0] === 'merge') return sweepMergeCommand(args.slice(1));
   const familyName = familyNameIn(args);
   const family = familyName === undefined ? undefined : findFamily(familyName, 'sweep');
   const spec = family ? { ...sweepFlags, ...familyFlags(family, 'sweep') } : sweepFlags;
@@ -130,11 +177,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   if (family && positional.length > 0)
     throw new UsageError(`dsim sweep: give a scenario file or --family, not both (got ${positional.join(' ')})`);
+  if (typeof flags.results === 'string' && typeof flags.resume === 'string')
+    throw new UsageError(
+      `dsim sweep: give --results FILE to start a results file or --resume FILE to continue one, not both`,
+    );
   if (!family && positional.length !== 1)
     throw new UsageError(`dsim sweep needs exactly one scenario file, or --family <name>.\n\n${sweepUsage}`);
   const file = family ? undefined : positional[0]!;
   const range = parseSeedRange(flags.seeds);
-  const shard = parseShard(flags.shard);
+  const shard = parseShard(flags.shard, process.env);
   const seeds = shardSeeds(range, shard);
   const mode = (flags.mode ?? 'mutable') as StateMode;
   if (mode !== 'immutable' && mode !== 'mutable')
@@ -174,29 +225,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     console.log();
   }
 
-  const progress = flags.json ? undefined : new ProgressBar(jobs.length, 'sweep');
-  const started = performance.now();
   const source: SweepSource = file ? { file } : { family: familyName!, cases };
-  const results = await runJobs(
-    { source, hashes: flags.hashes === true, stateMode: mode, ...(until ? { until } : {}) },
-    jobs,
-    workerCount,
-    (done, failing) => progress?.update(done, failing),
-  );
-  const wallMillis = performance.now() - started;
-  results.sort((a, b) => a.seed - b.seed || (a.case ?? 0) - (b.case ?? 0));
-  const failing = results.filter((result) => !result.ok);
-  progress?.finish(results.length, failing.length);
-
-  if (typeof flags.out === 'string')
-    writeFileSync(
-      flags.out,
-      results
-        .map((result) =>
-          JSON.stringify(family ? { ...result, family: familyName, options: cases[result.case ?? 0] } : result),
-        )
-        .join('\n') + '\n',
-    );
   const untilFlag = until ? ` --until ${until}` : '';
   const replay = (result: SeedResult) => {
     if (!family) return `${DSIM} run ${shellArg(file!)} --seed ${result.seed}${untilFlag}`;
@@ -207,129 +236,208 @@ export async function sweepCommand(args: string[]): Promise<number> {
     const options = family ? describeCase(family, flags, cases[result.case ?? 0]!) : '';
     return `${result.seed}${options ? ` ${options}` : ''}`;
   };
-  const events = results.reduce((sum, result) => sum + result.events, 0);
-  const simulated = results.reduce((sum, result) => sum + result.simulatedMicros, 0);
-  const operations = results.reduce((sum, result) => sum + result.operations, 0);
+  const toLine = (result: SeedResult): ResultLine => ({
+    ...result,
+    verdict: verdictOf(result),
+    ...(family ? { family: familyName, options: cases[result.case ?? 0] } : {}),
+    label: label(result),
+    reproduce: replay(result),
+  });
+
+  // Results as data: the header first, then one line per finished run, appended as it finishes.
+  const resultsFile = typeof flags.resume === 'string' ? flags.resume : stringFlag(flags.results);
+  const header: ResultsHeader = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    command: ['dsim', 'sweep', ...args],
+    scenarioDigest: scenarioDigest({
+      source: file ? { scenarioText: readFileSync(file, 'utf8') } : { family: familyName, cases },
+      until: until ?? null,
+    }),
+    codeVersion: codeVersion(),
+    title,
+    ...(family ? { family: familyName } : {}),
+    seeds: range,
+    shard,
+    cases: family ? cases.length : 1,
+    invariants: resolved.invariants.map(({ name, kind }) => ({ name, kind })),
+  };
+  let previous: ResultLine[] = [];
+  if (typeof flags.resume === 'string') {
+    if (!existsSync(flags.resume))
+      throw new UsageError(
+        `dsim sweep: --resume ${flags.resume}: no such file; start the sweep with --results ${flags.resume} instead`,
+      );
+    const done = readResultsFile(flags.resume, 'sweep');
+    for (const field of ['scenarioDigest', 'codeVersion'] as const)
+      if (done.header[field] !== header[field])
+        throw new UsageError(
+          `dsim sweep: --resume ${flags.resume} belongs to another sweep: its ${field} is ${done.header[field]}, this sweep's is ${header[field]}; resume with the same scenario, options and code, or start a new --results file`,
+        );
+    if (JSON.stringify([done.header.seeds, done.header.shard]) !== JSON.stringify([range, shard]))
+      throw new UsageError(
+        `dsim sweep: --resume ${flags.resume} was written by --seeds ${done.header.seeds.first}..${done.header.seeds.last} --shard ${done.header.shard.index}/${done.header.shard.count}; give the same --seeds and --shard`,
+      );
+    previous = done.lines;
+    dropCutLine(flags.resume);
+  } else if (resultsFile !== undefined) {
+    if (existsSync(resultsFile))
+      throw new UsageError(
+        `dsim sweep: --results ${resultsFile} already exists; continue that sweep with --resume ${resultsFile}, or choose another file`,
+      );
+    appendResultLine(resultsFile, header);
+  }
+  const finished = new Set(previous.map(runKey));
+  const todo = jobs.filter((job) => !finished.has(runKey(job)));
+  if (previous.length > 0 && !flags.json)
+    console.log(
+      `${style.dim('resume     ')}${previous.length.toLocaleString('en-US')} runs already in ${resultsFile}, ${todo.length.toLocaleString('en-US')} to go\n`,
+    );
+
+  // Ctrl-C stops the workers and prints the summary of what finished.
+  const interrupt = { stopped: false, stop: () => {} };
+  const onInterrupt = () => {
+    interrupt.stopped = true;
+    interrupt.stop();
+  };
+  process.on('SIGINT', onInterrupt);
+  const progress = flags.json ? undefined : new ProgressBar(todo.length, 'sweep');
+  const started = performance.now();
+  let ran: SeedResult[];
+  try {
+    ran = await runJobs(
+      {
+        source,
+        hashes: flags.hashes === true || resultsFile !== undefined,
+        stateMode: mode,
+        ...(until ? { until } : {}),
+      },
+      todo,
+      workerCount,
+      (done, failingSoFar) => progress?.update(done, failingSoFar),
+      resultsFile === undefined ? undefined : (result) => appendResultLine(resultsFile, toLine(result)),
+      interrupt,
+    );
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+  const wallMillis = performance.now() - started;
+  const runs = [...previous, ...ran.map(toLine)];
+  runs.sort((a, b) => a.seed - b.seed || (a.case ?? 0) - (b.case ?? 0));
+  const failing = runs.filter((result) => !result.ok);
+  progress?.finish(ran.length, ran.filter((result) => !result.ok).length);
+
+  if (typeof flags.out === 'string')
+    writeFileSync(
+      flags.out,
+      runs
+        .map(({ verdict: _verdict, label: _label, reproduce: _reproduce, ...result }) => JSON.stringify(result))
+        .join('\n') + '\n',
+    );
   // With several option sets per seed, a run is a (seed, option set) pair.
   const unit = cases.length > 1 ? 'runs' : 'seeds';
-  const measured = family?.measure
-    ? family.measure.report(measureTotals(results.map((result) => result.measures)))
-    : [];
+  const measured = family?.measure ? family.measure.report(measureTotals(runs.map((result) => result.measures))) : [];
+  const stoppedExit = interrupt.stopped ? EXIT_INTERRUPTED : undefined;
 
   if (flags.json) {
     console.log(
       JSON.stringify(
         {
           scenario: family ? `family ${familyName}` : resolved.name,
-          seeds: results.length,
-          failing: failing.map((result) => ({ ...result, replay: replay(result) })),
-          events,
+          seeds: runs.length,
+          failing: failing.map(({ label: _label, reproduce, ...result }) => ({ ...result, replay: reproduce })),
+          events: runs.reduce((sum, result) => sum + result.events, 0),
           wallMillis: Math.round(wallMillis),
-          ...(family?.measure ? { measures: measureTotals(results.map((result) => result.measures)) } : {}),
+          ...(interrupt.stopped ? { interrupted: true, notRun: todo.length - ran.length } : {}),
+          ...(family?.measure ? { measures: measureTotals(runs.map((result) => result.measures)) } : {}),
         },
         null,
         2,
       ),
     );
-    return failing.length > 0 ? EXIT_VIOLATION : EXIT_OK;
+    return stoppedExit ?? (failing.length > 0 ? EXIT_VIOLATION : EXIT_OK);
   }
 
   console.log();
-  const byInvariant = new Map<string, { kind: string; seeds: string[] }>();
-  for (const result of failing) {
-    const names = result.violations.length
-      ? result.violations.map((violation) => [violation.invariant, violation.kind] as const)
-      : [['(protocol error)', 'error'] as const];
-    for (const [name, kind] of names) {
-      const entry = byInvariant.get(name) ?? { kind, seeds: [] };
-      if (!entry.seeds.includes(label(result))) entry.seeds.push(label(result));
-      byInvariant.set(name, entry);
-    }
-  }
-  const verdictRows = resolved.invariants.map((invariant) => {
-    const entry = byInvariant.get(invariant.name);
-    return [
-      invariant.name,
-      invariant.kind,
-      entry ? style.red(`✗ ${entry.seeds.length}`) : style.green('✓ 0'),
-      entry ? entry.seeds[0]! : '-',
-    ];
-  });
-  if (byInvariant.has('(protocol error)'))
-    verdictRows.push([
-      '(protocol error)',
-      'error',
-      style.red(`✗ ${byInvariant.get('(protocol error)')!.seeds.length}`),
-      byInvariant.get('(protocol error)')!.seeds[0]!,
-    ]);
-  if (verdictRows.length > 0) {
-    console.log(table(['invariant', 'kind', 'failing seeds', 'first'], verdictRows));
-    console.log();
-  }
-  for (const line of measured) console.log(line);
-  console.log(
-    `${results.length.toLocaleString('en-US')} ${unit} in ${(wallMillis / 1000).toFixed(1)}s (${Math.round(results.length / (wallMillis / 1000)).toLocaleString('en-US')} ${unit}/s, ${Math.round(events / (wallMillis / 1000)).toLocaleString('en-US')} events/s, ${formatMicros(Math.round(simulated))} simulated, ${operations.toLocaleString('en-US')} client operations)`,
-  );
-  if (failing.length === 0) {
-    console.log(style.green(style.bold(`✓ every seed held every invariant`)));
-    return EXIT_OK;
-  }
-  console.log(style.red(style.bold(`✗ ${failing.length} of ${results.length} ${unit} failed`)));
-  for (const result of failing.slice(0, 20)) {
-    const first = result.violations[0];
-    const what = first
-      ? `${first.invariant} at ${formatMicros(first.time)}: ${first.message}`
-      : `error: ${result.error}`;
-    console.log(`  seed ${label(result).padEnd(6)} ${style.red(truncate(what, 100))}`);
-    console.log(style.dim(`              ${replay(result)}`));
-  }
-  if (failing.length > 20)
+  if (interrupt.stopped)
     console.log(
-      style.dim(
-        `  … ${failing.length - 20} more${typeof flags.out === 'string' ? ` (all in ${flags.out})` : ' (use --out to save them all)'}`,
+      style.yellow(
+        `interrupted: ${ran.length.toLocaleString('en-US')} of ${todo.length.toLocaleString('en-US')} runs finished${resultsFile ? `; continue with --resume ${resultsFile}` : ''}`,
       ),
     );
-  return EXIT_VIOLATION;
+  const failingCount = printSummary({
+    runs,
+    invariants: resolved.invariants,
+    unit,
+    wallMillis,
+    measured,
+    incomplete: interrupt.stopped,
+    ...(resultsFile ? { savedIn: resultsFile } : typeof flags.out === 'string' ? { savedIn: flags.out } : {}),
+  });
+  return stoppedExit ?? (failingCount > 0 ? EXIT_VIOLATION : EXIT_OK);
 }
 
-function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+function stringFlag(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
-/** Runs a sweep's jobs in worker threads (or inline for one worker), reporting progress as results come back. */
+/** Set by the caller's Ctrl-C handler: `stopped` ends an inline sweep between runs, `stop` ends the workers. */
+export interface Interrupt {
+  stopped: boolean;
+  stop: () => void;
+}
+
+/**
+ * Runs a sweep's jobs in worker threads (or inline for one worker), reporting progress and each
+ * result as it comes back. When interrupted, returns the results that finished.
+ */
 export async function runJobs(
   data: SweepWorkerData,
   jobs: readonly SweepJob[],
   workerCount: number,
   onProgress: (done: number, failing: number) => void,
+  onResult?: (result: SeedResult) => void,
+  interrupt: Interrupt = { stopped: false, stop: () => {} },
 ): Promise<SeedResult[]> {
   const results: SeedResult[] = [];
   let failing = 0;
+  const record = (result: SeedResult) => {
+    results.push(result);
+    if (!result.ok) failing++;
+    onResult?.(result);
+  };
   if (workerCount <= 1) {
     const run = await jobRunner(data);
     for (const job of jobs) {
+      if (interrupt.stopped) break;
       let result: SeedResult;
       try {
         result = run(job);
       } catch (error) {
         result = failedJob(job, error, 'family' in data.source);
       }
-      results.push(result);
-      if (!result.ok) failing++;
+      record(result);
       onProgress(results.length, failing);
-      // Let the progress bar paint on long inline sweeps.
-      if (results.length % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // Let the progress bar paint, and a Ctrl-C arrive, on long inline sweeps.
+      if (results.length % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     return results;
   }
-  // Small chunks keep all workers busy to the end; large ones cut messaging overhead.
-  const chunkSize = Math.max(1, Math.min(50, Math.floor(jobs.length / (workerCount * 8))));
+  // Small chunks keep all workers busy to the end; large ones cut messaging overhead. Results
+  // written as they finish lose at most the chunks in flight when the sweep is killed: keep those small.
+  const chunkSize = Math.max(1, Math.min(onResult ? 10 : 50, Math.floor(jobs.length / (workerCount * 8))));
   let next = 0;
   const takeChunk = (): SweepJob[] | undefined => {
-    if (next >= jobs.length) return undefined;
+    if (next >= jobs.length || interrupt.stopped) return undefined;
     const chunk = jobs.slice(next, next + chunkSize);
     next += chunk.length;
     return chunk;
+  };
+  const workers: Worker[] = [];
+  const settles: Array<() => void> = [];
+  interrupt.stop = () => {
+    for (const worker of workers) void worker.terminate();
+    for (const settle of settles) settle();
   };
   await Promise.all(
     Array.from(
@@ -337,6 +445,8 @@ export async function runJobs(
       () =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(new URL('../sweep-worker-entry.mjs', import.meta.url), { workerData: data });
+          workers.push(worker);
+          settles.push(resolve);
           const send = () => {
             const chunk = takeChunk();
             if (chunk) worker.postMessage({ jobs: chunk } satisfies SweepRequest);
@@ -346,18 +456,16 @@ export async function runJobs(
             }
           };
           worker.on('message', (message: 'ready' | SeedResult[]) => {
+            if (interrupt.stopped) return;
             if (message !== 'ready') {
-              for (const result of message) {
-                results.push(result);
-                if (!result.ok) failing++;
-              }
+              for (const result of message) record(result);
               onProgress(results.length, failing);
             }
             send();
           });
-          worker.on('error', reject);
+          worker.on('error', (error) => (interrupt.stopped ? resolve() : reject(error)));
           worker.on('exit', (code) => {
-            if (code !== 0) reject(new Error(`a sweep worker exited with code ${code}`));
+            if (code !== 0 && !interrupt.stopped) reject(new Error(`a sweep worker exited with code ${code}`));
           });
         }),
     ),
