@@ -617,7 +617,9 @@ export const stateMachineSafety = safety(
 );
 
 /** The key-value operations the checker knows; `transfer` requests are control operations and are left out. */
-const KV_FUNCTIONS = new Set(['get', 'put', 'append', 'cas']);
+function isKvFunction(f: string): boolean {
+  return f === 'get' || f === 'put' || f === 'append' || f === 'cas';
+}
 
 /**
  * The key-value model the client history is checked against. A Raft server answers `fail` to a
@@ -634,8 +636,8 @@ export function linearizableKv(options: LinearizabilityOptions = {}): Invariant<
   return atEnd<RaftState>(
     'linearizable-kv',
     (world) => {
-      const history = world.history.some((entry) => !KV_FUNCTIONS.has(entry.f))
-        ? world.history.filter((entry: HistoryEntry) => KV_FUNCTIONS.has(entry.f))
+      const history = world.history.some((entry) => !isKvFunction(entry.f))
+        ? world.history.filter((entry: HistoryEntry) => isKvFunction(entry.f))
         : world.history;
       const result = checkLinearizability(history, raftKvModel, options);
       return result.verdict === 'linearizable' ? true : result.message;
