@@ -31,7 +31,12 @@ export default tseslint.config(
     rules: {},
   },
   {
-    files: ['packages/core/src/**/*.ts', 'packages/check/src/**/*.ts', 'packages/protocols/*/src/**/*.ts'],
+    files: [
+      'packages/core/src/**/*.ts',
+      'packages/check/src/**/*.ts',
+      'packages/services/src/**/*.ts',
+      'packages/protocols/*/src/**/*.ts',
+    ],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -62,7 +67,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/protocols/*/src/**/*.ts'],
+    files: ['packages/services/src/**/*.ts', 'packages/protocols/*/src/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', noNewDate, ...noModuleState] },
   },
   {

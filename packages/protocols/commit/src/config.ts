@@ -62,15 +62,8 @@ export const twoPhaseDefaults: CommitConfig = {
 
 export const threePhaseDefaults: ThreePhaseConfig = { ...twoPhaseDefaults, variant: 'skeen' };
 
-/** The coordinator: the first node of the scenario. */
-export function coordinatorOf(nodes: readonly NodeId[]): NodeId {
-  return nodes[0]!;
-}
-
-/** Every node but the first, in scenario order. */
-export function participantsOf(nodes: readonly NodeId[]): NodeId[] {
-  return nodes.slice(1);
-}
+/** The coordinator is the scenario's first node; the participants are the others, in order. */
+export { coordinatorOf, participantsOf } from '@dsim/services';
 
 export function validateConfig(config: CommitConfig | ThreePhaseConfig, nodes: readonly NodeId[]): string[] {
   const problems: string[] = [];

@@ -6,19 +6,9 @@ import type { ParticipantState, TransferValue } from './state.ts';
  * The local resources each participant manages: a shard of bank accounts with exclusive locks.
  * An account's owner is the part of its name before the last '/': 'p1/a0' lives on p1.
  */
+import { accountsOn, ownerOf } from '@dsim/services';
 
-export function accountName(participant: NodeId, index: number): string {
-  return `${participant}/a${index}`;
-}
-
-export function accountsOn(participant: NodeId, count: number): string[] {
-  return Array.from({ length: count }, (_, index) => accountName(participant, index));
-}
-
-export function ownerOf(account: string): NodeId {
-  const slash = account.lastIndexOf('/');
-  return slash < 0 ? '' : account.slice(0, slash);
-}
+export { accountName, accountsOn, ownerOf } from '@dsim/services';
 
 /** The work of one transfer, split by participant in the scenario's participant order. */
 export interface TransferPlan {

@@ -1,4 +1,5 @@
 import type { Micros, NodeId, Operation } from '@dsim/core';
+import type { Transfer } from '@dsim/services';
 import type { CommitMessage, Decision, SiteState, Vote, Write } from './messages.ts';
 
 export type CommitProtocolName = '2pc' | '3pc';
@@ -134,13 +135,7 @@ export type CommitState = CoordinatorState | ParticipantState;
 // ------------------------------------------------------------------ clients
 
 /** A transfer: debit `from` by amount + fee, credit `to` by amount, credit `feeTo` by fee. */
-export interface TransferValue {
-  readonly from: string;
-  readonly to: string;
-  readonly amount: number;
-  readonly fee?: number;
-  readonly feeTo?: string;
-}
+export type TransferValue = Transfer;
 
 export interface TransferOp extends Operation {
   readonly f: 'transfer';

@@ -6,7 +6,7 @@ export { ownValue, type ProposeOp } from './single/node.ts';
 export type { PaxosState, PaxosTimer } from './single/state.ts';
 export { singleDecreeBugs, multiPaxosBugs, type SingleDecreeBug, type MultiPaxosBug } from './bugs.ts';
 export { compareBallots, formatBallot, type Ballot } from './ballot.ts';
-export { execute, type KvOp, type KvResult } from './kv.ts';
+export type { KvOp, KvResult } from '@dsim/services';
 export { multiPaxos } from './multi/index.ts';
 export {
   agreement as multiAgreement,

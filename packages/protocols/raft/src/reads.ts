@@ -2,7 +2,7 @@ import type { ClientRequest } from '@dsim/core';
 import type { MutableState, RaftContext } from './context.ts';
 import { answer } from './respond.ts';
 import { propose, sendHeartbeats } from './replication.ts';
-import { readKey } from './state-machine.ts';
+import { readKey } from '@dsim/services';
 import { lastIndex, quorum, termAt, type KvOp } from './state.ts';
 
 /**

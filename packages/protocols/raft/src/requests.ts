@@ -1,9 +1,9 @@
 import type { ClientRequest } from '@dsim/core';
+import { malformedKvOp, readKey } from '@dsim/services';
 import type { MutableState, RaftContext } from './context.ts';
 import { answer } from './respond.ts';
 import { handleGet } from './reads.ts';
 import { propose } from './replication.ts';
-import { readKey } from './state-machine.ts';
 import type { KvOp } from './state.ts';
 import { handleTransferRequest } from './transfer.ts';
 
@@ -54,30 +54,7 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
 }
 
 function malformed(op: KvOp): string | undefined {
-  if (op === null || typeof op !== 'object') return 'an operation must be an object';
-  switch (op.f) {
-    case 'transfer':
-      return typeof op.value === 'string' ? undefined : 'transfer needs the target node id as its value';
-    case 'get':
-    case 'put':
-    case 'append':
-    case 'cas':
-      if (typeof op.key !== 'string' || op.key === '__proto__') return `'${op.f}' needs a string key`;
-      if ((op.f === 'put' || op.f === 'append') && typeof op.value !== 'string')
-        return `'${op.f}' needs a string value`;
-      if (
-        op.f === 'cas' &&
-        !(
-          Array.isArray(op.value) &&
-          op.value.length === 2 &&
-          typeof op.value[1] === 'string' &&
-          (op.value[0] === null || typeof op.value[0] === 'string')
-        )
-      ) {
-        return `'cas' needs the value [expected (string or null), next (string)]`;
-      }
-      return undefined;
-    default:
-      return `unknown operation '${String((op as { f: unknown }).f)}' (get, put, append, cas, transfer)`;
-  }
+  if (op !== null && typeof op === 'object' && op.f === 'transfer')
+    return typeof op.value === 'string' ? undefined : 'transfer needs the target node id as its value';
+  return malformedKvOp(op, ['transfer']);
 }

@@ -1,4 +1,5 @@
 import type { Outcome } from '@dsim/core';
+import { executeKv } from '@dsim/services';
 import type { MutableState, RaftContext } from './context.ts';
 import { answer } from './respond.ts';
 import { serveReads } from './reads.ts';
@@ -70,35 +71,7 @@ function applyEntry(state: MutableState, entry: Entry): Outcome<KvResult> {
   return outcome;
 }
 
-/** Reads a key without touching the prototype chain. */
-export function readKey(kv: Record<string, string>, key: string): string | null {
-  return Object.hasOwn(kv, key) ? kv[key]! : null;
-}
-
-/**
- * The outcome of every write that succeeds. Outcomes are never changed once made (the kernel and
- * the sessions only read them), so one frozen object serves them all instead of one per apply per node.
- */
-const OK: Outcome<KvResult> = Object.freeze({ type: 'ok' });
-
-/** The key-value semantics shared with @dsim/check's kvModel. */
-export function execute(kv: Record<string, string>, op: KvOp): Outcome<KvResult> {
-  switch (op.f) {
-    case 'get':
-      return { type: 'ok', value: readKey(kv, op.key) };
-    case 'put':
-      kv[op.key] = op.value;
-      return OK;
-    case 'append':
-      kv[op.key] = (readKey(kv, op.key) ?? '') + op.value;
-      return OK;
-    case 'cas': {
-      const [expected, next] = op.value;
-      if (readKey(kv, op.key) !== expected) return { type: 'fail', error: 'cas: current value differs from expected' };
-      kv[op.key] = next;
-      return OK;
-    }
-    case 'transfer':
-      return { type: 'fail', error: 'transfer is not a state machine operation' };
-  }
+/** The key-value semantics shared with Multi-Paxos and @dsim/check's kvModel; a transfer is not one. */
+function execute(kv: Record<string, string>, op: KvOp): Outcome<KvResult> {
+  return op.f === 'transfer' ? { type: 'fail', error: 'transfer is not a state machine operation' } : executeKv(kv, op);
 }

@@ -1,4 +1,5 @@
 import type { LogEntryView, NodeId, NodeView, ViewEdge } from '@dsim/core';
+import { describeKvOp } from '@dsim/services';
 import { lastIndex, type Entry, type RaftState } from './state.ts';
 
 /** How many of the newest log entries a node shows. */
@@ -53,20 +54,9 @@ export function view(state: RaftState, node: NodeId): NodeView {
   };
 }
 
-/** 'noop', 'put x=1', 'cas x 1→2', 'get x'. */
+/** 'noop', 'put x=1', 'cas x 1→2', 'get x', 'transfer→n2'. */
 function entryLabel(entry: Entry): string {
   const op = entry.op;
   if (entry.kind === 'noop' || op === undefined) return 'noop';
-  switch (op.f) {
-    case 'put':
-      return `put ${op.key}=${op.value}`;
-    case 'append':
-      return `append ${op.key}+${op.value}`;
-    case 'cas':
-      return `cas ${op.key} ${op.value[0]}→${op.value[1]}`;
-    case 'get':
-      return `get ${op.key}`;
-    case 'transfer':
-      return `transfer→${op.value}`;
-  }
+  return op.f === 'transfer' ? `transfer→${op.value}` : describeKvOp(op);
 }

@@ -2,18 +2,10 @@ import type { DurableStorage, NodeId } from '@dsim/core';
 import type { Write } from './messages.ts';
 import type { TransferValue } from './state.ts';
 
-/**
- * The accounts each participant holds. An account's owner is the part of its name before the last
- * '/': 'p1/a0' lives on p1 (the naming of @dsim/commit, so one workload drives every protocol).
- */
-export function accountsOn(participant: NodeId, count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `${participant}/a${index}`);
-}
+/** The accounts each participant holds, named as in every transaction protocol: 'p1/a0' lives on p1. */
+import { ownerOf } from '@dsim/services';
 
-export function ownerOf(account: string): NodeId {
-  const slash = account.lastIndexOf('/');
-  return slash < 0 ? '' : account.slice(0, slash);
-}
+export { accountsOn, ownerOf } from '@dsim/services';
 
 /**
  * The writes of a transfer in execution order: the debit first (the step that can fail comes

@@ -56,13 +56,8 @@ export const txnDefaults: TxnConfig = {
   style: 'orchestrated',
 };
 
-export function coordinatorOf(nodes: readonly NodeId[]): NodeId {
-  return nodes[0]!;
-}
-
-export function participantsOf(nodes: readonly NodeId[]): NodeId[] {
-  return nodes.slice(1);
-}
+/** The coordinator is the scenario's first node; the participants are the others, in order. */
+export { coordinatorOf, participantsOf } from '@dsim/services';
 
 export function validateConfig(config: TxnConfig, nodes: readonly NodeId[]): string[] {
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 import { defineProtocol } from '@dsim/core';
 import { formatBallot } from '../ballot.ts';
 import { multiPaxosBugs, type MultiPaxosBug } from '../bugs.ts';
-import type { KvOp, KvResult } from '../kv.ts';
+import type { KvOp, KvResult } from '@dsim/services';
 import { defaults, validateConfig, type MultiPaxosConfig } from './config.ts';
 import { invariants } from './invariants.ts';
 import { describeMessage, type MultiPaxosMessage } from './messages.ts';

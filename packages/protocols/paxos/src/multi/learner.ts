@@ -1,6 +1,6 @@
 import type { NodeId, Outcome } from '@dsim/core';
 import { sameBallot, type Ballot } from '../ballot.ts';
-import { execute, type KvResult } from '../kv.ts';
+import { executeKv, type KvResult } from '@dsim/services';
 import type { Command } from './messages.ts';
 import type { MultiPaxosContext, MutableMultiPaxosState } from './state.ts';
 import { slotGet, slotSet } from './slots.ts';
@@ -98,7 +98,7 @@ function applyWithSession(state: MutableMultiPaxosState, command: Extract<Comman
     return command.seq === session.seq
       ? session.outcome
       : { type: 'unknown', error: `request ${command.seq} of ${command.client} is older than its session's last` };
-  const outcome = execute(state.kv, command.op);
+  const outcome = executeKv(state.kv, command.op);
   state.sessions[command.client] = { seq: command.seq, outcome };
   return outcome;
 }

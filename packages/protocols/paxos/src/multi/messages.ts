@@ -1,5 +1,5 @@
 import { formatBallot, type Ballot } from '../ballot.ts';
-import { describeKvOp, type KvOp } from '../kv.ts';
+import { describeKvOp, type KvOp } from '@dsim/services';
 
 /** What a slot holds: a client's operation (with its session) or a no-op that fills a gap. */
 export type Command =

@@ -1,6 +1,6 @@
 import type { ClientRequest, NodeId, TimerName } from '@dsim/core';
 import type { Ballot } from '../ballot.ts';
-import { malformedKvOp, type KvOp } from '../kv.ts';
+import { malformedKvOp, type KvOp } from '@dsim/services';
 import {
   ACCEPTED_FAMILY,
   PROMISED_KEY,

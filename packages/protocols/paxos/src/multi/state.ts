@@ -1,7 +1,7 @@
 import type { Draft, NodeContext, NodeId, Outcome } from '@dsim/core';
 import type { Ballot } from '../ballot.ts';
 import type { MultiPaxosBug } from '../bugs.ts';
-import type { KvOp, KvResult } from '../kv.ts';
+import type { KvOp, KvResult } from '@dsim/services';
 import type { MultiPaxosConfig } from './config.ts';
 import type { Command, MultiPaxosMessage, SlotProposal } from './messages.ts';
 import type { SlotMap } from './slots.ts';
