@@ -93,6 +93,8 @@ export {
   type ResolveOptions,
   type ProtocolRegistry,
   type NetworkSpec,
+  type StorageSpec,
+  type ResolvedStorage,
   type LinkSpec,
   type LatencySpec,
   type ClockSpec,

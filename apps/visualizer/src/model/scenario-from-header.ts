@@ -20,6 +20,7 @@ export function scenarioFromHeader(header: TraceHeader): Record<string, unknown>
     ...(header.config !== undefined ? { config: header.config } : {}),
     ...(header.bugs && header.bugs.length ? { bugs: [...header.bugs] } : {}),
     ...(header.network !== undefined ? { network: header.network } : {}),
+    ...(header.storage !== undefined ? { storage: header.storage } : {}),
     ...(Object.keys(clocks).length ? { clocks } : {}),
     faults: header.faults.map(({ at, fault }) => ({ at, fault })),
     ...(header.workload !== undefined ? { workload: header.workload } : {}),

@@ -18,6 +18,12 @@ export const RESPONSE = 5;
 export const CLIENT_TIMEOUT = 6;
 /** An `eventually` invariant's deadline: a is its tracker. */
 export const DEADLINE = 7;
+/**
+ * A message leaving once its step's sync completed (scenario `storage.syncLatency`): a is the
+ * message, b the receiver's id; `node` and `from` the sender, `id` the sender's crash count when
+ * the step ran (a crash in between means the message never leaves).
+ */
+export const DEPART = 8;
 
 // FIFO lanes of the event queue (see KernelEvents) for events a fixed delay after now: each lane's
 // events come due in the order they were scheduled.

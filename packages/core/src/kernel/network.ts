@@ -21,6 +21,8 @@ export interface ResolvedNetwork extends LinkBehaviour {
   readonly links: readonly ResolvedLinkOverride[];
   /** Latency between clients and nodes. */
   readonly clientLatency: LatencyDistribution;
+  /** Latency by message kind (a message's `type`), replacing the link's; absent when none is set. */
+  readonly messageLatency?: Readonly<Record<string, LatencyDistribution>>;
 }
 
 export interface ResolvedLinkOverride {
@@ -55,6 +57,8 @@ export class Network {
   private faultLoss: number | undefined;
   private faultDuplicate: number | undefined;
   private faultLatency: LatencyDistribution | undefined;
+  /** Latency by message kind, or undefined when the scenario sets none (the kernel then never asks a message's kind). */
+  readonly kindLatency: ReadonlyMap<string, LatencyDistribution> | undefined;
   /** Last scheduled delivery per directed link, for FIFO links. */
   private readonly lastDelivery: Float64Array | undefined;
 
@@ -69,6 +73,7 @@ export class Network {
     this.base = { latency: config.latency, loss: config.loss, duplicate: config.duplicate };
     this.linkBehaviour = config.links.length > 0 ? this.resolveOverrides(config.links) : [];
     this.lastDelivery = config.fifo ? new Float64Array(this.size * this.size) : undefined;
+    this.kindLatency = config.messageLatency ? new Map(Object.entries(config.messageLatency)) : undefined;
   }
 
   private resolveOverrides(overrides: readonly ResolvedLinkOverride[]): Array<LinkBehaviour | undefined> {
@@ -118,7 +123,7 @@ export class Network {
    * `transmit` without an object per message, for the kernel's hot path: the delivery time, or -1
    * when the message is dropped (why: `dropReason`); a duplicate's time is left in `duplicateAt`.
    */
-  route(from: number, to: number, now: Micros): Micros {
+  route(from: number, to: number, now: Micros, kind?: string): Micros {
     const link = from * this.size + to;
     this.duplicateAt = -1;
     if (this.partitioned && this.blocked[link] === 1) {
@@ -132,7 +137,8 @@ export class Network {
       this.dropReason = 'loss';
       return -1;
     }
-    const latency = this.faultLatency ?? behaviour.latency;
+    const latency =
+      this.faultLatency ?? (kind !== undefined ? this.kindLatency?.get(kind) : undefined) ?? behaviour.latency;
     let deliverAt = now + sampleLatency(latency, this.random);
     if (this.lastDelivery) {
       // FIFO: never overtake an earlier message on the same link.

@@ -36,7 +36,9 @@ export class NodeFaults {
         node.deferred = [];
         node.state = undefined;
         node.timers.clear();
-        const lost = node.storage.crash(fault.loseUnsyncedWrites === true);
+        node.crashes++;
+        node.disk?.crash();
+        const lost = node.storage.crash(fault.loseUnsyncedWrites === true, now);
         if (lost > 0 && this.trace.enabled)
           this.trace.write({
             t: now,

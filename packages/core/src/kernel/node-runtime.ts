@@ -2,6 +2,7 @@ import type { NodeContext, NodeId } from '../author/protocol.ts';
 import type { Random } from '../random/random.ts';
 import type { Micros } from '../time/time.ts';
 import type { NodeClock } from './clock.ts';
+import type { NodeDisk } from './disk.ts';
 import type { NodeStorage } from './storage.ts';
 
 /**
@@ -31,6 +32,10 @@ export class NodeRuntime {
   paused = false;
   upSince: Micros = 0;
   downSince: Micros = 0;
+  /** How many times the node crashed: messages held for a sync belong to one life of the node. */
+  crashes = 0;
+  /** Set when the scenario gives this node a sync latency. */
+  disk: NodeDisk | undefined = undefined;
   /** Event slots that arrived while paused, replayed in order on resume. */
   deferred: number[] = [];
   /** Pending timers by name, in the order they were first set. */

@@ -10,12 +10,14 @@ import { traceHeader } from '../trace/header.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import { Clients, type ClientProcess, type PendingRequest } from './clients.ts';
 import { NodeClock } from './clock.ts';
+import { NodeDisk } from './disk.ts';
 import { NodeFaults } from './node-faults.ts';
 import {
   CLIENT_NEXT,
   CLIENT_TIMEOUT,
   DEADLINE,
   DELIVER,
+  DEPART,
   FAULT,
   LANES,
   REQUEST,
@@ -29,7 +31,7 @@ import { Network } from './network.ts';
 import { createNodeContext, StepScope } from './node-context.ts';
 import { NodeRuntime, positionOf } from './node-runtime.ts';
 import { StorageKeys } from './storage-keys.ts';
-import { NodeStorage, RecentlyImmutable } from './storage.ts';
+import { NO_SYNC, NodeStorage, RecentlyImmutable } from './storage.ts';
 import { Timers } from './timers.ts';
 import { TraceLines } from './trace-lines.ts';
 import { KernelWorldView } from './world-view.ts';
@@ -143,6 +145,12 @@ export class Simulation {
       immutable: this.immutable,
     };
     for (const node of this.nodes) node.context = createNodeContext(node, parts);
+    scenario.storage?.syncLatency.forEach((latency, index) => {
+      if (latency === null) return;
+      const node = this.nodes[index]!;
+      node.disk = new NodeDisk(latency, createRandom(scenario.seed, `disk:${node.id}`));
+      node.storage.timeSyncs();
+    });
     this.world = new KernelWorldView(
       this.nodes,
       this.nodeIndex,
@@ -272,6 +280,8 @@ export class Simulation {
         this.monitor.deadline(events.a[slot] as InvariantTracker, this.now);
         if (this.monitor.stopped) this.finish('violation', this.now);
         return;
+      case DEPART:
+        return this.depart(slot);
     }
   }
 
@@ -378,8 +388,9 @@ export class Simulation {
   private afterStep(node: NodeRuntime): void {
     // Storage writes are already applied (they happen in place during the handler); only now do
     // the step's messages leave, so a message never reveals a write that a crash could undo
-    // unless the protocol skipped its sync.
-    if (this.scope.outboxCount > 0) this.flushOutbox(node);
+    // unless the protocol skipped its sync. With a sync latency they leave when the sync completes.
+    if (node.disk !== undefined) this.syncThenSend(node);
+    else if (this.scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);
     const monitor = this.monitor;
     monitor.stepped(node.id);
@@ -403,6 +414,61 @@ export class Simulation {
     }
   }
 
+  /**
+   * A step on a node whose syncs take time: a sync that found new writes starts on the disk; if
+   * the step synced at all, its messages wait until every write sealed so far is on disk (an
+   * acknowledgement must not leave before what it acknowledges is durable). A step that did not
+   * sync sends at once, as a heartbeat does.
+   */
+  private syncThenSend(node: NodeRuntime): void {
+    const storage = node.storage;
+    const request = storage.takeSyncRequest();
+    let departAt = this.now;
+    if (request !== NO_SYNC) {
+      if (request >= 0) storage.seal(request, node.disk!.sync(this.now), this.now);
+      departAt = storage.durableAt(this.now);
+    }
+    if (this.scope.outboxCount === 0) return;
+    if (departAt === this.now) return this.flushOutbox(node);
+    const scope = this.scope;
+    const events = this.events;
+    const count = scope.outboxCount;
+    scope.outboxCount = 0;
+    for (let i = 0; i < count; i++) {
+      events.schedule(
+        events.create(
+          departAt,
+          DEPART,
+          node.index,
+          scope.outboxMsg[i],
+          scope.outboxTo[i],
+          node.index,
+          node.crashes,
+          false,
+        ),
+      );
+      scope.outboxMsg[i] = undefined;
+    }
+  }
+
+  /** A message held for its step's sync leaves now, unless its sender crashed in the meantime. */
+  private depart(slot: number): void {
+    const events = this.events;
+    const node = this.nodes[events.node[slot]!]!;
+    if (!node.up || node.crashes !== events.id[slot]) {
+      if (this.traceOn)
+        this.trace.write({
+          t: this.now,
+          k: 'note',
+          node: node.id,
+          text: `a message to ${String(events.b[slot])} waiting for a sync was lost in a crash`,
+        });
+      return;
+    }
+    if (node.paused) return this.defer(node, slot);
+    this.transmit(node, events.b[slot] as NodeId, events.a[slot]);
+  }
+
   private transmit(node: NodeRuntime, toId: NodeId, msg: unknown): void {
     const to = this.indexOfNode(toId);
     if (to < 0) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
@@ -410,7 +476,12 @@ export class Simulation {
     this.stats.messagesSent++;
     if (this.traceOn) this.lines.send(this.now, id, node.index, to, this.protocol.describeMessage(msg), msg);
     const network = this.network;
-    const deliverAt = network.route(node.index, to, this.now);
+    const deliverAt = network.route(
+      node.index,
+      to,
+      this.now,
+      network.kindLatency !== undefined ? messageKind(msg) : undefined,
+    );
     if (deliverAt < 0) {
       this.drop(id, node.index, to, false, network.dropReason);
       return;
@@ -471,7 +542,8 @@ export class Simulation {
     scope.current = undefined;
     node.lastSummary = undefined;
     node.summarizedState = undefined;
-    if (scope.outboxCount > 0) this.flushOutbox(node);
+    if (node.disk !== undefined) this.syncThenSend(node);
+    else if (scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);
   }
 
@@ -561,4 +633,10 @@ export class Simulation {
 /** Resolves and runs a scenario in one call. */
 export function runScenario(scenario: unknown, resolve: ResolveOptions = {}, options: RunOptions = {}): RunResult {
   return Simulation.fromScenario(scenario, resolve, options).run();
+}
+
+/** A message's kind for per-kind latency: its `type` field when that is a string. */
+function messageKind(msg: unknown): string | undefined {
+  const type = msg !== null && typeof msg === 'object' ? (msg as { readonly type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : undefined;
 }

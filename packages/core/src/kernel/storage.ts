@@ -1,7 +1,12 @@
 import type { DurableStorage, StorageKey } from '../author/storage.ts';
+import type { Micros } from '../time/time.ts';
 import { StorageKeys } from './storage-keys.ts';
 
 const ABSENT = Symbol('absent');
+
+/** `takeSyncRequest`'s answers other than a journal position. */
+export const NO_SYNC = -2;
+export const NOTHING_NEW = -1;
 
 function nameOf(key: string | StorageKey): string {
   return typeof key === 'string' ? key : key.name;
@@ -39,6 +44,17 @@ export class NodeStorage implements DurableStorage {
   private undoCount = 0;
   /** The journal's keys as a set, built only when a long journal must answer "written since the sync?". */
   private undoIndex: Set<string> | undefined;
+  /**
+   * With a sync latency (see `timeSyncs`), a sync does not make writes durable at once: it seals
+   * the journal up to that point, and the seal completes at a time the kernel gives. Seals in
+   * order: `sealEnds[i]` is the journal position sealed, `sealDoneAt[i]` when it is on disk.
+   * Without a sync latency both stay empty and a sync clears the journal.
+   */
+  private timedSyncs = false;
+  private readonly sealEnds: number[] = [];
+  private readonly sealDoneAt: Micros[] = [];
+  /** What this step's syncs asked for: NO_SYNC, NOTHING_NEW, or the journal position to seal. */
+  private requestedSeal = NO_SYNC;
   /** Totals for summaries and benchmarks. */
   syncCount = 0;
   writeCount = 0;
@@ -163,8 +179,55 @@ export class NodeStorage implements DurableStorage {
   }
 
   sync(): void {
-    this.clearJournal();
     this.syncCount++;
+    if (!this.timedSyncs) return this.clearJournal();
+    const sealed = this.sealEnds.length > 0 ? this.sealEnds[this.sealEnds.length - 1]! : 0;
+    if (this.undoCount > sealed) this.requestedSeal = this.undoCount;
+    else if (this.requestedSeal === NO_SYNC) this.requestedSeal = NOTHING_NEW;
+  }
+
+  /** Makes syncs take time: the kernel then seals each step's sync and says when it completes. */
+  timeSyncs(): void {
+    this.timedSyncs = true;
+  }
+
+  /**
+   * What the step that just ran asked of the disk, and resets the request: NO_SYNC (no sync),
+   * NOTHING_NEW (a sync, but every write was already sealed), or the journal position to seal.
+   */
+  takeSyncRequest(): number {
+    const request = this.requestedSeal;
+    this.requestedSeal = NO_SYNC;
+    return request;
+  }
+
+  /** When every write sealed so far is on disk: `now` when no seal is in progress. */
+  durableAt(now: Micros): Micros {
+    const last = this.sealDoneAt.length > 0 ? this.sealDoneAt[this.sealDoneAt.length - 1]! : now;
+    return last > now ? last : now;
+  }
+
+  /** The writes up to journal position `end` reach the disk at `doneAt`; those of seals done by `now` are durable. */
+  seal(end: number, doneAt: Micros, now: Micros): void {
+    const settled = this.settle(now);
+    this.sealEnds.push(end - settled);
+    this.sealDoneAt.push(doneAt);
+  }
+
+  /** Drops from the journal the writes whose seal completed by `now` (they are on disk); returns how many. */
+  private settle(now: Micros): number {
+    let done = 0;
+    while (done < this.sealDoneAt.length && this.sealDoneAt[done]! <= now) done++;
+    if (done === 0) return 0;
+    const durable = this.sealEnds[done - 1]!;
+    this.undoKeys.splice(0, durable);
+    this.undoValues.splice(0, durable);
+    this.undoCount -= durable;
+    this.undoIndex = undefined;
+    this.sealEnds.splice(0, done);
+    this.sealDoneAt.splice(0, done);
+    for (let i = 0; i < this.sealEnds.length; i++) this.sealEnds[i] = this.sealEnds[i]! - durable;
+    return durable;
   }
 
   private clearJournal(): void {
@@ -184,7 +247,12 @@ export class NodeStorage implements DurableStorage {
    * What a crash leaves. With `loseUnsynced`, writes since the last sync vanish (the page cache
    * died with the machine); otherwise they survive (the OS flushed them before the process died).
    */
-  crash(loseUnsynced: boolean): number {
+  crash(loseUnsynced: boolean, now: Micros = 0): number {
+    // With timed syncs, what a completed seal covered is on disk; a seal still in progress is not.
+    this.settle(now);
+    this.sealEnds.length = 0;
+    this.sealDoneAt.length = 0;
+    this.requestedSeal = NO_SYNC;
     const lost = this.undoCount;
     if (loseUnsynced) {
       for (let i = lost - 1; i >= 0; i--) {

@@ -4,6 +4,7 @@ import { type Fault } from '../faults/faults.ts';
 import { generateFaultSchedule } from '../faults/nemesis.ts';
 import { MAX_DRIFT_PPM } from '../kernel/clock.ts';
 import { intern } from '../kernel/intern.ts';
+import type { LatencyDistribution } from '../kernel/latency.ts';
 import type { ResolvedLinkOverride, ResolvedNetwork } from '../kernel/network.ts';
 import { createRandom } from '../random/random.ts';
 import { describeValue, type Micros } from '../time/time.ts';
@@ -15,6 +16,7 @@ import {
   type ResolveOptions,
   type ResolvedBudget,
   type ResolvedScenario,
+  type ResolvedStorage,
   type ResolvedWorkload,
 } from './schema.ts';
 
@@ -28,6 +30,7 @@ const SCENARIO_FIELDS = new Set([
   'config',
   'bugs',
   'network',
+  'storage',
   'clocks',
   'faults',
   'nemesis',
@@ -79,6 +82,7 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   const config = readConfig(scenario.config, protocol, nodes, check);
   const bugs = readBugs(scenario.bugs, protocol, check);
   const network = readNetwork(scenario.network, check);
+  const storage = readStorage(scenario.storage, nodes, check);
   const clocks = readClocks(scenario.clocks, nodes, check);
   const faults = readFaults(scenario, until, seed, nodes, check);
   const workload = readWorkload(scenario.workload, protocol, until, check);
@@ -99,6 +103,7 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     config,
     bugs,
     network,
+    ...(storage ? { storage } : {}),
     clocks,
     faults,
     faultsEndAt: faults.length ? faults[faults.length - 1]!.at : 0,
@@ -243,6 +248,7 @@ function readNetwork(value: unknown, check: ScenarioChecker): ResolvedNetwork {
       });
   }
   if (net.fifo !== undefined && typeof net.fifo !== 'boolean') check.fail('network.fifo', 'must be true or false');
+  const messageLatency = readLatencyTable(net.messageLatency, 'network.messageLatency', 'InstallSnapshot', check);
   return {
     latency: baseLatency,
     loss: check.probability(net.loss, 'network.loss'),
@@ -250,7 +256,51 @@ function readNetwork(value: unknown, check: ScenarioChecker): ResolvedNetwork {
     fifo: net.fifo === true,
     links,
     clientLatency: check.latency(net.clientLatency, 'network.clientLatency', baseLatency),
+    ...(messageLatency ? { messageLatency } : {}),
   };
+}
+
+/** A table of latencies by name (a message kind, a node), or undefined when absent or empty. */
+function readLatencyTable(
+  value: unknown,
+  path: string,
+  exampleKey: string,
+  check: ScenarioChecker,
+  isKey: (key: string, keyPath: string) => boolean = () => true,
+): Record<string, LatencyDistribution> | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) {
+    check.fail(path, `must be an object like { ${exampleKey}: '20ms' }`);
+    return undefined;
+  }
+  const table: Record<string, LatencyDistribution> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      check.fail(`${path}.${key}`, `'${key}' cannot name a latency`);
+      continue;
+    }
+    if (!isKey(key, `${path}.${key}`)) continue;
+    table[key] = check.latency(value[key], `${path}.${key}`, DEFAULT_LATENCY);
+  }
+  return Object.keys(table).length > 0 ? table : undefined;
+}
+
+function readStorage(value: unknown, nodes: readonly NodeId[], check: ScenarioChecker): ResolvedStorage | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) {
+    check.fail('storage', `must be an object like { syncLatency: '2ms' }`);
+    return undefined;
+  }
+  for (const key of Object.keys(value))
+    if (key !== 'syncLatency' && key !== 'nodes')
+      check.fail(`storage.${key}`, 'unknown field (known: syncLatency, nodes)');
+  const all =
+    value.syncLatency === undefined ? null : check.latency(value.syncLatency, 'storage.syncLatency', DEFAULT_LATENCY);
+  const perNode = readLatencyTable(value.nodes, 'storage.nodes', nodes[0] ?? 'n1', check, (key, keyPath) =>
+    check.node(key, keyPath),
+  );
+  const syncLatency = nodes.map((node) => perNode?.[node] ?? all);
+  return syncLatency.some((latency) => latency !== null) ? { syncLatency } : undefined;
 }
 
 /** Each node's [id, offset, drift], in node order. */

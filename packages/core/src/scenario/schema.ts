@@ -2,6 +2,7 @@ import type { Fault, ScheduledFault } from '../faults/faults.ts';
 import type { Invariant } from '../author/invariant.ts';
 import type { AnyProtocol, NodeId } from '../author/protocol.ts';
 import type { NemesisSpec } from '../faults/nemesis.ts';
+import type { LatencyDistribution } from '../kernel/latency.ts';
 import type { ResolvedNetwork } from '../kernel/network.ts';
 import type { Duration, Micros } from '../time/time.ts';
 import type { WorkloadSpec } from '../author/workload.ts';
@@ -38,6 +39,30 @@ export interface NetworkSpec {
   readonly links?: readonly LinkSpec[];
   /** Latency between clients and nodes. Default: the network latency. */
   readonly clientLatency?: LatencySpec;
+  /**
+   * Latency by message kind, replacing the link's latency for messages whose `type` field names
+   * the kind: `{ InstallSnapshot: '40ms' }` makes snapshots slow and leaves heartbeats fast.
+   * A network fault's latency (`slow`) still applies to every message.
+   */
+  readonly messageLatency?: Readonly<Record<string, LatencySpec>>;
+}
+
+/**
+ * How long a node's disk takes to make writes durable. With a sync latency, a step whose
+ * `storage.sync()` found unsynced writes sends its messages only when the sync completes, and
+ * a crash before then loses those writes too (with `loseUnsyncedWrites`). Syncs on one node
+ * complete in order, one after the other. Default: none (a sync is instant).
+ */
+export interface StorageSpec {
+  /** Every node's sync latency. */
+  readonly syncLatency?: LatencySpec;
+  /** Per-node overrides: `{ n3: '20ms' }` (a slow disk). */
+  readonly nodes?: Readonly<Record<NodeId, LatencySpec>>;
+}
+
+/** Each node's sync latency, in node order; null where syncs are instant. */
+export interface ResolvedStorage {
+  readonly syncLatency: ReadonlyArray<LatencyDistribution | null>;
 }
 
 export interface ClockSpec {
@@ -68,6 +93,7 @@ export interface Scenario {
   /** Bug switches to turn on (names from the protocol's `bugs`). */
   readonly bugs?: readonly string[];
   readonly network?: NetworkSpec;
+  readonly storage?: StorageSpec;
   /** Initial clock state per node. */
   readonly clocks?: Readonly<Record<NodeId, ClockSpec>>;
   /** An explicit fault schedule. */
@@ -144,6 +170,8 @@ export interface ResolvedScenario {
   readonly config: unknown;
   readonly bugs: readonly string[];
   readonly network: ResolvedNetwork;
+  /** Absent when every sync is instant. */
+  readonly storage?: ResolvedStorage;
   readonly clocks: ReadonlyArray<readonly [NodeId, Micros, number]>;
   readonly faults: ReadonlyArray<{ readonly at: Micros; readonly fault: Fault }>;
   readonly faultsEndAt: Micros;

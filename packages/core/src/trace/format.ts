@@ -21,6 +21,8 @@ export interface TraceHeader {
   readonly config: unknown;
   readonly bugs: readonly string[];
   readonly network: unknown;
+  /** Per-node sync latencies, when the scenario sets any. */
+  readonly storage?: unknown;
   /** Initial clock offsets and drifts, [node, offsetMicros, driftPpm]. */
   readonly clocks: ReadonlyArray<readonly [NodeId, Micros, number]>;
   /** The full fault schedule, generated faults included, with times in microseconds. */
