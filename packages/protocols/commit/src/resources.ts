@@ -6,7 +6,7 @@ import type { ParticipantState, TransferValue } from './state.ts';
  * The local resources each participant manages: a shard of bank accounts with exclusive locks.
  * An account's owner is the part of its name before the last '/': 'p1/a0' lives on p1.
  */
-import { accountsOn, ownerOf } from '@dsim/services';
+import { accountsOn, loadAmounts, ownerOf, storeAmounts } from '@dsim/services';
 
 export { accountName, accountsOn, ownerOf } from '@dsim/services';
 
@@ -84,22 +84,17 @@ export function applyWrites(state: Draft<ParticipantState>, writes: readonly Wri
 }
 
 /** Balances are stored as [account, balance] pairs in account order, the same order on every run. */
+/** A participant's balances on its disk, under 'balances'. */
 export function storeBalances(storage: DurableStorage, balances: Readonly<Record<string, number>>): void {
-  storage.put(
-    'balances',
-    Object.keys(balances).map((account) => [account, balances[account]]),
-  );
+  storeAmounts(storage, 'balances', balances);
 }
 
+/** A participant's balances from its disk, or every account at `initialBalance` on first boot. */
 export function loadBalances(
   storage: DurableStorage,
   self: NodeId,
   accounts: number,
   initialBalance: number,
 ): Record<string, number> {
-  const stored = storage.get<Array<[string, number]>>('balances');
-  const balances: Record<string, number> = {};
-  if (stored) for (const [account, balance] of stored) balances[account] = balance;
-  else for (const account of accountsOn(self, accounts)) balances[account] = initialBalance;
-  return balances;
+  return loadAmounts(storage, 'balances', accountsOn(self, accounts), initialBalance);
 }

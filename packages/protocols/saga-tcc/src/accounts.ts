@@ -1,11 +1,11 @@
-import type { DurableStorage, NodeId } from '@dsim/core';
+import type { NodeId } from '@dsim/core';
 import type { Write } from './messages.ts';
 import type { TransferValue } from './state.ts';
 
 /** The accounts each participant holds, named as in every transaction protocol: 'p1/a0' lives on p1. */
 import { ownerOf } from '@dsim/services';
 
-export { accountsOn, ownerOf } from '@dsim/services';
+export { accountsOn, loadAmounts, ownerOf, storeAmounts } from '@dsim/services';
 
 /**
  * The writes of a transfer in execution order: the debit first (the step that can fail comes
@@ -60,22 +60,3 @@ export function groupByParticipant(
 }
 
 /** Balances and frozen amounts are stored as [account, amount] pairs in account order. */
-export function storeAmounts(storage: DurableStorage, key: string, amounts: Readonly<Record<string, number>>): void {
-  storage.put(
-    key,
-    Object.keys(amounts).map((account) => [account, amounts[account]]),
-  );
-}
-
-export function loadAmounts(
-  storage: DurableStorage,
-  key: string,
-  accounts: readonly string[],
-  initial: number,
-): Record<string, number> {
-  const stored = storage.get<Array<[string, number]>>(key);
-  const amounts: Record<string, number> = {};
-  if (stored) for (const [account, amount] of stored) amounts[account] = amount;
-  else for (const account of accounts) amounts[account] = initial;
-  return amounts;
-}
