@@ -1,4 +1,11 @@
-import { defineProtocol, type ClientRequest, type Draft, type NodeSummary, type TimerName } from '@dsim/core';
+import {
+  defineProtocol,
+  type BugSwitch,
+  type ClientRequest,
+  type Draft,
+  type NodeSummary,
+  type TimerName,
+} from '@dsim/core';
 import { threePhaseBugs, twoPhaseBugs, type ThreePhaseBug, type TwoPhaseBug } from './bugs.ts';
 import {
   coordinatorOf,
@@ -130,36 +137,43 @@ function onRequest(state: Draft<CommitState>, request: ClientRequest<TransferOp>
   });
 }
 
+/** 2PC and 3PC share every handler; they differ in name, defaults and bug switches. */
+function defineCommitProtocol<Config extends CommitConfig, Bug extends string>(
+  name: CommitProtocolName,
+  description: string,
+  defaults: Config,
+  bugs: Readonly<Record<Bug, BugSwitch>>,
+) {
+  return defineProtocol<CommitState, CommitMessage, TransferOp, TransferResult, Config, CommitTimer, Bug>({
+    name,
+    description,
+    defaults,
+    timers,
+    init: (ctx) => initSite(ctx as CommitContext, name),
+    onMessage: (state, from, msg, ctx) => onMessage(state, from, msg, ctx as CommitContext),
+    onTimer: (state, timer, ctx) => onTimer(state, timer, ctx as CommitContext),
+    onRequest: (state, request, ctx) => onRequest(state, request, ctx as CommitContext),
+    summarize,
+    view,
+    describeMessage,
+    validateConfig,
+    invariants,
+    workloads,
+    bugs,
+  });
+}
+
 /**
  * Two-phase commit (Gray 1978; BHG ch. 7) with presumed abort, a forced decision record, decision
  * resends until acknowledged, and cooperative termination: a READY participant asks everyone and
  * blocks, holding its locks, when nobody reachable knows the outcome.
  */
-export const twoPhaseCommit = defineProtocol<
-  CommitState,
-  CommitMessage,
-  TransferOp,
-  TransferResult,
-  CommitConfig,
-  CommitTimer,
-  TwoPhaseBug
->({
-  name: '2pc',
-  description: 'Two-phase commit: presumed abort, cooperative termination, blocking when the coordinator fails',
-  defaults: twoPhaseDefaults,
-  timers,
-  init: (ctx) => initSite(ctx as CommitContext, '2pc'),
-  onMessage: (state, from, msg, ctx) => onMessage(state, from, msg, ctx as CommitContext),
-  onTimer: (state, timer, ctx) => onTimer(state, timer, ctx as CommitContext),
-  onRequest: (state, request, ctx) => onRequest(state, request, ctx as CommitContext),
-  summarize,
-  view,
-  describeMessage,
-  validateConfig,
-  invariants,
-  workloads,
-  bugs: twoPhaseBugs,
-});
+export const twoPhaseCommit = defineCommitProtocol<CommitConfig, TwoPhaseBug>(
+  '2pc',
+  'Two-phase commit: presumed abort, cooperative termination, blocking when the coordinator fails',
+  twoPhaseDefaults,
+  twoPhaseBugs,
+);
 
 /**
  * Three-phase commit (Skeen 1981; BHG §7.5). `variant: 'skeen'` runs the termination protocol
@@ -167,31 +181,12 @@ export const twoPhaseCommit = defineProtocol<
  * default actions (commit on timeout after PRE-COMMIT, abort on ACK timeout). Neither survives a
  * partition (SPECS §3.3).
  */
-export const threePhaseCommit = defineProtocol<
-  CommitState,
-  CommitMessage,
-  TransferOp,
-  TransferResult,
-  ThreePhaseConfig,
-  CommitTimer,
-  ThreePhaseBug
->({
-  name: '3pc',
-  description: "Three-phase commit: Skeen's termination protocol or the simplified default-action variant",
-  defaults: threePhaseDefaults,
-  timers,
-  init: (ctx) => initSite(ctx as CommitContext, '3pc'),
-  onMessage: (state, from, msg, ctx) => onMessage(state, from, msg, ctx as CommitContext),
-  onTimer: (state, timer, ctx) => onTimer(state, timer, ctx as CommitContext),
-  onRequest: (state, request, ctx) => onRequest(state, request, ctx as CommitContext),
-  summarize,
-  view,
-  describeMessage,
-  validateConfig,
-  invariants,
-  workloads,
-  bugs: threePhaseBugs,
-});
+export const threePhaseCommit = defineCommitProtocol<ThreePhaseConfig, ThreePhaseBug>(
+  '3pc',
+  "Three-phase commit: Skeen's termination protocol or the simplified default-action variant",
+  threePhaseDefaults,
+  threePhaseBugs,
+);
 
 export {
   twoPhaseDefaults,
