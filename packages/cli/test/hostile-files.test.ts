@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,5 +100,22 @@ describe('flags with numbers out of range', () => {
       /split it with --shard k\/10000 or more/,
     );
     expect(() => checkShardSize(parseSeedRange('1..10000000000'), { index: 1, count: 10_000 })).not.toThrow();
+  });
+});
+
+describe('dsim view on files it cannot show', () => {
+  it('checks a trace is readable from its first byte, so a 3 GB trace is not read whole first', async () => {
+    const { checkReadable } = await import('../src/commands/view.ts');
+    const big = join(temp, 'sparse.jsonl');
+    writeFileSync(big, '');
+    truncateSync(big, 3 * 1024 ** 3);
+    // Reading it whole fails outright (Node reads at most 2 GB into one buffer): only a partial read passes.
+    expect(checkReadable(big, 'sparse.jsonl')).toBeUndefined();
+    const empty = join(temp, 'empty.jsonl');
+    writeFileSync(empty, '');
+    expect(checkReadable(empty, 'empty.jsonl')).toBe('empty.jsonl is empty: a dsim trace starts with a header line');
+    const { code, err } = dsim('view', empty);
+    expect(code).toBe(2);
+    noStack(err);
   });
 });
