@@ -72,8 +72,11 @@ export function familyCases(
     } else {
       values = items.map((item) => {
         const min = option.min ?? 0;
-        if (!/^\d+$/.test(item) || Number(item) < min)
-          throw new UsageError(`dsim ${command}: --${name} takes whole numbers of at least ${min}, got '${item}'`);
+        const max = option.max ?? Number.MAX_SAFE_INTEGER;
+        if (!/^\d+$/.test(item) || Number(item) < min || Number(item) > max)
+          throw new UsageError(
+            `dsim ${command}: --${name} takes whole numbers from ${min} to ${max}, got '${item.length > 40 ? `${item.slice(0, 40)}…` : item}'`,
+          );
         return Number(item);
       });
     }

@@ -4,4 +4,6 @@ export { parseSeedRange, parseShard, shardSeeds, runJobs } from './commands/swee
 export { measureTotals } from './family-args.ts';
 export { runSeed, runFamilySeed, type SeedResult, type SweepSource } from './sweep-worker.ts';
 export { UsageError } from './errors.ts';
+export { describeFileError } from './file-errors.ts';
+export { checkShardSize } from './commands/sweep.ts';
 export * from './exit-codes.ts';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './errors.ts';
+import { describeFileError } from './file-errors.ts';
 
 /**
  * Loads a scenario file: a `.ts`/`.js` module whose default export (or `scenario` export) is the
@@ -11,11 +12,17 @@ import { UsageError } from './errors.ts';
 export async function loadScenario(path: string): Promise<unknown> {
   const absolute = resolve(path);
   if (!existsSync(absolute)) throw new UsageError(`scenario file not found: ${path}${suggestScenario(path)}`);
-  if (statSync(absolute).isDirectory())
+  const stats = readOrExplain(path, () => statSync(absolute));
+  if (stats.isDirectory())
     throw new UsageError(`${path} is a folder; give a scenario file (run 'dsim list' to see them)`);
   const extension = extname(absolute);
   if (extension === '.json') {
-    const text = readFileSync(absolute, 'utf8');
+    if (stats.size > MAX_SCENARIO_BYTES)
+      throw new UsageError(
+        `${path} is ${Math.round(stats.size / 1e6)} MB; a scenario is settings, at most ${MAX_SCENARIO_BYTES / 1e6} MB`,
+      );
+    // Editors on Windows start UTF-8 files with a byte-order mark; JSON.parse would call it an invisible "Unexpected token".
+    const text = stripByteOrderMark(readOrExplain(path, () => readFileSync(absolute, 'utf8')));
     try {
       return JSON.parse(text);
     } catch (error) {
@@ -35,6 +42,21 @@ export async function loadScenario(path: string): Promise<unknown> {
     return scenario;
   }
   throw new UsageError(`${path}: a scenario file must end in .ts, .js or .json`);
+}
+
+/** A scenario file larger than this is not a scenario (the largest in simulations/ is a few kB). */
+const MAX_SCENARIO_BYTES = 16_000_000;
+
+export function stripByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function readOrExplain<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError(describeFileError(error, 'read', path));
+  }
 }
 
 function suggestScenario(path: string): string {

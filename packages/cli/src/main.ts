@@ -1,5 +1,6 @@
 import { ScenarioError } from '@dsim/core';
 import { UsageError } from './errors.ts';
+import { describeFileError, isFileSystemError } from './file-errors.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeTable } from './exit-codes.ts';
 import { style } from './style.ts';
 import { version } from './version.ts';
@@ -68,6 +69,11 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || error instanceof ScenarioError) {
       console.error(`${style.red('error:')} ${error.message}`);
+      return EXIT_USAGE;
+    }
+    // A file that cannot be read or written is the environment, not a bug in dsim: say which and why.
+    if (isFileSystemError(error)) {
+      console.error(`${style.red('error:')} ${describeFileError(error, 'use', error.path ?? 'a file')}`);
       return EXIT_USAGE;
     }
     // Not the user's input: dsim itself broke. The stack is what a bug report needs.

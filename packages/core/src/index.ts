@@ -83,6 +83,8 @@ export {
 } from './faults/nemesis.ts';
 export { resolveScenario } from './scenario/resolve.ts';
 export { deepMerge } from './scenario/merge.ts';
+export { LIMITS, FORBIDDEN_KEYS } from './scenario/limits.ts';
+export { copyPlainData } from './scenario/plain-data.ts';
 export {
   defineScenario,
   ScenarioError,

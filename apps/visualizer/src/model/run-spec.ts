@@ -62,7 +62,11 @@ export function decodeRunSpec(search: string | URLSearchParams): RunSpec | { err
   }
   let at: number | undefined;
   const atText = params.get('at');
-  if (atText !== null && /^\d+$/.test(atText)) at = Number(atText);
+  if (atText !== null) {
+    if (!/^\d+$/.test(atText) || !Number.isSafeInteger(Number(atText)))
+      return { error: `URL parameter 'at' must be a whole number of microseconds, got '${atText.slice(0, 40)}'` };
+    at = Number(atText);
+  }
   return {
     ...(scenario !== null ? { scenario } : { spec }),
     ...(seed !== undefined ? { seed } : {}),

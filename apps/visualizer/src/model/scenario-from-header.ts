@@ -8,23 +8,32 @@ import type { TraceHeader } from '@dsim/core';
  */
 export function scenarioFromHeader(header: TraceHeader): Record<string, unknown> {
   const clocks: Record<string, { offset: number; driftPpm: number }> = {};
-  for (const [node, offset, driftPpm] of header.clocks ?? [])
+  // A hand-made header may lack any of these lists, or hold junk in them: the scenario's validator names what is wrong.
+  const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
+  for (const entry of list(header.clocks)) {
+    if (!Array.isArray(entry)) continue;
+    const [node, offset, driftPpm] = entry;
     if (offset !== 0 || driftPpm !== 0) clocks[node] = { offset, driftPpm };
+  }
   const scenario: Record<string, unknown> = {
     name: header.scenario,
     ...(header.description !== undefined ? { description: header.description } : {}),
     protocol: header.protocol,
-    nodes: [...header.nodes],
+    nodes: [...list(header.nodes)],
     seed: header.seed,
     until: header.until,
     ...(header.config !== undefined ? { config: header.config } : {}),
-    ...(header.bugs && header.bugs.length ? { bugs: [...header.bugs] } : {}),
+    ...(list(header.bugs).length ? { bugs: [...list(header.bugs)] } : {}),
     ...(header.network !== undefined ? { network: header.network } : {}),
     ...(header.storage !== undefined ? { storage: header.storage } : {}),
     ...(Object.keys(clocks).length ? { clocks } : {}),
-    faults: header.faults.map(({ at, fault }) => ({ at, fault })),
+    faults: list(header.faults).map((entry) =>
+      entry && typeof entry === 'object' ? { at: entry.at, fault: entry.fault } : entry,
+    ),
     ...(header.workload !== undefined ? { workload: header.workload } : {}),
-    invariants: header.invariants.map((invariant) => invariant.name),
+    invariants: list(header.invariants).map((invariant) =>
+      invariant && typeof invariant === 'object' ? invariant.name : invariant,
+    ),
   };
   return scenario;
 }

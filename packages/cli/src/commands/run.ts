@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   describeFault,
@@ -17,6 +17,7 @@ import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
+import { describeFileError } from '../file-errors.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { protocolErrorStack } from '../protocol-stack.ts';
 import { DSIM, shellArg } from '../shell.ts';
@@ -321,17 +322,25 @@ const NEWLINE = 0x0a;
  */
 class TraceFile {
   private readonly fd: number;
+  /** Where the bytes go first: a temporary file beside the trace, or, for a device or pipe, the path itself. */
   private readonly partial: string;
+  private readonly direct: boolean;
   private open = true;
   /** Lines written: the recorder hands on whole lines, each ending in a newline byte. */
   lines = 0;
   constructor(private readonly path: string) {
-    this.partial = `${path}.partial-${process.pid}`;
+    // A device or pipe (/dev/stdout, a FIFO) is written in place: renaming a file onto it would replace the device.
+    this.direct = existsSync(path) && !statSync(path).isFile() && !statSync(path).isDirectory();
+    this.partial = this.direct ? path : `${path}.partial-${process.pid}`;
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new UsageError(
+        `cannot write the trace to ${path}: it is a folder; give a file name (--out ${join(path, 'trace.jsonl')})`,
+      );
     try {
-      mkdirSync(dirname(path) || '.', { recursive: true });
+      if (!this.direct) mkdirSync(dirname(path) || '.', { recursive: true });
       this.fd = openSync(this.partial, 'w');
     } catch (error) {
-      throw new UsageError(`cannot write the trace to ${path}: ${(error as Error).message}`);
+      throw new UsageError(describeFileError(error, 'write the trace to', path));
     }
     // An exit before the rename drops the temporary file. (A run killed by a signal leaves it
     // behind, named with the process id; the previous trace is untouched either way.)
@@ -345,18 +354,19 @@ class TraceFile {
       for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) this.lines++;
     } catch (error) {
       this.abandon();
-      throw new UsageError(`cannot write the trace to ${this.path}: ${(error as Error).message}`);
+      throw new UsageError(describeFileError(error, 'write the trace to', this.path));
     }
   }
   close(): void {
     if (!this.open) return;
     this.open = false;
     closeSync(this.fd);
+    if (this.direct) return;
     try {
       renameSync(this.partial, this.path);
     } catch (error) {
       rmSync(this.partial, { force: true });
-      throw new UsageError(`cannot write the trace to ${this.path}: ${(error as Error).message}`);
+      throw new UsageError(describeFileError(error, 'write the trace to', this.path));
     }
   }
   /** Drops the temporary file; the path keeps whatever it held before. */
@@ -364,7 +374,7 @@ class TraceFile {
     if (!this.open) return;
     this.open = false;
     closeSync(this.fd);
-    rmSync(this.partial, { force: true });
+    if (!this.direct) rmSync(this.partial, { force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { formatMicros, resolveScenario, type StateMode } from '@dsim/core';
+import { formatMicros, LIMITS, resolveScenario, type StateMode } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
@@ -114,6 +114,8 @@ export function parseSeedRange(text: string | boolean | undefined): SeedRange {
     const count = Number(single[1]);
     if (count < 1)
       throw new UsageError(`dsim sweep: --seeds ${value} runs nothing; give a count of at least 1 or a range A..B`);
+    if (!Number.isSafeInteger(count))
+      throw new UsageError(`dsim sweep: --seeds ${value}: a seed is a whole number up to ${Number.MAX_SAFE_INTEGER}`);
     return { first: 1, last: count };
   }
   const range = /^(\d+)\.\.(\d+)$/.exec(value);
@@ -121,6 +123,8 @@ export function parseSeedRange(text: string | boolean | undefined): SeedRange {
     throw new UsageError(`dsim sweep: --seeds must be a range like 1..10000 (or a count like 500), got '${value}'`);
   const first = Number(range[1]);
   const last = Number(range[2]);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last))
+    throw new UsageError(`dsim sweep: --seeds ${value}: a seed is a whole number up to ${Number.MAX_SAFE_INTEGER}`);
   if (last < first) throw new UsageError(`dsim sweep: --seeds ${value} is empty: the range must go from low to high`);
   return { first, last };
 }
@@ -152,6 +156,15 @@ export function parseShard(
   if (count < 1 || index < 1 || index > count)
     throw new UsageError(`dsim sweep: --shard ${String(text)} is out of range: k must be between 1 and n`);
   return { index, count };
+}
+
+/** Refuses a shard too large to list (each seed is a job in memory): split it with --shard. */
+export function checkShardSize(range: SeedRange, shard: { index: number; count: number }): void {
+  const seeds = Math.ceil((range.last - range.first + 1) / shard.count);
+  if (seeds > LIMITS.seedsPerShard)
+    throw new UsageError(
+      `dsim sweep: --seeds ${range.first}..${range.last} gives ${seeds.toLocaleString('en-US')} seeds to one shard, more than the ${LIMITS.seedsPerShard.toLocaleString('en-US')} a shard runs; split it with --shard k/${Math.ceil((range.last - range.first + 1) / LIMITS.seedsPerShard)} or more`,
+    );
 }
 
 /** The seeds of one shard: interleaved, so every shard gets a fair mix of the range. */
@@ -186,6 +199,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const file = family ? undefined : positional[0]!;
   const range = parseSeedRange(flags.seeds);
   const shard = parseShard(flags.shard, process.env);
+  checkShardSize(range, shard);
   const seeds = shardSeeds(range, shard);
   const mode = (flags.mode ?? 'mutable') as StateMode;
   if (mode !== 'immutable' && mode !== 'mutable')

@@ -1,10 +1,11 @@
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
+import { describeFileError } from '../file-errors.ts';
 
 /** The visualizer app in this workspace, and what its build depends on. */
 const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -150,15 +151,22 @@ export async function viewCommand(args: string[]): Promise<number> {
   return EXIT_OK;
 }
 
-function checkReadable(path: string, shown: string): string | undefined {
+export function checkReadable(path: string, shown: string): string | undefined {
   if (!existsSync(path)) return `trace file not found: ${shown}`;
   try {
     if (statSync(path).isDirectory())
       return `${shown} is a folder; give a trace file (.jsonl), e.g. traces/<scenario>-seed<n>.jsonl`;
-    readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 0);
+    // Opening and reading one byte proves it readable; reading a 1 GB trace whole would only cost time and memory.
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, Buffer.alloc(1), 0, 1, 0);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
-    return `cannot read ${shown}: ${(error as Error).message}`;
+    return describeFileError(error, 'read', shown);
   }
+  if (statSync(path).size === 0) return `${shown} is empty: a dsim trace starts with a header line`;
   return undefined;
 }
 

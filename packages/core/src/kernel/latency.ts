@@ -16,7 +16,19 @@ export type LatencyDistribution =
   /** Log-normal with the given median and shape σ: a long right tail, like real datacenter RPCs. */
   | { readonly dist: 'lognormal'; readonly median: Micros; readonly sigma: number; readonly min?: Micros };
 
+/**
+ * The longest latency a sample takes: a day, the longest run (see scenario/limits.ts). A
+ * log-normal tail can overflow a double; a message that late arrives after any run has ended, so
+ * clamping changes no run's outcome while keeping every instant a safe integer.
+ */
+export const MAX_LATENCY_MICROS = 86_400_000_000;
+
 export function sampleLatency(distribution: LatencyDistribution, random: Random): Micros {
+  const micros = sampleUnbounded(distribution, random);
+  return micros <= MAX_LATENCY_MICROS ? micros : MAX_LATENCY_MICROS;
+}
+
+function sampleUnbounded(distribution: LatencyDistribution, random: Random): Micros {
   switch (distribution.dist) {
     case 'constant':
       return distribution.micros;

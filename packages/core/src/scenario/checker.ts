@@ -3,7 +3,8 @@ import { NETWORK_FAULTS, nodesNamedBy, type Fault } from '../faults/faults.ts';
 import type { LatencyDistribution } from '../kernel/latency.ts';
 import { NEMESIS_KINDS, PARTITION_SHAPES, type ResolvedNemesis } from '../faults/nemesis.ts';
 import type { NodeId } from '../author/protocol.ts';
-import { describeValue, parseDuration, type Micros } from '../time/time.ts';
+import { describeValue, formatMicros, parseDuration, type Micros } from '../time/time.ts';
+import { LIMITS } from './limits.ts';
 import { isRecord } from './merge.ts';
 import type { ScenarioIssue } from './schema.ts';
 
@@ -25,6 +26,20 @@ const FAULT_TYPES = [
   'loss',
   'duplicate',
   'slow',
+];
+
+const NEMESIS_FIELDS = [
+  'faults',
+  'kinds',
+  'shapes',
+  'from',
+  'healAt',
+  'minDuration',
+  'maxDuration',
+  'clockJumpMax',
+  'driftPpmMax',
+  'probability',
+  'loseUnsyncedWrites',
 ];
 
 /**
@@ -57,7 +72,12 @@ export class ScenarioChecker {
     return this.nodeSet.has(id);
   }
 
-  duration(value: unknown, path: string, fallback: Micros, { allowNegative = false } = {}): Micros {
+  duration(
+    value: unknown,
+    path: string,
+    fallback: Micros,
+    { allowNegative = false, max = LIMITS.durationMicros }: { allowNegative?: boolean; max?: Micros } = {},
+  ): Micros {
     if (value === undefined) return fallback;
     const parsed = parseDuration(value);
     if (typeof parsed !== 'number') {
@@ -65,7 +85,15 @@ export class ScenarioChecker {
       return fallback;
     }
     if (!allowNegative && parsed < 0) {
-      this.fail(path, `must not be negative (got ${String(value)})`);
+      this.fail(path, `must not be negative (got ${describeValue(value)})`);
+      return fallback;
+    }
+    // Beyond a bound an instant stops being exact (2^53us) or a run stops ending: see limits.ts.
+    if (Math.abs(parsed) > max) {
+      this.fail(
+        path,
+        `${describeValue(value)} is ${allowNegative ? 'further from zero' : 'longer'} than the ${formatMicros(max)} allowed (${max}us)`,
+      );
       return fallback;
     }
     return parsed;
@@ -123,12 +151,18 @@ export class ScenarioChecker {
         return { dist: 'normal', mean: d('mean'), stddev: d('stddev'), min: d('min') };
       case 'lognormal':
         need('median', 'sigma');
-        if (typeof value.sigma !== 'number' || value.sigma < 0)
-          this.fail(`${path}.sigma`, 'must be a non-negative number');
+        if (typeof value.sigma !== 'number' || !(value.sigma >= 0 && value.sigma <= LIMITS.lognormalSigma))
+          this.fail(
+            `${path}.sigma`,
+            `must be a number from 0 to ${LIMITS.lognormalSigma} (σ=1 already spreads a tail ~50× the median), got ${describeValue(value.sigma)}`,
+          );
         return {
           dist: 'lognormal',
           median: d('median'),
-          sigma: typeof value.sigma === 'number' ? value.sigma : 0,
+          sigma:
+            typeof value.sigma === 'number' && value.sigma >= 0 && value.sigma <= LIMITS.lognormalSigma
+              ? value.sigma
+              : 0,
           min: d('min'),
         };
       default:
@@ -212,7 +246,7 @@ export class ScenarioChecker {
           : undefined;
       }
       case 'clockDrift':
-        if (typeof value.ppm !== 'number' || Math.abs(value.ppm) > MAX_DRIFT_PPM) {
+        if (typeof value.ppm !== 'number' || !(Math.abs(value.ppm) <= MAX_DRIFT_PPM)) {
           this.fail(`${path}.ppm`, `must be a drift in parts per million within ±${MAX_DRIFT_PPM}`);
           return undefined;
         }
@@ -267,6 +301,13 @@ export class ScenarioChecker {
 
   /** The nemesis settings with their defaults; undefined when they cannot be used. */
   nemesis(value: unknown, until: Micros): ResolvedNemesis | undefined {
+    const issuesBefore = this.issues.length;
+    const resolved = this.readNemesis(value, until);
+    // Settings with a problem never reach the generator (a budget of 10^9 faults would run it out of memory).
+    return this.issues.length === issuesBefore ? resolved : undefined;
+  }
+
+  private readNemesis(value: unknown, until: Micros): ResolvedNemesis | undefined {
     if (!isRecord(value)) {
       this.fail('nemesis', `must be an object such as { faults: 5, kinds: ['partition', 'crash'] }`);
       return undefined;
@@ -286,8 +327,8 @@ export class ScenarioChecker {
       return undefined;
     }
     const faults = value.faults ?? 5;
-    if (typeof faults !== 'number' || !Number.isInteger(faults) || faults < 0)
-      this.fail('nemesis.faults', 'must be a whole number of fault episodes');
+    if (typeof faults !== 'number' || !Number.isInteger(faults) || faults < 0 || faults > LIMITS.nemesisFaults)
+      this.fail('nemesis.faults', `must be a whole number of fault episodes from 0 to ${LIMITS.nemesisFaults}`);
     const from = this.duration(value.from, 'nemesis.from', Math.min(1_000_000, Math.floor(until / 10)));
     const healAt = this.duration(value.healAt, 'nemesis.healAt', Math.floor((until * 2) / 3));
     if (healAt >= until)
@@ -297,8 +338,14 @@ export class ScenarioChecker {
     const maxDuration = this.duration(value.maxDuration, 'nemesis.maxDuration', 5_000_000);
     if (maxDuration < minDuration) this.fail('nemesis.maxDuration', 'must not be below minDuration');
     const probability = value.probability ?? 0.3;
-    if (typeof probability !== 'number' || probability < 0 || probability > 1)
+    if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1))
       this.fail('nemesis.probability', 'must be between 0 and 1');
+    const driftPpmMax = value.driftPpmMax ?? 1_000;
+    if (typeof driftPpmMax !== 'number' || !(driftPpmMax >= 0 && driftPpmMax <= MAX_DRIFT_PPM))
+      this.fail('nemesis.driftPpmMax', `must be a drift in parts per million from 0 to ${MAX_DRIFT_PPM}`);
+    for (const key of Object.keys(value))
+      if (!NEMESIS_FIELDS.includes(key))
+        this.fail(`nemesis.${key}`, `unknown field (known fields: ${NEMESIS_FIELDS.join(', ')})`);
     return {
       faults: faults as number,
       kinds: kinds as ResolvedNemesis['kinds'],
@@ -308,7 +355,7 @@ export class ScenarioChecker {
       minDuration,
       maxDuration,
       clockJumpMax: this.duration(value.clockJumpMax, 'nemesis.clockJumpMax', 500_000),
-      driftPpmMax: typeof value.driftPpmMax === 'number' ? value.driftPpmMax : 1_000,
+      driftPpmMax: driftPpmMax as number,
       probability: probability as number,
       loseUnsyncedWrites: value.loseUnsyncedWrites === true,
     };

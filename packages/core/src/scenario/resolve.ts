@@ -9,7 +9,9 @@ import type { ResolvedLinkOverride, ResolvedNetwork } from '../kernel/network.ts
 import { createRandom } from '../random/random.ts';
 import { describeValue, type Micros } from '../time/time.ts';
 import { DEFAULT_LATENCY, ScenarioChecker } from './checker.ts';
+import { LIMITS } from './limits.ts';
 import { deepMerge, isRecord } from './merge.ts';
+import { copyPlainData } from './plain-data.ts';
 import {
   ScenarioError,
   type ProtocolRegistry,
@@ -52,6 +54,12 @@ export const BUDGET_MINIMUM = 1_000_000;
 
 type Fields = Record<string, unknown>;
 
+/** Code a `.ts` scenario may pass, used as it is: a protocol object and invariant objects. */
+const isCode = (path: string, value: unknown): boolean =>
+  (path === 'protocol' || /^invariants\[\d+\]$/.test(path)) &&
+  isRecord(value) &&
+  Object.values(value).some((field) => typeof field === 'function');
+
 /**
  * Validates a scenario and applies every default. Throws a ScenarioError that lists all problems
  * at once, each with its field and a fix; never a stack trace from deep inside the kernel. Each
@@ -63,7 +71,9 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
       [{ path: '', message: `a scenario must be an object, got ${describeValue(input)}` }],
       options.source,
     );
-  const scenario: Fields = input;
+  // Every later read is of this copy: each value was read once, and is finite, acyclic and shallow.
+  const { copy: scenario, issues: dataIssues } = copyPlainData(input, isCode);
+  if (dataIssues.length > 0) throw new ScenarioError(dataIssues, options.source);
   const check = new ScenarioChecker();
   for (const key of Object.keys(scenario)) {
     if (!SCENARIO_FIELDS.has(key)) check.fail(key, `unknown field (known fields: ${[...SCENARIO_FIELDS].join(', ')})`);
@@ -71,14 +81,17 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   const name = typeof scenario.name === 'string' && scenario.name.trim() !== '' ? scenario.name : 'unnamed';
   if (typeof scenario.name !== 'string' || scenario.name.trim() === '')
     check.fail('name', `give the scenario a name (a non-empty string)`);
+  else if (scenario.name.length > LIMITS.nameLength)
+    check.fail('name', `a name of ${scenario.name.length} characters is longer than the ${LIMITS.nameLength} allowed`);
   const protocol = readProtocol(scenario.protocol, options.registry, check);
   const nodes = readNodes(scenario.nodes, check);
   check.knowNodes(nodes);
   const seed = readSeed(options.seed ?? scenario.seed ?? 1, check);
-  const until = check.duration(options.until ?? scenario.until, 'until', 0);
+  const issuesBeforeUntil = check.issues.length;
+  const until = check.duration(options.until ?? scenario.until, 'until', 0, { max: LIMITS.untilMicros });
   if (scenario.until === undefined && options.until === undefined)
     check.fail('until', `say when the run ends, e.g. until: '30s'`);
-  else if (until <= 0) check.fail('until', 'must be after time 0');
+  else if (until <= 0 && check.issues.length === issuesBeforeUntil) check.fail('until', 'must be after time 0');
   const config = readConfig(scenario.config, protocol, nodes, check);
   const bugs = readBugs(scenario.bugs, protocol, check);
   const network = readNetwork(scenario.network, check);
@@ -136,23 +149,35 @@ function readProtocol(
   return undefined;
 }
 
+/** Printable, no whitespace or control characters: ids appear in traces, messages and the viewer's labels. */
+const NODE_ID_PATTERN = /^[^\s\p{Cc}\p{Cf}]+$/u;
+
 /** The node ids, as the engine's unique copies (see intern.ts). */
 function readNodes(value: unknown, check: ScenarioChecker): NodeId[] {
   let nodes: NodeId[] = [];
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 1)
-      check.fail('nodes', `must be a positive whole number of nodes or a list of ids, got ${value}`);
+    if (!Number.isInteger(value) || value < 1 || value > LIMITS.nodes)
+      check.fail(
+        'nodes',
+        `must be a whole number of nodes from 1 to ${LIMITS.nodes} or a list of ids, got ${describeValue(value)}`,
+      );
     else nodes = Array.from({ length: value }, (_, i) => `n${i + 1}`);
   } else if (Array.isArray(value)) {
     const seen = new Set<string>();
     value.forEach((node, i) => {
       if (typeof node !== 'string' || node === '' || node === '*')
         check.fail(`nodes[${i}]`, `a node id must be a non-empty string other than '*', got ${describeValue(node)}`);
+      else if (node.length > LIMITS.nodeIdLength || !NODE_ID_PATTERN.test(node))
+        check.fail(
+          `nodes[${i}]`,
+          `a node id is up to ${LIMITS.nodeIdLength} printable characters without spaces, got ${describeValue(node)}`,
+        );
       else if (seen.has(node)) check.fail(`nodes[${i}]`, `duplicate node id '${node}'`);
       else seen.add(node);
     });
     nodes = [...seen];
     if (value.length === 0) check.fail('nodes', 'list at least one node');
+    if (value.length > LIMITS.nodes) check.fail('nodes', `list at most ${LIMITS.nodes} nodes (got ${value.length})`);
   } else {
     check.fail('nodes', `must be a node count or a list of node ids, got ${describeValue(value)}`);
   }
@@ -179,7 +204,8 @@ function readConfig(
     if (!isRecord(value)) check.fail('config', `must be an object of overrides for the protocol's defaults`);
     else if (protocol) {
       for (const key of Object.keys(value)) {
-        if (isRecord(protocol.defaults) && !(key in protocol.defaults)) {
+        // Own settings only: 'toString' is in every object, and is no setting.
+        if (isRecord(protocol.defaults) && !Object.hasOwn(protocol.defaults, key)) {
           check.fail(
             `config.${key}`,
             `'${protocol.name}' has no setting '${key}' (settings: ${Object.keys(protocol.defaults).join(', ')})`,
@@ -320,7 +346,7 @@ function readClocks(value: unknown, nodes: readonly NodeId[], check: ScenarioChe
     const entry = clocks.find(([id]) => id === node)!;
     entry[1] = check.duration(spec.offset, `clocks.${node}.offset`, 0, { allowNegative: true });
     if (spec.driftPpm !== undefined) {
-      if (typeof spec.driftPpm !== 'number' || Math.abs(spec.driftPpm) > MAX_DRIFT_PPM) {
+      if (typeof spec.driftPpm !== 'number' || !(Math.abs(spec.driftPpm) <= MAX_DRIFT_PPM)) {
         check.fail(`clocks.${node}.driftPpm`, `must be a number of parts per million within ±${MAX_DRIFT_PPM}`);
       } else entry[2] = spec.driftPpm;
     }
@@ -339,6 +365,8 @@ function readFaults(
   const faults: Array<{ at: Micros; fault: Fault }> = [];
   if (scenario.faults !== undefined) {
     if (!Array.isArray(scenario.faults)) check.fail('faults', 'must be a list of { at, fault } records');
+    else if (scenario.faults.length > LIMITS.scheduledFaults)
+      check.fail('faults', `list at most ${LIMITS.scheduledFaults} faults (got ${scenario.faults.length})`);
     else
       scenario.faults.forEach((entry: unknown, i: number) => {
         const path = `faults[${i}]`;
@@ -380,8 +408,9 @@ function readWorkload(
     );
   }
   const clients = spec.clients ?? 3;
-  if (typeof clients !== 'number' || !Number.isInteger(clients) || clients < 1)
-    check.fail('workload.clients', 'must be a positive whole number');
+  const clientsOk =
+    typeof clients === 'number' && Number.isInteger(clients) && clients >= 1 && clients <= LIMITS.clients;
+  if (!clientsOk) check.fail('workload.clients', `must be a whole number of clients from 1 to ${LIMITS.clients}`);
   const opsPerClient = spec.opsPerClient ?? Number.MAX_SAFE_INTEGER;
   if (typeof opsPerClient !== 'number' || !Number.isInteger(opsPerClient) || opsPerClient < 0)
     check.fail('workload.opsPerClient', 'must be a whole number');
@@ -390,7 +419,7 @@ function readWorkload(
   if (timeout === 0) check.fail('workload.timeout', 'must be positive: a client needs time to hear back');
   const workload: ResolvedWorkload = {
     name: String(spec.name),
-    clients: clients as number,
+    clients: clientsOk ? clients : 1,
     thinkTime: check.duration(spec.thinkTime, 'workload.thinkTime', 10_000),
     timeout,
     startAt: check.duration(spec.startAt, 'workload.startAt', 0),

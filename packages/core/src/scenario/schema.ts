@@ -134,6 +134,9 @@ export interface ScenarioIssue {
   readonly message: string;
 }
 
+/** A message lists this many problems; the rest are counted (all stay in `issues`). */
+const SHOWN_ISSUES = 30;
+
 /** A scenario that cannot run. Its message lists every problem with its field and a fix. */
 export class ScenarioError extends Error {
   constructor(
@@ -142,7 +145,11 @@ export class ScenarioError extends Error {
   ) {
     super(
       `${source ? `${source}: ` : ''}the scenario is not valid:\n` +
-        issues.map((issue) => `  - ${issue.path ? `${issue.path}: ` : ''}${issue.message}`).join('\n'),
+        issues
+          .slice(0, SHOWN_ISSUES)
+          .map((issue) => `  - ${issue.path ? `${issue.path}: ` : ''}${issue.message}`)
+          .join('\n') +
+        (issues.length > SHOWN_ISSUES ? `\n  … and ${issues.length - SHOWN_ISSUES} more problems` : ''),
     );
     this.name = 'ScenarioError';
   }

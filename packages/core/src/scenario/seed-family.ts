@@ -24,7 +24,14 @@ export interface SeedFamily {
  * commas separate the items of its one value (`--kinds crash,partition`).
  */
 export type FamilyOption =
-  | { readonly type: 'integer'; readonly description: string; readonly default: number; readonly min?: number }
+  | {
+      readonly type: 'integer';
+      readonly description: string;
+      readonly default: number;
+      readonly min?: number;
+      /** Default: the largest safe integer; the scenario's own limits (LIMITS) still apply. */
+      readonly max?: number;
+    }
   | {
       readonly type: 'choice';
       readonly description: string;

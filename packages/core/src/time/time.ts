@@ -36,10 +36,12 @@ export function parseDuration(value: unknown): Micros | { error: string } {
     const match = DURATION_PATTERN.exec(value);
     if (!match)
       return {
-        error: `'${value}' is not a duration: use an integer of microseconds or a number with a unit (us, ms, s, m, h), e.g. '150ms'`,
+        error: `'${clip(value)}' is not a duration: use an integer of microseconds or a number with a unit (us, ms, s, m, h), e.g. '150ms'`,
       };
     const micros = Number(match[1]) * (UNIT_MICROS[match[2]!] ?? 1);
     const rounded = Math.round(micros);
+    if (!Number.isSafeInteger(rounded))
+      return { error: `'${clip(value)}' is more microseconds than a number holds exactly` };
     if (Math.abs(rounded - micros) > 1e-6) return { error: `'${value}' is finer than one microsecond` };
     return rounded;
   }
@@ -68,10 +70,21 @@ function trim(value: number): string {
   return String(Math.round(value * 1000) / 1000);
 }
 
+/** A value in a message: short (a 10 MB string is not echoed back) and never throwing (BigInt, cycles). */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string '${value}'`;
-  return `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the string '${clip(value)}'`;
+  if (typeof value === 'number') return `number ${String(value)}`;
+  if (typeof value === 'bigint') return `bigint ${String(value)}n`;
+  try {
+    return `${typeof value} ${clip(JSON.stringify(value) ?? String(value))}`;
+  } catch {
+    return `an unprintable ${typeof value}`;
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

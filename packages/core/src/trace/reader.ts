@@ -34,23 +34,80 @@ const KNOWN_KINDS = new Set([
   'end',
 ]);
 
-const REQUIRED_FIELDS: Record<string, readonly string[]> = {
-  init: ['node'],
-  send: ['id', 'from', 'to'],
-  deliver: ['id', 'from', 'to'],
-  drop: ['id', 'from', 'to', 'reason'],
-  timer: ['node', 'name'],
-  request: ['req', 'client', 'node'],
-  invoke: ['req', 'client', 'process', 'op'],
-  complete: ['req', 'client', 'type'],
-  fault: ['fault'],
-  clock: ['node', 'offset', 'driftPpm'],
-  state: ['node', 'summary'],
-  note: ['text'],
-  violation: ['invariant', 'message'],
-  error: ['message'],
-  end: ['reason'],
+/** What a field of an event holds; a field of the wrong type is a problem on its line, never a crash downstream. */
+type FieldType = 'string' | 'count' | 'integer' | 'number' | 'boolean' | 'record' | 'any' | 'outcome';
+
+const REQUIRED_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
+  init: { node: 'string' },
+  send: { id: 'count', from: 'string', to: 'string' },
+  deliver: { id: 'count', from: 'string', to: 'string' },
+  drop: { id: 'count', from: 'string', to: 'string', reason: 'string' },
+  timer: { node: 'string', name: 'string' },
+  request: { req: 'string', client: 'string', node: 'string' },
+  invoke: { req: 'string', client: 'string', process: 'count', op: 'any' },
+  complete: { req: 'string', client: 'string', type: 'outcome' },
+  fault: { fault: 'record' },
+  clock: { node: 'string', offset: 'integer', driftPpm: 'number' },
+  state: { node: 'string', summary: 'record' },
+  note: { text: 'string' },
+  violation: { invariant: 'string', message: 'string' },
+  error: { message: 'string' },
+  end: { reason: 'string' },
 };
+
+/** Optional fields, checked when present. */
+const OPTIONAL_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
+  init: { restart: 'boolean' },
+  send: { desc: 'string' },
+  deliver: { dup: 'boolean' },
+  drop: { dup: 'boolean' },
+  invoke: { node: 'string' },
+  complete: { process: 'count', error: 'string', node: 'string' },
+  fault: { desc: 'string' },
+  note: { node: 'string' },
+  violation: { kind: 'string' },
+  error: { node: 'string' },
+  end: { stats: 'record' },
+};
+
+const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
+  string: 'a string',
+  count: 'a non-negative whole number',
+  integer: 'a whole number',
+  number: 'a finite number',
+  boolean: 'true or false',
+  record: 'an object',
+  any: 'a value',
+  outcome: "'ok', 'fail' or 'info'",
+};
+
+function hasType(value: unknown, type: FieldType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'count':
+      return Number.isSafeInteger(value) && (value as number) >= 0;
+    case 'integer':
+      return Number.isSafeInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'record':
+      return isRecord(value);
+    case 'any':
+      return true;
+    case 'outcome':
+      return value === 'ok' || value === 'fail' || value === 'info';
+  }
+}
+
+/**
+ * Strings longer than this are cut when read: a viewer draws and searches each on every frame,
+ * and a 10 MB string would make every click take seconds. The trace's hash is of the file's
+ * bytes, so cutting what is shown changes no identity.
+ */
+export const MAX_TRACE_STRING = 10_000;
 
 /**
  * Reads a JSON Lines trace. Never throws: every problem is reported with its line number, and
@@ -64,6 +121,7 @@ export function parseTrace(text: string): ParsedTrace {
   let lastTime = -Infinity;
   let start = 0;
   let lineNumber = 0;
+  let clipReported = false;
   const length = text.length;
   while (start < length) {
     let end = text.indexOf('\n', start);
@@ -75,6 +133,15 @@ export function parseTrace(text: string): ParsedTrace {
     let value: unknown;
     try {
       value = JSON.parse(line);
+      // Only a line this long can hold a string this long: short lines, nearly all, skip the walk.
+      if (line.length > MAX_TRACE_STRING && clipStrings(value)) {
+        if (!clipReported)
+          problems.push({
+            line: lineNumber,
+            message: `strings longer than ${MAX_TRACE_STRING.toLocaleString('en-US')} characters and values nested deeper than ${MAX_TRACE_DEPTH} levels are shown cut short (first on this line)`,
+          });
+        clipReported = true;
+      }
     } catch (error) {
       const last = start >= length;
       problems.push({
@@ -90,11 +157,10 @@ export function parseTrace(text: string): ParsedTrace {
         if (value.version !== TRACE_VERSION) {
           problems.push({
             line: lineNumber,
-            message: `trace version ${String(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
+            message: `trace version ${printable(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
           });
         }
-        if (!Array.isArray(value.nodes)) problems.push({ line: lineNumber, message: `header has no 'nodes' list` });
-        header = value as unknown as TraceHeader;
+        header = checkHeader(value, lineNumber, problems);
         continue;
       }
       if (header === undefined && lineNumber === 1) {
@@ -118,6 +184,8 @@ export function parseTrace(text: string): ParsedTrace {
     events.push(event);
     if (event.k === 'end') complete = true;
   }
+  if (lineNumber === 0 || (events.length === 0 && header === undefined && problems.length === 0))
+    problems.push({ line: 1, message: 'the file is empty: a dsim trace starts with a header line' });
   if (!complete && header !== undefined) {
     problems.push({
       line: lineNumber,
@@ -129,16 +197,189 @@ export function parseTrace(text: string): ParsedTrace {
 
 function checkEvent(value: unknown): string | undefined {
   if (!isRecord(value)) return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`;
-  if (typeof value.t !== 'number' || !Number.isInteger(value.t) || value.t < 0)
+  if (!Number.isSafeInteger(value.t) || (value.t as number) < 0)
     return `field 't' must be a non-negative integer time in microseconds`;
   if (typeof value.k !== 'string') return `field 'k' (the event kind) is missing`;
-  if (!KNOWN_KINDS.has(value.k)) return `unknown event kind '${value.k}' (known: ${[...KNOWN_KINDS].join(', ')})`;
-  for (const field of REQUIRED_FIELDS[value.k] ?? []) {
-    if (!(field in value)) return `'${value.k}' event is missing field '${field}'`;
+  if (!KNOWN_KINDS.has(value.k))
+    return `unknown event kind '${value.k.slice(0, 40)}' (known: ${[...KNOWN_KINDS].join(', ')})`;
+  for (const [field, type] of Object.entries(REQUIRED_FIELDS[value.k] ?? {})) {
+    if (!Object.hasOwn(value, field)) return `'${value.k}' event is missing field '${field}'`;
+    if (!hasType(value[field], type)) return `'${value.k}' event's field '${field}' must be ${TYPE_NAMES[type]}`;
+  }
+  for (const [field, type] of Object.entries(OPTIONAL_FIELDS[value.k] ?? {})) {
+    if (Object.hasOwn(value, field) && value[field] !== undefined && !hasType(value[field], type))
+      return `'${value.k}' event's field '${field}' must be ${TYPE_NAMES[type]}`;
+  }
+  if (value.k === 'fault') {
+    const problem = faultShapeProblem(value.fault as Record<string, unknown>);
+    if (problem) return `'fault' event's fault ${problem}`;
+  }
+  if (value.k === 'state' && Object.hasOwn(value.summary as object, 'role')) {
+    const role = (value.summary as Record<string, unknown>).role;
+    if (role !== undefined && role !== null && typeof role !== 'string')
+      return `'state' event's summary.role must be a string`;
   }
   return undefined;
 }
 
+/**
+ * The header, with each field the viewer reads checked: a field of the wrong type is reported
+ * and left out (node ids that are not strings are dropped), so what ran can still be shown.
+ */
+function checkHeader(value: Record<string, unknown>, line: number, problems: TraceProblem[]): TraceHeader {
+  if (value.version !== TRACE_VERSION) {
+    problems.push({
+      line,
+      message: `trace version ${printable(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
+    });
+  }
+  const header: Record<string, unknown> = { ...value };
+  const wrong = (field: string, expected: string) => {
+    problems.push({ line, message: `header field '${field}' must be ${expected}; it is ignored` });
+    delete header[field];
+  };
+  if (!Array.isArray(value.nodes)) {
+    problems.push({ line, message: `header has no 'nodes' list` });
+    header.nodes = [];
+  } else if (!value.nodes.every((node) => typeof node === 'string')) {
+    problems.push({ line, message: `header field 'nodes' must list node ids as strings; the others are ignored` });
+    header.nodes = value.nodes.filter((node) => typeof node === 'string');
+  }
+  if (
+    value.clients !== undefined &&
+    !(Array.isArray(value.clients) && value.clients.every((c) => typeof c === 'string'))
+  )
+    wrong('clients', 'a list of client ids');
+  for (const field of ['scenario', 'protocol', 'description'])
+    if (value[field] !== undefined && typeof value[field] !== 'string') wrong(field, 'a string');
+  for (const field of ['seed', 'until', 'faultsEndAt'])
+    if (value[field] !== undefined && !(Number.isSafeInteger(value[field]) && (value[field] as number) >= 0))
+      wrong(field, 'a non-negative whole number');
+  for (const field of ['bugs', 'clocks', 'faults', 'invariants'])
+    if (value[field] !== undefined && !Array.isArray(value[field])) wrong(field, 'a list');
+  const entries = (field: string, expected: string, ok: (entry: unknown) => boolean) => {
+    const list = header[field];
+    if (!Array.isArray(list) || list.every(ok)) return;
+    problems.push({ line, message: `header field '${field}' must list ${expected}; the others are ignored` });
+    header[field] = list.filter(ok);
+  };
+  entries('bugs', 'bug switch names', (bug) => typeof bug === 'string');
+  entries(
+    'clocks',
+    '[node, offsetMicros, driftPpm] entries',
+    (entry) =>
+      Array.isArray(entry) &&
+      typeof entry[0] === 'string' &&
+      Number.isSafeInteger(entry[1]) &&
+      typeof entry[2] === 'number' &&
+      Number.isFinite(entry[2]),
+  );
+  entries(
+    'faults',
+    '{ at, fault } entries',
+    (entry) =>
+      isRecord(entry) &&
+      Number.isSafeInteger(entry.at) &&
+      isRecord(entry.fault) &&
+      faultShapeProblem(entry.fault) === undefined,
+  );
+  entries('invariants', '{ name, kind } entries', (entry) => isRecord(entry) && typeof entry.name === 'string');
+  return header as unknown as TraceHeader;
+}
+
+const isIdList = (value: unknown): boolean => Array.isArray(value) && value.every((node) => typeof node === 'string');
+
+/** What is wrong with a fault's shape (the fields each type needs, of the right types), or undefined. */
+export function faultShapeProblem(fault: Readonly<Record<string, unknown>>): string | undefined {
+  const needs = (field: string, ok: boolean, expected: string) =>
+    ok ? undefined : `of type '${String(fault.type)}' needs '${field}' as ${expected}`;
+  switch (fault.type) {
+    case 'partition':
+      return needs('groups', Array.isArray(fault.groups) && fault.groups.every(isIdList), 'lists of node ids');
+    case 'bridge':
+      return (
+        needs('bridge', typeof fault.bridge === 'string', 'a node id') ??
+        needs(
+          'groups',
+          Array.isArray(fault.groups) && fault.groups.length === 2 && fault.groups.every(isIdList),
+          'two lists of node ids',
+        )
+      );
+    case 'cut':
+      return (
+        needs('from', isIdList(fault.from), 'a list of node ids') ??
+        needs('to', isIdList(fault.to), 'a list of node ids')
+      );
+    case 'ring':
+    case 'heal':
+      return undefined;
+    case 'isolate':
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+      return needs('node', typeof fault.node === 'string', 'a node id');
+    case 'clockJump':
+      return (
+        needs('node', typeof fault.node === 'string', 'a node id') ??
+        needs('delta', Number.isSafeInteger(fault.delta), 'whole microseconds')
+      );
+    case 'clockDrift':
+      return (
+        needs('node', typeof fault.node === 'string', 'a node id') ??
+        needs('ppm', typeof fault.ppm === 'number' && Number.isFinite(fault.ppm), 'a finite number')
+      );
+    case 'loss':
+    case 'duplicate':
+      return needs(
+        'probability',
+        typeof fault.probability === 'number' && fault.probability >= 0 && fault.probability <= 1,
+        'a probability between 0 and 1',
+      );
+    case 'slow':
+      return needs('latency', isRecord(fault.latency), 'a latency distribution');
+    default:
+      return `has an unknown type ${typeof fault.type === 'string' ? `'${fault.type.slice(0, 40)}'` : '(none)'}`;
+  }
+}
+
+/** How deep a value in an event may nest; deeper parts are replaced (a viewer prints values recursively). */
+const MAX_TRACE_DEPTH = 64;
+
+/**
+ * Cuts, in place, every string longer than MAX_TRACE_STRING inside `value` and every part nested
+ * deeper than MAX_TRACE_DEPTH; whether anything was cut.
+ */
+function clipStrings(value: unknown): boolean {
+  let clipped = false;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    const record = item as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const field = record[key];
+      if (typeof field === 'string' && field.length > MAX_TRACE_STRING) {
+        record[key] =
+          `${field.slice(0, MAX_TRACE_STRING)}… (${(field.length - MAX_TRACE_STRING).toLocaleString('en-US')} more characters)`;
+        clipped = true;
+      } else if (typeof field === 'object' && field !== null) {
+        if (depth + 1 >= MAX_TRACE_DEPTH) {
+          record[key] = `… (nested deeper than ${MAX_TRACE_DEPTH} levels)`;
+          clipped = true;
+        } else stack.push([field, depth + 1]);
+      }
+    }
+  }
+  return clipped;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Any JSON value as a short text (an object's own 'toString' key is data, not a method). */
+function printable(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'nothing');
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
