@@ -16,6 +16,7 @@ import { FrameSeeker } from './model/seeker.ts';
 import { buildTraceModel, indexAtTime } from './model/trace-model.ts';
 import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
+import { jumpMarkers, lastEventTime, type JumpMarker } from './app/run-markers.ts';
 
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000, 200_000];
@@ -55,6 +56,9 @@ class App implements Controller {
   /** Where the last frame's time went, in ms (for the benchmark). */
   drawBreakdown: Record<string, number> = {};
   readonly worker = new RunWorker();
+  /** Where the replay ends: the last event (not the scenario's `until`). */
+  end = 1;
+  markers: JumpMarker[] = [];
   private dirty = true;
   private lastTick = 0;
   private readonly cluster = new ClusterView($('#cluster'), this);
@@ -113,12 +117,12 @@ class App implements Controller {
     this.runHash = options.runHash;
     this.verdict = undefined;
     this.selection = undefined;
-    this.domain = initialDomain(model.times, model.endTime, model.messageCount);
+    this.end = lastEventTime(model);
+    this.markers = jumpMarkers(model);
+    this.domain = initialDomain(model.times, this.end, model.messageCount);
     this.index = 0;
     this.time = 0;
-    // A speed at which a typical message takes about half a second to cross.
-    const wanted = model.medianFlight > 0 ? model.medianFlight / 500 : model.endTime / 30_000;
-    this.setSpeed(nearestSpeed(wanted));
+    this.setSpeed(defaultSpeedIndex(model.medianFlight, this.end));
     if (options.at !== undefined) this.seekTime(options.at);
     document.body.classList.add('loaded');
     renderLegends(this.loaded);
@@ -209,6 +213,18 @@ class App implements Controller {
     return { hash: reply.hash };
   }
 
+  /** The loaded trace's hash; computed after the first picture, so this may wait for it. */
+  async traceHash(): Promise<string | undefined> {
+    while (this.loaded && this.hash === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.hash;
+  }
+
+  async hashOfRun(run: RunSpec): Promise<{ hash?: string; error?: string }> {
+    const reply = await this.worker.hash(run);
+    if (reply.type === 'hash') return { hash: reply.hash };
+    return { error: reply.type === 'error' ? reply.message : 'unexpected reply from the run worker' };
+  }
+
   // ------------------------------------------------------------------ controller
 
   select(selection: Selection | undefined): void {
@@ -219,7 +235,7 @@ class App implements Controller {
   seekTime(time: number): void {
     if (!this.loaded) return;
     const { model } = this.loaded;
-    this.time = Math.max(0, Math.min(model.endTime, time));
+    this.time = Math.max(0, Math.min(this.end, time));
     this.index = indexAtTime(model.times, this.time);
     this.follow(true);
     this.requestDraw();
@@ -230,7 +246,7 @@ class App implements Controller {
     const { model } = this.loaded;
     this.index = Math.max(0, Math.min(model.events.length, index));
     this.time = this.index > 0 ? model.times[this.index - 1]! : 0;
-    if (this.index === model.events.length) this.time = Math.max(this.time, model.endTime);
+    if (this.index === model.events.length) this.time = Math.max(this.time, this.end);
     this.requestDraw();
   }
 
@@ -248,7 +264,7 @@ class App implements Controller {
 
   setDomain(from: number, to: number): void {
     if (!this.loaded) return;
-    const end = this.loaded.model.endTime;
+    const end = this.end;
     let width = Math.max(20, Math.min(end, to - from));
     if (!(width > 0)) width = end;
     let start = Math.max(0, Math.min(end - width, from));
@@ -281,13 +297,15 @@ class App implements Controller {
 
   jumpMarker(direction: 1 | -1): void {
     if (!this.loaded) return;
-    const markers = this.loaded.model.markers;
+    const markers = this.markers;
     const marker =
       direction > 0
         ? markers.find((m) => m.index >= this.index)
         : [...markers].reverse().find((m) => m.index < this.index - 1);
     if (!marker) {
-      this.status(direction > 0 ? 'No later fault or violation' : 'No earlier fault or violation');
+      this.status(
+        direction > 0 ? 'No later fault, violation or new leader' : 'No earlier fault, violation or new leader',
+      );
       return;
     }
     this.playing = false;
@@ -299,7 +317,7 @@ class App implements Controller {
 
   fit(): void {
     if (!this.loaded) return;
-    this.setDomain(0, this.loaded.model.endTime);
+    this.setDomain(0, this.end);
   }
 
   zoomAroundCursor(factor: number): void {
@@ -326,12 +344,12 @@ class App implements Controller {
       let time = this.time + elapsed * this.speed;
       if (this.skipQuiet) {
         const frame = this.loaded.seeker.frameAt(this.index);
-        const next = this.index < model.events.length ? model.times[this.index]! : model.endTime;
+        const next = this.index < model.events.length ? model.times[this.index]! : this.end;
         // Nothing moving and nothing due soon: jump to just before the next event.
         if (frame.inFlight.size === 0 && next - time > this.speed * 400) time = next - this.speed * 150;
       }
-      if (time >= model.endTime) {
-        time = model.endTime;
+      if (time >= this.end) {
+        time = this.end;
         this.playing = false;
         this.updatePlayButton();
       }
@@ -494,11 +512,11 @@ class App implements Controller {
         this.togglePlay();
         return handled();
       case 'ArrowRight':
-        if (event.shiftKey && model) this.seekTime(this.time + model.endTime / 100);
+        if (event.shiftKey && model) this.seekTime(this.time + this.end / 100);
         else this.step(1);
         return handled();
       case 'ArrowLeft':
-        if (event.shiftKey && model) this.seekTime(this.time - model.endTime / 100);
+        if (event.shiftKey && model) this.seekTime(this.time - this.end / 100);
         else this.step(-1);
         return handled();
       case ']':
@@ -558,11 +576,19 @@ function initialDomain(times: Float64Array, end: number, messages: number): [num
   return [0, Math.max(last, end / 1000)];
 }
 
-function nearestSpeed(wanted: number): number {
-  let best = 0;
-  for (let i = 0; i < SPEEDS.length; i++)
-    if (Math.abs(Math.log(SPEEDS[i]! / wanted)) < Math.abs(Math.log(SPEEDS[best]! / wanted))) best = i;
-  return best;
+/** Longest a whole run may take to play at the default speed, in wall milliseconds. */
+const PLAY_WHOLE_RUN_MS = 45_000;
+
+/**
+ * The default speed: a typical message takes about half a second to cross, unless that would make
+ * the whole run play longer than PLAY_WHOLE_RUN_MS (Figure 8's 8 s at 5 ms per hop would take 13
+ * minutes); then the slowest speed that plays it within that time.
+ */
+export function defaultSpeedIndex(medianFlightMicros: number, endMicros: number): number {
+  const readable = medianFlightMicros > 0 ? medianFlightMicros / 500 : endMicros / 30_000;
+  const wanted = Math.max(readable, endMicros / PLAY_WHOLE_RUN_MS);
+  const index = SPEEDS.findIndex((speed) => speed >= wanted);
+  return index < 0 ? SPEEDS.length - 1 : index;
 }
 
 /**
@@ -600,18 +626,7 @@ $('#empty-run').addEventListener('click', () => app.dialogs.openRun());
 $('#open-run').addEventListener('click', () => app.dialogs.openRun());
 $('#fork').addEventListener('click', () => app.dialogs.openFork());
 $('#help-button').addEventListener('click', () => app.dialogs.openHelp());
-$('#share').addEventListener('click', () => {
-  if (app.source?.kind === 'file') {
-    app.status('A trace opened from a file has no link; run it here (Run scenario) or serve it with dsim view', true);
-    return;
-  }
-  const url = new URL(location.href);
-  if (app.source?.kind === 'run') url.search = `?${encodeRunSpec({ ...app.source.run, at: Math.round(app.time) })}`;
-  void navigator.clipboard?.writeText(url.href).then(
-    () => app.status('Link copied: it reproduces this run exactly'),
-    () => app.status(url.href),
-  );
-});
+$('#share').addEventListener('click', () => void app.dialogs.openShare());
 
 // Drag and drop anywhere.
 let dragDepth = 0;
@@ -664,6 +679,9 @@ const testHook = {
       time: app.time,
       domain: app.domain,
       playing: app.playing,
+      speed: app.speed,
+      end: app.end,
+      markers: app.markers.map((marker) => ({ kind: marker.kind, time: marker.time, label: marker.label })),
       hash: app.hash,
       runHash: app.runHash,
       verdict: app.verdict
