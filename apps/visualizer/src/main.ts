@@ -1,4 +1,4 @@
-import { hashTrace, parseTrace } from '@dsim/core';
+import { parseTrace } from '@dsim/core';
 import { ClusterView } from './app/cluster-view.ts';
 import { type Controller, type DrawContext, type Loaded, type Selection, type Source } from './app/context.ts';
 import { Inspector } from './app/inspector.ts';
@@ -10,7 +10,8 @@ import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { formatTime } from './model/describe.ts';
-import { checkTrace, type Verdict } from './model/linearizability.ts';
+import type { Verdict } from './model/linearizability.ts';
+import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
 import { buildTraceModel, indexAtTime } from './model/trace-model.ts';
@@ -56,6 +57,10 @@ class App implements Controller {
   /** Where the last frame's time went, in ms (for the benchmark). */
   drawBreakdown: Record<string, number> = {};
   readonly worker = new RunWorker();
+  private readonly analysis = new AnalysisWorker();
+  /** Wall time (performance.now) of the first picture of the loaded trace, and of the hash and verdict. */
+  firstPictureAt = 0;
+  analysedAt = 0;
   /** Where the replay ends: the last event (not the scenario's `until`). */
   end = 1;
   markers: JumpMarker[] = [];
@@ -101,6 +106,8 @@ class App implements Controller {
   ): Promise<void> {
     const start = performance.now();
     this.status(`Reading ${source.name}…`);
+    const megabytes = text.length / 1e6;
+    progress(0.1, `Parsing ${megabytes >= 1 ? `${megabytes.toFixed(0)} MB` : source.name}…`);
     await nextPaint();
     const parseStart = performance.now();
     const parsed = parseTrace(text);
@@ -143,28 +150,55 @@ class App implements Controller {
     );
     if (options.play) this.playing = true;
     this.updatePlayButton();
-    // The hash and the checker's verdict come after the first picture.
-    setTimeout(() => {
-      if (this.text !== text) return;
-      this.hash = hashTrace(text);
-      this.verdict = checkTrace(model);
-      this.renderTitle();
-      this.renderVerdict();
-      this.requestDraw();
-    }, 0);
+    this.firstPictureAt = end;
+    this.analysedAt = 0;
+    // The hash and the checker's verdict come from a worker after the first picture; the page
+    // plays and scrubs meanwhile.
+    progress(0.9, 'Hashing and checking in a worker…');
+    $('#verdict').textContent = model.operations.length ? 'checking…' : '';
+    $('#verdict').className = 'verdict unknown';
+    this.analysis.analyse(text, model.operations, {
+      hash: (hash) => {
+        if (this.text !== text) return;
+        this.hash = hash;
+        this.renderTitle();
+        progress(0.95, 'Checking the client history in a worker…');
+      },
+      verdict: (verdict) => {
+        if (this.text !== text) return;
+        // Sets do not survive the trip from the worker as our type says: rebuild the prefix set.
+        this.verdict = { ...verdict, ...(verdict.prefixOrder ? { prefix: new Set(verdict.prefixOrder) } : {}) };
+        this.analysedAt = performance.now();
+        this.renderVerdict();
+        progress(1, '');
+        this.requestDraw();
+      },
+      error: (message) => {
+        if (this.text !== text) return;
+        progress(1, '');
+        this.status(`Could not hash or check this trace: ${message}`, true);
+      },
+    });
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
     try {
       const fetchStart = performance.now();
+      progress(0, `Fetching ${url}…`);
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      const text = await readText(response);
+      const text = await readText(response, (bytes, total) =>
+        progress(
+          total ? 0.1 * (bytes / total) : 0.05,
+          `Fetching ${(bytes / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB…`,
+        ),
+      );
       const fetched = performance.now();
       await this.loadText(text, { kind: 'url', name: url.split('/').pop() || url, url }, options);
       if (this.timings) Object.assign(this.timings, { pageReadyMs: fetchStart, fetchMs: fetched - fetchStart });
     } catch (error) {
+      progress(1, '');
       this.status(`Could not load the trace at ${url}: ${(error as Error).message}`, true);
     }
   }
@@ -595,18 +629,35 @@ export function defaultSpeedIndex(medianFlightMicros: number, endMicros: number)
  * Reads a response body as text by streaming it through a TextDecoder: in Chromium this is about
  * twice as fast as `response.text()` for a 100 MB trace (decoding overlaps the download).
  */
-async function readText(response: Response): Promise<string> {
+async function readText(response: Response, onProgress: (bytes: number, total: number) => void): Promise<string> {
   if (!response.body) return response.text();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];
+  const total = Number(response.headers.get('content-length')) || 0;
+  let bytes = 0;
+  let reported = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     parts.push(decoder.decode(value, { stream: true }));
+    bytes += value.byteLength;
+    if (bytes - reported > 4e6) {
+      reported = bytes;
+      onProgress(bytes, total);
+    }
   }
   parts.push(decoder.decode());
   return parts.join('');
+}
+
+/** The loading bar under the header: a fraction of the work done and what is happening; 1 hides it. */
+function progress(fraction: number, label: string): void {
+  const element = $('#progress');
+  element.hidden = fraction >= 1;
+  element.querySelector<HTMLElement>('.bar')!.style.width = `${Math.round(Math.max(0.02, fraction) * 100)}%`;
+  element.querySelector<HTMLElement>('.label')!.textContent = label;
+  element.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
 }
 
 function nextPaint(): Promise<void> {
@@ -693,6 +744,8 @@ const testHook = {
           }
         : undefined,
       timings: app.timings,
+      firstPictureAt: app.firstPictureAt,
+      analysedAt: app.analysedAt,
       frames: app.frames,
       lastDrawMs: app.lastDrawMs,
       inFlight: frame?.inFlight.size ?? 0,
