@@ -311,12 +311,13 @@ export function histogram(options: {
   const values = options.values;
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const bins = options.bins ?? Math.min(30, Math.max(1, Math.ceil(Math.sqrt(values.length))));
+  // Every run alike (a scripted scenario's events, say): one bar, labelled with the one value.
+  const bins = max === min ? 1 : (options.bins ?? Math.min(30, Math.max(1, Math.ceil(Math.sqrt(values.length)))));
   const width = max > min ? (max - min) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
   for (const value of values) counts[Math.min(bins - 1, Math.floor((value - min) / width))]!++;
   const x = scaleLinear()
-    .domain([min, max > min ? max : min + 1])
+    .domain(max > min ? [min, max] : [min - 0.5, min + 0.5])
     .range([MARGIN.left, WIDTH - MARGIN.right]);
   const y = scaleLinear()
     .domain([0, Math.max(1, ...counts)])
@@ -340,7 +341,7 @@ export function histogram(options: {
         ),
       ),
     ...counts.map((count, i) => {
-      const from = min + i * width;
+      const from = max > min ? min + i * width : min - 0.5;
       return h(
         'rect',
         {
@@ -353,10 +354,8 @@ export function histogram(options: {
         h('title', {}, `${options.format(from)}–${options.format(from + width)}: ${count}`),
       );
     }),
-    ...x
-      .ticks(6)
-      .map((tick) =>
-        h('text', { x: x(tick), y: bottom + 15, fill: PLOT_COLORS.dim, 'text-anchor': 'middle' }, options.format(tick)),
-      ),
+    ...(max === min ? [min] : x.ticks(6)).map((tick) =>
+      h('text', { x: x(tick), y: bottom + 15, fill: PLOT_COLORS.dim, 'text-anchor': 'middle' }, options.format(tick)),
+    ),
   );
 }
