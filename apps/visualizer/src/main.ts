@@ -14,9 +14,11 @@ import type { Verdict } from './model/linearizability.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
-import { buildTraceModel, indexAtTime } from './model/trace-model.ts';
+import { buildTraceModel, indexAtTime, type TraceModel } from './model/trace-model.ts';
 import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
+import { openReport } from './app/report-dialog.ts';
+import { openCompare } from './app/compare-dialog.ts';
 import { jumpMarkers, lastEventTime, type JumpMarker } from './app/run-markers.ts';
 
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
@@ -64,6 +66,7 @@ class App implements Controller {
   /** Where the replay ends: the last event (not the scenario's `until`). */
   end = 1;
   markers: JumpMarker[] = [];
+  previous: { model: TraceModel; name: string } | undefined;
   private dirty = true;
   private lastTick = 0;
   private readonly cluster = new ClusterView($('#cluster'), this);
@@ -117,6 +120,8 @@ class App implements Controller {
     const seeker = new FrameSeeker(model);
     const drawStart = performance.now();
     this.playing = false;
+    // Kept for comparing: the trace shown before this one (a run before its fork, say).
+    if (this.loaded && this.source) this.previous = { model: this.loaded.model, name: describeSource(this.source) };
     this.loaded = { model, seeker, roleColors: roleColors(model.roles), dropColors: dropColors(model.dropReasons) };
     this.source = source;
     this.text = text;
@@ -257,6 +262,26 @@ class App implements Controller {
     const reply = await this.worker.hash(run);
     if (reply.type === 'hash') return { hash: reply.hash };
     return { error: reply.type === 'error' ? reply.message : 'unexpected reply from the run worker' };
+  }
+
+  openCompare(): void {
+    openCompare({
+      loaded: this.loaded,
+      sourceName: this.source?.name,
+      previous: this.previous,
+      seekTime: (time) => this.seekTime(time),
+      status: (message, error) => this.status(message, error),
+    });
+  }
+
+  openReport(): void {
+    openReport({
+      loaded: this.loaded,
+      hash: this.hash,
+      verdict: this.verdict,
+      sourceName: this.source?.name,
+      status: (message, error) => this.status(message, error),
+    });
   }
 
   // ------------------------------------------------------------------ controller
@@ -591,6 +616,12 @@ class App implements Controller {
       case 'k':
         this.dialogs.openFork();
         return handled();
+      case 'c':
+        this.openCompare();
+        return handled();
+      case 'p':
+        this.openReport();
+        return handled();
       case '?':
         this.dialogs.openHelp();
         return handled();
@@ -608,6 +639,12 @@ function initialDomain(times: Float64Array, end: number, messages: number): [num
   // Dense traces open on their first few thousand events; `f` fits the whole run.
   const last = times[Math.min(times.length - 1, 8000)]!;
   return [0, Math.max(last, end / 1000)];
+}
+
+function describeSource(source: Source): string {
+  if (source.kind !== 'run') return source.name;
+  const faults = source.run.faults ? ' (forked)' : '';
+  return `${source.name} seed ${source.run.seed ?? ''}${faults}`;
 }
 
 /** Longest a whole run may take to play at the default speed, in wall milliseconds. */
@@ -678,6 +715,8 @@ $('#open-run').addEventListener('click', () => app.dialogs.openRun());
 $('#fork').addEventListener('click', () => app.dialogs.openFork());
 $('#help-button').addEventListener('click', () => app.dialogs.openHelp());
 $('#share').addEventListener('click', () => void app.dialogs.openShare());
+$('#report').addEventListener('click', () => app.openReport());
+$('#compare').addEventListener('click', () => app.openCompare());
 
 // Drag and drop anywhere.
 let dragDepth = 0;

@@ -20,3 +20,4 @@ export {
   type SweepHeaderLine,
   type SweepResultLine,
 } from './sweep-report.ts';
+export { comparePlot, describeTraceEvent, firstDivergence, type Divergence } from './compare.ts';

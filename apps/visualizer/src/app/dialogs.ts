@@ -474,6 +474,8 @@ export class Dialogs {
       ['o', 'open a trace file'],
       ['r', 'run a scenario in the browser'],
       ['k', 'fork: add a fault here and run on'],
+      ['p', 'plots of this run, and its report to download'],
+      ['c', 'compare with the previous trace or a file'],
       ['Esc', 'clear the selection, close dialogs'],
       ['?', 'this help'],
     ];
