@@ -63,6 +63,7 @@ class App implements Controller {
   /** Wall time (performance.now) of the first picture of the loaded trace, and of the hash and verdict. */
   firstPictureAt = 0;
   analysedAt = 0;
+  private analysisFailed = false;
   /** Where the replay ends: the last event (not the scenario's `until`). */
   end = 1;
   markers: JumpMarker[] = [];
@@ -157,6 +158,7 @@ class App implements Controller {
     this.updatePlayButton();
     this.firstPictureAt = end;
     this.analysedAt = 0;
+    this.analysisFailed = false;
     // The hash and the checker's verdict come from a worker after the first picture; the page
     // plays and scrubs meanwhile.
     progress(0.9, 'Hashing and checking in a worker…');
@@ -180,6 +182,7 @@ class App implements Controller {
       },
       error: (message) => {
         if (this.text !== text) return;
+        this.analysisFailed = true;
         progress(1, '');
         this.status(`Could not hash or check this trace: ${message}`, true);
       },
@@ -254,7 +257,8 @@ class App implements Controller {
 
   /** The loaded trace's hash; computed after the first picture, so this may wait for it. */
   async traceHash(): Promise<string | undefined> {
-    while (this.loaded && this.hash === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (this.loaded && this.hash === undefined && !this.analysisFailed)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     return this.hash;
   }
 
