@@ -43,6 +43,11 @@ const CONTROLS = [
   '#speed',
   '#fork',
   '#timeline canvas',
+  '#open-run',
+  '#report',
+  '#compare',
+  '#share',
+  '#help-button',
 ];
 
 describe.skipIf(!available)('layout, time axis, run dialog and sharing', () => {
@@ -74,6 +79,7 @@ describe.skipIf(!available)('layout, time axis, run dialog and sharing', () => {
     [1440, 900],
     [1024, 768],
     [800, 600],
+    [390, 844], // a phone: one scrolling column, the controls pinned to the bottom
   ] as const) {
     it(`keeps every control visible and uncovered at ${width}×${height}`, async () => {
       const page = await browser.newPage({ viewport: { width, height } });
