@@ -1,4 +1,4 @@
-import { hashTrace, parseTrace } from '@dsim/core';
+import { parseTrace } from '@dsim/core';
 import { ClusterView } from './app/cluster-view.ts';
 import { type Controller, type DrawContext, type Loaded, type Selection, type Source } from './app/context.ts';
 import { Inspector } from './app/inspector.ts';
@@ -10,12 +10,16 @@ import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { formatTime } from './model/describe.ts';
-import { checkTrace, type Verdict } from './model/linearizability.ts';
+import type { Verdict } from './model/linearizability.ts';
+import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
-import { buildTraceModel, indexAtTime } from './model/trace-model.ts';
+import { buildTraceModel, indexAtTime, type TraceModel } from './model/trace-model.ts';
 import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
+import { openReport } from './app/report-dialog.ts';
+import { openCompare } from './app/compare-dialog.ts';
+import { jumpMarkers, lastEventTime, type JumpMarker } from './app/run-markers.ts';
 
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000, 200_000];
@@ -55,6 +59,15 @@ class App implements Controller {
   /** Where the last frame's time went, in ms (for the benchmark). */
   drawBreakdown: Record<string, number> = {};
   readonly worker = new RunWorker();
+  private readonly analysis = new AnalysisWorker();
+  /** Wall time (performance.now) of the first picture of the loaded trace, and of the hash and verdict. */
+  firstPictureAt = 0;
+  analysedAt = 0;
+  private analysisFailed = false;
+  /** Where the replay ends: the last event (not the scenario's `until`). */
+  end = 1;
+  markers: JumpMarker[] = [];
+  previous: { model: TraceModel; name: string } | undefined;
   private dirty = true;
   private lastTick = 0;
   private readonly cluster = new ClusterView($('#cluster'), this);
@@ -97,6 +110,8 @@ class App implements Controller {
   ): Promise<void> {
     const start = performance.now();
     this.status(`Reading ${source.name}…`);
+    const megabytes = text.length / 1e6;
+    progress(0.1, `Parsing ${megabytes >= 1 ? `${megabytes.toFixed(0)} MB` : source.name}…`);
     await nextPaint();
     const parseStart = performance.now();
     const parsed = parseTrace(text);
@@ -106,6 +121,8 @@ class App implements Controller {
     const seeker = new FrameSeeker(model);
     const drawStart = performance.now();
     this.playing = false;
+    // Kept for comparing: the trace shown before this one (a run before its fork, say).
+    if (this.loaded && this.source) this.previous = { model: this.loaded.model, name: describeSource(this.source) };
     this.loaded = { model, seeker, roleColors: roleColors(model.roles), dropColors: dropColors(model.dropReasons) };
     this.source = source;
     this.text = text;
@@ -113,12 +130,12 @@ class App implements Controller {
     this.runHash = options.runHash;
     this.verdict = undefined;
     this.selection = undefined;
-    this.domain = initialDomain(model.times, model.endTime, model.messageCount);
+    this.end = lastEventTime(model);
+    this.markers = jumpMarkers(model);
+    this.domain = initialDomain(model.times, this.end, model.messageCount);
     this.index = 0;
     this.time = 0;
-    // A speed at which a typical message takes about half a second to cross.
-    const wanted = model.medianFlight > 0 ? model.medianFlight / 500 : model.endTime / 30_000;
-    this.setSpeed(nearestSpeed(wanted));
+    this.setSpeed(defaultSpeedIndex(model.medianFlight, this.end));
     if (options.at !== undefined) this.seekTime(options.at);
     document.body.classList.add('loaded');
     renderLegends(this.loaded);
@@ -139,28 +156,57 @@ class App implements Controller {
     );
     if (options.play) this.playing = true;
     this.updatePlayButton();
-    // The hash and the checker's verdict come after the first picture.
-    setTimeout(() => {
-      if (this.text !== text) return;
-      this.hash = hashTrace(text);
-      this.verdict = checkTrace(model);
-      this.renderTitle();
-      this.renderVerdict();
-      this.requestDraw();
-    }, 0);
+    this.firstPictureAt = end;
+    this.analysedAt = 0;
+    this.analysisFailed = false;
+    // The hash and the checker's verdict come from a worker after the first picture; the page
+    // plays and scrubs meanwhile.
+    progress(0.9, 'Hashing and checking in a worker…');
+    $('#verdict').textContent = model.operations.length ? 'checking…' : '';
+    $('#verdict').className = 'verdict unknown';
+    this.analysis.analyse(text, model.operations, {
+      hash: (hash) => {
+        if (this.text !== text) return;
+        this.hash = hash;
+        this.renderTitle();
+        progress(0.95, 'Checking the client history in a worker…');
+      },
+      verdict: (verdict) => {
+        if (this.text !== text) return;
+        // Sets do not survive the trip from the worker as our type says: rebuild the prefix set.
+        this.verdict = { ...verdict, ...(verdict.prefixOrder ? { prefix: new Set(verdict.prefixOrder) } : {}) };
+        this.analysedAt = performance.now();
+        this.renderVerdict();
+        progress(1, '');
+        this.requestDraw();
+      },
+      error: (message) => {
+        if (this.text !== text) return;
+        this.analysisFailed = true;
+        progress(1, '');
+        this.status(`Could not hash or check this trace: ${message}`, true);
+      },
+    });
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
     try {
       const fetchStart = performance.now();
+      progress(0, `Fetching ${url}…`);
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      const text = await readText(response);
+      const text = await readText(response, (bytes, total) =>
+        progress(
+          total ? 0.1 * (bytes / total) : 0.05,
+          `Fetching ${(bytes / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB…`,
+        ),
+      );
       const fetched = performance.now();
       await this.loadText(text, { kind: 'url', name: url.split('/').pop() || url, url }, options);
       if (this.timings) Object.assign(this.timings, { pageReadyMs: fetchStart, fetchMs: fetched - fetchStart });
     } catch (error) {
+      progress(1, '');
       this.status(`Could not load the trace at ${url}: ${(error as Error).message}`, true);
     }
   }
@@ -209,6 +255,39 @@ class App implements Controller {
     return { hash: reply.hash };
   }
 
+  /** The loaded trace's hash; computed after the first picture, so this may wait for it. */
+  async traceHash(): Promise<string | undefined> {
+    while (this.loaded && this.hash === undefined && !this.analysisFailed)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.hash;
+  }
+
+  async hashOfRun(run: RunSpec): Promise<{ hash?: string; error?: string }> {
+    const reply = await this.worker.hash(run);
+    if (reply.type === 'hash') return { hash: reply.hash };
+    return { error: reply.type === 'error' ? reply.message : 'unexpected reply from the run worker' };
+  }
+
+  openCompare(): void {
+    openCompare({
+      loaded: this.loaded,
+      sourceName: this.source?.name,
+      previous: this.previous,
+      seekTime: (time) => this.seekTime(time),
+      status: (message, error) => this.status(message, error),
+    });
+  }
+
+  openReport(): void {
+    openReport({
+      loaded: this.loaded,
+      hash: this.hash,
+      verdict: this.verdict,
+      sourceName: this.source?.name,
+      status: (message, error) => this.status(message, error),
+    });
+  }
+
   // ------------------------------------------------------------------ controller
 
   select(selection: Selection | undefined): void {
@@ -219,7 +298,7 @@ class App implements Controller {
   seekTime(time: number): void {
     if (!this.loaded) return;
     const { model } = this.loaded;
-    this.time = Math.max(0, Math.min(model.endTime, time));
+    this.time = Math.max(0, Math.min(this.end, time));
     this.index = indexAtTime(model.times, this.time);
     this.follow(true);
     this.requestDraw();
@@ -230,7 +309,7 @@ class App implements Controller {
     const { model } = this.loaded;
     this.index = Math.max(0, Math.min(model.events.length, index));
     this.time = this.index > 0 ? model.times[this.index - 1]! : 0;
-    if (this.index === model.events.length) this.time = Math.max(this.time, model.endTime);
+    if (this.index === model.events.length) this.time = Math.max(this.time, this.end);
     this.requestDraw();
   }
 
@@ -248,7 +327,7 @@ class App implements Controller {
 
   setDomain(from: number, to: number): void {
     if (!this.loaded) return;
-    const end = this.loaded.model.endTime;
+    const end = this.end;
     let width = Math.max(20, Math.min(end, to - from));
     if (!(width > 0)) width = end;
     let start = Math.max(0, Math.min(end - width, from));
@@ -281,13 +360,15 @@ class App implements Controller {
 
   jumpMarker(direction: 1 | -1): void {
     if (!this.loaded) return;
-    const markers = this.loaded.model.markers;
+    const markers = this.markers;
     const marker =
       direction > 0
         ? markers.find((m) => m.index >= this.index)
         : [...markers].reverse().find((m) => m.index < this.index - 1);
     if (!marker) {
-      this.status(direction > 0 ? 'No later fault or violation' : 'No earlier fault or violation');
+      this.status(
+        direction > 0 ? 'No later fault, violation or new leader' : 'No earlier fault, violation or new leader',
+      );
       return;
     }
     this.playing = false;
@@ -299,7 +380,7 @@ class App implements Controller {
 
   fit(): void {
     if (!this.loaded) return;
-    this.setDomain(0, this.loaded.model.endTime);
+    this.setDomain(0, this.end);
   }
 
   zoomAroundCursor(factor: number): void {
@@ -326,12 +407,12 @@ class App implements Controller {
       let time = this.time + elapsed * this.speed;
       if (this.skipQuiet) {
         const frame = this.loaded.seeker.frameAt(this.index);
-        const next = this.index < model.events.length ? model.times[this.index]! : model.endTime;
+        const next = this.index < model.events.length ? model.times[this.index]! : this.end;
         // Nothing moving and nothing due soon: jump to just before the next event.
         if (frame.inFlight.size === 0 && next - time > this.speed * 400) time = next - this.speed * 150;
       }
-      if (time >= model.endTime) {
-        time = model.endTime;
+      if (time >= this.end) {
+        time = this.end;
         this.playing = false;
         this.updatePlayButton();
       }
@@ -494,11 +575,11 @@ class App implements Controller {
         this.togglePlay();
         return handled();
       case 'ArrowRight':
-        if (event.shiftKey && model) this.seekTime(this.time + model.endTime / 100);
+        if (event.shiftKey && model) this.seekTime(this.time + this.end / 100);
         else this.step(1);
         return handled();
       case 'ArrowLeft':
-        if (event.shiftKey && model) this.seekTime(this.time - model.endTime / 100);
+        if (event.shiftKey && model) this.seekTime(this.time - this.end / 100);
         else this.step(-1);
         return handled();
       case ']':
@@ -539,6 +620,12 @@ class App implements Controller {
       case 'k':
         this.dialogs.openFork();
         return handled();
+      case 'c':
+        this.openCompare();
+        return handled();
+      case 'p':
+        this.openReport();
+        return handled();
       case '?':
         this.dialogs.openHelp();
         return handled();
@@ -558,29 +645,60 @@ function initialDomain(times: Float64Array, end: number, messages: number): [num
   return [0, Math.max(last, end / 1000)];
 }
 
-function nearestSpeed(wanted: number): number {
-  let best = 0;
-  for (let i = 0; i < SPEEDS.length; i++)
-    if (Math.abs(Math.log(SPEEDS[i]! / wanted)) < Math.abs(Math.log(SPEEDS[best]! / wanted))) best = i;
-  return best;
+function describeSource(source: Source): string {
+  if (source.kind !== 'run') return source.name;
+  const faults = source.run.faults ? ' (forked)' : '';
+  return `${source.name} seed ${source.run.seed ?? ''}${faults}`;
+}
+
+/** Longest a whole run may take to play at the default speed, in wall milliseconds. */
+const PLAY_WHOLE_RUN_MS = 45_000;
+
+/**
+ * The default speed: a typical message takes about half a second to cross, unless that would make
+ * the whole run play longer than PLAY_WHOLE_RUN_MS (Figure 8's 8 s at 5 ms per hop would take 13
+ * minutes); then the slowest speed that plays it within that time.
+ */
+export function defaultSpeedIndex(medianFlightMicros: number, endMicros: number): number {
+  const readable = medianFlightMicros > 0 ? medianFlightMicros / 500 : endMicros / 30_000;
+  const wanted = Math.max(readable, endMicros / PLAY_WHOLE_RUN_MS);
+  const index = SPEEDS.findIndex((speed) => speed >= wanted);
+  return index < 0 ? SPEEDS.length - 1 : index;
 }
 
 /**
  * Reads a response body as text by streaming it through a TextDecoder: in Chromium this is about
  * twice as fast as `response.text()` for a 100 MB trace (decoding overlaps the download).
  */
-async function readText(response: Response): Promise<string> {
+async function readText(response: Response, onProgress: (bytes: number, total: number) => void): Promise<string> {
   if (!response.body) return response.text();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];
+  const total = Number(response.headers.get('content-length')) || 0;
+  let bytes = 0;
+  let reported = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     parts.push(decoder.decode(value, { stream: true }));
+    bytes += value.byteLength;
+    if (bytes - reported > 4e6) {
+      reported = bytes;
+      onProgress(bytes, total);
+    }
   }
   parts.push(decoder.decode());
   return parts.join('');
+}
+
+/** The loading bar under the header: a fraction of the work done and what is happening; 1 hides it. */
+function progress(fraction: number, label: string): void {
+  const element = $('#progress');
+  element.hidden = fraction >= 1;
+  element.querySelector<HTMLElement>('.bar')!.style.width = `${Math.round(Math.max(0.02, fraction) * 100)}%`;
+  element.querySelector<HTMLElement>('.label')!.textContent = label;
+  element.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
 }
 
 function nextPaint(): Promise<void> {
@@ -600,18 +718,9 @@ $('#empty-run').addEventListener('click', () => app.dialogs.openRun());
 $('#open-run').addEventListener('click', () => app.dialogs.openRun());
 $('#fork').addEventListener('click', () => app.dialogs.openFork());
 $('#help-button').addEventListener('click', () => app.dialogs.openHelp());
-$('#share').addEventListener('click', () => {
-  if (app.source?.kind === 'file') {
-    app.status('A trace opened from a file has no link; run it here (Run scenario) or serve it with dsim view', true);
-    return;
-  }
-  const url = new URL(location.href);
-  if (app.source?.kind === 'run') url.search = `?${encodeRunSpec({ ...app.source.run, at: Math.round(app.time) })}`;
-  void navigator.clipboard?.writeText(url.href).then(
-    () => app.status('Link copied: it reproduces this run exactly'),
-    () => app.status(url.href),
-  );
-});
+$('#share').addEventListener('click', () => void app.dialogs.openShare());
+$('#report').addEventListener('click', () => app.openReport());
+$('#compare').addEventListener('click', () => app.openCompare());
 
 // Drag and drop anywhere.
 let dragDepth = 0;
@@ -664,6 +773,9 @@ const testHook = {
       time: app.time,
       domain: app.domain,
       playing: app.playing,
+      speed: app.speed,
+      end: app.end,
+      markers: app.markers.map((marker) => ({ kind: marker.kind, time: marker.time, label: marker.label })),
       hash: app.hash,
       runHash: app.runHash,
       verdict: app.verdict
@@ -675,6 +787,8 @@ const testHook = {
           }
         : undefined,
       timings: app.timings,
+      firstPictureAt: app.firstPictureAt,
+      analysedAt: app.analysedAt,
       frames: app.frames,
       lastDrawMs: app.lastDrawMs,
       inFlight: frame?.inFlight.size ?? 0,

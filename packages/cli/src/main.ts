@@ -25,6 +25,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'open a trace in the visualizer (serves it on 127.0.0.1 and prints the address)',
     load: async () => (await import('./commands/view.ts')).viewCommand,
   },
+  report: {
+    summary: 'write a self-contained HTML report of a trace: verdicts, fault timeline, plots',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
   list: {
     summary: 'list protocols, their invariants and bug switches, and scenario files',
     load: async () => (await import('./commands/list.ts')).listCommand,

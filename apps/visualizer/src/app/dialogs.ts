@@ -1,10 +1,11 @@
 import { parseDuration, type Fault, type ScheduledFault } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatTime } from '../model/describe.ts';
-import { forkFaults, scenarioFor, type RunSpec } from '../model/run-spec.ts';
+import { encodeRunSpec, forkFaults, scenarioFor, type RunSpec } from '../model/run-spec.ts';
 import { scenarioFromHeader } from '../model/scenario-from-header.ts';
-import { findScenario, shippedScenarios } from '../scenarios.ts';
-import { el, type Loaded, type Source } from './context.ts';
+import { findScenario, shippedScenarios, type ShippedScenario } from '../scenarios.ts';
+import type { Loaded, Source } from './context.ts';
+import { el } from './dom.ts';
 
 /** What the dialogs need from the app. */
 export interface DialogHost {
@@ -13,7 +14,14 @@ export interface DialogHost {
   readonly time: number;
   run(run: RunSpec, options?: { at?: number; play?: boolean }): Promise<{ hash?: string; error?: string }>;
   status(message: string, error?: boolean): void;
+  /** The loaded trace's hash, once computed. */
+  traceHash(): Promise<string | undefined>;
+  /** The hash a run would give, computed in the worker; an error message when it cannot run. */
+  hashOfRun(run: RunSpec): Promise<{ hash?: string; error?: string }>;
 }
+
+/** Longest run link offered; browsers and chat tools cut longer URLs. */
+const MAX_LINK_LENGTH = 8000;
 
 const FAULT_TYPES = [
   'crash',
@@ -52,14 +60,15 @@ export class Dialogs {
       );
     }
     scenarioSelect.append(el('option', { value: '' }, 'custom scenario…'));
-    scenarioSelect.value = current?.scenario ?? shippedScenarios[0]?.key ?? '';
+    const loadedShipped = shippedForHeader(this.host.loaded?.model.header?.scenario);
+    scenarioSelect.value = current?.scenario ?? loadedShipped?.key ?? shippedScenarios[0]?.key ?? '';
     const protocolSelect = el('select', { id: 'run-protocol' });
     for (const name of Object.keys(registry)) protocolSelect.append(el('option', { value: name }, name));
     const nodes = el('input', { id: 'run-nodes', type: 'number', min: '1', max: '500', value: '5' });
     const until = el('input', { id: 'run-until', value: '60s' });
     const workload = el('select', { id: 'run-workload' });
     const clients = el('input', { id: 'run-clients', type: 'number', min: '1', value: '3' });
-    const seed = el('input', { id: 'run-seed', type: 'number', min: '0', value: String(current?.seed ?? 1) });
+    const seed = el('input', { id: 'run-seed', type: 'number', min: '0', value: '1' });
     const faults = el('textarea', { id: 'run-faults', spellcheck: 'false' });
     const error = el('div', { class: 'error' });
     const customRows: HTMLElement[] = [];
@@ -77,6 +86,15 @@ export class Dialogs {
       const shipped = findScenario(scenarioSelect.value);
       for (const element of customRows) element.style.display = shipped ? 'none' : '';
       const base = shipped?.scenario;
+      // The seed `dsim run <file>` would use: this run's own, else the scenario's, else 1.
+      const header = this.host.loaded?.model.header;
+      seed.value = String(
+        current && current.scenario === scenarioSelect.value && current.seed !== undefined
+          ? current.seed
+          : !current && loadedShipped && loadedShipped.key === scenarioSelect.value && header
+            ? header.seed
+            : scenarioSeed(base),
+      );
       const faultList =
         current && current.scenario === scenarioSelect.value && current.faults
           ? current.faults
@@ -89,7 +107,6 @@ export class Dialogs {
     protocolSelect.addEventListener('change', refreshWorkloads);
     scenarioSelect.addEventListener('change', refresh);
     refreshWorkloads();
-    refresh();
     const runButton = el('button', { class: 'primary', id: 'run-go' }, 'Run');
     const cancel = el('button', {}, 'Cancel');
     cancel.addEventListener('click', () => dialog.close());
@@ -319,6 +336,128 @@ export class Dialogs {
     if (!dialog.open) dialog.showModal();
   }
 
+  // ------------------------------------------------------------------ share
+
+  /**
+   * What can honestly be shared: a run link only when re-running it here gives this trace's hash,
+   * the `dsim run` command that gives the same run, and, for a served trace, its file link with
+   * what that link depends on.
+   */
+  async openShare(): Promise<void> {
+    const loaded = this.host.loaded;
+    const source = this.host.source;
+    if (!loaded || !source) {
+      this.host.status('Load a trace or run a scenario first', true);
+      return;
+    }
+    const dialog = document.querySelector<HTMLDialogElement>('#share-dialog')!;
+    const body = el('div', { class: 'share' });
+    const verdict = el('p', { class: 'share-verdict', id: 'share-verdict' }, 'Checking what reproduces this trace…');
+    const close = el('button', {}, 'Close');
+    close.addEventListener('click', () => dialog.close());
+    const buttons = el('div', { class: 'buttons' });
+    buttons.append(close);
+    dialog.replaceChildren(el('h2', {}, 'Share'), verdict, body, buttons);
+    if (!dialog.open) dialog.showModal();
+
+    const header = loaded.model.header;
+    const at = Math.round(this.host.time);
+    const base = `${location.origin}${location.pathname}`;
+    const shipped =
+      source.kind === 'run' && source.run.scenario !== undefined ? findScenario(source.run.scenario) : undefined;
+    const fromHeader = shippedForHeader(header?.scenario);
+
+    if (source.kind === 'url') {
+      const traceLink = `${base}?trace=${encodeURIComponent(source.url)}&at=${at}`;
+      const local = isLoopbackUrl(new URL(source.url, location.href));
+      body.append(
+        shareRow(
+          'trace link',
+          'share-trace-link',
+          traceLink,
+          local
+            ? 'Opens this trace file only while `dsim view` serves it on this machine; send the command below instead.'
+            : 'Opens the trace at its address, for as long as the file stays there.',
+        ),
+      );
+    }
+
+    // Candidate runs, most specific first: this page's own run, the shipped scenario the header names, the header itself.
+    const candidates: Array<{ run: RunSpec; command: string; file?: { name: string; text: string } }> = [];
+    const seed = source.kind === 'run' ? source.run.seed : header?.seed;
+    if (source.kind === 'run') {
+      if (shipped && source.run.faults === undefined)
+        candidates.push({ run: source.run, command: `dsim run ${shipped.file} --seed ${seed ?? 1}` });
+      else {
+        const scenario: Record<string, unknown> = {
+          ...scenarioFor(shipped?.scenario ?? source.run.spec ?? {}, source.run),
+          ...(seed !== undefined ? { seed } : {}),
+        };
+        const name = `${safeName(String(scenario.name ?? 'scenario'))}.json`;
+        candidates.push({
+          run: source.run,
+          command: `dsim run ${name} --seed ${seed ?? 1}`,
+          file: { name, text: JSON.stringify(scenario, null, 2) + '\n' },
+        });
+      }
+    } else if (header) {
+      if (fromHeader)
+        candidates.push({
+          run: { scenario: fromHeader.key, seed: header.seed },
+          command: `dsim run ${fromHeader.file} --seed ${header.seed}`,
+        });
+      const scenario = scenarioFromHeader(header);
+      const name = `${safeName(String(header.scenario ?? 'scenario'))}.json`;
+      candidates.push({
+        run: { spec: scenario, seed: header.seed },
+        command: `dsim run ${name} --seed ${header.seed}`,
+        file: { name, text: JSON.stringify(scenario, null, 2) + '\n' },
+      });
+    }
+    if (candidates.length === 0) {
+      verdict.textContent = 'This trace has no header, so nothing can re-run it: share the file itself.';
+      return;
+    }
+    const wanted = await this.host.traceHash();
+    for (const candidate of candidates) {
+      const { hash, error } =
+        source.kind === 'run'
+          ? { hash: this.host.loaded === loaded ? wanted : undefined, error: undefined }
+          : await this.host.hashOfRun(candidate.run);
+      if (hash === undefined || hash !== wanted) {
+        if (candidate !== candidates[candidates.length - 1]) continue;
+        verdict.textContent = `No link reproduces this trace: re-running its header here gives ${error ? `an error (${error})` : `hash ${hash}`}, not ${wanted} (a trace from another version of dsim, or edited by hand). Share the file itself.`;
+        verdict.className = 'share-verdict bad';
+        return;
+      }
+      const link = `${base}?${encodeRunSpec({ ...candidate.run, at })}`;
+      verdict.textContent = `Re-running gives the same trace (hash ${wanted}): the link and the command below reproduce it exactly.`;
+      verdict.className = 'share-verdict good';
+      body.prepend(
+        link.length <= MAX_LINK_LENGTH
+          ? shareRow('run link', 'share-link', link, 'Runs it in the browser and puts the cursor here.')
+          : el(
+              'p',
+              { class: 'hint' },
+              `A run link would be ${link.length} characters long, too long to share; use the command.`,
+            ),
+        shareRow(
+          'command',
+          'share-command',
+          candidate.command,
+          candidate.file ? `with ${candidate.file.name} saved from the button below` : 'from the repository root',
+        ),
+      );
+      if (candidate.file) {
+        const file = candidate.file;
+        const save = el('button', { id: 'share-save-scenario' }, `Save ${file.name}`);
+        save.addEventListener('click', () => download(file.name, file.text));
+        buttons.prepend(save);
+      }
+      return;
+    }
+  }
+
   // ------------------------------------------------------------------ help
 
   openHelp(): void {
@@ -335,6 +474,8 @@ export class Dialogs {
       ['o', 'open a trace file'],
       ['r', 'run a scenario in the browser'],
       ['k', 'fork: add a fault here and run on'],
+      ['p', 'plots of this run, and its report to download'],
+      ['c', 'compare with the previous trace or a file'],
       ['Esc', 'clear the selection, close dialogs'],
       ['?', 'this help'],
     ];
@@ -365,6 +506,46 @@ export class Dialogs {
     );
     if (!dialog.open) dialog.showModal();
   }
+}
+
+/** The seed a scenario names, as `dsim run` reads it (default 1). */
+export function scenarioSeed(scenario: Readonly<Record<string, unknown>> | undefined): number {
+  const seed = scenario?.seed;
+  return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0 ? seed : 1;
+}
+
+/** The shipped scenario a trace header names, by its `name` field. */
+export function shippedForHeader(name: unknown): ShippedScenario | undefined {
+  if (typeof name !== 'string') return undefined;
+  return shippedScenarios.find((entry) => entry.scenario.name === name);
+}
+
+function shareRow(label: string, id: string, value: string, note: string): HTMLElement {
+  const input = el('input', { id, readonly: '', value });
+  const copy = el('button', { class: 'small' }, 'Copy');
+  copy.addEventListener('click', () => {
+    input.select();
+    void navigator.clipboard?.writeText(value).then(
+      () => (copy.textContent = 'Copied'),
+      () => (copy.textContent = 'Select and copy'),
+    );
+  });
+  return el(
+    'div',
+    { class: 'share-row' },
+    el('label', { for: id }, label),
+    input,
+    copy,
+    el('div', { class: 'hint' }, note),
+  );
+}
+
+function isLoopbackUrl(url: URL): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.protocol === 'blob:';
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
 }
 
 function download(name: string, text: string): void {

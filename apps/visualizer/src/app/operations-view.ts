@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { describeOperation, brief } from '../model/describe.ts';
+import { operationLabel, resultLabel } from './operation-label.ts';
 import type { Verdict } from '../model/linearizability.ts';
 import { COLORS, withAlpha } from './palette.ts';
 import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
@@ -96,8 +96,7 @@ export class OperationsView {
       if (x2 - x1 > 50 && rowHeight >= 14) {
         g.fillStyle = future ? COLORS.faint : '#10151b';
         g.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
-        const result = op.type === 'ok' ? (op.value !== undefined ? ` → ${brief(op.value, 16)}` : ' ✓') : ` ${op.type}`;
-        g.fillText(`${describeOperation(op.op)}${result}`, x1 + 3, y2 - 4, x2 - x1 - 6);
+        fitText(g, `${operationLabel(op.op)} ${resultLabel(op.type, op.value)}`, x1 + 3, y2 - 4, x2 - x1 - 6);
       }
       this.bars.push({ position: op.position, x1, x2, y1, y2 });
       drawn++;
@@ -121,4 +120,20 @@ export class OperationsView {
     }
     this.canvas.dataset.barsDrawn = String(drawn);
   }
+}
+
+/** Draws text cut with an ellipsis to fit, rather than squeezed by canvas into an unreadable width. */
+function fitText(g: CanvasRenderingContext2D, text: string, x: number, y: number, width: number): void {
+  if (g.measureText(text).width <= width) {
+    g.fillText(text, x, y);
+    return;
+  }
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (g.measureText(`${text.slice(0, middle)}…`).width <= width) low = middle;
+    else high = middle - 1;
+  }
+  if (low > 0) g.fillText(`${text.slice(0, low)}…`, x, y);
 }

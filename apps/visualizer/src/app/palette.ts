@@ -22,6 +22,7 @@ export const COLORS = {
   info: '#e5c07b',
   pending: '#8793a3',
   selection: '#ffffff',
+  leader: '#e6b450',
 } as const;
 
 const ROLE_HINTS: Array<[RegExp, string]> = [
@@ -29,8 +30,10 @@ const ROLE_HINTS: Array<[RegExp, string]> = [
   [/candidate|electing|pre-?vote|prepar/i, '#c08fe0'],
   [/follower|participant|replica|backup|acceptor|learner|secondary/i, '#5fa8e8'],
   [/healthy|ok|alive|committed|done|confirm/i, '#6fc08c'],
-  [/suspect|uncertain|unknown|blocked|waiting|pending/i, '#e0a458'],
-  [/remov|fail|abort|dead|cancel|compensat|down/i, '#ef6f6c'],
+  // Orange, not gold: a blocked participant must not look like its coordinator.
+  [/suspect|uncertain|unknown|blocked|waiting|pending/i, '#f08a3c'],
+  // Rose, not red: a node another node is removing is still up, unlike a crashed one (red ring).
+  [/remov|fail|abort|dead|cancel|compensat|down/i, '#e05fa0'],
 ];
 const ROLE_FALLBACK = [
   '#56b6c2',

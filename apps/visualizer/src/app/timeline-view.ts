@@ -3,6 +3,7 @@ import { formatDuration } from '../model/describe.ts';
 import type { TraceModel } from '../model/trace-model.ts';
 import { COLORS, withAlpha } from './palette.ts';
 import { fitCanvas, type Controller, type DrawContext } from './context.ts';
+import { jumpMarkers, lastEventTime, type JumpMarker } from './run-markers.ts';
 
 const PAD = 12;
 
@@ -18,6 +19,7 @@ export class TimelineView {
   private dragging = false;
   private domain: readonly [number, number] = [0, 1];
   private end = 1;
+  private markers: { model: TraceModel; list: JumpMarker[] } | undefined;
 
   constructor(
     root: HTMLElement,
@@ -58,22 +60,26 @@ export class TimelineView {
     const { model } = loaded;
     const { context: g, width, height } = fitCanvas(this.canvas);
     this.domain = domain;
-    this.end = model.endTime;
+    const end = lastEventTime(model);
+    this.end = end;
     const x = d3
       .scaleLinear()
-      .domain([0, model.endTime])
+      .domain([0, end])
       .range([PAD, width - PAD]);
     this.scale = x;
     g.clearRect(0, 0, width, height);
-    const barTop = 16;
-    const barHeight = height - barTop - 14;
+    // Top to bottom: marker triangles, the density bar, two rows of fault strips, tick labels.
+    const barTop = 14;
+    const stripsHeight = 9;
+    const labelsHeight = 11;
+    const barHeight = height - barTop - stripsHeight - labelsHeight;
 
     // Event density (computed once per width, O(events)).
     if (!this.density || this.density.model !== model || this.density.width !== width) {
       const buckets = Math.max(1, Math.floor(width - 2 * PAD));
       const counts = new Float64Array(buckets);
       const times = model.times;
-      const factor = buckets / (model.endTime + 1);
+      const factor = buckets / (end + 1);
       for (let i = 0; i < times.length; i++) counts[Math.min(buckets - 1, Math.floor(times[i]! * factor))]!++;
       let max = 1;
       for (const count of counts) if (count > max) max = count;
@@ -102,20 +108,26 @@ export class TimelineView {
               ? withAlpha(COLORS.cut, 0.45)
               : withAlpha(COLORS.fault, 0.6);
       const row = interval.kind === 'partition' || interval.kind === 'network' ? 0 : 1;
-      g.fillRect(xa, barTop + barHeight + 2 + row * 5, xb - xa, 3);
+      g.fillRect(xa, barTop + barHeight + 1 + row * 4, Math.min(xb, width - PAD) - xa, 3);
     }
 
     // The diagrams' window.
     const wa = x(Math.max(0, domain[0]));
-    const wb = x(Math.min(model.endTime, domain[1]));
+    const wb = x(Math.min(end, domain[1]));
     g.fillStyle = 'rgba(255,255,255,0.06)';
     g.fillRect(wa, barTop - 2, Math.max(2, wb - wa), barHeight + 4);
     g.strokeStyle = 'rgba(255,255,255,0.25)';
     g.strokeRect(wa + 0.5, barTop - 1.5, Math.max(2, wb - wa) - 1, barHeight + 3);
 
-    // Markers.
-    for (const marker of model.markers) {
+    // Markers: faults (amber), violations and errors (red, with a line), leadership changes (gold, small).
+    if (this.markers?.model !== model) this.markers = { model, list: jumpMarkers(model) };
+    for (const marker of this.markers.list) {
       const mx = x(marker.time);
+      if (marker.kind === 'leader') {
+        g.fillStyle = COLORS.leader;
+        g.fillRect(mx - 1, barTop - 7, 2, 6);
+        continue;
+      }
       const color = marker.kind === 'fault' ? COLORS.fault : COLORS.violation;
       g.fillStyle = color;
       g.beginPath();
@@ -129,13 +141,20 @@ export class TimelineView {
       }
     }
 
-    // Ticks.
-    g.fillStyle = COLORS.faint;
+    // Ticks, in their own row under the fault strips so nothing strikes through them.
+    g.fillStyle = COLORS.dim;
     g.font = '10px system-ui, sans-serif';
-    for (const tick of x.ticks(Math.max(2, Math.floor(width / 120)))) {
-      g.fillRect(x(tick), barTop + barHeight, 1, 3);
-      g.fillText(formatDuration(tick), x(tick) + 2, height - 1);
+    g.textBaseline = 'bottom';
+    const ticks = x.ticks(Math.max(2, Math.floor(width / 120)));
+    for (const [i, tick] of ticks.entries()) {
+      const label = formatDuration(tick);
+      const tx = x(tick);
+      g.fillRect(tx, barTop + barHeight + stripsHeight - 1, 1, 3);
+      g.textAlign = i === ticks.length - 1 && tx + g.measureText(label).width + 2 > width ? 'right' : 'left';
+      g.fillText(label, g.textAlign === 'right' ? tx - 2 : tx + 2, height);
     }
+    g.textAlign = 'left';
+    g.textBaseline = 'alphabetic';
 
     // Cursor.
     const cx = x(time);

@@ -40,6 +40,10 @@ export class RunWorker {
     return this.request((id) => ({ type: 'run', id, run }));
   }
 
+  hash(run: RunSpec): Promise<WorkerReply> {
+    return this.request((id) => ({ type: 'hash', id, run }));
+  }
+
   hashes(scenarios: readonly string[], seeds: readonly number[]): Promise<WorkerReply> {
     return this.request((id) => ({ type: 'hashes', id, scenarios, seeds }));
   }

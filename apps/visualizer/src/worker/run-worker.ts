@@ -51,6 +51,14 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
         events: result.stats.events,
         endReason: result.endReason,
       };
+    } else if (request.type === 'hash') {
+      const scenario = scenarioFor(baseScenario(request.run), request.run);
+      const result = runScenario(
+        scenario,
+        { registry, ...(request.run.seed !== undefined ? { seed: request.run.seed } : {}) },
+        { trace: 'hash', stateMode: 'mutable' },
+      );
+      reply = { type: 'hash', id: request.id, hash: result.hash ?? '' };
     } else {
       const hashes: Record<string, string[]> = {};
       for (const key of request.scenarios) {

@@ -304,9 +304,11 @@ describe.skipIf(!available)('visualizer in Chromium', () => {
     if (isStale()) await buildVisualizer();
     const view = await startViewServer(file, 0);
     try {
-      expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?trace=\/trace\.jsonl$/);
+      expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?trace=\/traces\/viewed\.jsonl$/);
       await open(page, view.url);
       expect((await state(page)).hash).toBe(trace.hash);
+      // The title names the file that was served, not the server's path for it.
+      expect(await page.textContent('#title')).toContain('viewed.jsonl');
     } finally {
       await view.close();
     }

@@ -5,6 +5,7 @@ import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { measureTotals } from '../family-args.ts';
 import { style } from '../style.ts';
 import { printSummary } from '../sweep-summary.ts';
+import { sweepReportHtml } from '@dsim/report';
 import { readResultsFile, runKey, type ResultLine, type ResultsHeader } from '../sweep-results.ts';
 
 export const sweepMergeFlags: Record<string, FlagSpec> = {
@@ -13,6 +14,11 @@ export const sweepMergeFlags: Record<string, FlagSpec> = {
     short: 'o',
     placeholder: 'file.jsonl',
     description: 'write the merged results (one header, every run once, by seed) to this file',
+  },
+  html: {
+    value: true,
+    placeholder: 'report.html',
+    description: 'write a self-contained HTML report: verdicts, distributions, coverage, failing seeds',
   },
   json: { description: 'print the summary as JSON' },
   help: { short: 'h', description: 'show this help' },
@@ -111,6 +117,7 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
         ...runs.map((run) => JSON.stringify(run)),
       ].join('\n') + '\n',
     );
+  if (typeof flags.html === 'string') writeFileSync(flags.html, sweepReportHtml(header, runs));
   const failing = runs.filter((run) => !run.ok);
   const family = header.family ? families[header.family] : undefined;
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((run) => run.measures))) : [];

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { formatMicros, LIMITS, resolveScenario, type StateMode } from '@dsim/core';
 import { registry } from '@dsim/registry';
+import { sweepReportHtml } from '@dsim/report';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
@@ -84,6 +85,11 @@ export const sweepFlags: Record<string, FlagSpec> = {
     value: true,
     placeholder: 'file.jsonl',
     description: 'continue a --results file: skip the runs it holds and append the rest (same other arguments)',
+  },
+  html: {
+    value: true,
+    placeholder: 'report.html',
+    description: 'write a self-contained HTML report: verdicts, distributions, coverage, failing seeds',
   },
   json: { description: 'print the summary as JSON' },
   help: { short: 'h', description: 'show this help' },
@@ -348,6 +354,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
         .map(({ verdict: _verdict, label: _label, reproduce: _reproduce, ...result }) => JSON.stringify(result))
         .join('\n') + '\n',
     );
+  if (typeof flags.html === 'string')
+    writeFileSync(flags.html, sweepReportHtml({ title, codeVersion: codeVersion(), seeds: range }, runs));
   // With several option sets per seed, a run is a (seed, option set) pair.
   const unit = cases.length > 1 ? 'runs' : 'seeds';
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((result) => result.measures))) : [];

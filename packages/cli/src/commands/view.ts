@@ -2,7 +2,7 @@ import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSyn
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 import { describeFileError } from '../file-errors.ts';
@@ -51,7 +51,9 @@ export function refuse(
     return { status: 421, message: 'this server answers only to 127.0.0.1, localhost and [::1]' };
   return undefined;
 }
+/** Where the trace is also served under its own file name, so the page's title names the real file. */
 const TRACE_PATH = '/trace.jsonl';
+const NAMED_TRACE_FOLDER = '/traces/';
 
 const USAGE = `usage: dsim view <trace.jsonl> [--port <n>] [--rebuild]
 
@@ -70,7 +72,7 @@ const TYPES: Record<string, string> = {
 };
 
 export interface ViewServer {
-  /** The address with the trace loaded: http://127.0.0.1:4173/?trace=/trace.jsonl */
+  /** The address with the trace loaded: http://127.0.0.1:4173/?trace=/traces/raft-figure8-seed8.jsonl */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
@@ -207,6 +209,7 @@ export async function buildVisualizer(): Promise<void> {
 /** Serves dist/ and the trace (read fresh on every request) on 127.0.0.1; falls back to a free port. */
 export async function startViewServer(trace: string, port = DEFAULT_PORT): Promise<ViewServer> {
   const root = resolve(DIST) + sep;
+  const namedPath = NAMED_TRACE_FOLDER + basename(trace);
   let actualPort = port;
   const server: Server = createServer((request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
@@ -224,7 +227,7 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
       response.end('bad request: the path is not valid percent-encoded UTF-8');
       return;
     }
-    if (path === TRACE_PATH) {
+    if (path === TRACE_PATH || path === namedPath) {
       response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
       createReadStream(trace)
         .on('error', () => response.end())
@@ -263,7 +266,7 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
   }
   actualPort = actual;
   return {
-    url: `http://127.0.0.1:${actual}/?trace=${TRACE_PATH}`,
+    url: `http://127.0.0.1:${actual}/?trace=${NAMED_TRACE_FOLDER}${encodeURIComponent(basename(trace))}`,
     port: actual,
     close: () => new Promise((done) => server.close(() => done())),
   };

@@ -1,0 +1,43 @@
+import type { Verdict } from '../model/linearizability.ts';
+import type { ClientOperation } from '../model/trace-model.ts';
+import type { AnalysisReply } from './analysis-protocol.ts';
+
+/**
+ * The page's handle on the analysis worker. A new trace supersedes the one being analysed: its
+ * worker is terminated, so a slow check of an old trace never delays the new one.
+ */
+export class AnalysisWorker {
+  private worker: Worker | undefined;
+  private nextId = 1;
+
+  analyse(
+    text: string,
+    operations: readonly ClientOperation[],
+    handlers: { hash(hash: string): void; verdict(verdict: Verdict): void; error(message: string): void },
+  ): void {
+    this.worker?.terminate();
+    const worker = new Worker(new URL('./analysis-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'dsim-analysis',
+    });
+    this.worker = worker;
+    const id = this.nextId++;
+    worker.onmessage = (message: MessageEvent<AnalysisReply>) => {
+      const reply = message.data;
+      if (reply.id !== id) return;
+      if (reply.type === 'hash') handlers.hash(reply.hash);
+      else {
+        if (reply.type === 'verdict') handlers.verdict(reply.verdict);
+        else handlers.error(reply.message);
+        worker.terminate();
+        if (this.worker === worker) this.worker = undefined;
+      }
+    };
+    worker.onerror = (event) => {
+      handlers.error(`the analysis worker failed: ${event.message}`);
+      worker.terminate();
+      if (this.worker === worker) this.worker = undefined;
+    };
+    worker.postMessage({ id, text, operations });
+  }
+}
