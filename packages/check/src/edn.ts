@@ -86,6 +86,11 @@ export const DISCARDED: unique symbol = Symbol('discarded');
 const DELIMITERS = new Set(['(', ')', '[', ']', '{', '}', '"', ';']);
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const INTEGER = /^[+-]?\d+N?$/;
+/**
+ * How deep collections may nest. Jepsen's histories nest a few levels; the limit turns a file
+ * nested absurdly deep (hostile or broken) into a clear error instead of a stack overflow.
+ */
+export const MAX_EDN_DEPTH = 1000;
 const FLOAT = /^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/;
 
 /**
@@ -123,6 +128,12 @@ export class Reader {
 
   private fail(problem: string, at: EdnPosition = this.position()): never {
     throw new EdnError(at.line, at.column, problem, this.atEnd());
+  }
+
+  /** An error that more text cannot fix. */
+  private failNow(problem: string): never {
+    const at = this.position();
+    throw new EdnError(at.line, at.column, problem);
   }
 
   peek(): string {
@@ -179,16 +190,40 @@ export class Reader {
   }
 
   private readValue(context: string): EdnValue {
-    for (;;) {
-      this.skipSpace();
-      if (this.atEnd()) this.fail(`unexpected end of input inside ${context}`);
-      const value = this.readForm();
-      if (value !== DISCARDED) return value;
+    if (this.depth >= MAX_EDN_DEPTH)
+      this.failNow(`values nested more than ${MAX_EDN_DEPTH} levels deep (in ${context}): is the file a history?`);
+    this.depth++;
+    try {
+      for (;;) {
+        this.skipSpace();
+        if (this.atEnd()) this.fail(`unexpected end of input inside ${context}`);
+        const value = this.readForm();
+        if (value !== DISCARDED) return value;
+      }
+    } finally {
+      this.depth--;
     }
   }
 
+  private depth = 0;
+
   /** Reads values until `closer`; undefined marks the end. */
   private readUntil(closer: string, open: EdnPosition, what: string): EdnValue[] {
+    if (this.depth >= MAX_EDN_DEPTH)
+      throw new EdnError(
+        open.line,
+        open.column,
+        `values nested more than ${MAX_EDN_DEPTH} levels deep: a history's values nest a few levels; is the file a history?`,
+      );
+    this.depth++;
+    try {
+      return this.readItems(closer, open, what);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readItems(closer: string, open: EdnPosition, what: string): EdnValue[] {
     const items: EdnValue[] = [];
     for (;;) {
       this.skipSpace();

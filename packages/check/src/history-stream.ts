@@ -1,8 +1,11 @@
 import { DISCARDED, EdnError, Reader, type EdnPosition } from './edn.ts';
 import type { HistoryFormat } from './history-file.ts';
-import { recordFromEdn, withSource } from './jepsen-edn.ts';
+import { IndependentKeys, recordFromEdn, withSource } from './jepsen-edn.ts';
 import { HistoryFormatError, recordFromJson } from './json-history.ts';
 import type { HistoryRecord } from './operations.ts';
+
+/** The longest unfinished entry the reader holds (16 M characters). */
+export const MAX_ENTRY_CHARS = 1 << 24;
 
 export interface HistoryStreamOptions {
   /** Where the text comes from, for error messages (a file name). */
@@ -36,8 +39,12 @@ export class HistoryStreamReader {
   /** Entries handed on. */
   records = 0;
 
+  /** EDN: Jepsen's multi-key tuples [k v] unwrapped into keys. */
+  private readonly independent: IndependentKeys;
+
   constructor(private readonly options: HistoryStreamOptions) {
     this.detected = options.format ?? detectFromName(options.source);
+    this.independent = new IndependentKeys((record) => options.onRecord(record));
   }
 
   /** The format, once known. */
@@ -48,10 +55,18 @@ export class HistoryStreamReader {
   push(chunk: string): void {
     this.buffer += chunk;
     this.drain(false);
+    // What is left is the unfinished end of one entry (a line, for JSON Lines and EDN): a file
+    // whose entry never ends would otherwise be held whole.
+    if (this.buffer.length > MAX_ENTRY_CHARS) {
+      const problem = `an entry (or line) longer than ${MAX_ENTRY_CHARS / (1 << 20)} M characters: a history has one short entry per line; is the file a history?`;
+      if (this.detected === 'edn') throw withSource(new EdnError(this.line, this.column, problem), this.options.source);
+      throw new HistoryFormatError(`${this.prefix()}line ${this.line}: ${problem}`);
+    }
   }
 
   end(): void {
     this.drain(true);
+    this.independent.end();
     if (this.inArray && !this.arrayClosed) {
       const problem = `the ${this.detected === 'edn' ? 'vector' : 'array'} of operations is never closed (missing ']')`;
       if (this.detected === 'edn') throw withSource(new EdnError(this.line, this.column, problem), this.options.source);
@@ -138,7 +153,7 @@ export class HistoryStreamReader {
       if (record === undefined) this.skipped++;
       else {
         this.records++;
-        this.options.onRecord(record);
+        this.independent.push(record);
       }
     }
     this.buffer = this.buffer.slice(consumed);

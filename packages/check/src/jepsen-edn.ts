@@ -1,6 +1,7 @@
 import type { History, HistoryEntry } from '@dsim/core';
 import { EdnError, EdnKeyword, EdnSymbol, parseEdnForms, type EdnPosition, type EdnValue } from './edn.ts';
 import type { HistoryRecord } from './operations.ts';
+import { canonicalJson } from './values.ts';
 
 /**
  * Jepsen histories in EDN, so Knossos and Elle can read what dsim records and dsim can check what
@@ -45,15 +46,17 @@ export function historyFromEdn(text: string, options: EdnHistoryOptions = {}): E
       : forms;
   const history: HistoryEntry[] = [];
   let skipped = 0;
+  const independent = new IndependentKeys((record) => history.push(entryOf(record, history.length)));
   for (const { value, position } of ops) {
     try {
       const record = recordFromEdn(value, position);
-      if (record) history.push(entryOf(record, history.length));
+      if (record) independent.push(record);
       else skipped++;
     } catch (error) {
       throw withSource(error, options.source);
     }
   }
+  independent.end();
   return { history, skipped };
 }
 
@@ -104,7 +107,7 @@ export function recordFromEdn(value: EdnValue, position: EdnPosition): HistoryRe
     return fail(`:time must be a number of nanoseconds, got ${describeEdn(time)}`);
   const entry: Record<string, unknown> = { process, type: typeName, f: fName };
   const key = fields.get('key');
-  if (key !== undefined && key !== null) entry.key = typeof key === 'string' ? key : String(toPlain(key));
+  if (key !== undefined && key !== null) entry.key = keyText(key);
   const plainValue = fields.has('value') ? toPlain(fields.get('value')!) : undefined;
   // Jepsen writes :value nil on invokes of reads; an absent value and nil mean the same there.
   if (plainValue !== undefined && !(plainValue === null && typeName === 'invoke')) entry.value = plainValue;
@@ -119,19 +122,119 @@ export function recordFromEdn(value: EdnValue, position: EdnPosition): HistoryRe
   return entry as unknown as HistoryRecord;
 }
 
-/** An EDN value as plain JSON-able data: keywords and symbols become strings. */
+/**
+ * Jepsen's multi-key histories (jepsen.independent): every client operation's :value is a tuple
+ * [k v], k the key and v the value on that key, each key an independent register. They are read
+ * as operations on key k with value v. Whether a history is one is decided by its first client
+ * invoke without a :key: a pair value says multi-key (a plain read invokes with nil, a plain
+ * write writes a scalar), except for a cas, whose plain value is already a pair [expected next]
+ * and whose multi-key one is [k [expected next]]. Records wait until that invoke is read.
+ */
+export class IndependentKeys {
+  private mode: 'undecided' | 'independent' | 'plain' = 'undecided';
+  private readonly held: HistoryRecord[] = [];
+
+  constructor(private readonly emit: (record: HistoryRecord) => void) {}
+
+  /** True once the history is known to be a multi-key one. */
+  get independent(): boolean {
+    return this.mode === 'independent';
+  }
+
+  push(record: HistoryRecord): void {
+    // An operation with its own :key says the history is not written as tuples.
+    if (this.mode === 'undecided' && record.key !== undefined && record.key !== null) this.decide('plain');
+    if (this.mode === 'undecided' && record.type === 'invoke') {
+      const value = record.value;
+      const pair = Array.isArray(value) && value.length === 2;
+      const decisive = record.f === 'cas' ? pair && Array.isArray((value as unknown[])[1]) : pair;
+      this.decide(decisive ? 'independent' : 'plain');
+    }
+    if (this.mode === 'undecided') this.held.push(record);
+    else this.emit(this.unwrap(record));
+  }
+
+  end(): void {
+    if (this.mode === 'undecided') this.decide('plain');
+  }
+
+  private decide(mode: 'independent' | 'plain'): void {
+    this.mode = mode;
+    for (const held of this.held.splice(0)) this.emit(this.unwrap(held));
+  }
+
+  private unwrap(record: HistoryRecord): HistoryRecord {
+    if (this.mode !== 'independent' || (record.key !== undefined && record.key !== null)) return record;
+    const value = record.value;
+    if (!Array.isArray(value) || value.length !== 2) return record;
+    const [key, inner] = value as [unknown, unknown];
+    const unwrapped: Record<string, unknown> = { ...record, key: typeof key === 'string' ? key : valueToEdn(key) };
+    // Jepsen writes [k nil] on invokes of reads; as with a plain :value nil, that is no value.
+    if (inner === null && record.type === 'invoke') delete unwrapped.value;
+    else unwrapped.value = inner;
+    return unwrapped as unknown as HistoryRecord;
+  }
+}
+
+/**
+ * An EDN value as plain JSON-able data, equal (by canonical JSON) exactly when the EDN values are
+ * equal: vectors and lists become arrays; sets become arrays sorted by canonical JSON (so #{1 2}
+ * and #{2 1} are one value); maps become objects whose key order does not matter. A keyword
+ * value keeps its colon (`:a` reads as ":a", not as the string "a"); a keyword or string map key
+ * is its name (so dsim's JSON objects survive a trip through EDN), any other key its EDN text
+ * ([1 2] → "[1 2]"). Symbols read as their names.
+ */
 export function toPlain(value: EdnValue): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof EdnKeyword || value instanceof EdnSymbol) return value.name;
+  if (value instanceof EdnKeyword) return `:${value.name}`;
+  if (value instanceof EdnSymbol) return value.name;
   if (Array.isArray(value)) return value.map(toPlain);
-  if (value.kind === 'set') return value.items.map(toPlain);
+  if (value.kind === 'set') {
+    const items = value.items.map(toPlain);
+    const texts = items.map(canonicalJson);
+    return items
+      .map((item, i) => ({ item, text: texts[i]! }))
+      .sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+      .map(({ item }) => item);
+  }
   if (value.kind === 'tagged') return toPlain(value.value);
   const result: Record<string, unknown> = {};
   for (const [key, field] of value.entries) {
-    const plainKey = toPlain(key);
-    result[typeof plainKey === 'string' ? plainKey : JSON.stringify(plainKey)] = toPlain(field);
+    const name = key instanceof EdnKeyword ? key.name : typeof key === 'string' ? key : keyText(key);
+    // A key named like an Object.prototype member is stored as an own property, never a setter.
+    Object.defineProperty(result, name, {
+      value: toPlain(field),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return result;
+}
+
+/**
+ * The partition key of an operation's :key (or of the k of an independent [k v] value): a string
+ * is itself, anything else its EDN text, so the vector [1 2], the string "1,2" and the keyword
+ * :x are three keys.
+ */
+export function keyText(key: EdnValue): string {
+  return typeof key === 'string' ? key : ednText(key);
+}
+
+/** EDN text of a value, sets and maps in a canonical order (the text of equal values is equal). */
+function ednText(value: EdnValue): string {
+  if (value === null) return 'nil';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object') return String(value);
+  if (value instanceof EdnKeyword) return `:${value.name}`;
+  if (value instanceof EdnSymbol) return value.name;
+  if (Array.isArray(value)) return `[${value.map(ednText).join(' ')}]`;
+  if (value.kind === 'set') return `#{${value.items.map(ednText).sort().join(' ')}}`;
+  if (value.kind === 'tagged') return `#${value.tag} ${ednText(value.value)}`;
+  return `{${value.entries
+    .map(([key, field]) => `${ednText(key)} ${ednText(field)}`)
+    .sort()
+    .join(', ')}}`;
 }
 
 /** Writes a history as Jepsen EDN, one operation map per line. Times become nanoseconds. */

@@ -75,6 +75,10 @@ export function recordFromJson(value: unknown, where: string, line?: number): Hi
     if (entry[field] !== undefined && typeof entry[field] !== 'string')
       fail(`"${field}" must be a string, got ${JSON.stringify(entry[field])}`);
   }
+  if (entry.value !== undefined && nestingDepth(entry.value) > MAX_VALUE_DEPTH)
+    fail(
+      `"value" is nested more than ${MAX_VALUE_DEPTH} levels deep: a history's values nest a few levels; is the file a history?`,
+    );
   const clean: Record<string, unknown> = { process: entry.process, type: entry.type, f: entry.f };
   if (entry.key !== undefined && entry.key !== null) clean.key = entry.key;
   if (entry.value !== undefined) clean.value = entry.value;
@@ -82,6 +86,24 @@ export function recordFromJson(value: unknown, where: string, line?: number): Hi
   for (const field of ['client', 'node', 'error'] as const) if (entry[field] !== undefined) clean[field] = entry[field];
   if (line !== undefined) clean.line = line;
   return clean as unknown as HistoryRecord;
+}
+
+/** How deep a value may nest (arrays and objects); deeper is an error, not a stack overflow later. */
+export const MAX_VALUE_DEPTH = 1000;
+
+/** How deep `value` nests, counted without recursion; stops counting past MAX_VALUE_DEPTH. */
+function nestingDepth(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_VALUE_DEPTH) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item as object))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** A history as a JSON array, one entry per line (readable, and diffable in review). */

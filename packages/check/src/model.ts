@@ -64,6 +64,20 @@ export interface Model<State = unknown> {
   /** A primitive that is equal (===) exactly for equal states: the memo key of the search. */
   key(state: State): string | number | boolean | null;
   /**
+   * True when `op` only observes: in every state, `step` returns that same state or IMPOSSIBLE (a
+   * completed read, a failed cas that saw another value). The search linearizes such an operation
+   * as soon as it fits, without trying alternatives (see searchPartition). Optional: without it
+   * every operation is searched in every order.
+   */
+  observesOnly?(op: ModelOperation): boolean;
+  /**
+   * False only when no sequence of (some of) `pending`, in any order, can take `state` to one in
+   * which the observing operation `observer` fits: a necessary condition the search uses to drop a
+   * configuration before trying the orders of its pending operations. Must never be false when
+   * such a sequence exists; true when unsure. Optional.
+   */
+  canReach?(state: State, observer: ModelOperation, pending: readonly ModelOperation[]): boolean;
+  /**
    * Whether an operation constrains nothing and may be dropped before the search: an `info` read
    * has no effect and no known result, so it can never make a history non-linearizable; a `fail`
    * never took effect and is dropped unless the model keeps it as an observation (a failed cas).

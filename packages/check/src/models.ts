@@ -50,6 +50,38 @@ function describeRegisterOp(op: {
   return `${op.f} ${showValue(op.input)}${unknown}`;
 }
 
+/** The string an append extends: the value itself, '' when absent, else its String(). */
+function appendBase(state: Value): string {
+  return typeof state === 'string' ? state : state === null || state === undefined ? '' : String(state);
+}
+
+/** Tries of spelledBy before it gives up and answers "maybe" (true). */
+const SPELL_TRIES = 256;
+
+/**
+ * Whether `text` from `offset` on is a concatenation of some of `pieces`, each used at most once
+ * in any order (appends that may still be linearized). A bounded search: when it would take
+ * long (many pieces that are prefixes of each other), it answers true, which only costs pruning.
+ */
+function spelledBy(text: string, offset: number, pieces: readonly string[]): boolean {
+  let tries = 0;
+  const used = new Uint8Array(pieces.length);
+  const from = (at: number): boolean => {
+    if (at === text.length) return true;
+    if (++tries > SPELL_TRIES) return true;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      if (used[i] === 1 || piece.length === 0 || !text.startsWith(piece, at)) continue;
+      used[i] = 1;
+      const found = from(at + piece.length);
+      used[i] = 0;
+      if (found) return true;
+    }
+    return false;
+  };
+  return from(offset);
+}
+
 interface RegisterFunctions {
   readonly read: string;
   readonly write: string;
@@ -91,10 +123,7 @@ function registerLike(
         case functions.write:
           return op.input ?? null;
         case 'append':
-          return (
-            (typeof state === 'string' ? state : state === null || state === undefined ? '' : String(state)) +
-            String(op.input)
-          );
+          return appendBase(state) + String(op.input);
         case 'cas': {
           const [expected, next] = op.input as readonly [unknown, unknown];
           const matches = sameValue(expected ?? null, state);
@@ -107,6 +136,29 @@ function registerLike(
       }
     },
     key: canonicalKey,
+    observesOnly: (op: ModelOperation) =>
+      (op.f === functions.read && op.completed) || (op.f === 'cas' && op.failed === true),
+    canReach(state: Value, observer: ModelOperation, pending: readonly ModelOperation[]): boolean {
+      if (observer.f !== functions.read) return true;
+      const target = observer.output ?? null;
+      if (sameValue(target, state)) return true;
+      // Only a write, a cas or appends change the value: the read must see the value the state or
+      // a pending write or cas leaves, or that value extended by pending appends.
+      const suffixes: string[] = [];
+      for (const op of pending) if (op.f === 'append') suffixes.push(String(op.input));
+      const fits = (base: unknown): boolean =>
+        sameValue(target, base) ||
+        (suffixes.length > 0 &&
+          typeof target === 'string' &&
+          target.startsWith(appendBase(base)) &&
+          spelledBy(target, appendBase(base).length, suffixes));
+      if (fits(state)) return true;
+      for (const op of pending) {
+        if (op.f === functions.write && fits(op.input ?? null)) return true;
+        if (op.f === 'cas' && !op.failed && fits((op.input as readonly [unknown, unknown])[1] ?? null)) return true;
+      }
+      return false;
+    },
     isIrrelevant: (op: RecordedOperation) =>
       op.type === 'fail'
         ? !(op.f === 'cas' && failedCas === 'constraint')
@@ -234,6 +286,7 @@ export function createSetModel(): Model<Collection> {
       return IMPOSSIBLE;
     },
     key: collectionKey,
+    observesOnly: (op) => op.f === 'read' && op.completed,
     isIrrelevant: (op) => op.type === 'fail' || (op.type === 'info' && op.f === 'read'),
     validate(op) {
       if (!known.includes(op.f)) return unknownOperation('set', known, op.f);
@@ -270,6 +323,8 @@ export function createQueueModel(): Model<Collection> {
       return IMPOSSIBLE;
     },
     key: collectionKey,
+    // An ok dequeue of nothing only checks that the queue is empty.
+    observesOnly: (op) => op.f === 'dequeue' && op.completed && (op.output === null || op.output === undefined),
     isIrrelevant: (op) => op.type === 'fail',
     validate(op) {
       if (!known.includes(op.f)) return unknownOperation('queue', known, op.f);

@@ -80,12 +80,19 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
     match[returnEntry[op]!] = callEntry[op]!;
   }
   const NIL = -1;
+  /** The cursor of a configuration that has failed without reaching its first return. */
+  const NIL_RETURN = -2;
   for (let entry = 0; entry < entryCount; entry++) {
     next[entry] = entry + 1 < entryCount ? entry + 1 : NIL;
     prev[entry] = entry - 1;
   }
   const completed = new Uint8Array(n);
   for (let op = 0; op < n; op++) completed[op] = ops[op]!.completed ? 1 : 0;
+  /** 1 for an operation that only observes the state (Model.observesOnly). */
+  const observes = new Uint8Array(n);
+  let observers = 0;
+  if (model.observesOnly !== undefined)
+    for (let op = 0; op < n; op++) if (model.observesOnly(ops[op]!)) ((observes[op] = 1), observers++);
 
   const lift = (entry: number) => {
     next[prev[entry]!] = next[entry]!;
@@ -116,8 +123,12 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
 
   const stackEntries = new Int32Array(n);
   const stackStates: unknown[] = new Array<unknown>(n);
+  const stackStateIds = new Int32Array(n);
+  /** 1 when the frame's operation left the state unchanged: its configuration had no other choice to try. */
+  const stackForced = new Uint8Array(n);
   let depth = 0;
   let state = model.init();
+  let currentStateId = stateId(state);
   let steps = 0;
   const maxSteps = budget.maxSteps;
   const poll = budget.poll;
@@ -130,50 +141,142 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
   let bestBlocked = -1;
   let bestConcurrent: number[] = [];
   let entry = next[0]!;
+  /** True on entering a configuration: look for an operation that leaves the state unchanged first. */
+  let fresh = true;
+
+  const descend = (call: number, after: unknown, afterId: number, forced: boolean) => {
+    const op = opOf[call]!;
+    if (agree === depth && agree < bestPrefix.length && bestPrefix[agree] === op) agree++;
+    stackEntries[depth] = call;
+    stackStates[depth] = state;
+    stackStateIds[depth] = currentStateId;
+    stackForced[depth] = forced ? 1 : 0;
+    depth++;
+    state = after;
+    currentStateId = afterId;
+    lift(call);
+    entry = next[0]!;
+    fresh = true;
+  };
+
+  /** Keeps the current prefix when it is the longest: `returnEntry` is the return that blocks it. */
+  const recordBest = (returnEntry: number) => {
+    if (depth <= bestDepth) return;
+    const op = opOf[returnEntry]!;
+    bestDepth = depth;
+    bestPrefix.length = agree;
+    for (let i = agree; i < depth; i++) bestPrefix.push(opOf[stackEntries[i]!]!);
+    agree = depth;
+    bestState = state;
+    bestBlocked = op;
+    // The candidates: calls still in the list before this return.
+    bestConcurrent = [];
+    for (let scan = next[0]!; scan !== NIL && scan !== returnEntry; scan = next[scan]!)
+      if (isCall[scan] === 1 && opOf[scan] !== op) bestConcurrent.push(opOf[scan]!);
+  };
+  const canReach = model.canReach?.bind(model);
+  const pending: CheckedOperation[] = [];
 
   for (;;) {
     if (entry === NIL) return { verdict: 'linearizable', steps };
     if (steps >= maxSteps) return { verdict: 'unknown', steps };
-    steps++;
-    if (poll !== undefined && (steps & (POLL_STEPS - 1)) === 0 && poll(steps)) return { verdict: 'unknown', steps };
-    const op = opOf[entry]!;
-    if (isCall[entry] === 1) {
-      const after = model.step(state, ops[op]!);
-      if (after !== IMPOSSIBLE) {
+    if (fresh) {
+      // An operation that only observes (a read, a failed cas: it leaves every state as it is or
+      // is impossible there) and fits the state now can be moved to the front of any
+      // linearization that completes this configuration: wherever it stood, it changed nothing any
+      // other operation sees, and it is a candidate now, so nothing has to precede it. So this
+      // configuration succeeds iff the one with it linearized does, and nothing else needs trying
+      // here (a partial-order reduction). Without it, every interleaving of a busy key's
+      // concurrent reads with its writes is searched; with it, a read costs one step where it fits.
+      fresh = false;
+      if (observers === 0) continue;
+      let forced = false;
+      let failed = false;
+      let firstReturn = entry;
+      for (; firstReturn !== NIL && isCall[firstReturn] === 1; firstReturn = next[firstReturn]!) {
+        const op = opOf[firstReturn]!;
+        if (observes[op] === 0) continue;
+        steps++;
+        const after = model.step(state, ops[op]!);
+        if (after === IMPOSSIBLE) continue;
+        const afterId = stateId(after);
+        if (afterId !== currentStateId) continue;
         memo.toggle(op);
-        if (memo.remember(stateId(after))) {
-          if (agree === depth && agree < bestPrefix.length && bestPrefix[agree] === op) agree++;
-          stackEntries[depth] = entry;
-          stackStates[depth] = state;
-          depth++;
-          state = after;
-          lift(entry);
-          entry = next[0]!;
-          continue;
+        if (memo.remember(afterId)) {
+          descend(firstReturn, after, afterId, true);
+          forced = true;
+        } else {
+          // Explored before and failed, so this configuration fails too.
+          memo.toggle(op);
+          failed = true;
         }
-        memo.toggle(op);
+        break;
       }
-      entry = next[entry]!;
-      continue;
+      if (forced) continue;
+      if (!failed && canReach !== undefined && firstReturn !== NIL) {
+        // The operation of the first return must be linearized before anything invoked after
+        // that return, so from the calls before it alone. When it only observes and the model
+        // can tell that no sequence of those calls leads to a state it fits (a read of "1,a,"
+        // after the state became "1,b,"), this configuration fails without trying their orders.
+        const blocked = opOf[firstReturn]!;
+        if (observes[blocked] === 1 && completed[blocked] === 1) {
+          pending.length = 0;
+          for (let scan = entry; scan !== firstReturn; scan = next[scan]!) pending.push(ops[opOf[scan]!]!);
+          if (!canReach(state, ops[blocked]!, pending)) {
+            recordBest(firstReturn);
+            failed = true;
+          }
+        }
+      }
+      if (!failed) continue;
+      entry = NIL_RETURN;
     }
-    // A return: its operation is not linearized yet and cannot move past its completion.
-    if (completed[op] === 0) {
-      // Only `info` returns (at +∞) remain: every completed operation is linearized.
-      return { verdict: 'linearizable', steps };
+    if (entry !== NIL_RETURN) {
+      steps++;
+      if (poll !== undefined && (steps & (POLL_STEPS - 1)) === 0 && poll(steps)) return { verdict: 'unknown', steps };
+      const op = opOf[entry]!;
+      if (isCall[entry] === 1) {
+        // Operations that only observe were tried on entering this configuration: none fits.
+        if (observes[op] === 0) {
+          const after = model.step(state, ops[op]!);
+          if (after !== IMPOSSIBLE) {
+            const afterId = stateId(after);
+            memo.toggle(op);
+            if (memo.remember(afterId)) {
+              descend(entry, after, afterId, false);
+              continue;
+            }
+            memo.toggle(op);
+          }
+        }
+        entry = next[entry]!;
+        continue;
+      }
+      // A return: its operation is not linearized yet and cannot move past its completion.
+      if (completed[op] === 0) {
+        // Only `info` returns (at +∞) remain: every completed operation is linearized.
+        return { verdict: 'linearizable', steps };
+      }
+      recordBest(entry);
     }
-    if (depth > bestDepth) {
-      bestDepth = depth;
-      bestPrefix.length = agree;
-      for (let i = agree; i < depth; i++) bestPrefix.push(opOf[stackEntries[i]!]!);
-      agree = depth;
-      bestState = state;
-      bestBlocked = op;
-      // The candidates: calls still in the list before this return.
-      bestConcurrent = [];
-      for (let scan = next[0]!; scan !== NIL && scan !== entry; scan = next[scan]!)
-        if (isCall[scan] === 1 && opOf[scan] !== op) bestConcurrent.push(opOf[scan]!);
+    // This configuration fails: back up to the last one with a choice left.
+    let resumed = false;
+    while (depth > 0) {
+      depth--;
+      if (agree > depth) agree = depth;
+      const call = stackEntries[depth]!;
+      state = stackStates[depth];
+      stackStates[depth] = undefined;
+      currentStateId = stackStateIds[depth]!;
+      memo.toggle(opOf[call]!);
+      unlift(call);
+      if (stackForced[depth] === 0) {
+        entry = next[call]!;
+        resumed = true;
+        break;
+      }
     }
-    if (depth === 0) {
+    if (!resumed) {
       return {
         verdict: 'not-linearizable',
         steps,
@@ -185,13 +288,5 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
         },
       };
     }
-    depth--;
-    if (agree > depth) agree = depth;
-    const call = stackEntries[depth]!;
-    state = stackStates[depth];
-    stackStates[depth] = undefined;
-    memo.toggle(opOf[call]!);
-    unlift(call);
-    entry = next[call]!;
   }
 }

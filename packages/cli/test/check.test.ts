@@ -119,12 +119,17 @@ describe('dsim check', () => {
   });
 
   it('stops at a time budget with an unknown verdict that says so', async () => {
-    // Sixteen concurrent writes and a read of a value none wrote: the search must try every
-    // subset of writes (millions of steps) before it can say no; a budget of 0 ms stops it at
-    // its first look at the clock.
+    // Sixteen concurrent writes, eight of 0 and eight of 1, and eighteen reads in a row that see
+    // 0, 1, 0, 1, ...: nine changes of value each way, one more than there are writes. The search
+    // must try the subsets of writes (millions of steps) before it can say no; a budget of 0 ms
+    // stops it at its first look at the clock.
     const lines: string[] = [];
     for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :invoke, :f :write, :value ${p % 2}}`);
-    lines.push('{:process 20, :type :invoke, :f :read, :value nil}', '{:process 20, :type :ok, :f :read, :value 7}');
+    for (let i = 0; i < 18; i++)
+      lines.push(
+        '{:process 20, :type :invoke, :f :read, :value nil}',
+        `{:process 20, :type :ok, :f :read, :value ${i % 2}}`,
+      );
     for (let p = 0; p < 16; p++) lines.push(`{:process ${p}, :type :ok, :f :write, :value ${p % 2}}`);
     expect(await checkCommand([file('slow.edn', lines.join('\n')), '--model', 'register', '--budget', '0ms'])).toBe(4);
     expect(out.join('\n')).toMatch(/UNKNOWN/);
