@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   resolveScenario,
   Simulation,
+  type CoverageCounts,
   type FamilyOptionValues,
   type ResolvedScenario,
   type RunResult,
@@ -40,6 +41,8 @@ export interface SeedResult {
   readonly stats?: RunStats;
   /** Wall-clock time of this one run on its worker. */
   readonly wallMillis?: number;
+  /** What the run reached: roles, message kinds, faults by role, declared states, `sometimes` invariants. */
+  readonly coverage?: CoverageCounts;
 }
 
 /** What a sweep runs: a scenario file, or a seed family with one or more option sets. */
@@ -51,6 +54,7 @@ export interface SweepWorkerData {
   readonly until?: string;
   readonly hashes: boolean;
   readonly stateMode: StateMode;
+  readonly coverage?: boolean;
 }
 
 export interface SweepJob {
@@ -64,6 +68,8 @@ export interface SeedRunOptions {
   readonly until?: string;
   readonly hashes: boolean;
   readonly stateMode: StateMode;
+  /** Count coverage (see RunOptions.coverage). */
+  readonly coverage?: boolean;
 }
 
 /** Runs one seed of a loaded scenario file (or any scenario input). */
@@ -109,6 +115,7 @@ function simulate(
   const result = new Simulation(scenario, {
     trace: options.hashes ? 'hash' : 'off',
     stateMode: options.stateMode,
+    coverage: options.coverage === true,
   }).run();
   return { scenario, result };
 }
@@ -157,6 +164,7 @@ function summarize(seed: number, scenario: ResolvedScenario, result: RunResult, 
     operations: result.stats.operations,
     stats: result.stats,
     wallMillis: Math.round(wallMillis * 1000) / 1000,
+    ...(result.coverage ? { coverage: result.coverage } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { measureTotals } from '../family-args.ts';
 import { style } from '../style.ts';
 import { printSummary } from '../sweep-summary.ts';
+import { coverageLines, sweepCoverage } from '../sweep-coverage.ts';
 import { readResultsFile, runKey, type ResultLine, type ResultsHeader } from '../sweep-results.ts';
 
 export const sweepMergeFlags: Record<string, FlagSpec> = {
@@ -115,7 +116,10 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
   const family = header.family ? families[header.family] : undefined;
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((run) => run.measures))) : [];
   const wallMillis = runs.reduce((sum, run) => sum + (run.wallMillis ?? 0), 0);
-  const exit = failing.length > 0 || missing.length > 0 ? EXIT_VIOLATION : EXIT_OK;
+  // An --until-covered sweep stops once covered: the seeds it did not take are not missing.
+  const stoppedWhenCovered = header.untilCovered === true;
+  const exit = failing.length > 0 || (missing.length > 0 && !stoppedWhenCovered) ? EXIT_VIOLATION : EXIT_OK;
+  const covered = header.coverageGoals ? sweepCoverage(header.coverageGoals, runs) : undefined;
   if (flags.json) {
     console.log(
       JSON.stringify(
@@ -129,6 +133,9 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
           duplicates: merged.duplicates,
           failing: failing.map(({ label: _label, reproduce, ...run }) => ({ ...run, replay: reproduce })),
           events: runs.reduce((sum, run) => sum + run.events, 0),
+          ...(covered
+            ? { coverage: { goals: covered.goalCount, unreached: covered.unreached, totals: covered.totals } }
+            : {}),
           ...(family?.measure ? { measures: measureTotals(runs.map((run) => run.measures)) } : {}),
         },
         null,
@@ -151,10 +158,17 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
     unit: header.cases > 1 ? 'runs' : 'seeds',
     wallMillis,
     measured,
-    incomplete: missing.length > 0,
+    coverage: covered ? coverageLines(covered) : [],
+    incomplete: missing.length > 0 && !stoppedWhenCovered,
     ...(out ? { savedIn: out } : {}),
   });
-  if (missing.length > 0) {
+  if (missing.length > 0 && stoppedWhenCovered)
+    console.log(
+      style.dim(
+        `  ${missing.length.toLocaleString('en-US')} seeds of ${header.seeds.first}..${header.seeds.last} not run: the sweep ran --until-covered`,
+      ),
+    );
+  else if (missing.length > 0) {
     const shown = missing
       .slice(0, 20)
       .map((run) => (header.cases > 1 ? `${run.seed}#${run.case + 1}` : String(run.seed)))

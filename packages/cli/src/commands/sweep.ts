@@ -1,7 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { formatMicros, resolveScenario, type StateMode } from '@dsim/core';
+import {
+  addCoverage,
+  coverageGoals,
+  emptyCoverageTotals,
+  formatMicros,
+  resolveScenario,
+  unreachedGoals,
+  type StateMode,
+} from '@dsim/core';
+import { coveredBy, coverageLines, sweepCoverage } from '../sweep-coverage.ts';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
@@ -84,6 +93,10 @@ export const sweepFlags: Record<string, FlagSpec> = {
     value: true,
     placeholder: 'file.jsonl',
     description: 'continue a --results file: skip the runs it holds and append the rest (same other arguments)',
+  },
+  'until-covered': {
+    description:
+      "run the seeds in order until every coverage goal (the protocol's declared roles, message kinds and states, and the sometimes invariants) is reached; --seeds is the budget",
   },
   json: { description: 'print the summary as JSON' },
   help: { short: 'h', description: 'show this help' },
@@ -210,6 +223,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     ...(until ? { until } : {}),
   });
   const title = file ?? `--family ${familyName}`;
+  const goals = coverageGoals(resolved.protocol.coverage, resolved.invariants);
+  const untilCovered = flags['until-covered'] === true;
   if (!flags.json) {
     console.log(`${style.bold('dsim sweep')} ${title}`);
     if (family) console.log(`${style.dim('family     ')}${family.description}`);
@@ -261,6 +276,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     shard,
     cases: family ? cases.length : 1,
     invariants: resolved.invariants.map(({ name, kind }) => ({ name, kind })),
+    coverageGoals: goals,
+    ...(untilCovered ? { untilCovered: true } : {}),
   };
   let previous: ResultLine[] = [];
   if (typeof flags.resume === 'string') {
@@ -301,6 +318,18 @@ export async function sweepCommand(args: string[]): Promise<number> {
     interrupt.stop();
   };
   process.on('SIGINT', onInterrupt);
+  // --until-covered: stop taking seeds once the finished runs (those of a resumed file included) reach every goal.
+  const coveredSoFar = emptyCoverageTotals();
+  for (const line of previous) if (line.coverage) addCoverage(coveredSoFar, line.coverage);
+  const coverage = { complete: untilCovered && unreachedGoals(goals, coveredSoFar).length === 0 };
+  const noteCoverage = (result: SeedResult) => {
+    if (!untilCovered || coverage.complete || !result.coverage) return;
+    addCoverage(coveredSoFar, result.coverage);
+    if (unreachedGoals(goals, coveredSoFar).length > 0) return;
+    coverage.complete = true;
+    interrupt.stopped = true;
+    interrupt.stop();
+  };
   const progress = flags.json ? undefined : new ProgressBar(todo.length, 'sweep');
   const started = performance.now();
   let ran: SeedResult[];
@@ -310,12 +339,16 @@ export async function sweepCommand(args: string[]): Promise<number> {
         source,
         hashes: flags.hashes === true || resultsFile !== undefined,
         stateMode: mode,
+        coverage: true,
         ...(until ? { until } : {}),
       },
-      todo,
+      coverage.complete ? [] : todo,
       workerCount,
       (done, failingSoFar) => progress?.update(done, failingSoFar),
-      resultsFile === undefined ? undefined : (result) => appendResultLine(resultsFile, toLine(result)),
+      (result) => {
+        if (resultsFile !== undefined) appendResultLine(resultsFile, toLine(result));
+        noteCoverage(result);
+      },
       interrupt,
     );
   } finally {
@@ -337,7 +370,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // With several option sets per seed, a run is a (seed, option set) pair.
   const unit = cases.length > 1 ? 'runs' : 'seeds';
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((result) => result.measures))) : [];
-  const stoppedExit = interrupt.stopped ? EXIT_INTERRUPTED : undefined;
+  // Stopped because every goal was reached is a finished --until-covered sweep, not a Ctrl-C.
+  const interrupted = interrupt.stopped && !coverage.complete;
+  const covered = sweepCoverage(goals, runs);
+  const coveredAt = untilCovered && covered.unreached.length === 0 ? coveredBy(goals, runs) : undefined;
+  const stoppedExit = interrupted
+    ? EXIT_INTERRUPTED
+    : untilCovered && covered.unreached.length > 0
+      ? EXIT_VIOLATION
+      : undefined;
 
   if (flags.json) {
     console.log(
@@ -348,7 +389,13 @@ export async function sweepCommand(args: string[]): Promise<number> {
           failing: failing.map(({ label: _label, reproduce, ...result }) => ({ ...result, replay: reproduce })),
           events: runs.reduce((sum, result) => sum + result.events, 0),
           wallMillis: Math.round(wallMillis),
-          ...(interrupt.stopped ? { interrupted: true, notRun: todo.length - ran.length } : {}),
+          ...(interrupted ? { interrupted: true, notRun: todo.length - ran.length } : {}),
+          coverage: {
+            goals: covered.goalCount,
+            unreached: covered.unreached,
+            totals: covered.totals,
+            ...(coveredAt ? { coveredBySeed: coveredAt.seed } : {}),
+          },
           ...(family?.measure ? { measures: measureTotals(runs.map((result) => result.measures)) } : {}),
         },
         null,
@@ -359,7 +406,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
 
   console.log();
-  if (interrupt.stopped)
+  if (coveredAt)
+    console.log(
+      style.green(
+        `every coverage goal reached by seed ${coveredAt.label} (${runs.indexOf(coveredAt) + 1} runs in seed order); stopped taking seeds`,
+      ),
+    );
+  else if (untilCovered)
+    console.log(style.yellow(`--until-covered: the seeds ran out before every coverage goal was reached`));
+  if (interrupted)
     console.log(
       style.yellow(
         `interrupted: ${ran.length.toLocaleString('en-US')} of ${todo.length.toLocaleString('en-US')} runs finished${resultsFile ? `; continue with --resume ${resultsFile}` : ''}`,
@@ -371,7 +426,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     unit,
     wallMillis,
     measured,
-    incomplete: interrupt.stopped,
+    coverage: coverageLines(covered),
+    incomplete: interrupted,
     ...(resultsFile ? { savedIn: resultsFile } : typeof flags.out === 'string' ? { savedIn: flags.out } : {}),
   });
   return stoppedExit ?? (failingCount > 0 ? EXIT_VIOLATION : EXIT_OK);

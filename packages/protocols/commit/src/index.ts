@@ -1,4 +1,5 @@
 import { defineProtocol, type ClientRequest, type Draft, type NodeSummary, type TimerName } from '@dsim/core';
+import { threePhaseCoverage, twoPhaseCoverage } from './coverage.ts';
 import { threePhaseBugs, twoPhaseBugs, type ThreePhaseBug, type TwoPhaseBug } from './bugs.ts';
 import {
   coordinatorOf,
@@ -159,6 +160,7 @@ export const twoPhaseCommit = defineProtocol<
   invariants,
   workloads,
   bugs: twoPhaseBugs,
+  coverage: twoPhaseCoverage,
 });
 
 /**
@@ -191,6 +193,7 @@ export const threePhaseCommit = defineProtocol<
   invariants,
   workloads,
   bugs: threePhaseBugs,
+  coverage: threePhaseCoverage,
 });
 
 export {
