@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  familyScenario,
   resolveScenario,
   Simulation,
   type CoverageCounts,
+  type SwarmDraw,
   type FamilyOptionValues,
   type ResolvedScenario,
   type RunResult,
@@ -43,6 +45,8 @@ export interface SeedResult {
   readonly wallMillis?: number;
   /** What the run reached: roles, message kinds, faults by role, declared states, `sometimes` invariants. */
   readonly coverage?: CoverageCounts;
+  /** With `--swarm`: the configuration this seed drew (it draws the same again on replay). */
+  readonly swarm?: SwarmDraw;
 }
 
 /** What a sweep runs: a scenario file, or a seed family with one or more option sets. */
@@ -55,6 +59,8 @@ export interface SweepWorkerData {
   readonly hashes: boolean;
   readonly stateMode: StateMode;
   readonly coverage?: boolean;
+  /** Seed families: draw each seed's fault kinds and knobs from the family's swarm ranges. */
+  readonly swarm?: boolean;
 }
 
 export interface SweepJob {
@@ -84,12 +90,13 @@ export function runFamilySeed(
   name: string,
   options: FamilyOptionValues,
   job: SweepJob,
-  runOptions: SeedRunOptions,
+  runOptions: SeedRunOptions & { readonly swarm?: boolean },
 ): SeedResult {
   const family = families[name];
   if (!family) throw new Error(`no seed family '${name}'`);
   const started = performance.now();
-  const scenario: Scenario = family.scenario(job.seed, options);
+  const drawn = familyScenario(family, job.seed, options, runOptions.swarm === true);
+  const scenario: Scenario = drawn.scenario;
   const instrumented = family.measure?.instrument(scenario);
   const run = simulate(instrumented?.scenario ?? scenario, `family ${name}`, job.seed, runOptions);
   const result = run.result;
@@ -97,6 +104,7 @@ export function runFamilySeed(
     ...summarize(job.seed, run.scenario, result, performance.now() - started),
     case: job.case,
     ...(instrumented ? { measures: instrumented.read(result) } : {}),
+    ...(drawn.swarm ? { swarm: drawn.swarm } : {}),
   };
 }
 

@@ -123,6 +123,7 @@ export { Simulation, runScenario, type RunOptions, type RunResult, type StateMod
 export {
   defineSeedFamily,
   familyOptions,
+  familyScenario,
   type SeedFamily,
   type FamilyOption,
   type FamilyOptionValue,
@@ -130,3 +131,4 @@ export {
   type FamilyMeasure,
   type MeasureTotals,
 } from './scenario/seed-family.ts';
+export { applySwarm, drawSwarm, type IntegerRange, type SwarmDraw, type SwarmRanges } from './scenario/swarm.ts';

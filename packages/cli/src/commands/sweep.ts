@@ -5,12 +5,14 @@ import {
   addCoverage,
   coverageGoals,
   emptyCoverageTotals,
+  familyScenario,
   formatMicros,
   resolveScenario,
   unreachedGoals,
   type StateMode,
 } from '@dsim/core';
 import { coveredBy, coverageLines, sweepCoverage } from '../sweep-coverage.ts';
+import { describeSwarm } from '../swarm-describe.ts';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
@@ -93,6 +95,10 @@ export const sweepFlags: Record<string, FlagSpec> = {
     value: true,
     placeholder: 'file.jsonl',
     description: 'continue a --results file: skip the runs it holds and append the rest (same other arguments)',
+  },
+  swarm: {
+    description:
+      "seed families: each seed also draws its fault kinds and knobs (cluster size, latency, loss, timeouts) from the family's swarm ranges; the draw is in the result line and 'dsim run ... --swarm' replays it",
   },
   'until-covered': {
     description:
@@ -205,6 +211,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
     throw new UsageError(`dsim sweep: --mode must be 'immutable' or 'mutable'`);
   const until = typeof flags.until === 'string' ? flags.until : undefined;
   const cases = family ? familyCases(family, flags, 'sweep') : [];
+  const swarm = flags.swarm === true;
+  if (swarm && !family) throw new UsageError(`dsim sweep: --swarm draws from a seed family's ranges: give --family`);
+  if (swarm && !family!.swarm)
+    throw new UsageError(`dsim sweep: --family ${familyName} declares no swarm ranges; sweep it without --swarm`);
   const jobs: SweepJob[] = seeds.flatMap((seed) =>
     family ? cases.map((_, index) => ({ seed, case: index })) : [{ seed, case: 0 }],
   );
@@ -215,7 +225,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
 
   // Validate in the main thread first, so bad input is one clear error, not one per worker.
   const firstSeed = seeds[0] ?? 1;
-  const scenarioInput = file ? await loadScenario(file) : family!.scenario(firstSeed, cases[0]!);
+  const scenarioInput = file ? await loadScenario(file) : familyScenario(family!, firstSeed, cases[0]!, swarm).scenario;
   const resolved = resolveScenario(scenarioInput, {
     registry,
     source: file ?? `family ${familyName}`,
@@ -234,6 +244,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
     console.log(
       `${style.dim('seeds      ')}${range.first}..${range.last}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}${cases.length > 1 ? ` × ${cases.length} option sets` : ''}: ${jobs.length.toLocaleString('en-US')} runs on ${workerCount} worker${workerCount === 1 ? '' : 's'}, ${mode} state`,
     );
+    if (swarm)
+      console.log(
+        `${style.dim('swarm      ')}each seed draws its fault kinds and knobs; seed ${firstSeed}: ${describeSwarm(familyScenario(family!, firstSeed, cases[0]!, true).swarm!)}`,
+      );
     console.log(
       `${style.dim('invariants ')}${resolved.invariants.map((invariant) => invariant.name).join(', ') || 'none'}`,
     );
@@ -245,7 +259,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const replay = (result: SeedResult) => {
     if (!family) return `${DSIM} run ${shellArg(file!)} --seed ${result.seed}${untilFlag}`;
     const caseFlags = familyCaseFlags(family, flags, cases[result.case ?? 0]!);
-    return `${DSIM} run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${untilFlag}`;
+    return `${DSIM} run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${swarm ? ' --swarm' : ''}${untilFlag}`;
   };
   const label = (result: SeedResult) => {
     const options = family ? describeCase(family, flags, cases[result.case ?? 0]!) : '';
@@ -266,7 +280,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
     version: RESULTS_VERSION,
     command: ['dsim', 'sweep', ...args],
     scenarioDigest: scenarioDigest({
-      source: file ? { scenarioText: readFileSync(file, 'utf8') } : { family: familyName, cases },
+      source: file
+        ? { scenarioText: readFileSync(file, 'utf8') }
+        : { family: familyName, cases, ...(swarm ? { swarm } : {}) },
       until: until ?? null,
     }),
     codeVersion: codeVersion(),
@@ -340,6 +356,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
         hashes: flags.hashes === true || resultsFile !== undefined,
         stateMode: mode,
         coverage: true,
+        swarm,
         ...(until ? { until } : {}),
       },
       coverage.complete ? [] : todo,

@@ -1,4 +1,5 @@
 import type { NemesisKind, Scenario } from '@dsim/core';
+import { multiPaxosSwarm, singleDecreeSwarm } from './swarm.ts';
 
 /** Every kind of fault the nemesis draws. */
 export const ALL_FAULT_KINDS: readonly NemesisKind[] = ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'];
@@ -102,11 +103,13 @@ export const families = {
       'Single-decree Paxos: every node proposes, clients propose too; partitions of every shape, crashes and restarts, pauses, clock faults, loss and duplication until 3 s, then every node must learn.',
     scenario: (seed: number, options?: Readonly<Record<string, unknown>>): Scenario =>
       singleDecreeScenario({ seed, nodes: nodesOption(options, seed) }),
+    swarm: singleDecreeSwarm,
   },
   multiAggressive: {
     description:
       'Multi-Paxos key-value store: four clients; partitions of every shape, crashes and restarts, pauses, clock faults, loss and duplication until 4 s; agreement per slot, linearizability, progress after the heal.',
     scenario: (seed: number, options?: Readonly<Record<string, unknown>>): Scenario =>
       multiPaxosScenario({ seed, nodes: nodesOption(options, seed) }),
+    swarm: multiPaxosSwarm,
   },
 };
