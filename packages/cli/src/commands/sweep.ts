@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
@@ -9,10 +10,12 @@ import {
   formatMicros,
   resolveScenario,
   unreachedGoals,
+  type Scenario,
   type StateMode,
 } from '@dsim/core';
 import { coveredBy, coverageLines, sweepCoverage } from '../sweep-coverage.ts';
 import { describeSwarm } from '../swarm-describe.ts';
+import { printShrunk, shrinkFailures, type ShrinkOutcome } from '../sweep-shrink.ts';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
@@ -99,6 +102,10 @@ export const sweepFlags: Record<string, FlagSpec> = {
   swarm: {
     description:
       "seed families: each seed also draws its fault kinds and knobs (cluster size, latency, loss, timeouts) from the family's swarm ranges; the draw is in the result line and 'dsim run ... --swarm' replays it",
+  },
+  shrink: {
+    description:
+      "shrink each failing seed's fault schedule with the property runner's shrinker and save the smaller scenario and its trace beside the results (<results>.shrunk/, else .dsim/shrunk/)",
   },
   'until-covered': {
     description:
@@ -376,6 +383,22 @@ export async function sweepCommand(args: string[]): Promise<number> {
   runs.sort((a, b) => a.seed - b.seed || (a.case ?? 0) - (b.case ?? 0));
   const failing = runs.filter((result) => !result.ok);
   progress?.finish(ran.length, ran.filter((result) => !result.ok).length);
+  // Failing seeds of this invocation become small scenario files (a resumed file's older ones were shrunk then).
+  let shrunk: ShrinkOutcome[] = [];
+  if (flags.shrink === true) {
+    const ranKeys = new Set(ran.map(runKey));
+    const targets = failing
+      .filter((run) => ranKeys.has(runKey(run)))
+      .map((run) => ({
+        label: run.label,
+        seed: run.seed,
+        scenario: family
+          ? familyScenario(family, run.seed, cases[run.case ?? 0]!, swarm).scenario
+          : { ...(scenarioInput as Scenario), ...(until ? { until } : {}) },
+      }));
+    const dir = resultsFile ? `${resultsFile.replace(/\.jsonl$/, '')}.shrunk` : join('.dsim', 'shrunk');
+    shrunk = shrinkFailures(targets, dir, title);
+  }
 
   if (typeof flags.out === 'string')
     writeFileSync(
@@ -414,6 +437,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
             ...(coveredAt ? { coveredBySeed: coveredAt.seed } : {}),
           },
           ...(family?.measure ? { measures: measureTotals(runs.map((result) => result.measures)) } : {}),
+          ...(flags.shrink === true ? { shrunk } : {}),
         },
         null,
         2,
@@ -447,6 +471,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     incomplete: interrupted,
     ...(resultsFile ? { savedIn: resultsFile } : typeof flags.out === 'string' ? { savedIn: flags.out } : {}),
   });
+  printShrunk(shrunk);
   return stoppedExit ?? (failingCount > 0 ? EXIT_VIOLATION : EXIT_OK);
 }
 
