@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { families } from '@dsim/registry';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
@@ -105,13 +105,7 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
   const merged = mergeResults(positional);
   const { header, runs, missing } = merged;
   if (out)
-    writeFileSync(
-      out,
-      [
-        JSON.stringify({ ...header, command: ['dsim', 'sweep', 'merge', ...args], shard: { index: 1, count: 1 } }),
-        ...runs.map((run) => JSON.stringify(run)),
-      ].join('\n') + '\n',
-    );
+    writeMerged(out, { ...header, command: ['dsim', 'sweep', 'merge', ...args], shard: { index: 1, count: 1 } }, runs);
   const failing = runs.filter((run) => !run.ok);
   const family = header.family ? families[header.family] : undefined;
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((run) => run.measures))) : [];
@@ -183,4 +177,22 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
     console.log(style.dim(`  run the shard that lost them again with --resume <its results file>`));
   }
   return exit;
+}
+
+/**
+ * Writes the merged file a few thousand lines at a time: a whole sweep as one string would pass
+ * V8's largest string (about 512 MB; 64 shards of 10,000 runs are more).
+ */
+function writeMerged(file: string, header: ResultsHeader, runs: readonly ResultLine[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(header)}\n`);
+    for (let start = 0; start < runs.length; start += 4096) {
+      let chunk = '';
+      for (const run of runs.slice(start, start + 4096)) chunk += `${JSON.stringify(run)}\n`;
+      writeSync(fd, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
