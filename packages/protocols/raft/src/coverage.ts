@@ -19,12 +19,17 @@ export const coverage: ProtocolCoverage<RaftState> = {
     'TimeoutNow',
   ],
   states: {
-    leaderWithOlderTermTail: (state) =>
-      state.role === 'leader' &&
-      state.log.some((entry, i) => state.snapshotIndex + 1 + i > state.commitIndex && entry.term < state.term),
+    leaderWithOlderTermTail: (state) => state.role === 'leader' && olderTermTail(state),
     followerUncommittedTail: (state) => state.role === 'follower' && lastIndex(state) > state.commitIndex,
     compactedLog: (state) => state.snapshotIndex > 0,
     transferringLeadership: (state) => state.transferee !== null,
     readsWaitingForQuorum: (state) => state.pendingReads.length > 0,
   },
 };
+
+/** An uncommitted entry of an older term in a leader's log; walks only the uncommitted tail, newest first. */
+function olderTermTail(state: RaftState): boolean {
+  const firstUncommitted = Math.max(0, state.commitIndex - state.snapshotIndex);
+  for (let i = state.log.length - 1; i >= firstUncommitted; i--) if (state.log[i]!.term < state.term) return true;
+  return false;
+}
