@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FamilyOptionValues } from '@dsim/core';
+import type { CoverageGoals, FamilyOptionValues } from '@dsim/core';
 import { UsageError } from './errors.ts';
 import type { SeedResult } from './sweep-worker.ts';
 
@@ -32,6 +32,10 @@ export interface ResultsHeader {
   /** How many option sets each seed runs (1 for a scenario file). */
   readonly cases: number;
   readonly invariants: ReadonlyArray<{ readonly name: string; readonly kind: string }>;
+  /** What the sweep should reach (absent in files written before coverage was counted). */
+  readonly coverageGoals?: CoverageGoals;
+  /** Written by `--until-covered`: the sweep stops taking seeds once every goal is reached, so seeds it never ran are expected. */
+  readonly untilCovered?: boolean;
 }
 
 /** One finished run: the worker's result, its verdict, and how to reproduce it. */

@@ -16,6 +16,8 @@ export interface SummaryInput {
   readonly wallMillis: number;
   /** The family's measurement report lines, if it declares any. */
   readonly measured: readonly string[];
+  /** The coverage report lines (see sweep-coverage.ts). */
+  readonly coverage?: readonly string[];
   /** Where every failing run is listed, for the "… n more" line. */
   readonly savedIn?: string;
   /** Some runs of the sweep did not finish (Ctrl-C, a missing shard): a pass speaks only for those that did. */
@@ -53,6 +55,7 @@ export function printSummary(input: SummaryInput): number {
     console.log();
   }
   for (const line of input.measured) console.log(line);
+  for (const line of input.coverage ?? []) console.log(line);
   const events = runs.reduce((sum, run) => sum + run.events, 0);
   const simulated = runs.reduce((sum, run) => sum + run.simulatedMicros, 0);
   const operations = runs.reduce((sum, run) => sum + run.operations, 0);

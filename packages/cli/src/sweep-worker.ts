@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  familyScenario,
   resolveScenario,
   Simulation,
+  type CoverageCounts,
+  type SwarmDraw,
   type FamilyOptionValues,
   type ResolvedScenario,
   type RunResult,
@@ -40,6 +43,10 @@ export interface SeedResult {
   readonly stats?: RunStats;
   /** Wall-clock time of this one run on its worker. */
   readonly wallMillis?: number;
+  /** What the run reached: roles, message kinds, faults by role, declared states, `sometimes` invariants. */
+  readonly coverage?: CoverageCounts;
+  /** With `--swarm`: the configuration this seed drew (it draws the same again on replay). */
+  readonly swarm?: SwarmDraw;
 }
 
 /** What a sweep runs: a scenario file, or a seed family with one or more option sets. */
@@ -51,6 +58,9 @@ export interface SweepWorkerData {
   readonly until?: string;
   readonly hashes: boolean;
   readonly stateMode: StateMode;
+  readonly coverage?: boolean;
+  /** Seed families: draw each seed's fault kinds and knobs from the family's swarm ranges. */
+  readonly swarm?: boolean;
 }
 
 export interface SweepJob {
@@ -64,6 +74,8 @@ export interface SeedRunOptions {
   readonly until?: string;
   readonly hashes: boolean;
   readonly stateMode: StateMode;
+  /** Count coverage (see RunOptions.coverage). */
+  readonly coverage?: boolean;
 }
 
 /** Runs one seed of a loaded scenario file (or any scenario input). */
@@ -78,12 +90,13 @@ export function runFamilySeed(
   name: string,
   options: FamilyOptionValues,
   job: SweepJob,
-  runOptions: SeedRunOptions,
+  runOptions: SeedRunOptions & { readonly swarm?: boolean },
 ): SeedResult {
   const family = families[name];
   if (!family) throw new Error(`no seed family '${name}'`);
   const started = performance.now();
-  const scenario: Scenario = family.scenario(job.seed, options);
+  const drawn = familyScenario(family, job.seed, options, runOptions.swarm === true);
+  const scenario: Scenario = drawn.scenario;
   const instrumented = family.measure?.instrument(scenario);
   const run = simulate(instrumented?.scenario ?? scenario, `family ${name}`, job.seed, runOptions);
   const result = run.result;
@@ -91,6 +104,7 @@ export function runFamilySeed(
     ...summarize(job.seed, run.scenario, result, performance.now() - started),
     case: job.case,
     ...(instrumented ? { measures: instrumented.read(result) } : {}),
+    ...(drawn.swarm ? { swarm: drawn.swarm } : {}),
   };
 }
 
@@ -109,6 +123,7 @@ function simulate(
   const result = new Simulation(scenario, {
     trace: options.hashes ? 'hash' : 'off',
     stateMode: options.stateMode,
+    coverage: options.coverage === true,
   }).run();
   return { scenario, result };
 }
@@ -157,6 +172,7 @@ function summarize(seed: number, scenario: ResolvedScenario, result: RunResult, 
     operations: result.stats.operations,
     stats: result.stats,
     wallMillis: Math.round(wallMillis * 1000) / 1000,
+    ...(result.coverage ? { coverage: result.coverage } : {}),
   };
 }
 

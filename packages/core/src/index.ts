@@ -41,6 +41,16 @@ export type {
 } from './author/view.ts';
 export type { Operation, Workload, WorkloadFactory, WorkloadSpec, ClientView } from './author/workload.ts';
 export { pairOperations, type History, type HistoryEntry, type PairedOperation } from './author/history.ts';
+export {
+  addCoverage,
+  coverageGoals,
+  emptyCoverageTotals,
+  unreachedGoals,
+  type CoverageCounts,
+  type CoverageGoals,
+  type MutableCoverageTotals,
+  type ProtocolCoverage,
+} from './author/coverage.ts';
 export { worldViewOf, type HandMadeWorld } from './author/world-view-of.ts';
 export {
   always,
@@ -117,6 +127,7 @@ export { Simulation, runScenario, type RunOptions, type RunResult, type StateMod
 export {
   defineSeedFamily,
   familyOptions,
+  familyScenario,
   type SeedFamily,
   type FamilyOption,
   type FamilyOptionValue,
@@ -124,3 +135,4 @@ export {
   type FamilyMeasure,
   type MeasureTotals,
 } from './scenario/seed-family.ts';
+export { applySwarm, drawSwarm, type IntegerRange, type SwarmDraw, type SwarmRanges } from './scenario/swarm.ts';

@@ -9,6 +9,7 @@ export { clusterNodes, type ClusterOptions } from './cluster.ts';
 export { workloadSpec, type WorkloadArbitraryOptions } from './workload-spec.ts';
 export {
   findCounterexample,
+  runsToFailure,
   assertSimulationProperty,
   formatCounterexample,
   type SimulationPropertyOptions,
@@ -17,3 +18,9 @@ export {
   type ScheduleSize,
 } from './simulation-property.ts';
 export { serializableScenario, type SerializedScenario } from './serializable-scenario.ts';
+export {
+  scheduleToEpisodes,
+  shrinkFaultSchedule,
+  type ShrinkScheduleOptions,
+  type ShrunkSchedule,
+} from './shrink-schedule.ts';

@@ -104,7 +104,7 @@ export type CounterexampleReport =
       readonly viewCommand: string;
     };
 
-interface Drawn {
+export interface Drawn {
   readonly seed: number;
   readonly episodes: FaultEpisode[];
   readonly workload?: WorkloadSpec;
@@ -178,6 +178,24 @@ export function findCounterexample(options: SimulationPropertyOptions): Countere
   };
 }
 
+/**
+ * How many runs a property run takes to fail, without shrinking or writing anything: what a
+ * comparison of search strategies (hand-tuned hunts against swarm sweeps) counts. The runs are
+ * findCounterexample's, in the same order for the same fast-check seed.
+ */
+export function runsToFailure(options: SimulationPropertyOptions): { readonly found: boolean; readonly runs: number } {
+  const setup = prepare(options);
+  let runs = 0;
+  let found = false;
+  const property = fc.property(setup.arbitrary, (drawn) => {
+    runs++;
+    found = runOnce(setup, drawn, 'off').failure !== undefined;
+    return !found;
+  });
+  fc.check(property, { numRuns: setup.numRuns, seed: setup.seed, endOnFailure: true });
+  return { found, runs };
+}
+
 /** Like findCounterexample, but throws an Error with a readable report when a run fails. For tests. */
 export function assertSimulationProperty(options: SimulationPropertyOptions): void {
   const report = findCounterexample(options);
@@ -210,11 +228,15 @@ export function formatCounterexample(name: string, report: Extract<Counterexampl
 
 // --------------------------------------------------------------------------- internals
 
-interface Setup {
+/** What running and shrinking one drawn schedule needs (shrink-schedule.ts builds one from a sweep's seed). */
+export interface RunSetup {
   readonly options: SimulationPropertyOptions;
   readonly base: Scenario;
-  readonly resolved: ResolvedScenario;
   readonly healAt: Micros;
+}
+
+interface Setup extends RunSetup {
+  readonly resolved: ResolvedScenario;
   readonly arbitrary: fc.Arbitrary<Drawn>;
   readonly numRuns: number;
   readonly seed: number;
@@ -267,7 +289,7 @@ function prepare(options: SimulationPropertyOptions): Setup {
  * that flattens to the same faults (an episode episodesToSchedule drops anyway) is kept without
  * a run. Deterministic, and bounded by the schedule: at most (n + 1)(n + 2)/2 runs for n episodes.
  */
-function removeEpisodes(setup: Setup, start: Drawn): { drawn: Drawn; removed: number } {
+export function removeEpisodes(setup: RunSetup, start: Drawn): { drawn: Drawn; removed: number } {
   let current = start;
   let outcome = runOnce(setup, current, 'off');
   // A counterexample that does not fail again is left alone: the replay reports the non-determinism.
@@ -296,8 +318,8 @@ function removeEpisodes(setup: Setup, start: Drawn): { drawn: Drawn; removed: nu
   return { drawn: current, removed: start.episodes.length - current.episodes.length };
 }
 
-function runOnce(
-  setup: Setup,
+export function runOnce(
+  setup: RunSetup,
   drawn: Drawn,
   trace: 'off' | 'memory',
 ): { scenario: Scenario; result?: RunResult; failure?: string; violationTime?: Micros } {

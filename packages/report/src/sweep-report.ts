@@ -16,7 +16,7 @@ export interface SweepResultLine {
   readonly label?: string;
   readonly reproduce?: string;
   /** Per-seed coverage counters: how often the run reached each role, message kind or state. */
-  readonly coverage?: Readonly<Record<string, unknown>>;
+  readonly coverage?: object;
 }
 
 export interface SweepHeaderLine {

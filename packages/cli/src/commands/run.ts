@@ -11,6 +11,7 @@ import {
   type StateMode,
   type TraceEvent,
   type TraceHeader,
+  familyScenario,
 } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
@@ -23,6 +24,7 @@ import { protocolErrorStack } from '../protocol-stack.ts';
 import { DSIM, shellArg } from '../shell.ts';
 import { style } from '../style.ts';
 import { TimelineStrip } from '../timeline-strip.ts';
+import { describeSwarm } from '../swarm-describe.ts';
 
 export const runFlags: Record<string, FlagSpec> = {
   family: {
@@ -51,6 +53,9 @@ export const runFlags: Record<string, FlagSpec> = {
     value: true,
     placeholder: 'immutable|mutable',
     description: 'state mode; both give the same trace (default immutable)',
+  },
+  swarm: {
+    description: "with --family: also draw the run's fault kinds and knobs from the seed, as 'dsim sweep --swarm' does",
   },
   'no-trace': { description: 'write no trace file (the hash is still computed)' },
   'expect-violation': { description: 'for scenarios that demonstrate a bug: exit 0 only if a violation is found' },
@@ -94,11 +99,17 @@ export async function runCommand(args: string[]): Promise<number> {
   // A family builds the scenario from the seed, so its run is the sweep's run of that seed.
   const familyCase = family ? familyCases(family, flags, 'run')[0]! : undefined;
   // With the same probes the sweep adds, so the run (and its hash) is the sweep's run of this seed.
-  const instrumented = family?.measure?.instrument(family.scenario(seed ?? 1, familyCase!));
-  const scenarioInput = family
-    ? (instrumented?.scenario ?? family.scenario(seed ?? 1, familyCase!))
-    : await loadScenario(file);
-  const caseFlags = family ? familyCaseFlags(family, flags, familyCase!) : '';
+  if (flags.swarm && !family)
+    throw new UsageError(`dsim run: --swarm draws from a seed family's ranges: give --family`);
+  const swarm = flags.swarm === true;
+  if (swarm && !family!.swarm)
+    throw new UsageError(`dsim run: --family ${familyName} declares no swarm ranges; run it without --swarm`);
+  const drawn = family ? familyScenario(family, seed ?? 1, familyCase!, swarm) : undefined;
+  const instrumented = drawn && family?.measure?.instrument(drawn.scenario);
+  const scenarioInput = drawn ? (instrumented?.scenario ?? drawn.scenario) : await loadScenario(file);
+  const caseFlags = family
+    ? [familyCaseFlags(family, flags, familyCase!), swarm ? '--swarm' : ''].filter(Boolean).join(' ')
+    : '';
   const scenario = resolveScenario(scenarioInput, {
     registry,
     source: family ? `family ${familyName}` : file,
@@ -116,6 +127,7 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   const report = !flags.json && !flags.quiet;
   if (report) printPreamble(file, scenario);
+  if (report && drawn?.swarm) console.log(`${style.dim('swarm      ')}${describeSwarm(drawn.swarm)}`);
 
   const strip = report ? new LazyStrip() : undefined;
   const sink = writeTrace ? new TraceFile(tracePath) : undefined;

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { families } from '@dsim/registry';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
@@ -6,6 +6,7 @@ import { measureTotals } from '../family-args.ts';
 import { style } from '../style.ts';
 import { printSummary } from '../sweep-summary.ts';
 import { sweepReportHtml } from '@dsim/report';
+import { coverageLines, sweepCoverage } from '../sweep-coverage.ts';
 import { readResultsFile, runKey, type ResultLine, type ResultsHeader } from '../sweep-results.ts';
 
 export const sweepMergeFlags: Record<string, FlagSpec> = {
@@ -110,19 +111,16 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
   const merged = mergeResults(positional);
   const { header, runs, missing } = merged;
   if (out)
-    writeFileSync(
-      out,
-      [
-        JSON.stringify({ ...header, command: ['dsim', 'sweep', 'merge', ...args], shard: { index: 1, count: 1 } }),
-        ...runs.map((run) => JSON.stringify(run)),
-      ].join('\n') + '\n',
-    );
+    writeMerged(out, { ...header, command: ['dsim', 'sweep', 'merge', ...args], shard: { index: 1, count: 1 } }, runs);
   if (typeof flags.html === 'string') writeFileSync(flags.html, sweepReportHtml(header, runs));
   const failing = runs.filter((run) => !run.ok);
   const family = header.family ? families[header.family] : undefined;
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((run) => run.measures))) : [];
   const wallMillis = runs.reduce((sum, run) => sum + (run.wallMillis ?? 0), 0);
-  const exit = failing.length > 0 || missing.length > 0 ? EXIT_VIOLATION : EXIT_OK;
+  // An --until-covered sweep stops once covered: the seeds it did not take are not missing.
+  const stoppedWhenCovered = header.untilCovered === true;
+  const exit = failing.length > 0 || (missing.length > 0 && !stoppedWhenCovered) ? EXIT_VIOLATION : EXIT_OK;
+  const covered = header.coverageGoals ? sweepCoverage(header.coverageGoals, runs) : undefined;
   if (flags.json) {
     console.log(
       JSON.stringify(
@@ -136,6 +134,9 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
           duplicates: merged.duplicates,
           failing: failing.map(({ label: _label, reproduce, ...run }) => ({ ...run, replay: reproduce })),
           events: runs.reduce((sum, run) => sum + run.events, 0),
+          ...(covered
+            ? { coverage: { goals: covered.goalCount, unreached: covered.unreached, totals: covered.totals } }
+            : {}),
           ...(family?.measure ? { measures: measureTotals(runs.map((run) => run.measures)) } : {}),
         },
         null,
@@ -158,10 +159,17 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
     unit: header.cases > 1 ? 'runs' : 'seeds',
     wallMillis,
     measured,
-    incomplete: missing.length > 0,
+    coverage: covered ? coverageLines(covered) : [],
+    incomplete: missing.length > 0 && !stoppedWhenCovered,
     ...(out ? { savedIn: out } : {}),
   });
-  if (missing.length > 0) {
+  if (missing.length > 0 && stoppedWhenCovered)
+    console.log(
+      style.dim(
+        `  ${missing.length.toLocaleString('en-US')} seeds of ${header.seeds.first}..${header.seeds.last} not run: the sweep ran --until-covered`,
+      ),
+    );
+  else if (missing.length > 0) {
     const shown = missing
       .slice(0, 20)
       .map((run) => (header.cases > 1 ? `${run.seed}#${run.case + 1}` : String(run.seed)))
@@ -176,4 +184,22 @@ export async function sweepMergeCommand(args: string[]): Promise<number> {
     console.log(style.dim(`  run the shard that lost them again with --resume <its results file>`));
   }
   return exit;
+}
+
+/**
+ * Writes the merged file a few thousand lines at a time: a whole sweep as one string would pass
+ * V8's largest string (about 512 MB; 64 shards of 10,000 runs are more).
+ */
+function writeMerged(file: string, header: ResultsHeader, runs: readonly ResultLine[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(header)}\n`);
+    for (let start = 0; start < runs.length; start += 4096) {
+      let chunk = '';
+      for (const run of runs.slice(start, start + 4096)) chunk += `${JSON.stringify(run)}\n`;
+      writeSync(fd, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,7 +1,22 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { formatMicros, LIMITS, resolveScenario, type StateMode } from '@dsim/core';
+import {
+  addCoverage,
+  coverageGoals,
+  emptyCoverageTotals,
+  familyScenario,
+  formatMicros,
+  LIMITS,
+  resolveScenario,
+  unreachedGoals,
+  type Scenario,
+  type StateMode,
+} from '@dsim/core';
+import { coveredBy, coverageLines, sweepCoverage } from '../sweep-coverage.ts';
+import { describeSwarm } from '../swarm-describe.ts';
+import { printShrunk, shrinkFailures, type ShrinkOutcome } from '../sweep-shrink.ts';
 import { registry } from '@dsim/registry';
 import { sweepReportHtml } from '@dsim/report';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
@@ -90,6 +105,18 @@ export const sweepFlags: Record<string, FlagSpec> = {
     value: true,
     placeholder: 'report.html',
     description: 'write a self-contained HTML report: verdicts, distributions, coverage, failing seeds',
+  },
+  swarm: {
+    description:
+      "seed families: each seed also draws its fault kinds and knobs (cluster size, latency, loss, timeouts) from the family's swarm ranges; the draw is in the result line and 'dsim run ... --swarm' replays it",
+  },
+  shrink: {
+    description:
+      "shrink each failing seed's fault schedule with the property runner's shrinker and save the smaller scenario and its trace beside the results (<results>.shrunk/, else .dsim/shrunk/)",
+  },
+  'until-covered': {
+    description:
+      "run the seeds in order until every coverage goal (the protocol's declared roles, message kinds and states, and the sometimes invariants) is reached; --seeds is the budget",
   },
   json: { description: 'print the summary as JSON' },
   help: { short: 'h', description: 'show this help' },
@@ -212,6 +239,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
     throw new UsageError(`dsim sweep: --mode must be 'immutable' or 'mutable'`);
   const until = typeof flags.until === 'string' ? flags.until : undefined;
   const cases = family ? familyCases(family, flags, 'sweep') : [];
+  const swarm = flags.swarm === true;
+  if (swarm && !family) throw new UsageError(`dsim sweep: --swarm draws from a seed family's ranges: give --family`);
+  if (swarm && !family!.swarm)
+    throw new UsageError(`dsim sweep: --family ${familyName} declares no swarm ranges; sweep it without --swarm`);
   const jobs: SweepJob[] = seeds.flatMap((seed) =>
     family ? cases.map((_, index) => ({ seed, case: index })) : [{ seed, case: 0 }],
   );
@@ -222,7 +253,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
 
   // Validate in the main thread first, so bad input is one clear error, not one per worker.
   const firstSeed = seeds[0] ?? 1;
-  const scenarioInput = file ? await loadScenario(file) : family!.scenario(firstSeed, cases[0]!);
+  const scenarioInput = file ? await loadScenario(file) : familyScenario(family!, firstSeed, cases[0]!, swarm).scenario;
   const resolved = resolveScenario(scenarioInput, {
     registry,
     source: file ?? `family ${familyName}`,
@@ -230,6 +261,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     ...(until ? { until } : {}),
   });
   const title = file ?? `--family ${familyName}`;
+  const goals = coverageGoals(resolved.protocol.coverage, resolved.invariants);
+  const untilCovered = flags['until-covered'] === true;
   if (!flags.json) {
     console.log(`${style.bold('dsim sweep')} ${title}`);
     if (family) console.log(`${style.dim('family     ')}${family.description}`);
@@ -239,6 +272,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
     console.log(
       `${style.dim('seeds      ')}${range.first}..${range.last}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}${cases.length > 1 ? ` × ${cases.length} option sets` : ''}: ${jobs.length.toLocaleString('en-US')} runs on ${workerCount} worker${workerCount === 1 ? '' : 's'}, ${mode} state`,
     );
+    if (swarm)
+      console.log(
+        `${style.dim('swarm      ')}each seed draws its fault kinds and knobs; seed ${firstSeed}: ${describeSwarm(familyScenario(family!, firstSeed, cases[0]!, true).swarm!)}`,
+      );
     console.log(
       `${style.dim('invariants ')}${resolved.invariants.map((invariant) => invariant.name).join(', ') || 'none'}`,
     );
@@ -250,7 +287,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const replay = (result: SeedResult) => {
     if (!family) return `${DSIM} run ${shellArg(file!)} --seed ${result.seed}${untilFlag}`;
     const caseFlags = familyCaseFlags(family, flags, cases[result.case ?? 0]!);
-    return `${DSIM} run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${untilFlag}`;
+    return `${DSIM} run --family ${familyName} --seed ${result.seed}${caseFlags ? ` ${caseFlags}` : ''}${swarm ? ' --swarm' : ''}${untilFlag}`;
   };
   const label = (result: SeedResult) => {
     const options = family ? describeCase(family, flags, cases[result.case ?? 0]!) : '';
@@ -271,7 +308,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
     version: RESULTS_VERSION,
     command: ['dsim', 'sweep', ...args],
     scenarioDigest: scenarioDigest({
-      source: file ? { scenarioText: readFileSync(file, 'utf8') } : { family: familyName, cases },
+      source: file
+        ? { scenarioText: readFileSync(file, 'utf8') }
+        : { family: familyName, cases, ...(swarm ? { swarm } : {}) },
       until: until ?? null,
     }),
     codeVersion: codeVersion(),
@@ -281,6 +320,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     shard,
     cases: family ? cases.length : 1,
     invariants: resolved.invariants.map(({ name, kind }) => ({ name, kind })),
+    coverageGoals: goals,
+    ...(untilCovered ? { untilCovered: true } : {}),
   };
   let previous: ResultLine[] = [];
   if (typeof flags.resume === 'string') {
@@ -321,6 +362,18 @@ export async function sweepCommand(args: string[]): Promise<number> {
     interrupt.stop();
   };
   process.on('SIGINT', onInterrupt);
+  // --until-covered: stop taking seeds once the finished runs (those of a resumed file included) reach every goal.
+  const coveredSoFar = emptyCoverageTotals();
+  for (const line of previous) if (line.coverage) addCoverage(coveredSoFar, line.coverage);
+  const coverage = { complete: untilCovered && unreachedGoals(goals, coveredSoFar).length === 0 };
+  const noteCoverage = (result: SeedResult) => {
+    if (!untilCovered || coverage.complete || !result.coverage) return;
+    addCoverage(coveredSoFar, result.coverage);
+    if (unreachedGoals(goals, coveredSoFar).length > 0) return;
+    coverage.complete = true;
+    interrupt.stopped = true;
+    interrupt.stop();
+  };
   const progress = flags.json ? undefined : new ProgressBar(todo.length, 'sweep');
   const started = performance.now();
   let ran: SeedResult[];
@@ -330,12 +383,17 @@ export async function sweepCommand(args: string[]): Promise<number> {
         source,
         hashes: flags.hashes === true || resultsFile !== undefined,
         stateMode: mode,
+        coverage: true,
+        swarm,
         ...(until ? { until } : {}),
       },
-      todo,
+      coverage.complete ? [] : todo,
       workerCount,
       (done, failingSoFar) => progress?.update(done, failingSoFar),
-      resultsFile === undefined ? undefined : (result) => appendResultLine(resultsFile, toLine(result)),
+      (result) => {
+        if (resultsFile !== undefined) appendResultLine(resultsFile, toLine(result));
+        noteCoverage(result);
+      },
       interrupt,
     );
   } finally {
@@ -346,6 +404,22 @@ export async function sweepCommand(args: string[]): Promise<number> {
   runs.sort((a, b) => a.seed - b.seed || (a.case ?? 0) - (b.case ?? 0));
   const failing = runs.filter((result) => !result.ok);
   progress?.finish(ran.length, ran.filter((result) => !result.ok).length);
+  // Failing seeds of this invocation become small scenario files (a resumed file's older ones were shrunk then).
+  let shrunk: ShrinkOutcome[] = [];
+  if (flags.shrink === true) {
+    const ranKeys = new Set(ran.map(runKey));
+    const targets = failing
+      .filter((run) => ranKeys.has(runKey(run)))
+      .map((run) => ({
+        label: run.label,
+        seed: run.seed,
+        scenario: family
+          ? familyScenario(family, run.seed, cases[run.case ?? 0]!, swarm).scenario
+          : { ...(scenarioInput as Scenario), ...(until ? { until } : {}) },
+      }));
+    const dir = resultsFile ? `${resultsFile.replace(/\.jsonl$/, '')}.shrunk` : join('.dsim', 'shrunk');
+    shrunk = shrinkFailures(targets, dir, title);
+  }
 
   if (typeof flags.out === 'string')
     writeFileSync(
@@ -359,7 +433,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // With several option sets per seed, a run is a (seed, option set) pair.
   const unit = cases.length > 1 ? 'runs' : 'seeds';
   const measured = family?.measure ? family.measure.report(measureTotals(runs.map((result) => result.measures))) : [];
-  const stoppedExit = interrupt.stopped ? EXIT_INTERRUPTED : undefined;
+  // Stopped because every goal was reached is a finished --until-covered sweep, not a Ctrl-C.
+  const interrupted = interrupt.stopped && !coverage.complete;
+  const covered = sweepCoverage(goals, runs);
+  const coveredAt = untilCovered && covered.unreached.length === 0 ? coveredBy(goals, runs) : undefined;
+  const stoppedExit = interrupted
+    ? EXIT_INTERRUPTED
+    : untilCovered && covered.unreached.length > 0
+      ? EXIT_VIOLATION
+      : undefined;
 
   if (flags.json) {
     console.log(
@@ -370,8 +452,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
           failing: failing.map(({ label: _label, reproduce, ...result }) => ({ ...result, replay: reproduce })),
           events: runs.reduce((sum, result) => sum + result.events, 0),
           wallMillis: Math.round(wallMillis),
-          ...(interrupt.stopped ? { interrupted: true, notRun: todo.length - ran.length } : {}),
+          ...(interrupted ? { interrupted: true, notRun: todo.length - ran.length } : {}),
+          coverage: {
+            goals: covered.goalCount,
+            unreached: covered.unreached,
+            totals: covered.totals,
+            ...(coveredAt ? { coveredBySeed: coveredAt.seed } : {}),
+          },
           ...(family?.measure ? { measures: measureTotals(runs.map((result) => result.measures)) } : {}),
+          ...(flags.shrink === true ? { shrunk } : {}),
         },
         null,
         2,
@@ -381,7 +470,15 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
 
   console.log();
-  if (interrupt.stopped)
+  if (coveredAt)
+    console.log(
+      style.green(
+        `every coverage goal reached by seed ${coveredAt.label} (${runs.indexOf(coveredAt) + 1} runs in seed order); stopped taking seeds`,
+      ),
+    );
+  else if (untilCovered)
+    console.log(style.yellow(`--until-covered: the seeds ran out before every coverage goal was reached`));
+  if (interrupted)
     console.log(
       style.yellow(
         `interrupted: ${ran.length.toLocaleString('en-US')} of ${todo.length.toLocaleString('en-US')} runs finished${resultsFile ? `; continue with --resume ${resultsFile}` : ''}`,
@@ -393,9 +490,11 @@ export async function sweepCommand(args: string[]): Promise<number> {
     unit,
     wallMillis,
     measured,
-    incomplete: interrupt.stopped,
+    coverage: coverageLines(covered),
+    incomplete: interrupted,
     ...(resultsFile ? { savedIn: resultsFile } : typeof flags.out === 'string' ? { savedIn: flags.out } : {}),
   });
+  printShrunk(shrunk);
   return stoppedExit ?? (failingCount > 0 ? EXIT_VIOLATION : EXIT_OK);
 }
 

@@ -5,6 +5,7 @@ import type { Micros } from '../time/time.ts';
 import type { Invariant } from './invariant.ts';
 import type { WorkloadFactory, Operation } from './workload.ts';
 import type { NodeView } from './view.ts';
+import type { ProtocolCoverage } from './coverage.ts';
 
 export type NodeId = string;
 
@@ -135,6 +136,8 @@ export interface Protocol<
   readonly workloads?: Readonly<Record<string, WorkloadFactory<Op>>>;
   /** The protocol's bug switches by name: `ctx.bugs.has(name)` accepts only these names. */
   readonly bugs?: Readonly<Record<Bug, BugSwitch>>;
+  /** What a sweep should reach: roles, message kinds and bug-relevant states (see ProtocolCoverage). */
+  readonly coverage?: ProtocolCoverage<State>;
 }
 
 /** Any protocol, for registries and code that does not care about its types. */

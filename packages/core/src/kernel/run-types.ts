@@ -1,3 +1,4 @@
+import type { CoverageCounts } from '../author/coverage.ts';
 import type { HistoryEntry } from '../author/history.ts';
 import type { Violation } from '../author/invariant.ts';
 import type { NodeId, NodeSummary } from '../author/protocol.ts';
@@ -24,6 +25,11 @@ export interface RunOptions {
    * trace except for the event count; 'eager' is the plain reference the tests hold 'carry' to.
    */
   readonly timers?: 'carry' | 'eager';
+  /**
+   * Count what the run reached (roles, message kinds, faults by role, the protocol's declared
+   * states) into `RunResult.coverage`. Default false: a run without it pays one branch per step.
+   */
+  readonly coverage?: boolean;
 }
 
 export interface RunResult {
@@ -49,4 +55,6 @@ export interface RunResult {
   /** The same trace as JSON Lines text, one newline after each line ('' unless the mode is 'memory'). */
   readonly traceText: string;
   readonly faultsEndAt: Micros;
+  /** What the run reached, when `RunOptions.coverage` was on. */
+  readonly coverage?: CoverageCounts;
 }

@@ -10,6 +10,7 @@ import { traceHeader } from '../trace/header.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import { Clients, type ClientProcess, type PendingRequest } from './clients.ts';
 import { NodeClock } from './clock.ts';
+import { CoverageCounters } from './coverage-counters.ts';
 import { NodeDisk } from './disk.ts';
 import { NodeFaults } from './node-faults.ts';
 import {
@@ -100,6 +101,8 @@ export class Simulation {
   private readonly eventBudget: number;
   private readonly messageBudget: number;
   private readonly traceOn: boolean;
+  /** Undefined unless the run counts coverage. */
+  private readonly coverage: CoverageCounters | undefined;
   private started = false;
 
   constructor(scenario: ResolvedScenario, options: RunOptions = {}) {
@@ -114,6 +117,7 @@ export class Simulation {
     this.messageBudget = scenario.budget.messages;
     this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine, options.onTraceChunk);
     this.traceOn = this.trace.enabled;
+    this.coverage = options.coverage ? new CoverageCounters(scenario.protocol, scenario.nodes) : undefined;
     this.lines = new TraceLines(this.trace, scenario.nodes);
     this.timers = new Timers(this.events, options.timers !== 'eager');
     this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
@@ -297,6 +301,7 @@ export class Simulation {
       return this.drop(events.id[slot]!, fromIndex, to, events.dup[slot] === 1, 'partition');
     this.stats.messagesDelivered++;
     if (this.traceOn) this.lines.deliver(this.now, events.id[slot]!, fromIndex, to, events.dup[slot] === 1);
+    if (this.coverage) this.coverage.deliver(events.a[slot]);
     this.step(node, DELIVER, this.nodes[fromIndex]!.id, events.a[slot]);
   }
 
@@ -392,6 +397,7 @@ export class Simulation {
     if (node.disk !== undefined) this.syncThenSend(node);
     else if (this.scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);
+    if (this.coverage && node.up) this.coverage.stepped(node.index, node.state);
     const monitor = this.monitor;
     monitor.stepped(node.id);
     if (monitor.watchesSteps) {
@@ -474,6 +480,7 @@ export class Simulation {
     if (to < 0) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
     const id = this.nextMessageId++;
     this.stats.messagesSent++;
+    if (this.coverage) this.coverage.send(msg);
     if (this.traceOn) this.lines.send(this.now, id, node.index, to, this.protocol.describeMessage(msg), msg);
     const network = this.network;
     const deliverAt = network.route(
@@ -545,6 +552,7 @@ export class Simulation {
     if (node.disk !== undefined) this.syncThenSend(node);
     else if (scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);
+    if (this.coverage) this.coverage.stepped(node.index, node.state);
   }
 
   // ---------------------------------------------------------------- faults
@@ -552,8 +560,10 @@ export class Simulation {
   private applyFault(fault: Fault): void {
     this.stats.faults++;
     if (this.traceOn) this.trace.write({ t: this.now, k: 'fault', fault, desc: describeFault(fault) });
+    if (this.coverage) this.coverage.fault(fault);
     if (!this.network.apply(fault)) {
       const restarted = this.nodeFaults.apply(fault, this.now);
+      if (this.coverage && fault.type === 'crash') this.coverage.crashed(this.indexOfNode(fault.node));
       if (restarted !== undefined) this.initNode(restarted, true);
     }
     this.monitor.changed();
@@ -626,6 +636,7 @@ export class Simulation {
         return recorder.text();
       },
       faultsEndAt: this.scenario.faultsEndAt,
+      ...(this.coverage ? { coverage: this.coverage.counts(this.monitor.reached()) } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { RunResult } from '../kernel/run-types.ts';
 import type { Scenario } from './schema.ts';
+import { applySwarm, drawSwarm, type SwarmDraw, type SwarmRanges } from './swarm.ts';
 
 /**
  * A seed family: a function from a seed (and a few named options) to a scenario, so a sweep can
@@ -16,6 +17,8 @@ export interface SeedFamily {
   scenario(seed: number, options: FamilyOptionValues): Scenario;
   /** What a sweep measures per seed beyond the verdict, and how it prints the totals. */
   readonly measure?: FamilyMeasure;
+  /** The ranges `--swarm` draws each seed's fault kinds and knobs from (see SwarmRanges). */
+  readonly swarm?: SwarmRanges;
 }
 
 /**
@@ -93,4 +96,23 @@ export function familyOptions(
     }
   }
   return { ...values, bugs };
+}
+
+/**
+ * The scenario of one seed, with `--swarm` its drawn configuration over the family's choices
+ * (the cluster size through the family's `nodes` option when it has one). Throws when swarm is
+ * asked of a family that declares no ranges.
+ */
+export function familyScenario(
+  family: SeedFamily,
+  seed: number,
+  options: FamilyOptionValues,
+  swarm = false,
+): { readonly scenario: Scenario; readonly swarm?: SwarmDraw } {
+  if (!swarm) return { scenario: family.scenario(seed, options) };
+  if (!family.swarm) throw new Error(`this family declares no swarm ranges: run it without --swarm`);
+  const draw = drawSwarm(family.swarm, seed);
+  const viaOption = draw.nodes !== undefined && family.options?.nodes?.type === 'integer';
+  const scenario = family.scenario(seed, viaOption ? { ...options, nodes: draw.nodes } : options);
+  return { scenario: applySwarm(scenario, draw), swarm: draw };
 }

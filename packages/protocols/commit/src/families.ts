@@ -1,4 +1,5 @@
 import { defineSeedFamily, formatMicros, type NemesisKind, type Scenario, type SeedFamily } from '@dsim/core';
+import { swarm } from './swarm.ts';
 import { blockedTimeProbe, transactionOutcomes } from './measurements.ts';
 
 /** Every fault kind a commit sweep draws by default. */
@@ -66,6 +67,7 @@ export const families: Record<string, SeedFamily> = {
       kinds: { type: 'list', description: 'fault kinds the nemesis draws', default: ALL_KINDS, values: ALL_KINDS },
       faults: { type: 'integer', description: 'fault episodes per run', default: 5, min: 0 },
     },
+    swarm,
     scenario(seed, { protocol, variant, kinds, faults, bugs }) {
       return {
         ...transfersScenario({

@@ -4,8 +4,10 @@ import {
   type ClientRequest,
   type Draft,
   type NodeSummary,
+  type ProtocolCoverage,
   type TimerName,
 } from '@dsim/core';
+import { threePhaseCoverage, twoPhaseCoverage } from './coverage.ts';
 import { threePhaseBugs, twoPhaseBugs, type ThreePhaseBug, type TwoPhaseBug } from './bugs.ts';
 import {
   coordinatorOf,
@@ -143,6 +145,7 @@ function defineCommitProtocol<Config extends CommitConfig, Bug extends string>(
   description: string,
   defaults: Config,
   bugs: Readonly<Record<Bug, BugSwitch>>,
+  coverage: ProtocolCoverage<CommitState>,
 ) {
   return defineProtocol<CommitState, CommitMessage, TransferOp, TransferResult, Config, CommitTimer, Bug>({
     name,
@@ -160,6 +163,7 @@ function defineCommitProtocol<Config extends CommitConfig, Bug extends string>(
     invariants,
     workloads,
     bugs,
+    coverage,
   });
 }
 
@@ -173,6 +177,7 @@ export const twoPhaseCommit = defineCommitProtocol<CommitConfig, TwoPhaseBug>(
   'Two-phase commit: presumed abort, cooperative termination, blocking when the coordinator fails',
   twoPhaseDefaults,
   twoPhaseBugs,
+  twoPhaseCoverage,
 );
 
 /**
@@ -186,6 +191,7 @@ export const threePhaseCommit = defineCommitProtocol<ThreePhaseConfig, ThreePhas
   "Three-phase commit: Skeen's termination protocol or the simplified default-action variant",
   threePhaseDefaults,
   threePhaseBugs,
+  threePhaseCoverage,
 );
 
 export {

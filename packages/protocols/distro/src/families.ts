@@ -1,4 +1,5 @@
 import { defineSeedFamily, type SeedFamily } from '@dsim/core';
+import { swarm } from './swarm.ts';
 
 /**
  * Distro's seed families, run by `dsim sweep --family distro/<name>`.
@@ -15,6 +16,7 @@ export const families: Record<string, SeedFamily> = {
       nodes: { type: 'integer', description: 'cluster size', default: 3, min: 1 },
       clients: { type: 'integer', description: 'Nacos clients', default: 50, min: 1 },
     },
+    swarm,
     scenario(seed, { nodes, clients, bugs }) {
       return {
         name: `distro-sweep-${String(nodes)}n-${seed}`,

@@ -1,4 +1,5 @@
 import { defineProtocol } from '@dsim/core';
+import { coverage } from './coverage.ts';
 import { bugs, type DistroBug } from './bugs.ts';
 import {
   convergenceBoundMicros,
@@ -58,6 +59,7 @@ export const distro = defineProtocol<
   invariants,
   workloads,
   bugs,
+  coverage,
 });
 
 export { families } from './families.ts';

@@ -1,5 +1,6 @@
 import { defineProtocol } from '@dsim/core';
 import { bugs, type HeartbeatBug } from './bugs.ts';
+import { coverage } from './coverage.ts';
 import { defaults, validateConfig, type HeartbeatConfig } from './config.ts';
 import { checkPeers, handleBeat, init, sendBeats } from './detector.ts';
 import { invariants } from './invariants.ts';
@@ -57,6 +58,7 @@ export const heartbeat = defineProtocol<
   invariants,
   workloads,
   bugs,
+  coverage,
 });
 
 /** Sorted ids, shortened for large clusters so a summary stays one short line. */

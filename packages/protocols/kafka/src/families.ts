@@ -1,4 +1,5 @@
 import { createRandom, type Fault, type Scenario } from '@dsim/core';
+import { swarm } from './swarm.ts';
 import type { KafkaConfig } from './config.ts';
 import { promisedInvariantNames } from './invariants.ts';
 import { defaults } from './config.ts';
@@ -150,5 +151,6 @@ export const families = {
         ...(options?.['bugs'] ? { bugs: options['bugs'] as string[] } : {}),
       };
     },
+    swarm,
   },
 };

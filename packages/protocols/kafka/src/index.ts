@@ -1,4 +1,5 @@
 import { defineProtocol, type Draft, type NodeId, type Operation, type TimerName } from '@dsim/core';
+import { coverage } from './coverage.ts';
 import { bugs, type KafkaBug } from './bugs.ts';
 import { initBroker, handleBrokerMessage, onFlush, onHeartbeatTimer, onHwCheckpoint } from './broker.ts';
 import { defaults, roleOf, validateConfig, type KafkaConfig } from './config.ts';
@@ -95,6 +96,7 @@ export const kafka = defineProtocol<KafkaState, KafkaMessage, Operation, never, 
   validateConfig,
   invariants,
   bugs,
+  coverage,
 });
 
 export default kafka;

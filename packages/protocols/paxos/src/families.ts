@@ -1,4 +1,5 @@
 import type { NemesisKind, Scenario } from '@dsim/core';
+import { multiPaxosSwarm, singleDecreeSwarm } from './swarm.ts';
 
 /** Every kind of fault the nemesis draws. */
 export const ALL_FAULT_KINDS: readonly NemesisKind[] = ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'];
@@ -82,6 +83,11 @@ export function multiPaxosScenario(options: PaxosScenarioOptions = {}): Scenario
   };
 }
 
+/** The bug switches `--bug` turns on (dsim passes them as `options.bugs`). */
+function bugsOption(options: Readonly<Record<string, unknown>> | undefined): readonly string[] {
+  return Array.isArray(options?.bugs) ? (options.bugs as string[]) : [];
+}
+
 function nodesOption(options: Readonly<Record<string, unknown>> | undefined, seed: number): number {
   const nodes = options?.nodes;
   if (nodes === undefined) return seed % 2 === 0 ? 5 : 3;
@@ -101,12 +107,14 @@ export const families = {
     description:
       'Single-decree Paxos: every node proposes, clients propose too; partitions of every shape, crashes and restarts, pauses, clock faults, loss and duplication until 3 s, then every node must learn.',
     scenario: (seed: number, options?: Readonly<Record<string, unknown>>): Scenario =>
-      singleDecreeScenario({ seed, nodes: nodesOption(options, seed) }),
+      singleDecreeScenario({ seed, nodes: nodesOption(options, seed), bugs: bugsOption(options) }),
+    swarm: singleDecreeSwarm,
   },
   multiAggressive: {
     description:
       'Multi-Paxos key-value store: four clients; partitions of every shape, crashes and restarts, pauses, clock faults, loss and duplication until 4 s; agreement per slot, linearizability, progress after the heal.',
     scenario: (seed: number, options?: Readonly<Record<string, unknown>>): Scenario =>
-      multiPaxosScenario({ seed, nodes: nodesOption(options, seed) }),
+      multiPaxosScenario({ seed, nodes: nodesOption(options, seed), bugs: bugsOption(options) }),
+    swarm: multiPaxosSwarm,
   },
 };

@@ -1,4 +1,5 @@
 import { defineSeedFamily, type SeedFamily } from '@dsim/core';
+import { swarm } from './swarm.ts';
 
 const leaseClockBoundMicros = 60_000;
 
@@ -18,6 +19,7 @@ export const families: Record<string, SeedFamily> = {
     options: {
       nodes: { type: 'integer', description: 'cluster size', default: 5, min: 1 },
     },
+    swarm,
     scenario(seed, { nodes, bugs }) {
       const readMode = (['readIndex', 'lease', 'log'] as const)[seed % 3]!;
       const variant = Math.floor(seed / 3) % 4;

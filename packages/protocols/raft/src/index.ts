@@ -1,4 +1,5 @@
 import { defineProtocol } from '@dsim/core';
+import { coverage } from './coverage.ts';
 import { bugs, type RaftBug } from './bugs.ts';
 import { timers, type RaftTimer } from './context.ts';
 import { view } from './view.ts';
@@ -52,6 +53,7 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
   invariants,
   workloads,
   bugs,
+  coverage,
 });
 
 export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, workloads, bugs, describeMessage };

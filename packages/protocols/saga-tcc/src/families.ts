@@ -1,4 +1,5 @@
 import type { NemesisKind, Scenario } from '@dsim/core';
+import { swarm } from './swarm.ts';
 
 /** Every fault kind of the aggressive family: the kinds @dsim/commit's sweeps use, so the protocols meet the same faults. */
 export const AGGRESSIVE_KINDS: readonly NemesisKind[] = ['partition', 'crash', 'pause', 'loss', 'duplicate'];
@@ -70,6 +71,7 @@ export function familiesOf(protocol: 'tcc' | 'saga') {
       const base = txnSweepScenario({ protocol, seed, bugs });
       return { ...base, name: `${base.name}-choreographed`, config: { ...base.config, style: 'choreographed' } };
     },
+    swarm,
   };
   return {
     ...(protocol === 'saga' ? { choreographed } : {}),
@@ -81,6 +83,7 @@ export function familiesOf(protocol: 'tcc' | 'saga') {
         const bugs = Array.isArray(options?.bugs) ? (options.bugs as string[]) : [];
         return txnSweepScenario({ protocol, seed, bugs });
       },
+      swarm,
     },
   };
 }

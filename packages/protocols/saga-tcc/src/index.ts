@@ -1,4 +1,5 @@
 import { defineProtocol, type ClientRequest, type Draft, type NodeSummary, type TimerName } from '@dsim/core';
+import { sagaCoverage, tccCoverage } from './coverage.ts';
 import { sagaBugs, tccBugs, type SagaBug, type TccBug } from './bugs.ts';
 import { coordinatorOf, txnDefaults, validateConfig, type TxnConfig } from './config.ts';
 import { timers, type TxnContext, type TxnTimer } from './context.ts';
@@ -137,6 +138,7 @@ function define<Bug extends TccBug | SagaBug>(
     invariants: name === 'tcc' ? tccInvariants : sagaInvariants,
     workloads,
     bugs,
+    coverage: name === 'tcc' ? tccCoverage : sagaCoverage,
   });
 }
 

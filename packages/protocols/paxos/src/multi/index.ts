@@ -1,4 +1,5 @@
 import { defineProtocol } from '@dsim/core';
+import { coverage } from './coverage.ts';
 import { formatBallot } from '../ballot.ts';
 import { multiPaxosBugs, type MultiPaxosBug } from '../bugs.ts';
 import type { KvOp, KvResult } from '@dsim/services';
@@ -61,4 +62,5 @@ export const multiPaxos = defineProtocol<
   invariants,
   workloads,
   bugs: multiPaxosBugs,
+  coverage,
 });

@@ -1,4 +1,5 @@
 import { defineProtocol } from '@dsim/core';
+import { coverage } from './coverage.ts';
 import { singleDecreeBugs, type SingleDecreeBug } from '../bugs.ts';
 import { defaults, validateConfig, type PaxosConfig } from './config.ts';
 import { invariants } from './invariants.ts';
@@ -44,4 +45,5 @@ export const paxos = defineProtocol<
   invariants,
   workloads,
   bugs: singleDecreeBugs,
+  coverage,
 });

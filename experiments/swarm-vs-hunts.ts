@@ -1,0 +1,203 @@
+/**
+ * Does a swarm sweep, with no hand-tuned fault schedule, catch each bug switch as fast as the
+ * hand-tuned hunt the protocol package keeps for it? For every bug switch: the hunt's runs to its
+ * first failure (the property runner, no shrinking) and a `--swarm` sweep's seeds to its first
+ * failing seed (the protocol's seed family with the switch on, each seed drawing its fault kinds
+ * and knobs), each over several independent trials (fast-check seeds for the hunt, disjoint seed
+ * ranges for the swarm), reported as medians. A trial that does not catch within --runs counts
+ * as more than --runs.
+ *
+ * --control also runs the swarm with the switch off: the correct protocol's false alarms (each must be 0).
+ *
+ *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control]
+ */
+import {
+  familyOptions,
+  familyScenario,
+  runScenario,
+  type FamilyOptionValue,
+  type SwarmRanges,
+  type SeedFamily,
+} from '@dsim/core';
+import { bugHunts as commitHunts } from '@dsim/commit';
+import { bugHunts as distroHunts } from '@dsim/distro';
+import { kafkaHunts } from '@dsim/kafka';
+import { paxosHunts } from '@dsim/paxos';
+import { runsToFailure, type SimulationPropertyOptions } from '@dsim/property';
+import { bugHunts as raftHunts } from '@dsim/raft';
+import { families, registry } from '@dsim/registry';
+import { bugHunts as txnHunts } from '@dsim/saga-tcc';
+import { parseFlags, wholeNumber } from './lib/flags.ts';
+
+export const description = 'swarm sweeps against the hand-tuned hunts: median runs to catch each bug switch';
+export const usage = '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control]';
+
+interface Race {
+  readonly protocol: string;
+  readonly bug: string;
+  readonly hunt: Omit<SimulationPropertyOptions, 'numRuns'>;
+  readonly family: string;
+  readonly options: Readonly<Record<string, FamilyOptionValue>>;
+  /** Swarm ranges narrower than the family's, where the protocol's own fault model is narrower. */
+  readonly swarm?: SwarmRanges;
+}
+
+const protocolOf = (options: Omit<SimulationPropertyOptions, 'numRuns'>) =>
+  typeof options.scenario.protocol === 'string' ? options.scenario.protocol : options.scenario.protocol.name;
+
+function races(): Record<string, Race[]> {
+  return {
+    raft: raftHunts
+      .filter((hunt) => hunt.bug)
+      .map((hunt) => ({ protocol: 'raft', bug: hunt.bug!, hunt, family: 'raft/aggressive', options: {} })),
+    commit: commitHunts
+      .filter((hunt) => hunt.bug)
+      .map((hunt): Race => {
+        const protocol = protocolOf(hunt);
+        const options: Record<string, FamilyOptionValue> =
+          protocol === '3pc' ? { protocol, variant: 'skeen' } : { protocol };
+        return {
+          protocol,
+          bug: hunt.bug!,
+          hunt,
+          family: 'commit/transfers',
+          options,
+          // Skeen's 3PC assumes crashes only and a perfect failure detector: no partitions, loss or
+          // duplication, and no timeouts a slow message can outlast. Its hunts keep to that, and so
+          // does its swarm: the fault budget is all it draws.
+          ...(protocol === '3pc' ? { swarm: { faultKinds: ['crash'], faults: { min: 1, max: 10 } } } : {}),
+        };
+      }),
+    distro: distroHunts
+      .filter((hunt) => hunt.bug)
+      .map((hunt) => ({ protocol: 'distro', bug: hunt.bug!, hunt, family: 'distro/aggressive', options: {} })),
+    kafka: kafkaHunts.map(({ id, options }) => ({
+      protocol: 'kafka',
+      bug: id,
+      hunt: options,
+      family: 'kafka/aggressive',
+      options: {},
+    })),
+    paxos: paxosHunts
+      .filter(({ options }) => (options.scenario.bugs ?? []).length > 0)
+      .map(({ options }) => {
+        const protocol = protocolOf(options);
+        return {
+          protocol,
+          bug: options.scenario.bugs![0]!,
+          hunt: options,
+          family: protocol === 'paxos' ? 'paxos/aggressive' : 'paxos/multiAggressive',
+          options: {},
+        };
+      }),
+    tcc: txnHunts.map(({ id, options }) => {
+      const protocol = protocolOf(options);
+      return {
+        protocol: `${protocol} (${id.split(':').slice(2).join(':') || 'any'})`,
+        bug: options.scenario.bugs![0]!,
+        hunt: options,
+        family: protocol === 'tcc' ? 'tcc/aggressive' : 'saga/aggressive',
+        options: {},
+      };
+    }),
+  };
+}
+
+/** Seeds of a swarm sweep until the first failing one, from `first`; undefined when none of `runs` fails. */
+function swarmRunsToCatch(race: Race, first: number, runs: number): number | undefined {
+  const family = familyOf(race);
+  const options = familyOptions(family, race.options, [race.bug]);
+  for (let i = 0; i < runs; i++) {
+    const { scenario } = familyScenario(family, first + i, options, true);
+    const result = runScenario(scenario, { registry, seed: first + i }, { trace: 'off', stateMode: 'mutable' });
+    if (result.violations.length > 0 || result.endReason === 'error') return i + 1;
+  }
+  return undefined;
+}
+
+function familyOf(race: Race): SeedFamily {
+  const declared = families[race.family]!;
+  return race.swarm ? { ...declared, swarm: race.swarm } : declared;
+}
+
+/** Swarm seeds of the correct protocol (the switch off) that fail: false alarms, which make a catch meaningless. */
+function falseAlarms(race: Race, first: number, runs: number): number {
+  const family = familyOf(race);
+  const options = familyOptions(family, race.options, []);
+  let failed = 0;
+  for (let i = 0; i < runs; i++) {
+    const { scenario } = familyScenario(family, first + i, options, true);
+    const result = runScenario(scenario, { registry, seed: first + i }, { trace: 'off', stateMode: 'mutable' });
+    if (result.violations.length > 0 || result.endReason === 'error') failed++;
+  }
+  return failed;
+}
+
+function median(values: ReadonlyArray<number | undefined>): number {
+  const sorted = values.map((value) => value ?? Infinity).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const show = (value: number, cap: number) => (value === Infinity ? `>${cap}` : String(value));
+
+export function main(args: readonly string[]): number {
+  const { values, positional, on } = parseFlags(args, ['runs', 'trials', 'bug'], ['control']);
+  const runs = wholeNumber(values.runs, 'runs', 100);
+  const trials = wholeNumber(values.trials, 'trials', 3);
+  const all = races();
+  const chosen = positional.length > 0 ? positional : Object.keys(all);
+  for (const name of chosen)
+    if (!all[name]) throw new Error(`no protocol '${name}' here; choose from ${Object.keys(all).join(', ')}`);
+  console.log(
+    `runs to the first failure, median of ${trials} trials (each capped at ${runs}); hunt: hand-tuned fault space, property runner; swarm: the seed family with --swarm`,
+  );
+  const control = on.has('control');
+  console.log(
+    [
+      'protocol',
+      'bug switch',
+      'hunt',
+      'swarm',
+      'hunt trials',
+      'swarm trials',
+      ...(control ? [`swarm false alarms in ${runs}`] : []),
+      'seconds',
+    ].join(' | '),
+  );
+  let slower = 0;
+  for (const name of chosen) {
+    for (const race of all[name]!) {
+      if (values.bug !== undefined && race.bug !== values.bug) continue;
+      const started = performance.now();
+      const hunt: Array<number | undefined> = [];
+      const swarm: Array<number | undefined> = [];
+      for (let trial = 0; trial < trials; trial++) {
+        // Trial 0 is the hunt as its package runs it (fast-check's seed from its name).
+        const report = runsToFailure({
+          ...race.hunt,
+          registry,
+          numRuns: runs,
+          ...(trial > 0 ? { seed: 7919 * trial } : {}),
+        });
+        hunt.push(report.found ? report.runs : undefined);
+        swarm.push(swarmRunsToCatch(race, 1 + trial * 100_000, runs));
+      }
+      const [huntMedian, swarmMedian] = [median(hunt), median(swarm)];
+      if (swarmMedian > huntMedian) slower++;
+      console.log(
+        [
+          race.protocol,
+          race.bug,
+          show(huntMedian, runs),
+          show(swarmMedian, runs),
+          hunt.map((value) => show(value ?? Infinity, runs)).join(' '),
+          swarm.map((value) => show(value ?? Infinity, runs)).join(' '),
+          ...(control ? [String(falseAlarms(race, 900_001, runs))] : []),
+          ((performance.now() - started) / 1000).toFixed(0),
+        ].join(' | '),
+      );
+    }
+  }
+  console.log(`swarm slower than the hunt (median) on ${slower} bug switch${slower === 1 ? '' : 'es'}`);
+  return 0;
+}

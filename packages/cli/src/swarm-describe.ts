@@ -1,0 +1,15 @@
+import { describeLatency, type SwarmDraw } from '@dsim/core';
+
+/** One line for people: what a `--swarm` seed drew ('5 nodes, faults partition+crash ×4, latency ...'). */
+export function describeSwarm(draw: SwarmDraw): string {
+  const parts: string[] = [];
+  if (draw.nodes !== undefined) parts.push(`${draw.nodes} nodes`);
+  if (draw.faultKinds !== undefined)
+    parts.push(`faults ${draw.faultKinds.join('+')}${draw.faults !== undefined ? ` ×${draw.faults}` : ''}`);
+  else if (draw.faults !== undefined) parts.push(`${draw.faults} fault episodes`);
+  if (draw.latency !== undefined) parts.push(`latency ${describeLatency(draw.latency)}`);
+  if (draw.loss) parts.push(`loss ${draw.loss}`);
+  if (draw.duplicate) parts.push(`duplicate ${draw.duplicate}`);
+  for (const [name, value] of Object.entries(draw.config ?? {})) parts.push(`${name}=${value}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,15 @@
+import type { SwarmRanges } from '@dsim/core';
+
+/**
+ * What `dsim sweep --family distro/aggressive --swarm` draws per seed. No base loss rate: it would
+ * last into the quiet period, where 'bounded-staleness' holds Distro to one sync delay plus a
+ * retry, which a lossless network after the heal is what Nacos promises; loss comes in the
+ * nemesis's bursts instead.
+ */
+export const swarm: SwarmRanges = {
+  nodes: { min: 2, max: 6 },
+  faultKinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+  faults: { min: 1, max: 10 },
+  latencyMicros: { min: 500, max: 20_000 },
+  config: { syncDelayMicros: { min: 200_000, max: 2_000_000 } },
+};

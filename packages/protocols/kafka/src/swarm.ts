@@ -1,0 +1,16 @@
+import type { SwarmRanges } from '@dsim/core';
+
+/**
+ * What `dsim sweep --family kafka/aggressive --swarm` draws per seed. The family writes its own
+ * fault schedule (power loss and controller crashes need more than the nemesis has), so the draw
+ * covers the network and the replication timeouts.
+ */
+export const swarm: SwarmRanges = {
+  latencyMicros: { min: 500, max: 20_000 },
+  loss: { max: 0.05 },
+  duplicate: { max: 0.05 },
+  config: {
+    replicaLagTimeMaxMs: { min: 300, max: 5_000 },
+    sessionTimeoutMs: { min: 800, max: 4_000 },
+  },
+};
