@@ -7,6 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 
 const TYPESCRIPT = /\.(?:ts|mts|cts)$/;
+const SOURCE_CONDITION = '@dsim/source';
+
+let fromSource = false;
+
+export function initialize(data) {
+  fromSource = data?.fromSource === true;
+}
+
+export function resolve(specifier, context, nextResolve) {
+  if (!fromSource || context.conditions.includes(SOURCE_CONDITION)) return nextResolve(specifier, context);
+  return nextResolve(specifier, { ...context, conditions: [SOURCE_CONDITION, ...context.conditions] });
+}
 
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(new URL(url).pathname)) return nextLoad(url, context);
