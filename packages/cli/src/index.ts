@@ -5,3 +5,4 @@ export { measureTotals } from './family-args.ts';
 export { runSeed, runFamilySeed, type SeedResult, type SweepSource } from './sweep-worker.ts';
 export { UsageError } from './errors.ts';
 export * from './exit-codes.ts';
+export { defineConfig, type DsimConfig } from './config.ts';

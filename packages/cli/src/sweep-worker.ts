@@ -10,8 +10,10 @@ import {
   type Scenario,
   type StateMode,
 } from '@dsim/core';
-import { families, registry } from '@dsim/registry';
+import type { ProtocolRegistry } from '@dsim/core';
+import { families, registry as builtIn } from '@dsim/registry';
 import { loadScenario } from './load-scenario.ts';
+import { loadProjectProtocols, type ProtocolSources } from './project-protocols.ts';
 
 /** One seed's verdict, small enough to post back cheaply. */
 export interface SeedResult {
@@ -51,6 +53,8 @@ export interface SweepWorkerData {
   readonly until?: string;
   readonly hashes: boolean;
   readonly stateMode: StateMode;
+  /** The project's protocols (dsim.config, --protocol), loaded again in every worker. */
+  readonly protocols?: ProtocolSources;
 }
 
 export interface SweepJob {
@@ -64,6 +68,8 @@ export interface SeedRunOptions {
   readonly until?: string;
   readonly hashes: boolean;
   readonly stateMode: StateMode;
+  /** The protocols scenarios may name (default: the built-in ones). */
+  readonly registry?: ProtocolRegistry;
 }
 
 /** Runs one seed of a loaded scenario file (or any scenario input). */
@@ -101,7 +107,7 @@ function simulate(
   options: SeedRunOptions,
 ): { scenario: ResolvedScenario; result: RunResult } {
   const scenario = resolveScenario(scenarioInput, {
-    registry,
+    registry: options.registry ?? builtIn,
     seed,
     source,
     ...(options.until ? { until: options.until } : {}),
@@ -179,8 +185,9 @@ export function failedJob(job: SweepJob, error: unknown, family: boolean): SeedR
 export async function jobRunner(data: SweepWorkerData): Promise<(job: SweepJob) => SeedResult> {
   const { source } = data;
   if ('file' in source) {
+    const { registry } = data.protocols ? await loadProjectProtocols(data.protocols) : { registry: builtIn };
     const scenario = await loadScenario(source.file);
-    return (job) => runSeed(scenario, source.file, job.seed, data);
+    return (job) => runSeed(scenario, source.file, job.seed, { ...data, registry });
   }
   return (job) => runFamilySeed(source.family, source.cases[job.case]!, job, data);
 }

@@ -2,13 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { formatMicros, resolveScenario, type StateMode } from '@dsim/core';
-import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { DSIM, shellArg } from '../shell.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { ProgressBar } from '../progress.ts';
+import { loadProjectProtocols, protocolPathsFlag } from '../project-protocols.ts';
 import { style } from '../style.ts';
 import { printSummary } from '../sweep-summary.ts';
 import {
@@ -86,6 +86,11 @@ export const sweepFlags: Record<string, FlagSpec> = {
     description: 'continue a --results file: skip the runs it holds and append the rest (same other arguments)',
   },
   json: { description: 'print the summary as JSON' },
+  protocol: {
+    value: true,
+    placeholder: 'module',
+    description: "register the protocols a module exports (besides dsim.config's), e.g. ./src/ring.ts",
+  },
   help: { short: 'h', description: 'show this help' },
 };
 
@@ -201,6 +206,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
   );
 
   // Validate in the main thread first, so bad input is one clear error, not one per worker.
+  const protocols = { cwd: process.cwd(), protocolPaths: protocolPathsFlag(flags.protocol) };
+  const { registry } = await loadProjectProtocols(protocols);
   const firstSeed = seeds[0] ?? 1;
   const scenarioInput = file ? await loadScenario(file) : family!.scenario(firstSeed, cases[0]!);
   const resolved = resolveScenario(scenarioInput, {
@@ -310,6 +317,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
         source,
         hashes: flags.hashes === true || resultsFile !== undefined,
         stateMode: mode,
+        protocols,
         ...(until ? { until } : {}),
       },
       todo,
