@@ -24,6 +24,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'open a trace in the visualizer (serves it on 127.0.0.1 and prints the address)',
     load: async () => (await import('./commands/view.ts')).viewCommand,
   },
+  init: {
+    summary: 'write a starter project (protocol, scenario, property test, config) into an empty folder',
+    load: async () => (await import('./commands/init.ts')).initCommand,
+  },
   list: {
     summary: 'list protocols, their invariants and bug switches, and scenario files',
     load: async () => (await import('./commands/list.ts')).listCommand,
