@@ -4,7 +4,8 @@
 // workspace, and there (1) imports @dsim/core and a protocol from plain Node ESM, (2) type-checks
 // a TypeScript file with the tsconfig `tsc --init` writes, (3) runs dsim run, sweep, check and
 // view from the installed CLI, (4) runs a protocol defined in that project, named in a JSON
-// scenario through its dsim.config.ts, and (5) follows `dsim init` to a property-tested protocol.
+// scenario through its dsim.config.ts, and (5) follows the README from `dsim init` to a passing
+// property test of the starter's protocol.
 //
 // Usage: node test/consumer/run.mjs [--keep]   (--keep leaves the temporary folder for a look)
 import { spawn, spawnSync } from 'node:child_process';
@@ -97,23 +98,13 @@ async function main() {
   expectOutput(run(dsim, ['sweep', 'ring.json', '--seeds', '1..3', '--workers', '2'], { cwd: project }), /3 seeds/);
   expectOutput(run(dsim, ['list', 'ring'], { cwd: project }), /one-token/);
 
-  step('(5) dsim init in an empty folder, then its property test and its scenario');
+  step('(5) the README: dsim from the tarballs, dsim init, npm install, npm test');
   const starter = join(work, 'starter');
   mkdirSync(starter);
-  run(dsim, ['init'], { cwd: starter });
-  // The starter's package.json names dsim and vitest; install dsim from the same tarballs.
-  run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--loglevel=error',
-      ...packed.map((name) => join(tarballs, name)),
-    ],
-    { cwd: starter },
-  );
+  const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+  run('npm', [...install, ...packed.map((name) => join(tarballs, name))], { cwd: starter });
+  run(join(starter, 'node_modules', '.bin', isWindows ? 'dsim.cmd' : 'dsim'), ['init'], { cwd: starter });
+  run('npm', install, { cwd: starter });
   run('npm', ['test'], { cwd: starter });
   const starterDsim = join(starter, 'node_modules', '.bin', isWindows ? 'dsim.cmd' : 'dsim');
   const starterScenario = readdirSync(join(starter, 'scenarios')).find((name) => name.endsWith('.json'));

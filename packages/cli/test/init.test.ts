@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,13 +40,41 @@ describe('dsim init', () => {
     expect(readFileSync(join(folder, 'dsim.config.ts'), 'utf8')).toContain("from '@dsim/cli/config'");
   });
 
-  it('overwrites nothing: a folder with any of its files is refused, naming them', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'dsim-init-'));
-    writeFileSync(join(folder, 'package.json'), '{}\n');
-    const { code, err } = dsim(folder, 'init');
-    expect(code).toBe(2);
-    expect(err).toMatch(/already has package\.json; run it in an empty folder \(nothing is overwritten\)/);
-    expect(readFileSync(join(folder, 'package.json'), 'utf8')).toBe('{}\n');
+  it('overwrites nothing: a clashing file is refused by name; an existing package.json gains only what it lacks', () => {
+    const clash = mkdtempSync(join(tmpdir(), 'dsim-init-'));
+    mkdirSync(join(clash, 'src'));
+    writeFileSync(join(clash, 'src/protocol.ts'), '// mine\n');
+    const refused = dsim(clash, 'init');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/already has src\/protocol\.ts; run it in an empty folder \(nothing is overwritten\)/);
+    expect(readFileSync(join(clash, 'src/protocol.ts'), 'utf8')).toBe('// mine\n');
+
+    // The folder npm install left: a package.json with the dsim packages as tarball dependencies.
+    const installed = mkdtempSync(join(tmpdir(), 'dsim-init-'));
+    const existing = {
+      name: 'mine',
+      scripts: { test: 'node --test' },
+      dependencies: { '@dsim/cli': 'file:../dsim-cli-0.1.0.tgz' },
+    };
+    writeFileSync(join(installed, 'package.json'), JSON.stringify(existing));
+    expect(dsim(installed, 'init').code).toBe(0);
+    const merged = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(merged.name).toBe('mine');
+    expect(merged.type).toBe('module');
+    expect(merged.scripts).toEqual({ test: 'node --test', sim: 'dsim run scenarios/ring-partition.json' });
+    expect(merged.dependencies).toEqual(existing.dependencies);
+    expect(Object.keys(merged.devDependencies).sort()).toEqual([
+      '@dsim/core',
+      '@dsim/property',
+      'typescript',
+      'vitest',
+    ]);
+
+    const commonjs = mkdtempSync(join(tmpdir(), 'dsim-init-'));
+    writeFileSync(join(commonjs, 'package.json'), '{ "type": "commonjs" }');
+    const cjs = dsim(commonjs, 'init');
+    expect(cjs.code).toBe(2);
+    expect(cjs.err).toMatch(/package\.json has "type": "commonjs"; the starter is ES modules: set "type": "module"/);
   });
 
   it('refuses a package name npm would refuse', () => {

@@ -19,9 +19,10 @@ export const initFlags: Record<string, FlagSpec> = {
 
 export const initUsage = `dsim init [folder] [options]
 
-Writes a starter project into an empty folder (default: the current one): a protocol skeleton
+Writes a starter project into a folder (default: the current one): a protocol skeleton
 (src/protocol.ts), its property test (src/protocol.test.ts), a scenario (scenarios/), the
-dsim.config.ts that names the protocol, a package.json and a tsconfig.json. Then:
+dsim.config.ts that names the protocol, a tsconfig.json and a package.json. It overwrites no
+file; an existing package.json gains the scripts and dev dependencies it lacks. Then:
   npm install && npm test && npx dsim run scenarios/ring-partition.json
 
 ${formatFlags(initFlags)}`;
@@ -42,18 +43,22 @@ export async function initCommand(args: string[]): Promise<number> {
     throw new UsageError(`dsim init: '${name}' is not a valid npm package name; give one with --name my-protocol`);
 
   const files = [...templateFiles(STARTER).map((file) => RENAMED[file] ?? file), 'package.json'];
-  const clashes = files.filter((file) => existsSync(join(target, file)));
+  const clashes = files.filter((file) => file !== 'package.json' && existsSync(join(target, file)));
   if (clashes.length > 0)
     throw new UsageError(
       `dsim init: ${relative(process.cwd(), target) || '.'} already has ${clashes.join(', ')}; run it in an empty folder (nothing is overwritten)`,
     );
+  const manifestPath = join(target, 'package.json');
+  const manifest = existsSync(manifestPath)
+    ? withStarter(readManifest(manifestPath), starterManifest(name))
+    : starterManifest(name);
 
   for (const file of templateFiles(STARTER)) {
     const to = join(target, RENAMED[file] ?? file);
     mkdirSync(join(to, '..'), { recursive: true });
     cpSync(join(STARTER, file), to);
   }
-  writeFileSync(join(target, 'package.json'), `${JSON.stringify(starterManifest(name), null, 2)}\n`);
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 
   const shown = positional[0] === undefined || resolve(positional[0]) === process.cwd() ? '' : positional[0];
   console.log(`${style.green('✓')} wrote a dsim project${shown ? ` in ${shown}` : ''}:`);
@@ -65,6 +70,39 @@ Next:
   npx dsim run scenarios/ring-partition.json        # one run: its shape, verdict and trace
   npx dsim view traces/ring-partition-seed1.jsonl   # the replay in the browser`);
   return EXIT_OK;
+}
+
+function readManifest(path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`dsim init: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`dsim init: ${path} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * An existing package.json with what the starter needs and it lacks: ES modules (the starter's
+ * TypeScript is ESM), the test and sim scripts, the dev dependencies. Nothing it has is changed.
+ */
+function withStarter(existing: Record<string, unknown>, starter: Record<string, unknown>): Record<string, unknown> {
+  if (existing.type !== undefined && existing.type !== 'module')
+    throw new UsageError(
+      `dsim init: package.json has "type": ${JSON.stringify(existing.type)}; the starter is ES modules: set "type": "module" or use an empty folder`,
+    );
+  const record = (value: unknown) =>
+    typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
+  const has = { ...record(existing.dependencies), ...record(existing.devDependencies) };
+  const missing = Object.entries(record(starter.devDependencies)).filter(([dependency]) => !(dependency in has));
+  return {
+    ...existing,
+    type: 'module',
+    scripts: { ...record(starter.scripts), ...record(existing.scripts) },
+    devDependencies: { ...record(existing.devDependencies), ...Object.fromEntries(missing) },
+  };
 }
 
 /** Every file under the template folder, as paths relative to it. */
