@@ -97,6 +97,15 @@ async function main() {
   expectOutput(run(dsim, ['run', 'ring.json', '--out', 'traces/ring.jsonl'], { cwd: project }), /protocol\s+ring/);
   expectOutput(run(dsim, ['sweep', 'ring.json', '--seeds', '1..3', '--workers', '2'], { cwd: project }), /3 seeds/);
   expectOutput(run(dsim, ['list', 'ring'], { cwd: project }), /one-token/);
+  // A handler that throws: exit 3, with the stack at the TypeScript file's own line.
+  const boom = spawnSync(dsim, ['run', 'boom.json', '--protocol', './boom.ts', '--no-trace'], {
+    cwd: project,
+    encoding: 'utf8',
+    shell: isWindows,
+  });
+  if (boom.status !== 3) throw new Error(`a throwing handler: expected exit 3, got ${boom.status}\n${boom.stderr}`);
+  expectOutput(boom.stderr, /protocol exception: .*boom on the third tick[\s\S]*boom\.ts:15:\d+/);
+  console.log('   a throwing handler exits 3 with its stack at boom.ts:15');
 
   step('(5) the README: dsim from the tarballs, dsim init, npm install, npm test');
   const starter = join(work, 'starter');
