@@ -3,12 +3,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findCounterexample } from '@dsim/property';
 import { firstDifference } from '../src/determinism.ts';
+import { twoTokenRing } from './fixtures/two-token-ring.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'packages/cli/bin/dsim.js');
 /** The consumer test's own protocol: a token passed round a ring. */
 const ringModule = join(root, 'test/consumer/project/ring.ts');
+const twoTokenModule = join(root, 'packages/cli/test/fixtures/two-token-ring.ts');
 const ringScenario = { name: 'ring', protocol: 'ring', nodes: 3, until: '50ms' };
 
 const dsim = (cwd: string, ...args: string[]) => {
@@ -131,5 +134,26 @@ describe('firstDifference', () => {
   it('reports a trace that ends early as an undefined line', () => {
     expect(firstDifference('a\nb\n', 'a\n')).toEqual({ line: 2, first: 'b', second: undefined });
     expect(firstDifference('a\n', 'a\nb\n')).toEqual({ line: 2, first: undefined, second: 'b' });
+  });
+});
+
+describe("the property runner's replay command", () => {
+  it("replays a project protocol's counterexample where its dsim.config is", () => {
+    const folder = project({ 'dsim.config.json': { protocols: [twoTokenModule] } });
+    const report = findCounterexample({
+      name: 'two-tokens',
+      scenario: { name: 'two-tokens', protocol: 'two-token-ring', nodes: 3, until: '200ms' },
+      registry: { 'two-token-ring': twoTokenRing },
+      faults: { kinds: ['partition'], maxFaults: 1, healAt: '100ms' },
+      numRuns: 5,
+      outDir: join(folder, '.dsim/failures'),
+    });
+    if (!report.found) throw new Error('the broken ring passed its property');
+    const [command, subcommand, file] = report.replayCommand.split(' ');
+    expect([command, subcommand]).toEqual(['dsim', 'run']);
+    const { code, out } = dsim(folder, 'run', file!, '--no-trace');
+    expect(code).toBe(1);
+    expect(out).toMatch(/^protocol\s+two-token-ring/m);
+    expect(out).toMatch(/violation\s+\[always\] one-token at \S+: two nodes hold the token/);
   });
 });
