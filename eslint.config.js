@@ -23,7 +23,7 @@ const noModuleState = topLevel.flatMap((declaration) => [
 ]);
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/*/dist/**', '.dsim/**', 'traces/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'docs/api/**', 'apps/*/dist/**', '.dsim/**', 'traces/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser },

@@ -2,8 +2,8 @@
  * Measures how fast the property runner catches each Paxos bug switch and how small it shrinks the
  * fault schedule, and runs the correct protocols under the same generated faults.
  *
- *   npx tsx experiments/paxos-catch-bugs.ts                              # every hunt, up to 1000 runs each
- *   npx tsx experiments/paxos-catch-bugs.ts paxos:nonUniqueBallots 200   # one hunt, 200 runs
+ *   npx tsx --conditions=@dsim/source experiments/paxos-catch-bugs.ts                              # every hunt, up to 1000 runs each
+ *   npx tsx --conditions=@dsim/source experiments/paxos-catch-bugs.ts paxos:nonUniqueBallots 200   # one hunt, 200 runs
  */
 import { findCounterexample, formatCounterexample } from '@dsim/property';
 import { registry } from '@dsim/registry';

@@ -4,7 +4,7 @@
  * 50 ms phase timeout. Per seed: when the last node learned the value, and how many rounds (Prepare
  * broadcasts) and NACKs it took. Prints the median and p99 over the seeds for each setting.
  *
- *   npx tsx experiments/paxos-dueling.ts [--seeds 500]
+ *   npx tsx --conditions=@dsim/source experiments/paxos-dueling.ts [--seeds 500]
  */
 import { runScenario, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';

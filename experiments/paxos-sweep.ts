@@ -3,7 +3,7 @@
  * with every invariant after every step, linearizability at the end and liveness after the heal.
  * Each seed runs on every cluster size given. Failures print the seed and how to reproduce it.
  *
- *   npx tsx experiments/paxos-sweep.ts [--family aggressive|multiAggressive] [--seeds 1000] [--from 1] [--nodes 3,5]
+ *   npx tsx --conditions=@dsim/source experiments/paxos-sweep.ts [--family aggressive|multiAggressive] [--seeds 1000] [--from 1] [--nodes 3,5]
  */
 import { formatMicros, runScenario } from '@dsim/core';
 import { families } from '@dsim/paxos';

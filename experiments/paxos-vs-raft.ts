@@ -12,7 +12,7 @@
  * Raft runs with reads through the log (readMode 'log'), as Multi-Paxos serves them, and with its
  * default ReadIndex reads.
  *
- *   npx tsx experiments/paxos-vs-raft.ts [--seeds 5]
+ *   npx tsx --conditions=@dsim/source experiments/paxos-vs-raft.ts [--seeds 5]
  */
 import { runScenario, type HistoryEntry, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';

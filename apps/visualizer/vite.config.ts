@@ -49,6 +49,8 @@ function shippedScenarios(): Plugin {
 export default defineConfig({
   root,
   base: './',
+  // The workspace's packages run from their TypeScript sources (their "@dsim/source" export).
+  resolve: { conditions: ['@dsim/source', 'module', 'browser', 'development|production'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

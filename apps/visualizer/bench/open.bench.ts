@@ -1,8 +1,8 @@
 /**
  * How fast the visualizer opens and scrubs big traces, in headless Chromium.
  *
- *   npx tsx apps/visualizer/bench/open.bench.ts            (100k and 1M events)
- *   npx tsx apps/visualizer/bench/open.bench.ts 100000     (just one size)
+ *   npx tsx --conditions=@dsim/source apps/visualizer/bench/open.bench.ts            (100k and 1M events)
+ *   npx tsx --conditions=@dsim/source apps/visualizer/bench/open.bench.ts 100000     (just one size)
  *
  * Targets: open 100k events < 1 s, 1M events < 5 s, scrub ≥ 30 frames per second. Traces are
  * ping-pong runs (nearly every event is a message, the worst case for the diagrams). "open" is

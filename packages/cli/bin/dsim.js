@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// dsim is written in TypeScript and runs without a build step: a small module hook strips the
-// types as files load, which also lets `dsim run` load scenario files written in TypeScript.
+// The TypeScript loader runs the workspace's sources without a build step, and in an installed
+// dsim it loads the user's own TypeScript: scenario files, protocols and dsim.config.ts.
+import { existsSync } from 'node:fs';
 import './register-typescript.mjs';
 
-// The loader writes inline source maps: with them on, a handler's stack names its .ts line.
+// Inline source maps (the loader's) and dist/'s .map files: a handler's stack names its .ts line.
 process.setSourceMapsEnabled(true);
 
-const { main, exitOnInterrupt, exitQuietlyOnClosedPipe } = await import('../src/main.ts');
+const source = new URL('../src/main.ts', import.meta.url);
+const entry = existsSync(source) ? source : new URL('../dist/main.js', import.meta.url);
+const { main, exitOnInterrupt, exitQuietlyOnClosedPipe } = await import(entry.href);
 exitOnInterrupt();
 exitQuietlyOnClosedPipe();
 process.exitCode = await main(process.argv.slice(2));

@@ -7,3 +7,4 @@ export { UsageError } from './errors.ts';
 export { describeFileError } from './file-errors.ts';
 export { checkShardSize } from './commands/sweep.ts';
 export * from './exit-codes.ts';
+export { defineConfig, type DsimConfig } from './config.ts';

@@ -29,6 +29,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write a self-contained HTML report of a trace: verdicts, fault timeline, plots',
     load: async () => (await import('./commands/report.ts')).reportCommand,
   },
+  init: {
+    summary: 'write a starter project (protocol, scenario, property test, config) into an empty folder',
+    load: async () => (await import('./commands/init.ts')).initCommand,
+  },
   list: {
     summary: 'list protocols, their invariants and bug switches, and scenario files',
     load: async () => (await import('./commands/list.ts')).listCommand,

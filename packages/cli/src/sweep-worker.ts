@@ -13,8 +13,10 @@ import {
   type Scenario,
   type StateMode,
 } from '@dsim/core';
-import { families, registry } from '@dsim/registry';
+import type { ProtocolRegistry } from '@dsim/core';
+import { families, registry as builtIn } from '@dsim/registry';
 import { loadScenario } from './load-scenario.ts';
+import { loadProjectProtocols, type ProtocolSources } from './project-protocols.ts';
 
 /** One seed's verdict, small enough to post back cheaply. */
 export interface SeedResult {
@@ -61,6 +63,8 @@ export interface SweepWorkerData {
   readonly coverage?: boolean;
   /** Seed families: draw each seed's fault kinds and knobs from the family's swarm ranges. */
   readonly swarm?: boolean;
+  /** The project's protocols (dsim.config, --protocol), loaded again in every worker. */
+  readonly protocols?: ProtocolSources;
 }
 
 export interface SweepJob {
@@ -76,6 +80,8 @@ export interface SeedRunOptions {
   readonly stateMode: StateMode;
   /** Count coverage (see RunOptions.coverage). */
   readonly coverage?: boolean;
+  /** The protocols scenarios may name (default: the built-in ones). */
+  readonly registry?: ProtocolRegistry;
 }
 
 /** Runs one seed of a loaded scenario file (or any scenario input). */
@@ -115,7 +121,7 @@ function simulate(
   options: SeedRunOptions,
 ): { scenario: ResolvedScenario; result: RunResult } {
   const scenario = resolveScenario(scenarioInput, {
-    registry,
+    registry: options.registry ?? builtIn,
     seed,
     source,
     ...(options.until ? { until: options.until } : {}),
@@ -195,8 +201,9 @@ export function failedJob(job: SweepJob, error: unknown, family: boolean): SeedR
 export async function jobRunner(data: SweepWorkerData): Promise<(job: SweepJob) => SeedResult> {
   const { source } = data;
   if ('file' in source) {
+    const { registry } = data.protocols ? await loadProjectProtocols(data.protocols) : { registry: builtIn };
     const scenario = await loadScenario(source.file);
-    return (job) => runSeed(scenario, source.file, job.seed, data);
+    return (job) => runSeed(scenario, source.file, job.seed, { ...data, registry });
   }
   return (job) => runFamilySeed(source.family, source.cases[job.case]!, job, data);
 }

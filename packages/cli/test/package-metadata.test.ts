@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -45,6 +45,37 @@ describe('front-door metadata', () => {
       expect(Array.isArray(manifest.files) && manifest.files.length > 0).toBe(true);
       // A library is tree-shakeable; the visualizer is an app whose entry runs for its effects.
       if (!manifest.private) expect(manifest.sideEffects).toBe(false);
+    });
+
+    const folder = join(path, '..');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    if (manifest.private) continue;
+    it(`${name}: exports its built dist/ to users and its sources to the workspace`, () => {
+      for (const [entry, conditions] of Object.entries<Record<string, string>>(manifest.exports)) {
+        // Conditions match in order: the workspace's source condition must come first.
+        expect(Object.keys(conditions), entry).toEqual(['@dsim/source', 'types', 'import']);
+        const source = conditions['@dsim/source']!;
+        expect(source).toMatch(/^\.\/src\/.+\.ts$/);
+        expect(existsSync(join(folder, source))).toBe(true);
+        const built = source.replace(/^\.\/src\//, './dist/');
+        expect(conditions.types).toBe(built.replace(/\.ts$/, '.d.ts'));
+        expect(conditions.import).toBe(built.replace(/\.ts$/, '.js'));
+      }
+      expect(manifest.files).toContain('dist');
+      expect(manifest.files).not.toContain('src');
+      expect(manifest.scripts?.prepack).toMatch(/^tsc -b tsconfig\.build\.json/);
+    });
+
+    it(`${name}: its build references exactly the workspace packages it depends on`, () => {
+      const build = JSON.parse(readFileSync(join(folder, 'tsconfig.build.json'), 'utf8'));
+      const referenced = (build.references ?? []).map(
+        (reference: { path: string }) =>
+          JSON.parse(readFileSync(join(folder, reference.path, '..', 'package.json'), 'utf8')).name,
+      );
+      const workspaceDependencies = Object.entries<string>(manifest.dependencies ?? {})
+        .filter(([, version]) => version.startsWith('workspace:'))
+        .map(([dependency]) => dependency);
+      expect(referenced.sort()).toEqual(workspaceDependencies.sort());
     });
   }
 });

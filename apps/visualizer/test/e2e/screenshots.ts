@@ -1,4 +1,4 @@
-// Screenshots of shipped scenarios for review: npx tsx apps/visualizer/test/e2e/screenshots.ts (writes test-results/*.png)
+// Screenshots of shipped scenarios for review: npx tsx --conditions=@dsim/source apps/visualizer/test/e2e/screenshots.ts (writes test-results/*.png)
 import { buildApp, launch, serve, resultsDir } from './harness.ts';
 await buildApp();
 const server = await serve();

@@ -1,15 +1,21 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { AnyProtocol } from '@dsim/core';
-import { families, registry } from '@dsim/registry';
+import { families } from '@dsim/registry';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_OK } from '../exit-codes.ts';
 import { loadScenario } from '../load-scenario.ts';
+import { loadProjectProtocols, protocolPathsFlag } from '../project-protocols.ts';
 import { style } from '../style.ts';
 
 export const listFlags: Record<string, FlagSpec> = {
   dir: { value: true, placeholder: 'folder', description: 'where to look for scenarios (default simulations/)' },
+  protocol: {
+    value: true,
+    placeholder: 'module',
+    description: "register the protocols a module exports (besides dsim.config's), e.g. ./src/ring.ts",
+  },
   help: { short: 'h', description: 'show this help' },
 };
 
@@ -27,6 +33,10 @@ export async function listCommand(args: string[]): Promise<number> {
     console.log(listUsage);
     return EXIT_OK;
   }
+  const { registry } = await loadProjectProtocols({
+    cwd: process.cwd(),
+    protocolPaths: protocolPathsFlag(flags.protocol),
+  });
   const only = positional[0];
   if (positional.length > 1) throw new UsageError(`dsim list: name at most one protocol (got ${positional.join(' ')})`);
   if (only !== undefined && !Object.hasOwn(registry, only))

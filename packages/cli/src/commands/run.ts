@@ -13,13 +13,14 @@ import {
   type TraceHeader,
   familyScenario,
 } from '@dsim/core';
-import { registry } from '@dsim/registry';
 import { formatFlags, integerFlag, parseArgs, type FlagSpec } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { familyCaseFlags, familyCases, familyFlags, familyNameIn, findFamily, measureTotals } from '../family-args.ts';
+import { firstDifference, type TraceDifference } from '../determinism.ts';
 import { describeFileError } from '../file-errors.ts';
 import { loadScenario } from '../load-scenario.ts';
+import { loadProjectProtocols, protocolPathsFlag } from '../project-protocols.ts';
 import { protocolErrorStack } from '../protocol-stack.ts';
 import { DSIM, shellArg } from '../shell.ts';
 import { style } from '../style.ts';
@@ -57,9 +58,17 @@ export const runFlags: Record<string, FlagSpec> = {
   swarm: {
     description: "with --family: also draw the run's fault kinds and knobs from the seed, as 'dsim sweep --swarm' does",
   },
+  'check-determinism': {
+    description: 'run the seed a second time and name the first trace line where the runs differ (exit 1 if they do)',
+  },
   'no-trace': { description: 'write no trace file (the hash is still computed)' },
   'expect-violation': { description: 'for scenarios that demonstrate a bug: exit 0 only if a violation is found' },
   json: { description: 'print the result as JSON instead of the report' },
+  protocol: {
+    value: true,
+    placeholder: 'module',
+    description: "register the protocols a module exports (besides dsim.config's), e.g. ./src/ring.ts",
+  },
   quiet: { short: 'q', description: 'print only the verdict line' },
   help: { short: 'h', description: 'show this help' },
 };
@@ -110,12 +119,18 @@ export async function runCommand(args: string[]): Promise<number> {
   const caseFlags = family
     ? [familyCaseFlags(family, flags, familyCase!), swarm ? '--swarm' : ''].filter(Boolean).join(' ')
     : '';
-  const scenario = resolveScenario(scenarioInput, {
+  const { registry } = await loadProjectProtocols({
+    cwd: process.cwd(),
+    protocolPaths: protocolPathsFlag(flags.protocol),
+  });
+  const resolveOptions = {
     registry,
     source: family ? `family ${familyName}` : file,
     ...(seed !== undefined ? { seed } : {}),
     ...(typeof flags.until === 'string' ? { until: flags.until } : {}),
-  });
+  };
+  const scenario = resolveScenario(scenarioInput, resolveOptions);
+  const checkDeterminism = flags['check-determinism'] === true;
   const writeTrace = !flags['no-trace'];
   const tracePath =
     typeof flags.out === 'string'
@@ -131,6 +146,8 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const strip = report ? new LazyStrip() : undefined;
   const sink = writeTrace ? new TraceFile(tracePath) : undefined;
+  // The first run's trace, kept for comparison with the second when checking determinism.
+  const firstTrace: Uint8Array[] = [];
   const started = performance.now();
   const simulation = new Simulation(scenario, {
     trace: 'hash',
@@ -139,6 +156,7 @@ export async function runCommand(args: string[]): Promise<number> {
     onTraceChunk: (bytes) => {
       sink?.write(bytes);
       strip?.addChunk(bytes);
+      if (checkDeterminism) firstTrace.push(bytes.slice());
     },
   });
   let result;
@@ -150,9 +168,22 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const wallMillis = performance.now() - started;
   sink?.close();
+  const determinism = checkDeterminism
+    ? secondRunDifference(scenarioInput, resolveOptions, mode as StateMode, result, firstTrace)
+    : undefined;
 
   if (flags.json) {
-    console.log(JSON.stringify({ ...summaryJson(result, wallMillis), trace: writeTrace ? tracePath : null }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          ...summaryJson(result, wallMillis),
+          trace: writeTrace ? tracePath : null,
+          ...(checkDeterminism ? { deterministic: determinism === undefined, difference: determinism ?? null } : {}),
+        },
+        null,
+        2,
+      ),
+    );
   } else if (flags.quiet) {
     console.log(verdictLine(result));
   } else {
@@ -167,6 +198,8 @@ export async function runCommand(args: string[]): Promise<number> {
     if (instrumented)
       for (const line of family!.measure!.report(measureTotals([instrumented.read(result)]))) console.log(line);
   }
+  if (checkDeterminism && !flags.json) printDeterminism(determinism);
+  if (determinism !== undefined) return EXIT_VIOLATION;
   if (result.endReason === 'error') {
     // A protocol exception is neither a verdict nor bad input: the user's handler threw.
     const stack = protocolErrorStack(scenario, mode as StateMode);
@@ -421,4 +454,44 @@ class LazyStrip {
   render(): string | undefined {
     return this.lines > LazyStrip.LIMIT ? undefined : this.strip?.render();
   }
+}
+
+/**
+ * Runs the scenario again, from a fresh resolution, and compares the two traces: undefined when
+ * they are equal. The hashes decide; the lines are compared only to name where the runs part.
+ */
+function secondRunDifference(
+  scenarioInput: unknown,
+  resolveOptions: Parameters<typeof resolveScenario>[1],
+  stateMode: StateMode,
+  first: RunResult,
+  firstTrace: readonly Uint8Array[],
+): TraceDifference | undefined {
+  const second = new Simulation(resolveScenario(scenarioInput, resolveOptions), { trace: 'memory', stateMode }).run();
+  if (second.hash === first.hash) return undefined;
+  const firstText = Buffer.concat(firstTrace).toString('utf8');
+  return (
+    firstDifference(firstText, second.traceText) ?? {
+      line: 0,
+      first: `hash ${first.hash ?? '?'}`,
+      second: `hash ${second.hash ?? '?'}`,
+    }
+  );
+}
+
+function printDeterminism(difference: TraceDifference | undefined): void {
+  if (difference === undefined) {
+    console.log(`${style.dim('determinism')} ${style.green('✓')} a second run of the seed wrote the same trace`);
+    return;
+  }
+  const shown = (line: string | undefined) => (line === undefined ? '(the trace ended)' : line);
+  console.log(
+    [
+      `${style.dim('determinism')} ${style.red('✗')} a second run of the seed differs from trace line ${difference.line}:`,
+      `  first run   ${shown(difference.first)}`,
+      `  second run  ${shown(difference.second)}`,
+      'A handler read something outside the simulation: Math.random(), the wall clock, or state kept in a module',
+      "variable between runs. Draw randomness from ctx.random, time from ctx.now(), and keep state in the node's state.",
+    ].join('\n'),
+  );
 }

@@ -25,6 +25,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION } from '../exit-codes.ts';
 import { DSIM, shellArg } from '../shell.ts';
 import { loadScenario } from '../load-scenario.ts';
 import { ProgressBar } from '../progress.ts';
+import { loadProjectProtocols, protocolPathsFlag } from '../project-protocols.ts';
 import { style } from '../style.ts';
 import { printSummary } from '../sweep-summary.ts';
 import {
@@ -119,6 +120,11 @@ export const sweepFlags: Record<string, FlagSpec> = {
       "run the seeds in order until every coverage goal (the protocol's declared roles, message kinds and states, and the sometimes invariants) is reached; --seeds is the budget",
   },
   json: { description: 'print the summary as JSON' },
+  protocol: {
+    value: true,
+    placeholder: 'module',
+    description: "register the protocols a module exports (besides dsim.config's), e.g. ./src/ring.ts",
+  },
   help: { short: 'h', description: 'show this help' },
 };
 
@@ -252,6 +258,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
   );
 
   // Validate in the main thread first, so bad input is one clear error, not one per worker.
+  const protocols = { cwd: process.cwd(), protocolPaths: protocolPathsFlag(flags.protocol) };
+  const { registry } = await loadProjectProtocols(protocols);
   const firstSeed = seeds[0] ?? 1;
   const scenarioInput = file ? await loadScenario(file) : familyScenario(family!, firstSeed, cases[0]!, swarm).scenario;
   const resolved = resolveScenario(scenarioInput, {
@@ -385,6 +393,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
         stateMode: mode,
         coverage: true,
         swarm,
+        protocols,
         ...(until ? { until } : {}),
       },
       coverage.complete ? [] : todo,

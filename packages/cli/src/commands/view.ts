@@ -7,6 +7,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 import { describeFileError } from '../file-errors.ts';
 
+/**
+ * An installed @dsim/cli carries the built app beside its code (dist/visualizer/, built when the
+ * package is packed), so `dsim view` needs no Vite at run time.
+ */
+const SHIPPED = fileURLToPath(new URL('../visualizer/', import.meta.url));
+
 /** The visualizer app in this workspace, and what its build depends on. */
 const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));
 const APP = join(WORKSPACE, 'apps', 'visualizer');
@@ -59,7 +65,7 @@ const USAGE = `usage: dsim view <trace.jsonl> [--port <n>] [--rebuild]
 
 Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C.
   --port <n>   port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)
-  --rebuild    build the app even if apps/visualizer/dist is up to date`;
+  --rebuild    build the app even if apps/visualizer/dist is up to date (in the dsim workspace)`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -118,7 +124,7 @@ export async function viewCommand(args: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    if (rebuild || isStale()) {
+    if (shippedApp() === undefined && (rebuild || isStale())) {
       console.log('dsim view: building the visualizer (apps/visualizer/dist)…');
       await buildVisualizer();
     }
@@ -172,6 +178,11 @@ export function checkReadable(path: string, shown: string): string | undefined {
   return undefined;
 }
 
+/** The app an installed CLI carries, if this is one. */
+function shippedApp(): string | undefined {
+  return existsSync(join(SHIPPED, 'index.html')) ? SHIPPED : undefined;
+}
+
 /** dist/ is stale when it is missing or any source the app bundles is newer than its index.html. */
 export function isStale(): boolean {
   const built = join(DIST, 'index.html');
@@ -206,9 +217,12 @@ export async function buildVisualizer(): Promise<void> {
   await vite.build({ configFile: join(APP, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-/** Serves dist/ and the trace (read fresh on every request) on 127.0.0.1; falls back to a free port. */
+/**
+ * Serves the app (the one the CLI carries, or the workspace's apps/visualizer/dist) and the trace
+ * (read fresh on every request) on 127.0.0.1; falls back to a free port.
+ */
 export async function startViewServer(trace: string, port = DEFAULT_PORT): Promise<ViewServer> {
-  const root = resolve(DIST) + sep;
+  const root = resolve(shippedApp() ?? DIST) + sep;
   const namedPath = NAMED_TRACE_FOLDER + basename(trace);
   let actualPort = port;
   const server: Server = createServer((request, response) => {

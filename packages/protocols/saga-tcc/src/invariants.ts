@@ -11,7 +11,7 @@ type World = WorldView<TxnState>;
  * invisible and a restarted one starts a fresh effect log, so the memory keeps what it observed;
  * the kernel creates one memory per run.
  */
-interface Memory {
+export interface Memory {
   readonly events: Map<number, CompensationEvent[]>;
   readonly ended: Map<number, GlobalOutcome>;
   readonly cursors: Map<NodeId, { boot: number; effects: number; ended: number }>;

@@ -1,0 +1,4 @@
+import { defineConfig } from '@dsim/cli/config';
+import { ring } from './ring.js';
+
+export default defineConfig({ protocols: { ring } });
