@@ -134,6 +134,18 @@ describe('scenario limits', () => {
     });
   });
 
+  it("finds only the registry's own protocols, takes no null seed and no duration finer than a microsecond", () => {
+    for (const name of ['__proto__', 'toString', 'constructor'])
+      expect(issuesOf({ ...valid, protocol: name })[0]).toMatchObject({
+        path: 'protocol',
+        message: expect.stringMatching(/unknown protocol/),
+      });
+    expect(pathsOf({ ...valid, seed: null })).toEqual(['seed']);
+    expect(resolveScenario({ ...valid, until: '1.000001s' }, { registry }).until).toBe(1_000_001);
+    expect(pathsOf({ ...valid, until: '1.0000001us' })).toEqual(['until']);
+    expect(resolveScenario({ ...valid, until: '1.1ms' }, { registry }).until).toBe(1_100);
+  });
+
   it('lists at most thirty problems in the message and keeps them all', () => {
     const many = issuesOf({ ...valid, nodes: Array.from({ length: 40 }, () => 7) });
     expect(many).toHaveLength(40);

@@ -83,7 +83,7 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   const protocol = readProtocol(scenario.protocol, options.registry, check);
   const nodes = readNodes(scenario.nodes, check);
   check.knowNodes(nodes);
-  const seed = readSeed(options.seed ?? scenario.seed ?? 1, check);
+  const seed = readSeed(options.seed ?? (scenario.seed === undefined ? 1 : scenario.seed), check);
   const issuesBeforeUntil = check.issues.length;
   const until = check.duration(options.until ?? scenario.until, 'until', 0, { max: LIMITS.untilMicros });
   if (scenario.until === undefined && options.until === undefined)
@@ -129,7 +129,8 @@ function readProtocol(
   check: ScenarioChecker,
 ): AnyProtocol | undefined {
   if (typeof value === 'string') {
-    const protocol = registry?.[value];
+    // Own entries only: 'toString' or '__proto__' would otherwise find Object.prototype's.
+    const protocol = registry && Object.hasOwn(registry, value) ? registry[value] : undefined;
     if (!protocol) {
       const known = Object.keys(registry ?? {});
       check.fail(
