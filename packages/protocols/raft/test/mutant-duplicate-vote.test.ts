@@ -40,7 +40,6 @@ const { raft } = await import('../src/index.ts');
 describe('mutant: a duplicated vote counted twice', () => {
   it('is found within 300 runs and shrunk to at most two fault episodes, by election-safety', () => {
     const report = findCounterexample({
-      id: 'duplicateVoteCountedTwice',
       name: 'raft mutant: duplicated vote counted twice',
       scenario: {
         name: 'raft-duplicate-vote-mutant',
