@@ -13,7 +13,7 @@ const add = (name: string, patch: Record<string, unknown>) => (scenarios[name] =
 // Numbers without bounds (#24): counts, times, latencies, shapes, clocks.
 for (const [field, values] of Object.entries({
   until: [1e308, -1, 0, '0s', '1e300s', '99999999999999999999h', '100000h', 1.5, '1.0000001us', 'soon', [], {}, null],
-  nodes: [1e9, 0, -3, 2.5, 1001, '3', [], [1, 2], ['n1', 'n1'], ['*'], [''], ['n 1'], ['\u0000'], null, {}],
+  nodes: [1e9, 0, -3, 2.5, 1001, '3', [], [1, 2], ['n1', 'n1'], ['*'], [''], ['n\u202e1'], ['\u0000'], null, {}],
   seed: [-1, 1.5, 2 ** 60, '7', null, [], {}],
 })) {
   values.forEach((value, i) => add(`${field}-${i}`, { [field]: value }));

@@ -145,8 +145,8 @@ function readProtocol(
   return undefined;
 }
 
-/** Printable, no whitespace or control characters: ids appear in traces, messages and the viewer's labels. */
-const NODE_ID_PATTERN = /^[^\s\p{Cc}\p{Cf}]+$/u;
+/** No control or invisible format characters (a bidi override would disguise an id in traces and the viewer). */
+const NODE_ID_PATTERN = /^[^\p{Cc}\p{Cf}]+$/u;
 
 /** The node ids, as the engine's unique copies (see intern.ts). */
 function readNodes(value: unknown, check: ScenarioChecker): NodeId[] {
@@ -166,7 +166,7 @@ function readNodes(value: unknown, check: ScenarioChecker): NodeId[] {
       else if (node.length > LIMITS.nodeIdLength || !NODE_ID_PATTERN.test(node))
         check.fail(
           `nodes[${i}]`,
-          `a node id is up to ${LIMITS.nodeIdLength} printable characters without spaces, got ${describeValue(node)}`,
+          `a node id is up to ${LIMITS.nodeIdLength} printable characters (no control or format characters), got ${describeValue(node)}`,
         );
       else if (seen.has(node)) check.fail(`nodes[${i}]`, `duplicate node id '${node}'`);
       else seen.add(node);
