@@ -23,7 +23,18 @@ const noModuleState = topLevel.flatMap((declaration) => [
 ]);
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'docs/api/**', 'apps/*/dist/**', '.dsim/**', 'traces/**'] },
+  // The hostile corpus is malformed on purpose.
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'docs/api/**',
+      'apps/*/dist/**',
+      '.dsim/**',
+      'traces/**',
+      'test/hostile/scenarios/**',
+    ],
+  },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser },

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   blockedLinks,
   connectivity,
   createRandom,
   Network,
   sampleLatency,
+  type Fault,
   type LatencyDistribution,
   type ResolvedNetwork,
 } from '../src/index.ts';
@@ -172,5 +174,51 @@ describe('partition shapes', () => {
       ['n1', 'n2'],
       ['n1', 'n3'],
     ]);
+  });
+});
+
+describe('partitions in a row', () => {
+  /** The links the network drops after `faults`, as [from, to] pairs. */
+  const droppedLinks = (faults: readonly Fault[]) => {
+    const net = network();
+    for (const fault of faults) net.apply(fault);
+    const dropped: Array<[string, string]> = [];
+    nodes.forEach((from, i) =>
+      nodes.forEach((to, j) => {
+        if (i !== j && net.transmit(i, j, 0).dropped === 'partition') dropped.push([from, to]);
+      }),
+    );
+    return dropped;
+  };
+
+  it('a new partition replaces the previous one, as a new Jepsen grudge does: it never adds to it', () => {
+    const first: Fault = { type: 'partition', groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] };
+    const second: Fault = { type: 'partition', groups: [['n5'], ['n1', 'n2', 'n3', 'n4']] };
+    // n1 talks again to everyone but n5: the first partition's cuts are gone.
+    expect(droppedLinks([first, second])).toEqual(blockedLinks(second, nodes));
+    expect(droppedLinks([first, second]).some(([from, to]) => from === 'n1' && to === 'n2')).toBe(false);
+  });
+
+  it('for any two partition shapes in a row, exactly the second one cuts', () => {
+    const node = fc.constantFrom(...nodes);
+    const groups = fc.array(fc.uniqueArray(node, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 });
+    const shape: fc.Arbitrary<Fault> = fc.oneof(
+      groups.map((list) => {
+        const seen = new Set<string>();
+        const disjoint = list.map((group) => group.filter((n) => !seen.has(n) && seen.add(n))).filter((g) => g.length);
+        return { type: 'partition', groups: disjoint } as Fault;
+      }),
+      node.map((n) => ({ type: 'isolate', node: n }) as Fault),
+      fc.constant({ type: 'ring' } as Fault),
+      fc
+        .tuple(fc.uniqueArray(node, { minLength: 1 }), fc.uniqueArray(node, { minLength: 1 }))
+        .map(([from, to]) => ({ type: 'cut', from, to }) as Fault),
+    );
+    fc.assert(
+      fc.property(shape, shape, (first, second) => {
+        expect(droppedLinks([first, second])).toEqual(blockedLinks(second, nodes));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -96,7 +96,7 @@ describe('scenario limits', () => {
 
   it('bounds strings: names, node ids, any string', () => {
     expect(pathsOf({ ...valid, name: 'x'.repeat(LIMITS.nameLength + 1) })).toEqual(['name']);
-    expect(pathsOf({ ...valid, nodes: ['n1', 'n 2', 'n3\u0000'] })).toEqual(['nodes[1]', 'nodes[2]']);
+    expect(pathsOf({ ...valid, nodes: ['n1', 'n2\u202e', 'n3\u0000'] })).toEqual(['nodes[1]', 'nodes[2]']);
     expect(pathsOf({ ...valid, nodes: ['x'.repeat(LIMITS.nodeIdLength + 1)] })).toEqual(['nodes[0]']);
     const huge = issuesOf({ ...valid, description: 'x'.repeat(LIMITS.stringLength + 1) });
     expect(huge[0]).toMatchObject({ path: 'description', message: expect.stringMatching(/longer than/) });
@@ -132,6 +132,18 @@ describe('scenario limits', () => {
       timeoutMicros: 5,
       nested: { depth: 2 },
     });
+  });
+
+  it("finds only the registry's own protocols, takes no null seed and no duration finer than a microsecond", () => {
+    for (const name of ['__proto__', 'toString', 'constructor'])
+      expect(issuesOf({ ...valid, protocol: name })[0]).toMatchObject({
+        path: 'protocol',
+        message: expect.stringMatching(/unknown protocol/),
+      });
+    expect(pathsOf({ ...valid, seed: null })).toEqual(['seed']);
+    expect(resolveScenario({ ...valid, until: '1.000001s' }, { registry }).until).toBe(1_000_001);
+    expect(pathsOf({ ...valid, until: '1.0000001us' })).toEqual(['until']);
+    expect(resolveScenario({ ...valid, until: '1.1ms' }, { registry }).until).toBe(1_100);
   });
 
   it('lists at most thirty problems in the message and keeps them all', () => {

@@ -173,8 +173,8 @@ export function findCounterexample(options: SimulationPropertyOptions): Countere
     omittedInvariants,
     scenarioFile: files.scenarioFile,
     traceFile: files.traceFile,
-    replayCommand: `dsim run ${files.scenarioFile}`,
-    viewCommand: `dsim view ${files.traceFile}`,
+    replayCommand: `npx dsim run ${shellArg(files.scenarioFile)}`,
+    viewCommand: `npx dsim view ${shellArg(files.traceFile)}`,
   };
 }
 
@@ -374,4 +374,14 @@ function slug(name: string): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '') || 'property'
   );
+}
+
+/**
+ * A path as a POSIX shell reads it back, so the printed command runs as printed (the CLI's own
+ * reproduce commands quote the same way). `npx dsim` works wherever @dsim/cli is installed, a bare
+ * `dsim` only after a global install.
+ */
+function shellArg(text: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

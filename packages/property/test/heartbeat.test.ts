@@ -118,8 +118,8 @@ describe('the property runner on the heartbeat detector', () => {
     expect(message).toMatch(/at \S+ +crash n\d/);
     const scenarioFile = /scenario: (\S+)/.exec(message)![1]!;
     const traceFile = /trace: +(\S+)/.exec(message)![1]!;
-    expect(message).toContain(`replay:   dsim run ${scenarioFile}`);
-    expect(message).toContain(`view:     dsim view ${traceFile}`);
+    expect(message).toContain(`replay:   npx dsim run ${scenarioFile}`);
+    expect(message).toContain(`view:     npx dsim view ${traceFile}`);
     // The file holds plain data: the protocol by name, invariants by name.
     const written = JSON.parse(readFileSync(scenarioFile, 'utf8'));
     expect(written).toMatchObject({

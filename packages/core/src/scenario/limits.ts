@@ -25,7 +25,7 @@ export const LIMITS = {
   /** Clock drift, in parts per million either way. */
   driftPpm: MAX_DRIFT_PPM,
   /** A node id's length, in characters. */
-  nodeIdLength: 64,
+  nodeIdLength: 256,
   /** A scenario's name, in characters. */
   nameLength: 200,
   /** Any string in a scenario, in characters. */

@@ -86,7 +86,7 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   const protocol = readProtocol(scenario.protocol, options.registry, check);
   const nodes = readNodes(scenario.nodes, check);
   check.knowNodes(nodes);
-  const seed = readSeed(options.seed ?? scenario.seed ?? 1, check);
+  const seed = readSeed(options.seed ?? (scenario.seed === undefined ? 1 : scenario.seed), check);
   const issuesBeforeUntil = check.issues.length;
   const until = check.duration(options.until ?? scenario.until, 'until', 0, { max: LIMITS.untilMicros });
   if (scenario.until === undefined && options.until === undefined)
@@ -134,7 +134,8 @@ function readProtocol(
   check: ScenarioChecker,
 ): AnyProtocol | undefined {
   if (typeof value === 'string') {
-    const protocol = registry?.[value];
+    // Own entries only: 'toString' or '__proto__' would otherwise find Object.prototype's.
+    const protocol = registry && Object.hasOwn(registry, value) ? registry[value] : undefined;
     if (!protocol) {
       const known = Object.keys(registry ?? {});
       check.fail(
@@ -149,8 +150,8 @@ function readProtocol(
   return undefined;
 }
 
-/** Printable, no whitespace or control characters: ids appear in traces, messages and the viewer's labels. */
-const NODE_ID_PATTERN = /^[^\s\p{Cc}\p{Cf}]+$/u;
+/** No control or invisible format characters (a bidi override would disguise an id in traces and the viewer). */
+const NODE_ID_PATTERN = /^[^\p{Cc}\p{Cf}]+$/u;
 
 /** The node ids, as the engine's unique copies (see intern.ts). */
 function readNodes(value: unknown, check: ScenarioChecker): NodeId[] {
@@ -170,7 +171,7 @@ function readNodes(value: unknown, check: ScenarioChecker): NodeId[] {
       else if (node.length > LIMITS.nodeIdLength || !NODE_ID_PATTERN.test(node))
         check.fail(
           `nodes[${i}]`,
-          `a node id is up to ${LIMITS.nodeIdLength} printable characters without spaces, got ${describeValue(node)}`,
+          `a node id is up to ${LIMITS.nodeIdLength} printable characters (no control or format characters), got ${describeValue(node)}`,
         );
       else if (seen.has(node)) check.fail(`nodes[${i}]`, `duplicate node id '${node}'`);
       else seen.add(node);

@@ -42,7 +42,9 @@ export function parseDuration(value: unknown): Micros | { error: string } {
     const rounded = Math.round(micros);
     if (!Number.isSafeInteger(rounded))
       return { error: `'${clip(value)}' is more microseconds than a number holds exactly` };
-    if (Math.abs(rounded - micros) > 1e-6) return { error: `'${value}' is finer than one microsecond` };
+    // Only the error of decimal arithmetic ('1.1ms' is 1100.0000000000002) is rounded away: '1.0000001us' is refused.
+    if (Math.abs(rounded - micros) > 1e-9 * Math.max(1, Math.abs(micros)))
+      return { error: `'${value}' is finer than one microsecond` };
     return rounded;
   }
   return { error: `expected a duration (microseconds or a string like '150ms'), got ${describeValue(value)}` };

@@ -1,0 +1,1 @@
+export default { name: 'i', protocol: 'raft', nodes: 3, until: Infinity };

@@ -1,0 +1,1 @@
+export default new Proxy({}, { ownKeys() { throw new Error('no keys for you'); } });

@@ -1,0 +1,1 @@
+export default { name: 'g', protocol: 'raft', nodes: 3, get until(): string { throw new Error('boom'); } };
