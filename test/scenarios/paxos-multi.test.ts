@@ -10,6 +10,7 @@ import {
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import failover from '../../simulations/paxos/multi-leader-failover.ts';
+import forgetsPromise from '../../simulations/paxos/multi-forgets-promise.ts';
 import noopFill from '../../simulations/paxos/multi-noop-fill.ts';
 import partitionedLeader from '../../simulations/paxos/multi-partitioned-leader.ts';
 import skipRecovery from '../../simulations/paxos/multi-skip-recovery.ts';
@@ -139,6 +140,15 @@ describe('Multi-Paxos scenarios', () => {
     expect(buggy.violations.map((violation) => violation.invariant)).toEqual(['agreement']);
     const fixed = run({ ...skipRecovery, bugs: [] });
     expect(fixed.violations).toEqual([]);
+  });
+
+  it("acceptorForgetsPromiseOnRestart: a restarted acceptor accepts the deposed leader's Accepts; without the switch it NACKs them", () => {
+    const buggy = run(forgetsPromise);
+    expect(buggy.violations.map((violation) => violation.invariant)).toEqual(['promise-kept']);
+    expect(buggy.violations[0]!.message).toMatch(/^n1 accepted under \d+\.n5 after promising \d+\.n2$/);
+    const fixed = run({ ...forgetsPromise, bugs: [] });
+    expect(fixed.violations).toEqual([]);
+    expect(fixed.trace.some((line) => line.includes('"from":"n1","to":"n5","desc":"Nack'))).toBe(true);
   });
 
   it('is deterministic: the same seed twice, and the immutable and mutable state modes, give one trace hash', () => {

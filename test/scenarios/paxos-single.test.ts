@@ -14,6 +14,8 @@ import {
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import acceptorCrash from '../../simulations/paxos/acceptor-crash.ts';
+import duelingBackoff from '../../simulations/paxos/dueling-backoff.ts';
+import duelingLivelock from '../../simulations/paxos/dueling-livelock.ts';
 import dueling from '../../simulations/paxos/dueling.ts';
 import happy from '../../simulations/paxos/happy.ts';
 import ignoresAcceptedValues from '../../simulations/paxos/ignores-accepted-values.ts';
@@ -143,6 +145,38 @@ describe('single-decree scenarios', () => {
     expect(result.reached).toEqual(expect.arrayContaining(['competing-proposers', 'nack-received', 'value-learned']));
     const nacks = result.trace.filter((line) => line.includes('"desc":"Nack')).length;
     expect(nacks).toBeGreaterThan(1);
+  });
+
+  it('dueling-livelock: with an immediate fixed retry the two proposers preempt each other forever', () => {
+    const result = run({ ...duelingLivelock, stopOnViolation: false });
+    expect(new Set(result.violations.map((violation) => violation.invariant))).toEqual(new Set(['value-learned']));
+    expect(result.reached).toEqual(expect.arrayContaining(['competing-proposers', 'nack-received']));
+    // Nothing is ever accepted, let alone learned.
+    for (const [, summary] of result.summaries) {
+      expect(summary?.accepted).toBe('-');
+      expect(summary?.learned).toBeNull();
+    }
+    expect(result.trace.some((line) => line.includes('"desc":"Accepted'))).toBe(false);
+    // Each proposer's ballots keep rising to the end of the run, both proposers every second.
+    const prepares = result.trace
+      .filter((line) => line.includes('"k":"send"') && line.includes('"desc":"Prepare'))
+      .map((line) => JSON.parse(line) as { t: number; from: string; msg: { ballot: Ballot } });
+    for (const proposer of ['n1', 'n2']) {
+      const rounds = [...new Map(prepares.filter((p) => p.from === proposer).map((p) => [p.t, p.msg.ballot.round]))];
+      for (let i = 1; i < rounds.length; i++) expect(rounds[i]![1]).toBeGreaterThan(rounds[i - 1]![1]);
+      for (let second = 0; second < 6; second++)
+        expect(rounds.some(([t]) => t >= second * 1e6 && t < (second + 1) * 1e6)).toBe(true);
+      expect(rounds.at(-1)![1]).toBeGreaterThan(100);
+    }
+  });
+
+  it('dueling-backoff: the same schedule with randomized back-off converges on one value', () => {
+    const result = run(duelingBackoff);
+    expect(result.violations).toEqual([]);
+    expect(result.reached).toEqual(expect.arrayContaining(['competing-proposers', 'nack-received', 'value-learned']));
+    const learned = new Set(result.summaries.map(([, summary]) => summary?.learned));
+    expect(learned.size).toBe(1);
+    expect([ownValue('n1'), ownValue('n2')]).toContain([...learned][0]);
   });
 
   it('acceptor crash between promise and accept: a majority still chooses; the acceptor keeps its promise and learns after restart', () => {

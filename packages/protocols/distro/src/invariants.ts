@@ -12,7 +12,7 @@ import {
 } from '@dsim/core';
 import { convergenceBoundMicros, defaults, memberDownBoundMicros, type DistroConfig } from './config.ts';
 import { isResponsible } from './mapper.ts';
-import type { DistroState } from './state.ts';
+import type { ClientCopy, DistroState } from './state.ts';
 
 type World = WorldView<DistroState>;
 
@@ -60,6 +60,10 @@ export interface DistroMemory {
   expiredWhileBeating: boolean;
   /** Per node: its expiry count when last observed, to tell an expiry from a delete pushed by another node. */
   expiries: Map<NodeId, number>;
+  /** Some node's key set or the deregistered set changed since the last resurrection check (fast path only). */
+  presenceMoved: boolean;
+  /** Per node: the fast observation's mirror of what it held (see NodeMirror); the plain maps lag behind it. */
+  mirrors: Map<NodeId, NodeMirror>;
 }
 
 function readHistory(memory: DistroMemory, world: World): void {
@@ -70,7 +74,7 @@ function readHistory(memory: DistroMemory, world: World): void {
     if (entry.type === 'invoke') {
       memory.invokes.set(entry.process, entry);
       if ((entry.f === 'register' || entry.f === 'beat') && entry.key) {
-        memory.deregistered.delete(entry.key);
+        if (memory.deregistered.delete(entry.key)) memory.presenceMoved = true;
         memory.beatInvoked.set(entry.key, entry.time);
       }
       continue;
@@ -92,7 +96,10 @@ function readHistory(memory: DistroMemory, world: World): void {
       continue;
     }
     if (entry.type === 'info' && (invoke.f === 'register' || invoke.f === 'beat')) memory.uncertain.add(key);
-    if (invoke.f === 'deregister' && entry.type === 'ok') memory.deregistered.set(key, entry.time);
+    if (invoke.f === 'deregister' && entry.type === 'ok') {
+      memory.deregistered.set(key, entry.time);
+      memory.presenceMoved = true;
+    }
     // A proxy that timed out names its target: a member down for longer than the detection bound
     // should have left the healthy list by then.
     const match = entry.type === 'info' ? /^forward to (\S+) timed out$/.exec(entry.error ?? '') : null;
@@ -113,7 +120,11 @@ function readHistory(memory: DistroMemory, world: World): void {
   }
 }
 
-function observeNode(memory: DistroMemory, world: World, node: NodeId): void {
+/**
+ * The plain observation of one node, as the rules read: rebuild what the node holds and which
+ * clients it owns, and compare with the previous observation. The fast path below must agree with it.
+ */
+function observeNodePlain(memory: DistroMemory, world: World, node: NodeId): void {
   const state = world.state(node);
   if (!state) {
     memory.seen.delete(node);
@@ -139,6 +150,130 @@ function observeNode(memory: DistroMemory, world: World, node: NodeId): void {
   }
   memory.seen.set(node, current);
   observeBeats(memory, world, node, state);
+}
+
+/**
+ * What the fast observation remembers of one node, as arrays in the order of the node's client
+ * record: the copy objects themselves (a mutable-mode handler changes a copy in place, an
+ * immutable-mode one replaces it), the revisions and, for owned clients, the beat records.
+ */
+interface NodeMirror {
+  /** The client record and its counts of copies added and removed when mirrored. */
+  readonly record: Readonly<Record<string, ClientCopy>>;
+  readonly clientsAdded: number;
+  readonly clientsRemoved: number;
+  readonly ids: string[];
+  readonly copies: ClientCopy[];
+  readonly revisions: number[];
+  /** The beat record of each owned client; undefined for a client the node does not own. */
+  readonly beats: ({ local: Micros; global: Micros } | undefined)[];
+  readonly healthyList: readonly NodeId[];
+  readonly ready: boolean;
+}
+
+/**
+ * The same observation, fast on the common step that adds, removes or replaces no client and
+ * changes neither the healthy list nor readiness: then the owned set is unchanged and no client can
+ * have been expired, so only revisions and beat times that moved are written, by index, and
+ * responsibility is not re-hashed. Any other step writes the mirror back into the plain maps, takes
+ * the plain path and mirrors its result, so both end in the same memory (a test holds them equal).
+ */
+function observeNodeFast(memory: DistroMemory, world: World, node: NodeId): void {
+  const state = world.state(node);
+  const mirror = memory.mirrors.get(node);
+  if (
+    state === undefined ||
+    mirror === undefined ||
+    state.ready !== mirror.ready ||
+    !sameList(mirror.healthyList, state.healthyList) ||
+    !sameClients(mirror, state)
+  ) {
+    if (mirror !== undefined) writeBack(memory, node, mirror);
+    observeNodePlain(memory, world, node);
+    memory.presenceMoved = true;
+    if (state === undefined) memory.mirrors.delete(node);
+    else memory.mirrors.set(node, mirrorOf(memory, node, state));
+    return;
+  }
+  const { ids, copies, revisions, beats } = mirror;
+  for (let i = 0; i < copies.length; i++) {
+    const copy = copies[i]!;
+    const revision = copy.revision;
+    if (revision !== revisions[i]) {
+      revisions[i] = revision;
+      if (mirror.ready && isResponsible(ids[i]!, state.healthyList, node))
+        memory.expectations.set(ids[i]!, { revision, owner: node, atMicros: world.time });
+    }
+    const beat = beats[i];
+    if (beat !== undefined && beat.local !== copy.lastBeatLocal)
+      beats[i] = { local: copy.lastBeatLocal, global: world.time };
+  }
+  memory.expiries.set(node, state.stats.expiries);
+}
+
+/**
+ * Whether the node holds exactly the mirrored clients, as the same objects, in the same order: the
+ * record is the same object and no copy was added to or removed from it since (every addition and
+ * removal is counted, copies.ts), and a handler changes a held copy in place. In the immutable mode
+ * a changed record is a new object, so the plain path sees it. Enumerating the record instead
+ * (for-in, Object.keys) costs more than the whole fast observation: a record with deleted keys is a
+ * dictionary, without V8's enumeration cache.
+ */
+function sameClients(mirror: NodeMirror, state: DistroState): boolean {
+  return (
+    state.clients === mirror.record &&
+    state.stats.clientsAdded === mirror.clientsAdded &&
+    state.stats.clientsRemoved === mirror.clientsRemoved
+  );
+}
+
+function sameList(remembered: readonly NodeId[], list: readonly NodeId[]): boolean {
+  if (remembered.length !== list.length) return false;
+  for (let i = 0; i < list.length; i++) if (remembered[i] !== list[i]) return false;
+  return true;
+}
+
+/** The plain maps of a node, as the mirror holds them. */
+function writeBack(memory: DistroMemory, node: NodeId, mirror: NodeMirror): void {
+  const seen = new Map<string, number>();
+  const beats = new Map<string, { local: Micros; global: Micros }>();
+  for (let i = 0; i < mirror.ids.length; i++) {
+    const id = mirror.ids[i]!;
+    seen.set(id, mirror.revisions[i]!);
+    const beat = mirror.beats[i];
+    if (beat !== undefined) beats.set(id, beat);
+  }
+  memory.seen.set(node, seen);
+  memory.beats.set(node, beats);
+}
+
+/** A mirror of what the plain observation just remembered of a node. */
+function mirrorOf(memory: DistroMemory, node: NodeId, state: DistroState): NodeMirror {
+  const seen = memory.seen.get(node)!;
+  const owned = memory.beats.get(node)!;
+  const mirror: NodeMirror = {
+    record: state.clients,
+    clientsAdded: state.stats.clientsAdded,
+    clientsRemoved: state.stats.clientsRemoved,
+    ids: [],
+    copies: [],
+    revisions: [],
+    beats: [],
+    healthyList: [...state.healthyList],
+    ready: state.ready,
+  };
+  for (const [id, revision] of seen) {
+    mirror.ids.push(id);
+    mirror.copies.push(state.clients[id]!);
+    mirror.revisions.push(revision);
+    mirror.beats.push(owned.get(id));
+  }
+  return mirror;
+}
+
+/** The plain maps brought up to date from the mirrors, for comparing the two observations. */
+export function writeBackMirrors(memory: DistroMemory): void {
+  for (const [node, mirror] of memory.mirrors) writeBack(memory, node, mirror);
 }
 
 /**
@@ -230,9 +365,9 @@ function checkStaleness(memory: DistroMemory, world: World): void {
   }
 }
 
-export const distroMemory = defineMemory<DistroState, DistroMemory>({
-  name: 'distro-run',
-  create: () => ({
+/** A fresh run memory. */
+export function createDistroMemory(): DistroMemory {
+  return {
     historyRead: 0,
     invokes: new Map(),
     deregistered: new Map(),
@@ -255,13 +390,32 @@ export const distroMemory = defineMemory<DistroState, DistroMemory>({
     falseExpiry: null,
     expiredWhileBeating: false,
     expiries: new Map(),
-  }),
+    mirrors: new Map(),
+    presenceMoved: true,
+  };
+}
+
+/**
+ * Brings the run memory up to date after a change of the world: `fast` observes nodes by the fast
+ * path, otherwise by the plain one (the twin a test holds it equal to).
+ */
+export function observeDistroRun(memory: DistroMemory, world: World, change: WorldChange, fast: boolean): void {
+  const observeNode = fast ? observeNodeFast : observeNodePlain;
+  readHistory(memory, world);
+  if (change.node !== undefined) observeNode(memory, world, change.node);
+  else for (const node of world.nodes) observeNode(memory, world, node);
+  // Which nodes hold a deregistered client changes only with a node's key set (the fast path's
+  // plain branch) or the deregistered set: otherwise a pass would find what the last one found.
+  if (memory.deregistered.size > 0 && (!fast || memory.presenceMoved)) checkResurrection(memory, world);
+  memory.presenceMoved = false;
+  if (memory.expectations.size > 0) checkStaleness(memory, world);
+}
+
+export const distroMemory = defineMemory<DistroState, DistroMemory>({
+  name: 'distro-run',
+  create: createDistroMemory,
   observe(memory, world, change: WorldChange) {
-    readHistory(memory, world);
-    if (change.node !== undefined) observeNode(memory, world, change.node);
-    else for (const node of world.nodes) observeNode(memory, world, node);
-    if (memory.deregistered.size > 0) checkResurrection(memory, world);
-    if (memory.expectations.size > 0) checkStaleness(memory, world);
+    observeDistroRun(memory, world, change, true);
   },
 });
 

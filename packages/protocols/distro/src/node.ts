@@ -52,6 +52,8 @@ export function init(ctx: Ctx): DistroState {
       rehashes: 0,
       expiries: 0,
       expiriesNotOwned: 0,
+      clientsAdded: 0,
+      clientsRemoved: 0,
       collected: 0,
       pushesFrom: {},
     },

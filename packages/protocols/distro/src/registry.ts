@@ -1,4 +1,5 @@
 import type { Ctx, S } from './context.ts';
+import { addCopy, removeCopy } from './copies.ts';
 import { responsibleFor } from './members.ts';
 import { syncChange } from './sync.ts';
 import type { DistroOp } from './state.ts';
@@ -15,17 +16,17 @@ export function applyWrite(state: S, op: Exclude<DistroOp, { f: 'read' }>, ctx: 
   const copy = state.clients[op.key];
   if (op.f === 'deregister') {
     if (!copy) return;
-    delete state.clients[op.key];
+    removeCopy(state, op.key);
     syncChange(state, op.key, 'delete', ctx);
     return;
   }
   if (!copy) {
-    state.clients[op.key] = {
+    addCopy(state, {
       id: op.key,
       revision: 1,
       instance: { service: op.value.service, ephemeral: op.value.ephemeral, healthy: true },
       lastBeatLocal: now,
-    };
+    });
     syncChange(state, op.key, 'change', ctx);
     return;
   }
@@ -61,7 +62,7 @@ export function beatCheck(state: S, ctx: Ctx): void {
       // Persistent instances ride Distro in this model (see README), so an orphaned persistent copy
       // is collected like an ephemeral one: only the owner's expiry treats them differently.
       if (silent > config.clientExpiredMicros) {
-        delete state.clients[id];
+        removeCopy(state, id);
         state.stats.collected += 1;
       }
       continue;
@@ -71,7 +72,7 @@ export function beatCheck(state: S, ctx: Ctx): void {
         client: id,
         silentMicros: silent,
       });
-      delete state.clients[id];
+      removeCopy(state, id);
       state.stats.expiries += 1;
       if (!owned) state.stats.expiriesNotOwned += 1;
       // DistroClientDataProcessor pushes only changes of clients this node is responsible for.

@@ -103,6 +103,12 @@ export interface DistroStats {
   expiries: number;
   /** Expiries of clients this node was not responsible for (only possible with a bug switch). */
   expiriesNotOwned: number;
+  /**
+   * Copies created (a registration or re-registering beat of a client this node did not hold, a push
+   * or snapshot entry of one) and removed (deregistration, expiry, collection, a pushed delete).
+   */
+  clientsAdded: number;
+  clientsRemoved: number;
   /** Copies collected because no owner renewed them for the client-expiry time. */
   collected: number;
   /** Pushes received by source node, for the view's sync edges. */

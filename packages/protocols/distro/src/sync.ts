@@ -1,5 +1,6 @@
 import type { Ctx, S } from './context.ts';
 import { nextId } from './context.ts';
+import { addCopy, removeCopy } from './copies.ts';
 import { memberIsUp, otherMembers, ownerOf } from './members.ts';
 import type { DistroMessage, SyncData } from './state.ts';
 
@@ -91,7 +92,7 @@ export function handleSyncTimeout(state: S, id: string, ctx: Ctx): void {
 export function handleSync(state: S, from: string, msg: Extract<DistroMessage, { type: 'Sync' }>, ctx: Ctx): void {
   state.stats.pushesFrom[from] = (state.stats.pushesFrom[from] ?? 0) + 1;
   if (msg.action === 'change') applySyncData(state, msg.data, ctx);
-  else delete state.clients[msg.client];
+  else removeCopy(state, msg.client);
   ctx.send(from, { type: 'SyncAck', id: msg.id });
 }
 
@@ -102,11 +103,11 @@ export function applySyncData(state: S, data: SyncData, ctx: Ctx): void {
     copy.instance = { ...data.instance };
     copy.lastBeatLocal = ctx.now();
   } else {
-    state.clients[data.client] = {
+    addCopy(state, {
       id: data.client,
       revision: data.revision,
       instance: { ...data.instance },
       lastBeatLocal: ctx.now(),
-    };
+    });
   }
 }

@@ -45,6 +45,8 @@ function node(self: string, clients: Record<string, number>, extra: Partial<Dist
       rehashes: 0,
       expiries: 0,
       expiriesNotOwned: 0,
+      clientsAdded: 0,
+      clientsRemoved: 0,
       collected: 0,
       pushesFrom: {},
     },

@@ -1,6 +1,6 @@
 import type { BugSwitch } from '@dsim/core';
 
-/** Single-decree only: Multi-Paxos leaders step down too fast for the property runner to catch it there within 300 runs. */
+/** Both protocols: in Multi-Paxos a restarted acceptor cut off from the new leader accepts a deposed leader's re-sent Accepts. */
 const acceptorForgetsPromiseOnRestart: BugSwitch = {
   description:
     'After a restart the acceptor does not read its promise back from stable storage ("Paxos Made Simple" §2.3: an acceptor must remember the highest-numbered prepare it answered, even if it fails and restarts).',
@@ -42,6 +42,7 @@ export type SingleDecreeBug = keyof typeof singleDecreeBugs;
 
 /** Named ways to break Multi-Paxos on purpose. */
 export const multiPaxosBugs = {
+  acceptorForgetsPromiseOnRestart,
   newLeaderSkipsRecovery,
 } satisfies Record<string, BugSwitch>;
 

@@ -1,4 +1,4 @@
-import type { NemesisKind, Scenario } from '@dsim/core';
+import { defineSeedFamily, type NemesisKind, type Scenario } from '@dsim/core';
 import { multiPaxosSwarm, singleDecreeSwarm } from './swarm.ts';
 
 /** Every kind of fault the nemesis draws. */
@@ -83,38 +83,54 @@ export function multiPaxosScenario(options: PaxosScenarioOptions = {}): Scenario
   };
 }
 
-/** The bug switches `--bug` turns on (dsim passes them as `options.bugs`). */
-function bugsOption(options: Readonly<Record<string, unknown>> | undefined): readonly string[] {
-  return Array.isArray(options?.bugs) ? (options.bugs as string[]) : [];
-}
+/** The `nodes` option: 'alternate' (odd seeds 3 nodes, even seeds 5) or a cluster size. */
+const nodesChoices = ['alternate', '3', '5', '7'] as const;
 
 function nodesOption(options: Readonly<Record<string, unknown>> | undefined, seed: number): number {
   const nodes = options?.nodes;
-  if (nodes === undefined) return seed % 2 === 0 ? 5 : 3;
-  if (nodes !== 3 && nodes !== 5 && nodes !== 7)
+  if (nodes === undefined || nodes === 'alternate') return seed % 2 === 0 ? 5 : 3;
+  const size = typeof nodes === 'string' ? Number(nodes) : nodes;
+  if (size !== 3 && size !== 5 && size !== 7)
     throw new Error(
-      `options.nodes: must be 3, 5 or 7 (got ${String(nodes)}); leave it out to alternate 3 and 5 by seed`,
+      `options.nodes: must be 3, 5 or 7 (got ${String(nodes)}); leave it out (or 'alternate') to alternate 3 and 5 by seed`,
     );
-  return nodes;
+  return size;
 }
 
+function bugsOption(options: Readonly<Record<string, unknown>> | undefined): readonly string[] | undefined {
+  const bugs = options?.bugs;
+  return Array.isArray(bugs) && bugs.length > 0 ? (bugs as readonly string[]) : undefined;
+}
+
+const familyOptionsSpec = {
+  nodes: {
+    type: 'choice',
+    description: "cluster size: 'alternate' runs 3 nodes on odd seeds and 5 on even ones",
+    default: 'alternate',
+    values: nodesChoices,
+  },
+} as const;
+
 /**
- * Seed families for sweeps: a pure function from a seed to a scenario. Odd seeds run 3 nodes and
- * even seeds 5, unless `options.nodes` says otherwise; the nemesis draws every fault kind.
+ * Seed families for sweeps (`dsim sweep --family paxos/<name>`): a pure function from a seed to a
+ * scenario. Odd seeds run 3 nodes and even seeds 5, unless `--nodes` says otherwise (`--nodes 3,5`
+ * runs every seed on both); the nemesis draws every fault kind.
  */
 export const families = {
-  aggressive: {
+  aggressive: defineSeedFamily({
     description:
       'Single-decree Paxos: every node proposes, clients propose too; partitions of every shape, crashes and restarts, pauses, clock faults, loss and duplication until 3 s, then every node must learn.',
+    options: familyOptionsSpec,
     scenario: (seed: number, options?: Readonly<Record<string, unknown>>): Scenario =>
       singleDecreeScenario({ seed, nodes: nodesOption(options, seed), bugs: bugsOption(options) }),
     swarm: singleDecreeSwarm,
-  },
-  multiAggressive: {
+  }),
+  multiAggressive: defineSeedFamily({
     description:
       'Multi-Paxos key-value store: four clients; partitions of every shape, crashes and restarts, pauses, clock faults, loss and duplication until 4 s; agreement per slot, linearizability, progress after the heal.',
+    options: familyOptionsSpec,
     scenario: (seed: number, options?: Readonly<Record<string, unknown>>): Scenario =>
       multiPaxosScenario({ seed, nodes: nodesOption(options, seed), bugs: bugsOption(options) }),
     swarm: multiPaxosSwarm,
-  },
+  }),
 };

@@ -54,6 +54,20 @@ function multiPaxosHunt(bug: string): PaxosHunt {
   };
 }
 
+/**
+ * Faults for a forgotten promise in Multi-Paxos: the acceptor must restart while it hears a deposed
+ * leader (still re-sending its unanswered Accepts) and not the new one, so partitions last long
+ * (the old leader keeps believing it leads) and crashes restart fast, within them.
+ */
+export const forgottenPromiseFaults: SimulationPropertyOptions['faults'] = {
+  kinds: ['partition', 'crash'],
+  maxFaults: 6,
+  healAt: '4s',
+  from: '200ms',
+  durations: { partition: { min: '500ms', max: '3s' }, crash: { min: '10ms', max: '200ms' } },
+  dense: true,
+};
+
 export const paxosHunts: PaxosHunt[] = [
   singleDecreeHunt(''),
   singleDecreeHunt('acceptorForgetsPromiseOnRestart'),
@@ -61,5 +75,14 @@ export const paxosHunts: PaxosHunt[] = [
   singleDecreeHunt('nonUniqueBallots'),
   singleDecreeHunt('learnFromMinority'),
   multiPaxosHunt(''),
+  {
+    id: 'multipaxos:acceptorForgetsPromiseOnRestart',
+    options: {
+      name: 'multipaxos bug acceptorForgetsPromiseOnRestart',
+      scenario: multiPaxosScenario({ bugs: ['acceptorForgetsPromiseOnRestart'], kinds: [] }),
+      faults: forgottenPromiseFaults,
+      maxShrinkRuns: 200,
+    },
+  },
   multiPaxosHunt('newLeaderSkipsRecovery'),
 ];

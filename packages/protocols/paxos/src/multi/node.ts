@@ -42,7 +42,7 @@ export function init(ctx: MultiPaxosContext): MultiPaxosState {
     slotSet(chosen, slot, storage.get<Command>(storage.keyAt(CHOSEN_FAMILY, slot))!);
   while (slotGet(chosen, commitIndex + 1) !== undefined) commitIndex++;
   const state: MultiPaxosState = {
-    promised: storage.get<Ballot>(PROMISED_KEY) ?? null,
+    promised: ctx.bugs.has('acceptorForgetsPromiseOnRestart') ? null : (storage.get<Ballot>(PROMISED_KEY) ?? null),
     accepted,
     highestAcceptedSlot,
     lastAcceptedBallot: null,
