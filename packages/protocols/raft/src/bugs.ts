@@ -44,6 +44,12 @@ export const bugs = {
     breaks:
       "An AppendEntries lost while the leader is idle is never resent: the follower stays behind until the next client write. 'progress-after-heal' catches it ('n3 applied 1 of 2').",
   },
+  leaderOutsideVoteLease: {
+    description:
+      "With CheckQuorum on, the leader leaves itself out of the vote lease: it grants pre-votes and votes of a higher term instead of ignoring them (drops the leader's case of etcd's inLease check in Step for MsgVote and MsgPreVote).",
+    breaks:
+      'A follower behind one lossy link misses heartbeats, campaigns, and wins with the vote of the very leader it cannot hear: the leader, though a quorum hears it, is deposed again and again. The lossy-link scenario in repairs.test.ts counts the leadership changes.',
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type RaftBug = keyof typeof bugs;

@@ -28,11 +28,16 @@ export function resetElectionTimer(ctx: RaftContext): void {
 /**
  * With CheckQuorum, a node that heard from a live leader within the election timeout ignores
  * votes (etcd Step, `inLease`): the leader is fine, and a disruptive candidate must not depose it.
- * A node that just (re)started also waits one timeout before voting: it may have acknowledged a
- * heartbeat before it crashed, and the leader's lease counts on that acknowledgement.
+ * The leader counts itself in that lease: etcd's `inLease` holds for a leader always (its lead is
+ * itself, and its electionElapsed restarts at every CheckQuorum round), so a node that cannot hear
+ * the leader gets neither its pre-vote nor its vote; the leader leaves only when CheckQuorum finds
+ * it without a quorum. A node that just (re)started also waits one timeout before voting: it may
+ * have acknowledged a heartbeat before it crashed, and the leader's lease counts on that
+ * acknowledgement.
  */
 export function inLeaderLease(state: MutableState, ctx: RaftContext): boolean {
   if (!ctx.config.checkQuorum) return false;
+  if (state.role === 'leader') return !ctx.bugs.has('leaderOutsideVoteLease');
   const now = ctx.now();
   if (now < state.votesBlockedUntil) return true;
   return (

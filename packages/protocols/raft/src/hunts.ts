@@ -164,4 +164,29 @@ export const bugHunts: readonly Hunt[] = [
     },
     maxShrinkRuns: 3000,
   },
+  {
+    id: 'leaderOutsideVoteLease',
+    bug: 'leaderOutsideVoteLease',
+    name: 'raft catches leaderOutsideVoteLease',
+    // Three nodes under CheckQuorum and PreVote, no client; the nemesis cuts links one way, so a
+    // node stops hearing the leader while the leader still hears it, and asks for its vote.
+    scenario: {
+      name: 'raft-vote-lease-hunt',
+      protocol: 'raft',
+      nodes: 3,
+      until: '4s',
+      stopOnViolation: true,
+      bugs: ['leaderOutsideVoteLease'],
+      network: { latency: { dist: 'uniform', min: 1_000, max: 5_000 } },
+    },
+    faults: {
+      kinds: ['partition'],
+      shapes: ['oneWay'],
+      maxFaults: 6,
+      healAt: '2s',
+      minDuration: '50ms',
+      maxDuration: '1s',
+    },
+    maxShrinkRuns: 2000,
+  },
 ];

@@ -58,6 +58,7 @@ export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, 
 export * from './invariants.ts';
 export * from './invariants-reference.ts';
 export * from './invariants-durability.ts';
+export * from './invariants-vote-lease.ts';
 export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };
 export default raft;
 export { families } from './families.ts';

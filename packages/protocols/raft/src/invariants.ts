@@ -12,6 +12,7 @@ import {
 } from '@dsim/core';
 import { withRoomFor } from './columns.ts';
 import { durableLog, durableTermAndVote } from './invariants-durability.ts';
+import { leaderIgnoresVotes } from './invariants-vote-lease.ts';
 import {
   ELECTION_SAFETY,
   LEADER_APPEND_ONLY,
@@ -749,6 +750,7 @@ export const invariants: readonly Invariant<RaftState>[] = [
   stateMachineSafety,
   durableTermAndVote,
   durableLog,
+  leaderIgnoresVotes,
   linearizableKv(),
   leaderAfterHeal,
   progressAfterHeal,
@@ -767,6 +769,7 @@ export function raftInvariants(): Invariant<RaftState>[] {
     stateMachineSafety,
     durableTermAndVote,
     durableLog,
+    leaderIgnoresVotes,
     linearizableKv(),
     leaderAfterHeal,
     progressAfterHeal,

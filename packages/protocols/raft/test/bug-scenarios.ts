@@ -147,3 +147,19 @@ export const forgetTermScenario: Scenario = {
     { at: '1.1s', fault: { type: 'restart', node: 'n3' } },
   ],
 };
+
+/**
+ * One lossy link under CheckQuorum and PreVote: n1 leads three nodes and the link between n1 and
+ * n3 loses half its messages both ways, so n3 now and then misses enough heartbeats to campaign.
+ * n2 hears n1 and ignores n3 (its vote lease); n1 must ignore it too, since it leads a quorum.
+ * No client: a campaign is the only thing that can change the leader.
+ */
+export const lossyLinkLeader: Scenario = {
+  name: 'raft-lossy-link-leader',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '60s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: '1ms', links: [{ from: 'n1', to: 'n3', loss: 0.5 }] },
+};

@@ -8,6 +8,7 @@ import {
   forgetTermScenario,
   forgetVoteScenario,
   leaseDriftScenario,
+  lossyLinkLeader,
   lostAppendWhileIdle,
 } from './bug-scenarios.ts';
 
@@ -43,6 +44,7 @@ describeBugSwitches(
     { bug: 'leaseReadIgnoresClockDrift', scenario: leaseDriftScenario, caughtBy: 'linearizable-kv' },
     { bug: 'forgetTermOnRestart', scenario: forgetTermScenario, caughtBy: 'durable-term-and-vote' },
     { bug: 'noProbeOnHeartbeat', scenario: lostAppendWhileIdle, caughtBy: 'progress-after-heal' },
+    { bug: 'leaderOutsideVoteLease', scenario: lossyLinkLeader, caughtBy: 'leader-ignores-votes' },
   ],
   registry,
 );

@@ -104,6 +104,7 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     skipLogUpToDateCheck: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
     commitPriorTermByCount: /^(state-machine-safety|leader-completeness)$/,
     noProbeOnHeartbeat: /^progress-after-heal$/,
+    leaderOutsideVoteLease: /^leader-ignores-votes$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;
