@@ -50,6 +50,12 @@ export const bugs = {
     breaks:
       'A follower behind one lossy link misses heartbeats, campaigns, and wins with the vote of the very leader it cannot hear: the leader, though a quorum hears it, is deposed again and again. The lossy-link scenario in repairs.test.ts counts the leadership changes.',
   },
+  applyDuplicateTwice: {
+    description:
+      "The state machine applies every committed entry, even one whose client session already applied that sequence number (drops the duplicate check of the dissertation's §6.3 client sessions).",
+    breaks:
+      "A client that retries a write after a timeout, with the same sequence number, has it applied twice when both attempts reached the log: an append shows up twice. 'linearizable-kv' catches it, since the attempts of one write are one operation.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type RaftBug = keyof typeof bugs;

@@ -189,4 +189,30 @@ export const bugHunts: readonly Hunt[] = [
     },
     maxShrinkRuns: 2000,
   },
+  {
+    id: 'applyDuplicateTwice',
+    bug: 'applyDuplicateTwice',
+    name: 'raft catches applyDuplicateTwice',
+    // Clients that retry with their session's sequence number, and a client timeout (20 ms) near a
+    // write's round trip, so attempts time out after they reached the log; pauses and partitions
+    // stretch more round trips past it.
+    scenario: {
+      ...base,
+      name: 'raft-duplicate-hunt',
+      nodes: 3,
+      until: '6s',
+      stopOnViolation: true,
+      bugs: ['applyDuplicateTwice'],
+      workload: {
+        name: 'kv-retry',
+        clients: 3,
+        thinkTime: '5ms',
+        timeout: '20ms',
+        stopAt: '5s',
+        options: { keys: 1, mix: { get: 1, put: 0, append: 2, cas: 0 } },
+      },
+    },
+    faults: { kinds: ['partition', 'pause'], maxFaults: 6, healAt: '3s', minDuration: '20ms', maxDuration: '500ms' },
+    maxShrinkRuns: 2000,
+  },
 ];

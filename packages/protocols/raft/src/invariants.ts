@@ -13,6 +13,7 @@ import {
 import { withRoomFor } from './columns.ts';
 import { durableLog, durableTermAndVote } from './invariants-durability.ts';
 import { leaderIgnoresVotes } from './invariants-vote-lease.ts';
+import { mergeRetries } from './history-retries.ts';
 import {
   ELECTION_SAFETY,
   LEADER_APPEND_ONLY,
@@ -637,13 +638,14 @@ export function linearizableKv(options: LinearizabilityOptions = {}): Invariant<
   return atEnd<RaftState>(
     'linearizable-kv',
     (world) => {
-      const history = world.history.some((entry) => !isKvFunction(entry.f))
+      const kvHistory = world.history.some((entry) => !isKvFunction(entry.f))
         ? world.history.filter((entry: HistoryEntry) => isKvFunction(entry.f))
         : world.history;
+      const history = mergeRetries(kvHistory);
       const result = checkLinearizability(history, raftKvModel, options);
       return result.verdict === 'linearizable' ? true : result.message;
     },
-    'The client history is linearizable as a key-value map (get, put, append, cas).',
+    'The client history is linearizable as a key-value map (get, put, append, cas), a retried write counting as one operation (client sessions).',
   );
 }
 

@@ -163,3 +163,27 @@ export const lossyLinkLeader: Scenario = {
   config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
   network: { latency: '1ms', links: [{ from: 'n1', to: 'n3', loss: 0.5 }] },
 };
+
+/**
+ * applyDuplicateTwice: clients that retry (the kv-retry workload) with a client timeout shorter
+ * than a slow write's round trip (1 ms to the server, 2-12 ms a hop between servers, 15 ms
+ * timeout). Many writes time out after they reached the log and are sent again with the same
+ * session sequence number; the sessions must apply each once.
+ */
+export const retryAfterTimeout: Scenario = {
+  name: 'raft-retry-after-timeout',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '3s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: { dist: 'uniform', min: 2_000, max: 12_000 }, clientLatency: '1ms' },
+  workload: {
+    name: 'kv-retry',
+    clients: 2,
+    thinkTime: '5ms',
+    timeout: '15ms',
+    stopAt: '2s',
+    options: { keys: 1, mix: { get: 1, put: 0, append: 2, cas: 0 } },
+  },
+};

@@ -10,6 +10,7 @@ import {
   leaseDriftScenario,
   lossyLinkLeader,
   lostAppendWhileIdle,
+  retryAfterTimeout,
 } from './bug-scenarios.ts';
 
 const registry = { raft };
@@ -45,6 +46,7 @@ describeBugSwitches(
     { bug: 'forgetTermOnRestart', scenario: forgetTermScenario, caughtBy: 'durable-term-and-vote' },
     { bug: 'noProbeOnHeartbeat', scenario: lostAppendWhileIdle, caughtBy: 'progress-after-heal' },
     { bug: 'leaderOutsideVoteLease', scenario: lossyLinkLeader, caughtBy: 'leader-ignores-votes' },
+    { bug: 'applyDuplicateTwice', scenario: retryAfterTimeout, caughtBy: 'linearizable-kv' },
   ],
   registry,
 );

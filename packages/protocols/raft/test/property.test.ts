@@ -105,6 +105,7 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     commitPriorTermByCount: /^(state-machine-safety|leader-completeness)$/,
     noProbeOnHeartbeat: /^progress-after-heal$/,
     leaderOutsideVoteLease: /^leader-ignores-votes$/,
+    applyDuplicateTwice: /^linearizable-kv$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;
