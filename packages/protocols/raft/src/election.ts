@@ -95,6 +95,8 @@ export function handleElectionTimeout(state: MutableState, ctx: RaftContext): vo
  */
 function becomePreCandidate(state: MutableState, ctx: RaftContext): void {
   state.role = 'precandidate';
+  state.campaignStartedAt = ctx.now();
+  state.campaignByTransfer = false;
   state.leader = null;
   state.votesGranted = [ctx.self];
   state.votesRejected = [];
@@ -119,6 +121,8 @@ export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer:
   ctx.storage.sync();
   state.role = 'candidate';
   state.leader = null;
+  state.campaignStartedAt = ctx.now();
+  state.campaignByTransfer = transfer;
   state.votesGranted = [ctx.self];
   state.votesRejected = [];
   resetElectionTimer(ctx);
@@ -158,6 +162,7 @@ export function becomeLeader(state: MutableState, ctx: RaftContext): void {
   state.readContext = 0;
   state.transferee = null;
   state.leaseFloor = ctx.now();
+  state.heartbeatSentAt = null;
   ctx.cancelTimer('election');
   ctx.annotate(`${ctx.self} becomes leader of term ${state.term}`);
   propose(state, ctx, { term: state.term, kind: 'noop', proposer: ctx.self });
@@ -178,8 +183,11 @@ export function handleRequestVote(state: MutableState, ctx: RaftContext, from: N
   if (canVote && upToDate) {
     if (!msg.preVote) {
       state.vote = from;
+      state.votedAt = ctx.now();
       saveHardState(ctx.storage, state.term, state.vote);
-      resetElectionTimer(ctx);
+      // Paper Figure 2 (Followers): a granted vote restarts the election timer, so the voter
+      // gives the candidate it chose a full timeout to win before campaigning itself.
+      if (!ctx.bugs.has('noTimerResetOnVote')) resetElectionTimer(ctx);
     }
     // The vote is durable before the response leaves: a crash must not let us vote twice in a term.
     ctx.storage.sync();

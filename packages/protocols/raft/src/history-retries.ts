@@ -9,11 +9,13 @@ import type { HistoryEntry } from '@dsim/core';
  * process. Checked separately, an attempt that timed out could count as applied and the retry as
  * applied again, and a server that applies a retry twice would pass.
  *
- * An attempt is a retry when the same client's next invoke is the same write (same function, key
- * and value: the kv workloads give every write a value of its own) and the previous attempt did
- * not end `ok`. Reads are never merged: applying a read twice changes nothing. When an earlier
- * attempt ended unknown and a later one `fail`, the merged operation is unknown: the failure
- * speaks only for its own attempt.
+ * An attempt is a retry when the same client's next invoke is the same operation (same function,
+ * key and value: the kv workloads give every write a value of its own) and the previous attempt
+ * did not end `ok`. Reads are merged too: where reads go through the log, a retried read that the
+ * session finds already applied answers what the first attempt read, at its first application
+ * (dissertation §6.3). Merging a read that was not a retry only widens the window its answer may
+ * come from, so it never reports a correct history. When an earlier attempt ended unknown and a
+ * later one `fail`, the merged operation is unknown: the failure speaks only for its own attempt.
  */
 export function mergeRetries(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
   interface Logical {
@@ -38,7 +40,6 @@ export function mergeRetries(history: readonly HistoryEntry[]): readonly History
         previous !== undefined &&
         completion !== undefined &&
         completion.type !== 'ok' &&
-        entry.f !== 'get' &&
         entry.f === previous.invoke.f &&
         entry.key === previous.invoke.key &&
         sameValue(entry.value, previous.invoke.value)

@@ -63,6 +63,7 @@ export * from './invariants.ts';
 export * from './invariants-reference.ts';
 export * from './invariants-durability.ts';
 export * from './invariants-vote-lease.ts';
+export * from './invariants-timing-rules.ts';
 export { mergeRetries } from './history-retries.ts';
 export { kvRetrying } from './workload-retries.ts';
 export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };

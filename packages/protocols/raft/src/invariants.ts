@@ -13,6 +13,7 @@ import {
 import { withRoomFor } from './columns.ts';
 import { durableLog, durableTermAndVote } from './invariants-durability.ts';
 import { leaderIgnoresVotes } from './invariants-vote-lease.ts';
+import { leaseTimedFromSend, voteRestartsElectionTimer } from './invariants-timing-rules.ts';
 import { mergeRetries } from './history-retries.ts';
 import {
   ELECTION_SAFETY,
@@ -753,6 +754,8 @@ export const invariants: readonly Invariant<RaftState>[] = [
   durableTermAndVote,
   durableLog,
   leaderIgnoresVotes,
+  voteRestartsElectionTimer,
+  leaseTimedFromSend,
   linearizableKv(),
   leaderAfterHeal,
   progressAfterHeal,
@@ -772,6 +775,8 @@ export function raftInvariants(): Invariant<RaftState>[] {
     durableTermAndVote,
     durableLog,
     leaderIgnoresVotes,
+    voteRestartsElectionTimer,
+    leaseTimedFromSend,
     linearizableKv(),
     leaderAfterHeal,
     progressAfterHeal,

@@ -187,3 +187,49 @@ export const retryAfterTimeout: Scenario = {
     options: { keys: 1, mix: { get: 1, put: 0, append: 2, cas: 0 } },
   },
 };
+
+/**
+ * noTimerResetOnVote: under the paper's timer rule (a higher term alone does not restart the
+ * timer), without PreVote or CheckQuorum. n1 leads and crashes at 1 s; n2 (150 ms timeout)
+ * campaigns first and n3 (300 ms) grants its vote. The link n2 → n3 is cut just after, so n3 does
+ * not hear n2 lead: only the granted vote stands between n3 and an early campaign of its own.
+ */
+export const voteThenSilence: Scenario = {
+  name: 'raft-vote-then-silence',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '6s',
+  config: {
+    preVote: false,
+    checkQuorum: false,
+    resetElectionTimerOnHigherTerm: false,
+    nodeElectionTimeoutMicros: { n1: 100_000, n2: 150_000, n3: 300_000 },
+  },
+  network: { latency: '1ms' },
+  faults: [
+    { at: '1s', fault: { type: 'crash', node: 'n1' } },
+    { at: '1.105s', fault: { type: 'cut', from: ['n2'], to: ['n3'] } },
+    { at: '1.6s', fault: { type: 'heal' } },
+    { at: '1.7s', fault: { type: 'restart', node: 'n1' } },
+  ],
+};
+
+/** leaseFromAckArrival: lease reads on three nodes; the first acknowledged heartbeat shows it. */
+export const leaseReads: Scenario = {
+  name: 'raft-lease-reads',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '2s',
+  config: { readMode: 'lease', checkQuorum: true, nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: '2ms' },
+  workload: {
+    name: 'kv',
+    clients: 2,
+    thinkTime: '10ms',
+    timeout: '200ms',
+    stopAt: '1.5s',
+    options: { keys: 1, mix: { get: 3, put: 1, append: 0, cas: 0 } },
+  },
+};

@@ -9,8 +9,10 @@ import {
   forgetVoteScenario,
   leaseDriftScenario,
   lossyLinkLeader,
+  leaseReads,
   lostAppendWhileIdle,
   retryAfterTimeout,
+  voteThenSilence,
 } from './bug-scenarios.ts';
 
 const registry = { raft };
@@ -47,6 +49,8 @@ describeBugSwitches(
     { bug: 'noProbeOnHeartbeat', scenario: lostAppendWhileIdle, caughtBy: 'progress-after-heal' },
     { bug: 'leaderOutsideVoteLease', scenario: lossyLinkLeader, caughtBy: 'leader-ignores-votes' },
     { bug: 'applyDuplicateTwice', scenario: retryAfterTimeout, caughtBy: 'linearizable-kv' },
+    { bug: 'noTimerResetOnVote', scenario: voteThenSilence, caughtBy: 'vote-restarts-election-timer' },
+    { bug: 'leaseFromAckArrival', scenario: leaseReads, caughtBy: 'lease-timed-from-send' },
   ],
   registry,
 );

@@ -49,10 +49,22 @@ describe('mergeRetries: the attempts of one write are one operation', () => {
     expect(compact(merged)).toEqual(['0 invoke append "a;"', '0 info append "not the leader"']);
   });
 
-  it('leaves reads, answered writes, other values and other clients alone', () => {
+  it('merges a retried read: a session answers it with what its first attempt read', () => {
+    const merged = mergeRetries(
+      history([
+        [0, 'invoke', 'get', undefined, 'c1'],
+        [0, 'info', 'get', 'timeout', 'c1'],
+        [2, 'invoke', 'get', undefined, 'c1'],
+        [2, 'ok', 'get', 'a', 'c1'],
+      ]),
+    );
+    expect(compact(merged)).toEqual(['0 invoke get null', '0 ok get "a"']);
+  });
+
+  it('leaves answered operations, other values and other clients alone', () => {
     const lines: Line[] = [
       [0, 'invoke', 'get', undefined, 'c1'],
-      [0, 'fail', 'get', 'not the leader', 'c1'],
+      [0, 'ok', 'get', null, 'c1'],
       [0, 'invoke', 'get', undefined, 'c1'],
       [0, 'ok', 'get', null, 'c1'],
       [0, 'invoke', 'put', 'x', 'c1'],

@@ -106,6 +106,8 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     noProbeOnHeartbeat: /^progress-after-heal$/,
     leaderOutsideVoteLease: /^leader-ignores-votes$/,
     applyDuplicateTwice: /^linearizable-kv$/,
+    noTimerResetOnVote: /^vote-restarts-election-timer$/,
+    leaseFromAckArrival: /^lease-timed-from-send$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;
