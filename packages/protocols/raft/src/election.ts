@@ -11,14 +11,19 @@ import { lastIndex, lastTerm, quorum } from './state.ts';
  * Timers: 'election' on followers and candidates, 'heartbeat' and 'checkQuorum' on the leader.
  */
 
-/** etcd's resetRandomizedElectionTimeout: uniform in [E, 2E), unless a scenario pins this node's timeout. */
+/**
+ * etcd's resetRandomizedElectionTimeout: uniform in [E, 2E), or in [E, electionTimeoutMaxMicros]
+ * when that is set, unless a scenario pins this node's timeout.
+ */
 export function electionTimeoutFor(ctx: RaftContext): number {
   const config = ctx.config;
   const pinned = config.nodeElectionTimeoutMicros;
   // Node ids are interned (core's intern), so this lookup needs no search of the string table.
   if (pinned && Object.hasOwn(pinned, ctx.self)) return pinned[ctx.self]!;
   const base = config.electionTimeoutMicros;
-  return config.randomizedElectionTimeout ? ctx.random.int(base, 2 * base - 1) : base;
+  if (!config.randomizedElectionTimeout) return base;
+  const longest = config.electionTimeoutMaxMicros > 0 ? config.electionTimeoutMaxMicros : 2 * base - 1;
+  return longest === base ? base : ctx.random.int(base, longest);
 }
 
 export function resetElectionTimer(ctx: RaftContext): void {
