@@ -238,6 +238,7 @@ export function cdfSvg(results: readonly RangeResult[]): string {
   const top = 20;
   const bottom = 50;
   const finite = results.flatMap((result) => result.samples.filter(Number.isFinite));
+  if (finite.length === 0) finite.push(1_000, 1_000_000);
   const lo = Math.pow(10, Math.floor(Math.log10(Math.max(1, Math.min(...finite)))));
   const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...finite))));
   const x = (micros: number) =>
@@ -263,16 +264,17 @@ export function cdfSvg(results: readonly RangeResult[]): string {
   results.forEach((result, i) => {
     const colour = colours[i % colours.length]!;
     const sorted = result.samples.filter(Number.isFinite).sort((a, b) => a - b);
+    const label = `${result.range[0]}-${result.range[1]} ms${sorted.length === 0 ? ' (no samples)' : ''}`;
+    parts.push(
+      `<line x1="${width - right + 15}" y1="${top + 10 + i * 18}" x2="${width - right + 35}" y2="${top + 10 + i * 18}" stroke="${colour}" stroke-width="2"/>`,
+    );
+    parts.push(`<text x="${width - right + 40}" y="${top + 14 + i * 18}">${label}</text>`);
+    if (sorted.length === 0) return;
     const points = [`${x(sorted[0]!)},${y(0)}`];
     sorted.forEach((sample, k) => {
       points.push(`${x(sample)},${y(k / result.samples.length)}`, `${x(sample)},${y((k + 1) / result.samples.length)}`);
     });
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${points.join(' ')}"/>`);
-    const label = `${result.range[0]}-${result.range[1]} ms`;
-    parts.push(
-      `<line x1="${width - right + 15}" y1="${top + 10 + i * 18}" x2="${width - right + 35}" y2="${top + 10 + i * 18}" stroke="${colour}" stroke-width="2"/>`,
-    );
-    parts.push(`<text x="${width - right + 40}" y="${top + 14 + i * 18}">${label}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
