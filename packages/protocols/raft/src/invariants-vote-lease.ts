@@ -8,7 +8,9 @@ import type { RaftState } from './state.ts';
  * is a leadership transfer's, so no single step of a leader ends with it following a higher term
  * and having voted there for another node: it leaves leadership only when CheckQuorum finds it
  * without a quorum, or when a message from a newer leader (or a follower's higher term) arrives,
- * and none of those casts a vote. The one exception is the transfer target it chose itself.
+ * and none of those casts a vote. The one exception is a transfer's campaign: once the leader
+ * sent TimeoutNow in its term, the target campaigns past every lease, even after the leader gave
+ * the transfer up.
  */
 
 export const LEADER_IGNORES_VOTES = 'leader-ignores-votes';
@@ -19,6 +21,8 @@ interface NodeMirror {
   leader: boolean;
   term: number;
   transferee: NodeId | null;
+  /** It sent TimeoutNow in this term (leaseFloor is then MAX_SAFE_INTEGER): a delayed transfer campaign may come after it gave up. */
+  sentTimeoutNow: boolean;
 }
 
 interface VoteLeaseMemory {
@@ -46,18 +50,21 @@ const voteLeaseMemory = defineMemory<RaftState, VoteLeaseMemory>({
         state.term > before.term &&
         state.vote !== null &&
         state.vote !== node &&
-        state.vote !== before.transferee
+        state.vote !== before.transferee &&
+        !before.sentTimeoutNow
       ) {
         memory.found = `${node}, leader of term ${before.term}, voted for ${state.vote} in term ${state.term}: a leader under CheckQuorum ignores votes`;
       }
       const leader = state.role === 'leader';
+      const sentTimeoutNow = state.leaseFloor === Number.MAX_SAFE_INTEGER;
       if (before === undefined)
-        memory.nodes.set(node, { upSince, leader, term: state.term, transferee: state.transferee });
+        memory.nodes.set(node, { upSince, leader, term: state.term, transferee: state.transferee, sentTimeoutNow });
       else {
         before.upSince = upSince;
         before.leader = leader;
         before.term = state.term;
         before.transferee = state.transferee;
+        before.sentTimeoutNow = sentTimeoutNow;
       }
     };
     if (change.node !== undefined) observe(change.node, true);
