@@ -44,6 +44,30 @@ export const bugs = {
     breaks:
       "An AppendEntries lost while the leader is idle is never resent: the follower stays behind until the next client write. 'progress-after-heal' catches it ('n3 applied 1 of 2').",
   },
+  leaderOutsideVoteLease: {
+    description:
+      "With CheckQuorum on, the leader leaves itself out of the vote lease: it grants pre-votes and votes of a higher term instead of ignoring them (drops the leader's case of etcd's inLease check in Step for MsgVote and MsgPreVote).",
+    breaks:
+      'A follower behind one lossy link misses heartbeats, campaigns, and wins with the vote of the very leader it cannot hear: the leader, though a quorum hears it, is deposed again and again. The lossy-link scenario in repairs.test.ts counts the leadership changes.',
+  },
+  applyDuplicateTwice: {
+    description:
+      "The state machine applies every committed entry, even one whose client session already applied that sequence number (drops the duplicate check of the dissertation's §6.3 client sessions).",
+    breaks:
+      "A client that retries a write after a timeout, with the same sequence number, has it applied twice when both attempts reached the log: an append shows up twice. 'linearizable-kv' catches it, since the attempts of one write are one operation.",
+  },
+  noTimerResetOnVote: {
+    description:
+      "A node that grants its vote does not restart its election timer (drops the paper's Figure 2 rule for followers: the timeout counts from the last heartbeat or granted vote).",
+    breaks:
+      "The voter may campaign moments after voting, before the candidate it chose had a full timeout to win and be heard: needless elections. 'vote-restarts-election-timer' catches the campaign that starts sooner than one election timeout after the vote.",
+  },
+  leaseFromAckArrival: {
+    description:
+      "The leader times its lease from the moment a heartbeat's acknowledgement arrives instead of from the heartbeat's send (dissertation §6.4.1 starts the lease at the send).",
+    breaks:
+      "The lease outlasts the followers' vote leases by up to a round trip, so a new leader can be elected while the old one still serves lease reads. 'lease-timed-from-send' catches an acknowledgement dated after the leader's latest heartbeat.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type RaftBug = keyof typeof bugs;

@@ -16,6 +16,12 @@ export interface RaftConfig {
    * its leader within E ignores votes when CheckQuorum is on.
    */
   readonly electionTimeoutMicros: Micros;
+  /**
+   * The longest randomized election timeout, for ranges other than etcd's: each wait is drawn
+   * uniformly from [E, this] (the Raft paper's §9.3 measured ranges such as 150-155 ms and
+   * 150-300 ms). 0 keeps etcd's draw from [E, 2E).
+   */
+  readonly electionTimeoutMaxMicros: Micros;
   /** Draw election timeouts at random (etcd, paper §5.2). Off: every node waits exactly E, so split votes repeat. */
   readonly randomizedElectionTimeout: boolean;
   /**
@@ -52,6 +58,7 @@ export interface RaftConfig {
 export const defaults: RaftConfig = {
   heartbeatIntervalMicros: 50_000,
   electionTimeoutMicros: 150_000,
+  electionTimeoutMaxMicros: 0,
   randomizedElectionTimeout: true,
   nodeElectionTimeoutMicros: {},
   preVote: true,
@@ -76,6 +83,12 @@ export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): st
   if (!Number.isInteger(config.snapshotThresholdEntries) || config.snapshotThresholdEntries < 0) {
     problems.push(
       `snapshotThresholdEntries: must be a whole number, 0 to turn compaction off (got ${String(config.snapshotThresholdEntries)})`,
+    );
+  }
+  const longest = config.electionTimeoutMaxMicros;
+  if (!Number.isInteger(longest) || (longest !== 0 && longest < config.electionTimeoutMicros)) {
+    problems.push(
+      `electionTimeoutMaxMicros: must be 0 (etcd's [E, 2E)) or a whole number at least electionTimeoutMicros (${config.electionTimeoutMicros}) (got ${String(longest)})`,
     );
   }
   if (config.electionTimeoutMicros <= config.heartbeatIntervalMicros) {

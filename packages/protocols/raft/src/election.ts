@@ -11,14 +11,19 @@ import { lastIndex, lastTerm, quorum } from './state.ts';
  * Timers: 'election' on followers and candidates, 'heartbeat' and 'checkQuorum' on the leader.
  */
 
-/** etcd's resetRandomizedElectionTimeout: uniform in [E, 2E), unless a scenario pins this node's timeout. */
+/**
+ * etcd's resetRandomizedElectionTimeout: uniform in [E, 2E), or in [E, electionTimeoutMaxMicros]
+ * when that is set, unless a scenario pins this node's timeout.
+ */
 export function electionTimeoutFor(ctx: RaftContext): number {
   const config = ctx.config;
   const pinned = config.nodeElectionTimeoutMicros;
   // Node ids are interned (core's intern), so this lookup needs no search of the string table.
   if (pinned && Object.hasOwn(pinned, ctx.self)) return pinned[ctx.self]!;
   const base = config.electionTimeoutMicros;
-  return config.randomizedElectionTimeout ? ctx.random.int(base, 2 * base - 1) : base;
+  if (!config.randomizedElectionTimeout) return base;
+  const longest = config.electionTimeoutMaxMicros > 0 ? config.electionTimeoutMaxMicros : 2 * base - 1;
+  return longest === base ? base : ctx.random.int(base, longest);
 }
 
 export function resetElectionTimer(ctx: RaftContext): void {
@@ -28,11 +33,16 @@ export function resetElectionTimer(ctx: RaftContext): void {
 /**
  * With CheckQuorum, a node that heard from a live leader within the election timeout ignores
  * votes (etcd Step, `inLease`): the leader is fine, and a disruptive candidate must not depose it.
- * A node that just (re)started also waits one timeout before voting: it may have acknowledged a
- * heartbeat before it crashed, and the leader's lease counts on that acknowledgement.
+ * The leader counts itself in that lease: etcd's `inLease` holds for a leader always (its lead is
+ * itself, and its electionElapsed restarts at every CheckQuorum round), so a node that cannot hear
+ * the leader gets neither its pre-vote nor its vote; the leader leaves only when CheckQuorum finds
+ * it without a quorum. A node that just (re)started also waits one timeout before voting: it may
+ * have acknowledged a heartbeat before it crashed, and the leader's lease counts on that
+ * acknowledgement.
  */
 export function inLeaderLease(state: MutableState, ctx: RaftContext): boolean {
   if (!ctx.config.checkQuorum) return false;
+  if (state.role === 'leader') return !ctx.bugs.has('leaderOutsideVoteLease');
   const now = ctx.now();
   if (now < state.votesBlockedUntil) return true;
   return (
@@ -90,6 +100,8 @@ export function handleElectionTimeout(state: MutableState, ctx: RaftContext): vo
  */
 function becomePreCandidate(state: MutableState, ctx: RaftContext): void {
   state.role = 'precandidate';
+  state.campaignStartedAt = ctx.now();
+  state.campaignByTransfer = false;
   state.leader = null;
   state.votesGranted = [ctx.self];
   state.votesRejected = [];
@@ -114,6 +126,8 @@ export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer:
   ctx.storage.sync();
   state.role = 'candidate';
   state.leader = null;
+  state.campaignStartedAt = ctx.now();
+  state.campaignByTransfer = transfer;
   state.votesGranted = [ctx.self];
   state.votesRejected = [];
   resetElectionTimer(ctx);
@@ -153,6 +167,7 @@ export function becomeLeader(state: MutableState, ctx: RaftContext): void {
   state.readContext = 0;
   state.transferee = null;
   state.leaseFloor = ctx.now();
+  state.heartbeatSentAt = null;
   ctx.cancelTimer('election');
   ctx.annotate(`${ctx.self} becomes leader of term ${state.term}`);
   propose(state, ctx, { term: state.term, kind: 'noop', proposer: ctx.self });
@@ -173,8 +188,11 @@ export function handleRequestVote(state: MutableState, ctx: RaftContext, from: N
   if (canVote && upToDate) {
     if (!msg.preVote) {
       state.vote = from;
+      state.votedAt = ctx.now();
       saveHardState(ctx.storage, state.term, state.vote);
-      resetElectionTimer(ctx);
+      // Paper Figure 2 (Followers): a granted vote restarts the election timer, so the voter
+      // gives the candidate it chose a full timeout to win before campaigning itself.
+      if (!ctx.bugs.has('noTimerResetOnVote')) resetElectionTimer(ctx);
     }
     // The vote is durable before the response leaves: a crash must not let us vote twice in a term.
     ctx.storage.sync();

@@ -11,7 +11,8 @@ const leaseClockBoundMicros = 60_000;
  * heal. The seed also picks the configuration, so a sweep covers every read mode and
  * PreVote/CheckQuorum setting, a low snapshot threshold, and one or many entries per message.
  * Clock jumps stay within a third of the lease bound (jumps can add up), so lease reads must stay
- * linearizable too.
+ * linearizable too. Clients retry with their session's sequence number (kv-retry), so the
+ * sessions must apply every retried write once.
  */
 export const families: Record<string, SeedFamily> = {
   aggressive: defineSeedFamily({
@@ -53,7 +54,8 @@ export const families: Record<string, SeedFamily> = {
           probability: 0.3,
         },
         workload: {
-          name: 'kv',
+          // Clients retry after a timeout or a refusal with the same session sequence number.
+          name: 'kv-retry',
           clients: 4,
           stopAt: '15s',
           timeout: '1s',

@@ -164,4 +164,106 @@ export const bugHunts: readonly Hunt[] = [
     },
     maxShrinkRuns: 3000,
   },
+  {
+    id: 'leaderOutsideVoteLease',
+    bug: 'leaderOutsideVoteLease',
+    name: 'raft catches leaderOutsideVoteLease',
+    // Three nodes under CheckQuorum and PreVote, no client; the nemesis cuts links one way, so a
+    // node stops hearing the leader while the leader still hears it, and asks for its vote.
+    scenario: {
+      name: 'raft-vote-lease-hunt',
+      protocol: 'raft',
+      nodes: 3,
+      until: '4s',
+      stopOnViolation: true,
+      bugs: ['leaderOutsideVoteLease'],
+      network: { latency: { dist: 'uniform', min: 1_000, max: 5_000 } },
+    },
+    faults: {
+      kinds: ['partition'],
+      shapes: ['oneWay'],
+      maxFaults: 6,
+      healAt: '2s',
+      minDuration: '50ms',
+      maxDuration: '1s',
+    },
+    maxShrinkRuns: 2000,
+  },
+  {
+    id: 'applyDuplicateTwice',
+    bug: 'applyDuplicateTwice',
+    name: 'raft catches applyDuplicateTwice',
+    // Clients that retry with their session's sequence number, and a client timeout (25 ms) near a
+    // write's round trip, so attempts time out after they reached the log; pauses and partitions
+    // stretch more round trips past it. Two keys and a short run keep the linearizability check
+    // of the many unknown attempts small.
+    scenario: {
+      ...base,
+      name: 'raft-duplicate-hunt',
+      nodes: 3,
+      until: '4s',
+      stopOnViolation: true,
+      bugs: ['applyDuplicateTwice'],
+      workload: {
+        name: 'kv-retry',
+        clients: 2,
+        thinkTime: '10ms',
+        timeout: '25ms',
+        stopAt: '3s',
+        options: { keys: 2, mix: { get: 1, put: 0, append: 2, cas: 0 } },
+      },
+    },
+    faults: { kinds: ['partition', 'pause'], maxFaults: 4, healAt: '2s', minDuration: '20ms', maxDuration: '300ms' },
+    maxShrinkRuns: 2000,
+  },
+  {
+    id: 'noTimerResetOnVote',
+    bug: 'noTimerResetOnVote',
+    name: 'raft catches noTimerResetOnVote',
+    // The paper's timer rule (a higher term alone restarts nothing), no PreVote or CheckQuorum,
+    // and election timeouts of different lengths: after a leader crash the quick node campaigns,
+    // and a voter that then hears nothing from it must still wait a full timeout. One-way cuts
+    // silence the new leader towards its voters.
+    scenario: {
+      name: 'raft-vote-timer-hunt',
+      protocol: 'raft',
+      nodes: 3,
+      until: '5s',
+      stopOnViolation: true,
+      bugs: ['noTimerResetOnVote'],
+      config: {
+        preVote: false,
+        checkQuorum: false,
+        resetElectionTimerOnHigherTerm: false,
+        nodeElectionTimeoutMicros: { n1: 100_000, n2: 150_000, n3: 300_000 },
+      },
+      network: { latency: { dist: 'uniform', min: 1_000, max: 5_000 } },
+    },
+    faults: {
+      kinds: ['crash', 'partition'],
+      shapes: ['oneWay', 'isolate'],
+      maxFaults: 6,
+      healAt: '3s',
+      minDuration: '50ms',
+      maxDuration: '800ms',
+    },
+    maxShrinkRuns: 2000,
+  },
+  {
+    id: 'leaseFromAckArrival',
+    bug: 'leaseFromAckArrival',
+    name: 'raft catches leaseFromAckArrival',
+    scenario: {
+      ...base,
+      name: 'raft-lease-send-hunt',
+      nodes: 3,
+      until: '4s',
+      stopOnViolation: true,
+      bugs: ['leaseFromAckArrival'],
+      config: { readMode: 'lease', checkQuorum: true },
+      workload: { name: 'kv', clients: 2, thinkTime: '10ms', timeout: '300ms', stopAt: '3.5s', options: { keys: 1 } },
+    },
+    faults: { kinds: ['partition', 'crash'], maxFaults: 4, healAt: '2s', minDuration: '50ms', maxDuration: '500ms' },
+    maxShrinkRuns: 1000,
+  },
 ];

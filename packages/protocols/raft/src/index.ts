@@ -9,7 +9,11 @@ import { describeMessage, type RaftMessage } from './messages.ts';
 import { init, onTimer, step } from './node.ts';
 import { handleRequest } from './requests.ts';
 import { lastIndex, type Entry, type KvOp, type KvResult, type RaftState, type Role } from './state.ts';
-import { workloads } from './workloads.ts';
+import { workloads as baseWorkloads } from './workloads.ts';
+import { kvRetrying } from './workload-retries.ts';
+
+/** The workloads scenarios name: kv, writes, and kv-retry (kv with clients that retry with their session's sequence number). */
+const workloads = { ...baseWorkloads, 'kv-retry': kvRetrying };
 
 /**
  * Raft (Ongaro & Ousterhout 2014) in the etcd-raft style: randomized elections with PreVote and
@@ -60,6 +64,10 @@ export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, 
 export * from './invariants.ts';
 export * from './invariants-reference.ts';
 export * from './invariants-durability.ts';
+export * from './invariants-vote-lease.ts';
+export * from './invariants-timing-rules.ts';
+export { mergeRetries } from './history-retries.ts';
+export { kvRetrying } from './workload-retries.ts';
 export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };
 export default raft;
 export { families } from './families.ts';

@@ -12,6 +12,9 @@ import {
 } from '@dsim/core';
 import { withRoomFor } from './columns.ts';
 import { durableLog, durableTermAndVote } from './invariants-durability.ts';
+import { leaderIgnoresVotes } from './invariants-vote-lease.ts';
+import { leaseTimedFromSend, voteRestartsElectionTimer } from './invariants-timing-rules.ts';
+import { mergeRetries } from './history-retries.ts';
 import {
   ELECTION_SAFETY,
   LEADER_APPEND_ONLY,
@@ -636,13 +639,14 @@ export function linearizableKv(options: LinearizabilityOptions = {}): Invariant<
   return atEnd<RaftState>(
     'linearizable-kv',
     (world) => {
-      const history = world.history.some((entry) => !isKvFunction(entry.f))
+      const kvHistory = world.history.some((entry) => !isKvFunction(entry.f))
         ? world.history.filter((entry: HistoryEntry) => isKvFunction(entry.f))
         : world.history;
+      const history = mergeRetries(kvHistory);
       const result = checkLinearizability(history, raftKvModel, options);
       return result.verdict === 'linearizable' ? true : result.message;
     },
-    'The client history is linearizable as a key-value map (get, put, append, cas).',
+    'The client history is linearizable as a key-value map (get, put, append, cas), a retried write counting as one operation (client sessions).',
   );
 }
 
@@ -749,6 +753,9 @@ export const invariants: readonly Invariant<RaftState>[] = [
   stateMachineSafety,
   durableTermAndVote,
   durableLog,
+  leaderIgnoresVotes,
+  voteRestartsElectionTimer,
+  leaseTimedFromSend,
   linearizableKv(),
   leaderAfterHeal,
   progressAfterHeal,
@@ -767,6 +774,9 @@ export function raftInvariants(): Invariant<RaftState>[] {
     stateMachineSafety,
     durableTermAndVote,
     durableLog,
+    leaderIgnoresVotes,
+    voteRestartsElectionTimer,
+    leaseTimedFromSend,
     linearizableKv(),
     leaderAfterHeal,
     progressAfterHeal,

@@ -50,6 +50,9 @@ export function init(ctx: RaftContext): RaftState {
     // A node that never held a term acknowledged nothing.
     votesBlockedUntil:
       ctx.config.checkQuorum && recovered.hardState.term > 0 ? now + ctx.config.electionTimeoutMicros : now,
+    votedAt: null,
+    campaignStartedAt: null,
+    campaignByTransfer: false,
     votesGranted: [],
     votesRejected: [],
     progress: [],
@@ -58,6 +61,7 @@ export function init(ctx: RaftContext): RaftState {
     readContext: 0,
     transferee: null,
     leaseFloor: now,
+    heartbeatSentAt: null,
   };
   resetElectionTimer(ctx);
   return state;

@@ -253,6 +253,8 @@ function quorumMatch(state: MutableState, needed: number): number {
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */
 export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
   const sentAt = ctx.now();
+  // The latest round: a clock that jumped back may send a later round at an earlier reading.
+  if (state.heartbeatSentAt === null || sentAt > state.heartbeatSentAt) state.heartbeatSentAt = sentAt;
   for (const progress of state.progress) {
     ctx.send(progress.id, {
       type: 'Heartbeat',
@@ -286,7 +288,10 @@ export function handleHeartbeatResponse(
   const progress = progressOf(state, from);
   if (!progress) return;
   progress.recentActive = true;
-  if (progress.ackedSentAt === null || msg.sentAt > progress.ackedSentAt) progress.ackedSentAt = msg.sentAt;
+  // The lease runs from the acknowledged heartbeat's send, not the answer's arrival (dissertation
+  // §6.4.1): the follower's vote lease started when it received the heartbeat, somewhere between.
+  const sentAt = ctx.bugs.has('leaseFromAckArrival') ? ctx.now() : msg.sentAt;
+  if (progress.ackedSentAt === null || sentAt > progress.ackedSentAt) progress.ackedSentAt = sentAt;
   if (msg.context > progress.readAck) {
     progress.readAck = msg.context;
     confirmReads(state, ctx);

@@ -18,7 +18,7 @@ export function applyCommitted(state: MutableState, ctx: RaftContext): void {
       throw new Error(
         `cannot apply index ${index}: not in the log (snapshot ${state.snapshotIndex}, last ${lastIndex(state)}, commit ${state.commitIndex})`,
       );
-    const outcome = entry.kind === 'op' ? applyEntry(state, entry) : undefined;
+    const outcome = entry.kind === 'op' ? applyEntry(state, ctx, entry) : undefined;
     state.appliedIndex = index;
     if (state.role === 'leader') answerWrites(state, ctx, index, entry, outcome);
   }
@@ -48,11 +48,11 @@ function answerWrites(
  * Applies one entry with client-session deduplication: a request whose (client, seq) was already
  * applied returns the remembered outcome instead of applying twice (dissertation §6.3).
  */
-function applyEntry(state: MutableState, entry: Entry): Outcome<KvResult> {
+function applyEntry(state: MutableState, ctx: RaftContext, entry: Entry): Outcome<KvResult> {
   const client = entry.client;
   const seq = entry.seq;
   const session = client !== undefined ? state.sessions[client] : undefined;
-  if (session && seq !== undefined && seq <= session.seq) {
+  if (session && seq !== undefined && seq <= session.seq && !ctx.bugs.has('applyDuplicateTwice')) {
     return seq === session.seq
       ? session.outcome
       : { type: 'unknown', error: `request ${seq} of ${client} is older than its session's last (${session.seq})` };

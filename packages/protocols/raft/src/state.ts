@@ -114,6 +114,14 @@ export interface RaftState {
   leaderContactAt: number;
   /** With CheckQuorum, no votes before this local time: one election timeout after a (re)start. */
   votesBlockedUntil: number;
+  /**
+   * Local time this node last granted its vote to another node, and local time its last
+   * (pre-)campaign began, and whether a leadership transfer started it: read by the rule check
+   * that a granted vote restarts the election timer (invariants-timing-rules.ts).
+   */
+  votedAt: number | null;
+  campaignStartedAt: number | null;
+  campaignByTransfer: boolean;
   /** Votes granted in the current (pre-)campaign, this node included. */
   votesGranted: NodeId[];
   votesRejected: NodeId[];
@@ -127,6 +135,8 @@ export interface RaftState {
   transferee: NodeId | null;
   /** Lease rounds sent at or before this local time do not count (set when TimeoutNow goes out). */
   leaseFloor: number;
+  /** Local time of this leader's latest heartbeat round in its term (null before the first): no acknowledgement can date from later. */
+  heartbeatSentAt: number | null;
 }
 
 export function lastIndex(state: RaftState): number {

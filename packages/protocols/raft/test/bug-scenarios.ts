@@ -147,3 +147,89 @@ export const forgetTermScenario: Scenario = {
     { at: '1.1s', fault: { type: 'restart', node: 'n3' } },
   ],
 };
+
+/**
+ * One lossy link under CheckQuorum and PreVote: n1 leads three nodes and the link between n1 and
+ * n3 loses half its messages both ways, so n3 now and then misses enough heartbeats to campaign.
+ * n2 hears n1 and ignores n3 (its vote lease); n1 must ignore it too, since it leads a quorum.
+ * No client: a campaign is the only thing that can change the leader.
+ */
+export const lossyLinkLeader: Scenario = {
+  name: 'raft-lossy-link-leader',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '60s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: '1ms', links: [{ from: 'n1', to: 'n3', loss: 0.5 }] },
+};
+
+/**
+ * applyDuplicateTwice: clients that retry (the kv-retry workload) with a client timeout shorter
+ * than a slow write's round trip (1 ms to the server, 2-12 ms a hop between servers, 15 ms
+ * timeout). Many writes time out after they reached the log and are sent again with the same
+ * session sequence number; the sessions must apply each once.
+ */
+export const retryAfterTimeout: Scenario = {
+  name: 'raft-retry-after-timeout',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '3s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: { dist: 'uniform', min: 2_000, max: 12_000 }, clientLatency: '1ms' },
+  workload: {
+    name: 'kv-retry',
+    clients: 2,
+    thinkTime: '5ms',
+    timeout: '15ms',
+    stopAt: '2s',
+    options: { keys: 1, mix: { get: 1, put: 0, append: 2, cas: 0 } },
+  },
+};
+
+/**
+ * noTimerResetOnVote: under the paper's timer rule (a higher term alone does not restart the
+ * timer), without PreVote or CheckQuorum. n1 leads and crashes at 1 s; n2 (150 ms timeout)
+ * campaigns first and n3 (300 ms) grants its vote. The link n2 → n3 is cut just after, so n3 does
+ * not hear n2 lead: only the granted vote stands between n3 and an early campaign of its own.
+ */
+export const voteThenSilence: Scenario = {
+  name: 'raft-vote-then-silence',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '6s',
+  config: {
+    preVote: false,
+    checkQuorum: false,
+    resetElectionTimerOnHigherTerm: false,
+    nodeElectionTimeoutMicros: { n1: 100_000, n2: 150_000, n3: 300_000 },
+  },
+  network: { latency: '1ms' },
+  faults: [
+    { at: '1s', fault: { type: 'crash', node: 'n1' } },
+    { at: '1.105s', fault: { type: 'cut', from: ['n2'], to: ['n3'] } },
+    { at: '1.6s', fault: { type: 'heal' } },
+    { at: '1.7s', fault: { type: 'restart', node: 'n1' } },
+  ],
+};
+
+/** leaseFromAckArrival: lease reads on three nodes; the first acknowledged heartbeat shows it. */
+export const leaseReads: Scenario = {
+  name: 'raft-lease-reads',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '2s',
+  config: { readMode: 'lease', checkQuorum: true, nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: '2ms' },
+  workload: {
+    name: 'kv',
+    clients: 2,
+    thinkTime: '10ms',
+    timeout: '200ms',
+    stopAt: '1.5s',
+    options: { keys: 1, mix: { get: 3, put: 1, append: 0, cas: 0 } },
+  },
+};

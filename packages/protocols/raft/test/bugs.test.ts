@@ -8,7 +8,11 @@ import {
   forgetTermScenario,
   forgetVoteScenario,
   leaseDriftScenario,
+  lossyLinkLeader,
+  leaseReads,
   lostAppendWhileIdle,
+  retryAfterTimeout,
+  voteThenSilence,
 } from './bug-scenarios.ts';
 
 const registry = { raft };
@@ -43,6 +47,10 @@ describeBugSwitches(
     { bug: 'leaseReadIgnoresClockDrift', scenario: leaseDriftScenario, caughtBy: 'linearizable-kv' },
     { bug: 'forgetTermOnRestart', scenario: forgetTermScenario, caughtBy: 'durable-term-and-vote' },
     { bug: 'noProbeOnHeartbeat', scenario: lostAppendWhileIdle, caughtBy: 'progress-after-heal' },
+    { bug: 'leaderOutsideVoteLease', scenario: lossyLinkLeader, caughtBy: 'leader-ignores-votes' },
+    { bug: 'applyDuplicateTwice', scenario: retryAfterTimeout, caughtBy: 'linearizable-kv' },
+    { bug: 'noTimerResetOnVote', scenario: voteThenSilence, caughtBy: 'vote-restarts-election-timer' },
+    { bug: 'leaseFromAckArrival', scenario: leaseReads, caughtBy: 'lease-timed-from-send' },
   ],
   registry,
 );

@@ -30,6 +30,9 @@ function node(role: Role, term: number, log: Array<[number, string]>, extra: Par
     sessions: {},
     leaderContactAt: 0,
     votesBlockedUntil: 0,
+    votedAt: null,
+    campaignStartedAt: null,
+    campaignByTransfer: false,
     votesGranted: [],
     votesRejected: [],
     progress: [],
@@ -38,6 +41,7 @@ function node(role: Role, term: number, log: Array<[number, string]>, extra: Par
     readContext: 0,
     transferee: null,
     leaseFloor: 0,
+    heartbeatSentAt: null,
     ...extra,
   };
 }

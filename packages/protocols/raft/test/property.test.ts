@@ -104,6 +104,10 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     skipLogUpToDateCheck: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
     commitPriorTermByCount: /^(state-machine-safety|leader-completeness)$/,
     noProbeOnHeartbeat: /^progress-after-heal$/,
+    leaderOutsideVoteLease: /^leader-ignores-votes$/,
+    applyDuplicateTwice: /^linearizable-kv$/,
+    noTimerResetOnVote: /^vote-restarts-election-timer$/,
+    leaseFromAckArrival: /^lease-timed-from-send$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;

@@ -2,7 +2,7 @@ import { runScenario, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import { raft } from '../src/index.ts';
-import { lostAppendWhileIdle } from './bug-scenarios.ts';
+import { lossyLinkLeader, lostAppendWhileIdle } from './bug-scenarios.ts';
 
 /**
  * Rules from etcd's raft and the paper that earlier versions missed, each on a schedule that
@@ -14,7 +14,31 @@ function run(scenario: Scenario, bugs: string[] = []): string[] {
   return result.violations.map((violation) => `${violation.invariant}: ${violation.message}`);
 }
 
+/** The terms in which some node became leader, in the order it happened. */
+function leaderTerms(scenario: Scenario, bugs: string[] = []): number[] {
+  // Election Safety only, so a run with the bug goes on past the first 'leader-ignores-votes'.
+  const result = runScenario(
+    { ...scenario, bugs, invariants: ['election-safety'] },
+    { registry },
+    { trace: 'memory', stateMode: 'mutable' },
+  );
+  expect(result.error).toBeUndefined();
+  expect(result.violations).toEqual([]);
+  const terms: number[] = [];
+  for (const line of result.trace.slice(1)) {
+    const match = /becomes leader of term (\d+)/.exec(line);
+    if (match) terms.push(Number(match[1]));
+  }
+  return terms;
+}
+
 describe('raft repairs', () => {
+  it('(b) with CheckQuorum the leader counts itself in the vote lease: one lossy link does not depose it', () => {
+    expect(leaderTerms(lossyLinkLeader)).toEqual([1]);
+    // Without the rule the leader grants the pre-vote and the vote of the node it cannot hear.
+    expect(leaderTerms(lossyLinkLeader, ['leaderOutsideVoteLease']).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('(a) a lost AppendEntries is resent while the leader is idle', () => {
     expect(run(lostAppendWhileIdle)).toEqual([]);
     expect(run(lostAppendWhileIdle, ['noProbeOnHeartbeat'])).toEqual([
