@@ -108,6 +108,14 @@ export {
   type RunStats,
   type EndReason,
 } from './trace/format.ts';
+export {
+  diffView,
+  applyViewDiff,
+  normalizeView,
+  type ViewDiff,
+  type LogDiff,
+  type ViewLine,
+} from './trace/view-diff.ts';
 export { parseTrace, type ParsedTrace, type TraceProblem } from './trace/reader.ts';
 export { Simulation, runScenario, type RunOptions, type RunResult, type StateMode } from './kernel/simulation.ts';
 export {

@@ -28,6 +28,7 @@ const KNOWN_KINDS = new Set([
   'fault',
   'clock',
   'state',
+  'view',
   'note',
   'violation',
   'error',
@@ -46,6 +47,7 @@ const REQUIRED_FIELDS: Record<string, readonly string[]> = {
   fault: ['fault'],
   clock: ['node', 'offset', 'driftPpm'],
   state: ['node', 'summary'],
+  view: ['node'],
   note: ['text'],
   violation: ['invariant', 'message'],
   error: ['message'],
@@ -87,10 +89,10 @@ export function parseTrace(text: string): ParsedTrace {
     }
     if (lineNumber === 1 || header === undefined) {
       if (isRecord(value) && value.format === TRACE_FORMAT) {
-        if (value.version !== TRACE_VERSION) {
+        if (typeof value.version !== 'number' || value.version < 1 || value.version > TRACE_VERSION) {
           problems.push({
             line: lineNumber,
-            message: `trace version ${String(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
+            message: `trace version ${String(value.version)} is not supported (this dsim reads versions 1 to ${TRACE_VERSION})`,
           });
         }
         if (!Array.isArray(value.nodes)) problems.push({ line: lineNumber, message: `header has no 'nodes' list` });
