@@ -451,9 +451,11 @@ export class Simulation {
    */
   private recordView(node: NodeRuntime): void {
     const view = this.protocol.view!(node.state, node.id);
-    const diff = diffView(node.lastView, view);
+    const diff = diffView(node.lastView, view, node.lastViewTexts);
     if (diff === undefined) return;
-    node.lastView = normalizeView(view);
+    // A view built from immutable state cannot change under us; in the mutable mode a protocol's
+    // view may share arrays with its state, which the next step changes in place, so keep a copy.
+    node.lastView = this.immutable ? view : normalizeView(view);
     this.trace.write({ t: this.now, k: 'view', node: node.id, ...diff });
   }
 
@@ -486,6 +488,7 @@ export class Simulation {
     node.lastSummary = undefined;
     node.summarizedState = undefined;
     node.lastView = undefined;
+    node.lastViewTexts = [];
     if (scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);
   }

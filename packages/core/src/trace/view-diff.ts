@@ -42,6 +42,9 @@ export interface ViewLine extends ViewDiff {
 }
 
 type Part = 'badges' | 'fields' | 'tables' | 'edges';
+
+/** The JSON texts of a view's badges, fields, tables and edges, in that order (see diffView). */
+export type PartTexts = Array<string | undefined>;
 const PARTS: readonly Part[] = ['badges', 'fields', 'tables', 'edges'];
 
 /**
@@ -57,22 +60,34 @@ export function normalizeView(view: NodeView): NodeView {
  * undefined when nothing did. Both are compared as their JSON texts: views are small, and this runs
  * only when a trace is written.
  */
-export function diffView(previous: NodeView | undefined, next: NodeView): ViewDiff | undefined {
+export function diffView(
+  previous: NodeView | undefined,
+  next: NodeView,
+  /** The JSON texts of `previous`'s parts, kept between calls to spare serializing them again; updated to `next`'s. */
+  texts?: PartTexts,
+): ViewDiff | undefined {
   const diff: { -readonly [K in keyof ViewDiff]: ViewDiff[K] } = {};
   let changed = false;
   if (previous === undefined || previous.role !== next.role) {
     diff.role = next.role;
     changed = true;
   }
-  for (const part of PARTS) {
+  for (let p = 0; p < PARTS.length; p++) {
+    const part = PARTS[p]!;
     const before = previous?.[part];
     const after = next[part];
     if (after === undefined) {
+      if (texts) texts[p] = undefined;
       if (before !== undefined) {
         diff[part] = null;
         changed = true;
       }
-    } else if (before === undefined || JSON.stringify(before) !== JSON.stringify(after)) {
+      continue;
+    }
+    const afterText = JSON.stringify(after);
+    const beforeText = before === undefined ? undefined : texts ? texts[p] : JSON.stringify(before);
+    if (texts) texts[p] = afterText;
+    if (afterText !== beforeText) {
       (diff as Record<Part, unknown>)[part] = after;
       changed = true;
     }
@@ -128,7 +143,14 @@ function diffLog(previous: LogView | undefined, next: LogView): LogDiff | null {
 }
 
 function sameEntry(a: LogEntryView, b: LogEntryView): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (a.label !== b.label || a.term !== b.term) return false;
+  const marksA = a.marks;
+  const marksB = b.marks;
+  if (marksA === marksB) return true;
+  if (marksA === undefined || marksB === undefined || marksA.length !== marksB.length) return false;
+  for (let i = 0; i < marksA.length; i++) if (marksA[i] !== marksB[i]) return false;
+  return true;
 }
 
 /**
