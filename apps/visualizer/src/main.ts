@@ -10,7 +10,7 @@ import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { formatTime } from './model/describe.ts';
-import { checkTrace, type Verdict } from './model/linearizability.ts';
+import { checkTrace, markFailingOperation, type Verdict } from './model/linearizability.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
 import { buildTraceModel, indexAtTime } from './model/trace-model.ts';
@@ -144,6 +144,7 @@ class App implements Controller {
       if (this.text !== text) return;
       this.hash = hashTrace(text);
       this.verdict = checkTrace(model);
+      markFailingOperation(model, this.verdict);
       this.renderTitle();
       this.renderVerdict();
       this.requestDraw();

@@ -1,12 +1,19 @@
 import * as d3 from 'd3';
 import type { TraceEvent } from '@dsim/core';
 import { formatDuration } from '../model/describe.ts';
-import { firstIndexAtOrAfter, indexAtTime, KIND } from '../model/trace-model.ts';
+import { causalCut, laneOf, type CausalCut } from '../model/causality.ts';
+import { firstIndexAtOrAfter, indexAtTime, KIND, type TraceModel } from '../model/trace-model.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
 import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
 
 /** Above this many messages in the window, draw a sample (every k-th) and say so. */
 const MAX_ARROWS = 6000;
+/** Event points are drawn when the window holds at most this many events. */
+const MAX_POINTS = 4000;
+/** Arrows get their message's description when at most this many are drawn. */
+const MAX_LABELLED_ARROWS = 150;
+const PAST_COLOR = '#7cc58a';
+const FUTURE_COLOR = '#c08fe0';
 
 interface Arrow {
   readonly id: number;
@@ -14,6 +21,7 @@ interface Arrow {
   readonly y1: number;
   readonly x2: number;
   readonly y2: number;
+  readonly desc: string;
 }
 
 /**
@@ -27,6 +35,9 @@ export class SpaceTimeView {
   private readonly zoom: d3.ZoomBehavior<HTMLCanvasElement, unknown>;
   private applying = false;
   private arrows: Arrow[] = [];
+  private points: Array<{ index: number; x: number; y: number }> = [];
+  private cut: CausalCut | undefined;
+  private cutModel: TraceModel | undefined;
   private width = 1;
   private height = 1;
   private lastEnd = 1;
@@ -50,6 +61,17 @@ export class SpaceTimeView {
       const rect = this.canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
       const y = event.clientY - rect.top;
+      // An event point first: it sits on an arrow's end.
+      let point: { index: number; distance: number } | undefined;
+      for (const hit of this.points) {
+        const distance = Math.hypot(hit.x - x, hit.y - y);
+        // Events of one step share a point (a delivery and the sends it causes): take the last.
+        if (distance < 5 && (!point || distance <= point.distance)) point = { index: hit.index, distance };
+      }
+      if (point) {
+        this.controller.select({ kind: 'event', index: point.index });
+        return;
+      }
       let best: { id: number; distance: number } | undefined;
       for (const arrow of this.arrows) {
         const distance = distanceToSegment(x, y, arrow);
@@ -86,6 +108,16 @@ export class SpaceTimeView {
     this.applying = false;
   }
 
+  /** The selected event's causal cut, computed once per selection. */
+  private causalCutFor(model: TraceModel, event: number): CausalCut | undefined {
+    if (event < 0 || event >= model.events.length || laneOf(model, event) < 0) return undefined;
+    if (this.cut?.event !== event || this.cutModel !== model) {
+      this.cut = causalCut(model, event);
+      this.cutModel = model;
+    }
+    return this.cut;
+  }
+
   draw(context: DrawContext): void {
     const { loaded, frame, time, domain, selection } = context;
     const { model } = loaded;
@@ -118,6 +150,7 @@ export class SpaceTimeView {
     this.laneHeight = laneHeight;
     this.laneCount = lanes;
     const laneY = (lane: number) => top + lane * laneHeight + laneHeight / 2;
+    const cut = this.causalCutFor(model, selection?.kind === 'event' ? selection.index : -1);
     g.clearRect(0, 0, width, height);
     g.save();
     g.beginPath();
@@ -195,6 +228,24 @@ export class SpaceTimeView {
       }
     }
 
+    // The selected event's causal past (green) and future (violet), lane by lane.
+    if (cut) {
+      for (let lane = 0; lane < lanes; lane++) {
+        const y = top + lane * laneHeight + 1;
+        const past = cut.past[lane]!;
+        if (past >= 0) {
+          g.fillStyle = withAlpha(PAST_COLOR, 0.16);
+          g.fillRect(GUTTER, y, Math.max(0, x(model.times[past]!) - GUTTER), laneHeight - 2);
+        }
+        const future = cut.future[lane]!;
+        if (future < model.events.length) {
+          const xf = Math.max(GUTTER, x(model.times[future]!));
+          g.fillStyle = withAlpha(FUTURE_COLOR, 0.16);
+          g.fillRect(xf, y, width - xf, laneHeight - 2);
+        }
+      }
+    }
+
     // Messages in the window: sends draw their arrow; deliveries and drops whose send is left of
     // the window draw theirs too. A message spanning the whole window is the one thing skipped.
     const first = firstIndexAtOrAfter(model.times, t0);
@@ -245,17 +296,23 @@ export class SpaceTimeView {
         g.lineTo(xm, ym);
         g.stroke();
         crosses.push({ x: xm, y: ym, color: withAlpha(color, future ? 0.35 : 0.95), reason });
-        arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym });
+        arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym, desc });
       } else {
         const xb = e >= 0 ? x(model.times[e]!) : x(model.endTime);
-        g.strokeStyle = id === selectedId ? COLORS.selection : withAlpha(messageColor(desc), future ? 0.18 : 0.62);
+        const causal = cut ? causalColor(cut, model, send) : undefined;
+        g.strokeStyle =
+          id === selectedId
+            ? COLORS.selection
+            : causal !== undefined
+              ? causal
+              : withAlpha(messageColor(desc), cut ? 0.08 : future ? 0.18 : 0.62);
         g.lineWidth = id === selectedId ? 2.5 : 1;
         g.beginPath();
         g.moveTo(xa, ya);
         g.lineTo(xb, yb);
         g.stroke();
         if (xb - xa > 8 && Math.abs(yb - ya) > 6 && stride === 1) arrowHead(g, xa, ya, xb, yb);
-        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb });
+        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb, desc });
         if (e >= 0 && model.kinds[e] === KIND.deliver && (model.events[e] as { dup?: boolean }).dup) {
           g.fillStyle = COLORS.info;
           g.fillRect(xb - 2, yb - 2, 4, 4);
@@ -298,6 +355,64 @@ export class SpaceTimeView {
       }
     }
     this.arrows = arrows;
+
+    // Zoomed in: each arrow's message, along it, where it does not cover another label.
+    let labelled = 0;
+    if (stride === 1 && arrows.length <= MAX_LABELLED_ARROWS && laneHeight >= 16) {
+      g.font = '9.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+      const placed: Array<{ x: number; y: number; w: number }> = [];
+      for (const arrow of arrows) {
+        const w = g.measureText(arrow.desc).width;
+        const length = Math.hypot(arrow.x2 - arrow.x1, arrow.y2 - arrow.y1);
+        if (length < Math.min(w, 80)) continue;
+        const mx = (arrow.x1 + arrow.x2) / 2;
+        const my = (arrow.y1 + arrow.y2) / 2;
+        if (placed.some((p) => Math.abs(p.y - my) < 11 && mx < p.x + p.w + 6 && mx + w + 6 > p.x)) continue;
+        placed.push({ x: mx, y: my, w });
+        g.fillStyle = withAlpha(COLORS.background, 0.75);
+        g.fillRect(mx + 2, my - 9, w + 4, 12);
+        g.fillStyle = COLORS.text;
+        g.fillText(arrow.desc, mx + 4, my);
+        labelled++;
+      }
+    }
+
+    // Event points on the lanes, when there are few enough to tell apart.
+    const points: Array<{ index: number; x: number; y: number }> = [];
+    if (last - first <= MAX_POINTS && laneHeight >= 8) {
+      const radius = Math.min(3, laneHeight / 6);
+      for (let i = first; i < last; i++) {
+        const kind = model.kinds[i]!;
+        // State and view lines restate the step just drawn; drops happen on no node.
+        if (kind === KIND.state || kind === KIND.view) continue;
+        const lane = laneOf(model, i);
+        if (lane < 0) continue;
+        const px = x(model.times[i]!);
+        const py = laneY(lane);
+        const selected = cut?.event === i;
+        g.fillStyle = selected
+          ? COLORS.selection
+          : cut
+            ? i <= cut.past[lane]!
+              ? PAST_COLOR
+              : i >= cut.future[lane]!
+                ? FUTURE_COLOR
+                : withAlpha(COLORS.dim, 0.5)
+            : kind === KIND.timer
+              ? COLORS.info
+              : kind === KIND.fault
+                ? COLORS.fault
+                : withAlpha(COLORS.text, 0.8);
+        g.beginPath();
+        g.arc(px, py, selected ? radius + 2 : radius, 0, Math.PI * 2);
+        g.fill();
+        points.push({ index: i, x: px, y: py });
+      }
+    }
+    this.points = points;
+    this.canvas.dataset.points = String(points.length);
+    this.canvas.dataset.arrowLabels = String(labelled);
+    this.canvas.dataset.causalEvent = cut ? String(cut.event) : '';
 
     // Markers: faults and violations as vertical lines.
     for (const marker of model.markers) {
@@ -360,6 +475,14 @@ export class SpaceTimeView {
     this.canvas.dataset.stride = String(stride);
     this.canvas.dataset.window = `${Math.round(t0)},${Math.round(t1)}`;
   }
+}
+
+/** A message's colour under a causal selection: in the past, in the future, or neither (undefined). */
+function causalColor(cut: CausalCut, model: TraceModel, send: number): string | undefined {
+  const from = model.nodeA[send]!;
+  if (send <= cut.past[from]!) return withAlpha(PAST_COLOR, 0.9);
+  if (send >= cut.future[from]!) return withAlpha(FUTURE_COLOR, 0.9);
+  return undefined;
 }
 
 function arrowHead(g: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {

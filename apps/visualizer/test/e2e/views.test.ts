@@ -57,6 +57,7 @@ describe.skipIf(!available)('protocol views, violations and messages in the clus
     server = await serve();
     server.put('/traces/figure8-bug.jsonl', await traceOf('raft/figure8-bug.ts'));
     server.put('/traces/3pc-partition.jsonl', await traceOf('commit/3pc-partition.ts'));
+    server.put('/traces/lease-clock-skew.jsonl', await traceOf('raft/lease-clock-skew.ts'));
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   }, 120_000);
@@ -134,6 +135,78 @@ describe.skipIf(!available)('protocol views, violations and messages in the clus
     await page.mouse.click(x + hit!.x, y + hit!.y);
     await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.drawNow());
     expect(await page.getAttribute('#inspector section.inspect', 'data-inspect')).toBe(`message:${hit!.id}`);
+  });
+
+  it('draws event points, highlights a clicked event’s causal past and future, and labels arrows when zoomed in', async () => {
+    await open(page, `${server.url}/?trace=/traces/figure8-bug.jsonl`);
+    await page.evaluate(() => {
+      const hook = (window as unknown as { __dsim: Hook & { setDomain(a: number, b: number): void } }).__dsim;
+      hook.setDomain(190_000, 240_000);
+      hook.seekTime(240_000);
+      hook.drawNow();
+    });
+    const canvas = '#spacetime canvas';
+    expect(Number(await page.getAttribute(canvas, 'data-points'))).toBeGreaterThan(10);
+    expect(Number(await page.getAttribute(canvas, 'data-arrow-labels'))).toBeGreaterThan(0);
+    // Click a point in the middle of the window.
+    const point = await page.evaluate(() => {
+      const view = (
+        window as unknown as {
+          __dsim: { app: { spacetime: { points: Array<{ index: number; x: number; y: number }> } } };
+        }
+      ).__dsim.app.spacetime;
+      const middle = view.points[Math.floor(view.points.length / 2)]!;
+      // Events of one step share a point; the click takes the last of them.
+      const index = Math.max(...view.points.filter((p) => p.x === middle.x && p.y === middle.y).map((p) => p.index));
+      return { ...middle, index };
+    });
+    const box = (await (await page.$(canvas))!.boundingBox())!;
+    await page.mouse.click(box.x + point.x, box.y + point.y);
+    await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.drawNow());
+    expect(await page.getAttribute(canvas, 'data-causal-event')).toBe(String(point.index));
+    expect(await page.getAttribute('#inspector section.inspect', 'data-inspect')).toBe(`event:${point.index}`);
+    expect(await page.textContent('#inspector')).toMatch(/vector clock\s*n1:\d+ n2:\d+ n3:\d+ n4:\d+ n5:\d+/);
+    await page.screenshot({ path: `${resultsDir()}/figure8-bug-causality.png` });
+  });
+
+  it('marks the linearizability violation at the failing operation and goes there', async () => {
+    await open(page, `${server.url}/?trace=/traces/lease-clock-skew.jsonl`);
+    await page.waitForFunction(
+      () => (window as unknown as { __dsim: { state(): { verdict?: unknown } } }).__dsim.state().verdict !== undefined,
+    );
+    const { markers, failingTime } = await page.evaluate(() => {
+      const app = (
+        window as unknown as {
+          __dsim: {
+            app: {
+              verdict: { failing: number };
+              loaded: {
+                model: {
+                  markers: Array<{ kind: string; time: number; label: string }>;
+                  operations: Array<{ invokeTime: number }>;
+                };
+              };
+            };
+          };
+        }
+      ).__dsim.app;
+      return {
+        markers: app.loaded.model.markers.filter((m) => m.kind === 'violation'),
+        failingTime: app.loaded.model.operations[app.verdict.failing]!.invokeTime,
+      };
+    });
+    // The failing read, not the end of the run where the whole-history check reports it.
+    expect(markers).toHaveLength(1);
+    expect(markers[0]!.time).toBe(failingTime);
+    expect(failingTime).toBeLessThan(8_000_000);
+    expect(markers[0]!.label).toMatch(/not linearizable: c\d get k0 cannot be placed/);
+    await page.click('#go-to-failing');
+    await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.drawNow());
+    const after = await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.state());
+    expect(after.time).toBe(failingTime);
+    expect(await page.getAttribute('#inspector section.inspect', 'data-inspect')).toMatch(/^operation:/);
+    expect(await page.textContent('#inspector')).toMatch(/cannot be placed in any linearization/);
+    await page.screenshot({ path: `${resultsDir()}/lease-clock-skew-failing-read.png` });
   });
 
   it('shows the 3PC partition: the coordinator committed while a participant aborted', async () => {
