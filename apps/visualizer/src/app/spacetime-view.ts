@@ -2,9 +2,17 @@ import * as d3 from 'd3';
 import type { TraceEvent } from '@dsim/core';
 import { formatDuration } from '../model/describe.ts';
 import { causalCut, laneOf, type CausalCut } from '../model/causality.ts';
+import {
+  mermaidSequence,
+  messageKind,
+  messageKinds,
+  shownBy,
+  spaceTimeSvg,
+  type MessageFilter,
+} from '../model/sequence-export.ts';
 import { firstIndexAtOrAfter, indexAtTime, KIND, type TraceModel } from '../model/trace-model.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
-import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
+import { drawGutter, el, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
 
 /** Above this many messages in the window, draw a sample (every k-th) and say so. */
 const MAX_ARROWS = 6000;
@@ -38,6 +46,13 @@ export class SpaceTimeView {
   private points: Array<{ index: number; x: number; y: number }> = [];
   private cut: CausalCut | undefined;
   private cutModel: TraceModel | undefined;
+  /** Message kinds hidden and the text searched for, set from the tools row. */
+  private readonly hidden = new Set<string>();
+  private search = '';
+  private readonly tools: HTMLElement;
+  private readonly kindChips: HTMLElement;
+  private toolsModel: TraceModel | undefined;
+  private lastDomain: readonly [number, number] = [0, 1];
   private width = 1;
   private height = 1;
   private lastEnd = 1;
@@ -47,6 +62,35 @@ export class SpaceTimeView {
     private readonly controller: Controller,
   ) {
     this.canvas = root.querySelector('canvas')!;
+    // The tools row: search, message kinds to show (click to hide one), and exports of the visible range.
+    this.tools = el('div', { class: 'spacetime-tools' });
+    this.tools.style.cssText =
+      'display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center;padding:2px 12px 4px;font-size:11px;color:#8793a3';
+    const search = el('input', { type: 'search', placeholder: 'search messages', id: 'spacetime-search' });
+    search.style.cssText =
+      'width:150px;font-size:11px;background:#0e1217;color:#d6dde6;border:1px solid #2b3541;border-radius:4px;padding:1px 6px';
+    search.addEventListener('input', () => {
+      this.search = search.value.trim();
+      this.controller.requestDraw();
+    });
+    this.kindChips = el('span', { class: 'kinds' });
+    this.kindChips.style.cssText = 'display:flex;flex-wrap:wrap;gap:2px 8px';
+    const exportSvg = el(
+      'button',
+      { class: 'small', id: 'export-svg', title: 'The visible range as an SVG file' },
+      'SVG',
+    );
+    exportSvg.addEventListener('click', () => this.export('svg'));
+    const exportMermaid = el(
+      'button',
+      { class: 'small', id: 'export-mermaid', title: 'The visible range as a Mermaid sequence diagram' },
+      'Mermaid',
+    );
+    exportMermaid.addEventListener('click', () => this.export('mermaid'));
+    const spacer = el('span');
+    spacer.style.flex = '1';
+    this.tools.append(search, this.kindChips, spacer, el('span', {}, 'export visible:'), exportSvg, exportMermaid);
+    root.querySelector('h2')!.after(this.tools);
     this.zoom = d3
       .zoom<HTMLCanvasElement, unknown>()
       .filter((event: Event) => (event.type === 'wheel' ? true : !(event as MouseEvent).button))
@@ -108,6 +152,54 @@ export class SpaceTimeView {
     this.applying = false;
   }
 
+  get filter(): MessageFilter {
+    return { hidden: this.hidden, search: this.search };
+  }
+
+  /** The export of the visible range, as text, by format (also what the buttons download). */
+  exportText(format: 'svg' | 'mermaid'): string {
+    const model = this.toolsModel;
+    if (!model) return '';
+    const [from, to] = this.lastDomain;
+    return format === 'svg'
+      ? spaceTimeSvg(model, from, to, this.filter)
+      : mermaidSequence(model, from, to, this.filter);
+  }
+
+  private export(format: 'svg' | 'mermaid'): void {
+    const text = this.exportText(format);
+    if (!text) return;
+    const blob = new Blob([text], { type: format === 'svg' ? 'image/svg+xml' : 'text/plain' });
+    const link = el('a', {
+      href: URL.createObjectURL(blob),
+      download: `${this.toolsModel?.header?.scenario ?? 'trace'}-spacetime.${format === 'svg' ? 'svg' : 'mmd'}`,
+    });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  /** One chip per message kind, coloured as its arrows; a click hides or shows the kind. */
+  private renderKinds(model: TraceModel): void {
+    if (this.toolsModel === model) return;
+    this.toolsModel = model;
+    this.hidden.clear();
+    const chips = messageKinds(model)
+      .slice(0, 24)
+      .map((kind) => {
+        const chip = el('button', { class: 'chip', 'data-kind': kind, title: `show or hide ${kind} messages` }, kind);
+        chip.style.cssText = `font-size:10.5px;padding:0 6px;border-radius:8px;border:1px solid ${messageColor(kind)};color:${messageColor(kind)};background:transparent;cursor:pointer`;
+        chip.addEventListener('click', () => {
+          if (this.hidden.has(kind)) this.hidden.delete(kind);
+          else this.hidden.add(kind);
+          chip.style.opacity = this.hidden.has(kind) ? '0.35' : '1';
+          chip.dataset.hidden = String(this.hidden.has(kind));
+          this.controller.requestDraw();
+        });
+        return chip;
+      });
+    this.kindChips.replaceChildren(...chips);
+  }
+
   /** The selected event's causal cut, computed once per selection. */
   private causalCutFor(model: TraceModel, event: number): CausalCut | undefined {
     if (event < 0 || event >= model.events.length || laneOf(model, event) < 0) return undefined;
@@ -121,6 +213,8 @@ export class SpaceTimeView {
   draw(context: DrawContext): void {
     const { loaded, frame, time, domain, selection } = context;
     const { model } = loaded;
+    this.renderKinds(model);
+    this.lastDomain = domain;
     const { context: g, width, height } = fitCanvas(this.canvas);
     if (width !== this.width || model.endTime !== this.lastEnd) {
       this.width = width;
@@ -274,6 +368,8 @@ export class SpaceTimeView {
     let drawn = 0;
     const crosses: Array<{ x: number; y: number; color: string; reason: string }> = [];
     g.lineWidth = 1;
+    const filter = this.filter;
+    const filtering = filter.hidden.size > 0 || filter.search !== '';
     const drawMessage = (send: number, e: number) => {
       const id = model.messageIds[send]!;
       const a = model.nodeA[send]!;
@@ -283,6 +379,7 @@ export class SpaceTimeView {
       const yb = laneY(b);
       const future = model.times[send]! > time;
       const desc = (model.events[send] as Extract<TraceEvent, { k: 'send' }>).desc;
+      if (filtering && !shownBy(filter, desc)) return;
       if (e >= 0 && model.kinds[e] === KIND.drop) {
         // A dropped message: a stub towards its target, ending in a cross coloured by the reason.
         const reason = (model.events[e] as Extract<TraceEvent, { k: 'drop' }>).reason;

@@ -167,6 +167,32 @@ describe.skipIf(!available)('protocol views, violations and messages in the clus
     expect(await page.getAttribute('#inspector section.inspect', 'data-inspect')).toBe(`event:${point.index}`);
     expect(await page.textContent('#inspector')).toMatch(/vector clock\s*n1:\d+ n2:\d+ n3:\d+ n4:\d+ n5:\d+/);
     await page.screenshot({ path: `${resultsDir()}/figure8-bug-causality.png` });
+
+    // Filters: a kind hidden, then a search, each narrows the arrows drawn; exports follow the filter.
+    const arrows = async () => Number(await page.getAttribute(canvas, 'data-arrows-drawn'));
+    const redraw = () => page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.drawNow());
+    const before = await arrows();
+    await page.click('#spacetime .chip[data-kind="RequestVote"]');
+    await redraw();
+    const withoutVotes = await arrows();
+    expect(withoutVotes).toBeLessThan(before);
+    expect(withoutVotes).toBeGreaterThan(0);
+    await page.click('#spacetime .chip[data-kind="RequestVote"]');
+    await page.fill('#spacetime-search', 'AppendEntries t=1');
+    await redraw();
+    expect(await arrows()).toBeLessThan(before);
+    const exports = await page.evaluate(() => {
+      const view = (window as unknown as { __dsim: { app: { spacetime: { exportText(format: string): string } } } })
+        .__dsim.app.spacetime;
+      return { mermaid: view.exportText('mermaid'), svg: view.exportText('svg') };
+    });
+    expect(exports.mermaid).toMatch(/^sequenceDiagram\n/);
+    expect(exports.mermaid).toMatch(/participant n5/);
+    expect(exports.mermaid).toMatch(/n1->>n2: .*AppendEntries t=1/);
+    expect(exports.mermaid).not.toMatch(/RequestVote/);
+    expect(exports.svg).toMatch(/^<svg xmlns/);
+    expect(exports.svg).toMatch(/AppendEntries t=1/);
+    await page.fill('#spacetime-search', '');
   });
 
   it('marks the linearizability violation at the failing operation and goes there', async () => {
