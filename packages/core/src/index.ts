@@ -112,6 +112,7 @@ export {
   diffView,
   applyViewDiff,
   normalizeView,
+  sameJson,
   type ViewDiff,
   type LogDiff,
   type ViewLine,

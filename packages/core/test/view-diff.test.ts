@@ -5,6 +5,7 @@ import {
   diffView,
   normalizeView,
   parseTrace,
+  sameJson,
   runScenario,
   type LogEntryView,
   type LogView,
@@ -107,6 +108,21 @@ describe('view diffs', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('compares values as their JSON texts compare', () => {
+    const value = fc.jsonValue({ maxDepth: 3 }).map((v) => v as unknown);
+    const withUndefined = fc.oneof(
+      value,
+      fc.dictionary(fc.constantFrom('a', 'b'), fc.oneof(value, fc.constant(undefined))),
+    );
+    fc.assert(
+      fc.property(withUndefined, withUndefined, (a, b) => {
+        expect(sameJson(a, b)).toBe(JSON.stringify(a) === JSON.stringify(b));
+        expect(sameJson(a, JSON.parse(JSON.stringify(a ?? null)))).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -42,8 +42,6 @@ export class NodeRuntime {
   summarizedState: unknown = undefined;
   /** The view last traced (a JSON copy, so a protocol's in-place changes in the mutable mode cannot alter it). */
   lastView: NodeView | undefined = undefined;
-  /** The JSON texts of the last traced view's parts (see diffView). */
-  lastViewTexts: Array<string | undefined> = [];
   context!: NodeContext;
   constructor(
     readonly id: NodeId,

@@ -451,7 +451,7 @@ export class Simulation {
    */
   private recordView(node: NodeRuntime): void {
     const view = this.protocol.view!(node.state, node.id);
-    const diff = diffView(node.lastView, view, node.lastViewTexts);
+    const diff = diffView(node.lastView, view);
     if (diff === undefined) return;
     // A view built from immutable state cannot change under us; in the mutable mode a protocol's
     // view may share arrays with its state, which the next step changes in place, so keep a copy.
@@ -488,7 +488,6 @@ export class Simulation {
     node.lastSummary = undefined;
     node.summarizedState = undefined;
     node.lastView = undefined;
-    node.lastViewTexts = [];
     if (scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);
   }

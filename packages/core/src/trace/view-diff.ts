@@ -43,8 +43,6 @@ export interface ViewLine extends ViewDiff {
 
 type Part = 'badges' | 'fields' | 'tables' | 'edges';
 
-/** The JSON texts of a view's badges, fields, tables and edges, in that order (see diffView). */
-export type PartTexts = Array<string | undefined>;
 const PARTS: readonly Part[] = ['badges', 'fields', 'tables', 'edges'];
 
 /**
@@ -57,15 +55,10 @@ export function normalizeView(view: NodeView): NodeView {
 
 /**
  * What changed from `previous` (the node's last view, undefined after a start) to `next`, or
- * undefined when nothing did. Both are compared as their JSON texts: views are small, and this runs
+ * undefined when nothing did. Parts are compared as their JSON texts would be (sameJson), and this runs
  * only when a trace is written.
  */
-export function diffView(
-  previous: NodeView | undefined,
-  next: NodeView,
-  /** The JSON texts of `previous`'s parts, kept between calls to spare serializing them again; updated to `next`'s. */
-  texts?: PartTexts,
-): ViewDiff | undefined {
+export function diffView(previous: NodeView | undefined, next: NodeView): ViewDiff | undefined {
   const diff: { -readonly [K in keyof ViewDiff]: ViewDiff[K] } = {};
   let changed = false;
   if (previous === undefined || previous.role !== next.role) {
@@ -77,17 +70,11 @@ export function diffView(
     const before = previous?.[part];
     const after = next[part];
     if (after === undefined) {
-      if (texts) texts[p] = undefined;
       if (before !== undefined) {
         diff[part] = null;
         changed = true;
       }
-      continue;
-    }
-    const afterText = JSON.stringify(after);
-    const beforeText = before === undefined ? undefined : texts ? texts[p] : JSON.stringify(before);
-    if (texts) texts[p] = afterText;
-    if (afterText !== beforeText) {
+    } else if (before === undefined || !sameJson(before, after)) {
       (diff as Record<Part, unknown>)[part] = after;
       changed = true;
     }
@@ -130,7 +117,7 @@ function diffLog(previous: LogView | undefined, next: LogView): LogDiff | null {
     keep === previous.entries.length &&
     next.start === previous.start &&
     previous.name === next.name &&
-    JSON.stringify(previous.marks) === JSON.stringify(next.marks)
+    sameJson(previous.marks, next.marks)
   )
     return null;
   return {
@@ -191,4 +178,38 @@ function applyLogs(previous: readonly LogView[] | undefined, diffs: ReadonlyArra
       ...(diff.marks !== undefined ? { marks: diff.marks } : {}),
     };
   });
+}
+
+/**
+ * Whether two JSON-like values would serialize to the same JSON text, compared in place (views are
+ * compared after every traced step, and serializing both sides cost more than the rest of the diff).
+ * Members that are undefined count as absent, as in JSON.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // NaN and infinities are written as null.
+    if (typeof a === 'number' && typeof b === 'number') return !Number.isFinite(a) && !Number.isFinite(b);
+    return false;
+  }
+  const arrayA = Array.isArray(a);
+  if (arrayA !== Array.isArray(b)) return false;
+  if (arrayA) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i] ?? null, y[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // Same members in the same order (JSON text order), undefined ones skipped.
+  const keysA = Object.keys(x).filter((key) => x[key] !== undefined);
+  const keysB = Object.keys(y).filter((key) => y[key] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (key !== keysB[i] || !sameJson(x[key], y[key])) return false;
+  }
+  return true;
 }
