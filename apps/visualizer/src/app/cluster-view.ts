@@ -353,19 +353,22 @@ export class ClusterView {
     });
   }
 
-  /** Horizontal room for a node's log strip: the gap to its nearest neighbour, within bounds. */
+  /**
+   * Horizontal room for a node's log strip: the gap to the nearest node whose badges, body or
+   * strips share its height, within bounds (the newest entries that fit are shown).
+   */
   private cellRoom(): number {
     const positions = this.positions;
     if (positions.length <= 1) return 320;
+    const band = 2 * this.radius + 68 + this.logRows * (CELL_HEIGHT + 22);
     let nearest = Infinity;
     for (let a = 0; a < positions.length; a++)
       for (let b = a + 1; b < positions.length; b++) {
         const p = positions[a]!;
         const q = positions[b]!;
-        // Strips are rows: only neighbours at about the same height compete for width.
-        if (Math.abs(p.y - q.y) < 60) nearest = Math.min(nearest, Math.abs(p.x - q.x));
+        if (Math.abs(p.y - q.y) < band) nearest = Math.min(nearest, Math.abs(p.x - q.x));
       }
-    return Math.min(320, Math.max(80, nearest - 24));
+    return Math.min(8 * CELL_WIDTH, Math.max(4 * CELL_WIDTH, nearest - 24));
   }
 
   /** The views' edges (votes for, follows, suspects): thin arrows, coloured by kind. */

@@ -207,15 +207,13 @@ export class Inspector {
     const order = verdict.prefixOrder ?? [];
     const list = el('ol', { class: 'prefix' });
     const key = failing.op.key;
-    // The tail of the prefix, and every write to the failing operation's key in it.
-    const shown = order.filter(
-      (position, k) =>
-        k >= order.length - 6 ||
-        (key !== undefined &&
-          model.operations[position]!.op.key === key &&
-          model.operations[position]!.op.f !== 'get' &&
-          model.operations[position]!.op.f !== 'read'),
-    );
+    // The tail of the prefix, and the last writes to the failing operation's key in it.
+    const isWrite = (position: number) => {
+      const op = model.operations[position]!;
+      return key !== undefined && op.op.key === key && op.op.f !== 'get' && op.op.f !== 'read';
+    };
+    const lastWrites = new Set(order.filter(isWrite).slice(-6));
+    const shown = order.filter((position, k) => k >= order.length - 4 || lastWrites.has(position));
     for (const position of shown) {
       const op = model.operations[position]!;
       const item = el(
@@ -231,7 +229,7 @@ export class Inspector {
       el(
         'p',
         { class: 'hint' },
-        `The longest linearizable prefix: ${order.length} operations (its tail and the writes to ${key ?? 'the same key'} shown):`,
+        `The longest linearizable prefix: ${order.length} operations (its tail and the last writes to ${key ?? 'the same key'} shown):`,
       ),
       list,
     );
