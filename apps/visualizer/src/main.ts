@@ -10,7 +10,7 @@ import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { formatTime } from './model/describe.ts';
-import type { Verdict } from './model/linearizability.ts';
+import { markFailingOperation, type Verdict } from './model/linearizability.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
@@ -175,6 +175,8 @@ class App implements Controller {
         if (this.text !== text) return;
         // Sets do not survive the trip from the worker as our type says: rebuild the prefix set.
         this.verdict = { ...verdict, ...(verdict.prefixOrder ? { prefix: new Set(verdict.prefixOrder) } : {}) };
+        // The marker sits at the failing operation, not at the end of the run.
+        markFailingOperation(model, this.verdict);
         this.analysedAt = performance.now();
         this.renderVerdict();
         progress(1, '');

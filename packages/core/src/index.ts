@@ -122,6 +122,15 @@ export {
   type RunStats,
   type EndReason,
 } from './trace/format.ts';
+export {
+  diffView,
+  applyViewDiff,
+  normalizeView,
+  sameJson,
+  type ViewDiff,
+  type LogDiff,
+  type ViewLine,
+} from './trace/view-diff.ts';
 export { parseTrace, type ParsedTrace, type TraceProblem } from './trace/reader.ts';
 export { Simulation, runScenario, type RunOptions, type RunResult, type StateMode } from './kernel/simulation.ts';
 export {

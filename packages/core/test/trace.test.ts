@@ -19,7 +19,7 @@ describe('trace format', () => {
     const parsed = parseTrace(run().trace.join('\n') + '\n');
     expect(parsed.problems).toEqual([]);
     expect(parsed.complete).toBe(true);
-    expect(parsed.header).toMatchObject({ format: 'dsim-trace', version: 1, nodes: ['n1', 'n2'] });
+    expect(parsed.header).toMatchObject({ format: 'dsim-trace', version: 2, nodes: ['n1', 'n2'] });
     expect(parsed.events.at(-1)!.k).toBe('end');
   });
 

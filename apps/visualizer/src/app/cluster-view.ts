@@ -2,8 +2,11 @@ import * as d3 from 'd3';
 import type { TraceEvent } from '@dsim/core';
 import { clockOffsetAt } from '../model/frame.ts';
 import { cutLinks, partitionGroups, type CutLink } from '../model/partition.ts';
-import { formatDuration } from '../model/describe.ts';
+import { formatDuration, formatTime } from '../model/describe.ts';
 import { KIND } from '../model/trace-model.ts';
+import { committedEntriesOf } from '../model/view-facts.ts';
+import { activeViolation, type ViolationFocus } from '../model/violations.ts';
+import { CELL_HEIGHT, CELL_WIDTH, drawNodeView } from './node-view-svg.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
 import { fitCanvas, type Controller, type DrawContext } from './context.ts';
 
@@ -30,6 +33,8 @@ export class ClusterView {
   private positions: NodeDatum[] = [];
   private radius = 20;
   private layoutKey = '';
+  /** Log strips per node drawn so far (the layout keeps room for the most seen, so it does not jump). */
+  private logRows = 0;
   private messageHits: Array<{ id: number; x: number; y: number }> = [];
   private cutCache: { fault: unknown; cuts: CutLink[]; groups: Int32Array | undefined } = {
     fault: undefined,
@@ -43,6 +48,9 @@ export class ClusterView {
   ) {
     this.canvas = root.querySelector('canvas')!;
     this.svg = d3.select(root.querySelector('svg')!);
+    // The overlay spans the stage: only the nodes take clicks, so a click between them reaches the
+    // canvas and its message dots.
+    this.svg.style('pointer-events', 'none');
     this.canvas.addEventListener('click', (event) => {
       const rect = this.canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
@@ -56,18 +64,29 @@ export class ClusterView {
     });
   }
 
-  private layout(nodes: readonly string[], width: number, height: number): void {
-    const key = `${nodes.join(',')}|${width}x${height}`;
+  private layout(nodes: readonly string[], width: number, height: number, logs: number): void {
+    const key = `${nodes.join(',')}|${width}x${height}|${logs}`;
     if (key === this.layoutKey) return;
     this.layoutKey = key;
     const n = nodes.length;
     const cx = width / 2;
-    const cy = (height - 28) / 2 + 6;
     // An ellipse that fills the panel (it is wider than tall), leaving room for labels.
-    const ry = Math.max(30, (height - 28) / 2 - (n > 40 ? 18 : 50));
-    const rx = Math.max(ry, Math.min(width / 2 - 90, ry * 1.6));
+    let cy = (height - 28) / 2 + 6;
+    let ry = Math.max(30, (height - 28) / 2 - (n > 40 ? 18 : 50));
+    let rx = Math.max(ry, Math.min(width / 2 - 90, ry * 1.6));
     // Node size shrinks with the cluster so neighbours never overlap.
     this.radius = n <= 1 ? 26 : Math.max(4, Math.min(26, (Math.PI * ry) / n - 4));
+    if (logs > 0) {
+      // Views need room above a node for its badges and below it for its role, log strips and
+      // clock; the panel is wide, so the ellipse flattens and widens instead.
+      const r = Math.min(this.radius, 20);
+      this.radius = r;
+      const above = r + 36;
+      const below = r + 32 + logs * (CELL_HEIGHT + 22) + 4;
+      ry = Math.max(30, (height - 28 - above - below) / 2);
+      cy = above + ry;
+      rx = Math.max(ry, width / 2 - Math.min(170, width / 5));
+    }
     this.positions = nodes.map((id, index) => {
       const angle = -Math.PI / 2 + (2 * Math.PI * index) / Math.max(1, n);
       return { index, id, x: cx + (n === 1 ? 0 : rx * Math.cos(angle)), y: cy + (n === 1 ? 0 : ry * Math.sin(angle)) };
@@ -78,7 +97,10 @@ export class ClusterView {
     const { loaded, frame, time, selection } = context;
     const { model } = loaded;
     const { context: g, width, height } = fitCanvas(this.canvas);
-    this.layout(model.nodes, width, height);
+    let logs = 0;
+    for (const node of frame.nodes) logs = Math.max(logs, node.view?.logs?.length ?? 0);
+    this.logRows = Math.max(this.logRows, Math.min(3, logs));
+    this.layout(model.nodes, width, height, model.nodes.length <= 16 ? this.logRows : 0);
     const positions = this.positions;
     const n = positions.length;
     const r = this.radius;
@@ -126,6 +148,8 @@ export class ClusterView {
     if (n <= 24)
       for (const cut of cuts)
         if (!groups || cut.blocked !== 'both') drawCut(g, positions[cut.a]!, positions[cut.b]!, cut.blocked, r);
+
+    if (n <= 16) this.drawEdges(g, context, r);
 
     // Messages in flight.
     this.messageHits = [];
@@ -194,7 +218,14 @@ export class ClusterView {
   private drawNodes(context: DrawContext, r: number): void {
     const { loaded, frame, time, selection } = context;
     const showText = this.positions.length <= 40;
+    const showViews = this.positions.length <= 16;
     const selectedNode = selection?.kind === 'node' ? selection.node : -1;
+    const committed = committedEntriesOf(loaded.model);
+    const violation = activeViolation(loaded.model, frame.index);
+    this.svg.attr('data-violation', violation ? violation.invariant : null);
+    drawViolationBanner(this.svg, violation, this.canvas.clientWidth);
+    const maxCells = Math.max(3, Math.min(12, Math.floor(this.cellRoom() / CELL_WIDTH)));
+    const logRows = this.logRows;
     const joined = this.svg
       .selectAll<SVGGElement, NodeDatum>('g.node')
       .data(this.positions, (d) => d.id)
@@ -209,6 +240,8 @@ export class ClusterView {
         group.append('text').attr('class', 'id');
         group.append('text').attr('class', 'role');
         group.append('text').attr('class', 'clock');
+        group.style('pointer-events', 'all');
+        group.append('text').attr('class', 'violation-note');
         group.on('click', (event: MouseEvent, d) => {
           event.stopPropagation();
           this.controller.select({ kind: 'node', node: d.index });
@@ -226,6 +259,7 @@ export class ClusterView {
           ? COLORS.crashed
           : (role && loaded.roleColors.get(role)) || COLORS.dim;
       const group = d3.select(this);
+      const involved = violation?.nodes.has(d.index) ?? false;
       group
         .attr('data-status', status)
         .attr('data-role', role ?? '')
@@ -234,7 +268,16 @@ export class ClusterView {
         .select('circle.halo')
         .attr('r', r + 5)
         .attr('fill', 'none')
-        .attr('stroke', d.index === selectedNode ? COLORS.selection : status === 'paused' ? COLORS.paused : 'none')
+        .attr(
+          'stroke',
+          d.index === selectedNode
+            ? COLORS.selection
+            : involved
+              ? COLORS.violation
+              : status === 'paused'
+                ? COLORS.paused
+                : 'none',
+        )
         .attr('stroke-width', d.index === selectedNode ? 2 : 2.5)
         .attr('stroke-dasharray', status === 'paused' && d.index !== selectedNode ? '4 3' : null);
       group
@@ -259,10 +302,22 @@ export class ClusterView {
         .attr('stroke-linecap', 'round');
       const offset = clockOffsetAt(node, time);
       const skewed = offset !== 0 || node.clockDriftPpm !== 0;
+      group.attr('data-violation', involved ? violation!.invariant : null);
+      drawViolationNote(group, involved ? violation : undefined, r);
+      const stripTop = r + 32;
+      drawNodeView(group as never, showViews ? node.view : undefined, r, stripTop, {
+        committed,
+        lost: node.lost,
+        time,
+        flagged: involved ? violation!.indexes : EMPTY_SET,
+        maxCells,
+        dim: status !== 'up' && status !== 'paused',
+      });
+      const clockY = showViews && logRows > 0 ? stripTop + logRows * (CELL_HEIGHT + 22) - 4 : r + 29;
       group
         .select('text.id')
         .text(showText ? d.id : '')
-        .attr('y', status === 'up' ? 4 : -r - 8)
+        .attr('y', status === 'up' ? 4 : -r - (node.view?.badges?.length && showViews ? 22 : 8))
         .attr('text-anchor', 'middle')
         .attr('class', status === 'up' ? 'id inside' : 'id');
       group
@@ -288,7 +343,7 @@ export class ClusterView {
             ? `clock ${formatDuration(offset, true)}${node.clockDriftPpm ? ` · ${node.clockDriftPpm > 0 ? '+' : ''}${node.clockDriftPpm}ppm` : ''}`
             : '',
         )
-        .attr('y', r + 29)
+        .attr('y', clockY)
         .attr('text-anchor', 'middle');
       group
         .select('title')
@@ -297,6 +352,123 @@ export class ClusterView {
         );
     });
   }
+
+  /**
+   * Horizontal room for a node's log strip: the gap to the nearest node whose badges, body or
+   * strips share its height, within bounds (the newest entries that fit are shown).
+   */
+  private cellRoom(): number {
+    const positions = this.positions;
+    if (positions.length <= 1) return 320;
+    const band = 2 * this.radius + 68 + this.logRows * (CELL_HEIGHT + 22);
+    let nearest = Infinity;
+    for (let a = 0; a < positions.length; a++)
+      for (let b = a + 1; b < positions.length; b++) {
+        const p = positions[a]!;
+        const q = positions[b]!;
+        if (Math.abs(p.y - q.y) < band) nearest = Math.min(nearest, Math.abs(p.x - q.x));
+      }
+    return Math.min(8 * CELL_WIDTH, Math.max(4 * CELL_WIDTH, nearest - 24));
+  }
+
+  /** The views' edges (votes for, follows, suspects): thin arrows, coloured by kind. */
+  private drawEdges(g: CanvasRenderingContext2D, context: DrawContext, r: number): void {
+    const { frame, loaded } = context;
+    let count = 0;
+    frame.nodes.forEach((node, index) => {
+      const edges = node.up ? node.view?.edges : undefined;
+      if (!edges) return;
+      const from = this.positions[index];
+      for (const edge of edges) {
+        const to = this.positions[loaded.model.nodeIndex.get(edge.to) ?? -1];
+        if (!from || !to || to === from) continue;
+        count++;
+        const color = edgeColor(edge.kind);
+        const a = along(from, to, 0, r + 3);
+        const b = along(from, to, 1, r + 6);
+        g.strokeStyle = withAlpha(color, 0.55);
+        g.lineWidth = 1.25;
+        g.setLineDash(edge.kind === 'suspects' ? [3, 3] : [6, 4]);
+        g.beginPath();
+        g.moveTo(a.x, a.y);
+        g.lineTo(b.x, b.y);
+        g.stroke();
+        g.setLineDash([]);
+        const angle = Math.atan2(b.y - a.y, b.x - a.x);
+        g.fillStyle = withAlpha(color, 0.8);
+        g.beginPath();
+        g.moveTo(b.x, b.y);
+        g.lineTo(b.x - 8 * Math.cos(angle - 0.4), b.y - 8 * Math.sin(angle - 0.4));
+        g.lineTo(b.x - 8 * Math.cos(angle + 0.4), b.y - 8 * Math.sin(angle + 0.4));
+        g.closePath();
+        g.fill();
+      }
+    });
+    this.canvas.dataset.edges = String(count);
+  }
+}
+
+/** Edge colours by what the relation means: trouble red, allegiance blue, the rest grey. */
+function edgeColor(kind: string): string {
+  if (/suspect|distrust|fenc/i.test(kind)) return COLORS.violation;
+  if (/vote/i.test(kind)) return '#c08fe0';
+  if (/follow|lead|sync|replicat/i.test(kind)) return '#5fa8e8';
+  return COLORS.dim;
+}
+
+const EMPTY_SET: ReadonlySet<number> = new Set();
+
+/** A short mark beside each node the violation names; the whole message is in the banner. */
+function drawViolationNote(
+  group: d3.Selection<SVGGElement, unknown, null, undefined>,
+  violation: ViolationFocus | undefined,
+  r: number,
+): void {
+  group
+    .select('text.violation-note')
+    .text(violation ? `✗ ${violation.invariant}` : '')
+    .attr('x', r + 8)
+    .attr('y', -r + 2)
+    .attr('font-size', 10.5)
+    .attr('font-weight', 600)
+    .attr('fill', COLORS.violation)
+    .attr('pointer-events', 'none');
+}
+
+/** The latest violation's message, top left of the cluster, in at most two lines. */
+function drawViolationBanner(
+  svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+  violation: ViolationFocus | undefined,
+  width: number,
+): void {
+  const text = violation ? `✗ ${violation.invariant} at ${formatTime(violation.time)}: ${violation.message}` : '';
+  const perLine = Math.max(20, Math.floor((width / 2 - 70) / 6.4));
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > 0 && lines.length < 2) {
+    let cut = rest.length <= perLine ? rest.length : rest.lastIndexOf(' ', perLine);
+    if (cut <= 0) cut = perLine;
+    lines.push(lines.length === 1 && rest.length > cut ? `${rest.slice(0, cut - 1)}…` : rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  const banner = svg
+    .selectAll<SVGTextElement, string>('text.violation-banner')
+    .data(violation ? [text] : [])
+    .join('text')
+    .attr('class', 'violation-banner')
+    .attr('x', 12)
+    .attr('y', 16)
+    .attr('font-size', 11)
+    .attr('font-weight', 600)
+    .attr('fill', COLORS.violation);
+  banner
+    .selectAll('tspan')
+    .data(lines)
+    .join('tspan')
+    .attr('x', 12)
+    .attr('dy', (_, i) => (i === 0 ? 0 : 14))
+    .text((line) => line);
+  banner.append('title').text(text);
 }
 
 function along(

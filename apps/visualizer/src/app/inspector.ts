@@ -1,7 +1,8 @@
-import type { TraceEvent } from '@dsim/core';
+import type { NodeView, TraceEvent } from '@dsim/core';
 import { clockOffsetAt, localTime } from '../model/frame.ts';
 import { brief, describeEvent, describeOperation, formatDuration, formatTime } from '../model/describe.ts';
 import type { Verdict } from '../model/linearizability.ts';
+import { causalCut, laneOf } from '../model/causality.ts';
 import { KIND } from '../model/trace-model.ts';
 import { COLORS } from './palette.ts';
 import { el, type Controller, type DrawContext } from './context.ts';
@@ -39,6 +40,8 @@ export class Inspector {
       );
       sections.push(hint);
     }
+    if (verdict?.status === 'not-linearizable' && verdict.failing !== undefined)
+      sections.push(this.evidence(context, verdict));
     sections.push(this.log(context));
     this.root.replaceChildren(...sections);
   }
@@ -69,12 +72,20 @@ export class Inspector {
       }
     } else rows.push(['summary', node.crashed ? '(volatile state lost)' : '(none yet)']);
     box.append(table(rows));
+    if (node.view) box.append(...viewSections(node.view, node.crashed));
+    for (const lost of node.lost.filter((l) => l.time <= time).slice(-3))
+      box.append(
+        el(
+          'p',
+          { class: 'lost' },
+          `lost at ${formatTime(lost.time)}: index ${lost.index} held ${lost.was.label}${lost.was.term !== undefined ? ` (term ${lost.was.term})` : ''} under a commit mark; now ${lost.now ? lost.now.label : 'nothing'}`,
+        ),
+      );
     if (node.state !== undefined) {
-      const details = el('details', { open: '' });
+      const details = el('details');
       details.append(el('summary', {}, 'full state'), el('pre', {}, JSON.stringify(node.state, null, 2)));
       box.append(details);
-    } else
-      box.append(el('p', { class: 'hint' }, 'Full state is in the trace only when the scenario sets traceFullState.'));
+    }
     return box;
   }
 
@@ -141,9 +152,87 @@ export class Inspector {
   }
 
   private event(context: DrawContext, index: number): HTMLElement {
-    const event = context.loaded.model.events[index]!;
+    const { model } = context.loaded;
+    const event = model.events[index]!;
     const box = section(`Event #${index}`);
-    box.append(el('p', {}, describeEvent(event)), el('pre', {}, JSON.stringify(event, null, 2)));
+    box.dataset.inspect = `event:${index}`;
+    box.append(el('p', {}, `${formatTime(event.t)} ${describeEvent(event)}`));
+    if (laneOf(model, index) >= 0) {
+      // The space-time view shades the same cut; here it is in numbers.
+      const cut = causalCut(model, index);
+      let past = 0;
+      let future = 0;
+      for (let lane = 0; lane < model.nodes.length; lane++) past += cut.clock[lane]!;
+      for (let i = index + 1; i < model.events.length; i++) {
+        const lane = laneOf(model, i);
+        if (lane >= 0 && i >= cut.future[lane]!) future++;
+      }
+      const clock = model.nodes.map((node, lane) => `${node}:${cut.clock[lane]}`).join(' ');
+      box.append(
+        table([
+          ['vector clock', clock],
+          ['causal past', `${past - 1} events happened before it`, '#7cc58a'],
+          ['causal future', `${future} events happened after it`, '#c08fe0'],
+        ]),
+      );
+    }
+    box.append(el('pre', {}, JSON.stringify(event, null, 2)));
+    return box;
+  }
+
+  /**
+   * The checker's evidence as Porcupine shows it: the longest prefix of operations that does
+   * linearize, in its order, then the operation that cannot be placed after it, with the writes
+   * to its key that a read could have seen.
+   */
+  private evidence(context: DrawContext, verdict: Verdict): HTMLElement {
+    const { model } = context.loaded;
+    const failing = model.operations[verdict.failing!]!;
+    const box = section('Not linearizable');
+    box.dataset.inspect = 'evidence';
+    box.append(
+      el('p', {}, verdict.message),
+      el(
+        'p',
+        { class: 'failing' },
+        `cannot be placed: ${failing.client} ${describeOperation(failing.op)}${failing.value !== undefined ? ` → ${brief(failing.value, 40)}` : ''} (${failing.type}, ${formatTime(failing.invokeTime)}–${formatTime(failing.completeTime)})`,
+      ),
+    );
+    const go = el('button', { class: 'small', id: 'go-to-failing' }, 'Go to failing operation');
+    go.addEventListener('click', () => {
+      this.controller.seekTime(failing.invokeTime);
+      this.controller.select({ kind: 'operation', position: failing.position });
+    });
+    box.append(go);
+    const order = verdict.prefixOrder ?? [];
+    const list = el('ol', { class: 'prefix' });
+    const key = failing.op.key;
+    // The tail of the prefix, and the last writes to the failing operation's key in it.
+    const isWrite = (position: number) => {
+      const op = model.operations[position]!;
+      return key !== undefined && op.op.key === key && op.op.f !== 'get' && op.op.f !== 'read';
+    };
+    const lastWrites = new Set(order.filter(isWrite).slice(-6));
+    const shown = order.filter((position, k) => k >= order.length - 4 || lastWrites.has(position));
+    for (const position of shown) {
+      const op = model.operations[position]!;
+      const item = el(
+        'li',
+        { value: String(order.indexOf(position) + 1) },
+        `${op.client} ${describeOperation(op.op)}${op.value !== undefined ? ` → ${brief(op.value, 30)}` : ''} (${op.type})`,
+      );
+      if (key !== undefined && op.op.key === key) item.classList.add('same-key');
+      item.addEventListener('click', () => this.controller.select({ kind: 'operation', position }));
+      list.append(item);
+    }
+    box.append(
+      el(
+        'p',
+        { class: 'hint' },
+        `The longest linearizable prefix: ${order.length} operations (its tail and the last writes to ${key ?? 'the same key'} shown):`,
+      ),
+      list,
+    );
     return box;
   }
 
@@ -180,6 +269,39 @@ export class Inspector {
     box.append(list);
     return box;
   }
+}
+
+/** A node's view as the inspector lists it: badges and fields, its logs' marks, its tables, its edges. */
+function viewSections(view: NodeView, stale: boolean): HTMLElement[] {
+  const toned = (tone: string | undefined) =>
+    tone === 'good' ? COLORS.ok : tone === 'warn' ? COLORS.info : tone === 'bad' ? COLORS.violation : undefined;
+  const rows: Array<[string, string, string?]> = [];
+  for (const badge of view.badges ?? []) rows.push([badge.label, String(badge.value), toned(badge.tone)]);
+  for (const field of view.fields ?? []) rows.push([field.label, String(field.value), toned(field.tone)]);
+  for (const log of view.logs ?? []) {
+    const marks = Object.entries(log.marks ?? {})
+      .map(([name, at]) => `${name} ${at}`)
+      .join(', ');
+    rows.push([
+      `log${log.name ? ` ${log.name}` : ''}`,
+      `${log.entries.length} entries from ${log.start}${marks ? ` (${marks})` : ''}`,
+    ]);
+  }
+  for (const edge of view.edges ?? []) rows.push([edge.kind, `${edge.to}${edge.label ? ` (${edge.label})` : ''}`]);
+  const sections: HTMLElement[] = [el('h4', {}, stale ? 'view (before the crash)' : 'view'), table(rows)];
+  for (const t of view.tables ?? []) {
+    const element = el('table', { class: 'view-table' });
+    const head = el('tr');
+    for (const column of t.columns) head.append(el('th', {}, column));
+    element.append(el('caption', {}, t.name), head);
+    for (const row of t.rows) {
+      const tr = el('tr');
+      for (const cell of row) tr.append(el('td', {}, cell === null ? '—' : String(cell)));
+      element.append(tr);
+    }
+    sections.push(element);
+  }
+  return sections;
 }
 
 function section(title: string): HTMLElement {

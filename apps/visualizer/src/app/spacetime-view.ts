@@ -1,12 +1,27 @@
 import * as d3 from 'd3';
 import type { TraceEvent } from '@dsim/core';
 import { formatDuration } from '../model/describe.ts';
-import { firstIndexAtOrAfter, indexAtTime, KIND } from '../model/trace-model.ts';
+import { causalCut, laneOf, type CausalCut } from '../model/causality.ts';
+import {
+  mermaidSequence,
+  messageKind,
+  messageKinds,
+  shownBy,
+  spaceTimeSvg,
+  type MessageFilter,
+} from '../model/sequence-export.ts';
+import { firstIndexAtOrAfter, indexAtTime, KIND, type TraceModel } from '../model/trace-model.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
-import { drawGutter, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
+import { drawGutter, el, GUTTER, fitCanvas, type Controller, type DrawContext } from './context.ts';
 
 /** Above this many messages in the window, draw a sample (every k-th) and say so. */
 const MAX_ARROWS = 6000;
+/** Event points are drawn when the window holds at most this many events. */
+const MAX_POINTS = 4000;
+/** Arrows get their message's description when at most this many are drawn. */
+const MAX_LABELLED_ARROWS = 150;
+const PAST_COLOR = '#7cc58a';
+const FUTURE_COLOR = '#c08fe0';
 
 interface Arrow {
   readonly id: number;
@@ -14,6 +29,7 @@ interface Arrow {
   readonly y1: number;
   readonly x2: number;
   readonly y2: number;
+  readonly desc: string;
 }
 
 /**
@@ -27,6 +43,16 @@ export class SpaceTimeView {
   private readonly zoom: d3.ZoomBehavior<HTMLCanvasElement, unknown>;
   private applying = false;
   private arrows: Arrow[] = [];
+  private points: Array<{ index: number; x: number; y: number }> = [];
+  private cut: CausalCut | undefined;
+  private cutModel: TraceModel | undefined;
+  /** Message kinds hidden and the text searched for, set from the tools row. */
+  private readonly hidden = new Set<string>();
+  private search = '';
+  private readonly tools: HTMLElement;
+  private readonly kindChips: HTMLElement;
+  private toolsModel: TraceModel | undefined;
+  private lastDomain: readonly [number, number] = [0, 1];
   private width = 1;
   private height = 1;
   private lastEnd = 1;
@@ -36,6 +62,35 @@ export class SpaceTimeView {
     private readonly controller: Controller,
   ) {
     this.canvas = root.querySelector('canvas')!;
+    // The tools row: search, message kinds to show (click to hide one), and exports of the visible range.
+    this.tools = el('div', { class: 'spacetime-tools' });
+    this.tools.style.cssText =
+      'display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center;padding:2px 12px 4px;font-size:11px;color:#8793a3';
+    const search = el('input', { type: 'search', placeholder: 'search messages', id: 'spacetime-search' });
+    search.style.cssText =
+      'width:150px;font-size:11px;background:#0e1217;color:#d6dde6;border:1px solid #2b3541;border-radius:4px;padding:1px 6px';
+    search.addEventListener('input', () => {
+      this.search = search.value.trim();
+      this.controller.requestDraw();
+    });
+    this.kindChips = el('span', { class: 'kinds' });
+    this.kindChips.style.cssText = 'display:flex;flex-wrap:wrap;gap:2px 8px';
+    const exportSvg = el(
+      'button',
+      { class: 'small', id: 'export-svg', title: 'The visible range as an SVG file' },
+      'SVG',
+    );
+    exportSvg.addEventListener('click', () => this.export('svg'));
+    const exportMermaid = el(
+      'button',
+      { class: 'small', id: 'export-mermaid', title: 'The visible range as a Mermaid sequence diagram' },
+      'Mermaid',
+    );
+    exportMermaid.addEventListener('click', () => this.export('mermaid'));
+    const spacer = el('span');
+    spacer.style.flex = '1';
+    this.tools.append(search, this.kindChips, spacer, el('span', {}, 'export visible:'), exportSvg, exportMermaid);
+    root.querySelector('h2')!.after(this.tools);
     this.zoom = d3
       .zoom<HTMLCanvasElement, unknown>()
       .filter((event: Event) => (event.type === 'wheel' ? true : !(event as MouseEvent).button))
@@ -50,6 +105,17 @@ export class SpaceTimeView {
       const rect = this.canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
       const y = event.clientY - rect.top;
+      // An event point first: it sits on an arrow's end.
+      let point: { index: number; distance: number } | undefined;
+      for (const hit of this.points) {
+        const distance = Math.hypot(hit.x - x, hit.y - y);
+        // Events of one step share a point (a delivery and the sends it causes): take the last.
+        if (distance < 5 && (!point || distance <= point.distance)) point = { index: hit.index, distance };
+      }
+      if (point) {
+        this.controller.select({ kind: 'event', index: point.index });
+        return;
+      }
       let best: { id: number; distance: number } | undefined;
       for (const arrow of this.arrows) {
         const distance = distanceToSegment(x, y, arrow);
@@ -86,9 +152,69 @@ export class SpaceTimeView {
     this.applying = false;
   }
 
+  get filter(): MessageFilter {
+    return { hidden: this.hidden, search: this.search };
+  }
+
+  /** The export of the visible range, as text, by format (also what the buttons download). */
+  exportText(format: 'svg' | 'mermaid'): string {
+    const model = this.toolsModel;
+    if (!model) return '';
+    const [from, to] = this.lastDomain;
+    return format === 'svg'
+      ? spaceTimeSvg(model, from, to, this.filter)
+      : mermaidSequence(model, from, to, this.filter);
+  }
+
+  private export(format: 'svg' | 'mermaid'): void {
+    const text = this.exportText(format);
+    if (!text) return;
+    const blob = new Blob([text], { type: format === 'svg' ? 'image/svg+xml' : 'text/plain' });
+    const link = el('a', {
+      href: URL.createObjectURL(blob),
+      download: `${this.toolsModel?.header?.scenario ?? 'trace'}-spacetime.${format === 'svg' ? 'svg' : 'mmd'}`,
+    });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  /** One chip per message kind, coloured as its arrows; a click hides or shows the kind. */
+  private renderKinds(model: TraceModel): void {
+    if (this.toolsModel === model) return;
+    this.toolsModel = model;
+    this.hidden.clear();
+    const chips = messageKinds(model)
+      .slice(0, 24)
+      .map((kind) => {
+        const chip = el('button', { class: 'chip', 'data-kind': kind, title: `show or hide ${kind} messages` }, kind);
+        chip.style.cssText = `font-size:10.5px;padding:0 6px;border-radius:8px;border:1px solid ${messageColor(kind)};color:${messageColor(kind)};background:transparent;cursor:pointer`;
+        chip.addEventListener('click', () => {
+          if (this.hidden.has(kind)) this.hidden.delete(kind);
+          else this.hidden.add(kind);
+          chip.style.opacity = this.hidden.has(kind) ? '0.35' : '1';
+          chip.dataset.hidden = String(this.hidden.has(kind));
+          this.controller.requestDraw();
+        });
+        return chip;
+      });
+    this.kindChips.replaceChildren(...chips);
+  }
+
+  /** The selected event's causal cut, computed once per selection. */
+  private causalCutFor(model: TraceModel, event: number): CausalCut | undefined {
+    if (event < 0 || event >= model.events.length || laneOf(model, event) < 0) return undefined;
+    if (this.cut?.event !== event || this.cutModel !== model) {
+      this.cut = causalCut(model, event);
+      this.cutModel = model;
+    }
+    return this.cut;
+  }
+
   draw(context: DrawContext): void {
     const { loaded, frame, time, domain, selection } = context;
     const { model } = loaded;
+    this.renderKinds(model);
+    this.lastDomain = domain;
     const { context: g, width, height } = fitCanvas(this.canvas);
     if (width !== this.width || model.endTime !== this.lastEnd) {
       this.width = width;
@@ -118,6 +244,7 @@ export class SpaceTimeView {
     this.laneHeight = laneHeight;
     this.laneCount = lanes;
     const laneY = (lane: number) => top + lane * laneHeight + laneHeight / 2;
+    const cut = this.causalCutFor(model, selection?.kind === 'event' ? selection.index : -1);
     g.clearRect(0, 0, width, height);
     g.save();
     g.beginPath();
@@ -195,6 +322,24 @@ export class SpaceTimeView {
       }
     }
 
+    // The selected event's causal past (green) and future (violet), lane by lane.
+    if (cut) {
+      for (let lane = 0; lane < lanes; lane++) {
+        const y = top + lane * laneHeight + 1;
+        const past = cut.past[lane]!;
+        if (past >= 0) {
+          g.fillStyle = withAlpha(PAST_COLOR, 0.16);
+          g.fillRect(GUTTER, y, Math.max(0, x(model.times[past]!) - GUTTER), laneHeight - 2);
+        }
+        const future = cut.future[lane]!;
+        if (future < model.events.length) {
+          const xf = Math.max(GUTTER, x(model.times[future]!));
+          g.fillStyle = withAlpha(FUTURE_COLOR, 0.16);
+          g.fillRect(xf, y, width - xf, laneHeight - 2);
+        }
+      }
+    }
+
     // Messages in the window: sends draw their arrow; deliveries and drops whose send is left of
     // the window draw theirs too. A message spanning the whole window is the one thing skipped.
     const first = firstIndexAtOrAfter(model.times, t0);
@@ -223,6 +368,8 @@ export class SpaceTimeView {
     let drawn = 0;
     const crosses: Array<{ x: number; y: number; color: string; reason: string }> = [];
     g.lineWidth = 1;
+    const filter = this.filter;
+    const filtering = filter.hidden.size > 0 || filter.search !== '';
     const drawMessage = (send: number, e: number) => {
       const id = model.messageIds[send]!;
       const a = model.nodeA[send]!;
@@ -232,6 +379,7 @@ export class SpaceTimeView {
       const yb = laneY(b);
       const future = model.times[send]! > time;
       const desc = (model.events[send] as Extract<TraceEvent, { k: 'send' }>).desc;
+      if (filtering && !shownBy(filter, desc)) return;
       if (e >= 0 && model.kinds[e] === KIND.drop) {
         // A dropped message: a stub towards its target, ending in a cross coloured by the reason.
         const reason = (model.events[e] as Extract<TraceEvent, { k: 'drop' }>).reason;
@@ -245,17 +393,23 @@ export class SpaceTimeView {
         g.lineTo(xm, ym);
         g.stroke();
         crosses.push({ x: xm, y: ym, color: withAlpha(color, future ? 0.35 : 0.95), reason });
-        arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym });
+        arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym, desc });
       } else {
         const xb = e >= 0 ? x(model.times[e]!) : x(model.endTime);
-        g.strokeStyle = id === selectedId ? COLORS.selection : withAlpha(messageColor(desc), future ? 0.18 : 0.62);
+        const causal = cut ? causalColor(cut, model, send) : undefined;
+        g.strokeStyle =
+          id === selectedId
+            ? COLORS.selection
+            : causal !== undefined
+              ? causal
+              : withAlpha(messageColor(desc), cut ? 0.08 : future ? 0.18 : 0.62);
         g.lineWidth = id === selectedId ? 2.5 : 1;
         g.beginPath();
         g.moveTo(xa, ya);
         g.lineTo(xb, yb);
         g.stroke();
         if (xb - xa > 8 && Math.abs(yb - ya) > 6 && stride === 1) arrowHead(g, xa, ya, xb, yb);
-        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb });
+        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb, desc });
         if (e >= 0 && model.kinds[e] === KIND.deliver && (model.events[e] as { dup?: boolean }).dup) {
           g.fillStyle = COLORS.info;
           g.fillRect(xb - 2, yb - 2, 4, 4);
@@ -298,6 +452,64 @@ export class SpaceTimeView {
       }
     }
     this.arrows = arrows;
+
+    // Zoomed in: each arrow's message, along it, where it does not cover another label.
+    let labelled = 0;
+    if (stride === 1 && arrows.length <= MAX_LABELLED_ARROWS && laneHeight >= 16) {
+      g.font = '9.5px ui-monospace, SFMono-Regular, Menlo, monospace';
+      const placed: Array<{ x: number; y: number; w: number }> = [];
+      for (const arrow of arrows) {
+        const w = g.measureText(arrow.desc).width;
+        const length = Math.hypot(arrow.x2 - arrow.x1, arrow.y2 - arrow.y1);
+        if (length < Math.min(w, 80)) continue;
+        const mx = (arrow.x1 + arrow.x2) / 2;
+        const my = (arrow.y1 + arrow.y2) / 2;
+        if (placed.some((p) => Math.abs(p.y - my) < 11 && mx < p.x + p.w + 6 && mx + w + 6 > p.x)) continue;
+        placed.push({ x: mx, y: my, w });
+        g.fillStyle = withAlpha(COLORS.background, 0.75);
+        g.fillRect(mx + 2, my - 9, w + 4, 12);
+        g.fillStyle = COLORS.text;
+        g.fillText(arrow.desc, mx + 4, my);
+        labelled++;
+      }
+    }
+
+    // Event points on the lanes, when there are few enough to tell apart.
+    const points: Array<{ index: number; x: number; y: number }> = [];
+    if (last - first <= MAX_POINTS && laneHeight >= 8) {
+      const radius = Math.min(3, laneHeight / 6);
+      for (let i = first; i < last; i++) {
+        const kind = model.kinds[i]!;
+        // State and view lines restate the step just drawn; drops happen on no node.
+        if (kind === KIND.state || kind === KIND.view) continue;
+        const lane = laneOf(model, i);
+        if (lane < 0) continue;
+        const px = x(model.times[i]!);
+        const py = laneY(lane);
+        const selected = cut?.event === i;
+        g.fillStyle = selected
+          ? COLORS.selection
+          : cut
+            ? i <= cut.past[lane]!
+              ? PAST_COLOR
+              : i >= cut.future[lane]!
+                ? FUTURE_COLOR
+                : withAlpha(COLORS.dim, 0.5)
+            : kind === KIND.timer
+              ? COLORS.info
+              : kind === KIND.fault
+                ? COLORS.fault
+                : withAlpha(COLORS.text, 0.8);
+        g.beginPath();
+        g.arc(px, py, selected ? radius + 2 : radius, 0, Math.PI * 2);
+        g.fill();
+        points.push({ index: i, x: px, y: py });
+      }
+    }
+    this.points = points;
+    this.canvas.dataset.points = String(points.length);
+    this.canvas.dataset.arrowLabels = String(labelled);
+    this.canvas.dataset.causalEvent = cut ? String(cut.event) : '';
 
     // Markers: faults and violations as vertical lines.
     for (const marker of model.markers) {
@@ -360,6 +572,14 @@ export class SpaceTimeView {
     this.canvas.dataset.stride = String(stride);
     this.canvas.dataset.window = `${Math.round(t0)},${Math.round(t1)}`;
   }
+}
+
+/** A message's colour under a causal selection: in the past, in the future, or neither (undefined). */
+function causalColor(cut: CausalCut, model: TraceModel, send: number): string | undefined {
+  const from = model.nodeA[send]!;
+  if (send <= cut.past[from]!) return withAlpha(PAST_COLOR, 0.9);
+  if (send >= cut.future[from]!) return withAlpha(FUTURE_COLOR, 0.9);
+  return undefined;
 }
 
 function arrowHead(g: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {

@@ -51,6 +51,8 @@ export function describeEvent(event: TraceEvent): string {
       return `${event.node} clock offset ${formatDuration(event.offset, true)}, drift ${event.driftPpm}ppm`;
     case 'state':
       return `${event.node} is ${event.summary?.role ?? '?'}${summaryTail(event.summary)}`;
+    case 'view':
+      return `${event.node} view${event.role !== undefined ? `: ${event.role}` : ''} (${viewParts(event).join(', ')} changed)`;
     case 'note':
       return `${event.node ? `${event.node}: ` : ''}${event.text}`;
     case 'violation':
@@ -79,4 +81,12 @@ function summaryTail(summary: Record<string, unknown> | undefined): string {
     if (parts.length >= 3) break;
   }
   return parts.length ? ` (${parts.join(' ')})` : '';
+}
+
+/** Which parts of a node's view a view line changes. */
+function viewParts(event: Extract<TraceEvent, { k: 'view' }>): string[] {
+  const parts = (['role', 'badges', 'logs', 'fields', 'tables', 'edges'] as const).filter(
+    (part) => event[part] !== undefined,
+  );
+  return parts.length ? [...parts] : ['nothing'];
 }

@@ -1,4 +1,12 @@
-import { PARTITION_FAULTS, type Fault, type NodeSummary, type TraceEvent } from '@dsim/core';
+import {
+  applyViewDiff,
+  PARTITION_FAULTS,
+  type Fault,
+  type NodeSummary,
+  type NodeView,
+  type TraceEvent,
+} from '@dsim/core';
+import { lostEntries, type LostEntry } from './view-facts.ts';
 import { KIND, type TraceModel } from './trace-model.ts';
 
 /** What one node looks like at a point of the replay. */
@@ -13,6 +21,10 @@ export interface NodeFrame {
   summary: NodeSummary | undefined;
   /** Full state when the trace records it (`traceFullState`). */
   state: unknown;
+  /** The protocol's view of the node (badges, logs, fields, tables, edges), folded from the trace's view lines; kept, dimmed, while crashed. */
+  view: NodeView | undefined;
+  /** Entries this node had under a commit, applied or high-watermark mark that later left or changed in its log. */
+  lost: readonly LostEntry[];
   /** Clock: offset from global time (local − global) at `clockAt`, and drift in ppm from then on. */
   clockOffset: number;
   clockDriftPpm: number;
@@ -74,6 +86,8 @@ export function initialFrame(model: TraceModel): Frame {
         since: 0,
         summary: undefined,
         state: undefined,
+        view: undefined,
+        lost: [],
         clockOffset: clock ? clock[1] : 0,
         clockDriftPpm: clock ? clock[2] : 0,
         clockAt: 0,
@@ -139,6 +153,7 @@ export function applyEvent(frame: Frame, model: TraceModel, i: number): void {
         if ((event as Extract<TraceEvent, { k: 'init' }>).restart) {
           node.summary = undefined;
           node.state = undefined;
+          node.view = undefined;
         }
       }
       break;
@@ -147,6 +162,16 @@ export function applyEvent(frame: Frame, model: TraceModel, i: number): void {
         const state = event as Extract<TraceEvent, { k: 'state' }>;
         node.summary = state.summary;
         if (state.state !== undefined) node.state = state.state;
+      }
+      break;
+    case KIND.view:
+      if (node) {
+        const previous = node.view;
+        // The line is the diff: applyViewDiff reads only the view's parts from it.
+        const next = applyViewDiff(previous, event as Extract<TraceEvent, { k: 'view' }>);
+        node.view = next;
+        const lost = lostEntries(previous, next, frame.time);
+        if (lost.length > 0) node.lost = node.lost.concat(lost);
       }
       break;
     case KIND.clock:

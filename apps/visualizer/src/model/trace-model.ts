@@ -27,6 +27,7 @@ export const KIND = {
   violation: 12,
   error: 13,
   end: 14,
+  view: 15,
 } as const;
 const KIND_BY_NAME: Readonly<Record<string, number>> = KIND;
 
@@ -270,6 +271,7 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
       case 'timer':
       case 'clock':
       case 'request':
+      case 'view':
         nodeA[i] = indexOfNode(event.node);
         break;
       case 'state': {

@@ -1,4 +1,5 @@
 import type { NodeContext, NodeId } from '../author/protocol.ts';
+import type { NodeView } from '../author/view.ts';
 import type { Random } from '../random/random.ts';
 import type { Micros } from '../time/time.ts';
 import type { NodeClock } from './clock.ts';
@@ -44,6 +45,8 @@ export class NodeRuntime {
   lastSummary: Uint8Array | undefined = undefined;
   /** The state object last summarized (immutable mode), to skip unchanged steps. */
   summarizedState: unknown = undefined;
+  /** The view last traced (a JSON copy, so a protocol's in-place changes in the mutable mode cannot alter it). */
+  lastView: NodeView | undefined = undefined;
   context!: NodeContext;
   constructor(
     readonly id: NodeId,

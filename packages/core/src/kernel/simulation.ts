@@ -8,6 +8,7 @@ import type { Micros } from '../time/time.ts';
 import type { EndReason, RunStats } from '../trace/format.ts';
 import { traceHeader } from '../trace/header.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
+import { diffView, normalizeView } from '../trace/view-diff.ts';
 import { Clients, type ClientProcess, type PendingRequest } from './clients.ts';
 import { NodeClock } from './clock.ts';
 import { CoverageCounters } from './coverage-counters.ts';
@@ -519,6 +520,21 @@ export class Simulation {
       this.scenario.traceFullState,
       node.state,
     );
+    if (this.protocol.view !== undefined) this.recordView(node);
+  }
+
+  /**
+   * A `view` line when the node's view changed: only what changed (see ViewDiff), so a trace
+   * carries what the visualizer draws without repeating a log in every line.
+   */
+  private recordView(node: NodeRuntime): void {
+    const view = this.protocol.view!(node.state, node.id);
+    const diff = diffView(node.lastView, view);
+    if (diff === undefined) return;
+    // A view built from immutable state cannot change under us; in the mutable mode a protocol's
+    // view may share arrays with its state, which the next step changes in place, so keep a copy.
+    node.lastView = this.immutable ? view : normalizeView(view);
+    this.trace.write({ t: this.now, k: 'view', node: node.id, ...diff });
   }
 
   private protocolError(node: NodeRuntime | undefined, error: unknown): void {
@@ -549,6 +565,7 @@ export class Simulation {
     scope.current = undefined;
     node.lastSummary = undefined;
     node.summarizedState = undefined;
+    node.lastView = undefined;
     if (node.disk !== undefined) this.syncThenSend(node);
     else if (scope.outboxCount > 0) this.flushOutbox(node);
     if (this.traceOn) this.recordSummary(node);

@@ -1,9 +1,11 @@
 import type { Fault } from '../faults/faults.ts';
 import type { NodeId, NodeSummary } from '../author/protocol.ts';
 import type { Micros } from '../time/time.ts';
+import type { ViewDiff } from './view-diff.ts';
 
 export const TRACE_FORMAT = 'dsim-trace';
-export const TRACE_VERSION = 1;
+/** Version 2 added `view` lines (see ViewDiff); version 1 traces still read, without views. */
+export const TRACE_VERSION = 2;
 
 /** The first line of every trace: enough to know what ran and to run it again. */
 export interface TraceHeader {
@@ -58,6 +60,7 @@ export type TraceEvent =
   | { t: Micros; k: 'fault'; fault: Fault; desc: string }
   | { t: Micros; k: 'clock'; node: NodeId; offset: Micros; driftPpm: number }
   | { t: Micros; k: 'state'; node: NodeId; summary: NodeSummary; state?: unknown }
+  | ({ t: Micros; k: 'view'; node: NodeId } & ViewDiff)
   | { t: Micros; k: 'note'; node?: NodeId; text: string; data?: unknown }
   | { t: Micros; k: 'violation'; invariant: string; kind: string; message: string }
   | { t: Micros; k: 'error'; node?: NodeId; message: string }

@@ -28,6 +28,7 @@ const KNOWN_KINDS = new Set([
   'fault',
   'clock',
   'state',
+  'view',
   'note',
   'violation',
   'error',
@@ -49,6 +50,7 @@ const REQUIRED_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType
   fault: { fault: 'record' },
   clock: { node: 'string', offset: 'integer', driftPpm: 'number' },
   state: { node: 'string', summary: 'record' },
+  view: { node: 'string' },
   note: { text: 'string' },
   violation: { invariant: 'string', message: 'string' },
   error: { message: 'string' },
@@ -154,12 +156,6 @@ export function parseTrace(text: string): ParsedTrace {
     }
     if (lineNumber === 1 || header === undefined) {
       if (isRecord(value) && value.format === TRACE_FORMAT) {
-        if (value.version !== TRACE_VERSION) {
-          problems.push({
-            line: lineNumber,
-            message: `trace version ${printable(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
-          });
-        }
         header = checkHeader(value, lineNumber, problems);
         continue;
       }
@@ -227,10 +223,16 @@ function checkEvent(value: unknown): string | undefined {
  * and left out (node ids that are not strings are dropped), so what ran can still be shown.
  */
 function checkHeader(value: Record<string, unknown>, line: number, problems: TraceProblem[]): TraceHeader {
-  if (value.version !== TRACE_VERSION) {
+  // Version 1 traces differ only in having no view lines: still readable.
+  if (
+    typeof value.version !== 'number' ||
+    !Number.isInteger(value.version) ||
+    value.version < 1 ||
+    value.version > TRACE_VERSION
+  ) {
     problems.push({
       line,
-      message: `trace version ${printable(value.version)} is not supported (this dsim reads version ${TRACE_VERSION})`,
+      message: `trace version ${printable(value.version)} is not supported (this dsim reads versions 1 to ${TRACE_VERSION})`,
     });
   }
   const header: Record<string, unknown> = { ...value };

@@ -1,0 +1,137 @@
+import { parseTrace, runScenario, Simulation, type NodeView, type TraceEvent } from '@dsim/core';
+import { raft } from '@dsim/raft';
+import { registry } from '@dsim/registry';
+import { describe, expect, it } from 'vitest';
+import figure8Bug from '../../../simulations/raft/figure8-bug.ts';
+import { causalCut, laneOf } from '../src/model/causality.ts';
+import { foldTo } from '../src/model/frame.ts';
+import { FrameSeeker } from '../src/model/seeker.ts';
+import { buildTraceModel, indexAtTime, KIND, type TraceModel } from '../src/model/trace-model.ts';
+import { committedEntriesOf } from '../src/model/view-facts.ts';
+import { namedIn, violationsOf } from '../src/model/violations.ts';
+
+function modelOf(scenario: unknown, until?: string): TraceModel {
+  const result = runScenario(until ? { ...(scenario as object), until } : scenario, { registry }, { trace: 'memory' });
+  return buildTraceModel(parseTrace(result.traceText));
+}
+
+const figure8 = modelOf(figure8Bug);
+
+describe('node views in the fold', () => {
+  it('reconstructs each Raft node’s view at the end as the protocol draws it from the final state', () => {
+    // The same run, stopped early, with the kernel's live states to compare against.
+    const scenario = { ...figure8Bug, until: '4.3s' };
+    const result = runScenario(scenario, { registry }, { trace: 'memory' });
+    const model = buildTraceModel(parseTrace(result.traceText));
+    const frame = foldTo(model, model.events.length);
+    const simulation = Simulation.fromScenario(scenario, { registry }, { trace: 'off' });
+    simulation.run();
+    for (const [index, id] of model.nodes.entries()) {
+      const state = simulation.stateOf(id);
+      if (state === undefined) continue; // crashed: its last view stays, drawn dimmed
+      expect(frame.nodes[index]!.view).toEqual(JSON.parse(JSON.stringify(raft.view!(state as never, id))) as NodeView);
+    }
+  });
+
+  it('gives the same views seeking back and forth as folding from the start', () => {
+    const seeker = new FrameSeeker(figure8, 512);
+    for (const t of [4_300_000, 1_000_000, 3_955_000, 200_000, 4_500_000]) {
+      const index = indexAtTime(figure8.times, t);
+      const sought = seeker.frameAt(index).nodes.map((node) => [node.view, node.lost]);
+      expect(sought).toEqual(foldTo(figure8, index).nodes.map((node) => [node.view, node.lost]));
+    }
+  });
+
+  it('knows index 2 was first committed by n1 with the client’s write, in term 1', () => {
+    const committed = committedEntriesOf(figure8).get('0')!.get(2)!;
+    expect(figure8.nodes[committed.node]).toBe('n1');
+    expect(committed.entry.term).toBe(1);
+    expect(committed.entry.label).toMatch(/^put k0=/);
+    // And n5 ends with a different entry there, from term 2.
+    const end = foldTo(figure8, figure8.events.length);
+    const n5 = end.nodes[figure8.nodeIndex.get('n5')!]!.view!.logs![0]!;
+    expect(n5.entries[2 - n5.start]!.term).toBe(2);
+  });
+});
+
+describe('violations in the picture', () => {
+  it('finds the nodes and log indexes a message names', () => {
+    const named = namedIn('n5 applies 2:noop:n5 at index 2, but n1 applied 1:c1:1 there', ['n1', 'n2', 'n5', 'n10']);
+    expect([...named.nodes]).toEqual([0, 2]);
+    expect([...named.indexes]).toEqual([2]);
+    expect([...namedIn('n5 leads term 4 without 2/1, committed in term 3 by n1', ['n1', 'n5']).indexes]).toEqual([2]);
+  });
+
+  it('lists Figure 8’s violations with their nodes', () => {
+    const violations = violationsOf(figure8);
+    expect(violations.map((v) => v.invariant)).toEqual([
+      'leader-completeness',
+      'state-machine-safety',
+      'state-machine-safety',
+      'state-machine-safety',
+    ]);
+    expect([...violations[1]!.nodes].map((n) => figure8.nodes[n])).toEqual(['n1', 'n5']);
+  });
+});
+
+/** Happens-before by brute force: reachability over lane order and send → deliver edges. */
+function reference(model: TraceModel, event: number): { past: Set<number>; future: Set<number> } {
+  const count = model.events.length;
+  const successors: number[][] = Array.from({ length: count }, () => []);
+  const lastOnLane = new Map<number, number>();
+  const sendOf = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const lane = laneOf(model, i);
+    if (lane < 0) continue;
+    const previous = lastOnLane.get(lane);
+    if (previous !== undefined) successors[previous]!.push(i);
+    lastOnLane.set(lane, i);
+    if (model.kinds[i] === KIND.send) sendOf.set(model.messageIds[i]!, i);
+    if (model.kinds[i] === KIND.deliver) {
+      const send = sendOf.get(model.messageIds[i]!);
+      if (send !== undefined) successors[send]!.push(i);
+    }
+  }
+  const predecessors: number[][] = Array.from({ length: count }, () => []);
+  successors.forEach((next, i) => next.forEach((j) => predecessors[j]!.push(i)));
+  const reach = (from: number, edges: number[][]) => {
+    const seen = new Set<number>([from]);
+    const stack = [from];
+    while (stack.length) for (const j of edges[stack.pop()!]!) if (!seen.has(j)) (seen.add(j), stack.push(j));
+    return seen;
+  };
+  return { past: reach(event, predecessors), future: reach(event, successors) };
+}
+
+describe('causality', () => {
+  const model = figure8;
+  it('has each event’s causal past and future equal to reachability over happens-before', () => {
+    const candidates = [...model.events.keys()].filter((i) => laneOf(model, i) >= 0);
+    for (let k = 0; k < candidates.length; k += Math.max(1, Math.floor(candidates.length / 12))) {
+      const event = candidates[k]!;
+      const cut = causalCut(model, event);
+      const { past, future } = reference(model, event);
+      const wrong: string[] = [];
+      for (let i = 0; i < model.events.length && wrong.length < 5; i++) {
+        const lane = laneOf(model, i);
+        if (lane < 0) continue;
+        if (i <= cut.past[lane]! !== past.has(i)) wrong.push(`${i} in the past of ${event}: ${past.has(i)}`);
+        if (i >= cut.future[lane]! !== future.has(i)) wrong.push(`${i} in the future of ${event}: ${future.has(i)}`);
+      }
+      expect(wrong).toEqual([]);
+      // The vector clock counts each lane's events in the past.
+      const counts = new Int32Array(model.nodes.length);
+      for (const i of past) counts[laneOf(model, i)]!++;
+      expect([...cut.clock]).toEqual([...counts]);
+    }
+  });
+
+  it('puts a delivery after its send and nothing of an unrelated partitioned lane in its past', () => {
+    const deliver = model.kinds.findIndex((kind) => kind === KIND.deliver);
+    const send = model.messages.sendIndex[model.messageIds[deliver]!]!;
+    const cut = causalCut(model, deliver);
+    expect(cut.past[model.nodeA[send]!]).toBeGreaterThanOrEqual(send);
+    const event = model.events[deliver] as Extract<TraceEvent, { k: 'deliver' }>;
+    expect(event.k).toBe('deliver');
+  });
+});

@@ -1,0 +1,215 @@
+import type { NodeId } from '../author/protocol.ts';
+import type { LogEntryView, LogView, NodeView } from '../author/view.ts';
+
+/**
+ * A node's view as a trace carries it: what changed since the node's previous view line. A part
+ * (`badges`, `fields`, `tables`, `edges`) is present when it changed, `null` when it went away, and
+ * absent when it is as before; `role` is present when it changed. Logs change mostly at their tail,
+ * so a changed log says which of its old entries it keeps and appends the rest (`LogDiff`), and
+ * Raft's log does not repeat in every line.
+ *
+ * The first view after a node starts or restarts is a diff against no view: every part it has.
+ */
+export interface ViewDiff {
+  readonly role?: string;
+  readonly badges?: NodeView['badges'] | null;
+  readonly fields?: NodeView['fields'] | null;
+  readonly tables?: NodeView['tables'] | null;
+  readonly edges?: NodeView['edges'] | null;
+  /** The new list of logs, `null` for a log unchanged from the same position, or `logs: null` when all went away. */
+  readonly logs?: ReadonlyArray<LogDiff | null> | null;
+}
+
+/**
+ * One log, rebuilt from the same position's previous log: the previous entries from position
+ * `start` on, the first `keep` of them, then `add`. A truncation (Raft's conflicting suffix, a
+ * Kafka truncation to the high watermark) is a `keep` shorter than what the previous log held.
+ * `name` and `marks` are repeated whole: they are a handful of numbers.
+ */
+export interface LogDiff {
+  readonly name?: string;
+  readonly start: number;
+  readonly keep: number;
+  readonly add: readonly LogEntryView[];
+  readonly marks?: Readonly<Record<string, number>>;
+}
+
+/** The trace's `view` line for one node. */
+export interface ViewLine extends ViewDiff {
+  readonly t: number;
+  readonly k: 'view';
+  readonly node: NodeId;
+}
+
+type Part = 'badges' | 'fields' | 'tables' | 'edges';
+
+const PARTS: readonly Part[] = ['badges', 'fields', 'tables', 'edges'];
+
+/**
+ * The view as JSON would carry it: parts that are undefined dropped, so that a view and the view
+ * rebuilt from its diffs compare equal whatever a protocol left undefined.
+ */
+export function normalizeView(view: NodeView): NodeView {
+  return JSON.parse(JSON.stringify(view)) as NodeView;
+}
+
+/**
+ * What changed from `previous` (the node's last view, undefined after a start) to `next`, or
+ * undefined when nothing did. Parts are compared as their JSON texts would be (sameJson), and this runs
+ * only when a trace is written.
+ */
+export function diffView(previous: NodeView | undefined, next: NodeView): ViewDiff | undefined {
+  const diff: { -readonly [K in keyof ViewDiff]: ViewDiff[K] } = {};
+  let changed = false;
+  if (previous === undefined || previous.role !== next.role) {
+    diff.role = next.role;
+    changed = true;
+  }
+  for (let p = 0; p < PARTS.length; p++) {
+    const part = PARTS[p]!;
+    const before = previous?.[part];
+    const after = next[part];
+    if (after === undefined) {
+      if (before !== undefined) {
+        diff[part] = null;
+        changed = true;
+      }
+    } else if (before === undefined || !sameJson(before, after)) {
+      (diff as Record<Part, unknown>)[part] = after;
+      changed = true;
+    }
+  }
+  const logs = diffLogs(previous?.logs, next.logs);
+  if (logs !== undefined) {
+    diff.logs = logs;
+    changed = true;
+  }
+  return changed ? diff : undefined;
+}
+
+function diffLogs(
+  previous: readonly LogView[] | undefined,
+  next: readonly LogView[] | undefined,
+): ReadonlyArray<LogDiff | null> | null | undefined {
+  if (next === undefined) return previous === undefined ? undefined : null;
+  let changed = previous === undefined || previous.length !== next.length;
+  const diffs = next.map((log, i) => {
+    const diff = diffLog(previous?.[i], log);
+    if (diff !== null) changed = true;
+    return diff;
+  });
+  return changed ? diffs : undefined;
+}
+
+/** The diff of one log, or null when it is unchanged. */
+function diffLog(previous: LogView | undefined, next: LogView): LogDiff | null {
+  const entries = next.entries;
+  let keep = 0;
+  if (previous !== undefined && next.start >= previous.start) {
+    const offset = next.start - previous.start;
+    const old = previous.entries;
+    const limit = Math.min(entries.length, old.length - offset);
+    while (keep < limit && sameEntry(old[offset + keep]!, entries[keep]!)) keep++;
+  }
+  if (
+    previous !== undefined &&
+    keep === entries.length &&
+    keep === previous.entries.length &&
+    next.start === previous.start &&
+    previous.name === next.name &&
+    sameJson(previous.marks, next.marks)
+  )
+    return null;
+  return {
+    ...(next.name !== undefined ? { name: next.name } : {}),
+    start: next.start,
+    keep,
+    add: entries.slice(keep),
+    ...(next.marks !== undefined ? { marks: next.marks } : {}),
+  };
+}
+
+function sameEntry(a: LogEntryView, b: LogEntryView): boolean {
+  if (a === b) return true;
+  if (a.label !== b.label || a.term !== b.term) return false;
+  const marksA = a.marks;
+  const marksB = b.marks;
+  if (marksA === marksB) return true;
+  if (marksA === undefined || marksB === undefined || marksA.length !== marksB.length) return false;
+  for (let i = 0; i < marksA.length; i++) if (marksA[i] !== marksB[i]) return false;
+  return true;
+}
+
+/**
+ * The view after `diff`, from `previous` (undefined after a start). Never mutates `previous`: a
+ * replay keeps old views for scrubbing back.
+ */
+export function applyViewDiff(previous: NodeView | undefined, diff: ViewDiff): NodeView {
+  const view: { -readonly [K in keyof NodeView]: NodeView[K] } = { role: diff.role ?? previous?.role ?? '' };
+  for (const part of PARTS) {
+    const value = diff[part] === undefined ? previous?.[part] : diff[part];
+    if (value !== null && value !== undefined) (view as Record<Part, unknown>)[part] = value;
+  }
+  const logs =
+    diff.logs === undefined ? previous?.logs : diff.logs === null ? undefined : applyLogs(previous?.logs, diff.logs);
+  if (logs !== undefined) view.logs = logs;
+  return view;
+}
+
+function applyLogs(previous: readonly LogView[] | undefined, diffs: ReadonlyArray<LogDiff | null>): LogView[] {
+  return diffs.map((diff, i) => {
+    const before = previous?.[i];
+    if (diff === null) {
+      if (before === undefined) throw new Error(`view diff keeps log ${i}, but the node had no log ${i} before`);
+      return before;
+    }
+    const kept =
+      diff.keep > 0 && before !== undefined
+        ? before.entries.slice(diff.start - before.start, diff.start - before.start + diff.keep)
+        : [];
+    if (kept.length !== diff.keep)
+      throw new Error(
+        `view diff keeps ${diff.keep} entries of log ${i} from ${diff.start}, but only ${kept.length} were there`,
+      );
+    return {
+      ...(diff.name !== undefined ? { name: diff.name } : {}),
+      start: diff.start,
+      entries: diff.add.length === 0 ? kept : kept.concat(diff.add),
+      ...(diff.marks !== undefined ? { marks: diff.marks } : {}),
+    };
+  });
+}
+
+/**
+ * Whether two JSON-like values would serialize to the same JSON text, compared in place (views are
+ * compared after every traced step, and serializing both sides cost more than the rest of the diff).
+ * Members that are undefined count as absent, as in JSON.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // NaN and infinities are written as null.
+    if (typeof a === 'number' && typeof b === 'number') return !Number.isFinite(a) && !Number.isFinite(b);
+    return false;
+  }
+  const arrayA = Array.isArray(a);
+  if (arrayA !== Array.isArray(b)) return false;
+  if (arrayA) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i] ?? null, y[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // Same members in the same order (JSON text order), undefined ones skipped.
+  const keysA = Object.keys(x).filter((key) => x[key] !== undefined);
+  const keysB = Object.keys(y).filter((key) => y[key] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (key !== keysB[i] || !sameJson(x[key], y[key])) return false;
+  }
+  return true;
+}
