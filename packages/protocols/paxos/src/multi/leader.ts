@@ -2,7 +2,7 @@ import type { NodeId } from '@dsim/core';
 import { compareBallots, quorum, sameBallot, type Ballot } from '../ballot.ts';
 import { resetElectionTimer } from './acceptor.ts';
 import { choose } from './learner.ts';
-import type { Command, SlotProposal } from './messages.ts';
+import { copyCommand, type Command, type SlotProposal } from './messages.ts';
 import type { MultiPaxosContext, MutableMultiPaxosState } from './state.ts';
 import { slotGet } from './slots.ts';
 import { sendToAll } from './transport.ts';
@@ -91,6 +91,7 @@ export function propose(
   request?: string,
 ): number {
   const slot = state.nextSlot++;
+  command = copyCommand(command);
   state.inFlight[slot] = { command, acks: [], sentAt: ctx.now() };
   if (request !== undefined) state.pending[slot] = request;
   sendToAll(state, ctx, { type: 'Accept', ballot: state.ballot!, slot, command, commit: state.commitIndex });

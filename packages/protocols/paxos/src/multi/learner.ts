@@ -1,7 +1,7 @@
 import type { NodeId, Outcome } from '@dsim/core';
 import { sameBallot, type Ballot } from '../ballot.ts';
 import { executeKv, type KvResult } from '@dsim/services';
-import type { Command } from './messages.ts';
+import { copyCommand, type Command } from './messages.ts';
 import type { MultiPaxosContext, MutableMultiPaxosState } from './state.ts';
 import { slotGet, slotSet } from './slots.ts';
 import { sendTo } from './transport.ts';
@@ -15,6 +15,7 @@ export const CHOSEN_FAMILY = 'chosen';
  */
 export function choose(state: MutableMultiPaxosState, ctx: MultiPaxosContext, slot: number, command: Command): void {
   if (slotGet(state.chosen, slot) !== undefined) return;
+  command = copyCommand(command);
   slotSet(state.chosen, slot, command);
   state.learnedCount++;
   state.learnedThisStep.push(slot);

@@ -73,3 +73,15 @@ export function describeMessage(msg: MultiPaxosMessage): string {
       return `CatchUpReply n=${msg.chosen.length}${msg.chosen.length > 0 ? ` from=${msg.chosen[0]![0]}` : ''}`;
   }
 }
+
+/**
+ * A plain copy of a command. What a handler reads from its own state is, in the immutable state
+ * mode, a draft that ends with the step; a command that moves to another place in the state (from
+ * a promise's report or an in-flight proposal to the chosen log) is copied so that nothing of the
+ * step's draft outlives it.
+ */
+export function copyCommand(command: Command): Command {
+  if (command.kind === 'noop') return { ...command };
+  const op = command.op;
+  return { ...command, op: op.f === 'cas' ? { ...op, value: [op.value[0], op.value[1]] } : { ...op } };
+}
