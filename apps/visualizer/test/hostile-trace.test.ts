@@ -1,4 +1,4 @@
-import { parseTrace } from '@dsim/core';
+import { FAULT_TYPES, parseTrace } from '@dsim/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeEvent } from '../src/model/describe.ts';
@@ -89,23 +89,7 @@ const hostileFault = fc
     t: fc.nat(5_000_000),
     fault: fc.record(
       {
-        type: fc.constantFrom(
-          'partition',
-          'isolate',
-          'bridge',
-          'ring',
-          'cut',
-          'heal',
-          'crash',
-          'restart',
-          'pause',
-          'resume',
-          'clockJump',
-          'clockDrift',
-          'loss',
-          'duplicate',
-          'slow',
-        ),
+        type: fc.constantFrom(...FAULT_TYPES),
         node: hostileValue,
         groups: fc.oneof(fc.constant([['n1'], ['n2', 'n3']]), hostileValue),
         bridge: hostileValue,

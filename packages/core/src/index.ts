@@ -75,6 +75,7 @@ export {
   undoFault,
   PARTITION_FAULTS,
   NETWORK_FAULTS,
+  FAULT_TYPES,
   type Fault,
   type FaultType,
   type FaultEpisode,

@@ -45,6 +45,25 @@ export type Fault =
 
 export type FaultType = Fault['type'];
 
+/** Every fault type, in the order error messages list them. */
+export const FAULT_TYPES: readonly FaultType[] = [
+  'partition',
+  'isolate',
+  'bridge',
+  'ring',
+  'cut',
+  'heal',
+  'crash',
+  'restart',
+  'pause',
+  'resume',
+  'clockJump',
+  'clockDrift',
+  'loss',
+  'duplicate',
+  'slow',
+];
+
 export interface ScheduledFault {
   /** Global time at which the fault is applied. */
   readonly at: Duration;

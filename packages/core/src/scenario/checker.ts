@@ -1,5 +1,5 @@
 import { MAX_DRIFT_PPM } from '../kernel/clock.ts';
-import { NETWORK_FAULTS, nodesNamedBy, type Fault } from '../faults/faults.ts';
+import { FAULT_TYPES, NETWORK_FAULTS, nodesNamedBy, type Fault } from '../faults/faults.ts';
 import type { LatencyDistribution } from '../kernel/latency.ts';
 import { NEMESIS_KINDS, PARTITION_SHAPES, type ResolvedNemesis } from '../faults/nemesis.ts';
 import type { NodeId } from '../author/protocol.ts';
@@ -9,24 +9,6 @@ import { isRecord } from './merge.ts';
 import type { ScenarioIssue } from './schema.ts';
 
 export const DEFAULT_LATENCY: LatencyDistribution = { dist: 'uniform', min: 1_000, max: 5_000 };
-
-const FAULT_TYPES = [
-  'partition',
-  'isolate',
-  'bridge',
-  'ring',
-  'cut',
-  'heal',
-  'crash',
-  'restart',
-  'pause',
-  'resume',
-  'clockJump',
-  'clockDrift',
-  'loss',
-  'duplicate',
-  'slow',
-];
 
 const NEMESIS_FIELDS = [
   'faults',
