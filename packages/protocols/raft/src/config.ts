@@ -41,6 +41,15 @@ export interface RaftConfig {
    * campaigns by nodes with short logs keep postponing the elections of nodes that could win.
    */
   readonly resetElectionTimerOnHigherTerm: boolean;
+  /**
+   * Whether a candidate that a majority refused restarts its election timer as it returns to
+   * follower. etcd does (stepCandidate: VoteLost → becomeFollower → reset); the paper's Figure 2
+   * and LogCabin keep the timer of the campaign running until it fires. After a split vote every
+   * candidate loses at about the same moment (its last refusal arrives one round trip after the
+   * last campaign started), so etcd's rule lines their next timeouts up again, within the timeout
+   * range plus the latency jitter, and narrow ranges such as 150-155 ms split again and again.
+   */
+  readonly resetElectionTimerOnVoteLost: boolean;
   readonly readMode: ReadMode;
   /**
    * The most two clocks may drift or jump apart during one lease (dissertation §6.4.1: the lease
@@ -64,6 +73,7 @@ export const defaults: RaftConfig = {
   preVote: true,
   checkQuorum: true,
   resetElectionTimerOnHigherTerm: true,
+  resetElectionTimerOnVoteLost: true,
   readMode: 'readIndex',
   leaseClockBoundMicros: 60_000,
   maxEntriesPerMessage: 64,
@@ -101,6 +111,7 @@ export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): st
     'preVote',
     'checkQuorum',
     'resetElectionTimerOnHigherTerm',
+    'resetElectionTimerOnVoteLost',
   ] as const)
     if (typeof config[field] !== 'boolean')
       problems.push(`${field}: must be true or false (got ${String(config[field])})`);

@@ -215,8 +215,9 @@ export function handleVoteResponse(state: MutableState, ctx: RaftContext, from: 
     if (pre) becomeCandidate(state, ctx, false);
     else becomeLeader(state, ctx);
   } else if (state.votesRejected.length >= needed) {
-    // Lost for sure: wait as a follower for the next timeout (etcd poll → VoteLost).
-    becomeFollower(state, ctx, state.term, null);
+    // Lost for sure: wait as a follower for the next timeout (etcd poll → VoteLost), from now
+    // (etcd) or from the campaign's start (the paper; see RaftConfig.resetElectionTimerOnVoteLost).
+    becomeFollower(state, ctx, state.term, null, pre || ctx.config.resetElectionTimerOnVoteLost);
   }
 }
 

@@ -105,3 +105,48 @@ describe('raft election timer on a higher term', () => {
     expect(etcd).toBe(1_197_000);
   });
 });
+
+/**
+ * (d) A split vote: all three nodes time out together at 100 ms (pinned timeouts) and each refuses
+ * the others, so every candidate loses when its second refusal arrives at 102 ms (1 ms each way).
+ * With etcd's rule the loss restarts the timer, so the next campaign is at 202 ms; with the
+ * paper's, the campaign's timer keeps running and fires at 200 ms.
+ */
+function secondCampaignOfN1(resetElectionTimerOnVoteLost: boolean): number {
+  const result = runScenario(
+    {
+      name: 'raft-split-vote-timer',
+      protocol: raft,
+      nodes: 3,
+      seed: 1,
+      until: '250ms',
+      config: {
+        preVote: false,
+        checkQuorum: false,
+        resetElectionTimerOnVoteLost,
+        nodeElectionTimeoutMicros: { n1: 100_000, n2: 100_000, n3: 100_000 },
+      },
+      network: { latency: '1ms' },
+      // Nobody can win while the timeouts stay pinned together: check safety only.
+      invariants: ['election-safety'],
+    },
+    { registry },
+    { trace: 'memory', stateMode: 'mutable' },
+  );
+  expect(result.violations).toEqual([]);
+  const campaigns: number[] = [];
+  for (const line of result.trace.slice(1)) {
+    const event = JSON.parse(line) as { t: number; k: string; from?: string; to?: string; msg?: { type?: string } };
+    if (event.k === 'send' && event.from === 'n1' && event.to === 'n2' && event.msg?.type === 'RequestVote')
+      campaigns.push(event.t);
+  }
+  expect(campaigns[0]).toBe(100_000);
+  return campaigns[1] ?? Infinity;
+}
+
+describe('raft election timer after a lost election', () => {
+  it("(d) etcd's rule restarts a losing candidate's timer; the paper's keeps the campaign's timer", () => {
+    expect(secondCampaignOfN1(true)).toBe(202_000);
+    expect(secondCampaignOfN1(false)).toBe(200_000);
+  });
+});
