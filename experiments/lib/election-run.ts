@@ -130,7 +130,7 @@ interface Settled {
 }
 
 /** The leader at the end of the settling run, verified from its state, and its heartbeat rounds. */
-function settle(seed: number, setup: ElectionSetup): Settled | undefined {
+export function settle(seed: number, setup: ElectionSetup): Settled | undefined {
   const result = runScenario(baseScenario(seed, setup), {}, { trace: 'memory', stateMode: 'mutable' });
   if (result.violations.length > 0) throw new Error(`seed ${seed}: ${result.violations[0]!.message}`);
   let leader: string | undefined;
@@ -156,9 +156,11 @@ function settle(seed: number, setup: ElectionSetup): Settled | undefined {
  * The fault schedule of one trial. The synchronized heartbeat is the leader's last round H in the
  * settling run; the crash comes at a uniform moment in (H, H + interval). Two followers end up
  * behind: a client write reaches the leader so that its AppendEntries leaves (after the leader's
- * own disk write) inside the gap before H, while a one-way cut drops the leader's messages to
- * those two; from just before H the cut turns around, so they receive the synchronized heartbeat
- * but the leader never hears their answers and never repairs their logs.
+ * own disk write) while a one-way cut drops the leader's messages to those two. The cut starts once
+ * the previous round's heartbeats have arrived (a partition also drops messages in flight) and
+ * ends just before H, so every follower hears every heartbeat; from then on the cut turns around:
+ * the two behind receive the synchronized heartbeat, but the leader never hears their answers and
+ * never repairs their logs.
  */
 export function trialSchedule(
   seed: number,
@@ -169,12 +171,14 @@ export function trialSchedule(
   const { leader, rounds } = settled;
   if (rounds.length < 2) return undefined;
   const synchronized = rounds[rounds.length - 1]!;
-  const gapStart = synchronized - interval;
-  if (rounds[rounds.length - 2] !== gapStart) return undefined;
+  const previous = synchronized - interval;
+  if (rounds[rounds.length - 2] !== previous) return undefined;
+  const cutFrom = previous + setup.latencyMicros.max + 1;
+  const cutUntil = synchronized - 1;
   // The append leaves within [write + sync.min, write + sync.max] (the leader's disk is idle):
-  // centre that window in the gap (gapStart, synchronized).
-  const spread = setup.syncMicros.max - setup.syncMicros.min;
-  const writeAt = gapStart + 1 + Math.max(0, Math.floor((interval - 2 - spread) / 2)) - setup.syncMicros.min;
+  // centre that window in the cut. When it is wider than the cut, the trial may fail its check.
+  const slack = cutUntil - cutFrom - (setup.syncMicros.max - setup.syncMicros.min);
+  const writeAt = cutFrom + Math.max(0, Math.floor(slack / 2)) - setup.syncMicros.min;
   if (writeAt - CLIENT_LATENCY <= settled.electedAt) return undefined;
   const crashAt = synchronized + 1 + createRandom(seed, 'crash-moment').int(0, Math.max(0, interval - 2));
   const survivors = SERVERS.filter((node) => node !== leader);
@@ -192,8 +196,8 @@ export function trialSchedule(
     },
     faults: [
       ...bootFaults(setup),
-      { at: gapStart + 1, fault: { type: 'cut', from: [leader], to: behind } },
-      { at: synchronized - 1, fault: { type: 'cut', from: behind, to: [leader] } },
+      { at: cutFrom, fault: { type: 'cut', from: [leader], to: behind } },
+      { at: cutUntil, fault: { type: 'cut', from: behind, to: [leader] } },
       { at: crashAt, fault: { type: 'crash', node: leader } },
       { at: crashAt + 1, fault: { type: 'heal' } },
     ],
