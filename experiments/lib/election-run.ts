@@ -229,8 +229,11 @@ export function runTrial(seed: number, setup: ElectionSetup): TrialOutcome {
     return { kind: 'setupFailed', why: `${leader} no longer led term ${term} at the crash` };
   const longest = leaderState.last;
   for (const node of survivors) {
+    const state = before.get(node);
+    if (state?.role !== 'follower' || state.term !== term)
+      return { kind: 'setupFailed', why: `${node} was ${state?.role} in term ${state?.term} at the crash` };
     const expected = behind.includes(node) ? longest - 1 : longest;
-    const last = before.get(node)?.last;
+    const last = state.last;
     if (last !== expected)
       return { kind: 'setupFailed', why: `${node} had last index ${last} at the crash, expected ${expected}` };
   }
