@@ -113,6 +113,7 @@ interface TraceEvent {
   readonly node?: string;
   readonly from?: string;
   readonly to?: string;
+  readonly name?: string;
   readonly msg?: { readonly type: string; readonly term: number };
   readonly summary?: { readonly role: string; readonly term: number; readonly last: number };
 }
@@ -217,25 +218,38 @@ export function runTrial(seed: number, setup: ElectionSetup): TrialOutcome {
   if (result.violations.length > 0) throw new Error(`seed ${seed}: ${result.violations[0]!.message}`);
   const trace = events(result.trace);
   const survivors = SERVERS.filter((node) => node !== leader);
-  // The state of every server just before the crash: the leader must lead, and exactly the two
-  // chosen followers must be one entry behind.
-  const before = new Map<string, { role: string; term: number; last: number }>();
-  for (const event of trace) {
-    if (event.t >= crashAt) break;
-    if (event.k === 'state' && event.node && event.summary) before.set(event.node, event.summary);
+  // The leader must lead up to the crash, and every survivor must still follow it then. When the
+  // first election timer fires after the crash (nothing can campaign sooner), exactly the two
+  // chosen followers must be one entry behind: the write's AppendEntries may still have been in
+  // flight to the others at the crash.
+  const states = new Map<string, { role: string; term: number; last: number }>();
+  let index = 0;
+  for (; index < trace.length && trace[index]!.t < crashAt; index++) {
+    const event = trace[index]!;
+    if (event.k === 'state' && event.node && event.summary) states.set(event.node, event.summary);
   }
-  const leaderState = before.get(leader);
+  const leaderState = states.get(leader);
   if (leaderState?.role !== 'leader' || leaderState.term !== term)
     return { kind: 'setupFailed', why: `${leader} no longer led term ${term} at the crash` };
   const longest = leaderState.last;
   for (const node of survivors) {
-    const state = before.get(node);
+    const state = states.get(node);
     if (state?.role !== 'follower' || state.term !== term)
       return { kind: 'setupFailed', why: `${node} was ${state?.role} in term ${state?.term} at the crash` };
+  }
+  for (; index < trace.length; index++) {
+    const event = trace[index]!;
+    if (event.k === 'timer' && event.name === 'election') break;
+    if (event.k === 'state' && event.node && event.summary) states.set(event.node, event.summary);
+  }
+  for (const node of survivors) {
     const expected = behind.includes(node) ? longest - 1 : longest;
-    const last = state.last;
+    const last = states.get(node)!.last;
     if (last !== expected)
-      return { kind: 'setupFailed', why: `${node} had last index ${last} at the crash, expected ${expected}` };
+      return {
+        kind: 'setupFailed',
+        why: `${node} had last index ${last} when the first election timer fired, expected ${expected}`,
+      };
   }
   const senders = new Map<number, TraceEvent>();
   /** By "leader@term": when each other live server first heard that leader. */
