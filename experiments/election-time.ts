@@ -4,7 +4,7 @@
  *
  *   npx -y pnpm@10 experiment election-time [--runs 20] [--ranges 150-155,12-24,...]
  *     [--broadcast 15ms[,10ms,...]] [--disk-share 0.5] [--latency 2.5ms..5ms] [--sync 6ms..9ms]
- *     [--patience 30s] [--svg file] [--csv file]
+ *     [--patience 30s] [--svg file] [--csv file] [--trace 150-155:7]
  *
  * The setup (experiments/lib/election-run.ts runs one trial):
  * - five servers; election timeouts drawn uniformly from each range A-B (ms); the heartbeat
@@ -27,13 +27,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatMicros, parseDuration, type Micros } from '@dsim/core';
 import { parseFlags, wholeNumber } from './lib/flags.ts';
-import { runTrial, type ElectionSetup, type MicrosRange } from './lib/election-run.ts';
+import { runTrial, trialTraceText, type ElectionSetup, type MicrosRange } from './lib/election-run.ts';
 import { cdfSvg, leaderlessStats, type LeaderlessStats } from './lib/leaderless-stats.ts';
 
 export const description =
   "how long a five-server Raft cluster is leaderless after its leader crashes (paper's Figure 16 setup)";
 export const usage =
-  '[--runs 20] [--ranges 150-155,12-24,...] [--broadcast 15ms[,6ms]] [--disk-share 0.5] [--latency 2.5ms..5ms] [--sync 6ms..9ms] [--patience 30s] [--svg file] [--csv file]';
+  '[--runs 20] [--ranges 150-155,12-24,...] [--broadcast 15ms[,6ms]] [--disk-share 0.5] [--latency 2.5ms..5ms] [--sync 6ms..9ms] [--patience 30s] [--svg file] [--csv file] [--trace 150-155:7]';
 
 /** The ranges of the paper's Figure 16 (top graph, then bottom graph), in milliseconds. */
 export const paperRanges: ReadonlyArray<readonly [number, number]> = [
@@ -199,6 +199,7 @@ export function main(args: readonly string[]): number {
     'patience',
     'svg',
     'csv',
+    'trace',
   ]);
   const runs = wholeNumber(values.runs, 'runs', 20);
   if (runs < 1) throw new Error('--runs must be at least 1');
@@ -210,6 +211,8 @@ export function main(args: readonly string[]): number {
   const patienceMicros = duration(values.patience ?? '30s', 'patience');
   const svg = values.svg ?? '.dsim/raft-election-time.svg';
   const csv = values.csv ?? '.dsim/raft-election-time.csv';
+  if (values.trace !== undefined)
+    return writeTrialTrace(values.trace, broadcasts[0]!, diskShare, values, patienceMicros);
   const curves: Array<{ label: string; samples: readonly Micros[] }> = [];
   const rows: string[] = [];
   for (const broadcast of broadcasts) {
@@ -244,5 +247,43 @@ export function main(args: readonly string[]): number {
   mkdirSync(dirname(csv), { recursive: true });
   writeFileSync(csv, `broadcast_micros,range,seed,leaderless_micros\n${rows.join('\n')}\n`);
   console.log(`\nplot written to ${svg}, samples to ${csv}`);
+  return 0;
+}
+
+/** `--trace A-B:seed`: one trial's trace to a file, to step through with `npx dsim view`. */
+function writeTrialTrace(
+  spec: string,
+  broadcast: Micros,
+  diskShare: number,
+  values: Readonly<Record<string, string>>,
+  patienceMicros: Micros,
+): number {
+  const match = /^(\d+-\d+):(\d+)$/.exec(spec);
+  if (!match) throw new Error(`--trace: expected a range and a seed like 150-155:7, got '${spec}'`);
+  const range = parseRanges(match[1]!)[0]!;
+  const seed = Number(match[2]);
+  const split = splitBroadcast(broadcast, diskShare);
+  const setup: ElectionSetup = {
+    timeoutMicros: { min: range[0] * 1_000, max: range[1] * 1_000 },
+    latencyMicros: values.latency === undefined ? split.latency : parseRange(values.latency, 'latency'),
+    syncMicros: values.sync === undefined ? split.sync : parseRange(values.sync, 'sync'),
+    patienceMicros,
+  };
+  const outcome = runTrial(seed, setup);
+  const text = trialTraceText(seed, setup);
+  if (text === undefined) {
+    console.log(`${match[1]} ms seed ${seed}: no leader settled, nothing to crash`);
+    return 1;
+  }
+  const file = `.dsim/election-${match[1]}-seed${seed}.jsonl`;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  const found =
+    outcome.kind === 'elected'
+      ? `${ms(outcome.micros)} leaderless, ${outcome.newLeader} won ${outcome.terms} terms on`
+      : outcome.kind === 'setupFailed'
+        ? `setup failed: ${outcome.why}`
+        : outcome.kind;
+  console.log(`${match[1]} ms seed ${seed}: ${found}\ntrace written to ${file}: npx dsim view ${file}`);
   return 0;
 }

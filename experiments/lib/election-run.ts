@@ -278,3 +278,11 @@ export function runTrial(seed: number, setup: ElectionSetup): TrialOutcome {
   }
   return { kind: 'unfinished' };
 }
+
+/** The trace of one trial as JSON Lines, for `npx dsim view`; undefined when no leader settled. */
+export function trialTraceText(seed: number, setup: ElectionSetup): string | undefined {
+  const settled = settle(seed, setup);
+  const planned = settled && trialSchedule(seed, setup, settled);
+  if (planned === undefined) return undefined;
+  return runScenario(planned.scenario, {}, { trace: 'memory', stateMode: 'mutable' }).traceText;
+}
