@@ -12,7 +12,7 @@ import type { InvariantMemories, MemorySlot, MonitoredInvariant } from './invari
  * for each of them without calling it. So when every memory the step invariants read is quiet,
  * the only checks left are those of the invariants without a memory, in the same order; when one
  * memory is not quiet, all of them are checked as in the plain way. A Raft hour asks this after
- * every one of its five million steps, where its five safety invariants share one memory that is
+ * every one of its four million steps, where its five safety invariants share one memory that is
  * nearly always quiet: one question instead of five checks.
  *
  * The verdicts are the plain way's: the memories are brought up to date here, before the checks
