@@ -66,6 +66,26 @@ describe('NodeStorage', () => {
     }
   });
 
+  it('the recently looked-up names give the ids the map alone gives (the plain way), full table or not', () => {
+    // Names built at run time (equal strings, not the same objects) and a table that fills up.
+    const lookups = fc.array(
+      fc.record({ name: fc.integer({ min: 0, max: 9 }), add: fc.boolean(), built: fc.boolean() }),
+      { maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(lookups, fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 6 }), (script, limit, recent) => {
+        const fast = new StorageKeys(limit, recent);
+        const plain = new StorageKeys(limit, 0);
+        for (const { name, add, built } of script) {
+          const key = built ? ['name', String(name)].join('/') : `name/${name}`;
+          expect(fast.idOf(key, add)).toBe(plain.idOf(key, add));
+        }
+        expect(fast.names).toEqual(plain.names);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keys spread over many pages of the key table come back sorted, with their values', () => {
     const table = new StorageKeys();
     const storage = new NodeStorage(table);

@@ -2,7 +2,7 @@ import type { Invariant, InvariantMemory, InvariantResult, WorldView } from '../
 import type { NodeId } from '../author/protocol.ts';
 
 /** One memory of one run, as the table keeps it. */
-interface MemorySlot {
+export interface MemorySlot {
   readonly memory: InvariantMemory<any, any>;
   created: boolean;
   value: unknown;
@@ -77,6 +77,15 @@ export class InvariantMemories {
     }
     if (result === true) return true;
     return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
+  }
+
+  /**
+   * Brings a memory up to date with the world (as the first check that reads it would) and says
+   * whether it answers quiet for its `always` invariants: observed without error, and quiet.
+   */
+  quiet(slot: MemorySlot, world: WorldView<any>): boolean {
+    if (slot.seen !== this.changes && slot.error === undefined) this.observe(slot, world);
+    return slot.quiet && slot.error === undefined;
   }
 
   private observe(slot: MemorySlot, world: WorldView<any>): void {

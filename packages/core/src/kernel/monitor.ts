@@ -5,6 +5,7 @@ import type { RunStats } from '../trace/format.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import type { Micros } from '../time/time.ts';
 import { InvariantMemories, type MonitoredInvariant } from './invariant-memories.ts';
+import { StepInvariants } from './step-invariants.ts';
 import type { KernelWorldView } from './world-view.ts';
 
 /** An invariant that is judged over time: `eventually`, `sometimes`, or `always` at the end. */
@@ -26,6 +27,8 @@ export class InvariantMonitor {
   stopped = false;
   /** The step invariants, in the scenario's order. */
   private readonly stepInvariants: MonitoredInvariant[] = [];
+  /** The same, with the fast answer to which of them need their own check after a change. */
+  private readonly stepChecks: StepInvariants;
   /** The run memories the invariants read, kept current through `stepped` and `changed`. */
   private readonly memories = new InvariantMemories();
   private readonly endInvariants: InvariantTracker[] = [];
@@ -55,6 +58,7 @@ export class InvariantMonitor {
         this.pendingLiveness.push(tracker);
       }
     }
+    this.stepChecks = new StepInvariants(this.stepInvariants, this.memories);
   }
 
   /** Whether anything is checked after a step. */
@@ -75,8 +79,8 @@ export class InvariantMonitor {
   /** Checks every step invariant, in the scenario's order, and notes liveness invariants reached. */
   check(now: Micros): void {
     if (this.stopped) return;
-    const invariants = this.stepInvariants;
     const world = this.world;
+    const invariants = this.stepChecks.toCheck(world);
     const memories = this.memories;
     for (let i = 0; i < invariants.length; i++) {
       const monitored = invariants[i]!;

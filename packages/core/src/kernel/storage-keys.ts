@@ -18,8 +18,24 @@ export class StorageKeys {
   private readonly families = new Map<string, ResolvedKey[]>();
   private lastFamilyName: string | undefined = undefined;
   private lastFamily: ResolvedKey[] = [];
+  /**
+   * The names last looked up by `idOf` and their ids, newest at `nextRecent - 1`. A protocol names
+   * a few keys as strings on nearly every step (Raft: its log's last index and ring size on every
+   * entry saved), and comparing a name with these few costs less than hashing it for the map. An
+   * id never changes once given, so a remembered one is never stale. With `recentNames` 0 every
+   * lookup goes to the map: the plain way, which storage.test.ts holds this one equal to.
+   */
+  private readonly recentNames: Array<string | undefined>;
+  private readonly recentIds: Int32Array;
+  private nextRecent = 0;
 
-  constructor(readonly limit = 1 << 20) {}
+  constructor(
+    readonly limit = 1 << 20,
+    recentNames = 4,
+  ) {
+    this.recentNames = new Array<string | undefined>(recentNames).fill(undefined);
+    this.recentIds = new Int32Array(recentNames);
+  }
 
   /** The key `family/index`. */
   keyAt(family: string, index: number): StorageKey {
@@ -46,13 +62,26 @@ export class StorageKeys {
       if (key instanceof ResolvedKey && key.table === this) return key.id;
       key = key.name;
     }
+    const recent = this.recentNames;
+    for (let i = 0; i < recent.length; i++) if (recent[i] === key) return this.recentIds[i]!;
     const id = this.ids.get(key);
-    if (id !== undefined) return id;
+    if (id !== undefined) return this.remember(key, id);
     if (!add || this.names.length >= this.limit) return -1;
     const fresh = this.names.length;
     this.ids.set(key, fresh);
     this.names.push(key);
-    return fresh;
+    return this.remember(key, fresh);
+  }
+
+  /** Keeps a name and its id among the recent ones, in place of the oldest; returns the id. */
+  private remember(name: string, id: number): number {
+    const slots = this.recentNames.length;
+    if (slots === 0) return id;
+    const at = this.nextRecent;
+    this.recentNames[at] = name;
+    this.recentIds[at] = id;
+    this.nextRecent = at + 1 === slots ? 0 : at + 1;
+    return id;
   }
 }
 
