@@ -17,6 +17,23 @@ interface NodeDatum {
   y: number;
 }
 
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+function boxesOverlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+function boxTouchesCircle(box: Box, cx: number, cy: number, radius: number): boolean {
+  const nx = Math.max(box.x, Math.min(cx, box.x + box.w));
+  const ny = Math.max(box.y, Math.min(cy, box.y + box.h));
+  return (nx - cx) ** 2 + (ny - cy) ** 2 < radius * radius;
+}
+
 /** How long (wall ms at the current speed) a dropped message stays marked on its link. */
 const DROP_LINGER_MS = 600;
 const MAX_LABELLED_MESSAGES = 14;
@@ -156,6 +173,9 @@ export class ClusterView {
     const labelled = frame.inFlight.size <= MAX_LABELLED_MESSAGES;
     const { sendIndex, endIndex } = model.messages;
     const selectedId = selection?.kind === 'message' ? selection.id : -1;
+    let selected: { x: number; y: number } | undefined;
+    const dots = new Map<string, Path2D>();
+    const labels: Array<{ x: number; y: number; text: string; color: string; selected: boolean }> = [];
     for (const id of frame.inFlight.keys()) {
       const s = sendIndex[id]!;
       if (s < 0) continue;
@@ -172,22 +192,28 @@ export class ClusterView {
       const point = along(from, to, f, r);
       const desc = (model.events[s] as Extract<TraceEvent, { k: 'send' }>).desc;
       const color = dropped ? COLORS.cut : messageColor(desc);
-      g.fillStyle = color;
-      g.beginPath();
-      g.arc(point.x, point.y, id === selectedId ? 6 : 4, 0, Math.PI * 2);
-      g.fill();
-      if (id === selectedId) {
-        g.strokeStyle = COLORS.selection;
-        g.lineWidth = 2;
-        g.stroke();
-      }
+      // Dots of one colour are one path, filled once: a busy cluster has hundreds in flight.
+      let dot = dots.get(color);
+      if (!dot) dots.set(color, (dot = new Path2D()));
+      dot.moveTo(point.x + 4, point.y);
+      dot.arc(point.x, point.y, 4, 0, Math.PI * 2);
+      if (id === selectedId) selected = point;
       this.messageHits.push({ id, x: point.x, y: point.y });
-      if (labelled && n <= 16) {
-        g.fillStyle = withAlpha(color, 0.75);
-        g.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
-        g.fillText(desc, point.x + 7, point.y - 6);
-      }
+      if (labelled && n <= 16) labels.push({ x: point.x, y: point.y, text: desc, color, selected: id === selectedId });
     }
+    for (const [color, dot] of dots) {
+      g.fillStyle = color;
+      g.fill(dot);
+    }
+    if (selected) {
+      g.beginPath();
+      g.arc(selected.x, selected.y, 6, 0, Math.PI * 2);
+      g.strokeStyle = COLORS.selection;
+      g.lineWidth = 2;
+      g.stroke();
+    }
+    const placed = this.placeLabels(g, labels, width, height, r);
+    this.canvas.dataset.inFlightLabels = JSON.stringify(placed.map((b) => [b.x, b.y, b.w, b.h].map(Math.round)));
 
     // Recently dropped messages: a red cross on the link, fading.
     const linger = Math.max(1, context.speed * DROP_LINGER_MS);
@@ -213,6 +239,53 @@ export class ClusterView {
     this.canvas.dataset.recentDrops = String(drops);
 
     this.drawNodes(context, r);
+  }
+
+  /**
+   * Labels of messages in flight, each beside its dot where it covers no other label, no node
+   * and does not leave the panel: right above, right below, left above, left below, then a line
+   * further out. A label with no free place is left out (the dot and the inspector still tell),
+   * the selected message's first. Returns the boxes drawn.
+   */
+  private placeLabels(
+    g: CanvasRenderingContext2D,
+    labels: ReadonlyArray<{ x: number; y: number; text: string; color: string; selected: boolean }>,
+    width: number,
+    height: number,
+    r: number,
+  ): Box[] {
+    const placed: Box[] = [];
+    if (labels.length === 0) return placed;
+    g.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
+    const h = 12;
+    const ordered = [...labels].sort((a, b) => Number(b.selected) - Number(a.selected));
+    const free = (box: Box) =>
+      box.x >= 0 &&
+      box.y >= 0 &&
+      box.x + box.w <= width &&
+      box.y + box.h <= height &&
+      !placed.some((other) => boxesOverlap(box, other)) &&
+      !this.positions.some((node) => boxTouchesCircle(box, node.x, node.y, r + 2));
+    for (const label of ordered) {
+      const w = g.measureText(label.text).width;
+      const { x, y } = label;
+      const candidates: Box[] = [
+        { x: x + 7, y: y - 6 - h, w, h },
+        { x: x + 7, y: y + 6, w, h },
+        { x: x - 7 - w, y: y - 6 - h, w, h },
+        { x: x - 7 - w, y: y + 6, w, h },
+        { x: x + 7, y: y - 6 - 2 * h, w, h },
+        { x: x + 7, y: y + 6 + h, w, h },
+        { x: x - 7 - w, y: y - 6 - 2 * h, w, h },
+        { x: x - 7 - w, y: y + 6 + h, w, h },
+      ];
+      const box = candidates.find(free);
+      if (!box) continue;
+      placed.push(box);
+      g.fillStyle = withAlpha(label.color, label.selected ? 1 : 0.8);
+      g.fillText(label.text, box.x, box.y + h - 2);
+    }
+    return placed;
   }
 
   private drawNodes(context: DrawContext, r: number): void {
