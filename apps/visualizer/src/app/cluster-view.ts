@@ -6,7 +6,7 @@ import { formatDuration, formatTime } from '../model/describe.ts';
 import { KIND } from '../model/trace-model.ts';
 import { committedEntriesOf } from '../model/view-facts.ts';
 import { activeViolation, type ViolationFocus } from '../model/violations.ts';
-import { CELL_HEIGHT, CELL_WIDTH, drawNodeView } from './node-view-svg.ts';
+import { BADGE_LINE_HEIGHT, badgeLines, CELL_HEIGHT, CELL_WIDTH, drawNodeView } from './node-view-svg.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
 import { fitCanvas, type Controller, type DrawContext } from './context.ts';
 
@@ -212,7 +212,26 @@ export class ClusterView {
       g.lineWidth = 2;
       g.stroke();
     }
-    const placed = this.placeLabels(g, labels, width, height, r);
+    // What the node overlay writes above and below each node: labels keep off it.
+    const written: Box[] = [];
+    if (labels.length > 0) {
+      const badgeWidth = this.badgeRoom();
+      for (const position of positions) {
+        const node = frame.nodes[position.index]!;
+        const lines = node.view ? badgeLines(node.view, badgeWidth) : [];
+        const widest = Math.max(0, ...lines.map((line) => line.length)) * 6.4;
+        if (lines.length)
+          written.push({
+            x: position.x - widest / 2,
+            y: position.y - r - 9 - lines.length * BADGE_LINE_HEIGHT,
+            w: widest,
+            h: lines.length * BADGE_LINE_HEIGHT + 2,
+          });
+        const role = node.summary?.role ?? 'not started';
+        written.push({ x: position.x - role.length * 3.5, y: position.y + r + 4, w: role.length * 7, h: 13 });
+      }
+    }
+    const placed = this.placeLabels(g, labels, width, height, r, written);
     this.canvas.dataset.inFlightLabels = JSON.stringify(placed.map((b) => [b.x, b.y, b.w, b.h].map(Math.round)));
 
     // Recently dropped messages: a red cross on the link, fading.
@@ -242,8 +261,8 @@ export class ClusterView {
   }
 
   /**
-   * Labels of messages in flight, each beside its dot where it covers no other label, no node
-   * and does not leave the panel: right above, right below, left above, left below, then a line
+   * Labels of messages in flight, each beside its dot where it covers no other label, no node,
+   * no node's badges or role, and does not leave the panel: right above, right below, left above, left below, then a line
    * further out. A label with no free place is left out (the dot and the inspector still tell),
    * the selected message's first. Returns the boxes drawn.
    */
@@ -253,6 +272,7 @@ export class ClusterView {
     width: number,
     height: number,
     r: number,
+    written: readonly Box[],
   ): Box[] {
     const placed: Box[] = [];
     if (labels.length === 0) return placed;
@@ -265,7 +285,8 @@ export class ClusterView {
       box.x + box.w <= width &&
       box.y + box.h <= height &&
       !placed.some((other) => boxesOverlap(box, other)) &&
-      !this.positions.some((node) => boxTouchesCircle(box, node.x, node.y, r + 2));
+      !this.positions.some((node) => boxTouchesCircle(box, node.x, node.y, r + 2)) &&
+      !written.some((other) => boxesOverlap(box, other));
     for (const label of ordered) {
       const w = g.measureText(label.text).width;
       const { x, y } = label;
@@ -298,6 +319,7 @@ export class ClusterView {
     this.svg.attr('data-violation', violation ? violation.invariant : null);
     drawViolationBanner(this.svg, violation, this.canvas.clientWidth);
     const maxCells = Math.max(3, Math.min(12, Math.floor(this.cellRoom() / CELL_WIDTH)));
+    const badgeWidth = this.badgeRoom();
     const logRows = this.logRows;
     const joined = this.svg
       .selectAll<SVGGElement, NodeDatum>('g.node')
@@ -384,13 +406,15 @@ export class ClusterView {
         time,
         flagged: involved ? violation!.indexes : EMPTY_SET,
         maxCells,
+        badgeWidth,
         dim: status !== 'up' && status !== 'paused',
       });
       const clockY = showViews && logRows > 0 ? stripTop + logRows * (CELL_HEIGHT + 22) - 4 : r + 29;
+      const badgeRows = showViews && node.view ? badgeLines(node.view, badgeWidth).length : 0;
       group
         .select('text.id')
         .text(showText ? d.id : '')
-        .attr('y', status === 'up' ? 4 : -r - (node.view?.badges?.length && showViews ? 22 : 8))
+        .attr('y', status === 'up' ? 4 : -r - (badgeRows ? 10 + badgeRows * BADGE_LINE_HEIGHT : 8))
         .attr('text-anchor', 'middle')
         .attr('class', status === 'up' ? 'id inside' : 'id');
       group
@@ -442,6 +466,19 @@ export class ClusterView {
         if (Math.abs(p.y - q.y) < band) nearest = Math.min(nearest, Math.abs(p.x - q.x));
       }
     return Math.min(8 * CELL_WIDTH, Math.max(4 * CELL_WIDTH, nearest - 24));
+  }
+
+  /** Horizontal room for a node's badges: the gap to the nearest node level with it, less a margin. */
+  private badgeRoom(): number {
+    const positions = this.positions;
+    let nearest = Infinity;
+    for (let a = 0; a < positions.length; a++)
+      for (let b = a + 1; b < positions.length; b++) {
+        const p = positions[a]!;
+        const q = positions[b]!;
+        if (Math.abs(p.y - q.y) < 3 * BADGE_LINE_HEIGHT) nearest = Math.min(nearest, Math.abs(p.x - q.x));
+      }
+    return Math.max(120, Math.min(640, nearest - 20));
   }
 
   /** The views' edges (votes for, follows, suspects): thin arrows, coloured by kind. */
