@@ -17,6 +17,7 @@ import { FrameSeeker } from './model/seeker.ts';
 import { buildTraceModel, indexAtTime, traceModelSteps, type TraceModel } from './model/trace-model.ts';
 import { messageKinds } from './model/sequence-export.ts';
 import { committedEntriesOf } from './model/view-facts.ts';
+import { violationsOf } from './model/violations.ts';
 import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
 import { openReport } from './app/report-dialog.ts';
@@ -36,8 +37,9 @@ interface Timings {
   /** Indexing the whole trace, and folding it into checkpoints (wall time, slices and the frames between). */
   modelMs: number;
   checkpointsMs: number;
-  /** The first picture's own cost (model of the first part and its draw). */
+  /** The first picture's own cost (model of the first part and its draw), and where it went. */
   firstDrawMs: number;
+  firstDrawParts: Record<string, number>;
   /** From the start to the whole trace on screen. */
   totalMs: number;
 }
@@ -48,13 +50,13 @@ interface LoadOptions {
   readonly play?: boolean;
 }
 
-/** Events in the first picture of a large trace (the dense traces' first window needs 8,000). */
-const FIRST_PICTURE_EVENTS = 20_000;
+/** Events in the first picture of a large trace (a dense trace's first window shows 8,000). */
+const FIRST_PICTURE_EVENTS = 10_000;
 /** Longest a slice of loading work runs before the page gets to draw and answer, in ms. */
 const SLICE_MS = 30;
 /** Lines read, and events indexed or folded, between checks of the slice's time. */
-const READ_LINES = 2_000;
-const STEP_EVENTS = 10_000;
+const READ_LINES = 500;
+const STEP_EVENTS = 2_000;
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
@@ -159,6 +161,7 @@ class App implements Controller {
     let shownFirst = false;
     let parseMs = 0;
     let firstDrawMs = 0;
+    let firstDrawParts: Record<string, number> = {};
     let characters = 0;
     let keptHash: string | undefined;
     const analysis = this.analysis.begin({
@@ -207,7 +210,16 @@ class App implements Controller {
         problems: [],
         complete: false,
       });
-      this.install(partial, new FrameSeeker(partial), source, options, true);
+      const seekerStart = performance.now();
+      const seeker = new FrameSeeker(partial);
+      const installStart = performance.now();
+      this.install(partial, seeker, source, options, true);
+      firstDrawParts = {
+        model: seekerStart - drawStart,
+        checkpoints: installStart - seekerStart,
+        install: performance.now() - installStart,
+        ...this.drawBreakdown,
+      };
       this.firstPictureAt = performance.now();
       this.firstPictureEvents = partial.events.length;
       firstDrawMs = this.firstPictureAt - drawStart;
@@ -260,6 +272,8 @@ class App implements Controller {
     await slicer.pause();
     committedEntriesOf(model);
     await slicer.pause();
+    violationsOf(model);
+    await slicer.pause();
     if (superseded()) return;
     const installStart = performance.now();
     performance.mark('dsim:extras');
@@ -279,6 +293,7 @@ class App implements Controller {
       modelMs: seekerStart - modelStart,
       checkpointsMs: extrasStart - seekerStart,
       firstDrawMs,
+      firstDrawParts,
       totalMs: end - startedAt,
     };
     this.status(

@@ -53,6 +53,8 @@ export class ClusterView {
   /** Log strips per node drawn so far (the layout keeps room for the most seen, so it does not jump). */
   private logRows = 0;
   private messageHits: Array<{ id: number; x: number; y: number }> = [];
+  /** What each node group was last drawn from (see drawNodes). */
+  private readonly drawnKeys = new WeakMap<Element, string>();
   private cutCache: { fault: unknown; cuts: CutLink[]; groups: Int32Array | undefined } = {
     fault: undefined,
     cuts: [],
@@ -345,6 +347,7 @@ export class ClusterView {
         return group;
       });
     joined.attr('transform', (d) => `translate(${d.x},${d.y})`);
+    const drawnKeys = this.drawnKeys;
     joined.each(function (d) {
       const node = frame.nodes[d.index]!;
       const role = node.summary?.role;
@@ -353,8 +356,17 @@ export class ClusterView {
         status === 'crashed' || status === 'not-started'
           ? COLORS.crashed
           : (role && loaded.roleColors.get(role)) || COLORS.dim;
-      const group = d3.select(this);
       const involved = violation?.nodes.has(d.index) ?? false;
+      // A node that looks as it did last frame is left alone: scrubbing a large cluster would
+      // otherwise rewrite every attribute of every node each frame. A node's view depends on
+      // the time (entries committed or lost by then), so nodes with views are always redrawn.
+      const key = showViews
+        ? undefined
+        : `${status}|${role}|${color}|${d.index === selectedNode}|${involved ? `${violation!.invariant}@${violation!.time}` : ''}|${clockOffsetAt(node, time)}|${node.clockDriftPpm}|${r}|${showText}|${logRows}`;
+      if (key !== undefined && drawnKeys.get(this) === key) return;
+      if (key !== undefined) drawnKeys.set(this, key);
+      else drawnKeys.delete(this);
+      const group = d3.select(this);
       group
         .attr('data-status', status)
         .attr('data-role', role ?? '')

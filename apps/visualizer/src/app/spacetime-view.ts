@@ -379,11 +379,15 @@ export class SpaceTimeView {
     };
     const duplicates = new Path2D();
     let selectedArrow: { x1: number; y1: number; x2: number; y2: number; head: boolean } | undefined;
+    // The scale inlined: this runs for thousands of arrows a frame.
+    const xScale = (width - 10 - GUTTER) / (t1 - t0 || 1);
+    const xOf = (t: number) => GUTTER + (t - t0) * xScale;
+    const colors = sendColors(model);
     const drawMessage = (send: number, e: number) => {
       const id = model.messageIds[send]!;
       const a = model.nodeA[send]!;
       const b = model.nodeB[send]!;
-      const xa = x(model.times[send]!);
+      const xa = xOf(model.times[send]!);
       const ya = laneY(a);
       const yb = laneY(b);
       const future = model.times[send]! > time;
@@ -392,7 +396,7 @@ export class SpaceTimeView {
       if (e >= 0 && model.kinds[e] === KIND.drop) {
         // A dropped message: a stub towards its target, ending in a cross coloured by the reason.
         const reason = (model.events[e] as Extract<TraceEvent, { k: 'drop' }>).reason;
-        const xe = Math.max(x(model.times[e]!), xa + 10);
+        const xe = Math.max(xOf(model.times[e]!), xa + 10);
         const xm = xa + (xe - xa) * 0.6;
         const ym = ya + (yb - ya) * 0.4;
         const color = loaded.dropColors.get(reason) ?? COLORS.cut;
@@ -402,13 +406,13 @@ export class SpaceTimeView {
         crosses.push({ x: xm, y: ym, color: alphaOf(color, future ? 0.35 : 0.95), reason });
         arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym, desc });
       } else {
-        const xb = e >= 0 ? x(model.times[e]!) : x(model.endTime);
+        const xb = e >= 0 ? xOf(model.times[e]!) : xOf(model.endTime);
         const head = xb - xa > 8 && Math.abs(yb - ya) > 6 && stride === 1;
         if (id === selectedId) selectedArrow = { x1: xa, y1: ya, x2: xb, y2: yb, head };
         else {
           const causal = cut ? causalColor(cut, model, send) : undefined;
           const path = pathFor(
-            causal !== undefined ? causal : alphaOf(messageColor(desc), cut ? 0.08 : future ? 0.18 : 0.62),
+            causal !== undefined ? causal : colors.style(send, desc, cut ? 0.08 : future ? 0.18 : 0.62),
           );
           path.moveTo(xa, ya);
           path.lineTo(xb, yb);
@@ -624,6 +628,40 @@ function arrowHead(path: Path2D, x1: number, y1: number, x2: number, y2: number)
   path.lineTo(x2 - size * Math.cos(angle - 0.45), y2 - size * Math.sin(angle - 0.45));
   path.moveTo(x2, y2);
   path.lineTo(x2 - size * Math.cos(angle + 0.45), y2 - size * Math.sin(angle + 0.45));
+}
+
+/**
+ * Each send's arrow colour, worked out once per message (from its description's first word) and
+ * kept by send index, with its styles at each alpha: the hot loop then does no string work.
+ */
+class SendColors {
+  private readonly colorOfSend: Int16Array;
+  private readonly colors: string[] = [];
+  private readonly styles = new Map<number, string[]>();
+
+  constructor(events: number) {
+    this.colorOfSend = new Int16Array(events).fill(-1);
+  }
+
+  style(send: number, desc: string, alpha: number): string {
+    let color = this.colorOfSend[send]!;
+    if (color < 0) {
+      const hex = messageColor(desc);
+      color = this.colors.indexOf(hex);
+      if (color < 0) color = this.colors.push(hex) - 1;
+      this.colorOfSend[send] = color;
+    }
+    let byColor = this.styles.get(alpha);
+    if (!byColor) this.styles.set(alpha, (byColor = []));
+    return (byColor[color] ??= withAlpha(this.colors[color]!, alpha));
+  }
+}
+
+const sendColorsByModel = new WeakMap<TraceModel, SendColors>();
+function sendColors(model: TraceModel): SendColors {
+  let colors = sendColorsByModel.get(model);
+  if (!colors) sendColorsByModel.set(model, (colors = new SendColors(model.events.length)));
+  return colors;
 }
 
 /** `withAlpha`, remembered: a dense window asks for the same few styles thousands of times a frame. */
