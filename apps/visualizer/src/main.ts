@@ -1,6 +1,13 @@
 import { TraceReader } from '@dsim/core';
 import { ClusterView } from './app/cluster-view.ts';
-import { type Controller, type DrawContext, type Loaded, type Selection, type Source } from './app/context.ts';
+import {
+  onCanvasResize,
+  type Controller,
+  type DrawContext,
+  type Loaded,
+  type Selection,
+  type Source,
+} from './app/context.ts';
 import { Inspector } from './app/inspector.ts';
 import { renderLegends } from './app/legends.ts';
 import { OperationsView } from './app/operations-view.ts';
@@ -125,6 +132,7 @@ class App implements Controller {
     $('#prev-marker').addEventListener('click', () => this.jumpMarker(-1));
     $('#next-marker').addEventListener('click', () => this.jumpMarker(1));
     window.addEventListener('resize', () => this.requestDraw());
+    onCanvasResize(() => this.requestDraw());
     requestAnimationFrame((now) => this.tick(now));
   }
 

@@ -259,7 +259,7 @@ export class ClusterView {
     this.canvas.dataset.groups = groups ? String(Math.max(...groups) + 1) : '0';
     this.canvas.dataset.recentDrops = String(drops);
 
-    this.drawNodes(context, r);
+    this.drawNodes(context, r, width);
   }
 
   /**
@@ -311,7 +311,7 @@ export class ClusterView {
     return placed;
   }
 
-  private drawNodes(context: DrawContext, r: number): void {
+  private drawNodes(context: DrawContext, r: number, width: number): void {
     const { loaded, frame, time, selection } = context;
     const showText = this.positions.length <= 40;
     const showViews = this.positions.length <= 16;
@@ -319,7 +319,7 @@ export class ClusterView {
     const committed = committedEntriesOf(loaded.model);
     const violation = activeViolation(loaded.model, frame.index);
     this.svg.attr('data-violation', violation ? violation.invariant : null);
-    drawViolationBanner(this.svg, violation, this.canvas.clientWidth);
+    drawViolationBanner(this.svg, violation, width);
     const maxCells = Math.max(3, Math.min(12, Math.floor(this.cellRoom() / CELL_WIDTH)));
     const badgeWidth = this.badgeRoom();
     const logRows = this.logRows;
