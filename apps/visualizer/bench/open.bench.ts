@@ -13,7 +13,12 @@
  * Time to first picture (from the start of the fetch to the first drawn frame) is reported beside
  * the time the same page takes merely to fetch the file and split it into lines (the floor any
  * viewer pays; target: at most 2×), and the longest main-thread block after the first picture
- * while the worker hashes and checks (from the browser's long-task entries; target ≤ 200 ms).
+ * while the rest is read, indexed and folded and the worker hashes and checks (from the
+ * browser's long-task entries; target ≤ 200 ms). Each long task after the first picture is
+ * printed with the load's phases (performance marks dsim:read, indexed, folded, extras, whole),
+ * to tell the app's own slices from garbage collection. Scrub figures are frames per second of
+ * the app's own animation loop and the mean draw time per frame, by view; on a loaded machine
+ * compare draw times, which depend less on the load than frame rates.
  */
 import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
