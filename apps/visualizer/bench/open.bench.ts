@@ -6,13 +6,19 @@
  *
  * Targets: open 100k events < 1 s, 1M events < 5 s, scrub ≥ 30 frames per second. Traces are
  * ping-pong runs (nearly every event is a message, the worst case for the diagrams). "open" is
- * wall time from navigation to the first drawn frame, including fetching the file; the in-page
- * split (parse, index, checkpoints, first draw) comes from the app's own timings.
+ * wall time from navigation until the whole trace is on screen, including fetching the file; the
+ * in-page split (parse, index, checkpoints, first draw) comes from the app's own timings. A large
+ * trace shows its first part before that: "first picture".
  *
  * Time to first picture (from the start of the fetch to the first drawn frame) is reported beside
  * the time the same page takes merely to fetch the file and split it into lines (the floor any
  * viewer pays; target: at most 2×), and the longest main-thread block after the first picture
- * while the worker hashes and checks (from the browser's long-task entries; target ≤ 200 ms).
+ * while the rest is read, indexed and folded and the worker hashes and checks (from the
+ * browser's long-task entries; target ≤ 200 ms). Each long task after the first picture is
+ * printed with the load's phases (performance marks dsim:read, indexed, folded, extras, whole),
+ * to tell the app's own slices from garbage collection. Scrub figures are frames per second of
+ * the app's own animation loop and the mean draw time per frame, by view; on a loaded machine
+ * compare draw times, which depend less on the load than frame rates.
  */
 import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
@@ -44,6 +50,7 @@ function pingpongTrace(events: number): string {
 
 interface Row {
   events: number;
+  wholeMs: number;
   firstPictureMs: number;
   readSplitMs: number;
   blockAfterMs: number;
@@ -66,7 +73,7 @@ type Hook = {
     events: number;
     firstPictureAt: number;
     analysedAt: number;
-    timings?: { parseMs: number; modelMs: number; checkpointsMs: number; firstDrawMs: number };
+    timings?: { parseMs: number; modelMs: number; checkpointsMs: number; firstDrawMs: number; totalMs: number };
   };
 };
 
@@ -136,12 +143,24 @@ try {
         const end = task.start + task.duration;
         if (end > firstPictureAt) longest = Math.max(longest, end - Math.max(task.start, firstPictureAt));
       }
+      // Where each long task after the first picture sits among the load's phases (performance marks).
+      const marks = performance
+        .getEntriesByType('mark')
+        .filter((mark) => mark.name.startsWith('dsim:'))
+        .map((mark) => `${mark.name.slice(5)}@${Math.round(mark.startTime - firstPictureAt)}`);
+      const late = tasks
+        .filter((task) => task.start + task.duration > firstPictureAt && task.duration > 100)
+        .map((task) => `${Math.round(task.duration)}ms@${Math.round(task.start - firstPictureAt)}`);
       return {
+        marks,
+        late,
         longest,
         firstPictureMs: firstPictureAt - timings.pageReadyMs,
         analysedAfterMs: analysedAt - firstPictureAt,
       };
     });
+    console.log(`${loaded.events} events: load phases after the first picture:`, blocks.marks.join(' '));
+    console.log(`${loaded.events} events: main-thread tasks over 100 ms after it:`, blocks.late.join(' ') || 'none');
     // The floor, in the same page: fetch the same file and split it into lines, nothing else.
     const readSplitMs = await page.evaluate(async (url) => {
       const start = performance.now();
@@ -165,6 +184,7 @@ try {
     rows.push({
       events: loaded.events,
       firstPictureMs: blocks.firstPictureMs,
+      wholeMs: loaded.timings!.totalMs,
       readSplitMs,
       blockAfterMs: blocks.longest,
       analysedAfterMs: blocks.analysedAfterMs,
@@ -189,8 +209,9 @@ try {
 const table = rows.map((row) => ({
   events: row.events.toLocaleString(),
   'trace MB': row.megabytes.toFixed(1),
-  'open ms (target)': `${Math.round(row.openMs)} (< ${row.events > 500_000 ? 5000 : 1000})`,
-  'first picture ms (≤ 2× read+split)': `${Math.round(row.firstPictureMs)} (${(row.firstPictureMs / row.readSplitMs).toFixed(1)}×)`,
+  'open ms, from navigation (target)': `${Math.round(row.openMs)} (< ${row.events > 500_000 ? 5000 : 1000})`,
+  'whole trace on screen ms': Math.round(row.wholeMs),
+  'first picture ms (≤ 2× read+split)': `${Math.round(row.firstPictureMs)} (${(row.firstPictureMs / row.readSplitMs).toFixed(2)}×)`,
   'read+split ms': Math.round(row.readSplitMs),
   'longest block after ms (≤ 200)': Math.round(row.blockAfterMs),
   'hash+check done after ms': Math.round(row.analysedAfterMs),

@@ -1,6 +1,13 @@
-import { parseTrace } from '@dsim/core';
+import { TraceReader } from '@dsim/core';
 import { ClusterView } from './app/cluster-view.ts';
-import { type Controller, type DrawContext, type Loaded, type Selection, type Source } from './app/context.ts';
+import {
+  onCanvasResize,
+  type Controller,
+  type DrawContext,
+  type Loaded,
+  type Selection,
+  type Source,
+} from './app/context.ts';
 import { Inspector } from './app/inspector.ts';
 import { renderLegends } from './app/legends.ts';
 import { OperationsView } from './app/operations-view.ts';
@@ -14,7 +21,10 @@ import { markFailingOperation, type Verdict } from './model/linearizability.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
-import { buildTraceModel, indexAtTime, type TraceModel } from './model/trace-model.ts';
+import { buildTraceModel, indexAtTime, traceModelSteps, type TraceModel } from './model/trace-model.ts';
+import { messageKinds } from './model/sequence-export.ts';
+import { committedEntriesOf } from './model/view-facts.ts';
+import { violationsOf } from './model/violations.ts';
 import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
 import { openReport } from './app/report-dialog.ts';
@@ -25,23 +35,45 @@ import { jumpMarkers, lastEventTime, type JumpMarker } from './app/run-markers.t
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000, 200_000];
 
 interface Timings {
-  /** Since navigation: when the app started fetching the trace (URL loads only). */
-  pageReadyMs?: number;
-  fetchMs?: number;
-  readingMs: number;
+  /** When the app began loading the trace (performance.now; for URLs, the start of the fetch). */
+  pageReadyMs: number;
+  /** From then to the first picture (of the first part of a large trace). */
+  firstPictureMs: number;
+  /** Time spent reading lines (in slices, overlapping the download). */
   parseMs: number;
+  /** Indexing the whole trace, and folding it into checkpoints (wall time, slices and the frames between). */
   modelMs: number;
   checkpointsMs: number;
+  /** The first picture's own cost (model of the first part and its draw), and where it went. */
   firstDrawMs: number;
+  firstDrawParts: Record<string, number>;
+  /** From the start to the whole trace on screen. */
   totalMs: number;
 }
+
+interface LoadOptions {
+  readonly at?: number;
+  readonly runHash?: string;
+  readonly play?: boolean;
+}
+
+/** Events in the first picture of a large trace (a dense trace's first window shows 8,000). */
+const FIRST_PICTURE_EVENTS = 10_000;
+/** Longest a slice of loading work runs before the page gets to draw and answer, in ms. */
+const SLICE_MS = 30;
+/** Lines read, and events indexed or folded, between checks of the slice's time. */
+const READ_LINES = 500;
+const STEP_EVENTS = 2_000;
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
 class App implements Controller {
   loaded: Loaded | undefined;
+  /** True while a trace is being read: what is on screen may be its first part. */
+  loading = false;
   source: Source | undefined;
-  text = '';
+  /** Counts loads, so a slow load that a newer one replaced stops. */
+  private generation = 0;
   hash: string | undefined;
   /** Hash the run worker reported (for in-browser runs). */
   runHash: string | undefined;
@@ -62,6 +94,8 @@ class App implements Controller {
   private readonly analysis = new AnalysisWorker();
   /** Wall time (performance.now) of the first picture of the loaded trace, and of the hash and verdict. */
   firstPictureAt = 0;
+  /** How many events the first picture showed (fewer than the trace's when it was drawn from its first part). */
+  firstPictureEvents = 0;
   analysedAt = 0;
   private analysisFailed = false;
   /** Where the replay ends: the last event (not the scenario's `until`). */
@@ -98,81 +132,58 @@ class App implements Controller {
     $('#prev-marker').addEventListener('click', () => this.jumpMarker(-1));
     $('#next-marker').addEventListener('click', () => this.jumpMarker(1));
     window.addEventListener('resize', () => this.requestDraw());
+    onCanvasResize(() => this.requestDraw());
     requestAnimationFrame((now) => this.tick(now));
   }
 
   // ------------------------------------------------------------------ loading
 
-  async loadText(
-    text: string,
+  /** Loads a trace held whole in memory (a file, a run's trace). */
+  loadText(text: string, source: Source, options: LoadOptions = {}): Promise<void> {
+    return this.loadPieces(onePiece(text), source, options, performance.now());
+  }
+
+  /**
+   * Loads a trace from its text in pieces, as they arrive. The first picture is drawn from the
+   * first FIRST_PICTURE_EVENTS events while the rest is still being read; then the rest is read,
+   * indexed and folded into checkpoints in slices of at most SLICE_MS, between which the page
+   * draws and answers, and the whole trace replaces the first part on screen. The text goes to
+   * the analysis worker piece by piece, which hashes it meanwhile.
+   */
+  private async loadPieces(
+    pieces: AsyncIterable<string>,
     source: Source,
-    options: { at?: number; runHash?: string; play?: boolean } = {},
+    options: LoadOptions,
+    startedAt: number,
+    totalBytes = 0,
   ): Promise<void> {
-    const start = performance.now();
-    this.status(`Reading ${source.name}…`);
-    const megabytes = text.length / 1e6;
-    progress(0.1, `Parsing ${megabytes >= 1 ? `${megabytes.toFixed(0)} MB` : source.name}…`);
-    await nextPaint();
-    const parseStart = performance.now();
-    const parsed = parseTrace(text);
-    const modelStart = performance.now();
-    const model = buildTraceModel(parsed);
-    const seekerStart = performance.now();
-    const seeker = new FrameSeeker(model);
-    const drawStart = performance.now();
+    const generation = ++this.generation;
+    const superseded = () => generation !== this.generation;
+    this.loading = true;
     this.playing = false;
-    // Kept for comparing: the trace shown before this one (a run before its fork, say).
-    if (this.loaded && this.source) this.previous = { model: this.loaded.model, name: describeSource(this.source) };
-    this.loaded = { model, seeker, roleColors: roleColors(model.roles), dropColors: dropColors(model.dropReasons) };
-    this.source = source;
-    this.text = text;
-    this.hash = undefined;
-    this.runHash = options.runHash;
-    this.verdict = undefined;
-    this.selection = undefined;
-    this.end = lastEventTime(model);
-    this.markers = jumpMarkers(model);
-    this.domain = initialDomain(model.times, this.end, model.messageCount);
-    this.index = 0;
-    this.time = 0;
-    this.setSpeed(defaultSpeedIndex(model.medianFlight, this.end));
-    if (options.at !== undefined) this.seekTime(options.at);
-    document.body.classList.add('loaded');
-    renderLegends(this.loaded);
-    this.renderProblems();
-    this.renderTitle();
-    this.draw();
-    const end = performance.now();
-    this.timings = {
-      readingMs: parseStart - start,
-      parseMs: modelStart - parseStart,
-      modelMs: seekerStart - modelStart,
-      checkpointsMs: drawStart - seekerStart,
-      firstDrawMs: end - drawStart,
-      totalMs: end - parseStart,
-    };
-    this.status(
-      `${source.name}: ${model.events.length.toLocaleString()} events${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
-    );
-    if (options.play) this.playing = true;
     this.updatePlayButton();
-    this.firstPictureAt = end;
-    this.analysedAt = 0;
-    this.analysisFailed = false;
-    // The hash and the checker's verdict come from a worker after the first picture; the page
-    // plays and scrubs meanwhile.
-    progress(0.9, 'Hashing and checking in a worker…');
-    $('#verdict').textContent = model.operations.length ? 'checking…' : '';
-    $('#verdict').className = 'verdict unknown';
-    this.analysis.analyse(text, model.operations, {
+    this.status(`Reading ${source.name}…`);
+    this.timings = undefined;
+    const slicer = new Slicer(SLICE_MS);
+    const reader = new TraceReader();
+    let shownFirst = false;
+    let parseMs = 0;
+    let firstDrawMs = 0;
+    let firstDrawParts: Record<string, number> = {};
+    let characters = 0;
+    let keptHash: string | undefined;
+    const analysis = this.analysis.begin({
       hash: (hash) => {
-        if (this.text !== text) return;
+        if (superseded()) return;
+        keptHash = hash;
+        if (this.loading) return; // shown when the whole trace is
         this.hash = hash;
         this.renderTitle();
-        progress(0.95, 'Checking the client history in a worker…');
+        progress(0.97, 'Checking the client history in a worker…');
       },
       verdict: (verdict) => {
-        if (this.text !== text) return;
+        if (superseded()) return;
+        const model = this.loaded!.model;
         // Sets do not survive the trip from the worker as our type says: rebuild the prefix set.
         this.verdict = { ...verdict, ...(verdict.prefixOrder ? { prefix: new Set(verdict.prefixOrder) } : {}) };
         // The marker sits at the failing operation, not at the end of the run.
@@ -183,56 +194,236 @@ class App implements Controller {
         this.requestDraw();
       },
       error: (message) => {
-        if (this.text !== text) return;
+        if (superseded()) return;
         this.analysisFailed = true;
         progress(1, '');
         this.status(`Could not hash or check this trace: ${message}`, true);
       },
     });
+    this.hash = undefined;
+    this.runHash = options.runHash;
+    this.verdict = undefined;
+    this.analysedAt = 0;
+    this.analysisFailed = false;
+    const readProgress = () =>
+      totalBytes > 0
+        ? `Reading ${(characters / 1e6).toFixed(0)} of ${(totalBytes / 1e6).toFixed(0)} MB…`
+        : `Reading ${(characters / 1e6).toFixed(0)} MB…`;
+    const showFirst = () => {
+      // The first picture: the events read so far, drawn as a trace of their own.
+      const drawStart = performance.now();
+      const partial = buildTraceModel({
+        header: reader.header,
+        events: reader.events.slice(),
+        problems: [],
+        complete: false,
+      });
+      const seekerStart = performance.now();
+      const seeker = new FrameSeeker(partial);
+      const installStart = performance.now();
+      this.install(partial, seeker, source, options, true);
+      firstDrawParts = {
+        model: seekerStart - drawStart,
+        checkpoints: installStart - seekerStart,
+        install: performance.now() - installStart,
+        ...this.drawBreakdown,
+      };
+      this.firstPictureAt = performance.now();
+      this.firstPictureEvents = partial.events.length;
+      firstDrawMs = this.firstPictureAt - drawStart;
+      shownFirst = true;
+      this.status(
+        `${source.name}: showing the first ${partial.events.length.toLocaleString()} events while the rest is read`,
+      );
+    };
+
+    for await (const piece of pieces) {
+      if (superseded()) return;
+      characters += piece.length;
+      analysis.text(piece);
+      reader.push(piece);
+      for (;;) {
+        const parseStart = performance.now();
+        const lines = reader.read(READ_LINES);
+        parseMs += performance.now() - parseStart;
+        if (lines === 0) break;
+        if (!shownFirst && reader.events.length >= FIRST_PICTURE_EVENTS) showFirst();
+        if (await slicer.pause()) {
+          if (superseded()) return;
+          progress(totalBytes ? 0.6 * Math.min(1, characters / totalBytes) : 0.3, readProgress());
+        }
+      }
+    }
+    const parseStart = performance.now();
+    const parsed = reader.finish();
+    performance.mark('dsim:read');
+    parseMs += performance.now() - parseStart;
+    await slicer.pause();
+    if (superseded()) return;
+
+    // The whole trace: indexed, then folded into checkpoints, a slice at a time.
+    progress(0.7, `Indexing ${parsed.events.length.toLocaleString()} events…`);
+    const modelStart = performance.now();
+    const model = await this.drive(traceModelSteps(parsed, STEP_EVENTS), slicer, superseded);
+    if (!model) return;
+    performance.mark('dsim:indexed');
+    const seekerStart = performance.now();
+    progress(0.8, 'Preparing to scrub…');
+    const seeker = await this.drive(FrameSeeker.steps(model, 2048, STEP_EVENTS), slicer, superseded);
+    if (!seeker) return;
+    performance.mark('dsim:folded');
+    const extrasStart = performance.now();
+    // What the first draw of a new model computes, each in a slice of its own.
+    const markers = jumpMarkers(model);
+    await slicer.pause();
+    messageKinds(model);
+    await slicer.pause();
+    committedEntriesOf(model);
+    await slicer.pause();
+    violationsOf(model);
+    await slicer.pause();
+    if (superseded()) return;
+    const installStart = performance.now();
+    performance.mark('dsim:extras');
+    this.install(model, seeker, source, options, !shownFirst, markers);
+    const end = performance.now();
+    if (!shownFirst) {
+      this.firstPictureAt = end;
+      this.firstPictureEvents = model.events.length;
+      firstDrawMs = end - installStart;
+    }
+    performance.mark('dsim:whole');
+    this.loading = false;
+    this.timings = {
+      pageReadyMs: startedAt,
+      firstPictureMs: this.firstPictureAt - startedAt,
+      parseMs,
+      modelMs: seekerStart - modelStart,
+      checkpointsMs: extrasStart - seekerStart,
+      firstDrawMs,
+      firstDrawParts,
+      totalMs: end - startedAt,
+    };
+    this.status(
+      `${source.name}: ${model.events.length.toLocaleString()} events${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
+    );
+    if (options.play) this.playing = true;
+    this.updatePlayButton();
+    if (keptHash !== undefined) {
+      this.hash = keptHash;
+      this.renderTitle();
+    }
+    // The checker's verdict comes from the worker after the picture; the page plays and scrubs meanwhile.
+    progress(0.95, this.hash ? 'Checking the client history in a worker…' : 'Hashing and checking in a worker…');
+    $('#verdict').textContent = model.operations.length ? 'checking…' : '';
+    $('#verdict').className = 'verdict unknown';
+    analysis.end(model.operations);
+  }
+
+  /** Runs a sliced computation to its end, pausing between slices; undefined when a newer load supersedes it. */
+  private async drive<T>(
+    steps: Generator<number, T>,
+    slicer: Slicer,
+    superseded: () => boolean,
+  ): Promise<T | undefined> {
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await slicer.pause();
+      if (superseded()) return undefined;
+    }
+  }
+
+  /**
+   * Puts a model on screen. The first model of a load (the first part of a large trace, or the
+   * whole of a small one) sets the window, speed and cursor; the whole trace replacing its first
+   * part keeps what the user has done since.
+   */
+  private install(
+    model: TraceModel,
+    seeker: FrameSeeker,
+    source: Source,
+    options: LoadOptions,
+    first: boolean,
+    markers = jumpMarkers(model),
+  ): void {
+    // Kept for comparing: the trace shown before this one (a run before its fork, say).
+    if (first && this.loaded && this.source)
+      this.previous = { model: this.loaded.model, name: describeSource(this.source) };
+    this.loaded = { model, seeker, roleColors: roleColors(model.roles), dropColors: dropColors(model.dropReasons) };
+    this.source = source;
+    this.end = lastEventTime(model);
+    this.markers = markers;
+    if (first) {
+      this.selection = undefined;
+      this.domain = initialDomain(model.times, this.end, model.messageCount);
+      this.index = 0;
+      this.time = 0;
+      this.setSpeed(defaultSpeedIndex(model.medianFlight, this.end));
+      if (options.at !== undefined) this.seekTime(options.at);
+    } else {
+      if (options.at !== undefined && this.time === 0) this.seekTime(options.at);
+      this.index = indexAtTime(model.times, this.time);
+    }
+    this.spacetime.syncZoom(this.domain[0], this.domain[1]);
+    document.body.classList.add('loaded');
+    renderLegends(this.loaded);
+    this.renderProblems();
+    this.renderTitle();
+    this.draw();
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
+    const fetchStart = performance.now();
     try {
-      const fetchStart = performance.now();
       progress(0, `Fetching ${url}…`);
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      const text = await readText(response, (bytes, total) =>
-        progress(
-          total ? 0.1 * (bytes / total) : 0.05,
-          `Fetching ${(bytes / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB…`,
-        ),
+      const total = Number(response.headers.get('content-length')) || 0;
+      await this.loadPieces(
+        textPieces(response),
+        { kind: 'url', name: url.split('/').pop() || url, url },
+        options,
+        fetchStart,
+        total,
       );
-      const fetched = performance.now();
-      await this.loadText(text, { kind: 'url', name: url.split('/').pop() || url, url }, options);
-      if (this.timings) Object.assign(this.timings, { pageReadyMs: fetchStart, fetchMs: fetched - fetchStart });
     } catch (error) {
       progress(1, '');
+      this.loading = false;
       this.status(`Could not load the trace at ${url}: ${(error as Error).message}`, true);
     }
   }
 
   async loadFile(file: File): Promise<void> {
+    if (!/\.json$/i.test(file.name)) {
+      // A trace file is read as it streams from the disk, like a download.
+      await this.loadPieces(
+        textPieces(new Response(file)),
+        { kind: 'file', name: file.name },
+        {},
+        performance.now(),
+        file.size,
+      );
+      return;
+    }
     const text = await file.text();
-    if (/\.json$/i.test(file.name)) {
-      // A scenario file (for example a fork exported from here) runs; anything else is read as a trace.
-      try {
-        const value: unknown = JSON.parse(text);
-        if (
-          typeof value === 'object' &&
-          value !== null &&
-          !Array.isArray(value) &&
-          'protocol' in value &&
-          !('format' in value)
-        ) {
-          const spec = value as Record<string, unknown>;
-          await this.run({ spec, ...(typeof spec.seed === 'number' ? { seed: spec.seed } : {}) });
-          return;
-        }
-      } catch {
-        // not one JSON document: fall through and report it as a trace
+    // A scenario file (for example a fork exported from here) runs; anything else is read as a trace.
+    try {
+      const value: unknown = JSON.parse(text);
+      if (
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        'protocol' in value &&
+        !('format' in value)
+      ) {
+        const spec = value as Record<string, unknown>;
+        await this.run({ spec, ...(typeof spec.seed === 'number' ? { seed: spec.seed } : {}) });
+        return;
       }
+    } catch {
+      // not one JSON document: fall through and report it as a trace
     }
     await this.loadText(text, { kind: 'file', name: file.name });
   }
@@ -259,7 +450,7 @@ class App implements Controller {
 
   /** The loaded trace's hash; computed after the first picture, so this may wait for it. */
   async traceHash(): Promise<string | undefined> {
-    while (this.loaded && this.hash === undefined && !this.analysisFailed)
+    while ((this.loading || (this.loaded && this.hash === undefined)) && !this.analysisFailed)
       await new Promise((resolve) => setTimeout(resolve, 50));
     return this.hash;
   }
@@ -669,29 +860,53 @@ export function defaultSpeedIndex(medianFlightMicros: number, endMicros: number)
 }
 
 /**
- * Reads a response body as text by streaming it through a TextDecoder: in Chromium this is about
- * twice as fast as `response.text()` for a 100 MB trace (decoding overlaps the download).
+ * A response body as text, piece by piece as it downloads (decoding overlaps the download; the
+ * decoder never splits a character between pieces).
  */
-async function readText(response: Response, onProgress: (bytes: number, total: number) => void): Promise<string> {
-  if (!response.body) return response.text();
+async function* textPieces(response: Response): AsyncGenerator<string> {
+  if (!response.body) {
+    yield await response.text();
+    return;
+  }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  const parts: string[] = [];
-  const total = Number(response.headers.get('content-length')) || 0;
-  let bytes = 0;
-  let reported = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    parts.push(decoder.decode(value, { stream: true }));
-    bytes += value.byteLength;
-    if (bytes - reported > 4e6) {
-      reported = bytes;
-      onProgress(bytes, total);
-    }
+    const text = decoder.decode(value, { stream: true });
+    if (text) yield text;
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+async function* onePiece(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/**
+ * Cuts long work into slices: `pause` gives the page a turn (to draw a frame, take a click) once
+ * the slice has run `budgetMs`; it says whether it did.
+ */
+class Slicer {
+  private sliceStart = performance.now();
+  constructor(private readonly budgetMs: number) {}
+
+  async pause(): Promise<boolean> {
+    if (performance.now() - this.sliceStart < this.budgetMs) return false;
+    await yieldToPage();
+    this.sliceStart = performance.now();
+    return true;
+  }
+}
+
+/** A macrotask turn, so a due frame is drawn and input handled (setTimeout's 4 ms clamp avoided). */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(undefined);
+  });
 }
 
 /** The loading bar under the header: a fraction of the work done and what is happening; 1 hides it. */
@@ -701,10 +916,6 @@ function progress(fraction: number, label: string): void {
   element.querySelector<HTMLElement>('.bar')!.style.width = `${Math.round(Math.max(0.02, fraction) * 100)}%`;
   element.querySelector<HTMLElement>('.label')!.textContent = label;
   element.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
-}
-
-function nextPaint(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 // ------------------------------------------------------------------ wiring
@@ -768,7 +979,9 @@ const testHook = {
     const loaded = app.loaded;
     const frame = loaded?.seeker.frameAt(app.index);
     return {
-      loaded: !!loaded,
+      /** The whole trace is on screen (while `loading`, the picture may show its first part). */
+      loaded: !!loaded && !app.loading,
+      loading: app.loading,
       events: loaded?.model.events.length ?? 0,
       problems: loaded?.model.problems ?? [],
       index: app.index,
@@ -790,6 +1003,7 @@ const testHook = {
         : undefined,
       timings: app.timings,
       firstPictureAt: app.firstPictureAt,
+      firstPictureEvents: app.firstPictureEvents,
       analysedAt: app.analysedAt,
       frames: app.frames,
       lastDrawMs: app.lastDrawMs,

@@ -8,7 +8,7 @@ import { cutLinks, partitionGroups } from '../src/model/partition.ts';
 import { decodeRunSpec, encodeRunSpec, forkFaults, scenarioFor } from '../src/model/run-spec.ts';
 import { scenarioFromHeader } from '../src/model/scenario-from-header.ts';
 import { FrameSeeker } from '../src/model/seeker.ts';
-import { buildTraceModel, indexAtTime, KIND, type TraceModel } from '../src/model/trace-model.ts';
+import { buildTraceModel, indexAtTime, KIND, traceModelSteps, type TraceModel } from '../src/model/trace-model.ts';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
@@ -182,6 +182,34 @@ describe('checkpoints', () => {
       expect(seeker.frameAt(i + 1).index).toBe(i + 1);
     }
     expect(snapshot(seeker.frameAt(300))).toEqual(snapshot(manual));
+  });
+});
+
+describe('loading in slices', () => {
+  /** Runs a sliced computation to its end, counting the slices. */
+  function drain<T>(steps: Generator<number, T>): { value: T; slices: number } {
+    let slices = 0;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return { value: step.value, slices };
+      slices++;
+    }
+  }
+
+  it('builds the same model in slices of any size as in one pass', () => {
+    for (const slice of [1, 7, 100, 1000]) {
+      const { value, slices } = drain(traceModelSteps(parseTrace(text), slice));
+      expect(slices).toBeGreaterThanOrEqual(Math.floor(model.events.length / slice));
+      expect(value).toEqual(model);
+    }
+  });
+
+  it('builds a seeker in slices whose frames equal folding from the start', () => {
+    const { value: seeker, slices } = drain(FrameSeeker.steps(model, 64, 50));
+    expect(slices).toBe(Math.floor(model.events.length / 50));
+    expect(seeker.checkpointCount).toBe(new FrameSeeker(model, 64).checkpointCount);
+    for (const target of [0, model.events.length, 1, 640, 63, 65, 999])
+      expect(snapshot(seeker.frameAt(target))).toEqual(snapshot(foldTo(model, target)));
   });
 });
 

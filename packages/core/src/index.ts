@@ -132,7 +132,7 @@ export {
   type LogDiff,
   type ViewLine,
 } from './trace/view-diff.ts';
-export { parseTrace, type ParsedTrace, type TraceProblem } from './trace/reader.ts';
+export { parseTrace, TraceReader, type ParsedTrace, type TraceProblem } from './trace/reader.ts';
 export { Simulation, runScenario, type RunOptions, type RunResult, type StateMode } from './kernel/simulation.ts';
 export {
   defineSeedFamily,

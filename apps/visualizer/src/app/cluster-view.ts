@@ -6,7 +6,7 @@ import { formatDuration, formatTime } from '../model/describe.ts';
 import { KIND } from '../model/trace-model.ts';
 import { committedEntriesOf } from '../model/view-facts.ts';
 import { activeViolation, type ViolationFocus } from '../model/violations.ts';
-import { CELL_HEIGHT, CELL_WIDTH, drawNodeView } from './node-view-svg.ts';
+import { BADGE_LINE_HEIGHT, badgeLines, CELL_HEIGHT, CELL_WIDTH, drawNodeView } from './node-view-svg.ts';
 import { COLORS, GROUP_COLORS, messageColor, withAlpha } from './palette.ts';
 import { fitCanvas, type Controller, type DrawContext } from './context.ts';
 
@@ -15,6 +15,23 @@ interface NodeDatum {
   readonly id: string;
   x: number;
   y: number;
+}
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+function boxesOverlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+function boxTouchesCircle(box: Box, cx: number, cy: number, radius: number): boolean {
+  const nx = Math.max(box.x, Math.min(cx, box.x + box.w));
+  const ny = Math.max(box.y, Math.min(cy, box.y + box.h));
+  return (nx - cx) ** 2 + (ny - cy) ** 2 < radius * radius;
 }
 
 /** How long (wall ms at the current speed) a dropped message stays marked on its link. */
@@ -36,6 +53,8 @@ export class ClusterView {
   /** Log strips per node drawn so far (the layout keeps room for the most seen, so it does not jump). */
   private logRows = 0;
   private messageHits: Array<{ id: number; x: number; y: number }> = [];
+  /** What each node group was last drawn from (see drawNodes). */
+  private readonly drawnKeys = new WeakMap<Element, string>();
   private cutCache: { fault: unknown; cuts: CutLink[]; groups: Int32Array | undefined } = {
     fault: undefined,
     cuts: [],
@@ -156,6 +175,9 @@ export class ClusterView {
     const labelled = frame.inFlight.size <= MAX_LABELLED_MESSAGES;
     const { sendIndex, endIndex } = model.messages;
     const selectedId = selection?.kind === 'message' ? selection.id : -1;
+    let selected: { x: number; y: number } | undefined;
+    const dots = new Map<string, Path2D>();
+    const labels: Array<{ x: number; y: number; text: string; color: string; selected: boolean }> = [];
     for (const id of frame.inFlight.keys()) {
       const s = sendIndex[id]!;
       if (s < 0) continue;
@@ -172,22 +194,47 @@ export class ClusterView {
       const point = along(from, to, f, r);
       const desc = (model.events[s] as Extract<TraceEvent, { k: 'send' }>).desc;
       const color = dropped ? COLORS.cut : messageColor(desc);
-      g.fillStyle = color;
-      g.beginPath();
-      g.arc(point.x, point.y, id === selectedId ? 6 : 4, 0, Math.PI * 2);
-      g.fill();
-      if (id === selectedId) {
-        g.strokeStyle = COLORS.selection;
-        g.lineWidth = 2;
-        g.stroke();
-      }
+      // Dots of one colour are one path, filled once: a busy cluster has hundreds in flight.
+      let dot = dots.get(color);
+      if (!dot) dots.set(color, (dot = new Path2D()));
+      dot.moveTo(point.x + 4, point.y);
+      dot.arc(point.x, point.y, 4, 0, Math.PI * 2);
+      if (id === selectedId) selected = point;
       this.messageHits.push({ id, x: point.x, y: point.y });
-      if (labelled && n <= 16) {
-        g.fillStyle = withAlpha(color, 0.75);
-        g.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
-        g.fillText(desc, point.x + 7, point.y - 6);
+      if (labelled && n <= 16) labels.push({ x: point.x, y: point.y, text: desc, color, selected: id === selectedId });
+    }
+    for (const [color, dot] of dots) {
+      g.fillStyle = color;
+      g.fill(dot);
+    }
+    if (selected) {
+      g.beginPath();
+      g.arc(selected.x, selected.y, 6, 0, Math.PI * 2);
+      g.strokeStyle = COLORS.selection;
+      g.lineWidth = 2;
+      g.stroke();
+    }
+    // What the node overlay writes above and below each node: labels keep off it.
+    const written: Box[] = [];
+    if (labels.length > 0) {
+      const badgeWidth = this.badgeRoom();
+      for (const position of positions) {
+        const node = frame.nodes[position.index]!;
+        const lines = node.view ? badgeLines(node.view, badgeWidth) : [];
+        const widest = Math.max(0, ...lines.map((line) => line.length)) * 6.4;
+        if (lines.length)
+          written.push({
+            x: position.x - widest / 2,
+            y: position.y - r - 9 - lines.length * BADGE_LINE_HEIGHT,
+            w: widest,
+            h: lines.length * BADGE_LINE_HEIGHT + 2,
+          });
+        const role = node.summary?.role ?? 'not started';
+        written.push({ x: position.x - role.length * 3.5, y: position.y + r + 4, w: role.length * 7, h: 13 });
       }
     }
+    const placed = this.placeLabels(g, labels, width, height, r, written);
+    this.canvas.dataset.inFlightLabels = JSON.stringify(placed.map((b) => [b.x, b.y, b.w, b.h].map(Math.round)));
 
     // Recently dropped messages: a red cross on the link, fading.
     const linger = Math.max(1, context.speed * DROP_LINGER_MS);
@@ -212,10 +259,59 @@ export class ClusterView {
     this.canvas.dataset.groups = groups ? String(Math.max(...groups) + 1) : '0';
     this.canvas.dataset.recentDrops = String(drops);
 
-    this.drawNodes(context, r);
+    this.drawNodes(context, r, width);
   }
 
-  private drawNodes(context: DrawContext, r: number): void {
+  /**
+   * Labels of messages in flight, each beside its dot where it covers no other label, no node,
+   * no node's badges or role, and does not leave the panel: right above, right below, left above, left below, then a line
+   * further out. A label with no free place is left out (the dot and the inspector still tell),
+   * the selected message's first. Returns the boxes drawn.
+   */
+  private placeLabels(
+    g: CanvasRenderingContext2D,
+    labels: ReadonlyArray<{ x: number; y: number; text: string; color: string; selected: boolean }>,
+    width: number,
+    height: number,
+    r: number,
+    written: readonly Box[],
+  ): Box[] {
+    const placed: Box[] = [];
+    if (labels.length === 0) return placed;
+    g.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
+    const h = 12;
+    const ordered = [...labels].sort((a, b) => Number(b.selected) - Number(a.selected));
+    const free = (box: Box) =>
+      box.x >= 0 &&
+      box.y >= 0 &&
+      box.x + box.w <= width &&
+      box.y + box.h <= height &&
+      !placed.some((other) => boxesOverlap(box, other)) &&
+      !this.positions.some((node) => boxTouchesCircle(box, node.x, node.y, r + 2)) &&
+      !written.some((other) => boxesOverlap(box, other));
+    for (const label of ordered) {
+      const w = g.measureText(label.text).width;
+      const { x, y } = label;
+      const candidates: Box[] = [
+        { x: x + 7, y: y - 6 - h, w, h },
+        { x: x + 7, y: y + 6, w, h },
+        { x: x - 7 - w, y: y - 6 - h, w, h },
+        { x: x - 7 - w, y: y + 6, w, h },
+        { x: x + 7, y: y - 6 - 2 * h, w, h },
+        { x: x + 7, y: y + 6 + h, w, h },
+        { x: x - 7 - w, y: y - 6 - 2 * h, w, h },
+        { x: x - 7 - w, y: y + 6 + h, w, h },
+      ];
+      const box = candidates.find(free);
+      if (!box) continue;
+      placed.push(box);
+      g.fillStyle = withAlpha(label.color, label.selected ? 1 : 0.8);
+      g.fillText(label.text, box.x, box.y + h - 2);
+    }
+    return placed;
+  }
+
+  private drawNodes(context: DrawContext, r: number, width: number): void {
     const { loaded, frame, time, selection } = context;
     const showText = this.positions.length <= 40;
     const showViews = this.positions.length <= 16;
@@ -223,8 +319,9 @@ export class ClusterView {
     const committed = committedEntriesOf(loaded.model);
     const violation = activeViolation(loaded.model, frame.index);
     this.svg.attr('data-violation', violation ? violation.invariant : null);
-    drawViolationBanner(this.svg, violation, this.canvas.clientWidth);
+    drawViolationBanner(this.svg, violation, width);
     const maxCells = Math.max(3, Math.min(12, Math.floor(this.cellRoom() / CELL_WIDTH)));
+    const badgeWidth = this.badgeRoom();
     const logRows = this.logRows;
     const joined = this.svg
       .selectAll<SVGGElement, NodeDatum>('g.node')
@@ -250,6 +347,7 @@ export class ClusterView {
         return group;
       });
     joined.attr('transform', (d) => `translate(${d.x},${d.y})`);
+    const drawnKeys = this.drawnKeys;
     joined.each(function (d) {
       const node = frame.nodes[d.index]!;
       const role = node.summary?.role;
@@ -258,8 +356,17 @@ export class ClusterView {
         status === 'crashed' || status === 'not-started'
           ? COLORS.crashed
           : (role && loaded.roleColors.get(role)) || COLORS.dim;
-      const group = d3.select(this);
       const involved = violation?.nodes.has(d.index) ?? false;
+      // A node that looks as it did last frame is left alone: scrubbing a large cluster would
+      // otherwise rewrite every attribute of every node each frame. A node's view depends on
+      // the time (entries committed or lost by then), so nodes with views are always redrawn.
+      const key = showViews
+        ? undefined
+        : `${status}|${role}|${color}|${d.index === selectedNode}|${involved ? `${violation!.invariant}@${violation!.time}` : ''}|${clockOffsetAt(node, time)}|${node.clockDriftPpm}|${r}|${showText}|${logRows}`;
+      if (key !== undefined && drawnKeys.get(this) === key) return;
+      if (key !== undefined) drawnKeys.set(this, key);
+      else drawnKeys.delete(this);
+      const group = d3.select(this);
       group
         .attr('data-status', status)
         .attr('data-role', role ?? '')
@@ -311,13 +418,15 @@ export class ClusterView {
         time,
         flagged: involved ? violation!.indexes : EMPTY_SET,
         maxCells,
+        badgeWidth,
         dim: status !== 'up' && status !== 'paused',
       });
       const clockY = showViews && logRows > 0 ? stripTop + logRows * (CELL_HEIGHT + 22) - 4 : r + 29;
+      const badgeRows = showViews && node.view ? badgeLines(node.view, badgeWidth).length : 0;
       group
         .select('text.id')
         .text(showText ? d.id : '')
-        .attr('y', status === 'up' ? 4 : -r - (node.view?.badges?.length && showViews ? 22 : 8))
+        .attr('y', status === 'up' ? 4 : -r - (badgeRows ? 10 + badgeRows * BADGE_LINE_HEIGHT : 8))
         .attr('text-anchor', 'middle')
         .attr('class', status === 'up' ? 'id inside' : 'id');
       group
@@ -369,6 +478,19 @@ export class ClusterView {
         if (Math.abs(p.y - q.y) < band) nearest = Math.min(nearest, Math.abs(p.x - q.x));
       }
     return Math.min(8 * CELL_WIDTH, Math.max(4 * CELL_WIDTH, nearest - 24));
+  }
+
+  /** Horizontal room for a node's badges: the gap to the nearest node level with it, less a margin. */
+  private badgeRoom(): number {
+    const positions = this.positions;
+    let nearest = Infinity;
+    for (let a = 0; a < positions.length; a++)
+      for (let b = a + 1; b < positions.length; b++) {
+        const p = positions[a]!;
+        const q = positions[b]!;
+        if (Math.abs(p.y - q.y) < 3 * BADGE_LINE_HEIGHT) nearest = Math.min(nearest, Math.abs(p.x - q.x));
+      }
+    return Math.max(120, Math.min(640, nearest - 20));
   }
 
   /** The views' edges (votes for, follows, suspects): thin arrows, coloured by kind. */

@@ -59,6 +59,37 @@ export function drawGutter(g: CanvasRenderingContext2D, height: number): void {
   g.stroke();
 }
 
+/**
+ * Each canvas's box, kept by a ResizeObserver: reading clientWidth while drawing would force the
+ * browser to lay out the page again after every DOM change of the frame (a third of a scrubbing
+ * frame's time went there). `onCanvasResize` hears when a box changes, to draw again.
+ */
+const canvasSizes = new WeakMap<HTMLCanvasElement, { width: number; height: number }>();
+let canvasResized: (() => void) | undefined;
+let canvasObserver: ResizeObserver | undefined;
+
+export function onCanvasResize(callback: () => void): void {
+  canvasResized = callback;
+}
+
+function canvasSize(canvas: HTMLCanvasElement): { width: number; height: number } {
+  const known = canvasSizes.get(canvas);
+  if (known) return known;
+  const size = { width: canvas.clientWidth, height: canvas.clientHeight };
+  if (typeof ResizeObserver !== 'undefined') {
+    canvasObserver ??= new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const target = entry.target as HTMLCanvasElement;
+        canvasSizes.set(target, { width: target.clientWidth, height: target.clientHeight });
+      }
+      canvasResized?.();
+    });
+    canvasSizes.set(canvas, size);
+    canvasObserver.observe(canvas);
+  }
+  return size;
+}
+
 /** Sizes a canvas to its box at the device pixel ratio; returns the 2D context scaled to CSS pixels. */
 export function fitCanvas(canvas: HTMLCanvasElement): {
   context: CanvasRenderingContext2D;
@@ -66,8 +97,9 @@ export function fitCanvas(canvas: HTMLCanvasElement): {
   height: number;
 } {
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(1, canvas.clientWidth);
-  const height = Math.max(1, canvas.clientHeight);
+  const size = canvasSize(canvas);
+  const width = Math.max(1, size.width);
+  const height = Math.max(1, size.height);
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);

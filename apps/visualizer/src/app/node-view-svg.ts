@@ -38,6 +38,8 @@ export interface StripFacts {
   readonly flagged: ReadonlySet<number>;
   /** How many cells fit. */
   readonly maxCells: number;
+  /** How wide a line of badges may be before it wraps (the room between this node and its neighbours), px. */
+  readonly badgeWidth: number;
   readonly dim: boolean;
 }
 
@@ -65,6 +67,27 @@ export function badgeLine(view: NodeView): string {
   return (view.badges ?? []).map((badge) => `${badge.label} ${badge.value}`).join(' · ');
 }
 
+/** Width of a character of the badges' 10.5 px monospace font, px. */
+const BADGE_CHARACTER_WIDTH = 6.4;
+/** Height of a line of badges, px. */
+export const BADGE_LINE_HEIGHT = 12;
+
+/**
+ * The badges in lines no wider than `width` px, whole badges per line: a long line would run
+ * into the badges of the node beside it (TCC's 'frozen 0 · empty rollbacks 1 · refused late 1').
+ */
+export function badgeLines(view: NodeView, width: number): string[] {
+  const perLine = Math.max(12, Math.floor(width / BADGE_CHARACTER_WIDTH));
+  const lines: string[] = [];
+  for (const badge of view.badges ?? []) {
+    const text = `${badge.label} ${badge.value}`;
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 3 + text.length <= perLine) lines[last] = `${lines[last]} · ${text}`;
+    else lines.push(text);
+  }
+  return lines;
+}
+
 /**
  * Draws a node's view into its SVG group: badges above the node, and under it one strip per log
  * (the newest entries that fit, coloured by term, labelled, with the index above and the marks
@@ -79,7 +102,8 @@ export function drawNodeView(
   stripTop: number,
   facts: StripFacts,
 ): void {
-  const badges = group.selectAll<SVGTextElement, string>('text.badges').data(view ? [badgeLine(view)] : []);
+  const lines = view ? badgeLines(view, facts.badgeWidth) : [];
+  const badges = group.selectAll<SVGTextElement, string[]>('text.badges').data(lines.length ? [lines] : []);
   badges
     .join('text')
     .attr('class', 'badges')
@@ -89,6 +113,12 @@ export function drawNodeView(
     .attr('font-family', 'ui-monospace, SFMono-Regular, Menlo, monospace')
     .attr('fill', view?.badges?.some((b) => b.tone === 'bad') ? COLORS.violation : COLORS.text)
     .attr('pointer-events', 'none')
+    .selectAll('tspan')
+    .data((d) => d)
+    .join('tspan')
+    .attr('x', 0)
+    // The last line sits just above the node; earlier ones stack upwards.
+    .attr('y', (_, i) => -r - 9 - (lines.length - 1 - i) * BADGE_LINE_HEIGHT)
     .text((d) => d);
 
   const logs = view?.logs ?? [];

@@ -367,14 +367,27 @@ export class SpaceTimeView {
     const showReasons = laneHeight >= 16;
     let drawn = 0;
     const crosses: Array<{ x: number; y: number; color: string; reason: string }> = [];
-    g.lineWidth = 1;
     const filter = this.filter;
     const filtering = filter.hidden.size > 0 || filter.search !== '';
+    // Arrows are gathered into one path per stroke style and stroked once each: thousands of
+    // separate strokes cost a canvas far more than the lines themselves (scrubbing a dense run).
+    const strokes = new Map<string, Path2D>();
+    const pathFor = (style: string) => {
+      let path = strokes.get(style);
+      if (!path) strokes.set(style, (path = new Path2D()));
+      return path;
+    };
+    const duplicates = new Path2D();
+    let selectedArrow: { x1: number; y1: number; x2: number; y2: number; head: boolean } | undefined;
+    // The scale inlined: this runs for thousands of arrows a frame.
+    const xScale = (width - 10 - GUTTER) / (t1 - t0 || 1);
+    const xOf = (t: number) => GUTTER + (t - t0) * xScale;
+    const colors = sendColors(model);
     const drawMessage = (send: number, e: number) => {
       const id = model.messageIds[send]!;
       const a = model.nodeA[send]!;
       const b = model.nodeB[send]!;
-      const xa = x(model.times[send]!);
+      const xa = xOf(model.times[send]!);
       const ya = laneY(a);
       const yb = laneY(b);
       const future = model.times[send]! > time;
@@ -383,37 +396,31 @@ export class SpaceTimeView {
       if (e >= 0 && model.kinds[e] === KIND.drop) {
         // A dropped message: a stub towards its target, ending in a cross coloured by the reason.
         const reason = (model.events[e] as Extract<TraceEvent, { k: 'drop' }>).reason;
-        const xe = Math.max(x(model.times[e]!), xa + 10);
+        const xe = Math.max(xOf(model.times[e]!), xa + 10);
         const xm = xa + (xe - xa) * 0.6;
         const ym = ya + (yb - ya) * 0.4;
         const color = loaded.dropColors.get(reason) ?? COLORS.cut;
-        g.strokeStyle = withAlpha(color, future ? 0.25 : 0.7);
-        g.beginPath();
-        g.moveTo(xa, ya);
-        g.lineTo(xm, ym);
-        g.stroke();
-        crosses.push({ x: xm, y: ym, color: withAlpha(color, future ? 0.35 : 0.95), reason });
+        const path = pathFor(alphaOf(color, future ? 0.25 : 0.7));
+        path.moveTo(xa, ya);
+        path.lineTo(xm, ym);
+        crosses.push({ x: xm, y: ym, color: alphaOf(color, future ? 0.35 : 0.95), reason });
         arrows.push({ id, x1: xa, y1: ya, x2: xm, y2: ym, desc });
       } else {
-        const xb = e >= 0 ? x(model.times[e]!) : x(model.endTime);
-        const causal = cut ? causalColor(cut, model, send) : undefined;
-        g.strokeStyle =
-          id === selectedId
-            ? COLORS.selection
-            : causal !== undefined
-              ? causal
-              : withAlpha(messageColor(desc), cut ? 0.08 : future ? 0.18 : 0.62);
-        g.lineWidth = id === selectedId ? 2.5 : 1;
-        g.beginPath();
-        g.moveTo(xa, ya);
-        g.lineTo(xb, yb);
-        g.stroke();
-        if (xb - xa > 8 && Math.abs(yb - ya) > 6 && stride === 1) arrowHead(g, xa, ya, xb, yb);
-        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb, desc });
-        if (e >= 0 && model.kinds[e] === KIND.deliver && (model.events[e] as { dup?: boolean }).dup) {
-          g.fillStyle = COLORS.info;
-          g.fillRect(xb - 2, yb - 2, 4, 4);
+        const xb = e >= 0 ? xOf(model.times[e]!) : xOf(model.endTime);
+        const head = xb - xa > 8 && Math.abs(yb - ya) > 6 && stride === 1;
+        if (id === selectedId) selectedArrow = { x1: xa, y1: ya, x2: xb, y2: yb, head };
+        else {
+          const causal = cut ? causalColor(cut, model, send) : undefined;
+          const path = pathFor(
+            causal !== undefined ? causal : colors.style(send, desc, cut ? 0.08 : future ? 0.18 : 0.62),
+          );
+          path.moveTo(xa, ya);
+          path.lineTo(xb, yb);
+          if (head) arrowHead(path, xa, ya, xb, yb);
         }
+        arrows.push({ id, x1: xa, y1: ya, x2: xb, y2: yb, desc });
+        if (e >= 0 && model.kinds[e] === KIND.deliver && (model.events[e] as { dup?: boolean }).dup)
+          duplicates.rect(xb - 2, yb - 2, 4, 4);
       }
       drawn++;
     };
@@ -431,15 +438,36 @@ export class SpaceTimeView {
         if (s >= 0 && s < first) drawMessage(s, i);
       }
     }
+    g.lineWidth = 1;
+    for (const [style, path] of strokes) {
+      g.strokeStyle = style;
+      g.stroke(path);
+    }
+    g.fillStyle = COLORS.info;
+    g.fill(duplicates);
+    if (selectedArrow) {
+      const path = new Path2D();
+      path.moveTo(selectedArrow.x1, selectedArrow.y1);
+      path.lineTo(selectedArrow.x2, selectedArrow.y2);
+      if (selectedArrow.head) arrowHead(path, selectedArrow.x1, selectedArrow.y1, selectedArrow.x2, selectedArrow.y2);
+      g.strokeStyle = COLORS.selection;
+      g.lineWidth = 2.5;
+      g.stroke(path);
+      g.lineWidth = 1;
+    }
+    const crossPaths = new Map<string, Path2D>();
     for (const cross of crosses) {
-      g.strokeStyle = cross.color;
-      g.lineWidth = 1.8;
-      g.beginPath();
-      g.moveTo(cross.x - 3.5, cross.y - 3.5);
-      g.lineTo(cross.x + 3.5, cross.y + 3.5);
-      g.moveTo(cross.x + 3.5, cross.y - 3.5);
-      g.lineTo(cross.x - 3.5, cross.y + 3.5);
-      g.stroke();
+      let path = crossPaths.get(cross.color);
+      if (!path) crossPaths.set(cross.color, (path = new Path2D()));
+      path.moveTo(cross.x - 3.5, cross.y - 3.5);
+      path.lineTo(cross.x + 3.5, cross.y + 3.5);
+      path.moveTo(cross.x + 3.5, cross.y - 3.5);
+      path.lineTo(cross.x - 3.5, cross.y + 3.5);
+    }
+    g.lineWidth = 1.8;
+    for (const [color, path] of crossPaths) {
+      g.strokeStyle = color;
+      g.stroke(path);
     }
     if (showReasons && crosses.length <= 60) {
       g.font = '9px system-ui, sans-serif';
@@ -478,6 +506,7 @@ export class SpaceTimeView {
     const points: Array<{ index: number; x: number; y: number }> = [];
     if (last - first <= MAX_POINTS && laneHeight >= 8) {
       const radius = Math.min(3, laneHeight / 6);
+      const dots = new Map<string, Path2D>();
       for (let i = first; i < last; i++) {
         const kind = model.kinds[i]!;
         // State and view lines restate the step just drawn; drops happen on no node.
@@ -487,23 +516,32 @@ export class SpaceTimeView {
         const px = x(model.times[i]!);
         const py = laneY(lane);
         const selected = cut?.event === i;
-        g.fillStyle = selected
+        const style = selected
           ? COLORS.selection
           : cut
             ? i <= cut.past[lane]!
               ? PAST_COLOR
               : i >= cut.future[lane]!
                 ? FUTURE_COLOR
-                : withAlpha(COLORS.dim, 0.5)
+                : alphaOf(COLORS.dim, 0.5)
             : kind === KIND.timer
               ? COLORS.info
               : kind === KIND.fault
                 ? COLORS.fault
-                : withAlpha(COLORS.text, 0.8);
-        g.beginPath();
-        g.arc(px, py, selected ? radius + 2 : radius, 0, Math.PI * 2);
-        g.fill();
+                : alphaOf(COLORS.text, 0.8);
+        let path = dots.get(style);
+        if (!path) dots.set(style, (path = new Path2D()));
+        const r = selected ? radius + 2 : radius;
+        path.moveTo(px + r, py);
+        path.arc(px, py, r, 0, Math.PI * 2);
         points.push({ index: i, x: px, y: py });
+      }
+      // The selected point last, on top.
+      for (const [style, path] of [...dots].sort(
+        ([a], [b]) => Number(a === COLORS.selection) - Number(b === COLORS.selection),
+      )) {
+        g.fillStyle = style;
+        g.fill(path);
       }
     }
     this.points = points;
@@ -582,15 +620,57 @@ function causalColor(cut: CausalCut, model: TraceModel, send: number): string | 
   return undefined;
 }
 
-function arrowHead(g: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
+/** An open arrowhead at (x2, y2), added to `path`. */
+function arrowHead(path: Path2D, x1: number, y1: number, x2: number, y2: number): void {
   const angle = Math.atan2(y2 - y1, x2 - x1);
   const size = 5;
-  g.beginPath();
-  g.moveTo(x2, y2);
-  g.lineTo(x2 - size * Math.cos(angle - 0.45), y2 - size * Math.sin(angle - 0.45));
-  g.moveTo(x2, y2);
-  g.lineTo(x2 - size * Math.cos(angle + 0.45), y2 - size * Math.sin(angle + 0.45));
-  g.stroke();
+  path.moveTo(x2, y2);
+  path.lineTo(x2 - size * Math.cos(angle - 0.45), y2 - size * Math.sin(angle - 0.45));
+  path.moveTo(x2, y2);
+  path.lineTo(x2 - size * Math.cos(angle + 0.45), y2 - size * Math.sin(angle + 0.45));
+}
+
+/**
+ * Each send's arrow colour, worked out once per message (from its description's first word) and
+ * kept by send index, with its styles at each alpha: the hot loop then does no string work.
+ */
+class SendColors {
+  private readonly colorOfSend: Int16Array;
+  private readonly colors: string[] = [];
+  private readonly styles = new Map<number, string[]>();
+
+  constructor(events: number) {
+    this.colorOfSend = new Int16Array(events).fill(-1);
+  }
+
+  style(send: number, desc: string, alpha: number): string {
+    let color = this.colorOfSend[send]!;
+    if (color < 0) {
+      const hex = messageColor(desc);
+      color = this.colors.indexOf(hex);
+      if (color < 0) color = this.colors.push(hex) - 1;
+      this.colorOfSend[send] = color;
+    }
+    let byColor = this.styles.get(alpha);
+    if (!byColor) this.styles.set(alpha, (byColor = []));
+    return (byColor[color] ??= withAlpha(this.colors[color]!, alpha));
+  }
+}
+
+const sendColorsByModel = new WeakMap<TraceModel, SendColors>();
+function sendColors(model: TraceModel): SendColors {
+  let colors = sendColorsByModel.get(model);
+  if (!colors) sendColorsByModel.set(model, (colors = new SendColors(model.events.length)));
+  return colors;
+}
+
+/** `withAlpha`, remembered: a dense window asks for the same few styles thousands of times a frame. */
+const alphaStyles = new Map<string, string>();
+function alphaOf(hex: string, alpha: number): string {
+  const key = `${hex}/${alpha}`;
+  let style = alphaStyles.get(key);
+  if (style === undefined) alphaStyles.set(key, (style = withAlpha(hex, alpha)));
+  return style;
 }
 
 function hatch(g: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, color: string): void {

@@ -7,21 +7,31 @@ import type { TraceModel } from './trace-model.ts';
  * forward from there. Moving forward a little (playback, stepping) folds on from the current frame.
  */
 export class FrameSeeker {
-  private readonly checkpoints: Frame[] = [];
+  private readonly checkpoints: Frame[];
   private current: Frame;
 
   constructor(
     readonly model: TraceModel,
     readonly interval = 2048,
+    checkpoints?: Frame[],
   ) {
-    const frame = initialFrame(model);
-    this.checkpoints.push(cloneFrame(frame));
-    const count = model.events.length;
-    for (let i = 0; i < count; i++) {
-      applyEvent(frame, model, i);
-      if ((i + 1) % interval === 0) this.checkpoints.push(cloneFrame(frame));
+    if (checkpoints) this.checkpoints = checkpoints;
+    else {
+      const steps = checkpointSteps(model, interval, Infinity);
+      let step = steps.next();
+      while (!step.done) step = steps.next();
+      this.checkpoints = step.value;
     }
     this.current = cloneFrame(this.checkpoints[0]!);
+  }
+
+  /**
+   * Builds a seeker in slices: yields after every `sliceEvents` events folded (how many), returns
+   * the seeker, so a page can fold a million events between frames.
+   */
+  static *steps(model: TraceModel, interval = 2048, sliceEvents = 50_000): Generator<number, FrameSeeker> {
+    const checkpoints = yield* checkpointSteps(model, interval, sliceEvents);
+    return new FrameSeeker(model, interval, checkpoints);
   }
 
   get checkpointCount(): number {
@@ -44,4 +54,17 @@ export class FrameSeeker {
     for (let i = frame.index; i < target; i++) applyEvent(frame, this.model, i);
     return frame;
   }
+}
+
+/** The checkpoints: a frozen frame every `interval` events, from the initial frame on. */
+function* checkpointSteps(model: TraceModel, interval: number, sliceEvents: number): Generator<number, Frame[]> {
+  const frame = initialFrame(model);
+  const checkpoints = [cloneFrame(frame)];
+  const count = model.events.length;
+  for (let i = 0; i < count; i++) {
+    applyEvent(frame, model, i);
+    if ((i + 1) % interval === 0) checkpoints.push(cloneFrame(frame));
+    if ((i + 1) % sliceEvents === 0) yield i + 1;
+  }
+  return checkpoints;
 }

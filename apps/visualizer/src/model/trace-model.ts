@@ -135,6 +135,19 @@ export interface TraceModel {
 const MAX_MESSAGE_ID = 50_000_000;
 
 export function buildTraceModel(parsed: ParsedTrace): TraceModel {
+  const steps = traceModelSteps(parsed, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Builds the model in slices: yields after every `sliceEvents` events of each pass (the number
+ * of events of that pass done), returns the model. A page builds a million-event model between
+ * frames this way, never blocking for the whole pass; the result equals `buildTraceModel`'s.
+ */
+export function* traceModelSteps(parsed: ParsedTrace, sliceEvents = 50_000): Generator<number, TraceModel> {
   const { header, events } = parsed;
   const problems = [...parsed.problems];
   const nodes: NodeId[] = header && Array.isArray(header.nodes) ? [...header.nodes] : [];
@@ -173,6 +186,7 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
     const event = events[i]!;
     if (event.k === 'send' && Number.isInteger(event.id) && event.id > maxId && event.id <= MAX_MESSAGE_ID)
       maxId = event.id;
+    if ((i + 1) % sliceEvents === 0) yield i + 1;
   }
   const sendIndex = new Int32Array(maxId + 1).fill(-1);
   const endIndex = new Int32Array(maxId + 1).fill(-1);
@@ -226,6 +240,7 @@ export function buildTraceModel(parsed: ParsedTrace): TraceModel {
   };
 
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % sliceEvents === 0) yield i;
     const event = events[i]!;
     const t = event.t;
     times[i] = t;

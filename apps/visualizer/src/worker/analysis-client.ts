@@ -1,6 +1,18 @@
 import type { Verdict } from '../model/linearizability.ts';
 import type { ClientOperation } from '../model/trace-model.ts';
-import type { AnalysisReply } from './analysis-protocol.ts';
+import type { AnalysisReply, AnalysisRequest } from './analysis-protocol.ts';
+
+export interface AnalysisHandlers {
+  hash(hash: string): void;
+  verdict(verdict: Verdict): void;
+  error(message: string): void;
+}
+
+/** One trace's analysis: its text as it is read, then its operations. */
+export interface AnalysisSession {
+  text(piece: string): void;
+  end(operations: readonly ClientOperation[]): void;
+}
 
 /**
  * The page's handle on the analysis worker. A new trace supersedes the one being analysed: its
@@ -10,11 +22,7 @@ export class AnalysisWorker {
   private worker: Worker | undefined;
   private nextId = 1;
 
-  analyse(
-    text: string,
-    operations: readonly ClientOperation[],
-    handlers: { hash(hash: string): void; verdict(verdict: Verdict): void; error(message: string): void },
-  ): void {
+  begin(handlers: AnalysisHandlers): AnalysisSession {
     this.worker?.terminate();
     const worker = new Worker(new URL('./analysis-worker.ts', import.meta.url), {
       type: 'module',
@@ -38,6 +46,16 @@ export class AnalysisWorker {
       worker.terminate();
       if (this.worker === worker) this.worker = undefined;
     };
-    worker.postMessage({ id, text, operations });
+    const post = (request: AnalysisRequest) => worker.postMessage(request);
+    return {
+      text: (piece) => post({ type: 'text', id, text: piece }),
+      end: (operations) => post({ type: 'end', id, operations }),
+    };
+  }
+
+  /** Stops the analysis under way, if any (a newer load replaces it). */
+  cancel(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
   }
 }

@@ -1,12 +1,14 @@
 import type { Verdict } from '../model/linearizability.ts';
 import type { ClientOperation } from '../model/trace-model.ts';
 
-/** Messages between the page and the analysis worker (trace hash, then the checker's verdict). */
-export interface AnalysisRequest {
-  readonly id: number;
-  readonly text: string;
-  readonly operations: readonly ClientOperation[];
-}
+/**
+ * Messages between the page and the analysis worker. The page sends the trace's text in pieces
+ * as it reads them (the worker hashes them as they come), then the client operations; the worker
+ * answers with the hash, then the checker's verdict.
+ */
+export type AnalysisRequest =
+  | { readonly type: 'text'; readonly id: number; readonly text: string }
+  | { readonly type: 'end'; readonly id: number; readonly operations: readonly ClientOperation[] };
 
 export type AnalysisReply =
   | { readonly type: 'hash'; readonly id: number; readonly hash: string }

@@ -116,50 +116,126 @@ export const MAX_TRACE_STRING = 10_000;
  * every valid event is kept, so a truncated trace still replays up to where it stops.
  */
 export function parseTrace(text: string): ParsedTrace {
-  const problems: TraceProblem[] = [];
-  const events: TraceEvent[] = [];
-  let header: TraceHeader | undefined;
-  let complete = false;
-  let lastTime = -Infinity;
-  let start = 0;
-  let lineNumber = 0;
-  let clipReported = false;
-  const length = text.length;
-  while (start < length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = length;
-    lineNumber++;
-    const line = text.slice(start, end).trim();
-    start = end + 1;
-    if (line === '') continue;
+  const reader = new TraceReader();
+  reader.push(text);
+  return reader.finish();
+}
+
+/**
+ * Reads a trace as its text arrives, in pieces of any size (a download, a file read in chunks):
+ * `push` the text, `read` as many lines as the caller can afford now, `finish` at the end. The
+ * result equals `parseTrace` of the whole text, whatever the pieces. A viewer draws the events
+ * read so far while the rest of a large trace is still arriving.
+ */
+export class TraceReader {
+  private readonly problems: TraceProblem[] = [];
+  /** Events read so far; the same array `finish` returns, so a reader of it sees it grow. */
+  readonly events: TraceEvent[] = [];
+  private headerRead: TraceHeader | undefined;
+  private complete = false;
+  private lastTime = -Infinity;
+  private lineNumber = 0;
+  private clipReported = false;
+  /** Text not yet read, from `offset` on. */
+  private buffer = '';
+  private offset = 0;
+  private finished: ParsedTrace | undefined;
+
+  get header(): TraceHeader | undefined {
+    return this.headerRead;
+  }
+
+  /** Problems found so far (the end-of-trace checks come with `finish`). */
+  get problemsSoFar(): readonly TraceProblem[] {
+    return this.problems;
+  }
+
+  push(text: string): void {
+    if (this.finished) throw new Error('TraceReader.push: the reader is finished; make a new one for more text');
+    if (text === '') return;
+    this.buffer = this.offset === 0 ? this.buffer + text : this.buffer.slice(this.offset) + text;
+    this.offset = 0;
+  }
+
+  /**
+   * Reads up to `maxLines` whole lines of the text pushed so far; returns how many it read. A
+   * line is read only once more text follows it, so whether it is the trace's last line (which
+   * changes what a broken line is called) is known.
+   */
+  read(maxLines = Infinity): number {
+    let lines = 0;
+    const buffer = this.buffer;
+    while (lines < maxLines) {
+      const end = buffer.indexOf('\n', this.offset);
+      if (end === -1 || end + 1 >= buffer.length) break;
+      this.readLine(buffer.slice(this.offset, end), false);
+      this.offset = end + 1;
+      lines++;
+    }
+    return lines;
+  }
+
+  /** Reads what is left and ends the trace. */
+  finish(): ParsedTrace {
+    if (this.finished) return this.finished;
+    const buffer = this.buffer;
+    const length = buffer.length;
+    let start = this.offset;
+    while (start < length) {
+      let end = buffer.indexOf('\n', start);
+      if (end === -1) end = length;
+      const last = end + 1 >= length;
+      this.readLine(buffer.slice(start, end), last);
+      start = end + 1;
+    }
+    this.buffer = '';
+    this.offset = 0;
+    const { problems, events } = this;
+    const header = this.headerRead;
+    if (this.lineNumber === 0 || (events.length === 0 && header === undefined && problems.length === 0))
+      problems.push({ line: 1, message: 'the file is empty: a dsim trace starts with a header line' });
+    if (!this.complete && header !== undefined) {
+      problems.push({
+        line: this.lineNumber,
+        message: `the trace has no 'end' event: it was cut short (showing the ${events.length} events before the cut)`,
+      });
+    }
+    this.finished = { header, events, problems, complete: this.complete };
+    return this.finished;
+  }
+
+  private readLine(raw: string, last: boolean): void {
+    const problems = this.problems;
+    const lineNumber = ++this.lineNumber;
+    const line = raw.trim();
+    if (line === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
       // Only a line this long can hold a string this long: short lines, nearly all, skip the walk.
       if (line.length > MAX_TRACE_STRING && clipStrings(value)) {
-        if (!clipReported)
+        if (!this.clipReported)
           problems.push({
             line: lineNumber,
             message: `strings longer than ${MAX_TRACE_STRING.toLocaleString('en-US')} characters and values nested deeper than ${MAX_TRACE_DEPTH} levels are shown cut short (first on this line)`,
           });
-        clipReported = true;
+        this.clipReported = true;
       }
     } catch (error) {
-      const last = start >= length;
       problems.push({
         line: lineNumber,
         message: last
           ? `the last line is not complete JSON (the trace looks truncated): ${(error as Error).message}`
           : `not valid JSON: ${(error as Error).message}`,
       });
-      continue;
+      return;
     }
-    if (lineNumber === 1 || header === undefined) {
+    if (lineNumber === 1 || this.headerRead === undefined) {
       if (isRecord(value) && value.format === TRACE_FORMAT) {
-        header = checkHeader(value, lineNumber, problems);
-        continue;
+        this.headerRead = checkHeader(value, lineNumber, problems);
+        return;
       }
-      if (header === undefined && lineNumber === 1) {
+      if (this.headerRead === undefined && lineNumber === 1) {
         problems.push({
           line: 1,
           message: `the first line is not a dsim trace header (expected {"format":"${TRACE_FORMAT}",...}); is this a dsim trace?`,
@@ -169,26 +245,17 @@ export function parseTrace(text: string): ParsedTrace {
     const problem = checkEvent(value);
     if (problem) {
       problems.push({ line: lineNumber, message: problem });
-      continue;
+      return;
     }
     const event = value as TraceEvent;
-    if (event.t < lastTime) {
-      problems.push({ line: lineNumber, message: `time goes backwards: ${event.t}us after ${lastTime}us` });
-      continue;
+    if (event.t < this.lastTime) {
+      problems.push({ line: lineNumber, message: `time goes backwards: ${event.t}us after ${this.lastTime}us` });
+      return;
     }
-    lastTime = event.t;
-    events.push(event);
-    if (event.k === 'end') complete = true;
+    this.lastTime = event.t;
+    this.events.push(event);
+    if (event.k === 'end') this.complete = true;
   }
-  if (lineNumber === 0 || (events.length === 0 && header === undefined && problems.length === 0))
-    problems.push({ line: 1, message: 'the file is empty: a dsim trace starts with a header line' });
-  if (!complete && header !== undefined) {
-    problems.push({
-      line: lineNumber,
-      message: `the trace has no 'end' event: it was cut short (showing the ${events.length} events before the cut)`,
-    });
-  }
-  return { header, events, problems, complete };
 }
 
 function checkEvent(value: unknown): string | undefined {
