@@ -1,5 +1,5 @@
 import { IMPOSSIBLE, type Model } from './model.ts';
-import { ConfigurationMemo } from './memo.ts';
+import { ConfigurationMemo, mix32 } from './memo.ts';
 import type { CheckedOperation } from './operations.ts';
 
 /** How long a search may run: steps (deterministic), and an optional outside check (a clock). */
@@ -153,15 +153,33 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
 
   // A state with appends pending is (the settled value's id, the set of pending appends), interned
   // apart from settled states but numbered from the same counter.
-  const pendingIds = new Map<string, number>();
-  const pendingId = (baseId: number, pendingOps: readonly number[]): number => {
-    const key = `${baseId}:${pendingOps
-      .slice()
-      .sort((a, b) => a - b)
-      .join(',')}`;
-    let id = pendingIds.get(key);
-    if (id === undefined) pendingIds.set(key, (id = nextStateId++));
-    return id;
+  // The set's hash is the XOR of a fixed random word per append (so it does not depend on the
+  // order), mixed with the value's id into 52 bits; equal hashes are compared exactly.
+  // Each interned pending state keeps its set (in the order one path linearized it, a valid one).
+  const pendingHashes = new Map<number, number[]>();
+  const pendingBases: number[] = [];
+  const pendingSets: Array<readonly number[]> = [];
+  const pendingStateIds: number[] = [];
+  const pieceHash = (op: number): number => mix32(op, 0x3c6ef372);
+  /** The interned pending state (base, set ∪ {op}), as its index in pendingSets. */
+  const internPending = (baseId: number, set: readonly number[], op: number, setHash: number): number => {
+    const hash = (mix32(setHash ^ Math.imul(baseId, 0x9e3779b1), 0x510e527f) >>> 0) * 0x100000 + (baseId & 0xfffff);
+    let bucket = pendingHashes.get(hash);
+    if (bucket === undefined) pendingHashes.set(hash, (bucket = []));
+    for (const candidate of bucket) {
+      if (pendingBases[candidate] !== baseId) continue;
+      const other = pendingSets[candidate]!;
+      if (other.length !== set.length + 1 || !other.includes(op)) continue;
+      let same = true;
+      for (const member of set) if (!other.includes(member)) same = false;
+      if (same) return candidate;
+    }
+    const candidate = pendingSets.length;
+    pendingBases.push(baseId);
+    pendingSets.push([...set, op]);
+    pendingStateIds.push(nextStateId++);
+    bucket.push(candidate);
+    return candidate;
   };
   const NO_PENDING: readonly number[] = [];
 
@@ -170,6 +188,7 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
   const stackStateIds = new Int32Array(n);
   const stackPending: Array<readonly number[]> = new Array<readonly number[]>(n);
   const stackBaseIds = new Int32Array(n);
+  const stackPendingHashes = new Int32Array(n);
   /**
    * How the frame's operation was chosen: CHOICE (in list order: on backtracking, try the calls
    * after it) or FORCED (it left the state unchanged: its configuration had no other choice).
@@ -182,6 +201,8 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
   let state = model.init();
   /** Appends linearized since the last read or write, in the order the search took them. */
   let pendingOps: readonly number[] = NO_PENDING;
+  /** XOR of pieceHash over pendingOps. */
+  let pendingHash = 0;
   let baseId = stateId(state);
   let currentStateId = baseId;
   let steps = 0;
@@ -262,6 +283,7 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
   // What stepTo leaves: the configuration after the operation.
   let afterState: unknown = state;
   let afterPending: readonly number[] = NO_PENDING;
+  let afterPendingHash = 0;
   let afterBaseId = baseId;
   let afterId = baseId;
   /** Applies `op` to the current state into the after* variables; false when it cannot happen there. */
@@ -270,8 +292,10 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
     if (role === 1) {
       afterState = state;
       afterBaseId = baseId;
-      afterPending = [...pendingOps, op];
-      afterId = pendingId(baseId, afterPending);
+      afterPendingHash = pendingHash ^ pieceHash(op);
+      const interned = internPending(baseId, pendingOps, op, afterPendingHash);
+      afterPending = pendingSets[interned]!;
+      afterId = pendingStateIds[interned]!;
       return true;
     }
     // A write's result does not depend on the state, so pending appends need no order for it.
@@ -279,6 +303,7 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
     if (after === IMPOSSIBLE) return false;
     afterState = after;
     afterPending = NO_PENDING;
+    afterPendingHash = 0;
     afterBaseId = afterId = stateId(after);
     return true;
   };
@@ -312,11 +337,13 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
     stackStates[depth] = state;
     stackStateIds[depth] = currentStateId;
     stackPending[depth] = pendingOps;
+    stackPendingHashes[depth] = pendingHash;
     stackBaseIds[depth] = baseId;
     stackForced[depth] = kind;
     depth++;
     state = afterState;
     pendingOps = afterPending;
+    pendingHash = afterPendingHash;
     baseId = afterBaseId;
     currentStateId = afterId;
     lift(call);
@@ -437,6 +464,7 @@ export function searchPartition(ops: readonly CheckedOperation[], model: Model, 
       stackStates[depth] = undefined;
       currentStateId = stackStateIds[depth]!;
       pendingOps = stackPending[depth]!;
+      pendingHash = stackPendingHashes[depth]!;
       stackPending[depth] = NO_PENDING;
       baseId = stackBaseIds[depth]!;
       memo.toggle(opOf[call]!);
