@@ -35,6 +35,40 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const NEWLINE = 10;
 
+/**
+ * A scanner's scratch: where the scalar just read ends, and the short strings read lately. A
+ * history repeats a few short strings on every line (keys, "invoke", "put"), so a string found
+ * here is shared instead of copied: less garbage, fewer copies of what the checker keeps.
+ */
+interface ScanContext {
+  at: number;
+  readonly recent: string[];
+}
+
+const RECENT_SLOTS = 512;
+const MAX_RECENT_LENGTH = 24;
+
+function scanContext(): ScanContext {
+  return { at: 0, recent: new Array<string>(RECENT_SLOTS).fill('') };
+}
+
+/** text[start, end) as a string, shared with an equal one read lately when it is short. */
+function textOf(context: ScanContext, text: string, start: number, end: number): string {
+  const length = end - start;
+  if (length === 0 || length > MAX_RECENT_LENGTH) return text.slice(start, end);
+  const slot =
+    (Math.imul(length, 31) +
+      text.charCodeAt(start) * 7 +
+      text.charCodeAt(end - 1) * 13 +
+      text.charCodeAt((start + end) >> 1)) &
+    (RECENT_SLOTS - 1);
+  const known = context.recent[slot]!;
+  if (known.length === length && text.startsWith(known, start)) return known;
+  const fresh = text.slice(start, end);
+  context.recent[slot] = fresh;
+  return fresh;
+}
+
 /** Sentinel for "no scalar here" inside the scanners (distinct from every value). */
 const NO_VALUE: unique symbol = Symbol('no value');
 type Scanned = unknown;
@@ -99,15 +133,14 @@ function fieldName(text: string, start: number, length: number): keyof Fields | 
 
 /** Reads JSON Lines entries, one flat entry object per line. */
 export class JsonLineScanner {
-  /** Where the scalar just read ends (reused, so a scalar costs no allocation). */
-  private readonly scalarEnd = { at: 0 };
+  private readonly context = scanContext();
 
   /**
    * Reads one entry from text[start, end) (one line, without its newline) as
    * recordFromJson(JSON.parse(line), where, line) would, or answers NOT_SCANNED.
    */
   scan(text: string, start: number, end: number, line: number): HistoryRecord | typeof NOT_SCANNED {
-    return scanJsonRecord(text, start, end, line, this.scalarEnd);
+    return scanJsonRecord(text, start, end, line, this.context);
   }
 }
 
@@ -116,7 +149,7 @@ function scanJsonRecord(
   start: number,
   end: number,
   line: number,
-  scalarEnd: { at: number },
+  scalarEnd: ScanContext,
 ): HistoryRecord | typeof NOT_SCANNED {
   const fields = emptyFields();
   let at = skipJsonSpace(text, start, end);
@@ -190,13 +223,13 @@ function plainStringEnd(text: string, at: number, end: number): number {
 }
 
 /** A JSON string without escapes, a short integer, null, true or false at `at`; NO_VALUE otherwise. */
-function jsonScalar(text: string, at: number, end: number, out: { at: number }): Scanned | typeof NO_VALUE {
+function jsonScalar(text: string, at: number, end: number, out: ScanContext): Scanned | typeof NO_VALUE {
   const code = text.charCodeAt(at);
   if (code === QUOTE) {
     const close = plainStringEnd(text, at + 1, end);
     if (close < 0) return NO_VALUE;
     out.at = close + 1;
-    return text.slice(at + 1, close);
+    return textOf(out, text, at + 1, close);
   }
   if (code === MINUS || (code >= ZERO && code <= NINE)) {
     const negative = code === MINUS;
@@ -261,8 +294,7 @@ class Keyword {
 export class EdnLineScanner {
   /** Just past the map read by the last successful `scan`. */
   end = 0;
-  /** Where the scalar just read ends (reused, so a scalar costs no allocation). */
-  private readonly scalarEnd = { at: 0 };
+  private readonly context = scanContext();
 
   /**
    * Reads the map that starts at text[start] (a '{'), on the given line, or answers NOT_SCANNED
@@ -272,7 +304,7 @@ export class EdnLineScanner {
   scan(text: string, start: number, line: number): HistoryRecord | typeof NOT_SCANNED | typeof NOT_A_CLIENT {
     if (text.charCodeAt(start) !== OPEN_BRACE) return NOT_SCANNED;
     const fields = emptyFields();
-    const scalarEnd = this.scalarEnd;
+    const scalarEnd = this.context;
     let at = start + 1;
     for (;;) {
       at = skipEdnSpace(text, at);
@@ -351,14 +383,14 @@ function tokenEnd(text: string, at: number): number {
 }
 
 /** An EDN string without escapes or newlines, a short integer, a keyword, nil, true or false; NO_VALUE otherwise. */
-function ednScalar(text: string, at: number, out: { at: number }): Scanned | typeof NO_VALUE {
+function ednScalar(text: string, at: number, out: ScanContext): Scanned | typeof NO_VALUE {
   const code = text.charCodeAt(at);
   if (code === QUOTE) {
     for (let index = at + 1; ; index++) {
       const char = text.charCodeAt(index);
       if (char === QUOTE) {
         out.at = index + 1;
-        return text.slice(at + 1, index);
+        return textOf(out, text, at + 1, index);
       }
       if (char === BACKSLASH || char === NEWLINE || !(char === char)) return NO_VALUE;
     }
@@ -369,7 +401,7 @@ function ednScalar(text: string, at: number, out: { at: number }): Scanned | typ
   if (code === COLON) {
     // ':' alone and '::x' are the full reader's errors.
     if (end - at === 1 || text.charCodeAt(at + 1) === COLON) return NO_VALUE;
-    return new Keyword(text.slice(at + 1, end));
+    return new Keyword(textOf(out, text, at + 1, end));
   }
   if (code === MINUS || (code >= ZERO && code <= NINE)) {
     const negative = code === MINUS;
