@@ -103,6 +103,39 @@ function emptyFields(): Fields {
   };
 }
 
+/** Stores one field with a store per property name (a store by computed name is slower). */
+function setField(fields: Fields, field: keyof Fields, value: Scanned): void {
+  switch (field) {
+    case 'process':
+      fields.process = value;
+      break;
+    case 'type':
+      fields.type = value;
+      break;
+    case 'f':
+      fields.f = value;
+      break;
+    case 'key':
+      fields.key = value;
+      break;
+    case 'value':
+      fields.value = value;
+      break;
+    case 'time':
+      fields.time = value;
+      break;
+    case 'client':
+      fields.client = value;
+      break;
+    case 'node':
+      fields.node = value;
+      break;
+    case 'error':
+      fields.error = value;
+      break;
+  }
+}
+
 /** Which record field a map key names (the same names in JSON and EDN), or undefined. */
 function fieldName(text: string, start: number, length: number): keyof Fields | undefined {
   switch (length) {
@@ -190,7 +223,7 @@ function scanJsonRecord(
       at = scalarEnd.at;
     }
     // A repeated name: the last one counts, as in JSON.parse.
-    if (field !== undefined) fields[field] = value;
+    if (field !== undefined) setField(fields, field, value);
     at = skipJsonSpace(text, at, end);
     const code = text.charCodeAt(at);
     if (code === COMMA) {
@@ -265,17 +298,17 @@ function finishJson(fields: Fields, line: number): HistoryRecord | typeof NOT_SC
   if (typeof f !== 'string' || f === '') return NOT_SCANNED;
   if (time !== undefined && typeof time !== 'number') return NOT_SCANNED;
   if (key !== undefined && key !== null && typeof key !== 'string') return NOT_SCANNED;
-  for (const name of ['client', 'node', 'error'] as const) {
-    const field = fields[name];
-    if (field !== undefined && typeof field !== 'string') return NOT_SCANNED;
-  }
+  const { client, node, error } = fields;
+  if (client !== undefined && typeof client !== 'string') return NOT_SCANNED;
+  if (node !== undefined && typeof node !== 'string') return NOT_SCANNED;
+  if (error !== undefined && typeof error !== 'string') return NOT_SCANNED;
   const record: Record<string, unknown> = { process, type, f };
   if (key !== undefined && key !== null) record.key = key;
   if (value !== undefined) record.value = value;
   if (typeof time === 'number') record.time = time;
-  if (fields.client !== undefined) record.client = fields.client;
-  if (fields.node !== undefined) record.node = fields.node;
-  if (fields.error !== undefined) record.error = fields.error;
+  if (client !== undefined) record.client = client;
+  if (node !== undefined) record.node = node;
+  if (error !== undefined) record.error = error;
   record.line = line;
   return record as unknown as HistoryRecord;
 }
@@ -342,7 +375,7 @@ export class EdnLineScanner {
         at = scalarEnd.at;
       }
       // A repeated key: the last one counts, as in recordFromEdn.
-      if (field !== undefined) fields[field] = value;
+      if (field !== undefined) setField(fields, field, value);
     }
   }
 }
