@@ -126,6 +126,12 @@ export class Reader {
     this.column = at.column;
   }
 
+  /** Moves forward to `offset` on the same line (the line scanner read what lies between). */
+  skipWithinLine(offset: number): void {
+    this.column += offset - this.offset;
+    this.offset = offset;
+  }
+
   private fail(problem: string, at: EdnPosition = this.position()): never {
     throw new EdnError(at.line, at.column, problem, this.atEnd());
   }

@@ -2,6 +2,7 @@ import { DISCARDED, EdnError, Reader, type EdnPosition } from './edn.ts';
 import type { HistoryFormat } from './history-file.ts';
 import { IndependentKeys, recordFromEdn, withSource } from './jepsen-edn.ts';
 import { HistoryFormatError, recordFromJson } from './json-history.ts';
+import { EdnLineScanner, JsonLineScanner, NOT_A_CLIENT, NOT_SCANNED } from './line-scanner.ts';
 import type { HistoryRecord } from './operations.ts';
 
 /** The longest unfinished entry the reader holds (16 M characters). */
@@ -14,6 +15,12 @@ export interface HistoryStreamOptions {
   readonly format?: HistoryFormat;
   /** Receives each client operation entry as soon as it is read, with its line. */
   readonly onRecord: (record: HistoryRecord) => void;
+  /**
+   * Read plain one-line entries with the line scanner (line-scanner.ts), the full parser only for
+   * the rest (default true). The records are the same either way; false is for tests that hold
+   * the two paths equal.
+   */
+  readonly scan?: boolean;
 }
 
 /**
@@ -41,10 +48,15 @@ export class HistoryStreamReader {
 
   /** EDN: Jepsen's multi-key tuples [k v] unwrapped into keys. */
   private readonly independent: IndependentKeys;
+  private readonly jsonScanner: JsonLineScanner | undefined;
+  private readonly ednScanner: EdnLineScanner | undefined;
 
   constructor(private readonly options: HistoryStreamOptions) {
     this.detected = options.format ?? detectFromName(options.source);
     this.independent = new IndependentKeys((record) => options.onRecord(record));
+    const scan = options.scan ?? true;
+    this.jsonScanner = scan ? new JsonLineScanner() : undefined;
+    this.ednScanner = scan ? new EdnLineScanner() : undefined;
   }
 
   /** The format, once known. */
@@ -100,11 +112,9 @@ export class HistoryStreamReader {
     // otherwise look complete.
     const whole = final ? this.buffer.length : this.buffer.lastIndexOf('\n') + 1;
     if (whole === 0) return;
-    const reader = new Reader(
-      whole === this.buffer.length ? this.buffer : this.buffer.slice(0, whole),
-      this.line,
-      this.column,
-    );
+    const text = whole === this.buffer.length ? this.buffer : this.buffer.slice(0, whole);
+    const reader = new Reader(text, this.line, this.column);
+    const scanner = this.ednScanner;
     let consumed = 0;
     let at: EdnPosition = reader.position();
     for (;;) {
@@ -133,6 +143,18 @@ export class HistoryStreamReader {
           ),
           this.options.source,
         );
+      if (scanner !== undefined && char === '{') {
+        const scanned = scanner.scan(text, consumed, at.line);
+        if (scanned !== NOT_SCANNED) {
+          reader.skipWithinLine(scanner.end);
+          if (scanned === NOT_A_CLIENT) this.skipped++;
+          else {
+            this.records++;
+            this.independent.push(scanned);
+          }
+          continue;
+        }
+      }
       let value;
       try {
         value = reader.readForm();
@@ -183,6 +205,15 @@ export class HistoryStreamReader {
         const newline = text.indexOf('\n', index);
         if (newline < 0 && !final) break;
         const end = newline < 0 ? length : newline;
+        const scanned = this.jsonScanner === undefined ? NOT_SCANNED : this.jsonScanner.scan(text, index, end, line);
+        if (scanned !== NOT_SCANNED) {
+          this.records++;
+          this.options.onRecord(scanned);
+          index = end + 1;
+          line++;
+          if (newline < 0) break;
+          continue;
+        }
         const lineText = text.slice(index, end);
         if (lineText.trim() !== '') {
           let value: unknown;
@@ -240,6 +271,16 @@ export class HistoryStreamReader {
         throw new HistoryFormatError(
           `${this.prefix()}line ${startLine}: an entry object is never closed (missing '}')`,
         );
+      }
+      const scanned = this.jsonScanner === undefined ? NOT_SCANNED : this.jsonScanner.scan(text, index, end, startLine);
+      if (scanned !== NOT_SCANNED) {
+        // The scanner reads only objects on one line.
+        this.records++;
+        this.options.onRecord(scanned);
+        index = end;
+        consumed = index;
+        consumedLine = line;
+        continue;
       }
       const objectText = text.slice(index, end);
       for (let i = index; i < end; i++) if (text.charCodeAt(i) === 10) line++;

@@ -30,6 +30,11 @@ export interface LinearizabilityOptions {
    */
   readonly uniqueWrites?: boolean;
   /**
+   * Leave the order of appends that nothing has observed yet undecided in the search (default
+   * true; see searchPartition); false searches every order of them.
+   */
+  readonly deferAppends?: boolean;
+  /**
    * Called now and then with the steps used so far; returning true stops the check (the keys not
    * decided are `unknown`). The checker reads no clock: a caller with a time budget passes it here.
    */
@@ -179,6 +184,7 @@ export function checkPartitions(
     const result = checkPartition(partition, model, {
       maxSteps: remaining,
       uniqueWrites: options.uniqueWrites ?? true,
+      deferAppends: options.deferAppends ?? true,
       poll:
         poll === undefined
           ? undefined

@@ -85,6 +85,18 @@ export interface Model<State = unknown> {
   isIrrelevant(op: RecordedOperation): boolean;
   /** Checks one operation's shape; returns what is wrong and how to fix it, or undefined. */
   validate(op: RecordedOperation): string | undefined;
+  /**
+   * For models whose `append` concatenates strings onto the value: what `op` is to an append, so
+   * the search may leave the order of appends that nothing has observed yet undecided (one
+   * configuration for all their orders, not one per order; see searchPartition). 'append': the
+   * state becomes appendBase(state) + String(op.input). 'overwrite': the state after it does not
+   * depend on the state before (a write). 'read': a completed read, which fits only the state
+   * equal to its output. undefined: anything else (a cas), and the search orders every append of
+   * that key as usual. Optional, with appendBase.
+   */
+  appendRole?(op: ModelOperation): 'append' | 'overwrite' | 'read' | undefined;
+  /** The string an append extends in `state` ('' for an absent value). */
+  appendBase?(state: State): string;
   /** Set when partitions of plain reads and writes may take the unique-writes fast path. */
   readonly readWrite?: ReadWriteFunctions;
   /** One line for people: 'write 3', 'read → 3', 'cas 1→2'. */

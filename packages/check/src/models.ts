@@ -179,6 +179,19 @@ function registerLike(
       }
       return undefined;
     },
+    ...(functions.append
+      ? {
+          appendRole: (op: ModelOperation) =>
+            op.f === 'append'
+              ? ('append' as const)
+              : op.f === functions.write
+                ? ('overwrite' as const)
+                : op.f === functions.read && op.completed
+                  ? ('read' as const)
+                  : undefined,
+          appendBase,
+        }
+      : {}),
     readWrite: { read: functions.read, write: functions.write, initial: absent },
     describe: describeRegisterOp,
     describeState: (state: Value) => state ?? null,

@@ -11,6 +11,11 @@ export interface StoreHistoryOptions {
   /** Keys to spread operations over; omit for a single register without keys. */
   readonly keys?: readonly string[];
   readonly functions: readonly StoreFunction[];
+  /**
+   * A corrupted read that saw two or more appends may instead see two of them swapped (half the
+   * time): a value every piece of which was written, in an order real time may forbid.
+   */
+  readonly reorderAppends?: boolean;
   /** Values are drawn from 0..values-1 (appends use unique strings). Default 5. */
   readonly values?: number;
   /** Chance an operation's outcome is unknown (info, or no completion at all). Default 0. */
@@ -143,7 +148,12 @@ export function simulateStoreHistory(options: StoreHistoryOptions): StoreHistory
       const choices = [null, ...Array.from({ length: values + 1 }, (_, v) => v), 'zz', ...written, ...written].filter(
         (value) => value !== victim.output,
       );
-      victim.output = random.pick(choices);
+      const pieces = typeof victim.output === 'string' ? victim.output.split(',').slice(0, -1) : [];
+      if (options.reorderAppends && pieces.length >= 2 && random.chance(0.5)) {
+        const at = random.int(0, pieces.length - 2);
+        [pieces[at], pieces[at + 1]] = [pieces[at + 1]!, pieces[at]!];
+        victim.output = `${pieces.join(',')},`;
+      } else victim.output = random.pick(choices);
       corrupted = true;
     }
   }
