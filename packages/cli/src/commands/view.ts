@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
+import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK } from '../exit-codes.ts';
 import { describeFileError } from '../file-errors.ts';
 
 /**
@@ -61,11 +63,25 @@ export function refuse(
 const TRACE_PATH = '/trace.jsonl';
 const NAMED_TRACE_FOLDER = '/traces/';
 
-const USAGE = `usage: dsim view <trace.jsonl> [--port <n>] [--rebuild]
+export const viewFlags: Record<string, FlagSpec> = {
+  port: {
+    value: true,
+    short: 'p',
+    placeholder: 'n',
+    description: `port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)`,
+  },
+  rebuild: {
+    description: 'build the app even if apps/visualizer/dist is up to date (in the dsim workspace)',
+  },
+  help: { short: 'h', description: 'show this help' },
+};
 
-Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C.
-  --port <n>   port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)
-  --rebuild    build the app even if apps/visualizer/dist is up to date (in the dsim workspace)`;
+export const viewUsage = `dsim view <trace.jsonl> [options]
+
+Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C. Exit 2 for a trace that
+is missing or unreadable, or for bad options.
+
+${formatFlags(viewFlags)}`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -90,38 +106,21 @@ export interface ViewServer {
  * that is missing or unreadable, or for bad options.
  */
 export async function viewCommand(args: string[]): Promise<number> {
-  let port = DEFAULT_PORT;
-  let rebuild = false;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      return EXIT_OK;
-    } else if (arg === '--rebuild') rebuild = true;
-    else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
-      const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : args[++i];
-      if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
-        console.error(`dsim view: --port needs a port number between 0 and 65535, got '${value ?? ''}'\n${USAGE}`);
-        return EXIT_USAGE;
-      }
-      port = Number(value);
-    } else if (arg.startsWith('-')) {
-      console.error(`dsim view: unknown option '${arg}'. Known options: --port, --rebuild\n${USAGE}`);
-      return EXIT_USAGE;
-    } else positional.push(arg);
+  const { positional, flags } = parseArgs(args, viewFlags, 'view');
+  if (flags.help) {
+    console.log(viewUsage);
+    return EXIT_OK;
   }
-  if (positional.length !== 1) {
-    console.error(
-      `dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n${USAGE}`,
+  const port = flags.port === undefined ? DEFAULT_PORT : portFlag(flags.port);
+  const rebuild = flags.rebuild === true;
+  if (positional.length !== 1)
+    throw new UsageError(
+      `dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n\n${viewUsage}`,
     );
-    return EXIT_USAGE;
-  }
   const trace = resolve(positional[0]!);
   const problem = checkReadable(trace, positional[0]!);
   if (problem) {
-    console.error(`dsim view: ${problem}`);
-    return EXIT_USAGE;
+    throw new UsageError(`dsim view: ${problem}`);
   }
   try {
     if (shippedApp() === undefined && (rebuild || isStale())) {
@@ -157,6 +156,14 @@ export async function viewCommand(args: string[]): Promise<number> {
   await server.close();
   console.log('\ndsim view: stopped');
   return EXIT_OK;
+}
+
+function portFlag(value: string | boolean): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > 65535)
+    throw new UsageError(
+      `dsim view: --port needs a port number between 0 and 65535 (0 picks a free one), got '${String(value)}'`,
+    );
+  return Number(value);
 }
 
 export function checkReadable(path: string, shown: string): string | undefined {
