@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
+import { bundleProtocolsForBrowser, NO_PROJECT_PROTOCOLS, PROJECT_PROTOCOLS_PATH } from '../browser-protocols.ts';
 import { UsageError } from '../errors.ts';
+import { loadProjectProtocols, protocolPathsFlag } from '../project-protocols.ts';
 import { EXIT_INTERNAL, EXIT_OK } from '../exit-codes.ts';
 import { describeFileError } from '../file-errors.ts';
 
@@ -70,6 +72,12 @@ export const viewFlags: Record<string, FlagSpec> = {
     placeholder: 'n',
     description: `port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)`,
   },
+  protocol: {
+    value: true,
+    placeholder: 'module',
+    description:
+      "register the protocols a module exports (besides dsim.config's), for the Run dialog, e.g. ./src/ring.ts",
+  },
   rebuild: {
     description: 'build the app even if apps/visualizer/dist is up to date (in the dsim workspace)',
   },
@@ -78,8 +86,9 @@ export const viewFlags: Record<string, FlagSpec> = {
 
 export const viewUsage = `dsim view <trace.jsonl> [options]
 
-Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C. Exit 2 for a trace that
-is missing or unreadable, or for bad options.
+Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C. The protocols of the
+project's dsim.config (and --protocol modules) are bundled for the browser, so the Run dialog and
+a fork can run them. Exit 2 for a trace that is missing or unreadable, or for bad options.
 
 ${formatFlags(viewFlags)}`;
 
@@ -131,7 +140,18 @@ export async function viewCommand(args: string[]): Promise<number> {
     console.error(`dsim view: could not build the visualizer: ${(error as Error).message}`);
     return EXIT_INTERNAL;
   }
-  const server = await startViewServer(trace, port);
+  const project = await loadProjectProtocols({
+    cwd: process.cwd(),
+    protocolPaths: protocolPathsFlag(flags.protocol),
+  });
+  const bundled = await bundleProtocolsForBrowser(project.sources, process.cwd());
+  if ('error' in bundled)
+    console.error(
+      `dsim view: the Run dialog offers the built-in protocols only: this project's protocols do not bundle for the browser: ${bundled.error}`,
+    );
+  else if (project.own.length > 0)
+    console.log(`dsim view: the Run dialog also runs this project's protocols: ${project.own.join(', ')}`);
+  const server = await startViewServer(trace, port, 'code' in bundled ? bundled.code : NO_PROJECT_PROTOCOLS);
   if (server.port !== port && port !== 0) console.log(`dsim view: port ${port} is taken; using ${server.port}`);
   console.log(`dsim view: serving ${positional[0]} at\n\n  ${server.url}\n\nPress Ctrl-C to stop.`);
   await new Promise<void>((done) => {
@@ -228,7 +248,11 @@ export async function buildVisualizer(): Promise<void> {
  * Serves the app (the one the CLI carries, or the workspace's apps/visualizer/dist) and the trace
  * (read fresh on every request) on 127.0.0.1; falls back to a free port.
  */
-export async function startViewServer(trace: string, port = DEFAULT_PORT): Promise<ViewServer> {
+export async function startViewServer(
+  trace: string,
+  port = DEFAULT_PORT,
+  projectProtocols = NO_PROJECT_PROTOCOLS,
+): Promise<ViewServer> {
   const root = resolve(shippedApp() ?? DIST) + sep;
   const namedPath = NAMED_TRACE_FOLDER + basename(trace);
   let actualPort = port;
@@ -253,6 +277,11 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
       createReadStream(trace)
         .on('error', () => response.end())
         .pipe(response);
+      return;
+    }
+    if (path === PROJECT_PROTOCOLS_PATH) {
+      response.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
+      response.end(projectProtocols);
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
