@@ -140,18 +140,8 @@ export async function viewCommand(args: string[]): Promise<number> {
     console.error(`dsim view: could not build the visualizer: ${(error as Error).message}`);
     return EXIT_INTERNAL;
   }
-  const project = await loadProjectProtocols({
-    cwd: process.cwd(),
-    protocolPaths: protocolPathsFlag(flags.protocol),
-  });
-  const bundled = await bundleProtocolsForBrowser(project.sources, process.cwd());
-  if ('error' in bundled)
-    console.error(
-      `dsim view: the Run dialog offers the built-in protocols only: this project's protocols do not bundle for the browser: ${bundled.error}`,
-    );
-  else if (project.own.length > 0)
-    console.log(`dsim view: the Run dialog also runs this project's protocols: ${project.own.join(', ')}`);
-  const server = await startViewServer(trace, port, 'code' in bundled ? bundled.code : NO_PROJECT_PROTOCOLS);
+  const protocolsModule = await projectProtocolsModule(protocolPathsFlag(flags.protocol));
+  const server = await startViewServer(trace, port, protocolsModule);
   if (server.port !== port && port !== 0) console.log(`dsim view: port ${port} is taken; using ${server.port}`);
   console.log(`dsim view: serving ${positional[0]} at\n\n  ${server.url}\n\nPress Ctrl-C to stop.`);
   await new Promise<void>((done) => {
@@ -176,6 +166,29 @@ export async function viewCommand(args: string[]): Promise<number> {
   await server.close();
   console.log('\ndsim view: stopped');
   return EXIT_OK;
+}
+
+/**
+ * The project's protocols as one browser module for the app's Run dialog. A trace is worth
+ * showing even when they cannot run in a browser, so a problem is a warning, not a refusal.
+ */
+async function projectProtocolsModule(protocolPaths: readonly string[]): Promise<string> {
+  let bundled: { code: string } | { error: string };
+  let own: readonly string[] = [];
+  try {
+    const project = await loadProjectProtocols({ cwd: process.cwd(), protocolPaths });
+    own = project.own;
+    bundled = await bundleProtocolsForBrowser(project.sources, process.cwd());
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    bundled = { error: error.message };
+  }
+  if ('error' in bundled) {
+    console.error(`dsim view: the Run dialog offers the built-in protocols only: ${bundled.error}`);
+    return NO_PROJECT_PROTOCOLS;
+  }
+  if (own.length > 0) console.log(`dsim view: the Run dialog also runs this project's protocols: ${own.join(', ')}`);
+  return bundled.code;
 }
 
 function portFlag(value: string | boolean): number {
