@@ -323,6 +323,11 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** The file's text, as committed: two-space indents and a final newline. */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
+
 /**
  * Every problem the schema finds in a scenario, with its field ('faults[0].fault.node') and a
  * message that says what the field must be. A value that fails a union (a fault, a latency) is
