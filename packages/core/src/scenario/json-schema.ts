@@ -1,5 +1,5 @@
-import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
-import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox/type';
+import { Errors, ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { FAULT_TYPES } from '../faults/faults.ts';
 import { NEMESIS_KINDS, PARTITION_SHAPES } from '../faults/nemesis.ts';
 import { MAX_DRIFT_PPM } from '../kernel/clock.ts';
@@ -10,7 +10,7 @@ import type { ScenarioIssue } from './schema.ts';
 /*
  * The shape of a scenario file as a TypeBox schema. TypeBox was chosen because its schemas are
  * JSON Schema objects already: the published scenario.schema.json is this value written out, with
- * nothing lost in a conversion, and `Value.Errors` validates with it without compiling code at run
+ * nothing lost in a conversion, and `Errors` validates with it without compiling code at run
  * time (the visualizer's page forbids eval). Each `errorMessage` (the keyword VS Code's JSON
  * service shows) is the message dsim prints, so an editor and the CLI say the same thing.
  *
@@ -336,7 +336,7 @@ export function scenarioJsonSchemaText(): string {
  */
 export function schemaIssues(value: unknown, schema: TSchema = ScenarioSchema, path = ''): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  for (const error of Value.Errors(schema, value)) {
+  for (const error of Errors(schema, value)) {
     const at = joinPath(path, error.path);
     if (error.type === ValueErrorType.Union) {
       const variant = chosenVariant(error.schema, error.value);
