@@ -4,7 +4,7 @@
 // workspace, and there (1) imports @dsim/core and a protocol from plain Node ESM, (2) type-checks
 // a TypeScript file with the tsconfig `tsc --init` writes, (3) runs dsim run, sweep, check and
 // view from the installed CLI, (4) runs a protocol defined in that project, named in a JSON
-// scenario through its dsim.config.ts, and (5) follows the README from `dsim init` to a passing
+// scenario through its dsim.config.ts, also from the module `dsim view` serves the app, and (5) follows the README from `dsim init` to a passing
 // property test of the starter's protocol.
 //
 // Usage: node test/consumer/run.mjs [--keep]   (--keep leaves the temporary folder for a look)
@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const workspace = resolve(import.meta.dirname, '../..');
 const keep = process.argv.includes('--keep');
@@ -94,7 +95,11 @@ async function main() {
   await viewAndFetch(dsim, 'traces/raft.jsonl');
 
   step('(4) a protocol defined in this project, named by a JSON scenario through dsim.config.ts');
-  expectOutput(run(dsim, ['run', 'ring.json', '--out', 'traces/ring.jsonl'], { cwd: project }), /protocol\s+ring/);
+  const ringRun = run(dsim, ['run', 'ring.json', '--out', 'traces/ring.jsonl'], { cwd: project });
+  expectOutput(ringRun, /protocol\s+ring/);
+  const ringHash = /hash\s+([0-9a-f]{16})/.exec(ringRun)?.[1];
+  if (!ringHash) throw new Error(`dsim run ring.json printed no hash:\n${ringRun}`);
+  await viewAndFetch(dsim, 'traces/ring.jsonl', ringHash);
   expectOutput(run(dsim, ['sweep', 'ring.json', '--seeds', '1..3', '--workers', '2'], { cwd: project }), /3 seeds/);
   expectOutput(run(dsim, ['list', 'ring'], { cwd: project }), /one-token/);
   // A handler that throws: exit 3, with the stack at the TypeScript file's own line.
@@ -125,8 +130,12 @@ async function main() {
   console.log('   the starter type-checks, its property test passes and its scenario runs');
 }
 
-/** Starts `dsim view`, fetches the page, an asset and the trace from it, and stops it. */
-async function viewAndFetch(dsim, trace) {
+/**
+ * Starts `dsim view`, fetches the page, an asset and the trace from it, and stops it. With the
+ * hash of a run of the project's ring protocol, it also fetches the module the app's Run dialog
+ * imports the project's protocols from, and runs ring.json with it to that same hash.
+ */
+async function viewAndFetch(dsim, trace, ringHash) {
   const child = spawn(dsim, ['view', trace, '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -157,11 +166,27 @@ async function viewAndFetch(dsim, trace) {
     if (served !== readFileSync(join(project, trace), 'utf8'))
       throw new Error('the served trace differs from the file');
     console.log(`   dsim view served the app, ${asset} and the trace at ${new URL(url).origin}`);
+    if (ringHash) await runServedProtocols(new URL('/dsim-project/protocols.js', url), ringHash);
   } finally {
     child.kill('SIGTERM');
     const { code } = await exited;
     if (code !== 0 && code !== null) throw new Error(`dsim view exited with ${code} on SIGTERM:\n${output}`);
   }
+}
+
+/** Imports the served protocol bundle as the browser would (one ES module) and runs ring.json with it. */
+async function runServedProtocols(moduleUrl, ringHash) {
+  const response = await fetch(moduleUrl);
+  if (response.status !== 200) throw new Error(`${moduleUrl.pathname}: HTTP ${response.status}`);
+  const file = join(work, 'served-protocols.mjs');
+  writeFileSync(file, await response.text());
+  const { protocols } = await import(pathToFileURL(file).href);
+  if (!protocols?.ring) throw new Error(`${moduleUrl.pathname} has no ring protocol: ${Object.keys(protocols ?? {})}`);
+  const core = await import(pathToFileURL(join(project, 'node_modules/@dsim/core/dist/index.js')).href);
+  const scenario = JSON.parse(readFileSync(join(project, 'ring.json'), 'utf8'));
+  const { hash } = core.runScenario(scenario, { registry: protocols }, { trace: 'hash' });
+  if (hash !== ringHash) throw new Error(`the served ring protocol ran to hash ${hash}, dsim run to ${ringHash}`);
+  console.log(`   dsim view served the project's ring protocol for the browser; it runs ring.json to ${hash}`);
 }
 
 function workspacePackages() {

@@ -1,4 +1,5 @@
 import { ScenarioError } from '@dsim/core';
+import { closest } from './args.ts';
 import { UsageError } from './errors.ts';
 import { describeFileError, isFileSystemError } from './file-errors.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeTable } from './exit-codes.ts';
@@ -54,7 +55,10 @@ Exit codes:
 ${exitCodeTable.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`).join('\n')}`;
 
 export async function main(args: string[]): Promise<number> {
-  const [name, ...rest] = args;
+  let [name, ...rest] = args;
+  // `dsim help run` is `dsim run --help`.
+  if (name === 'help' && rest[0] !== undefined && Object.hasOwn(commands, rest[0]))
+    [name, rest] = [rest[0], ['--help']];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
@@ -63,10 +67,11 @@ export async function main(args: string[]): Promise<number> {
     console.log(version());
     return EXIT_OK;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
+    const suggestion = closest(name, Object.keys(commands));
     console.error(
-      `${style.red('error:')} unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'dsim --help'.`,
+      `${style.red('error:')} unknown command '${name}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Commands: ${Object.keys(commands).join(', ')}. Run 'dsim --help'.`,
     );
     return EXIT_USAGE;
   }

@@ -30,6 +30,15 @@ export interface ProjectProtocols {
   readonly own: readonly string[];
   /** The config file that was read, if any. */
   readonly configFile?: string;
+  /** Where each of the project's protocols is found, so `dsim view` can bundle them for the browser. */
+  readonly sources: readonly ProtocolSource[];
+}
+
+/** A project protocol's module and the property path to it: `default.protocols.ring`, or `ring`. */
+export interface ProtocolSource {
+  readonly name: string;
+  readonly file: string;
+  readonly path: ReadonlyArray<string | number>;
 }
 
 /** Splits a --protocol flag's value (paths separated by commas) into paths. */
@@ -51,7 +60,8 @@ export function protocolPathsFlag(value: string | boolean | undefined): string[]
 export async function loadProjectProtocols(sources: ProtocolSources): Promise<ProjectProtocols> {
   const registry: Record<string, AnyProtocol> = { ...builtIn };
   const own: string[] = [];
-  const add = (name: string, protocol: AnyProtocol, origin: string) => {
+  const found: ProtocolSource[] = [];
+  const add = (name: string, protocol: AnyProtocol, origin: string, source: Omit<ProtocolSource, 'name'>) => {
     if (Object.hasOwn(builtIn, name))
       throw new UsageError(
         `${origin}: protocol '${name}' has the name of a built-in protocol; give it another name (built-in: ${Object.keys(builtIn).join(', ')})`,
@@ -59,7 +69,10 @@ export async function loadProjectProtocols(sources: ProtocolSources): Promise<Pr
     const existing = registry[name];
     if (existing !== undefined && existing !== protocol)
       throw new UsageError(`${origin}: a different protocol named '${name}' is already registered; rename one of them`);
-    if (existing === undefined) own.push(name);
+    if (existing === undefined) {
+      own.push(name);
+      found.push({ name, ...source });
+    }
     registry[name] = protocol;
   };
 
@@ -69,9 +82,11 @@ export async function loadProjectProtocols(sources: ProtocolSources): Promise<Pr
     const folder = dirname(configFile);
     const shown = relative(sources.cwd, configFile) || configFile;
     const entries = Array.isArray(config.protocols)
-      ? config.protocols.map((entry, index) => [undefined, entry, `protocols[${index}]`] as const)
-      : Object.entries(config.protocols ?? {}).map(([name, entry]) => [name, entry, `protocols.${name}`] as const);
-    for (const [name, entry, field] of entries) {
+      ? config.protocols.map((entry, index) => [undefined, entry, `protocols[${index}]`, index] as const)
+      : Object.entries(config.protocols ?? {}).map(
+          ([name, entry]) => [name, entry, `protocols.${name}`, name] as const,
+        );
+    for (const [name, entry, field, key] of entries) {
       const origin = `${shown} ${field}`;
       if (typeof entry === 'string') {
         const found = await protocolsOfModule(resolve(folder, entry), origin);
@@ -79,8 +94,10 @@ export async function loadProjectProtocols(sources: ProtocolSources): Promise<Pr
           throw new UsageError(
             `${origin}: ${entry} exports ${found.length} protocols; name the module in a list instead ('protocols: ["${entry}"]') to register each under its own name`,
           );
-        for (const protocol of found) add(name ?? protocol.name, protocol, origin);
-      } else if (isProtocol(entry)) add(name ?? entry.name, entry, origin);
+        for (const { protocol, exportName } of found)
+          add(name ?? protocol.name, protocol, origin, { file: resolve(folder, entry), path: [exportName] });
+      } else if (isProtocol(entry))
+        add(name ?? entry.name, entry, origin, { file: configFile, path: ['default', 'protocols', key] });
       else
         throw new UsageError(
           `${origin}: expected a protocol (an object from defineProtocol) or the path of a module that exports one`,
@@ -89,10 +106,11 @@ export async function loadProjectProtocols(sources: ProtocolSources): Promise<Pr
   }
   for (const path of sources.protocolPaths) {
     const origin = `--protocol ${path}`;
-    for (const protocol of await protocolsOfModule(resolve(sources.cwd, path), origin))
-      add(protocol.name, protocol, origin);
+    const file = resolve(sources.cwd, path);
+    for (const { protocol, exportName } of await protocolsOfModule(file, origin))
+      add(protocol.name, protocol, origin, { file, path: [exportName] });
   }
-  return { registry, own, ...(configFile !== undefined ? { configFile } : {}) };
+  return { registry, own, sources: found, ...(configFile !== undefined ? { configFile } : {}) };
 }
 
 /** The nearest config file from `cwd` upwards, stopping at the first folder with a package.json. */
@@ -136,11 +154,20 @@ async function readConfig(file: string): Promise<DsimConfig> {
 }
 
 /** The protocols a module exports: its default export if that is one, else every named export that is one. */
-async function protocolsOfModule(path: string, origin: string): Promise<AnyProtocol[]> {
+async function protocolsOfModule(
+  path: string,
+  origin: string,
+): Promise<Array<{ protocol: AnyProtocol; exportName: string }>> {
   if (!existsSync(path)) throw new UsageError(`${origin}: module not found: ${path}`);
   const module = await importModule(path, origin);
-  if (isProtocol(module.default)) return [module.default];
-  const found = [...new Set(Object.values(module).filter(isProtocol))];
+  if (isProtocol(module.default)) return [{ protocol: module.default, exportName: 'default' }];
+  const seen = new Set<AnyProtocol>();
+  const found: Array<{ protocol: AnyProtocol; exportName: string }> = [];
+  for (const [exportName, value] of Object.entries(module))
+    if (isProtocol(value) && !seen.has(value)) {
+      seen.add(value);
+      found.push({ protocol: value, exportName });
+    }
   if (found.length === 0)
     throw new UsageError(
       `${origin}: ${path} exports no protocol; export one made with defineProtocol (export default, or a named export)`,

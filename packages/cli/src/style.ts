@@ -1,32 +1,28 @@
-/**
- * Terminal styling. Colour only when writing to a terminal that wants it (NO_COLOR and
- * FORCE_COLOR respected), so piped output and CI logs stay clean and greppable.
- */
-const enabled = (() => {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
-  return process.stdout.isTTY === true;
-})();
+import { stripVTControlCharacters, styleText } from 'node:util';
 
-const wrap = (open: number, close: number) => (text: string | number) =>
-  enabled ? `\u001b[${open}m${text}\u001b[${close}m` : String(text);
+/**
+ * Terminal styling with Node's `util.styleText`, which colours only when stdout is a terminal that
+ * wants it (NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR and TERM=dumb respected), so piped output
+ * and CI logs stay clean and greppable.
+ */
+type Format = Parameters<typeof styleText>[0];
+const paint = (format: Format) => (text: string | number) => styleText(format, String(text));
 
 export const style = {
-  enabled,
-  bold: wrap(1, 22),
-  dim: wrap(2, 22),
-  red: wrap(31, 39),
-  green: wrap(32, 39),
-  yellow: wrap(33, 39),
-  blue: wrap(34, 39),
-  magenta: wrap(35, 39),
-  cyan: wrap(36, 39),
-  gray: wrap(90, 39),
+  bold: paint('bold'),
+  dim: paint('dim'),
+  red: paint('red'),
+  green: paint('green'),
+  yellow: paint('yellow'),
+  blue: paint('blue'),
+  magenta: paint('magenta'),
+  cyan: paint('cyan'),
+  gray: paint('gray'),
 };
 
 /** Left-aligned table with a header row; numbers right-aligned. */
 export function table(headers: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>): string {
-  const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+  const strip = stripVTControlCharacters;
   const cells = [headers.map(String), ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => strip(row[column] ?? '').length)));
   const numeric = headers.map(

@@ -51,7 +51,15 @@ describe('front-door metadata', () => {
     const manifest = JSON.parse(readFileSync(path, 'utf8'));
     if (manifest.private) continue;
     it(`${name}: exports its built dist/ to users and its sources to the workspace`, () => {
-      for (const [entry, conditions] of Object.entries<Record<string, string>>(manifest.exports)) {
+      for (const [entry, conditions] of Object.entries<Record<string, string> | string>(manifest.exports)) {
+        // A data file (core's scenario.schema.json) is exported as itself, and shipped.
+        if (typeof conditions === 'string') {
+          expect(entry, entry).toMatch(/\.json$/);
+          expect(conditions).toBe(entry);
+          expect(existsSync(join(folder, conditions))).toBe(true);
+          expect(manifest.files).toContain(conditions.slice(2));
+          continue;
+        }
         // Conditions match in order: the workspace's source condition must come first.
         expect(Object.keys(conditions), entry).toEqual(['@dsim/source', 'types', 'import']);
         const source = conditions['@dsim/source']!;

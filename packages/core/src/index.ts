@@ -93,6 +93,7 @@ export {
   type ResolvedNemesis,
 } from './faults/nemesis.ts';
 export { resolveScenario } from './scenario/resolve.ts';
+export { ScenarioSchema, scenarioJsonSchema, scenarioJsonSchemaText, schemaIssues } from './scenario/json-schema.ts';
 export { deepMerge } from './scenario/merge.ts';
 export { LIMITS, FORBIDDEN_KEYS } from './scenario/limits.ts';
 export { copyPlainData } from './scenario/plain-data.ts';

@@ -1,5 +1,5 @@
 import { parseDuration, type Fault, type ScheduledFault } from '@dsim/core';
-import { registry } from '@dsim/registry';
+import { protocols as registry } from '../project-protocols.ts';
 import { formatTime } from '../model/describe.ts';
 import { encodeRunSpec, forkFaults, scenarioFor, type RunSpec } from '../model/run-spec.ts';
 import { scenarioFromHeader } from '../model/scenario-from-header.ts';
@@ -64,6 +64,10 @@ export class Dialogs {
     scenarioSelect.value = current?.scenario ?? loadedShipped?.key ?? shippedScenarios[0]?.key ?? '';
     const protocolSelect = el('select', { id: 'run-protocol' });
     for (const name of Object.keys(registry)) protocolSelect.append(el('option', { value: name }, name));
+    // A trace of a project's protocol (served by `dsim view` in that project) starts on its protocol.
+    const loadedProtocol = this.host.loaded?.model.header?.protocol;
+    if (typeof loadedProtocol === 'string' && Object.hasOwn(registry, loadedProtocol))
+      protocolSelect.value = loadedProtocol;
     const nodes = el('input', { id: 'run-nodes', type: 'number', min: '1', max: '500', value: '5' });
     const until = el('input', { id: 'run-until', value: '60s' });
     const workload = el('select', { id: 'run-workload' });

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { runScenario, ScenarioError } from '@dsim/core';
-import { registry } from '@dsim/registry';
+import { protocolsReady } from '../project-protocols.ts';
 import { findScenario, scenariosReady, shippedScenarios } from '../scenarios.ts';
 import { scenarioFor, type RunSpec } from '../model/run-spec.ts';
 import type { WorkerReply, WorkerRequest } from './protocol.ts';
@@ -32,6 +32,7 @@ function describeError(error: unknown): string {
 self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
   await scenariosReady;
+  const registry = await protocolsReady;
   let reply: WorkerReply;
   try {
     if (request.type === 'run') {

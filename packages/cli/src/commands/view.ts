@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
+import { formatFlags, parseArgs, type FlagSpec } from '../args.ts';
+import { bundleProtocolsForBrowser, NO_PROJECT_PROTOCOLS, PROJECT_PROTOCOLS_PATH } from '../browser-protocols.ts';
+import { UsageError } from '../errors.ts';
+import { loadProjectProtocols, protocolPathsFlag } from '../project-protocols.ts';
+import { EXIT_INTERNAL, EXIT_OK } from '../exit-codes.ts';
 import { describeFileError } from '../file-errors.ts';
 
 /**
@@ -61,11 +65,32 @@ export function refuse(
 const TRACE_PATH = '/trace.jsonl';
 const NAMED_TRACE_FOLDER = '/traces/';
 
-const USAGE = `usage: dsim view <trace.jsonl> [--port <n>] [--rebuild]
+export const viewFlags: Record<string, FlagSpec> = {
+  port: {
+    value: true,
+    short: 'p',
+    placeholder: 'n',
+    description: `port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)`,
+  },
+  protocol: {
+    value: true,
+    placeholder: 'module',
+    description:
+      "register the protocols a module exports (besides dsim.config's), for the Run dialog, e.g. ./src/ring.ts",
+  },
+  rebuild: {
+    description: 'build the app even if apps/visualizer/dist is up to date (in the dsim workspace)',
+  },
+  help: { short: 'h', description: 'show this help' },
+};
 
-Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C.
-  --port <n>   port to listen on (default ${DEFAULT_PORT}; a free port if it is taken)
-  --rebuild    build the app even if apps/visualizer/dist is up to date (in the dsim workspace)`;
+export const viewUsage = `dsim view <trace.jsonl> [options]
+
+Serves the visualizer on 127.0.0.1 with the trace loaded, until Ctrl-C. The protocols of the
+project's dsim.config (and --protocol modules) are bundled for the browser, so the Run dialog and
+a fork can run them. Exit 2 for a trace that is missing or unreadable, or for bad options.
+
+${formatFlags(viewFlags)}`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -90,38 +115,21 @@ export interface ViewServer {
  * that is missing or unreadable, or for bad options.
  */
 export async function viewCommand(args: string[]): Promise<number> {
-  let port = DEFAULT_PORT;
-  let rebuild = false;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      return EXIT_OK;
-    } else if (arg === '--rebuild') rebuild = true;
-    else if (arg === '--port' || arg === '-p' || arg.startsWith('--port=')) {
-      const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : args[++i];
-      if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
-        console.error(`dsim view: --port needs a port number between 0 and 65535, got '${value ?? ''}'\n${USAGE}`);
-        return EXIT_USAGE;
-      }
-      port = Number(value);
-    } else if (arg.startsWith('-')) {
-      console.error(`dsim view: unknown option '${arg}'. Known options: --port, --rebuild\n${USAGE}`);
-      return EXIT_USAGE;
-    } else positional.push(arg);
+  const { positional, flags } = parseArgs(args, viewFlags, 'view');
+  if (flags.help) {
+    console.log(viewUsage);
+    return EXIT_OK;
   }
-  if (positional.length !== 1) {
-    console.error(
-      `dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n${USAGE}`,
+  const port = flags.port === undefined ? DEFAULT_PORT : portFlag(flags.port);
+  const rebuild = flags.rebuild === true;
+  if (positional.length !== 1)
+    throw new UsageError(
+      `dsim view: give exactly one trace file${positional.length > 1 ? ` (got ${positional.length})` : ''}\n\n${viewUsage}`,
     );
-    return EXIT_USAGE;
-  }
   const trace = resolve(positional[0]!);
   const problem = checkReadable(trace, positional[0]!);
   if (problem) {
-    console.error(`dsim view: ${problem}`);
-    return EXIT_USAGE;
+    throw new UsageError(`dsim view: ${problem}`);
   }
   try {
     if (shippedApp() === undefined && (rebuild || isStale())) {
@@ -132,7 +140,8 @@ export async function viewCommand(args: string[]): Promise<number> {
     console.error(`dsim view: could not build the visualizer: ${(error as Error).message}`);
     return EXIT_INTERNAL;
   }
-  const server = await startViewServer(trace, port);
+  const protocolsModule = await projectProtocolsModule(protocolPathsFlag(flags.protocol));
+  const server = await startViewServer(trace, port, protocolsModule);
   if (server.port !== port && port !== 0) console.log(`dsim view: port ${port} is taken; using ${server.port}`);
   console.log(`dsim view: serving ${positional[0]} at\n\n  ${server.url}\n\nPress Ctrl-C to stop.`);
   await new Promise<void>((done) => {
@@ -157,6 +166,37 @@ export async function viewCommand(args: string[]): Promise<number> {
   await server.close();
   console.log('\ndsim view: stopped');
   return EXIT_OK;
+}
+
+/**
+ * The project's protocols as one browser module for the app's Run dialog. A trace is worth
+ * showing even when they cannot run in a browser, so a problem is a warning, not a refusal.
+ */
+async function projectProtocolsModule(protocolPaths: readonly string[]): Promise<string> {
+  let bundled: { code: string } | { error: string };
+  let own: readonly string[] = [];
+  try {
+    const project = await loadProjectProtocols({ cwd: process.cwd(), protocolPaths });
+    own = project.own;
+    bundled = await bundleProtocolsForBrowser(project.sources, process.cwd());
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    bundled = { error: error.message };
+  }
+  if ('error' in bundled) {
+    console.error(`dsim view: the Run dialog offers the built-in protocols only: ${bundled.error}`);
+    return NO_PROJECT_PROTOCOLS;
+  }
+  if (own.length > 0) console.log(`dsim view: the Run dialog also runs this project's protocols: ${own.join(', ')}`);
+  return bundled.code;
+}
+
+function portFlag(value: string | boolean): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > 65535)
+    throw new UsageError(
+      `dsim view: --port needs a port number between 0 and 65535 (0 picks a free one), got '${String(value)}'`,
+    );
+  return Number(value);
 }
 
 export function checkReadable(path: string, shown: string): string | undefined {
@@ -221,7 +261,11 @@ export async function buildVisualizer(): Promise<void> {
  * Serves the app (the one the CLI carries, or the workspace's apps/visualizer/dist) and the trace
  * (read fresh on every request) on 127.0.0.1; falls back to a free port.
  */
-export async function startViewServer(trace: string, port = DEFAULT_PORT): Promise<ViewServer> {
+export async function startViewServer(
+  trace: string,
+  port = DEFAULT_PORT,
+  projectProtocols = NO_PROJECT_PROTOCOLS,
+): Promise<ViewServer> {
   const root = resolve(shippedApp() ?? DIST) + sep;
   const namedPath = NAMED_TRACE_FOLDER + basename(trace);
   let actualPort = port;
@@ -246,6 +290,11 @@ export async function startViewServer(trace: string, port = DEFAULT_PORT): Promi
       createReadStream(trace)
         .on('error', () => response.end())
         .pipe(response);
+      return;
+    }
+    if (path === PROJECT_PROTOCOLS_PATH) {
+      response.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
+      response.end(projectProtocols);
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));

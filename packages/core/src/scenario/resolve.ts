@@ -9,6 +9,7 @@ import type { ResolvedLinkOverride, ResolvedNetwork } from '../kernel/network.ts
 import { createRandom } from '../random/random.ts';
 import { describeValue, type Micros } from '../time/time.ts';
 import { DEFAULT_LATENCY, ScenarioChecker } from './checker.ts';
+import { schemaIssues } from './json-schema.ts';
 import { LIMITS } from './limits.ts';
 import { deepMerge, isRecord } from './merge.ts';
 import { copyPlainData } from './plain-data.ts';
@@ -76,7 +77,9 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
   if (dataIssues.length > 0) throw new ScenarioError(dataIssues, options.source);
   const check = new ScenarioChecker();
   for (const key of Object.keys(scenario)) {
-    if (!SCENARIO_FIELDS.has(key)) check.fail(key, `unknown field (known fields: ${[...SCENARIO_FIELDS].join(', ')})`);
+    // `$schema` points an editor at scenario.schema.json; the run does not read it.
+    if (!SCENARIO_FIELDS.has(key) && key !== '$schema')
+      check.fail(key, `unknown field (known fields: ${[...SCENARIO_FIELDS].join(', ')})`);
   }
   const name = typeof scenario.name === 'string' && scenario.name.trim() !== '' ? scenario.name : 'unnamed';
   if (typeof scenario.name !== 'string' || scenario.name.trim() === '')
@@ -105,6 +108,8 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     if (scenario[flag] !== undefined && typeof scenario[flag] !== 'boolean') check.fail(flag, 'must be true or false');
   }
 
+  checkShape(scenario, check);
+
   if (!check.ok || !protocol) throw new ScenarioError(check.issues, options.source);
   return {
     name,
@@ -126,6 +131,29 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): R
     traceFullState: scenario.traceFullState === true,
     budget,
   };
+}
+
+/**
+ * The schema's findings (scenario.schema.json, the one editors check files with) that the reads
+ * above did not report at the same field: unknown fields in nested objects, a boolean written as
+ * a string. Where both found a problem, the reader's message, which knows the scenario, is kept.
+ * A protocol and invariants are the readers' alone: a `.ts` scenario may give objects there.
+ */
+function checkShape(scenario: Fields, check: ScenarioChecker): void {
+  const reported = check.issues.map((issue) => issue.path);
+  const overlaps = (a: string, b: string) =>
+    a === b ||
+    a === '' ||
+    b === '' ||
+    b.startsWith(`${a}.`) ||
+    b.startsWith(`${a}[`) ||
+    a.startsWith(`${b}.`) ||
+    a.startsWith(`${b}[`);
+  for (const issue of schemaIssues(scenario)) {
+    if (issue.path === 'protocol' || issue.path.startsWith('invariants[')) continue;
+    if (reported.some((path) => overlaps(path, issue.path))) continue;
+    check.fail(issue.path, issue.message);
+  }
 }
 
 function readProtocol(

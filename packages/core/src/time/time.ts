@@ -16,7 +16,7 @@ const UNIT_MICROS: Readonly<Record<string, number>> = {
   h: 3_600_000_000,
 };
 
-const DURATION_PATTERN = /^\s*(-?\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/;
+export const DURATION_PATTERN = /^\s*(-?\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/;
 
 /**
  * Parses a duration into integer microseconds. Returns an error message (not a throw) so that
