@@ -7,9 +7,11 @@
  * ranges for the swarm), reported as medians. A trial that does not catch within --runs counts
  * as more than --runs.
  *
- * --control also runs the swarm with the switch off: the correct protocol's false alarms (each must be 0).
+ * --control also runs the swarm with the switch off: the correct protocol's false alarms (each must
+ * be 0), over --control-runs seeds (default --runs). --swarm-only skips the hunts (they do not
+ * depend on the swarm's ranges), to compare a change of the ranges against a known hunt column.
  *
- *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control]
+ *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control] [--control-runs n] [--swarm-only]
  */
 import {
   familyOptions,
@@ -30,7 +32,8 @@ import { bugHunts as txnHunts } from '@dsim/saga-tcc';
 import { parseFlags, wholeNumber } from './lib/flags.ts';
 
 export const description = 'swarm sweeps against the hand-tuned hunts: median runs to catch each bug switch';
-export const usage = '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control]';
+export const usage =
+  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control] [--control-runs n] [--swarm-only]';
 
 interface Race {
   readonly protocol: string;
@@ -141,8 +144,14 @@ function median(values: ReadonlyArray<number | undefined>): number {
 const show = (value: number, cap: number) => (value === Infinity ? `>${cap}` : String(value));
 
 export function main(args: readonly string[]): number {
-  const { values, positional, on } = parseFlags(args, ['runs', 'trials', 'bug'], ['control']);
+  const { values, positional, on } = parseFlags(
+    args,
+    ['runs', 'trials', 'bug', 'control-runs'],
+    ['control', 'swarm-only'],
+  );
   const runs = wholeNumber(values.runs, 'runs', 100);
+  const controlRuns = wholeNumber(values['control-runs'], 'control-runs', runs);
+  const swarmOnly = on.has('swarm-only');
   const trials = wholeNumber(values.trials, 'trials', 3);
   const all = races();
   const chosen = positional.length > 0 ? positional : Object.keys(all);
@@ -160,7 +169,7 @@ export function main(args: readonly string[]): number {
       'swarm',
       'hunt trials',
       'swarm trials',
-      ...(control ? [`swarm false alarms in ${runs}`] : []),
+      ...(control ? [`swarm false alarms in ${controlRuns}`] : []),
       'seconds',
     ].join(' | '),
   );
@@ -172,32 +181,34 @@ export function main(args: readonly string[]): number {
       const hunt: Array<number | undefined> = [];
       const swarm: Array<number | undefined> = [];
       for (let trial = 0; trial < trials; trial++) {
-        // Trial 0 is the hunt as its package runs it (fast-check's seed from its name).
-        const report = runsToFailure({
-          ...race.hunt,
-          registry,
-          numRuns: runs,
-          ...(trial > 0 ? { seed: 7919 * trial } : {}),
-        });
-        hunt.push(report.found ? report.runs : undefined);
+        if (!swarmOnly) {
+          // Trial 0 is the hunt as its package runs it (fast-check's seed from its name).
+          const report = runsToFailure({
+            ...race.hunt,
+            registry,
+            numRuns: runs,
+            ...(trial > 0 ? { seed: 7919 * trial } : {}),
+          });
+          hunt.push(report.found ? report.runs : undefined);
+        }
         swarm.push(swarmRunsToCatch(race, 1 + trial * 100_000, runs));
       }
       const [huntMedian, swarmMedian] = [median(hunt), median(swarm)];
-      if (swarmMedian > huntMedian) slower++;
+      if (!swarmOnly && swarmMedian > huntMedian) slower++;
       console.log(
         [
           race.protocol,
           race.bug,
-          show(huntMedian, runs),
+          swarmOnly ? '-' : show(huntMedian, runs),
           show(swarmMedian, runs),
           hunt.map((value) => show(value ?? Infinity, runs)).join(' '),
           swarm.map((value) => show(value ?? Infinity, runs)).join(' '),
-          ...(control ? [String(falseAlarms(race, 900_001, runs))] : []),
+          ...(control ? [String(falseAlarms(race, 900_001, controlRuns))] : []),
           ((performance.now() - started) / 1000).toFixed(0),
         ].join(' | '),
       );
     }
   }
-  console.log(`swarm slower than the hunt (median) on ${slower} bug switch${slower === 1 ? '' : 'es'}`);
+  if (!swarmOnly) console.log(`swarm slower than the hunt (median) on ${slower} bug switch${slower === 1 ? '' : 'es'}`);
   return 0;
 }

@@ -4,8 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { familyOptions, familyScenario, runScenario } from '@dsim/core';
 import { families, registry } from '@dsim/registry';
-import { runJobs } from '../../packages/cli/src/commands/sweep.ts';
-import type { SweepJob, SweepWorkerData } from '../../packages/cli/src/sweep-worker.ts';
+import { runInFreshProcess } from './child.ts';
 import { progress, type BenchRow } from './kernel.bench.ts';
 
 /**
@@ -40,18 +39,19 @@ function coverageCost(seeds: readonly number[]): { off: number; on: number } {
   return { off: seedsPerSecond(seeds.length, best.off), on: seedsPerSecond(seeds.length, best.on) };
 }
 
-async function workerRate(jobs: readonly SweepJob[], workers: number): Promise<number> {
-  const data: SweepWorkerData = {
-    source: { family: FAMILY, cases: [familyOptions(families[FAMILY]!)] },
-    hashes: true,
-    stateMode: 'mutable',
-    coverage: true,
-  };
-  progress(`${jobs.length} seeds on ${workers} worker${workers === 1 ? '' : 's'}`);
-  const started = performance.now();
-  const results = await runJobs(data, jobs, workers, () => {});
-  if (results.length !== jobs.length) throw new Error(`the sweep finished ${results.length} of ${jobs.length} runs`);
-  return seedsPerSecond(jobs.length, performance.now() - started);
+interface SweepRate {
+  readonly wallMillis: number;
+  readonly cpuMillis: number;
+  readonly longestRunMillis: number;
+  readonly runMillis: number;
+}
+
+const CHILD = join(import.meta.dirname, 'sweep-rate.child.ts');
+
+/** One sweep of `seeds` seeds on `workers` workers, in a fresh process (both sides start cold). */
+function workerRate(seeds: number, workers: number): SweepRate {
+  progress(`${seeds} seeds on ${workers} worker${workers === 1 ? '' : 's'}, in a fresh process`);
+  return runInFreshProcess<SweepRate>(CHILD, ['rate', FAMILY, String(seeds), String(workers)]);
 }
 
 /** Writes `shards` results files of `perShard` lines each, copies of real lines renumbered, and times their merge. */
@@ -130,19 +130,54 @@ export async function benchSweep(): Promise<BenchRow[]> {
     unit: 'seeds/s',
     note: `${Math.round((cost.on / cost.off) * 100)}% of off`,
   });
-  const jobs = Array.from({ length: 16 }, (_, i) => ({ seed: i + 1, case: 0 }));
+  // Wall-clock rates need a quiet machine; CPU time does not: seeds per CPU second (every thread of
+  // the process) shows what a second worker costs beyond its runs (its start-up, the messages, the
+  // main thread's share), which is what stands between two workers and twice the rate.
+  const seeds = 24;
   const load = loadavg()[0]!.toFixed(1);
-  const one = await workerRate(jobs, 1);
-  const two = await workerRate(jobs, 2);
-  rows.push({ name: `${FAMILY} sweep, 1 worker`, value: one, unit: 'seeds/s', note: `16 seeds; load average ${load}` });
+  const one = workerRate(seeds, 1);
+  const two = workerRate(seeds, 2);
+  const startup = runInFreshProcess<{ wallMillis: number; cpuMillis: number }>(CHILD, ['startup', FAMILY]);
+  const perSecond = (rate: SweepRate) => seedsPerSecond(seeds, rate.wallMillis);
+  const perCpuSecond = (rate: SweepRate) => seedsPerSecond(seeds, rate.cpuMillis);
+  rows.push({
+    name: `${FAMILY} sweep, 1 worker`,
+    value: perSecond(one),
+    unit: 'seeds/s',
+    note: `${seeds} seeds, fresh process; load average ${load}`,
+  });
   rows.push({
     name: `${FAMILY} sweep, 2 workers`,
-    value: two,
+    value: perSecond(two),
     unit: 'seeds/s',
-    note: `${(two / one).toFixed(2)}× one worker (target ≥ 1.8×); load average ${loadavg()[0]!.toFixed(1)}`,
+    note: `${(perSecond(two) / perSecond(one)).toFixed(2)}× one worker (target ≥ 1.8× on a quiet machine); load average ${loadavg()[0]!.toFixed(1)}`,
+  });
+  rows.push({
+    name: `${FAMILY} sweep CPU, 1 worker`,
+    value: perCpuSecond(one),
+    unit: 'seeds/CPU s',
+    note: `every thread of the process`,
+  });
+  rows.push({
+    name: `${FAMILY} sweep CPU, 2 workers`,
+    value: perCpuSecond(two),
+    unit: 'seeds/CPU s',
+    note: `${(perCpuSecond(two) / perCpuSecond(one)).toFixed(2)}× one worker's: the ceiling of two workers' speed-up on two idle cores is ${((2 * perCpuSecond(two)) / perCpuSecond(one)).toFixed(2)}×`,
+  });
+  rows.push({
+    name: 'sweep worker start-up',
+    value: Math.round(startup.cpuMillis),
+    unit: 'CPU ms',
+    note: `${Math.round(startup.wallMillis)} ms wall to 'ready'; ${((startup.cpuMillis / one.cpuMillis) * seeds).toFixed(2)} seeds' worth of CPU`,
+  });
+  rows.push({
+    name: 'longest seed, 2 workers',
+    value: Math.round(two.longestRunMillis),
+    unit: 'ms',
+    note: `${((two.longestRunMillis / two.runMillis) * 200).toFixed(0)}% of a perfectly balanced 2-worker sweep of these seeds: the floor on its wall time`,
   });
   const merge = mergeTime(64, 10_000);
-  const shardSeconds = 10_000 / two;
+  const shardSeconds = 10_000 / perSecond(two);
   rows.push({
     name: 'merge 64 shards × 10,000 seeds',
     value: Math.round(merge.millis) / 1000,

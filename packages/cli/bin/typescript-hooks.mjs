@@ -2,9 +2,12 @@
 // resolver does the rest (dsim's sources import with explicit .ts extensions). Unlike tsx, this
 // does not turn on esbuild's keepNames, which wraps every closure the program creates in an
 // Object.defineProperty call: in hot simulation code that alone cost more than the simulation.
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
+import { transform, version as esbuildVersion } from 'esbuild';
 
 const TYPESCRIPT = /\.(?:ts|mts|cts)$/;
 const SOURCE_CONDITION = '@dsim/source';
@@ -39,10 +42,26 @@ export async function resolve(specifier, context, nextResolve) {
   }
 }
 
+// Every thread that loads TypeScript (the main thread and each sweep or check worker) has its own
+// hooks and would strip the types of every file again: a sweep's workers share the stripped files
+// through this cache instead. The key is the file's path and bytes, so an edit is a new entry.
+const CACHE = join(tmpdir(), `dsim-typescript-${safeUser()}-esbuild-${esbuildVersion}`);
+
+function safeUser() {
+  try {
+    return String(userInfo().uid);
+  } catch {
+    return 'user';
+  }
+}
+
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(new URL(url).pathname)) return nextLoad(url, context);
   const path = fileURLToPath(url);
   const source = await readFile(path, 'utf8');
+  const cached = join(CACHE, `${createHash('sha256').update(path).update('\0').update(source).digest('hex')}.js`);
+  const hit = await readFile(cached, 'utf8').catch(() => undefined);
+  if (hit !== undefined) return { format: 'module', source: hit, shortCircuit: true };
   const { code } = await transform(source, {
     loader: 'ts',
     format: 'esm',
@@ -50,5 +69,12 @@ export async function load(url, context, nextLoad) {
     sourcemap: 'inline',
     sourcefile: path,
   });
+  // Written under a unique name and renamed into place, so a concurrent reader sees all or nothing;
+  // a cache that cannot be written (a read-only tmp) only costs the next thread the transform.
+  const temporary = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await mkdir(CACHE, { recursive: true })
+    .then(() => writeFile(temporary, code))
+    .then(() => rename(temporary, cached))
+    .catch(() => {});
   return { format: 'module', source: code, shortCircuit: true };
 }

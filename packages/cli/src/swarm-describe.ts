@@ -1,4 +1,4 @@
-import { describeLatency, type SwarmDraw } from '@dsim/core';
+import { describeLatency, formatMicros, type SwarmDraw } from '@dsim/core';
 
 /** One line for people: what a `--swarm` seed drew ('5 nodes, faults partition+crash ×4, latency ...'). */
 export function describeSwarm(draw: SwarmDraw): string {
@@ -10,6 +10,11 @@ export function describeSwarm(draw: SwarmDraw): string {
   if (draw.latency !== undefined) parts.push(`latency ${describeLatency(draw.latency)}`);
   if (draw.loss) parts.push(`loss ${draw.loss}`);
   if (draw.duplicate) parts.push(`duplicate ${draw.duplicate}`);
-  for (const [name, value] of Object.entries(draw.config ?? {})) parts.push(`${name}=${value}`);
+  if (draw.faultDurationMicros !== undefined)
+    parts.push(`episodes ${formatMicros(draw.faultDurationMicros.min)}–${formatMicros(draw.faultDurationMicros.max)}`);
+  if (draw.partitionShapes !== undefined) parts.push(`partitions ${draw.partitionShapes.join('+')}`);
+  if (draw.clockJumpMicros !== undefined) parts.push(`clock jumps ≤ ${formatMicros(draw.clockJumpMicros)}`);
+  if (draw.burstProbability !== undefined) parts.push(`bursts ${draw.burstProbability}`);
+  for (const [name, value] of Object.entries(draw.config ?? {})) parts.push(`${name}=${String(value)}`);
   return parts.join(', ');
 }

@@ -146,4 +146,13 @@ export {
   type FamilyMeasure,
   type MeasureTotals,
 } from './scenario/seed-family.ts';
-export { applySwarm, drawSwarm, type IntegerRange, type SwarmDraw, type SwarmRanges } from './scenario/swarm.ts';
+export {
+  applySwarm,
+  drawSwarm,
+  type IntegerRange,
+  type SwarmChoice,
+  type SwarmKnob,
+  type SwarmDraw,
+  type SwarmRanges,
+  type SwarmSetting,
+} from './scenario/swarm.ts';

@@ -521,6 +521,17 @@ export interface Interrupt {
  * Runs a sweep's jobs in worker threads (or inline for one worker), reporting progress and each
  * result as it comes back. When interrupted, returns the results that finished.
  */
+/**
+ * Seeds per message to a worker. Large chunks cut messaging; the size shrinks with what is left
+ * (guided self-scheduling, Polychronopoulos and Kuck 1987), so the last chunks are single seeds
+ * and no worker sits idle at the end while another works through a long chunk: one seed can run
+ * ten times as long as the next. Results written as they finish lose at most the chunks in flight
+ * when the sweep is killed: with a results file, those stay small.
+ */
+export function chunkSize(remaining: number, workerCount: number, writingResults: boolean): number {
+  return Math.max(1, Math.min(writingResults ? 10 : 50, Math.floor(remaining / (workerCount * 4))));
+}
+
 export async function runJobs(
   data: SweepWorkerData,
   jobs: readonly SweepJob[],
@@ -553,13 +564,10 @@ export async function runJobs(
     }
     return results;
   }
-  // Small chunks keep all workers busy to the end; large ones cut messaging overhead. Results
-  // written as they finish lose at most the chunks in flight when the sweep is killed: keep those small.
-  const chunkSize = Math.max(1, Math.min(onResult ? 10 : 50, Math.floor(jobs.length / (workerCount * 8))));
   let next = 0;
   const takeChunk = (): SweepJob[] | undefined => {
     if (next >= jobs.length || interrupt.stopped) return undefined;
-    const chunk = jobs.slice(next, next + chunkSize);
+    const chunk = jobs.slice(next, next + chunkSize(jobs.length - next, workerCount, onResult !== undefined));
     next += chunk.length;
     return chunk;
   };

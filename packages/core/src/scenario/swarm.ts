@@ -1,4 +1,4 @@
-import { NEMESIS_KINDS, type NemesisKind } from '../faults/nemesis.ts';
+import { NEMESIS_KINDS, PARTITION_SHAPES, type NemesisKind, type PartitionShape } from '../faults/nemesis.ts';
 import { exp, ln } from '../random/deterministic-math.ts';
 import { createRandom, type Random } from '../random/random.ts';
 import type { LatencyDistribution } from '../kernel/latency.ts';
@@ -8,7 +8,23 @@ import type { Scenario } from './schema.ts';
 export interface IntegerRange {
   readonly min: number;
   readonly max: number;
+  /**
+   * 'log' draws log-uniformly (as many seeds from 1 to 10 as from 10 to 100), for knobs whose
+   * interesting values sit at one end of a wide range; default 'linear'.
+   */
+  readonly scale?: 'linear' | 'log';
 }
+
+/** A config value a swarm can set: a number, a mode name, a feature switch. */
+export type SwarmSetting = number | string | boolean;
+
+/** A config knob drawn from a list (a feature switch, a mode), each value equally likely. */
+export interface SwarmChoice {
+  readonly oneOf: readonly SwarmSetting[];
+}
+
+/** A knob of a config set: a fixed value, a range or a choice. */
+export type SwarmKnob = SwarmSetting | IntegerRange | SwarmChoice;
 
 /**
  * Swarm testing (Groce et al., ISSTA 2012; TigerBeetle's VOPR): each seed also draws which fault
@@ -28,8 +44,26 @@ export interface SwarmRanges {
   /** Largest base message loss and duplication rates; half the seeds get none. */
   readonly loss?: { readonly max: number };
   readonly duplicate?: { readonly max: number };
-  /** Whole-number config knobs (timeouts in microseconds, batch sizes), each drawn from its range. */
-  readonly config?: Readonly<Record<string, IntegerRange>>;
+  /** Config knobs: whole numbers (timeouts in microseconds, batch sizes) from a range, or one of a list (switches, modes). */
+  readonly config?: Readonly<Record<string, IntegerRange | SwarmChoice>>;
+  /**
+   * Config knobs that constrain each other (a read mode that needs a check, and the timeouts it
+   * allows), drawn together: for each group, one of its sets, each equally likely, its knobs drawn
+   * like `config`'s (a fixed value stays as given) and merged over them.
+   */
+  readonly configSets?: ReadonlyArray<ReadonlyArray<Readonly<Record<string, SwarmKnob>>>>;
+  /**
+   * Episode lengths in microseconds: each seed draws its own shortest and longest episode
+   * log-uniformly within this range, so some seeds get only blips (a crash shorter than a round
+   * trip) and others only long outages (a member down past its failure detector).
+   */
+  readonly faultDurationMicros?: IntegerRange;
+  /** Partition shapes a seed may use: each on with probability 1/2, at least one. */
+  readonly partitionShapes?: readonly PartitionShape[];
+  /** Largest clock jump in microseconds, drawn log-uniformly (the family's bound is the range's max). */
+  readonly clockJumpMicros?: IntegerRange;
+  /** Loss or duplication probability during a nemesis burst. */
+  readonly burstProbability?: { readonly min: number; readonly max: number };
 }
 
 /** What one seed drew: recorded in the sweep's result line, and drawn again from the seed on replay. */
@@ -40,7 +74,12 @@ export interface SwarmDraw {
   latency?: LatencyDistribution;
   loss?: number;
   duplicate?: number;
-  config?: Record<string, number>;
+  config?: Record<string, SwarmSetting>;
+  /** Shortest and longest fault episode, microseconds. */
+  faultDurationMicros?: { min: number; max: number };
+  partitionShapes?: PartitionShape[];
+  clockJumpMicros?: number;
+  burstProbability?: number;
 }
 
 /** Draws a seed's configuration from the `swarm` stream of the seed: the same seed, the same draw. */
@@ -62,7 +101,36 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
   if (ranges.config) {
     draw.config = {};
     for (const [name, range] of Object.entries(ranges.config))
-      draw.config[name] = intIn(random, range, `config.${name}`);
+      draw.config[name] = drawKnob(random, range, `config.${name}`);
+  }
+  // Fields below were added after the ones above: drawn after them, so a family that declares
+  // none of them draws what it drew before.
+  if (ranges.configSets) {
+    draw.config ??= {};
+    ranges.configSets.forEach((group, index) => {
+      for (const [name, knob] of Object.entries(choose(random, group, `configSets[${index}]`)))
+        draw.config![name] = drawKnob(random, knob, `configSets[${index}].${name}`);
+    });
+  }
+  if (ranges.faultDurationMicros) {
+    const a = intIn(random, { ...ranges.faultDurationMicros, scale: 'log' }, 'faultDurationMicros');
+    const b = intIn(random, { ...ranges.faultDurationMicros, scale: 'log' }, 'faultDurationMicros');
+    draw.faultDurationMicros = { min: Math.min(a, b), max: Math.max(a, b) };
+  }
+  if (ranges.partitionShapes) {
+    for (const shape of ranges.partitionShapes)
+      if (!PARTITION_SHAPES.includes(shape))
+        throw new Error(`swarm.partitionShapes: unknown shape '${shape}'; use ${PARTITION_SHAPES.join(', ')}`);
+    const shapes = ranges.partitionShapes.filter(() => random.chance(0.5));
+    draw.partitionShapes = shapes.length > 0 ? shapes : [random.pick(ranges.partitionShapes)];
+  }
+  if (ranges.clockJumpMicros)
+    draw.clockJumpMicros = intIn(random, { ...ranges.clockJumpMicros, scale: 'log' }, 'clockJumpMicros');
+  if (ranges.burstProbability) {
+    const { min, max } = ranges.burstProbability;
+    if (!(min >= 0 && max <= 1 && min <= max))
+      throw new Error(`swarm.burstProbability: give probabilities with 0 <= min <= max <= 1, got ${min}..${max}`);
+    draw.burstProbability = round3(min + random.next() * (max - min));
   }
   return draw;
 }
@@ -82,6 +150,12 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
           ...scenario.nemesis,
           ...(draw.faultKinds !== undefined ? { kinds: draw.faultKinds } : {}),
           ...(draw.faults !== undefined ? { faults: draw.faults } : {}),
+          ...(draw.faultDurationMicros !== undefined
+            ? { minDuration: draw.faultDurationMicros.min, maxDuration: draw.faultDurationMicros.max }
+            : {}),
+          ...(draw.partitionShapes !== undefined ? { shapes: draw.partitionShapes } : {}),
+          ...(draw.clockJumpMicros !== undefined ? { clockJumpMax: draw.clockJumpMicros } : {}),
+          ...(draw.burstProbability !== undefined ? { probability: draw.burstProbability } : {}),
         };
   return {
     ...scenario,
@@ -119,7 +193,21 @@ function drawLatency(random: Random, range: IntegerRange): LatencyDistribution {
 function intIn(random: Random, range: IntegerRange, field: string): number {
   if (!Number.isInteger(range.min) || !Number.isInteger(range.max) || range.min > range.max)
     throw new Error(`swarm.${field}: give whole numbers with min <= max, got ${range.min}..${range.max}`);
-  return random.int(range.min, range.max);
+  if (range.scale !== 'log') return random.int(range.min, range.max);
+  if (range.min < 1) throw new Error(`swarm.${field}: a log scale needs min >= 1, got ${range.min}`);
+  // ln and exp from deterministic-math: every platform draws the same number.
+  const drawn = Math.floor(exp(ln(range.min) + random.next() * ln((range.max + 1) / range.min)));
+  return Math.min(range.max, Math.max(range.min, drawn));
+}
+
+function drawKnob(random: Random, knob: SwarmKnob, field: string): SwarmSetting {
+  if (typeof knob !== 'object') return knob;
+  return 'oneOf' in knob ? choose(random, knob.oneOf, field) : intIn(random, knob, field);
+}
+
+function choose<T>(random: Random, values: readonly T[], field: string): T {
+  if (values.length === 0) throw new Error(`swarm.${field}: give at least one value to choose from`);
+  return random.pick(values);
 }
 
 function round3(value: number): number {

@@ -1,7 +1,5 @@
 import { defineSeedFamily, type SeedFamily } from '@dsim/core';
-import { swarm } from './swarm.ts';
-
-const leaseClockBoundMicros = 60_000;
+import { leaseClockBoundMicros, swarm } from './swarm.ts';
 
 /**
  * Raft's seed families, run by `dsim sweep --family raft/<name>`.

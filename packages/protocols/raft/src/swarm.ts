@@ -1,20 +1,51 @@
 import type { SwarmRanges } from '@dsim/core';
 
+/** The lease's clock bound in raft/aggressive; clock jumps stay within a third of it (jumps can add up). */
+export const leaseClockBoundMicros = 60_000;
+
 /**
- * What `dsim sweep --family raft/aggressive --swarm` draws per seed. Election timeouts stay above
- * the lease's clock bound (60 ms) and heartbeats below the shortest timeout, as validateConfig
- * requires; one entry per message is in range because Figure 8 needs entries to trickle out.
+ * What `dsim sweep --family raft/aggressive --swarm` draws per seed. Every feature switch
+ * (PreVote, CheckQuorum, the read mode) is on or off per seed, as swarm testing turns features
+ * off per test (Groce et al. 2012), so a seed can run the paper's bare algorithm as well as
+ * etcd's. Small clusters, one entry per message, many short or few long fault episodes and
+ * election timeouts near the heartbeat interval sit at one end of their ranges: those draw
+ * log-uniformly. The heartbeat stays below the shortest election timeout and, with lease reads,
+ * the election timeout above the lease's clock bound, as validateConfig requires; etcd allows
+ * lease reads only with CheckQuorum.
  */
 export const swarm: SwarmRanges = {
-  nodes: { min: 3, max: 7 },
+  nodes: { min: 3, max: 7, scale: 'log' },
   faultKinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
-  faults: { min: 1, max: 12 },
+  faults: { min: 1, max: 24 },
   latencyMicros: { min: 500, max: 20_000 },
   loss: { max: 0.05 },
   duplicate: { max: 0.05 },
   config: {
     heartbeatIntervalMicros: { min: 10_000, max: 50_000 },
-    electionTimeoutMicros: { min: 80_000, max: 300_000 },
-    maxEntriesPerMessage: { min: 1, max: 16 },
+    maxEntriesPerMessage: { min: 1, max: 16, scale: 'log' },
+    preVote: { oneOf: [true, false] },
   },
+  configSets: [
+    [
+      {
+        readMode: 'lease',
+        checkQuorum: true,
+        electionTimeoutMicros: { min: leaseClockBoundMicros + 20_000, max: 300_000, scale: 'log' },
+      },
+      {
+        readMode: 'readIndex',
+        checkQuorum: { oneOf: [true, false] },
+        electionTimeoutMicros: { min: 55_000, max: 300_000, scale: 'log' },
+      },
+      {
+        readMode: 'log',
+        checkQuorum: { oneOf: [true, false] },
+        electionTimeoutMicros: { min: 55_000, max: 300_000, scale: 'log' },
+      },
+    ],
+  ],
+  faultDurationMicros: { min: 1_000, max: 3_000_000 },
+  partitionShapes: ['halves', 'isolate', 'ring', 'bridge', 'oneWay'],
+  clockJumpMicros: { min: 1_000, max: leaseClockBoundMicros / 3 },
+  burstProbability: { min: 0.05, max: 0.6 },
 };
