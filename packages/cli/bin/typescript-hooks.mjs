@@ -55,20 +55,19 @@ function safeUser() {
   }
 }
 
+// Part of the cache key, so a change of options is a new entry too.
+const TRANSFORM_OPTIONS = { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline' };
+
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(new URL(url).pathname)) return nextLoad(url, context);
   const path = fileURLToPath(url);
   const source = await readFile(path, 'utf8');
-  const cached = join(CACHE, `${createHash('sha256').update(path).update('\0').update(source).digest('hex')}.js`);
+  const options = { ...TRANSFORM_OPTIONS, sourcefile: path };
+  const key = createHash('sha256').update(JSON.stringify(options)).update('\0').update(source);
+  const cached = join(CACHE, `${key.digest('hex')}.js`);
   const hit = await readFile(cached, 'utf8').catch(() => undefined);
   if (hit !== undefined) return { format: 'module', source: hit, shortCircuit: true };
-  const { code } = await transform(source, {
-    loader: 'ts',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'inline',
-    sourcefile: path,
-  });
+  const { code } = await transform(source, options);
   // Written under a unique name and renamed into place, so a concurrent reader sees all or nothing;
   // a cache that cannot be written (a read-only tmp) only costs the next thread the transform.
   const temporary = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
