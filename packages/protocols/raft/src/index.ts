@@ -6,7 +6,7 @@ import { view } from './view.ts';
 import { defaults, validateConfig, type RaftConfig, type ReadMode } from './config.ts';
 import { invariants, linearizableKv, raftInvariants, reachInvariants } from './invariants.ts';
 import { describeMessage, type RaftMessage } from './messages.ts';
-import { init, onTimer, step } from './node.ts';
+import { finishStep, init, onTimer, step } from './node.ts';
 import { handleRequest } from './requests.ts';
 import { lastIndex, type Entry, type KvOp, type KvResult, type RaftState, type Role } from './state.ts';
 import { workloads as baseWorkloads } from './workloads.ts';
@@ -30,16 +30,15 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
   init,
   onMessage(state, from, msg, ctx) {
     step(state, ctx, from, msg);
-    // Like etcd's Ready: whatever this step wrote is durable before its messages leave.
-    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+    finishStep(state, ctx);
   },
   onTimer(state, timer, ctx) {
     onTimer(state, ctx, timer);
-    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+    finishStep(state, ctx);
   },
   onRequest(state, request, ctx) {
     handleRequest(state, ctx, request);
-    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+    finishStep(state, ctx);
   },
   summarize: (state) => ({
     role: state.role,

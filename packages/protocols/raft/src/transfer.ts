@@ -3,7 +3,9 @@ import type { MutableState, RaftContext } from './context.ts';
 import { answer } from './respond.ts';
 import { becomeCandidate } from './election.ts';
 import { sendAppend } from './replication.ts';
-import { lastIndex, type KvOp, type Progress } from './state.ts';
+import { lastIndex } from './log.ts';
+import type { KvOp } from './state.ts';
+import { progressOf, type Progress } from './tracker.ts';
 
 /**
  * Leadership transfer (dissertation §3.10, etcd MsgTransferLeader / MsgTimeoutNow): the leader
@@ -18,7 +20,7 @@ export function handleTransferRequest(
   target: NodeId,
 ): void {
   if (target === ctx.self) return answer(ctx, request.id, { type: 'ok', value: `${ctx.self} already leads` });
-  const progress = state.progress.find((p) => p.id === target);
+  const progress = progressOf(state.progress, target);
   if (!progress) return answer(ctx, request.id, { type: 'fail', error: `no such node '${String(target)}'` });
   if (state.transferee !== target) {
     ctx.annotate(`${ctx.self} transfers leadership to ${target}`);

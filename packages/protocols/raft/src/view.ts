@@ -1,5 +1,6 @@
 import type { LogEntryView, NodeId, NodeView, ViewEdge } from '@dsim/core';
 import { describeKvOp } from '@dsim/services';
+import { describeMembership } from './membership.ts';
 import { lastIndex, type Entry, type RaftState } from './state.ts';
 
 /** How many of the newest log entries a node shows. */
@@ -57,6 +58,10 @@ export function view(state: RaftState, node: NodeId): NodeView {
 /** 'noop', 'put x=1', 'cas x 1→2', 'get x', 'transfer→n2'. */
 function entryLabel(entry: Entry): string {
   const op = entry.op;
-  if (entry.kind === 'noop' || op === undefined) return 'noop';
-  return op.f === 'transfer' ? `transfer→${op.value}` : describeKvOp(op);
+  if (entry.kind === 'noop') return 'noop';
+  if (entry.kind === 'config' || op === undefined)
+    return entry.membership ? describeMembership(entry.membership) : 'config';
+  if (op.f === 'transfer') return `transfer→${op.value}`;
+  if (op.f === 'conf') return 'conf';
+  return describeKvOp(op);
 }

@@ -15,7 +15,7 @@ import type { VoteResponse } from '../src/messages.ts';
  */
 vi.mock('../src/election.ts', async (importOriginal) => {
   const election = await importOriginal<typeof import('../src/election.ts')>();
-  const { quorum } = await import('../src/state.ts');
+  const { majoritySize } = await import('../src/quorum.ts');
   return {
     ...election,
     handleVoteResponse(state: MutableState, ctx: RaftContext, from: NodeId, msg: VoteResponse): void {
@@ -26,7 +26,7 @@ vi.mock('../src/election.ts', async (importOriginal) => {
       // The mutation: no `votesGranted.includes(from)` check, so a duplicate counts again.
       if (msg.granted) state.votesGranted.push(from);
       else state.votesRejected.push(from);
-      const needed = quorum(ctx.nodes.length);
+      const needed = majoritySize(ctx.nodes.length);
       if (state.votesGranted.length >= needed) {
         if (pre) election.becomeCandidate(state, ctx, false);
         else election.becomeLeader(state, ctx);
