@@ -10,6 +10,7 @@ import {
   leaveJoint,
   sameMembership,
   type ConfChange,
+  type Membership,
 } from './membership.ts';
 import { setMembership } from './membership-state.ts';
 import { propose } from './replication.ts';
@@ -66,12 +67,15 @@ function copyChange(change: ConfChange): ConfChange {
 }
 
 /** Appends a configuration entry on the leader, which uses the configuration from this moment on. */
-function proposeMembership(state: MutableState, ctx: RaftContext, entry: Entry): number {
-  const membership = entry.membership!;
-  Object.freeze(membership.voters);
-  Object.freeze(membership.outgoing);
-  Object.freeze(membership.learners);
-  Object.freeze(membership);
+function proposeMembership(state: MutableState, ctx: RaftContext, proposed: Entry): number {
+  // A plain, frozen copy: the lists may come from the state's draft, and an entry never changes.
+  const from = proposed.membership!;
+  const membership: Membership = Object.freeze({
+    voters: Object.freeze([...from.voters]),
+    outgoing: Object.freeze([...from.outgoing]),
+    learners: Object.freeze([...from.learners]),
+  });
+  const entry: Entry = { ...proposed, membership };
   // The new configuration governs the entry's own commit (§4.1): track the new members first.
   setMembership(state, membership, lastIndex(state) + 1);
   trackMembers(state, ctx);

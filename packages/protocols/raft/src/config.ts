@@ -81,6 +81,10 @@ export const defaults: RaftConfig = {
   leaseClockBoundMicros: 60_000,
   maxEntriesPerMessage: 64,
   snapshotThresholdEntries: 1_000,
+  // Settings absent by default (undefined, so a trace header names them only when a scenario sets them).
+  maxInflightMessages: undefined,
+  initialVoters: undefined,
+  initialLearners: undefined,
 };
 
 export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): string[] {

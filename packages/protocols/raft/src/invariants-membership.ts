@@ -7,9 +7,9 @@ import type { RaftState } from './state.ts';
 
 /**
  * Configuration changes (dissertation chapter 4), checked at every step of a leader:
- * - at most one configuration change is uncommitted in a leader's log (§4.1: a change starts
- *   only once the previous one committed; a joint configuration is left by one more entry only
- *   after it committed);
+ * - a leader proposes a configuration change only when the previous one has committed (§4.1: at
+ *   most one change is uncommitted; a joint configuration is left by one more entry only after it
+ *   committed);
  * - a leader's own configuration entry waits for an entry of its term to commit (the fix of 2015);
  * - every decision is taken by a quorum of the configuration in force, a majority of each half of
  *   a joint one: each commit index a leader reaches is held by such a quorum, and each election is
@@ -26,6 +26,7 @@ interface NodeMirror {
   leader: boolean;
   term: number;
   commit: number;
+  membershipIndex: number;
 }
 
 interface MembershipMemory {
@@ -34,6 +35,7 @@ interface MembershipMemory {
   readonly found: Map<string, string>;
   readonly learnersSeen: Set<NodeId>;
   readonly reached: Set<string>;
+  readonly reported: Set<string>;
 }
 
 /** Whether a quorum of every half of `membership` holds index `index` by the leader's own records. */
@@ -60,22 +62,29 @@ function observeNode(memory: MembershipMemory, world: WorldView<RaftState>, node
   const membership = state.membership;
   const sameLife = before !== undefined && before.upSince === upSince;
   if (leader && stepped) {
+    // Each wrong state is reported once, not again at every later step that still shows it.
     const report = (rule: string, message: string) => {
+      if (memory.reported.has(message)) return;
+      memory.reported.add(message);
       if (!memory.found.has(rule)) memory.found.set(rule, message);
     };
-    if (state.membershipIndex > state.commitIndex) {
-      for (
-        let index = Math.max(state.commitIndex + 1, state.snapshotIndex + 1);
-        index < state.membershipIndex;
-        index++
-      ) {
-        if (entryAt(state, index)?.kind === 'config')
+    // Checked in the step that proposed the change: the verdict cannot change later in the term.
+    if (state.membershipIndex > state.commitIndex && state.membershipIndex !== before?.membershipIndex) {
+      // The leader's own change must not have been proposed over another one still uncommitted.
+      // (Older terms' configuration entries above a new leader's commit index are not its doing:
+      // its no-op commits them before it may propose.)
+      const own = entryAt(state, state.membershipIndex);
+      const lowest = Math.max(state.commitIndex + 1, state.snapshotIndex + 1);
+      if (own?.term === state.term) {
+        for (let index = state.membershipIndex - 1; index >= lowest; index--) {
+          if (entryAt(state, index)?.kind !== 'config') continue;
           report(
             ONE_UNCOMMITTED_CONF_CHANGE,
-            `${node}, leader of term ${state.term}, holds configuration entries at ${index} and ${state.membershipIndex} with commit ${state.commitIndex}`,
+            `${node}, leader of term ${state.term}, proposed the configuration at ${state.membershipIndex} while the one at ${index} was uncommitted (commit ${state.commitIndex})`,
           );
+          break;
+        }
       }
-      const own = entryAt(state, state.membershipIndex);
       if (own?.term === state.term && termAt(state, state.commitIndex) !== state.term)
         report(
           CONF_CHANGE_AFTER_OWN_TERM_COMMIT,
@@ -111,8 +120,16 @@ function observeNode(memory: MembershipMemory, world: WorldView<RaftState>, node
     if (stepped && sameLife && before.leader && !leader && !isVoter(membership, node))
       memory.reached.add('removed-leader-stepped-down');
   }
-  if (before === undefined) memory.nodes.set(node, { upSince, leader, term: state.term, commit: state.commitIndex });
+  if (before === undefined)
+    memory.nodes.set(node, {
+      upSince,
+      leader,
+      term: state.term,
+      commit: state.commitIndex,
+      membershipIndex: state.membershipIndex,
+    });
   else {
+    before.membershipIndex = state.membershipIndex;
     before.upSince = upSince;
     before.leader = leader;
     before.term = state.term;
@@ -122,7 +139,13 @@ function observeNode(memory: MembershipMemory, world: WorldView<RaftState>, node
 
 const membershipMemory = defineMemory<RaftState, MembershipMemory>({
   name: 'raft-membership',
-  create: () => ({ nodes: new Map(), found: new Map(), learnersSeen: new Set(), reached: new Set() }),
+  create: () => ({
+    nodes: new Map(),
+    found: new Map(),
+    learnersSeen: new Set(),
+    reached: new Set(),
+    reported: new Set(),
+  }),
   observe(memory, world, change) {
     if (change.node !== undefined) observeNode(memory, world, change.node, true);
     else for (const node of world.nodes) observeNode(memory, world, node, false);
@@ -145,7 +168,7 @@ function rule(name: string, description: string): Invariant<RaftState, Membershi
 
 export const oneUncommittedConfChange = rule(
   ONE_UNCOMMITTED_CONF_CHANGE,
-  'A leader holds at most one uncommitted configuration entry (dissertation §4.1: one change at a time).',
+  'A leader proposes a configuration change only when the previous one has committed (dissertation §4.1: one change at a time).',
 );
 export const confChangeAfterOwnTermCommit = rule(
   CONF_CHANGE_AFTER_OWN_TERM_COMMIT,
