@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { defaults } from '../src/config.ts';
+import type { Entry } from '../src/entry.ts';
+import { membershipFromLog } from '../src/membership-state.ts';
 import {
   applyConfChange,
   describeMembership,
@@ -70,5 +73,27 @@ describe('configuration changes (dissertation ch. 4, etcd confchange)', () => {
     expect(applyConfChange(three, { steps: [{ type: 'addVoter', node: 'n9' }] }, nodes)).toMatch(/no such node 'n9'/);
     const one: Membership = { voters: ['n1'], outgoing: [], learners: [] };
     expect(applyConfChange(one, { steps: [{ type: 'remove', node: 'n1' }] }, nodes)).toMatch(/no voters/);
+  });
+});
+
+describe('the configuration in force (dissertation §4.1: the latest in the log, committed or not)', () => {
+  const ctx = { config: { ...defaults, initialVoters: ['n1', 'n2', 'n3'] }, nodes };
+  const four: Membership = { voters: ['n1', 'n2', 'n3', 'n4'], outgoing: [], learners: [] };
+  const withN5: Membership = { voters: ['n1', 'n2', 'n3', 'n4', 'n5'], outgoing: [], learners: [] };
+  const op = (term: number): Entry => ({ term, kind: 'noop' });
+  const config = (term: number, membership: Membership): Entry => ({ term, kind: 'config', membership });
+
+  it('is the newest configuration entry, even uncommitted, then the snapshot’s, then the initial one', () => {
+    const log = [op(1), config(1, four), op(2), config(2, withN5), op(2)];
+    expect(membershipFromLog({ log, snapshotIndex: 10 }, undefined, ctx)).toEqual({ membership: withN5, index: 14 });
+    // A truncation after index 12 drops the newer entry: the older one is back in force.
+    expect(membershipFromLog({ log: log.slice(0, 3), snapshotIndex: 10 }, undefined, ctx)).toEqual({
+      membership: four,
+      index: 12,
+    });
+    expect(
+      membershipFromLog({ log: [op(3)], snapshotIndex: 20 }, { membership: four, membershipIndex: 12 }, ctx),
+    ).toEqual({ membership: four, index: 12 });
+    expect(membershipFromLog({ log: [], snapshotIndex: 0 }, undefined, ctx)).toEqual({ membership: three, index: 0 });
   });
 });
