@@ -100,7 +100,13 @@ function observeNode(memory: MembershipMemory, world: WorldView<RaftState>, node
     }
     if (!(sameLife && before.leader && before.term === state.term)) {
       const result = jointVoteResult(membership.voters, membership.outgoing, state.votesGranted, []);
-      if (result !== 'won')
+      // etcd raft.promotable: a learner or a node outside the configuration never campaigns.
+      if (!isVoter(membership, node))
+        report(
+          DECIDED_BY_CONFIG_QUORUM,
+          `${node} became leader of term ${state.term} without being a voter of ${membership.voters.join(',')}`,
+        );
+      else if (result !== 'won')
         report(
           DECIDED_BY_CONFIG_QUORUM,
           `${node} leads term ${state.term} with votes of ${state.votesGranted.join(',')}: not a quorum of ${membership.voters.join(',')}${isJoint(membership) ? ` and of ${membership.outgoing.join(',')}` : ''}`,

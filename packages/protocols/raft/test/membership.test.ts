@@ -1,7 +1,9 @@
+import { runScenario } from '@dsim/core';
 import { describe, expect, it } from 'vitest';
 import { defaults } from '../src/config.ts';
 import type { Entry } from '../src/entry.ts';
 import { membershipFromLog } from '../src/membership-state.ts';
+import { invariants, raft } from '../src/index.ts';
 import {
   applyConfChange,
   describeMembership,
@@ -95,5 +97,31 @@ describe('the configuration in force (dissertation §4.1: the latest in the log,
       membershipFromLog({ log: [op(3)], snapshotIndex: 20 }, { membership: four, membershipIndex: 12 }, ctx),
     ).toEqual({ membership: four, index: 12 });
     expect(membershipFromLog({ log: [], snapshotIndex: 0 }, undefined, ctx)).toEqual({ membership: three, index: 0 });
+  });
+});
+
+describe('learners never lead', () => {
+  it('a transfer to a learner is refused, so only voters lead (etcd ignores MsgTransferLeader to a learner)', () => {
+    // Leadership transfers every third operation to a random node, n4 (a learner) included.
+    const result = runScenario(
+      {
+        name: 'raft-learner-transfer',
+        protocol: raft,
+        nodes: 4,
+        seed: 3,
+        until: '3s',
+        config: { initialVoters: ['n1', 'n2', 'n3'], initialLearners: ['n4'] },
+        workload: { name: 'kv', clients: 2, thinkTime: '20ms', stopAt: '2.5s', options: { transferEvery: 3 } },
+        invariants: [...invariants],
+      },
+      {},
+      { trace: 'off', stateMode: 'mutable' },
+    );
+    expect(result.violations).toEqual([]);
+    const refused = result.history.filter(
+      (entry) =>
+        entry.type === 'fail' && String((entry as { error?: unknown }).error ?? '').includes('n4 is not a voter'),
+    );
+    expect(refused.length).toBeGreaterThan(0);
   });
 });
