@@ -68,6 +68,18 @@ export const bugs = {
     breaks:
       "The lease outlasts the followers' vote leases by up to a round trip, so a new leader can be elected while the old one still serves lease reads. 'lease-timed-from-send' catches an acknowledgement dated after the leader's latest heartbeat.",
   },
+  concurrentConfChanges: {
+    description:
+      'The leader proposes a configuration change while an earlier one is still uncommitted (drops the one-change-at-a-time rule of the dissertation §4.1; etcd refuses a ConfChange while one is pending).',
+    breaks:
+      "Servers then hold different configurations at once, e.g. {n1,n2,n3}, {n1..n4} and {n1..n5}, and a majority of the oldest ({n1,n2}) and one of the newest ({n3,n4,n5}) share no server: two leaders in one term. 'one-uncommitted-conf-change' catches the second change, 'election-safety' the two leaders.",
+  },
+  noNoopBeforeConfChange: {
+    description:
+      "A new leader proposes a configuration change before it has committed an entry of its own term (drops the fix Ongaro posted to raft-dev in 2015: wait for the leader's no-op to commit).",
+    breaks:
+      "A change left uncommitted by a deposed leader and the new leader's own change can each be decided by majorities that do not overlap, so two leaders are elected in one term. 'conf-change-after-own-term-commit' catches the early proposal.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type RaftBug = keyof typeof bugs;

@@ -62,6 +62,19 @@ export interface RaftConfig {
   readonly maxEntriesPerMessage: number;
   /** Take a snapshot and compact the log once this many applied entries follow the last snapshot (etcd's SnapshotCount). 0 turns compaction off. */
   readonly snapshotThresholdEntries: number;
+  /**
+   * Most AppendEntries in flight to one follower in replicate mode (etcd MaxInflightMsgs); the
+   * leader waits for acknowledgements before sending more. Absent or 0: no limit.
+   */
+  readonly maxInflightMessages?: number;
+  /**
+   * The voters of the initial configuration (absent: every node). Nodes of the scenario outside
+   * it and `initialLearners` stay idle, never campaigning, until a configuration change adds them
+   * (membership.ts).
+   */
+  readonly initialVoters?: readonly NodeId[];
+  /** Learners of the initial configuration: they receive the log but do not vote. */
+  readonly initialLearners?: readonly NodeId[];
 }
 
 export const defaults: RaftConfig = {
@@ -78,6 +91,10 @@ export const defaults: RaftConfig = {
   leaseClockBoundMicros: 60_000,
   maxEntriesPerMessage: 64,
   snapshotThresholdEntries: 1_000,
+  // Settings absent by default (undefined, so a trace header names them only when a scenario sets them).
+  maxInflightMessages: undefined,
+  initialVoters: undefined,
+  initialLearners: undefined,
 };
 
 export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): string[] {
@@ -130,6 +147,26 @@ export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): st
     problems.push(
       `leaseClockBoundMicros: must be at least 0 and below electionTimeoutMicros (${config.electionTimeoutMicros}) so a lease has positive length`,
     );
+  }
+  const inflight = config.maxInflightMessages;
+  if (inflight !== undefined && !(Number.isInteger(inflight) && inflight >= 0))
+    problems.push(`maxInflightMessages: must be a whole number, 0 for no limit (got ${String(inflight)})`);
+  for (const field of ['initialVoters', 'initialLearners'] as const) {
+    const listed = config[field];
+    if (listed === undefined) continue;
+    if (!Array.isArray(listed)) {
+      problems.push(`${field}: must be a list of node ids such as ['n1', 'n2', 'n3']`);
+      continue;
+    }
+    for (const node of listed)
+      if (!nodes.includes(node))
+        problems.push(`${field}: no such node '${String(node)}' (nodes are ${nodes.join(', ')})`);
+  }
+  if (config.initialVoters !== undefined && Array.isArray(config.initialVoters)) {
+    if (config.initialVoters.length === 0) problems.push(`initialVoters: must name at least one voter`);
+    for (const node of config.initialLearners ?? [])
+      if (config.initialVoters.includes(node))
+        problems.push(`initialLearners: ${node} is also in initialVoters; a node is a voter or a learner`);
   }
   for (const node of Object.keys(config.nodeElectionTimeoutMicros ?? {}).sort()) {
     if (!nodes.includes(node))

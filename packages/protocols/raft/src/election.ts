@@ -4,7 +4,10 @@ import { saveHardState } from './persistence.ts';
 import { failPendingOnStepDown } from './reads.ts';
 import { propose } from './replication.ts';
 import type { RequestVote, VoteResponse } from './messages.ts';
-import { lastIndex, lastTerm, quorum } from './state.ts';
+import { isUpToDate, lastIndex, lastTerm } from './log.ts';
+import { electionResult, promotable, selfVotes } from './membership-state.ts';
+import { jointValue } from './quorum.ts';
+import { newProgress, type Progress } from './tracker.ts';
 
 /**
  * Leader election (paper §5.2) with etcd's PreVote and CheckQuorum (SPECS.md §5.3, §5.4).
@@ -90,6 +93,11 @@ function leaveLeadership(state: MutableState, ctx: RaftContext, why: string): vo
 
 export function handleElectionTimeout(state: MutableState, ctx: RaftContext): void {
   if (state.role === 'leader') return;
+  if (!promotable(state, ctx.self)) {
+    // etcd tickElection: a learner, a removed node, or one not yet added waits; it never campaigns.
+    resetElectionTimer(ctx);
+    return;
+  }
   if (ctx.config.preVote) becomePreCandidate(state, ctx);
   else becomeCandidate(state, ctx, false);
 }
@@ -106,8 +114,8 @@ function becomePreCandidate(state: MutableState, ctx: RaftContext): void {
   state.votesGranted = [ctx.self];
   state.votesRejected = [];
   resetElectionTimer(ctx);
-  if (quorum(ctx.nodes.length) <= 1) return becomeCandidate(state, ctx, false);
-  ctx.broadcast({
+  if (electionResult(state) === 'won') return becomeCandidate(state, ctx, false);
+  sendToVoters(state, ctx, {
     type: 'RequestVote',
     term: state.term + 1,
     lastIndex: lastIndex(state),
@@ -115,6 +123,14 @@ function becomePreCandidate(state: MutableState, ctx: RaftContext): void {
     preVote: true,
     transfer: false,
   });
+}
+
+/** etcd campaign: vote requests go to the voters of the configuration in force (all of them, as a broadcast, in the common case). */
+function sendToVoters(state: MutableState, ctx: RaftContext, msg: RequestVote): void {
+  const membership = state.membership;
+  if (membership.voters.length === ctx.nodes.length) return ctx.broadcast(msg);
+  for (const peer of ctx.peers)
+    if (membership.voters.includes(peer) || membership.outgoing.includes(peer)) ctx.send(peer, msg);
 }
 
 export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer: boolean): void {
@@ -131,8 +147,8 @@ export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer:
   state.votesGranted = [ctx.self];
   state.votesRejected = [];
   resetElectionTimer(ctx);
-  if (quorum(ctx.nodes.length) <= 1) return becomeLeader(state, ctx);
-  ctx.broadcast({
+  if (electionResult(state) === 'won') return becomeLeader(state, ctx);
+  sendToVoters(state, ctx, {
     type: 'RequestVote',
     term: state.term,
     lastIndex: lastIndex(state),
@@ -149,19 +165,10 @@ export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer:
 export function becomeLeader(state: MutableState, ctx: RaftContext): void {
   state.role = 'leader';
   state.leader = ctx.self;
-  state.votesGranted = [];
+  // votesGranted stays: the voters that made this leader, which 'decided-by-config-quorum' checks.
   state.votesRejected = [];
-  const next = lastIndex(state) + 1;
-  state.progress = ctx.peers.map((id) => ({
-    id,
-    next,
-    match: 0,
-    mode: 'probe' as const,
-    paused: false,
-    recentActive: false,
-    readAck: 0,
-    ackedSentAt: null,
-  }));
+  state.progress = [];
+  trackMembers(state, ctx);
   state.pendingWrites = [];
   state.pendingReads = [];
   state.readContext = 0;
@@ -175,16 +182,34 @@ export function becomeLeader(state: MutableState, ctx: RaftContext): void {
   if (ctx.config.checkQuorum) ctx.setTimer('checkQuorum', ctx.config.electionTimeoutMicros);
 }
 
+/**
+ * The leader tracks every member of the configuration in force but itself (etcd
+ * ProgressTracker): a new member is probed from the leader's next index, a departed one dropped,
+ * and each record notes which configurations its node votes in.
+ */
+export function trackMembers(state: MutableState, ctx: RaftContext): void {
+  const membership = state.membership;
+  const tracked: Progress[] = [];
+  const next = lastIndex(state) + 1;
+  for (const id of ctx.peers) {
+    const votes = (membership.voters.includes(id) ? 1 : 0) | (membership.outgoing.includes(id) ? 2 : 0);
+    if (votes === 0 && !membership.learners.includes(id)) continue;
+    let progress: Progress | undefined;
+    for (const existing of state.progress) if (existing.id === id) progress = existing;
+    if (progress) progress.votes = votes;
+    else progress = newProgress(id, next, votes);
+    tracked.push(progress);
+  }
+  state.progress = tracked;
+}
+
 /** etcd Step for MsgVote/MsgPreVote, after the term rules in `step`. */
 export function handleRequestVote(state: MutableState, ctx: RaftContext, from: NodeId, msg: RequestVote): void {
   const canVote =
     state.vote === from || (state.vote === null && state.leader === null) || (msg.preVote && msg.term > state.term);
   // Paper §5.4.1: grant only to a candidate whose log is at least as up to date as ours: compare
   // the last terms first, then the last indexes.
-  const upToDate =
-    ctx.bugs.has('skipLogUpToDateCheck') ||
-    msg.lastTerm > lastTerm(state) ||
-    (msg.lastTerm === lastTerm(state) && msg.lastIndex >= lastIndex(state));
+  const upToDate = ctx.bugs.has('skipLogUpToDateCheck') || isUpToDate(state, msg.lastIndex, msg.lastTerm);
   if (canVote && upToDate) {
     if (!msg.preVote) {
       state.vote = from;
@@ -210,11 +235,11 @@ export function handleVoteResponse(state: MutableState, ctx: RaftContext, from: 
   if (state.votesGranted.includes(from) || state.votesRejected.includes(from)) return; // a duplicate
   if (msg.granted) state.votesGranted.push(from);
   else state.votesRejected.push(from);
-  const needed = quorum(ctx.nodes.length);
-  if (state.votesGranted.length >= needed) {
+  const result = electionResult(state);
+  if (result === 'won') {
     if (pre) becomeCandidate(state, ctx, false);
     else becomeLeader(state, ctx);
-  } else if (state.votesRejected.length >= needed) {
+  } else if (result === 'lost') {
     // Lost for sure: wait as a follower for the next timeout (etcd poll → VoteLost), from now
     // (etcd) or from the campaign's start (the paper; see RaftConfig.resetElectionTimerOnVoteLost).
     becomeFollower(state, ctx, state.term, null, pre || ctx.config.resetElectionTimerOnVoteLost);
@@ -227,13 +252,16 @@ export function handleVoteResponse(state: MutableState, ctx: RaftContext, from: 
  */
 export function checkQuorum(state: MutableState, ctx: RaftContext): void {
   if (state.role !== 'leader') return;
-  let active = 1;
-  for (const progress of state.progress) if (progress.recentActive) active++;
-  if (active < quorum(ctx.nodes.length)) {
-    ctx.annotate(`${ctx.self} hears from ${active} of ${ctx.nodes.length}: no quorum, stepping down`);
+  // etcd QuorumActive: a majority of each configuration in force (the leader counting for itself) was heard from.
+  if (jointValue(state.progress, activeOf, 1, selfVotes(state, ctx)) < 1) {
+    let active = 1;
+    for (const progress of state.progress) if (progress.recentActive) active++;
+    ctx.annotate(`${ctx.self} hears from ${active} of ${state.progress.length + 1}: no quorum, stepping down`);
     becomeFollower(state, ctx, state.term, null);
     return;
   }
   for (const progress of state.progress) progress.recentActive = false;
   ctx.setTimer('checkQuorum', ctx.config.electionTimeoutMicros);
 }
+
+const activeOf = (progress: Progress): number => (progress.recentActive ? 1 : 0);

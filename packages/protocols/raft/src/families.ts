@@ -1,4 +1,5 @@
 import { defineSeedFamily, type SeedFamily } from '@dsim/core';
+import type { ConfChange } from './membership.ts';
 import { leaseClockBoundMicros, swarm } from './swarm.ts';
 
 /**
@@ -9,17 +10,20 @@ import { leaseClockBoundMicros, swarm } from './swarm.ts';
  * heal. The seed also picks the configuration, so a sweep covers every read mode and
  * PreVote/CheckQuorum setting, a low snapshot threshold, and one or many entries per message.
  * Clock jumps stay within a third of the lease bound (jumps can add up), so lease reads must stay
- * linearizable too. Clients retry with their session's sequence number (kv-retry), so the
+ * linearizable too. Three seeds in four also change the configuration during the faults (single-server
+ * changes, joint consensus, learners: see membershipPlan). Clients retry with their session's sequence number (kv-retry), so the
  * sessions must apply every retried write once.
  */
 export const families: Record<string, SeedFamily> = {
   aggressive: defineSeedFamily({
-    description: 'every fault kind until 9s, then quiet; the seed picks read mode, PreVote/CheckQuorum and batching',
+    description:
+      'every fault kind until 9s, then quiet; the seed picks read mode, PreVote/CheckQuorum, batching and configuration changes',
     options: {
       nodes: { type: 'integer', description: 'cluster size', default: 5, min: 1 },
     },
     swarm,
     scenario(seed, { nodes, bugs }) {
+      const membership = membershipPlan(seed, nodes as number);
       const readMode = (['readIndex', 'lease', 'log'] as const)[seed % 3]!;
       const variant = Math.floor(seed / 3) % 4;
       const checkQuorum = readMode === 'lease' || variant !== 0;
@@ -37,6 +41,7 @@ export const families: Record<string, SeedFamily> = {
           leaseClockBoundMicros,
           snapshotThresholdEntries: seed % 2 === 0 ? 40 : 200,
           maxEntriesPerMessage: seed % 5 === 0 ? 1 : 16,
+          ...membership.config,
         },
         bugs,
         network: { latency: { dist: 'uniform', min: 1_000, max: 8_000 } },
@@ -58,9 +63,65 @@ export const families: Record<string, SeedFamily> = {
           stopAt: '15s',
           timeout: '1s',
           thinkTime: '10ms',
-          options: { keys: 3, transferEvery: seed % 4 === 0 ? 30 : 0 },
+          options: {
+            keys: 3,
+            transferEvery: seed % 4 === 0 ? 30 : 0,
+            ...(membership.changes.length > 0 ? { membership: membership.changes } : {}),
+          },
         },
       };
     },
   }),
 };
+
+/**
+ * The configuration changes of a seed (workload-membership.ts), made while faults are on: three
+ * seeds in four change the membership. With n nodes, n1..n(n-1) and a spare nN:
+ * - single-server changes: every node starts a voter; a node is removed (the first one, often the
+ *   leader), re-added as a learner and promoted;
+ * - joint consensus: nN starts as a spare; n1 is replaced by nN in one joint change, and back;
+ * - learners: nN starts as a learner and is promoted, then n1 is removed.
+ */
+function membershipPlan(
+  seed: number,
+  nodes: number,
+): { config: Record<string, unknown>; changes: { at: string; change: ConfChange }[] } {
+  const mode = Math.floor(seed / 12) % 4;
+  if (nodes < 3 || mode === 0) return { config: {}, changes: [] };
+  const first = 'n1';
+  const spare = `n${nodes}`;
+  const others = Array.from({ length: nodes - 1 }, (_, i) => `n${i + 1}`);
+  const one = (type: 'addVoter' | 'addLearner' | 'remove', node: string) => ({ steps: [{ type, node }] });
+  if (mode === 1)
+    return {
+      config: {},
+      changes: [
+        { at: '2s', change: one('remove', first) },
+        { at: '5s', change: one('addLearner', first) },
+        { at: '7s', change: one('addVoter', first) },
+      ],
+    };
+  if (mode === 2) {
+    const swap = (out: string, into: string): ConfChange => ({
+      joint: true,
+      steps: [
+        { type: 'remove', node: out },
+        { type: 'addVoter', node: into },
+      ],
+    });
+    return {
+      config: { initialVoters: others },
+      changes: [
+        { at: '2s', change: swap(first, spare) },
+        { at: '6s', change: swap(spare, first) },
+      ],
+    };
+  }
+  return {
+    config: { initialVoters: others, initialLearners: [spare] },
+    changes: [
+      { at: '2s', change: one('addVoter', spare) },
+      { at: '5s', change: one('remove', first) },
+    ],
+  };
+}

@@ -1,5 +1,6 @@
 import type { Scenario } from '@dsim/core';
 import type { Hunt } from '@dsim/property';
+import type { ConfChange } from './membership.ts';
 
 const base: Scenario = {
   name: 'raft-property',
@@ -266,4 +267,83 @@ export const bugHunts: readonly Hunt[] = [
     faults: { kinds: ['partition', 'crash'], maxFaults: 4, healAt: '2s', minDuration: '50ms', maxDuration: '500ms' },
     maxShrinkRuns: 1000,
   },
+  {
+    id: 'concurrentConfChanges',
+    bug: 'concurrentConfChanges',
+    name: 'raft catches concurrentConfChanges',
+    // Voters n1-n3 and two spares; two operators ask at the same moments for a spare in and, later,
+    // out again, so a leader gets a second change while the first waits for a quorum. Partitions
+    // and crashes stretch that wait.
+    scenario: {
+      name: 'raft-conf-change-hunt',
+      protocol: 'raft',
+      nodes: 5,
+      until: '4s',
+      stopOnViolation: true,
+      bugs: ['concurrentConfChanges'],
+      config: { initialVoters: ['n1', 'n2', 'n3'] },
+      network: { latency: { dist: 'uniform', min: 1_000, max: 10_000 } },
+      workload: {
+        name: 'kv',
+        clients: 2,
+        thinkTime: '10ms',
+        timeout: '300ms',
+        stopAt: '3.5s',
+        options: { keys: 2, membership: pairedChanges(['500ms', '1500ms', '2500ms']) },
+      },
+    },
+    faults: { kinds: ['partition', 'crash'], maxFaults: 4, healAt: '3s', minDuration: '50ms', maxDuration: '1s' },
+    maxShrinkRuns: 2000,
+  },
+  {
+    id: 'noNoopBeforeConfChange',
+    bug: 'noNoopBeforeConfChange',
+    name: 'raft catches noNoopBeforeConfChange',
+    // Changes requested all through the run by impatient operators (a 60 ms timeout, retried at
+    // once elsewhere), while crashes and isolations force new elections: a request that reaches a
+    // leader in the round trip before its no-op commits shows the bug.
+    scenario: {
+      name: 'raft-conf-noop-hunt',
+      protocol: 'raft',
+      nodes: 5,
+      until: '4s',
+      stopOnViolation: true,
+      bugs: ['noNoopBeforeConfChange'],
+      config: { initialVoters: ['n1', 'n2', 'n3'], heartbeatIntervalMicros: 20_000, electionTimeoutMicros: 60_000 },
+      network: { latency: { dist: 'uniform', min: 1_000, max: 10_000 } },
+      workload: {
+        name: 'kv',
+        clients: 2,
+        thinkTime: '2ms',
+        timeout: '60ms',
+        stopAt: '3.5s',
+        options: {
+          keys: 2,
+          membership: pairedChanges(['200ms', '600ms', '1000ms', '1400ms', '1800ms', '2200ms', '2600ms', '3000ms']),
+        },
+      },
+    },
+    faults: {
+      kinds: ['crash', 'partition'],
+      shapes: ['isolate'],
+      maxFaults: 6,
+      healAt: '3s',
+      minDuration: '20ms',
+      maxDuration: '300ms',
+    },
+    maxShrinkRuns: 2000,
+  },
 ];
+
+/**
+ * At each time, n4 and n5 in (two changes from two clients), and at the next time both out again.
+ */
+function pairedChanges(times: readonly string[]): { at: string; change: ConfChange }[] {
+  return times.flatMap((at, i) => {
+    const type = i % 2 === 0 ? ('addVoter' as const) : ('remove' as const);
+    return [
+      { at, change: { steps: [{ type, node: 'n4' }] } },
+      { at, change: { steps: [{ type, node: 'n5' }] } },
+    ];
+  });
+}

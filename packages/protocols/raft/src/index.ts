@@ -4,13 +4,27 @@ import { bugs, type RaftBug } from './bugs.ts';
 import { timers, type RaftTimer } from './context.ts';
 import { view } from './view.ts';
 import { defaults, validateConfig, type RaftConfig, type ReadMode } from './config.ts';
-import { invariants, linearizableKv, raftInvariants, reachInvariants } from './invariants.ts';
+import {
+  invariants as coreInvariants,
+  linearizableKv,
+  raftInvariants as coreRaftInvariants,
+  reachInvariants,
+} from './invariants.ts';
+import { membershipInvariants, membershipReach } from './invariants-membership.ts';
 import { describeMessage, type RaftMessage } from './messages.ts';
-import { init, onTimer, step } from './node.ts';
+import { finishStep, init, onTimer, step } from './node.ts';
 import { handleRequest } from './requests.ts';
 import { lastIndex, type Entry, type KvOp, type KvResult, type RaftState, type Role } from './state.ts';
 import { workloads as baseWorkloads } from './workloads.ts';
 import { kvRetrying } from './workload-retries.ts';
+
+/** Every Raft run's invariants: the paper's, durability, timing rules, and the configuration-change rules. */
+const invariants = [...coreInvariants, ...membershipInvariants];
+
+/** Every invariant including the reach checks. */
+function raftInvariants() {
+  return [...coreRaftInvariants(), ...membershipInvariants];
+}
 
 /** The workloads scenarios name: kv, writes, and kv-retry (kv with clients that retry with their session's sequence number). */
 const workloads = { ...baseWorkloads, 'kv-retry': kvRetrying };
@@ -30,16 +44,15 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
   init,
   onMessage(state, from, msg, ctx) {
     step(state, ctx, from, msg);
-    // Like etcd's Ready: whatever this step wrote is durable before its messages leave.
-    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+    finishStep(state, ctx);
   },
   onTimer(state, timer, ctx) {
     onTimer(state, ctx, timer);
-    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+    finishStep(state, ctx);
   },
   onRequest(state, request, ctx) {
     handleRequest(state, ctx, request);
-    if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
+    finishStep(state, ctx);
   },
   summarize: (state) => ({
     role: state.role,
@@ -60,8 +73,19 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
   coverage,
 });
 
-export { defaults, invariants, raftInvariants, reachInvariants, linearizableKv, workloads, bugs, describeMessage };
+export {
+  defaults,
+  invariants,
+  raftInvariants,
+  reachInvariants,
+  membershipReach,
+  linearizableKv,
+  workloads,
+  bugs,
+  describeMessage,
+};
 export * from './invariants.ts';
+export * from './invariants-membership.ts';
 export * from './invariants-reference.ts';
 export * from './invariants-durability.ts';
 export * from './invariants-vote-lease.ts';
@@ -69,6 +93,7 @@ export * from './invariants-timing-rules.ts';
 export { mergeRetries } from './history-retries.ts';
 export { kvRetrying } from './workload-retries.ts';
 export type { RaftConfig, ReadMode, RaftState, RaftMessage, KvOp, KvResult, Entry, Role, RaftTimer, RaftBug };
+export type { ConfChange, ConfChangeStep, Membership } from './membership.ts';
 export default raft;
 export { families } from './families.ts';
 export { bugHunts } from './hunts.ts';

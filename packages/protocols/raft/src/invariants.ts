@@ -15,6 +15,7 @@ import { durableLog, durableTermAndVote } from './invariants-durability.ts';
 import { leaderIgnoresVotes } from './invariants-vote-lease.ts';
 import { leaseTimedFromSend, voteRestartsElectionTimer } from './invariants-timing-rules.ts';
 import { mergeRetries } from './history-retries.ts';
+import { isMember } from './membership.ts';
 import {
   ELECTION_SAFETY,
   LEADER_APPEND_ONLY,
@@ -661,6 +662,8 @@ function agreedLeader(world: World): { node: NodeId; state: RaftState } | string
   for (const node of world.nodes) {
     const state = world.state(node);
     if (!state || world.isPaused(node) || node === leader.node) continue;
+    // A node outside the leader's configuration (not yet added, or removed) hears nothing from it.
+    if (!isMember(leader.state.membership, node)) continue;
     if (state.term !== leader.state.term || state.leader !== leader.node)
       return `${node} (term ${state.term}, leader ${state.leader ?? 'none'}) does not follow ${leader.node} of term ${leader.state.term}`;
   }
@@ -701,6 +704,7 @@ export const progressAfterHeal = eventually<RaftState, RunMemory>(
       return `${leader.node} has not committed an entry of term ${leader.state.term}`;
     for (const node of world.nodes) {
       const state = world.state(node);
+      if (!isMember(leader.state.membership, node)) continue;
       if (state && !world.isPaused(node) && state.appliedIndex < leader.state.commitIndex)
         return `${node} applied ${state.appliedIndex} of ${leader.state.commitIndex}`;
     }

@@ -11,6 +11,8 @@ import {
 } from './election.ts';
 import type { RaftMessage } from './messages.ts';
 import { recover } from './persistence.ts';
+import { membershipFromLog } from './membership-state.ts';
+import { afterConfigCommitted } from './conf-changes.ts';
 import {
   handleAppendEntries,
   handleAppendEntriesResponse,
@@ -28,6 +30,7 @@ export function init(ctx: RaftContext): RaftState {
   const snapshot = recovered.snapshot;
   const snapshotIndex = snapshot?.index ?? 0;
   const now = ctx.now();
+  const inForce = membershipFromLog({ log: recovered.entries, snapshotIndex }, snapshot, ctx);
   const state: RaftState = {
     term: recovered.hardState.term,
     // The bug forgets the vote but keeps the term: the node can vote again in the same term.
@@ -35,6 +38,8 @@ export function init(ctx: RaftContext): RaftState {
     log: recovered.entries,
     snapshotIndex,
     snapshotTerm: snapshot?.term ?? 0,
+    membership: inForce.membership,
+    membershipIndex: inForce.index,
     role: 'follower',
     leader: null,
     // Commit and apply state are volatile (paper Figure 2): the snapshot is known committed.
@@ -149,4 +154,14 @@ export function onTimer(state: MutableState, ctx: RaftContext, timer: TimerName<
     default:
       throw new Error(`unknown timer '${timer}'`);
   }
+}
+
+/**
+ * What follows every handler (etcd's Ready loop): the configuration's consequences of what
+ * committed (leave a joint configuration, or a removed leader steps down), then whatever the step
+ * wrote is made durable before its messages leave.
+ */
+export function finishStep(state: MutableState, ctx: RaftContext): void {
+  if (state.membershipIndex > 0) afterConfigCommitted(state, ctx);
+  if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
 }

@@ -3,7 +3,11 @@ import type { MutableState, RaftContext } from './context.ts';
 import { answer } from './respond.ts';
 import { propose, sendHeartbeats } from './replication.ts';
 import { readKey } from '@dsim/services';
-import { lastIndex, quorum, termAt, type KvOp } from './state.ts';
+import { lastIndex, termAt } from './log.ts';
+import { selfVotes } from './membership-state.ts';
+import { jointValue } from './quorum.ts';
+import type { KvOp } from './state.ts';
+import type { Progress } from './tracker.ts';
 
 /**
  * Linearizable reads without writing to the log (dissertation §6.4, etcd read_only.go):
@@ -69,19 +73,19 @@ export function startQueuedReads(state: MutableState, ctx: RaftContext): void {
     read.context = state.readContext;
   }
   if (!started) return;
-  if (ctx.nodes.length === 1) confirmReads(state, ctx);
+  // Alone in the configuration, the leader is the quorum; otherwise one heartbeat round confirms.
+  if (state.progress.length === 0) confirmReads(state, ctx);
   else sendHeartbeats(state, ctx);
 }
 
 /** A read is confirmed once a quorum (us included) acknowledged its context or a later one. */
 export function confirmReads(state: MutableState, ctx: RaftContext): void {
-  const needed = quorum(ctx.nodes.length);
+  // The newest context a quorum of each configuration in force acknowledged (etcd read_only.recvAck).
+  const acknowledged = jointValue(state.progress, readAckOf, Number.MAX_SAFE_INTEGER, selfVotes(state, ctx));
   let changed = false;
   for (const read of state.pendingReads) {
     if (read.confirmed || read.context === 0) continue;
-    let acks = 1;
-    for (const progress of state.progress) if (progress.readAck >= read.context) acks++;
-    if (acks >= needed) {
+    if (acknowledged >= read.context) {
       read.confirmed = true;
       changed = true;
     }
@@ -110,14 +114,17 @@ export function serveReads(state: MutableState, ctx: RaftContext): void {
  */
 export function leaseValid(state: MutableState, ctx: RaftContext): boolean {
   if (state.transferee !== null) return false; // a transfer target campaigns through the followers' vote lease
-  const needed = quorum(ctx.nodes.length) - 1; // acknowledgements needed besides our own
-  const acked: number[] = [];
-  for (const progress of state.progress) {
-    if (progress.ackedSentAt !== null && progress.ackedSentAt >= state.leaseFloor) acked.push(progress.ackedSentAt);
-  }
-  if (acked.length < needed) return false;
-  acked.sort((a, b) => b - a);
-  const start = needed === 0 ? ctx.now() : acked[needed - 1]!;
+  // The newest send time that a quorum of each configuration acknowledged, counting our own as
+  // always current: the lease runs from there.
+  const floor = state.leaseFloor;
+  const quorumSentAt = jointValue(
+    state.progress,
+    (progress) => (progress.ackedSentAt !== null && progress.ackedSentAt >= floor ? progress.ackedSentAt : -Infinity),
+    Infinity,
+    selfVotes(state, ctx),
+  );
+  if (quorumSentAt === -Infinity) return false;
+  const start = quorumSentAt === Infinity ? ctx.now() : quorumSentAt;
   const config = ctx.config;
   const length = ctx.bugs.has('leaseReadIgnoresClockDrift')
     ? config.electionTimeoutMicros
@@ -144,3 +151,5 @@ export function failPendingOnStepDown(state: MutableState, ctx: RaftContext): vo
   state.pendingReads = [];
   state.pendingWrites = [];
 }
+
+const readAckOf = (progress: Progress): number => progress.readAck;

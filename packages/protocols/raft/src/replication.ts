@@ -5,7 +5,20 @@ import { saveEntries, saveEntry, truncateEntries } from './persistence.ts';
 import { confirmReads, startQueuedReads } from './reads.ts';
 import { sendSnapshot } from './snapshot.ts';
 import { applyCommitted } from './state-machine.ts';
-import { lastIndex, quorum, termAt, type Entry, type Progress } from './state.ts';
+import { appendAll, entriesFrom, findConflictByTerm, lastIndex, matchingPrefix, termAt, truncateAfter } from './log.ts';
+import { noteAppended, noteTruncated, selfVotes } from './membership-state.ts';
+import { jointValue } from './quorum.ts';
+import type { Entry } from './state.ts';
+import {
+  becomeProbe,
+  becomeReplicate,
+  isPaused,
+  maybeDecreaseNext,
+  maybeUpdate,
+  progressOf,
+  sentEntries,
+  type Progress,
+} from './tracker.ts';
 import { maybeSendTimeoutNow } from './transfer.ts';
 
 /**
@@ -18,13 +31,15 @@ export function propose(state: MutableState, ctx: RaftContext, entry: Entry): nu
   // Entries never change once created (see Entry): frozen, they are shared by every log and by
   // durable storage instead of being copied on each write.
   freezeEntry(entry);
-  state.log.push(entry);
+  // A draft's log holds plain entries: the entry is frozen, never drafted.
+  (state.log as Entry[]).push(entry);
   const index = lastIndex(state);
   saveEntry(ctx.storage, state.snapshotIndex, index, entry);
   // The leader counts itself in the quorum for `index` (maybeCommit), so the entry must be durable first.
   ctx.storage.sync();
   broadcastAppend(state, ctx);
-  if (ctx.nodes.length === 1) maybeCommit(state, ctx);
+  // Alone in the configuration: the leader's own durable copy is the quorum.
+  if (state.progress.length === 0) maybeCommit(state, ctx);
   return index;
 }
 
@@ -49,8 +64,7 @@ export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
  * follower has (etcd sendAppend).
  */
 export function sendAppend(state: MutableState, ctx: RaftContext, progress: Progress, sendIfEmpty = false): void {
-  if (progress.mode === 'snapshot') return;
-  if (progress.mode === 'probe' && progress.paused) return;
+  if (isPaused(progress, ctx.config.maxInflightMessages ?? 0)) return;
   const prevIndex = progress.next - 1;
   const prevTerm = termAt(state, prevIndex);
   if (prevTerm === undefined) {
@@ -69,29 +83,7 @@ export function sendAppend(state: MutableState, ctx: RaftContext, progress: Prog
     entries,
     commit: state.commitIndex,
   });
-  if (progress.mode === 'replicate') progress.next = prevIndex + count + 1;
-  else progress.paused = true;
-}
-
-const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
-
-/** The `count` entries from index `first` on (all in the log). Receivers copy what they keep. */
-function entriesFrom(state: MutableState, first: number, count: number): readonly Entry[] {
-  if (count <= 0) return NO_ENTRIES;
-  const offset = first - state.snapshotIndex - 1;
-  return state.log.slice(offset, offset + count);
-}
-
-/**
- * etcd raftLog.findConflictByTerm: the last index ≤ `index` whose term is ≤ `term`, or the
- * newest compacted index on the way down (its term is then unknown: see hintTermAt).
- */
-export function findConflictByTerm(state: MutableState, index: number, term: number): number {
-  for (let i = index; i > 0; i--) {
-    const ours = termAt(state, i);
-    if (ours === undefined || ours <= term) return i;
-  }
-  return 0;
+  sentEntries(progress, prevIndex + count, count);
 }
 
 /** The term to send with a hint found by findConflictByTerm: 0 when it was compacted (or is index 0). */
@@ -142,8 +134,7 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
   }
   // Skip entries we already hold; truncate at the first conflict (paper §5.3: delete the
   // conflicting entry and all that follow it), then append the rest.
-  let skip = 0;
-  while (skip < msg.entries.length && termAt(state, msg.prevIndex + 1 + skip) === msg.entries[skip]!.term) skip++;
+  const skip = matchingPrefix(state, msg.prevIndex, msg.entries);
   if (skip < msg.entries.length) {
     const first = msg.prevIndex + 1 + skip;
     const last = lastIndex(state);
@@ -154,24 +145,18 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
         );
       ctx.annotate(`${ctx.self} truncates its log from index ${first} (had ${last})`, { from: first, to: last });
       truncateEntries(ctx.storage, first - 1);
-      state.log.splice(first - state.snapshotIndex - 1);
+      truncateAfter(state, first - 1);
+      noteTruncated(state, ctx, first - 1);
     }
     // Usually nothing is skipped: then the message's own entries are appended, without a copy.
     const fresh = skip === 0 ? msg.entries : msg.entries.slice(skip);
-    const log = state.log;
-    for (let i = 0; i < fresh.length; i++) log.push(fresh[i]!);
+    appendAll(state, fresh);
     saveEntries(ctx.storage, state.snapshotIndex, first, fresh);
+    noteAppended(state, first);
   }
   const lastNew = msg.prevIndex + msg.entries.length;
   commitTo(state, ctx, Math.min(msg.commit, lastNew));
   replyAppend(state, ctx, from, lastNew, false, 0, 0);
-}
-
-/** The leader's progress record of `id`, if it has one. */
-export function progressOf(state: MutableState, id: NodeId): Progress | undefined {
-  const all = state.progress;
-  for (let i = 0; i < all.length; i++) if (all[i]!.id === id) return all[i];
-  return undefined;
 }
 
 export function handleAppendEntriesResponse(
@@ -180,26 +165,21 @@ export function handleAppendEntriesResponse(
   from: NodeId,
   msg: AppendEntriesResponse,
 ): void {
-  const progress = progressOf(state, from);
+  const progress = progressOf(state.progress, from);
   if (!progress) return;
   progress.recentActive = true;
   if (msg.reject) {
     let next = msg.hintIndex;
     if (msg.hintTerm > 0) next = findConflictByTerm(state, msg.hintIndex, msg.hintTerm);
     if (maybeDecreaseNext(progress, msg.index, next)) {
-      if (progress.mode === 'replicate') progress.mode = 'probe';
+      if (progress.mode === 'replicate') becomeProbe(progress);
       sendAppend(state, ctx, progress);
     }
     return;
   }
-  const advanced = msg.index > progress.match;
-  if (advanced) progress.match = msg.index;
-  if (progress.next < msg.index + 1) progress.next = msg.index + 1;
-  if (progress.mode !== 'replicate' && (advanced || progress.mode === 'probe')) {
-    // A match (or a snapshot applied) means the follower is caught up to here: stream from now on.
-    progress.mode = 'replicate';
-    progress.next = Math.max(progress.next, progress.match + 1);
-  }
+  const advanced = maybeUpdate(progress, msg.index);
+  // A match (or a snapshot applied) means the follower is caught up to here: stream from now on.
+  if (progress.mode !== 'replicate' && (advanced || progress.mode === 'probe')) becomeReplicate(progress);
   progress.paused = false;
   if (advanced) maybeCommit(state, ctx);
   if (state.role !== 'leader') return; // committing cannot depose us, but stay defensive
@@ -208,30 +188,12 @@ export function handleAppendEntriesResponse(
 }
 
 /**
- * etcd Progress.MaybeDecrTo. In replicate mode a rejection at or below `match` is stale (a
- * reordered or duplicated answer); otherwise fall back to `match + 1`. In probe mode only the
- * answer to the probe in flight counts; the hint jumps over the conflicting term.
- */
-function maybeDecreaseNext(progress: Progress, rejected: number, hint: number): boolean {
-  if (progress.mode === 'snapshot') return false;
-  if (progress.mode === 'replicate') {
-    if (rejected <= progress.match) return false;
-    progress.next = progress.match + 1;
-    return true;
-  }
-  if (progress.next - 1 !== rejected) return false;
-  progress.next = Math.max(Math.min(rejected, hint + 1), progress.match + 1);
-  progress.paused = false;
-  return true;
-}
-
-/**
  * The commit rule (paper §5.3, §5.4.2, Figure 8; etcd raftLog.maybeCommit): the highest index
  * stored on a quorum is committed only if its entry is from the leader's current term. Earlier
  * entries then commit indirectly, by Log Matching.
  */
 export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
-  const quorumIndex = quorumMatch(state, quorum(ctx.nodes.length));
+  const quorumIndex = jointValue(state.progress, matchOf, lastIndex(state), selfVotes(state, ctx));
   if (quorumIndex <= state.commitIndex) return false;
   const term = termAt(state, quorumIndex);
   const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');
@@ -242,13 +204,8 @@ export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
   return true;
 }
 
-/** The highest index stored on `needed` nodes, the leader included: the `needed`-th largest match. */
-function quorumMatch(state: MutableState, needed: number): number {
-  const matches = [lastIndex(state)];
-  for (const progress of state.progress) matches.push(progress.match);
-  matches.sort((a, b) => b - a);
-  return matches[needed - 1]!;
-}
+/** A follower's match index, as the quorum functions read it (a shared function: no closure per call). */
+const matchOf = (progress: Progress): number => progress.match;
 
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */
 export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
@@ -285,7 +242,7 @@ export function handleHeartbeatResponse(
   from: NodeId,
   msg: HeartbeatResponse,
 ): void {
-  const progress = progressOf(state, from);
+  const progress = progressOf(state.progress, from);
   if (!progress) return;
   progress.recentActive = true;
   // The lease runs from the acknowledged heartbeat's send, not the answer's arrival (dissertation
@@ -301,10 +258,7 @@ export function handleHeartbeatResponse(
   // mode `next` may already be past everything sent, so the AppendEntries goes out even empty:
   // if an earlier one was lost, the follower's rejection brings `next` back and the entries are
   // sent again, even while the leader has nothing new to replicate.
-  if (progress.mode === 'snapshot') {
-    progress.mode = 'probe';
-    progress.paused = false;
-  }
+  if (progress.mode === 'snapshot') becomeProbe(progress);
   progress.paused = false;
   if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress, !ctx.bugs.has('noProbeOnHeartbeat'));
 }

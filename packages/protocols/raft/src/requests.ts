@@ -6,6 +6,7 @@ import { handleGet } from './reads.ts';
 import { propose } from './replication.ts';
 import type { KvOp } from './state.ts';
 import { handleTransferRequest } from './transfer.ts';
+import { handleConfChangeRequest } from './conf-changes.ts';
 
 /**
  * Client requests. Only the leader serves them; everyone else answers `fail` (definitely not
@@ -37,6 +38,7 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
     // etcd drops proposals during a transfer: the new leader must not miss any.
     return answer(ctx, request.id, { type: 'fail', error: `leadership transfer to ${state.transferee} in progress` });
   }
+  if (op.f === 'conf') return handleConfChangeRequest(state, ctx, request, op.value, seq);
   const copy: KvOp =
     op.f === 'cas'
       ? { f: 'cas', key: op.key, value: [op.value[0], op.value[1]] }
@@ -56,5 +58,12 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
 function malformed(op: KvOp): string | undefined {
   if (op !== null && typeof op === 'object' && op.f === 'transfer')
     return typeof op.value === 'string' ? undefined : 'transfer needs the target node id as its value';
+  if (op !== null && typeof op === 'object' && op.f === 'conf') {
+    const steps = (op.value as { steps?: unknown } | null)?.steps;
+    return Array.isArray(steps) &&
+      steps.every((step: { type?: unknown; node?: unknown } | null) => typeof step?.node === 'string')
+      ? undefined
+      : "conf needs { steps: [{ type: 'addVoter' | 'addLearner' | 'remove', node: 'n4' }], joint?: boolean } as its value";
+  }
   return malformedKvOp(op, ['transfer']);
 }

@@ -3,16 +3,21 @@ import type { MutableState, RaftContext } from './context.ts';
 import type { InstallSnapshot } from './messages.ts';
 import { loadSnapshot, saveSnapshot, truncateEntries } from './persistence.ts';
 import { commitTo } from './replication.ts';
-import { lastIndex, termAt, type Progress, type SnapshotData } from './state.ts';
+import { compactTo, resetTo, termAt } from './log.ts';
+import type { Membership } from './membership.ts';
+import { initialMembership, membershipFromLog, setMembership } from './membership-state.ts';
+import type { SnapshotData } from './state.ts';
+import { becomeSnapshot, type Progress } from './tracker.ts';
 
 /**
  * Log compaction and InstallSnapshot (paper §7). Each node snapshots its own applied state once
  * enough entries pile up; a follower whose next entry was compacted away gets the snapshot.
  */
 
-export function takeSnapshot(state: MutableState, index: number): SnapshotData {
+export function takeSnapshot(state: MutableState, ctx: RaftContext, index: number): SnapshotData {
   const term = termAt(state, index);
   if (term === undefined) throw new Error(`cannot snapshot at ${index}: its term is unknown`);
+  const inForce = membershipAt(state, ctx, index);
   return {
     index,
     term,
@@ -22,19 +27,29 @@ export function takeSnapshot(state: MutableState, index: number): SnapshotData {
     sessions: Object.keys(state.sessions)
       .sort()
       .map((client) => [client, { ...state.sessions[client]! }] as const),
+    // The initial configuration goes without saying (every node derives it from the scenario).
+    ...(inForce.index > 0 ? { membership: inForce.membership, membershipIndex: inForce.index } : {}),
   };
+}
+
+/** The configuration in force at `index` (≤ the last entry): the latest configuration entry at or before it. */
+function membershipAt(state: MutableState, ctx: RaftContext, index: number): { membership: Membership; index: number } {
+  if (state.membershipIndex <= index) return { membership: state.membership, index: state.membershipIndex };
+  return membershipFromLog(
+    { log: state.log.slice(0, index - state.snapshotIndex), snapshotIndex: state.snapshotIndex },
+    loadSnapshot(ctx.storage),
+    ctx,
+  );
 }
 
 /** etcd's SnapshotCount: compact once `snapshotThresholdEntries` applied entries follow the last snapshot. */
 export function maybeCompact(state: MutableState, ctx: RaftContext): void {
   const threshold = ctx.config.snapshotThresholdEntries;
   if (threshold <= 0 || state.appliedIndex - state.snapshotIndex < threshold) return;
-  const snapshot = takeSnapshot(state, state.appliedIndex);
+  const snapshot = takeSnapshot(state, ctx, state.appliedIndex);
   // The entries it covers need no deleting: the log's durable part now starts after the snapshot.
   saveSnapshot(ctx.storage, snapshot);
-  state.log.splice(0, snapshot.index - state.snapshotIndex);
-  state.snapshotIndex = snapshot.index;
-  state.snapshotTerm = snapshot.term;
+  compactTo(state, snapshot.index, snapshot.term);
 }
 
 export function sendSnapshot(state: MutableState, ctx: RaftContext, progress: Progress): void {
@@ -43,8 +58,7 @@ export function sendSnapshot(state: MutableState, ctx: RaftContext, progress: Pr
     throw new Error(`${ctx.self} must send a snapshot to ${progress.id} but has none at ${state.snapshotIndex}`);
   ctx.annotate(`${ctx.self} sends snapshot ${snapshot.index}/${snapshot.term} to ${progress.id}`);
   ctx.send(progress.id, { type: 'InstallSnapshot', term: state.term, snapshot });
-  progress.mode = 'snapshot';
-  progress.next = snapshot.index + 1;
+  becomeSnapshot(progress, snapshot.index);
 }
 
 /** The follower side (paper Figure 13; etcd raft.restore). */
@@ -72,9 +86,8 @@ export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, fro
   });
   saveSnapshot(ctx.storage, snapshot);
   truncateEntries(ctx.storage, snapshot.index);
-  state.log.splice(0);
-  state.snapshotIndex = snapshot.index;
-  state.snapshotTerm = snapshot.term;
+  resetTo(state, snapshot.index, snapshot.term);
+  setMembership(state, snapshot.membership ?? initialMembership(ctx), snapshot.membershipIndex ?? 0);
   state.commitIndex = snapshot.index;
   state.appliedIndex = snapshot.index;
   state.kv = restoreRecord(snapshot.kv);

@@ -1,6 +1,7 @@
 import type { Outcome } from '@dsim/core';
 import { executeKv } from '@dsim/services';
 import type { MutableState, RaftContext } from './context.ts';
+import { describeMembership } from './membership.ts';
 import { answer } from './respond.ts';
 import { serveReads } from './reads.ts';
 import { maybeCompact } from './snapshot.ts';
@@ -18,7 +19,12 @@ export function applyCommitted(state: MutableState, ctx: RaftContext): void {
       throw new Error(
         `cannot apply index ${index}: not in the log (snapshot ${state.snapshotIndex}, last ${lastIndex(state)}, commit ${state.commitIndex})`,
       );
-    const outcome = entry.kind === 'op' ? applyEntry(state, ctx, entry) : undefined;
+    const outcome =
+      entry.kind === 'op'
+        ? applyEntry(state, ctx, entry)
+        : entry.kind === 'config' && entry.membership
+          ? ({ type: 'ok', value: describeMembership(entry.membership) } as const)
+          : undefined;
     state.appliedIndex = index;
     if (state.role === 'leader') answerWrites(state, ctx, index, entry, outcome);
   }
@@ -73,5 +79,7 @@ function applyEntry(state: MutableState, ctx: RaftContext, entry: Entry): Outcom
 
 /** The key-value semantics shared with Multi-Paxos and @dsim/check's kvModel; a transfer is not one. */
 function execute(kv: Record<string, string>, op: KvOp): Outcome<KvResult> {
-  return op.f === 'transfer' ? { type: 'fail', error: 'transfer is not a state machine operation' } : executeKv(kv, op);
+  return op.f === 'transfer' || op.f === 'conf'
+    ? { type: 'fail', error: `${op.f} is not a state machine operation` }
+    : executeKv(kv, op);
 }

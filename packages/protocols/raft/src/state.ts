@@ -1,40 +1,13 @@
 import type { NodeId, Outcome } from '@dsim/core';
+import type { Entry, KvResult } from './entry.ts';
+import { describeMembership, type Membership } from './membership.ts';
+import type { Progress } from './tracker.ts';
+
+export type { Entry, KvOp, KvResult } from './entry.ts';
+export type { Progress } from './tracker.ts';
+export { entryAt, lastIndex, lastTerm, termAt } from './log.ts';
 
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
-
-/**
- * The client operations of the replicated key-value store. The semantics match @dsim/check's
- * `kvModel`: get → current string or null; put sets; append concatenates ('' when absent);
- * cas [expected, next] applies only when the current value equals `expected` (null = absent).
- * `transfer` asks the leader to hand leadership to `value` (etcd MsgTransferLeader); it is not a
- * key-value operation and the linearizability check skips it.
- * `seq` (optional) is the client's sequence number for its session; by default the kernel's
- * per-client invocation counter is used.
- */
-export type KvOp =
-  | { readonly f: 'get'; readonly key: string; readonly seq?: number }
-  | { readonly f: 'put'; readonly key: string; readonly value: string; readonly seq?: number }
-  | { readonly f: 'append'; readonly key: string; readonly value: string; readonly seq?: number }
-  | { readonly f: 'cas'; readonly key: string; readonly value: [string | null, string]; readonly seq?: number }
-  | { readonly f: 'transfer'; readonly value: NodeId; readonly key?: undefined; readonly seq?: number };
-
-export type KvResult = string | null | undefined;
-
-/**
- * A log entry. Entries are never changed once created (they may be shared between the sender's
- * log and a receiver's, and between both state modes' snapshots), only appended or truncated.
- */
-export interface Entry {
-  readonly term: number;
-  readonly kind: 'noop' | 'op';
-  readonly op?: KvOp;
-  /** Session: the client and its sequence number, so a retried request applies once. */
-  readonly client?: string;
-  readonly seq?: number;
-  /** The request id and the node that proposed it: only the proposer answers the client. */
-  readonly request?: string;
-  readonly proposer?: NodeId;
-}
 
 /** The last applied request of a client session and its outcome, replayed for a duplicate. */
 export interface Session {
@@ -51,28 +24,12 @@ export interface SnapshotData {
   readonly term: number;
   readonly kv: ReadonlyArray<readonly [string, string]>;
   readonly sessions: ReadonlyArray<readonly [string, Session]>;
-}
-
-/** The leader's view of one follower (etcd tracker.Progress). */
-export interface Progress {
-  readonly id: NodeId;
-  /** Next index to send. */
-  next: number;
-  /** Highest index known to match the leader's log. */
-  match: number;
   /**
-   * probe: send one AppendEntries, wait for its answer (or a heartbeat answer) before the next;
-   * replicate: stream optimistically; snapshot: an InstallSnapshot is on its way.
+   * The configuration in force at `index`, with the index of the entry that made it, when a
+   * configuration entry has ever applied; absent, it is the scenario's initial configuration.
    */
-  mode: 'probe' | 'replicate' | 'snapshot';
-  /** In probe mode: a message is in flight, so do not send another until we hear back. */
-  paused: boolean;
-  /** Heard from since the last CheckQuorum (etcd RecentActive). */
-  recentActive: boolean;
-  /** Highest ReadIndex context this follower acknowledged. */
-  readAck: number;
-  /** Leader-local send time of the newest heartbeat this follower acknowledged in this term (lease). */
-  ackedSentAt: number | null;
+  readonly membership?: Membership;
+  readonly membershipIndex?: number;
 }
 
 /** A read waiting to be answered by the leader. */
@@ -101,6 +58,14 @@ export interface RaftState {
   log: Entry[];
   snapshotIndex: number;
   snapshotTerm: number;
+
+  /**
+   * The configuration in force: the latest one in the log, committed or not (dissertation §4.1),
+   * else the snapshot's, else the scenario's initial one; and the index of the entry that set it
+   * (0 for the initial one). Derived from the log, so it is rebuilt after a restart or truncation.
+   */
+  membership: Membership;
+  membershipIndex: number;
 
   // Volatile.
   role: Role;
@@ -139,30 +104,6 @@ export interface RaftState {
   heartbeatSentAt: number | null;
 }
 
-export function lastIndex(state: RaftState): number {
-  return state.snapshotIndex + state.log.length;
-}
-
-export function lastTerm(state: RaftState): number {
-  return state.log.length > 0 ? state.log[state.log.length - 1]!.term : state.snapshotTerm;
-}
-
-/** The term of the entry at `index`, or undefined when it was compacted away or does not exist. */
-export function termAt(state: RaftState, index: number): number | undefined {
-  if (index === state.snapshotIndex) return state.snapshotTerm;
-  if (index < state.snapshotIndex) return undefined;
-  return state.log[index - state.snapshotIndex - 1]?.term;
-}
-
-export function entryAt(state: RaftState, index: number): Entry | undefined {
-  if (index <= state.snapshotIndex) return undefined;
-  return state.log[index - state.snapshotIndex - 1];
-}
-
-export function quorum(clusterSize: number): number {
-  return Math.floor(clusterSize / 2) + 1;
-}
-
 /** A short identity of an entry for invariants: term plus what it carries. */
 export function entryIdentity(entry: Entry): string {
   return `${entry.term}:${identityKey(entry)}`;
@@ -175,6 +116,9 @@ export function entryIdentity(entry: Entry): string {
  */
 export function identityKey(entry: Entry): string {
   if (entry.kind === 'noop') return `noop:${entry.proposer ?? ''}`;
+  // The leader's own leave-joint entry answers no client: its proposer and configuration name it.
+  if (entry.kind === 'config' && entry.request === undefined)
+    return `config:${entry.proposer ?? ''}:${entry.membership ? describeMembership(entry.membership) : ''}`;
   const request = entry.request;
   return typeof request === 'string' ? request : `${request ?? `${entry.client}#${entry.seq}`}`;
 }

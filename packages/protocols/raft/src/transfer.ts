@@ -3,7 +3,10 @@ import type { MutableState, RaftContext } from './context.ts';
 import { answer } from './respond.ts';
 import { becomeCandidate } from './election.ts';
 import { sendAppend } from './replication.ts';
-import { lastIndex, type KvOp, type Progress } from './state.ts';
+import { lastIndex } from './log.ts';
+import { isVoter } from './membership.ts';
+import type { KvOp } from './state.ts';
+import { progressOf, type Progress } from './tracker.ts';
 
 /**
  * Leadership transfer (dissertation §3.10, etcd MsgTransferLeader / MsgTimeoutNow): the leader
@@ -18,8 +21,11 @@ export function handleTransferRequest(
   target: NodeId,
 ): void {
   if (target === ctx.self) return answer(ctx, request.id, { type: 'ok', value: `${ctx.self} already leads` });
-  const progress = state.progress.find((p) => p.id === target);
+  const progress = progressOf(state.progress, target);
   if (!progress) return answer(ctx, request.id, { type: 'fail', error: `no such node '${String(target)}'` });
+  // etcd ignores a transfer to a learner: only a voter may lead.
+  if (!isVoter(state.membership, target))
+    return answer(ctx, request.id, { type: 'fail', error: `${target} is not a voter` });
   if (state.transferee !== target) {
     ctx.annotate(`${ctx.self} transfers leadership to ${target}`);
     state.transferee = target;
@@ -53,6 +59,8 @@ export function handleTransferTimeout(state: MutableState, ctx: RaftContext): vo
 /** etcd: a follower told TimeoutNow campaigns at once, skipping PreVote. */
 export function handleTimeoutNow(state: MutableState, ctx: RaftContext): void {
   if (state.role === 'leader') return;
+  // etcd: a node that is not a voter of its configuration (a learner, a removed node) never campaigns.
+  if (!isVoter(state.membership, ctx.self)) return;
   ctx.annotate(`${ctx.self} campaigns on TimeoutNow`);
   becomeCandidate(state, ctx, true);
 }

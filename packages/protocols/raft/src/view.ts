@@ -1,5 +1,7 @@
 import type { LogEntryView, NodeId, NodeView, ViewEdge } from '@dsim/core';
 import { describeKvOp } from '@dsim/services';
+import { describeMembership, isJoint } from './membership.ts';
+import { VOTES_INCOMING, VOTES_OUTGOING } from './quorum.ts';
 import { lastIndex, type Entry, type RaftState } from './state.ts';
 
 /** How many of the newest log entries a node shows. */
@@ -38,14 +40,36 @@ export function view(state: RaftState, node: NodeId): NodeView {
       { label: 'commit index', value: state.commitIndex },
       { label: 'applied index', value: state.appliedIndex },
       { label: 'snapshot index', value: state.snapshotIndex },
+      // The configuration in force (the latest in the log, committed or not), and whether it is.
+      { label: 'voters', value: state.membership.voters.join(' ') },
+      ...(isJoint(state.membership)
+        ? [{ label: 'joint: outgoing voters', value: state.membership.outgoing.join(' '), tone: 'warn' as const }]
+        : []),
+      ...(state.membership.learners.length > 0
+        ? [{ label: 'learners', value: state.membership.learners.join(' ') }]
+        : []),
+      {
+        label: 'configuration',
+        value:
+          state.membershipIndex === 0
+            ? 'initial'
+            : `entry ${state.membershipIndex}${state.membershipIndex <= state.commitIndex ? ' (committed)' : ' (uncommitted)'}`,
+      },
     ],
     ...(state.role === 'leader'
       ? {
           tables: [
             {
               name: 'progress',
-              columns: ['follower', 'match', 'next', 'mode', 'active'],
-              rows: state.progress.map((p) => [p.id, p.match, p.next, p.mode, p.recentActive]),
+              columns: ['follower', 'match', 'next', 'mode', 'active', 'votes'],
+              rows: state.progress.map((p) => [
+                p.id,
+                p.match,
+                p.next,
+                p.mode,
+                p.recentActive,
+                votesLabel(p.votes, isJoint(state.membership)),
+              ]),
             },
           ],
         }
@@ -57,6 +81,18 @@ export function view(state: RaftState, node: NodeId): NodeView {
 /** 'noop', 'put x=1', 'cas x 1→2', 'get x', 'transfer→n2'. */
 function entryLabel(entry: Entry): string {
   const op = entry.op;
-  if (entry.kind === 'noop' || op === undefined) return 'noop';
-  return op.f === 'transfer' ? `transfer→${op.value}` : describeKvOp(op);
+  if (entry.kind === 'noop') return 'noop';
+  if (entry.kind === 'config' || op === undefined)
+    return entry.membership ? describeMembership(entry.membership) : 'config';
+  if (op.f === 'transfer') return `transfer→${op.value}`;
+  if (op.f === 'conf') return 'conf';
+  return describeKvOp(op);
+}
+
+/** 'voter' or 'learner', or in a joint configuration which halves the follower votes in. */
+function votesLabel(votes: number, joint: boolean): string {
+  if (votes === 0) return 'learner';
+  if (!joint) return 'voter';
+  if (votes === (VOTES_INCOMING | VOTES_OUTGOING)) return 'both halves';
+  return votes === VOTES_INCOMING ? 'new half only' : 'old half only';
 }

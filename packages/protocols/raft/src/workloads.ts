@@ -1,6 +1,7 @@
 import type { WorkloadFactory } from '@dsim/core';
 import { kvClients, kvWriters } from '@dsim/services';
 import type { KvOp } from './state.ts';
+import { membershipScheduler, readMembershipSchedule } from './workload-membership.ts';
 
 /**
  * Clients of the key-value store, Jepsen style (@dsim/services' `kvClients`: the workload
@@ -9,14 +10,19 @@ import type { KvOp } from './state.ts';
  *
  * Options: keys (default 3), mix (weights of get, put, append, cas), readers, pin (see
  * `kvClients`), and transferEvery (default 0 = never): every Nth operation of client c1 asks the
- * leader it knows to hand leadership to another node (leadership transfer).
+ * leader it knows to hand leadership to another node (leadership transfer); membership: configuration
+ * changes at given times (workload-membership.ts).
  */
-export const kv: WorkloadFactory<KvOp> = (options, { nodes }) => {
+export const kv: WorkloadFactory<KvOp> = (options, { nodes, clients }) => {
   const transferEvery = Number(options.transferEvery ?? 0);
-  return kvClients<KvOp>(options, (client) =>
-    transferEvery > 0 && client.index === 0 && client.invoked > 0 && client.invoked % transferEvery === 0
-      ? { f: 'transfer', value: client.random.pick(nodes) }
-      : undefined,
+  const membership = membershipScheduler(readMembershipSchedule(options.membership), clients);
+  return kvClients<KvOp>(
+    options,
+    (client) =>
+      membership(client) ??
+      (transferEvery > 0 && client.index === 0 && client.invoked > 0 && client.invoked % transferEvery === 0
+        ? { f: 'transfer', value: client.random.pick(nodes) }
+        : undefined),
   );
 };
 

@@ -51,6 +51,18 @@ describeBugSwitches(
     { bug: 'applyDuplicateTwice', scenario: retryAfterTimeout, caughtBy: 'linearizable-kv' },
     { bug: 'noTimerResetOnVote', scenario: voteThenSilence, caughtBy: 'vote-restarts-election-timer' },
     { bug: 'leaseFromAckArrival', scenario: leaseReads, caughtBy: 'lease-timed-from-send' },
+    // The hunts' shrunk counterexamples: two changes from two operators reach the leader before the
+    // first commits; and a new leader takes a change before its no-op commits (three crashes).
+    {
+      bug: 'concurrentConfChanges',
+      scenario: fixture('raft-bug-concurrentconfchanges.json'),
+      caughtBy: 'one-uncommitted-conf-change',
+    },
+    {
+      bug: 'noNoopBeforeConfChange',
+      scenario: fixture('raft-bug-nonoopbeforeconfchange.json'),
+      caughtBy: 'conf-change-after-own-term-commit',
+    },
   ],
   registry,
 );

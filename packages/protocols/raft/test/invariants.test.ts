@@ -22,6 +22,8 @@ function node(role: Role, term: number, log: Array<[number, string]>, extra: Par
     log: entries,
     snapshotIndex: 0,
     snapshotTerm: 0,
+    membership: { voters: ['n1', 'n2', 'n3'], outgoing: [], learners: [] },
+    membershipIndex: 0,
     role,
     leader: role === 'leader' ? 'n1' : null,
     commitIndex: 0,

@@ -78,6 +78,7 @@ describe('raft bug switches under generated faults', () => {
   const quick: Record<string, { numRuns: number; maxShrinkRuns?: number }> = {
     readFromFollowerLocal: { numRuns: 60 },
     commitPriorTermByCount: { numRuns: 200, maxShrinkRuns: 300 },
+    concurrentConfChanges: { numRuns: 60, maxShrinkRuns: 300 },
   };
   for (const hunt of bugHunts) {
     it.skipIf(!extended && quick[hunt.id] === undefined)(
@@ -108,6 +109,8 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     applyDuplicateTwice: /^linearizable-kv$/,
     noTimerResetOnVote: /^vote-restarts-election-timer$/,
     leaseFromAckArrival: /^lease-timed-from-send$/,
+    concurrentConfChanges: /^(one-uncommitted-conf-change|election-safety|leader-completeness)$/,
+    noNoopBeforeConfChange: /^(conf-change-after-own-term-commit|one-uncommitted-conf-change)$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;
