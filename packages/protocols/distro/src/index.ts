@@ -1,5 +1,6 @@
 import { defineProtocol } from '@dsim/core';
 import { coverage } from './coverage.ts';
+import { clientCount } from './copies.ts';
 import { bugs, type DistroBug } from './bugs.ts';
 import {
   convergenceBoundMicros,
@@ -50,7 +51,7 @@ export const distro = defineProtocol<
   onRequest: handleRequest,
   summarize: (state) => ({
     role: state.ready ? 'serving' : 'loading',
-    clients: Object.keys(state.clients).length,
+    clients: clientCount(state),
     healthyList: state.healthyList.length,
   }),
   view,

@@ -43,7 +43,8 @@ export interface DistroMemory {
   readFailure: string | null;
   deadOwnerWrite: string | null;
   staleRead: boolean;
-  lastReads: Map<string, { node: NodeId; value: string; time: Micros }>;
+  /** The last answer to a read of each service: the node, its instance list and when. */
+  lastReads: Map<string, { node: NodeId; value: readonly string[]; time: Micros }>;
   /** Per node: the revision of each client it held when last observed, and whether it was ready. */
   seen: Map<NodeId, Map<string, number>>;
   ready: Map<NodeId, boolean>;
@@ -87,9 +88,9 @@ function readHistory(memory: DistroMemory, world: World): void {
       if (entry.type === 'fail' && entry.error !== 'starting')
         memory.readFailure ??= `a read of ${key} at ${invoke.node ?? '?'} failed: ${entry.error ?? ''}`;
       if (entry.type === 'ok' && invoke.node) {
-        const value = JSON.stringify(entry.value ?? []);
+        const value = (entry.value ?? []) as readonly string[];
         const last = memory.lastReads.get(key);
-        if (last && last.node !== invoke.node && last.value !== value && entry.time - last.time < 1_000_000)
+        if (last && last.node !== invoke.node && !sameList(last.value, value) && entry.time - last.time < 1_000_000)
           memory.staleRead = true;
         memory.lastReads.set(key, { node: invoke.node, value, time: entry.time });
       }
@@ -162,6 +163,8 @@ interface NodeMirror {
   readonly record: Readonly<Record<string, ClientCopy>>;
   readonly clientsAdded: number;
   readonly clientsRemoved: number;
+  /** The node's count of writes to held copies when the loop below last read them (copies.ts). */
+  copyWrites: number;
   readonly ids: string[];
   readonly copies: ClientCopy[];
   readonly revisions: number[];
@@ -175,7 +178,8 @@ interface NodeMirror {
  * The same observation, fast on the common step that adds, removes or replaces no client and
  * changes neither the healthy list nor readiness: then the owned set is unchanged and no client can
  * have been expired, so only revisions and beat times that moved are written, by index, and
- * responsibility is not re-hashed. Any other step writes the mirror back into the plain maps, takes
+ * responsibility is not re-hashed; when the node wrote no copy's revision or renewal time
+ * (stats.copyWrites, counted by copies.ts) not even those are read. Any other step writes the mirror back into the plain maps, takes
  * the plain path and mirrors its result, so both end in the same memory (a test holds them equal).
  */
 function observeNodeFast(memory: DistroMemory, world: World, node: NodeId): void {
@@ -195,6 +199,12 @@ function observeNodeFast(memory: DistroMemory, world: World, node: NodeId): void
     else memory.mirrors.set(node, mirrorOf(memory, node, state));
     return;
   }
+  // No revision or renewal time was written since the last pass: nothing below could differ.
+  if (state.stats.copyWrites === mirror.copyWrites) {
+    memory.expiries.set(node, state.stats.expiries);
+    return;
+  }
+  mirror.copyWrites = state.stats.copyWrites;
   const { ids, copies, revisions, beats } = mirror;
   for (let i = 0; i < copies.length; i++) {
     const copy = copies[i]!;
@@ -255,6 +265,7 @@ function mirrorOf(memory: DistroMemory, node: NodeId, state: DistroState): NodeM
     record: state.clients,
     clientsAdded: state.stats.clientsAdded,
     clientsRemoved: state.stats.clientsRemoved,
+    copyWrites: state.stats.copyWrites,
     ids: [],
     copies: [],
     revisions: [],

@@ -1,3 +1,4 @@
+import { recountResponsible } from './copies.ts';
 import { isResponsible, mapServer, sortedHealthyList } from './mapper.ts';
 import type { Ctx, S } from './context.ts';
 import type { DistroState, MemberState } from './state.ts';
@@ -60,6 +61,7 @@ export function rebuildHealthyList(state: S, ctx: Ctx): void {
   if (next.length === state.healthyList.length && next.every((id, i) => id === state.healthyList[i])) return;
   state.healthyList = next;
   state.stats.rehashes += 1;
+  recountResponsible(state, ctx.self);
 }
 
 export function healthyListOf(state: Pick<DistroState, 'members'>, self: string, allMembers = false): string[] {

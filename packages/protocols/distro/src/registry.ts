@@ -1,5 +1,5 @@
 import type { Ctx, S } from './context.ts';
-import { addCopy, removeCopy } from './copies.ts';
+import { addCopy, markUnhealthy, removeCopy, renewCopy, setInstance, setRevision } from './copies.ts';
 import { responsibleFor } from './members.ts';
 import { syncChange } from './sync.ts';
 import type { DistroOp } from './state.ts';
@@ -16,28 +16,32 @@ export function applyWrite(state: S, op: Exclude<DistroOp, { f: 'read' }>, ctx: 
   const copy = state.clients[op.key];
   if (op.f === 'deregister') {
     if (!copy) return;
-    removeCopy(state, op.key);
+    removeCopy(state, op.key, ctx);
     syncChange(state, op.key, 'delete', ctx);
     return;
   }
   if (!copy) {
-    addCopy(state, {
-      id: op.key,
-      revision: 1,
-      instance: { service: op.value.service, ephemeral: op.value.ephemeral, healthy: true },
-      lastBeatLocal: now,
-    });
+    addCopy(
+      state,
+      {
+        id: op.key,
+        revision: 1,
+        instance: { service: op.value.service, ephemeral: op.value.ephemeral, healthy: true },
+        lastBeatLocal: now,
+      },
+      ctx,
+    );
     syncChange(state, op.key, 'change', ctx);
     return;
   }
-  copy.lastBeatLocal = now;
+  renewCopy(state, copy, now);
   const changed =
     (op.f === 'register' &&
       (copy.instance.service !== op.value.service || copy.instance.ephemeral !== op.value.ephemeral)) ||
     !copy.instance.healthy;
   if (!changed) return;
-  copy.instance = { service: op.value.service, ephemeral: op.value.ephemeral, healthy: true };
-  copy.revision += 1;
+  setInstance(state, copy, { service: op.value.service, ephemeral: op.value.ephemeral, healthy: true });
+  setRevision(state, copy, copy.revision + 1);
   syncChange(state, op.key, 'change', ctx);
 }
 
@@ -62,7 +66,7 @@ export function beatCheck(state: S, ctx: Ctx): void {
       // Persistent instances ride Distro in this model (see README), so an orphaned persistent copy
       // is collected like an ephemeral one: only the owner's expiry treats them differently.
       if (silent > config.clientExpiredMicros) {
-        removeCopy(state, id);
+        removeCopy(state, id, ctx);
         state.stats.collected += 1;
       }
       continue;
@@ -72,14 +76,14 @@ export function beatCheck(state: S, ctx: Ctx): void {
         client: id,
         silentMicros: silent,
       });
-      removeCopy(state, id);
+      removeCopy(state, id, ctx);
       state.stats.expiries += 1;
       if (!owned) state.stats.expiriesNotOwned += 1;
       // DistroClientDataProcessor pushes only changes of clients this node is responsible for.
       if (owned) syncChange(state, id, 'delete', ctx);
     } else if (copy.instance.healthy && silent > config.unhealthyAfterMicros) {
-      copy.instance.healthy = false;
-      copy.revision += 1;
+      markUnhealthy(state, copy);
+      setRevision(state, copy, copy.revision + 1);
       if (owned) syncChange(state, id, 'change', ctx);
     }
   }

@@ -2,6 +2,7 @@ import type { ClientRequest } from '@dsim/core';
 import type { Ctx, S } from './context.ts';
 import { nextId } from './context.ts';
 import { ownerOf, responsibleFor } from './members.ts';
+import { healthyInstancesOf } from './copies.ts';
 import { applyWrite } from './registry.ts';
 import type { DistroOp } from './state.ts';
 
@@ -17,7 +18,7 @@ import type { DistroOp } from './state.ts';
 export function handleRequest(state: S, request: ClientRequest<DistroOp>, ctx: Ctx): void {
   if (!state.ready) return ctx.respond(request.id, { type: 'fail', error: 'starting' });
   const op = request.op;
-  if (op.f === 'read') return ctx.respond(request.id, { type: 'ok', value: readService(state, op.key) });
+  if (op.f === 'read') return ctx.respond(request.id, { type: 'ok', value: healthyInstancesOf(state, op.key) });
   if (responsibleFor(state, op.key, ctx.self)) {
     applyWrite(state, op, ctx);
     return ctx.respond(request.id, { type: 'ok' });
@@ -29,7 +30,10 @@ export function handleRequest(state: S, request: ClientRequest<DistroOp>, ctx: C
   ctx.setTimer(`forwardTimeout:${id}`, ctx.config.forwardTimeoutMicros);
 }
 
-/** The healthy instances of a service, as the client ids that published them. */
+/**
+ * The healthy instances of a service, as the client ids that published them, by a scan of the
+ * whole registry: the definition the index reads are answered from (copies.ts) is held equal to.
+ */
 export function readService(state: Pick<S, 'clients'>, service: string): string[] {
   const ids: string[] = [];
   for (const id of Object.keys(state.clients)) {

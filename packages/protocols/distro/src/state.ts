@@ -83,12 +83,26 @@ export interface DistroState {
   healthyList: NodeId[];
   /** Clients by id, the full local copy every read is answered from. */
   clients: Record<string, ClientCopy>;
+  /**
+   * The ids of the clients holding a healthy instance of each service, sorted: an index of
+   * `clients` kept by copies.ts, so a read costs its answer and not a scan of every client.
+   */
+  healthyByService: Record<string, string[]>;
+  /** Counts over `clients` kept by copies.ts (and recounted when the healthy list changes), for the view. */
+  tally: ClientTally;
   /** Pending delay tasks, keyed `client|target`. */
   tasks: Record<string, SyncTask>;
   inflight: Record<string, InflightSync>;
   forwards: Record<string, PendingForward>;
   nextId: number;
   stats: DistroStats;
+}
+
+export interface ClientTally {
+  /** Clients this node is responsible for by its own healthy list. */
+  responsible: number;
+  healthy: number;
+  persistent: number;
 }
 
 export interface DistroStats {
@@ -109,6 +123,8 @@ export interface DistroStats {
    */
   clientsAdded: number;
   clientsRemoved: number;
+  /** Writes to a held copy's revision or renewal time (copies.ts), so an observer can tell that none changed. */
+  copyWrites: number;
   /** Copies collected because no owner renewed them for the client-expiry time. */
   collected: number;
   /** Pushes received by source node, for the view's sync edges. */

@@ -1,6 +1,6 @@
 import type { Ctx, S } from './context.ts';
 import { nextId } from './context.ts';
-import { addCopy, removeCopy } from './copies.ts';
+import { addCopy, removeCopy, renewCopy, setInstance, setRevision } from './copies.ts';
 import { memberIsUp, otherMembers, ownerOf } from './members.ts';
 import type { DistroMessage, SyncData } from './state.ts';
 
@@ -92,22 +92,26 @@ export function handleSyncTimeout(state: S, id: string, ctx: Ctx): void {
 export function handleSync(state: S, from: string, msg: Extract<DistroMessage, { type: 'Sync' }>, ctx: Ctx): void {
   state.stats.pushesFrom[from] = (state.stats.pushesFrom[from] ?? 0) + 1;
   if (msg.action === 'change') applySyncData(state, msg.data, ctx);
-  else removeCopy(state, msg.client);
+  else removeCopy(state, msg.client, ctx);
   ctx.send(from, { type: 'SyncAck', id: msg.id });
 }
 
 export function applySyncData(state: S, data: SyncData, ctx: Ctx): void {
   const copy = state.clients[data.client];
   if (copy) {
-    copy.revision = data.revision;
-    copy.instance = { ...data.instance };
-    copy.lastBeatLocal = ctx.now();
+    setRevision(state, copy, data.revision);
+    setInstance(state, copy, { ...data.instance });
+    renewCopy(state, copy, ctx.now());
   } else {
-    addCopy(state, {
-      id: data.client,
-      revision: data.revision,
-      instance: { ...data.instance },
-      lastBeatLocal: ctx.now(),
-    });
+    addCopy(
+      state,
+      {
+        id: data.client,
+        revision: data.revision,
+        instance: { ...data.instance },
+        lastBeatLocal: ctx.now(),
+      },
+      ctx,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { Ctx, S } from './context.ts';
 import { otherMembers, responsibleFor } from './members.ts';
+import { renewCopy } from './copies.ts';
 import { addTask } from './sync.ts';
 
 /**
@@ -28,7 +29,7 @@ export function handleVerify(state: S, from: string, entries: readonly (readonly
   const now = ctx.now();
   for (const [client, revision] of entries) {
     const copy = state.clients[client];
-    if (copy && (copy.revision === revision || revision === 0)) copy.lastBeatLocal = now;
+    if (copy && (copy.revision === revision || revision === 0)) renewCopy(state, copy, now);
     else failed.push(client);
   }
   if (failed.length > 0) ctx.send(from, { type: 'VerifyFailed', clients: failed });

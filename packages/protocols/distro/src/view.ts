@@ -1,5 +1,5 @@
 import type { NodeId, NodeView, ViewEdge } from '@dsim/core';
-import { isResponsible } from './mapper.ts';
+import { clientCount } from './copies.ts';
 import type { DistroState } from './state.ts';
 
 /**
@@ -7,34 +7,23 @@ import type { DistroState } from './state.ts';
  * own healthy list; instance counts and health; verify activity; its view of the members; and
  * edges to the members that pushed changes to it (sync traffic) and to members it sees as down.
  */
-export function view(state: DistroState, node: NodeId): NodeView {
-  const ids = Object.keys(state.clients);
-  let owned = 0;
-  let healthy = 0;
-  let persistent = 0;
-  for (const id of ids) {
-    const copy = state.clients[id]!;
-    if (isResponsible(id, state.healthyList, node)) owned += 1;
-    if (copy.instance.healthy) healthy += 1;
-    if (!copy.instance.ephemeral) persistent += 1;
-  }
+export function view(state: DistroState, _node: NodeId): NodeView {
+  // Counts kept as copies change (copies.ts), held equal to a scan (tallyOf) by a test: the view
+  // is drawn after every step, and a scan re-hashing every client there would cost more than the step.
+  const { responsible: owned, healthy, persistent } = state.tally;
+  const instances = clientCount(state);
   const pending = Object.keys(state.tasks).length + Object.keys(state.inflight).length;
-  const edges: ViewEdge[] = [
-    ...Object.entries(state.stats.pushesFrom)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([from, count]) => ({ to: from, kind: 'synced-from', label: `${count} pushes` })),
-    ...state.members
-      .filter((member) => member.state !== 'UP')
-      .map((member) => ({
-        to: member.id,
-        kind: member.state === 'DOWN' ? 'sees-down' : 'suspects',
-      })),
-  ];
+  const edges: ViewEdge[] = [];
+  const pushesFrom = state.stats.pushesFrom;
+  for (const from of Object.keys(pushesFrom).sort())
+    edges.push({ to: from, kind: 'synced-from', label: `${pushesFrom[from]!} pushes` });
+  for (const member of state.members)
+    if (member.state !== 'UP') edges.push({ to: member.id, kind: member.state === 'DOWN' ? 'sees-down' : 'suspects' });
   return {
     role: state.ready ? 'serving' : 'loading',
     badges: [
       { label: 'responsible', value: owned },
-      { label: 'instances', value: ids.length },
+      { label: 'instances', value: instances },
       {
         label: 'healthy list',
         value: state.healthyList.length,
@@ -45,7 +34,7 @@ export function view(state: DistroState, node: NodeId): NodeView {
       { label: 'incarnation', value: state.incarnation },
       { label: 'loaded from', value: state.loadedFrom },
       { label: 'healthy instances', value: healthy, tone: 'good' },
-      { label: 'unhealthy instances', value: ids.length - healthy, tone: ids.length > healthy ? 'warn' : 'plain' },
+      { label: 'unhealthy instances', value: instances - healthy, tone: instances > healthy ? 'warn' : 'plain' },
       { label: 'persistent instances', value: persistent },
       { label: 'pending pushes', value: pending, tone: pending > 0 ? 'warn' : 'plain' },
       { label: 'push retries', value: state.stats.pushRetries },
