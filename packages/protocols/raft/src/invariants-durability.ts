@@ -1,4 +1,5 @@
 import { always, defineMemory, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import { foundRule } from './found-rule.ts';
 import type { Entry, RaftState } from './state.ts';
 
 /**
@@ -120,16 +121,7 @@ const durabilityMemory = defineMemory<RaftState, DurabilityMemory>({
 });
 
 function durability(name: string, description: string): Invariant<RaftState, DurabilityMemory> {
-  return always<RaftState, DurabilityMemory>(
-    name,
-    (_world, memory) => {
-      const message = memory.found.get(name);
-      if (message === undefined) return true;
-      memory.found.delete(name);
-      return message;
-    },
-    { description, memory: durabilityMemory },
-  );
+  return foundRule(name, description, durabilityMemory);
 }
 
 export const durableTermAndVote = durability(

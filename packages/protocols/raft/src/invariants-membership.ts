@@ -3,6 +3,7 @@ import type { RaftConfig } from './config.ts';
 import { entryAt, lastIndex, termAt } from './log.ts';
 import { isJoint, isVoter, type Membership } from './membership.ts';
 import { jointVoteResult } from './quorum.ts';
+import { foundRule } from './found-rule.ts';
 import type { RaftState } from './state.ts';
 
 /**
@@ -160,16 +161,7 @@ const membershipMemory = defineMemory<RaftState, MembershipMemory>({
 });
 
 function rule(name: string, description: string): Invariant<RaftState, MembershipMemory> {
-  return always<RaftState, MembershipMemory>(
-    name,
-    (_world, memory) => {
-      const message = memory.found.get(name);
-      if (message === undefined) return true;
-      memory.found.delete(name);
-      return message;
-    },
-    { description, memory: membershipMemory },
-  );
+  return foundRule(name, description, membershipMemory);
 }
 
 export const oneUncommittedConfChange = rule(

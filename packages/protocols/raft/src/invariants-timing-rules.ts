@@ -1,5 +1,6 @@
 import { always, defineMemory, type Invariant, type NodeId, type WorldView } from '@dsim/core';
 import type { RaftConfig } from './config.ts';
+import { foundRule } from './found-rule.ts';
 import type { RaftState } from './state.ts';
 
 /**
@@ -71,16 +72,7 @@ const timingMemory = defineMemory<RaftState, TimingMemory>({
 });
 
 function rule(name: string, description: string): Invariant<RaftState, TimingMemory> {
-  return always<RaftState, TimingMemory>(
-    name,
-    (_world, memory) => {
-      const message = memory.found.get(name);
-      if (message === undefined) return true;
-      memory.found.delete(name);
-      return message;
-    },
-    { description, memory: timingMemory },
-  );
+  return foundRule(name, description, timingMemory);
 }
 
 export const voteRestartsElectionTimer = rule(
