@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { always, defineMemory, runScenario, type Scenario, type WorldChange, type WorldView } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import {
   type DistroMemory,
 } from '../src/invariants.ts';
 import type { DistroState } from '../src/state.ts';
+import { bugFixture, bugNames } from './bug-fixtures.ts';
 
 /**
  * The run memory's fast observation (mirrors of each node's clients, no re-hashing on unchanged
@@ -78,12 +77,6 @@ function compareTwins(scenario: Scenario, stateMode: 'mutable' | 'immutable' = '
   return result.stats.events;
 }
 
-function fixture(bug: string): Scenario {
-  return JSON.parse(
-    readFileSync(join(import.meta.dirname, 'fixtures', `distro-bug-${bug.toLowerCase()}.json`), 'utf8'),
-  ) as Scenario;
-}
-
 describe('the fast run memory equals the plain one', () => {
   it('on seeds of the aggressive family (3 and 5 nodes), to past the expiries and the settling', () => {
     for (const [seed, nodes] of [
@@ -101,13 +94,6 @@ describe('the fast run memory equals the plain one', () => {
   });
 
   it('on the bug-switch counterexamples, through and past their violations', () => {
-    for (const bug of [
-      'noVerify',
-      'syncOnlyToOwner',
-      'hashOverAllMembers',
-      'noLoadOnStart',
-      'expireWithoutResponsibilityCheck',
-    ])
-      expect(compareTwins(fixture(bug))).toBeGreaterThan(0);
+    for (const bug of bugNames) expect(compareTwins(bugFixture(bug))).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { always, runScenario, type Scenario, type WorldView } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { families } from '../src/families.ts';
 import { invariants } from '../src/invariants.ts';
 import { readService } from '../src/requests.ts';
 import type { DistroState } from '../src/state.ts';
+import { bugFixture, bugNames } from './bug-fixtures.ts';
 
 /**
  * Reads are answered from the healthy-instance index, the summary counts clients from the stats
@@ -70,17 +69,6 @@ describe('the healthy-instance index, the tally and the client count equal a sca
   });
 
   it('on the bug-switch counterexamples (every node expiring, lost pushes, empty starts)', () => {
-    for (const bug of [
-      'noVerify',
-      'syncOnlyToOwner',
-      'hashOverAllMembers',
-      'noLoadOnStart',
-      'expireWithoutResponsibilityCheck',
-    ]) {
-      const scenario = JSON.parse(
-        readFileSync(join(import.meta.dirname, 'fixtures', `distro-bug-${bug.toLowerCase()}.json`), 'utf8'),
-      ) as Scenario;
-      expect(check(scenario)).toBeGreaterThan(0);
-    }
+    for (const bug of bugNames) expect(check(bugFixture(bug))).toBeGreaterThan(0);
   });
 });
