@@ -87,6 +87,21 @@ describe('dsim sweep --results', () => {
     });
   });
 
+  it('with --no-hashes writes the same verdicts, coverage and stats, without a hash', () => {
+    const hashed = join(temp, 'hashed.jsonl');
+    const plain = join(temp, 'no-hashes.jsonl');
+    expect(dsim(['sweep', skew, '--seeds', '1..4', '--workers', '1', '--results', hashed]).code).toBe(0);
+    expect(dsim(['sweep', skew, '--seeds', '1..4', '--workers', '1', '--results', plain, '--no-hashes']).code).toBe(0);
+    const withHash = read(hashed).lines;
+    const withoutHash = read(plain).lines;
+    expect(withoutHash.every((line) => !('hash' in line))).toBe(true);
+    expect(bySeed(withoutHash)).toEqual(bySeed(withHash).map(({ hash: _hash, ...line }) => line));
+    expect(dsim(['sweep', skew, '--seeds', '2', '--hashes', '--no-hashes'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('give --hashes or --no-hashes, not both'),
+    });
+  });
+
   it('as shard processes with JOB_COMPLETION_INDEX, merges into the single-process sweep seed for seed', () => {
     const single = join(temp, 'single-for-merge.jsonl');
     expect(dsim(['sweep', skew, '--seeds', '1..7', '--workers', '1', '--results', single]).code).toBe(0);
