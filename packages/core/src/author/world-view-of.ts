@@ -9,6 +9,8 @@ export interface HandMadeWorld<State> extends WorldView<State> {
   time: Micros;
   /** Replaces a node's state (undefined: the node is down) before the next check. */
   set(node: NodeId, state: State | undefined): void;
+  /** Pauses or resumes a node before the next check (a fault: the memories see the whole world change). */
+  setPaused(node: NodeId, paused: boolean): void;
   /**
    * Checks an invariant as a run would: true, or what is wrong. The world keeps the run memory of
    * the invariants checked on it, so a sequence of `set` and `check` calls is one run.
@@ -34,6 +36,7 @@ export function worldViewOf<State>(
 ): HandMadeWorld<State> {
   const current = new Map<NodeId, State | undefined>(Object.entries(states));
   const nodes = [...current.keys()];
+  const paused = new Set<NodeId>();
   const memories = new InvariantMemories();
   memories.changed();
   const world: HandMadeWorld<State> = {
@@ -45,7 +48,7 @@ export function worldViewOf<State>(
       return state === undefined ? undefined : options.summary?.(node, state);
     },
     isUp: (node) => current.get(node) !== undefined,
-    isPaused: () => false,
+    isPaused: (node) => paused.has(node),
     upSince: (node) => (current.get(node) !== undefined ? 0 : undefined),
     downSince: (node) => (current.has(node) && current.get(node) === undefined ? 0 : undefined),
     get crashed() {
@@ -57,6 +60,12 @@ export function worldViewOf<State>(
     set(node, state) {
       if (!current.has(node)) throw new Error(`worldViewOf: unknown node '${node}' (nodes are ${nodes.join(', ')})`);
       current.set(node, state);
+      memories.changed();
+    },
+    setPaused(node, isPaused) {
+      if (!current.has(node)) throw new Error(`worldViewOf: unknown node '${node}' (nodes are ${nodes.join(', ')})`);
+      if (isPaused) paused.add(node);
+      else paused.delete(node);
       memories.changed();
     },
     check: (invariant) => memories.check(memories.monitor(invariant), world),

@@ -18,7 +18,10 @@ type World = WorldView<DistroState>;
 
 /** After the faults end, this long passes before the bounded-staleness promise applies: member views agree again and restarted nodes have loaded. */
 export const settleMicros: Micros = 20_000_000;
-/** Extra allowance for a node paused while the owner crashed, in writes-reach-a-live-owner. */
+/**
+ * Slack on top of the derived detection bound in writes-reach-a-live-owner. Time the forwarder
+ * spent paused is not counted at all: a paused node notices nothing, as a GC-paused Nacos server.
+ */
 const detectionSlackMicros: Micros = 10_000_000;
 
 interface Expectation {
@@ -42,6 +45,10 @@ export interface DistroMemory {
   transientResurrection: boolean;
   readFailure: string | null;
   deadOwnerWrite: string | null;
+  /** Per node: the global time its current pause began. */
+  pausedSince: Map<NodeId, Micros>;
+  /** Per node: its finished pauses as [from, to) in global time, in order. */
+  pauses: Map<NodeId, Array<readonly [Micros, Micros]>>;
   staleRead: boolean;
   /** The last answer to a read of each service: the node, its instance list and when. */
   lastReads: Map<string, { node: NodeId; value: readonly string[]; time: Micros }>;
@@ -110,13 +117,35 @@ function readHistory(memory: DistroMemory, world: World): void {
       const forwarderUpSince = world.upSince(invoke.node);
       const bound =
         memberDownBoundMicros(config, world.nodes.length) + config.forwardTimeoutMicros + detectionSlackMicros;
-      if (
-        downSince !== undefined &&
-        forwarderUpSince !== undefined &&
-        forwarderUpSince <= downSince &&
-        invoke.time - downSince > bound
-      )
-        memory.deadOwnerWrite ??= `${invoke.node} still forwarded ${invoke.f} ${key} to ${target}, down for ${((invoke.time - downSince) / 1e6).toFixed(1)}s (bound ${(bound / 1e6).toFixed(1)}s)`;
+      if (downSince === undefined || forwarderUpSince === undefined || forwarderUpSince > downSince) continue;
+      const running = invoke.time - downSince - pausedWithin(memory, invoke.node, downSince, invoke.time);
+      if (running > bound)
+        memory.deadOwnerWrite ??= `${invoke.node} still forwarded ${invoke.f} ${key} to ${target}, down for ${((invoke.time - downSince) / 1e6).toFixed(1)}s, ${(running / 1e6).toFixed(1)}s of them while ${invoke.node} ran (bound ${(bound / 1e6).toFixed(1)}s)`;
+    }
+  }
+}
+
+/** How long `node` was paused within [from, to), in global time. */
+function pausedWithin(memory: DistroMemory, node: NodeId, from: Micros, to: Micros): Micros {
+  let paused = 0;
+  const overlap = (start: Micros, end: Micros) => Math.max(0, Math.min(end, to) - Math.max(start, from));
+  for (const [start, end] of memory.pauses.get(node) ?? []) paused += overlap(start, end);
+  const open = memory.pausedSince.get(node);
+  if (open !== undefined) paused += overlap(open, to);
+  return paused;
+}
+
+/** Pauses and resumes are faults, so the kernel reports them as a change of the whole world. */
+function observePauses(memory: DistroMemory, world: World): void {
+  for (const node of world.nodes) {
+    const since = memory.pausedSince.get(node);
+    const paused = world.isUp(node) && world.isPaused(node);
+    if (paused && since === undefined) memory.pausedSince.set(node, world.time);
+    else if (!paused && since !== undefined) {
+      memory.pausedSince.delete(node);
+      const list = memory.pauses.get(node) ?? [];
+      list.push([since, world.time]);
+      memory.pauses.set(node, list);
     }
   }
 }
@@ -388,6 +417,8 @@ export function createDistroMemory(): DistroMemory {
     transientResurrection: false,
     readFailure: null,
     deadOwnerWrite: null,
+    pausedSince: new Map(),
+    pauses: new Map(),
     staleRead: false,
     lastReads: new Map(),
     seen: new Map(),
@@ -412,6 +443,7 @@ export function createDistroMemory(): DistroMemory {
  */
 export function observeDistroRun(memory: DistroMemory, world: World, change: WorldChange, fast: boolean): void {
   const observeNode = fast ? observeNodeFast : observeNodePlain;
+  if (change.node === undefined) observePauses(memory, world);
   readHistory(memory, world);
   if (change.node !== undefined) observeNode(memory, world, change.node);
   else for (const node of world.nodes) observeNode(memory, world, node);

@@ -10,6 +10,7 @@ import {
   readAvailability,
   resurrectionDuringSplitView,
   startsServingWithData,
+  writesReachALiveOwner,
   type DistroState,
 } from '../src/index.ts';
 import { mapServer, sortedHealthyList } from '../src/mapper.ts';
@@ -183,5 +184,37 @@ describe('distro invariants on hand-made states', () => {
     world.time = 42_000_000;
     world.set('n3', node('n3', { [client]: 2 }));
     expect(world.check(boundedStaleness)).toMatch(new RegExp(`n2 still lags n1's revision 2 of ${client}`));
+  });
+  it("writes-reach-a-live-owner counts only the forwarder's running time since the owner went down", () => {
+    // n3 is down from the start; n1 proxies a beat to it at 40 s and the proxy times out at 42 s.
+    const forwardAt = (world: ReturnType<typeof worldViewOf<DistroState>>, history: HistoryEntry[]) => {
+      world.time = 40_000_000;
+      history.push(op(0, 1, 'invoke', 'beat', 'c1', 40_000_000));
+      world.set('n2', node('n2', {}));
+      world.time = 42_000_000;
+      history.push(op(1, 1, 'info', 'beat', 'c1', 42_000_000, { error: 'forward to n3 timed out' }));
+      world.set('n2', node('n2', {}));
+      return world.check(writesReachALiveOwner);
+    };
+    const running: HistoryEntry[] = [];
+    const ranThroughout = worldViewOf<DistroState>(
+      { n1: node('n1', {}), n2: node('n2', {}), n3: undefined },
+      { config: defaults, history: running },
+    );
+    expect(forwardAt(ranThroughout, running)).toMatch(
+      /n1 still forwarded beat c1 to n3, down for 40\.0s, 40\.0s of them while n1 ran/,
+    );
+    // Paused from 1 s to 36 s (a GC pause), n1 could notice nothing: 5 s of running time before the forward is within the bound.
+    const paused: HistoryEntry[] = [];
+    const wasPaused = worldViewOf<DistroState>(
+      { n1: node('n1', {}), n2: node('n2', {}), n3: undefined },
+      { config: defaults, history: paused },
+    );
+    wasPaused.time = 1_000_000;
+    wasPaused.setPaused('n1', true);
+    expect(wasPaused.check(writesReachALiveOwner)).toBe(true);
+    wasPaused.time = 36_000_000;
+    wasPaused.setPaused('n1', false);
+    expect(forwardAt(wasPaused, paused)).toBe(true);
   });
 });
