@@ -10,6 +10,7 @@ import { distro, families } from '../src/index.ts';
 const flagged = [
   { seed: 6138, nodes: 3 }, // n1 paused 15.3 s-53.8 s, n2 crashed at 24.1 s
   { seed: 6257, nodes: 3 }, // n2 paused 24.6 s-47.8 s, n3 crashed at 15.2 s
+  { seed: 8314, nodes: 3 }, // n3 paused 25.3 s-51.2 s, n2 crashed at 22.3 s
 ];
 
 describe('distro/aggressive seeds the sweep flagged', () => {
