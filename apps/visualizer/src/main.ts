@@ -151,7 +151,7 @@ class App implements Controller {
    * the analysis worker piece by piece, which hashes it meanwhile.
    */
   private async loadPieces(
-    pieces: AsyncIterable<string>,
+    pieces: AsyncIterable<Piece>,
     source: Source,
     options: LoadOptions,
     startedAt: number,
@@ -229,6 +229,7 @@ class App implements Controller {
         ...this.drawBreakdown,
       };
       this.firstPictureAt = performance.now();
+      performance.mark('dsim:first-picture');
       this.firstPictureEvents = partial.events.length;
       firstDrawMs = this.firstPictureAt - drawStart;
       shownFirst = true;
@@ -239,9 +240,10 @@ class App implements Controller {
 
     for await (const piece of pieces) {
       if (superseded()) return;
-      characters += piece.length;
-      analysis.text(piece);
-      reader.push(piece);
+      characters += piece.text.length;
+      if (piece.bytes) analysis.bytes(piece.bytes);
+      else analysis.text(piece.text);
+      reader.push(piece.text);
       for (;;) {
         const parseStart = performance.now();
         const lines = reader.read(READ_LINES);
@@ -289,6 +291,7 @@ class App implements Controller {
     const end = performance.now();
     if (!shownFirst) {
       this.firstPictureAt = end;
+      performance.mark('dsim:first-picture');
       this.firstPictureEvents = model.events.length;
       firstDrawMs = end - installStart;
     }
@@ -859,13 +862,20 @@ export function defaultSpeedIndex(medianFlightMicros: number, endMicros: number)
   return index < 0 ? SPEEDS.length - 1 : index;
 }
 
+/** A piece of a trace as it is read: its text, and the bytes it was decoded from when there were any. */
+interface Piece {
+  readonly text: string;
+  /** The raw bytes, which the analysis worker hashes as they are (so the page never re-encodes or copies the text). */
+  readonly bytes?: Uint8Array;
+}
+
 /**
  * A response body as text, piece by piece as it downloads (decoding overlaps the download; the
- * decoder never splits a character between pieces).
+ * decoder never splits a character between pieces), each with the bytes it came from.
  */
-async function* textPieces(response: Response): AsyncGenerator<string> {
+async function* textPieces(response: Response): AsyncGenerator<Piece> {
   if (!response.body) {
-    yield await response.text();
+    yield { text: await response.text() };
     return;
   }
   const reader = response.body.getReader();
@@ -873,15 +883,15 @@ async function* textPieces(response: Response): AsyncGenerator<string> {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const text = decoder.decode(value, { stream: true });
-    if (text) yield text;
+    yield { text: decoder.decode(value, { stream: true }), bytes: value };
   }
+  // The decoder's last characters: their bytes went with the pieces before.
   const rest = decoder.decode();
-  if (rest) yield rest;
+  if (rest) yield { text: rest, bytes: new Uint8Array(0) };
 }
 
-async function* onePiece(text: string): AsyncGenerator<string> {
-  yield text;
+async function* onePiece(text: string): AsyncGenerator<Piece> {
+  yield { text };
 }
 
 /**
