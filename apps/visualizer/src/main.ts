@@ -1,4 +1,5 @@
 import { TraceReader } from '@dsim/core';
+import { ClockView } from './app/clock-view.ts';
 import { ClusterView } from './app/cluster-view.ts';
 import {
   onCanvasResize,
@@ -16,6 +17,7 @@ import { Dialogs } from './app/dialogs.ts';
 import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
+import { countsLabel, traceCounts } from './model/counts.ts';
 import { formatTime } from './model/describe.ts';
 import { markFailingOperation, type Verdict } from './model/linearizability.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
@@ -110,6 +112,8 @@ class App implements Controller {
   private readonly timeline = new TimelineView($('#timeline'), this);
   private readonly inspector = new Inspector($('#inspector'), this, () => this.verdict);
   readonly dialogs = new Dialogs(this);
+  private readonly clock = new ClockView($('#clock'));
+  private readonly clusterNote = $('#cluster-note');
 
   constructor() {
     const speed = $<HTMLSelectElement>('#speed');
@@ -234,7 +238,7 @@ class App implements Controller {
       firstDrawMs = this.firstPictureAt - drawStart;
       shownFirst = true;
       this.status(
-        `${source.name}: showing the first ${partial.events.length.toLocaleString()} events while the rest is read`,
+        `${source.name}: showing the first ${partial.events.length.toLocaleString()} trace lines while the rest is read`,
       );
     };
 
@@ -308,7 +312,7 @@ class App implements Controller {
       totalMs: end - startedAt,
     };
     this.status(
-      `${source.name}: ${model.events.length.toLocaleString()} events${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
+      `${source.name}: ${countsLabel(traceCounts(model))}${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
     );
     if (options.play) this.playing = true;
     this.updatePlayButton();
@@ -651,27 +655,11 @@ class App implements Controller {
       operationsAndTimeline: t3 - t2,
       inspector: t4 - t3,
     };
-    const total = this.loaded.model.events.length;
-    replaceContent(
-      $('#clock'),
-      't = ',
-      el('b', {}, formatTime(this.time)),
-      ' ',
-      el(
-        'span',
-        { class: 'dim' },
-        `· event ${this.index.toLocaleString()} / ${total.toLocaleString()}`,
-        frame.violations
-          ? el(
-              'span',
-              { style: 'color:var(--violation)' },
-              ` · ${frame.violations} violation${frame.violations === 1 ? '' : 's'}`,
-            )
-          : null,
-      ),
-    );
-    $('#cluster-note').textContent =
-      `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
+    const { model } = this.loaded;
+    const header = model.header ? 1 : 0;
+    this.clock.update(this.time, this.index + header, model.events.length + header, frame.violations);
+    const note = `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
+    if (this.clusterNote.textContent !== note) this.clusterNote.textContent = note;
     this.frames++;
     this.lastDrawMs = performance.now() - started;
   }
@@ -689,7 +677,8 @@ class App implements Controller {
     const parts: Child[] = [];
     parts.push(el('b', {}, String(header?.scenario ?? this.source.name)));
     if (header) parts.push(String(header.protocol), `seed ${String(header.seed)}`, `${header.nodes.length} nodes`);
-    parts.push(`${model.events.length.toLocaleString()} events`);
+    // Counted as `dsim run` counts them: the kernel's events and the trace file's lines.
+    parts.push(el('span', { id: 'trace-counts' }, countsLabel(traceCounts(model))));
     if (this.hash) {
       const matches = this.runHash === undefined ? '' : this.runHash === this.hash ? ' ✓' : ` ≠ run ${this.runHash}`;
       parts.push(el('span', {}, 'hash ', el('span', { class: 'hash', id: 'trace-hash' }, this.hash), matches));

@@ -4,6 +4,7 @@ import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import figure8Bug from '../../../simulations/raft/figure8-bug.ts';
 import { causalCut, laneOf } from '../src/model/causality.ts';
+import { countsLabel, traceCounts } from '../src/model/counts.ts';
 import { foldTo } from '../src/model/frame.ts';
 import { FrameSeeker } from '../src/model/seeker.ts';
 import { buildTraceModel, indexAtTime, KIND, type TraceModel } from '../src/model/trace-model.ts';
@@ -106,8 +107,28 @@ describe('violations in the picture', () => {
   });
 });
 
+describe('what the header counts', () => {
+  it('counts Figure 8’s bug run as `dsim run` does: the kernel’s events and the trace file’s lines', () => {
+    const result = runScenario(figure8Bug, { registry }, { trace: 'memory' });
+    const counts = traceCounts(figure8);
+    // `dsim run` prints stats.events on its events line and the file's line count on its trace line.
+    expect(counts).toEqual({ events: result.stats.events, lines: result.traceText.split('\n').length - 1 });
+    expect(counts.lines).toBeGreaterThan(counts.events!);
+    expect(countsLabel(counts)).toBe(
+      `${result.stats.events.toLocaleString('en-US')} events · ${result.trace.length.toLocaleString('en-US')} trace lines`,
+    );
+  });
+
+  it('counts only lines for a trace cut short (no end line, so no kernel count)', () => {
+    const lines = parseLines(figure8Bug).slice(0, 40);
+    const model = buildTraceModel(parseTrace(lines.join('\n') + '\n'));
+    expect(traceCounts(model)).toEqual({ events: undefined, lines: 40 });
+    expect(countsLabel(traceCounts(model))).toBe('40 trace lines');
+  });
+});
+
 /** The trace's lines of a scenario's run. */
-function parseLines(scenario: unknown): string[] {
+function parseLines(scenario: unknown): readonly string[] {
   return runScenario(scenario, { registry }, { trace: 'memory' }).trace;
 }
 
