@@ -16,6 +16,8 @@ import { APP_ROOT, DIST, launch, serve } from '../test/e2e/harness.ts';
 
 const events = Number(process.argv[2] ?? 1_000_000);
 const view = process.argv[4] ?? 'window';
+/** Views not drawn while scrubbing (comma-separated: cluster, spacetime, operations, timeline, inspector), to see what each costs. */
+const stubbed = (process.argv[5] ?? '').split(',').filter(Boolean);
 const phases = (process.argv[3] ?? 'load,scrub').split(',');
 
 function pingpongTrace(count: number): string {
@@ -219,6 +221,7 @@ try {
         const hook = window.__dsim;
         const end = hook.app.loaded.model.endTime;
         if (${JSON.stringify(view)} === 'whole') hook.setDomain(0, end);
+        for (const name of ${JSON.stringify(stubbed)}) hook.app[name].draw = () => {};
         await new Promise((resolve) => requestAnimationFrame(resolve));
         const start = performance.now();
         performance.mark('profile:scrub-start');

@@ -377,7 +377,7 @@ class App implements Controller {
     renderLegends(this.loaded);
     this.renderProblems();
     this.renderTitle();
-    this.draw();
+    this.draw(true);
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
@@ -625,7 +625,8 @@ class App implements Controller {
     requestAnimationFrame((next) => this.tick(next));
   }
 
-  draw(): void {
+  /** Draws every view for the cursor; `now` also rebuilds the panels that wait while the cursor moves. */
+  draw(now = false): void {
     this.dirty = false;
     if (!this.loaded) return;
     const started = performance.now();
@@ -646,7 +647,7 @@ class App implements Controller {
     this.operations.draw(context);
     this.timeline.draw(context);
     const t3 = performance.now();
-    this.inspector.draw(context);
+    this.inspector.draw(context, now);
     const t4 = performance.now();
     this.drawBreakdown = {
       seek: t0 - started,
@@ -1033,6 +1034,6 @@ const testHook = {
     if (reply.type === 'error') throw new Error(reply.message);
     return reply.type === 'hashes' ? reply.hashes : {};
   },
-  drawNow: () => app.draw(),
+  drawNow: () => app.draw(true),
 };
 (window as unknown as { __dsim: typeof testHook }).__dsim = testHook;
