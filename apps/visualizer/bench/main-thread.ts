@@ -31,6 +31,8 @@ export interface MainThreadTrace {
   readonly marks: ReadonlyMap<string, number>;
 }
 
+const TASK_NAMES = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+
 export async function startMainThreadTrace(
   browser: Browser,
   page: Page,
@@ -54,10 +56,17 @@ export async function stopMainThreadTrace(browser: Browser, origin: string): Pro
   for (const record of records)
     if (record.pid === pid && record.tid === tid && record.ph !== 'X' && record.name.includes(':'))
       marks.set(record.name, (record.ts - zero) / 1000);
-  const tasks = records
-    .filter((r) => r.pid === pid && r.tid === tid && r.ph === 'X' && r.name === 'RunTask' && r.dur !== undefined)
-    .map((r) => ({ start: (r.ts - zero) / 1000, wallMs: r.dur! / 1000, cpuMs: (r.tdur ?? r.dur!) / 1000 }))
-    .sort((a, b) => a.start - b.start);
+  // The scheduler's tasks ('toplevel'), outermost only: a nested run loop's tasks are part of their parent.
+  const all = records
+    .filter((r) => r.pid === pid && r.tid === tid && r.ph === 'X' && TASK_NAMES.has(r.name) && r.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts);
+  const tasks: MainThreadTask[] = [];
+  let end = -Infinity;
+  for (const r of all) {
+    if (r.ts < end) continue;
+    end = r.ts + r.dur!;
+    tasks.push({ start: (r.ts - zero) / 1000, wallMs: r.dur! / 1000, cpuMs: (r.tdur ?? r.dur!) / 1000 });
+  }
   return { tasks, marks };
 }
 
