@@ -179,6 +179,15 @@ try {
     const longestCpu = longestAfter(loadTrace, 0);
     const openCpuMs = cpuBetween(loadTrace, -Infinity, loadTrace.marks.get('dsim:whole') ?? 0);
     console.log(`${loaded.events} events: load phases after the first picture:`, blocks.marks.join(' '));
+    const fetchMark = loadTrace.marks.get('dsim:fetch') ?? 0;
+    console.log(
+      `${loaded.events} events: main-thread CPU ms before the fetch (page start), fetch to first picture, first picture to whole:`,
+      [
+        cpuBetween(loadTrace, -Infinity, fetchMark),
+        cpuBetween(loadTrace, fetchMark, 0),
+        cpuBetween(loadTrace, 0, loadTrace.marks.get('dsim:whole') ?? 0),
+      ].map(Math.round),
+    );
     console.log(
       `${loaded.events} events: main-thread tasks over 100 ms after it, traced (wall/CPU ms @ start):`,
       loadTrace.tasks

@@ -383,6 +383,7 @@ class App implements Controller {
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
     const fetchStart = performance.now();
+    performance.mark('dsim:fetch');
     try {
       progress(0, `Fetching ${url}…`);
       const response = await fetch(url);
