@@ -4,7 +4,10 @@
  * main thread's self time by trace event (script, style, layout, paint, garbage collection, …),
  * the frames the compositor produced, and the JavaScript functions with the most self time.
  *
- *   npx tsx --conditions=@dsim/source apps/visualizer/bench/profile.ts [events] [load|scrub]
+ *   npx tsx --conditions=@dsim/source apps/visualizer/bench/profile.ts [events] [load,scrub] [window|whole] [views]
+ *
+ * `whole` scrubs with the whole run in view; `views` (e.g. `inspector` or `cluster,spacetime`)
+ * are not drawn while scrubbing, so comparing runs shows what each view costs.
  *
  * A diagnosis tool beside open.bench.ts: open.bench.ts says how fast, this says where the time goes.
  */
