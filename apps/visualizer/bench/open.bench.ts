@@ -19,10 +19,18 @@
  * to tell the app's own slices from garbage collection. Scrub figures are frames per second of
  * the app's own animation loop and the mean draw time per frame, by view; on a loaded machine
  * compare draw times, which depend less on the load than frame rates.
+ *
+ * Beside each wall time, the CPU time of the page's main thread from Chromium's trace (see
+ * main-thread.ts): until the whole trace is on screen, the longest task after the first picture,
+ * and per scrubbed frame (the draw plus the browser's style, layout, paint and layer updates).
+ * On a machine whose load exceeds its cores the wall times include the time the renderer waited
+ * for a CPU; the CPU times are what the page itself costs (1000 / CPU ms a frame is the frame
+ * rate a free core would give).
  */
 import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { buildApp, launch, serve } from '../test/e2e/harness.ts';
+import { cpuBetween, longestAfter, startMainThreadTrace, stopMainThreadTrace } from './main-thread.ts';
 
 const sizes = process.argv
   .slice(2)
@@ -54,6 +62,10 @@ interface Row {
   firstPictureMs: number;
   readSplitMs: number;
   blockAfterMs: number;
+  blockAfterCpuMs: number;
+  openCpuMs: number;
+  scrubCpuPerFrameMs: number;
+  fullViewCpuPerFrameMs: number;
   analysedAfterMs: number;
   megabytes: number;
   openMs: number;
@@ -83,6 +95,7 @@ const SCRUB = `async (full) => {
   if (full) hook.setDomain(0, end);
   await new Promise((resolve) => requestAnimationFrame(resolve));
   const frames0 = hook.state().frames;
+  performance.mark('bench:scrub-start');
   const start = performance.now();
   let draws = 0, drawMs = 0, step = 0; const parts = {};
   await new Promise((resolve) => {
@@ -96,8 +109,9 @@ const SCRUB = `async (full) => {
     tick();
   });
   const seconds = (performance.now() - start) / 1000;
+  performance.mark('bench:scrub-end');
   for (const k in parts) parts[k] = +(parts[k] / Math.max(1, draws)).toFixed(2);
-  return { fps: (hook.state().frames - frames0) / seconds, drawMs: drawMs / Math.max(1, draws), parts };
+  return { fps: (hook.state().frames - frames0) / seconds, frames: hook.state().frames - frames0, drawMs: drawMs / Math.max(1, draws), parts };
 }`;
 
 await buildApp();
@@ -118,6 +132,8 @@ try {
         for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
+    // Chromium's trace of the main thread, for the CPU time beside each wall time.
+    await startMainThreadTrace(browser, page);
     const started = performance.now();
     await page.goto(`${server.url}/?trace=${path}`);
     await page.waitForFunction(
@@ -159,7 +175,26 @@ try {
         analysedAfterMs: analysedAt - firstPictureAt,
       };
     });
+    const loadTrace = await stopMainThreadTrace(browser, 'dsim:first-picture');
+    const longestCpu = longestAfter(loadTrace, 0);
+    const openCpuMs = cpuBetween(loadTrace, -Infinity, loadTrace.marks.get('dsim:whole') ?? 0);
     console.log(`${loaded.events} events: load phases after the first picture:`, blocks.marks.join(' '));
+    const fetchMark = loadTrace.marks.get('dsim:fetch') ?? 0;
+    console.log(
+      `${loaded.events} events: main-thread CPU ms before the fetch (page start), fetch to first picture, first picture to whole:`,
+      [
+        cpuBetween(loadTrace, -Infinity, fetchMark),
+        cpuBetween(loadTrace, fetchMark, 0),
+        cpuBetween(loadTrace, 0, loadTrace.marks.get('dsim:whole') ?? 0),
+      ].map(Math.round),
+    );
+    console.log(
+      `${loaded.events} events: main-thread tasks over 100 ms after it, traced (wall/CPU ms @ start):`,
+      loadTrace.tasks
+        .filter((task) => task.start + task.wallMs > 0 && task.wallMs > 100)
+        .map((task) => `${Math.round(task.wallMs)}/${Math.round(task.cpuMs)}@${Math.round(task.start)}`)
+        .join(' ') || 'none',
+    );
     console.log(`${loaded.events} events: main-thread tasks over 100 ms after it:`, blocks.late.join(' ') || 'none');
     // The floor, in the same page: fetch the same file and split it into lines, nothing else.
     const readSplitMs = await page.evaluate(async (url) => {
@@ -171,12 +206,18 @@ try {
 
     // Scrub: every animation frame moves the cursor to a new place across the whole run, for 3 s.
     // (Plain JavaScript text: tsx's helpers must not leak into the page.)
-    const scrub = (fullView: boolean) =>
-      page.evaluate(`(${SCRUB})(${fullView})`) as Promise<{
+    const scrub = async (fullView: boolean) => {
+      await startMainThreadTrace(browser, page);
+      const result = (await page.evaluate(`(${SCRUB})(${fullView})`)) as {
         fps: number;
+        frames: number;
         drawMs: number;
         parts: Record<string, number>;
-      }>;
+      };
+      const trace = await stopMainThreadTrace(browser, 'bench:scrub-start');
+      const cpuPerFrameMs = cpuBetween(trace, 0, trace.marks.get('bench:scrub-end')!) / Math.max(1, result.frames);
+      return { ...result, cpuPerFrameMs };
+    };
     const windowed = await scrub(false);
     const full = await scrub(true);
     console.log(`${loaded.events} events: timings`, loaded.timings);
@@ -187,6 +228,10 @@ try {
       wholeMs: loaded.timings!.totalMs,
       readSplitMs,
       blockAfterMs: blocks.longest,
+      blockAfterCpuMs: longestCpu.cpuMs,
+      openCpuMs,
+      scrubCpuPerFrameMs: windowed.cpuPerFrameMs,
+      fullViewCpuPerFrameMs: full.cpuPerFrameMs,
       analysedAfterMs: blocks.analysedAfterMs,
       megabytes: text.length / 1e6,
       openMs,
@@ -213,7 +258,9 @@ const table = rows.map((row) => ({
   'whole trace on screen ms': Math.round(row.wholeMs),
   'first picture ms (≤ 2× read+split)': `${Math.round(row.firstPictureMs)} (${(row.firstPictureMs / row.readSplitMs).toFixed(2)}×)`,
   'read+split ms': Math.round(row.readSplitMs),
+  'main-thread CPU ms until whole': Math.round(row.openCpuMs),
   'longest block after ms (≤ 200)': Math.round(row.blockAfterMs),
+  'longest task CPU ms after': Math.round(row.blockAfterCpuMs),
   'hash+check done after ms': Math.round(row.analysedAfterMs),
   'parse ms': Math.round(row.parseMs),
   'index ms': Math.round(row.indexMs),
@@ -221,7 +268,9 @@ const table = rows.map((row) => ({
   'first draw ms': Math.round(row.firstDrawMs),
   'scrub fps (≥ 30)': row.scrubFps.toFixed(1),
   'draw ms': row.scrubDrawMs.toFixed(1),
+  'main-thread CPU ms a frame': row.scrubCpuPerFrameMs.toFixed(1),
   'scrub fps, whole run in view': row.fullViewFps.toFixed(1),
   'draw ms, whole run': row.fullViewDrawMs.toFixed(1),
+  'CPU ms a frame, whole run': row.fullViewCpuPerFrameMs.toFixed(1),
 }));
 console.table(table);

@@ -1,4 +1,5 @@
 import { TraceReader } from '@dsim/core';
+import { ClockView } from './app/clock-view.ts';
 import { ClusterView } from './app/cluster-view.ts';
 import {
   onCanvasResize,
@@ -16,6 +17,7 @@ import { Dialogs } from './app/dialogs.ts';
 import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
+import { countsLabel, traceCounts } from './model/counts.ts';
 import { formatTime } from './model/describe.ts';
 import { markFailingOperation, type Verdict } from './model/linearizability.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
@@ -110,6 +112,8 @@ class App implements Controller {
   private readonly timeline = new TimelineView($('#timeline'), this);
   private readonly inspector = new Inspector($('#inspector'), this, () => this.verdict);
   readonly dialogs = new Dialogs(this);
+  private readonly clock = new ClockView($('#clock'));
+  private readonly clusterNote = $('#cluster-note');
 
   constructor() {
     const speed = $<HTMLSelectElement>('#speed');
@@ -151,7 +155,7 @@ class App implements Controller {
    * the analysis worker piece by piece, which hashes it meanwhile.
    */
   private async loadPieces(
-    pieces: AsyncIterable<string>,
+    pieces: AsyncIterable<Piece>,
     source: Source,
     options: LoadOptions,
     startedAt: number,
@@ -229,19 +233,21 @@ class App implements Controller {
         ...this.drawBreakdown,
       };
       this.firstPictureAt = performance.now();
+      performance.mark('dsim:first-picture');
       this.firstPictureEvents = partial.events.length;
       firstDrawMs = this.firstPictureAt - drawStart;
       shownFirst = true;
       this.status(
-        `${source.name}: showing the first ${partial.events.length.toLocaleString()} events while the rest is read`,
+        `${source.name}: showing the first ${partial.events.length.toLocaleString()} trace lines while the rest is read`,
       );
     };
 
     for await (const piece of pieces) {
       if (superseded()) return;
-      characters += piece.length;
-      analysis.text(piece);
-      reader.push(piece);
+      characters += piece.text.length;
+      if (piece.bytes) analysis.bytes(piece.bytes);
+      else analysis.text(piece.text);
+      reader.push(piece.text);
       for (;;) {
         const parseStart = performance.now();
         const lines = reader.read(READ_LINES);
@@ -289,6 +295,7 @@ class App implements Controller {
     const end = performance.now();
     if (!shownFirst) {
       this.firstPictureAt = end;
+      performance.mark('dsim:first-picture');
       this.firstPictureEvents = model.events.length;
       firstDrawMs = end - installStart;
     }
@@ -305,7 +312,7 @@ class App implements Controller {
       totalMs: end - startedAt,
     };
     this.status(
-      `${source.name}: ${model.events.length.toLocaleString()} events${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
+      `${source.name}: ${countsLabel(traceCounts(model))}${model.problems.length ? `, ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'}` : ''}`,
     );
     if (options.play) this.playing = true;
     this.updatePlayButton();
@@ -370,12 +377,13 @@ class App implements Controller {
     renderLegends(this.loaded);
     this.renderProblems();
     this.renderTitle();
-    this.draw();
+    this.draw(true);
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
     const fetchStart = performance.now();
+    performance.mark('dsim:fetch');
     try {
       progress(0, `Fetching ${url}…`);
       const response = await fetch(url);
@@ -618,7 +626,8 @@ class App implements Controller {
     requestAnimationFrame((next) => this.tick(next));
   }
 
-  draw(): void {
+  /** Draws every view for the cursor; `now` also rebuilds the panels that wait while the cursor moves. */
+  draw(now = false): void {
     this.dirty = false;
     if (!this.loaded) return;
     const started = performance.now();
@@ -639,7 +648,7 @@ class App implements Controller {
     this.operations.draw(context);
     this.timeline.draw(context);
     const t3 = performance.now();
-    this.inspector.draw(context);
+    this.inspector.draw(context, now);
     const t4 = performance.now();
     this.drawBreakdown = {
       seek: t0 - started,
@@ -648,27 +657,11 @@ class App implements Controller {
       operationsAndTimeline: t3 - t2,
       inspector: t4 - t3,
     };
-    const total = this.loaded.model.events.length;
-    replaceContent(
-      $('#clock'),
-      't = ',
-      el('b', {}, formatTime(this.time)),
-      ' ',
-      el(
-        'span',
-        { class: 'dim' },
-        `· event ${this.index.toLocaleString()} / ${total.toLocaleString()}`,
-        frame.violations
-          ? el(
-              'span',
-              { style: 'color:var(--violation)' },
-              ` · ${frame.violations} violation${frame.violations === 1 ? '' : 's'}`,
-            )
-          : null,
-      ),
-    );
-    $('#cluster-note').textContent =
-      `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
+    const { model } = this.loaded;
+    const header = model.header ? 1 : 0;
+    this.clock.update(this.time, this.index + header, model.events.length + header, frame.violations);
+    const note = `${frame.inFlight.size} in flight${frame.partition ? ' · partitioned' : ''}${frame.networkFaults.length ? ` · ${frame.networkFaults.map((f) => f.type).join(', ')}` : ''}`;
+    if (this.clusterNote.textContent !== note) this.clusterNote.textContent = note;
     this.frames++;
     this.lastDrawMs = performance.now() - started;
   }
@@ -686,7 +679,8 @@ class App implements Controller {
     const parts: Child[] = [];
     parts.push(el('b', {}, String(header?.scenario ?? this.source.name)));
     if (header) parts.push(String(header.protocol), `seed ${String(header.seed)}`, `${header.nodes.length} nodes`);
-    parts.push(`${model.events.length.toLocaleString()} events`);
+    // Counted as `dsim run` counts them: the kernel's events and the trace file's lines.
+    parts.push(el('span', { id: 'trace-counts' }, countsLabel(traceCounts(model))));
     if (this.hash) {
       const matches = this.runHash === undefined ? '' : this.runHash === this.hash ? ' ✓' : ` ≠ run ${this.runHash}`;
       parts.push(el('span', {}, 'hash ', el('span', { class: 'hash', id: 'trace-hash' }, this.hash), matches));
@@ -859,13 +853,20 @@ export function defaultSpeedIndex(medianFlightMicros: number, endMicros: number)
   return index < 0 ? SPEEDS.length - 1 : index;
 }
 
+/** A piece of a trace as it is read: its text, and the bytes it was decoded from when there were any. */
+interface Piece {
+  readonly text: string;
+  /** The raw bytes, which the analysis worker hashes as they are (so the page never re-encodes or copies the text). */
+  readonly bytes?: Uint8Array;
+}
+
 /**
  * A response body as text, piece by piece as it downloads (decoding overlaps the download; the
- * decoder never splits a character between pieces).
+ * decoder never splits a character between pieces), each with the bytes it came from.
  */
-async function* textPieces(response: Response): AsyncGenerator<string> {
+async function* textPieces(response: Response): AsyncGenerator<Piece> {
   if (!response.body) {
-    yield await response.text();
+    yield { text: await response.text() };
     return;
   }
   const reader = response.body.getReader();
@@ -873,15 +874,15 @@ async function* textPieces(response: Response): AsyncGenerator<string> {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const text = decoder.decode(value, { stream: true });
-    if (text) yield text;
+    yield { text: decoder.decode(value, { stream: true }), bytes: value };
   }
+  // The decoder's last characters: their bytes went with the pieces before.
   const rest = decoder.decode();
-  if (rest) yield rest;
+  if (rest) yield { text: rest, bytes: new Uint8Array(0) };
 }
 
-async function* onePiece(text: string): AsyncGenerator<string> {
-  yield text;
+async function* onePiece(text: string): AsyncGenerator<Piece> {
+  yield { text };
 }
 
 /**
@@ -1034,6 +1035,6 @@ const testHook = {
     if (reply.type === 'error') throw new Error(reply.message);
     return reply.type === 'hashes' ? reply.hashes : {};
   },
-  drawNow: () => app.draw(),
+  drawNow: () => app.draw(true),
 };
 (window as unknown as { __dsim: typeof testHook }).__dsim = testHook;

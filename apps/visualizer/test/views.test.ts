@@ -4,11 +4,12 @@ import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import figure8Bug from '../../../simulations/raft/figure8-bug.ts';
 import { causalCut, laneOf } from '../src/model/causality.ts';
+import { countsLabel, traceCounts } from '../src/model/counts.ts';
 import { foldTo } from '../src/model/frame.ts';
 import { FrameSeeker } from '../src/model/seeker.ts';
 import { buildTraceModel, indexAtTime, KIND, type TraceModel } from '../src/model/trace-model.ts';
 import { committedEntriesOf } from '../src/model/view-facts.ts';
-import { namedIn, violationsOf } from '../src/model/violations.ts';
+import { indexesNamedIn, violationsOf } from '../src/model/violations.ts';
 
 function modelOf(scenario: unknown, until?: string): TraceModel {
   const result = runScenario(until ? { ...(scenario as object), until } : scenario, { registry }, { trace: 'memory' });
@@ -55,14 +56,12 @@ describe('node views in the fold', () => {
 });
 
 describe('violations in the picture', () => {
-  it('finds the nodes and log indexes a message names', () => {
-    const named = namedIn('n5 applies 2:noop:n5 at index 2, but n1 applied 1:c1:1 there', ['n1', 'n2', 'n5', 'n10']);
-    expect([...named.nodes]).toEqual([0, 2]);
-    expect([...named.indexes]).toEqual([2]);
-    expect([...namedIn('n5 leads term 4 without 2/1, committed in term 3 by n1', ['n1', 'n5']).indexes]).toEqual([2]);
+  it('finds the log indexes a message names', () => {
+    expect([...indexesNamedIn('n5 applies 2:noop:n5 at index 2, but n1 applied 1:c1:1 there')]).toEqual([2]);
+    expect([...indexesNamedIn('n5 leads term 4 without 2/1, committed in term 3 by n1')]).toEqual([2]);
   });
 
-  it('lists Figure 8’s violations with their nodes', () => {
+  it('lists Figure 8’s violations with the nodes the invariants reported, as the kernel wrote them', () => {
     const violations = violationsOf(figure8);
     expect(violations.map((v) => v.invariant)).toEqual([
       'leader-completeness',
@@ -70,9 +69,68 @@ describe('violations in the picture', () => {
       'state-machine-safety',
       'state-machine-safety',
     ]);
-    expect([...violations[1]!.nodes].map((n) => figure8.nodes[n])).toEqual(['n1', 'n5']);
+    // The new leader lacking the entry and the node that committed it; each applier and the first applier.
+    expect(violations.map((v) => [...v.nodes].map((n) => figure8.nodes[n]))).toEqual([
+      ['n5', 'n1'],
+      ['n5', 'n1'],
+      ['n3', 'n1'],
+      ['n4', 'n1'],
+    ]);
+    // The same nodes as the run's result reports, from the violation lines' `nodes` field.
+    const result = runScenario(figure8Bug, { registry }, { trace: 'memory' });
+    expect(result.violations.map((v) => v.nodes)).toEqual(
+      violations.map((v) => [...v.nodes].map((n) => figure8.nodes[n])),
+    );
+  });
+
+  it('marks no node for a violation line without `nodes`, and ignores ids that are not nodes', () => {
+    const header = JSON.parse(parseLines(figure8Bug)[0]!) as Record<string, unknown>;
+    const lines = [
+      JSON.stringify(header),
+      JSON.stringify({ t: 1, k: 'violation', invariant: 'a', kind: 'always', message: 'n1 and n2 disagree' }),
+      JSON.stringify({ t: 2, k: 'violation', invariant: 'b', kind: 'always', message: 'x', nodes: ['n2', 'ghost'] }),
+      JSON.stringify({ t: 3, k: 'end', reason: 'until' }),
+    ];
+    const model = buildTraceModel(parseTrace(lines.join('\n') + '\n'));
+    expect(model.problems).toEqual([]);
+    expect(violationsOf(model).map((v) => [...v.nodes].map((n) => model.nodes[n]))).toEqual([[], ['n2']]);
+  });
+
+  it('reads a violation line whose `nodes` is not a list of strings as a problem on its line', () => {
+    const header = parseLines(figure8Bug)[0]!;
+    const bad = JSON.stringify({ t: 1, k: 'violation', invariant: 'a', kind: 'always', message: 'm', nodes: 'n1' });
+    const end = JSON.stringify({ t: 2, k: 'end', reason: 'until' });
+    const parsed = parseTrace(`${header}\n${bad}\n${end}\n`);
+    expect(parsed.problems.map((p) => p.message)).toEqual([
+      "'violation' event's field 'nodes' must be an array of strings",
+    ]);
   });
 });
+
+describe('what the header counts', () => {
+  it('counts Figure 8’s bug run as `dsim run` does: the kernel’s events and the trace file’s lines', () => {
+    const result = runScenario(figure8Bug, { registry }, { trace: 'memory' });
+    const counts = traceCounts(figure8);
+    // `dsim run` prints stats.events on its events line and the file's line count on its trace line.
+    expect(counts).toEqual({ events: result.stats.events, lines: result.traceText.split('\n').length - 1 });
+    expect(counts.lines).toBeGreaterThan(counts.events!);
+    expect(countsLabel(counts)).toBe(
+      `${result.stats.events.toLocaleString('en-US')} events · ${result.trace.length.toLocaleString('en-US')} trace lines`,
+    );
+  });
+
+  it('counts only lines for a trace cut short (no end line, so no kernel count)', () => {
+    const lines = parseLines(figure8Bug).slice(0, 40);
+    const model = buildTraceModel(parseTrace(lines.join('\n') + '\n'));
+    expect(traceCounts(model)).toEqual({ events: undefined, lines: 40 });
+    expect(countsLabel(traceCounts(model))).toBe('40 trace lines');
+  });
+});
+
+/** The trace's lines of a scenario's run. */
+function parseLines(scenario: unknown): readonly string[] {
+  return runScenario(scenario, { registry }, { trace: 'memory' }).trace;
+}
 
 /** Happens-before by brute force: reachability over lane order and send → deliver edges. */
 function reference(model: TraceModel, event: number): { past: Set<number>; future: Set<number> } {

@@ -3,8 +3,10 @@ import {
   always,
   defineMemory,
   eventually,
+  failure,
   runScenario,
   sometimes,
+  type InvariantResult,
   type RunResult,
   type TraceEvent,
   type WorldView,
@@ -289,6 +291,37 @@ describe('invariants', () => {
       { invariant: 'fewer-than-3', kind: 'always', time: 3_000_000, message: 'saw 3 timers', step: expect.any(Number) },
     ]);
     expect(events(result).at(-1)).toMatchObject({ k: 'end', reason: 'violation' });
+  });
+
+  it('a failure naming nodes puts them on the violation line and in the result; a plain message names none', () => {
+    const twoNodes = (check: (world: WorldView<RecorderState>) => InvariantResult) =>
+      runScenario(
+        baseScenario(counter, { nodes: ['a', 'b'], invariants: [always<RecorderState>('at-most-2', check)] }),
+      );
+    const named = twoNodes((world) => timers(world) < 3 || failure('b lags a', ['b', 'a', 'b']));
+    expect(named.violations).toEqual([
+      {
+        invariant: 'at-most-2',
+        kind: 'always',
+        time: 3_000_000,
+        message: 'b lags a',
+        nodes: ['b', 'a'],
+        step: expect.any(Number),
+      },
+    ]);
+    // The line names them after the message, each once, in the order the check gave them.
+    expect(named.trace.find((line) => line.includes('"violation"'))).toBe(
+      '{"t":3000000,"k":"violation","invariant":"at-most-2","kind":"always","message":"b lags a","nodes":["b","a"]}',
+    );
+    const plain = twoNodes((world) => timers(world) < 3 || 'b lags a');
+    expect(plain.trace.find((line) => line.includes('"violation"'))).toBe(
+      '{"t":3000000,"k":"violation","invariant":"at-most-2","kind":"always","message":"b lags a"}',
+    );
+    expect(plain.violations[0]).not.toHaveProperty('nodes');
+    // An id that is not a node is the check's bug: said in the message, and no nodes are written.
+    const stray = twoNodes((world) => timers(world) < 3 || failure('b lags a', ['b', 'n9']));
+    expect(stray.violations[0]).toMatchObject({ message: "b lags a (the check named 'n9', which is not a node)" });
+    expect(stray.violations[0]).not.toHaveProperty('nodes');
   });
 
   it('eventually: holds if reached by the deadline after the last fault, violated otherwise', () => {

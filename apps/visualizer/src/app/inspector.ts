@@ -8,6 +8,12 @@ import { COLORS } from './palette.ts';
 import { el, type Controller, type DrawContext } from './context.ts';
 
 const LOG_ROWS = 14;
+/**
+ * While only the cursor moves (scrubbing, playing), the panel is rebuilt at most this often: a
+ * rebuild restyles and lays out a few hundred elements, the largest layout cost of a scrubbed
+ * frame, for text nobody reads at 60 changes a second. A new selection or verdict shows at once.
+ */
+const MOVING_REBUILD_MS = 120;
 
 /**
  * The inspector: the selected node's summary (and full state when the trace has it) as of the
@@ -15,6 +21,9 @@ const LOG_ROWS = 14;
  */
 export class Inspector {
   private lastKey = '';
+  /** What the panel shows apart from the cursor, and when it was last rebuilt (performance.now). */
+  private lastSubject = '';
+  private lastBuiltAt = -Infinity;
 
   constructor(
     private readonly root: HTMLElement,
@@ -22,12 +31,22 @@ export class Inspector {
     private readonly getVerdict: () => Verdict | undefined,
   ) {}
 
-  draw(context: DrawContext): void {
+  /** Rebuilds the panel when what it shows changed (see MOVING_REBUILD_MS); `now` rebuilds it at once. */
+  draw(context: DrawContext, now = false): void {
     const { frame, selection } = context;
     const verdict = this.getVerdict();
-    const key = `${frame.index}|${JSON.stringify(selection ?? null)}|${verdict?.status ?? ''}|${context.loaded.model.events.length}|${Math.round(context.time)}`;
+    const subject = `${JSON.stringify(selection ?? null)}|${verdict?.status ?? ''}|${context.loaded.model.events.length}`;
+    const key = `${frame.index}|${Math.round(context.time)}|${subject}`;
     if (key === this.lastKey) return;
+    const at = performance.now();
+    if (!now && subject === this.lastSubject && at - this.lastBuiltAt < MOVING_REBUILD_MS) {
+      // Shown on a later frame, once the cursor has stopped or the interval has passed.
+      this.controller.requestDraw();
+      return;
+    }
     this.lastKey = key;
+    this.lastSubject = subject;
+    this.lastBuiltAt = at;
     const sections: HTMLElement[] = [];
     if (selection?.kind === 'node') sections.push(this.node(context, selection.node));
     else if (selection?.kind === 'message') sections.push(this.message(context, selection.id));

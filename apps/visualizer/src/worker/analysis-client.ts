@@ -8,9 +8,11 @@ export interface AnalysisHandlers {
   error(message: string): void;
 }
 
-/** One trace's analysis: its text as it is read, then its operations. */
+/** One trace's analysis: its text or bytes as they are read, then its operations. */
 export interface AnalysisSession {
   text(piece: string): void;
+  /** Raw UTF-8 bytes of the trace, handed over: the caller must not touch them afterwards. */
+  bytes(piece: Uint8Array): void;
   end(operations: readonly ClientOperation[]): void;
 }
 
@@ -46,9 +48,15 @@ export class AnalysisWorker {
       worker.terminate();
       if (this.worker === worker) this.worker = undefined;
     };
-    const post = (request: AnalysisRequest) => worker.postMessage(request);
+    const post = (request: AnalysisRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
     return {
       text: (piece) => post({ type: 'text', id, text: piece }),
+      bytes: (piece) => {
+        // A piece that owns its whole buffer moves to the worker without a copy.
+        const owned = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength;
+        const moved = owned ? piece : piece.slice();
+        post({ type: 'bytes', id, bytes: moved }, [moved.buffer]);
+      },
       end: (operations) => post({ type: 'end', id, operations }),
     };
   }

@@ -6,9 +6,9 @@ import type { AnalysisReply, AnalysisRequest } from './analysis-protocol.ts';
 
 /**
  * Hashes a loaded trace and checks its client history off the main thread: on a million-event
- * trace both take seconds, and the page must keep playing and scrubbing meanwhile. The text comes
- * in pieces while the page reads it, so hashing overlaps reading; the hash is of its UTF-8 bytes,
- * as `hashTrace` computes it on the whole text.
+ * trace both take seconds, and the page must keep playing and scrubbing meanwhile. The trace comes
+ * in pieces while the page reads it, so hashing overlaps reading; the hash is of its UTF-8 bytes
+ * (as downloaded, or encoded from text), as `hashTrace` computes it on the whole text.
  */
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -23,6 +23,10 @@ self.onmessage = (message: MessageEvent<AnalysisRequest>) => {
     if (current?.id !== id) current = { id, hasher: new ByteHasher() };
     if (request.type === 'text') {
       current.hasher.update(encoder.encode(request.text));
+      return;
+    }
+    if (request.type === 'bytes') {
+      current.hasher.update(request.bytes);
       return;
     }
     const hash = current.hasher.digest();

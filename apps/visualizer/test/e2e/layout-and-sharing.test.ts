@@ -161,6 +161,11 @@ describe.skipIf(!available)('layout, time axis, run dialog and sharing', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await open(page, `${server.url}/?trace=/traces/raft-figure8-bug-seed8.jsonl`);
     expect(await page.textContent('#title')).toContain('raft-figure8-bug-seed8.jsonl');
+    // The header counts what `dsim run` counts: the kernel's events, then the file's lines.
+    const run = runScenario(shipped.get('raft/figure8-bug')!, { registry }, { trace: 'memory' });
+    expect(await page.textContent('#trace-counts')).toBe(
+      `${run.stats.events.toLocaleString('en-US')} events · ${run.trace.length.toLocaleString('en-US')} trace lines`,
+    );
     await page.click('#share');
     await page.waitForSelector('#share-command', { timeout: 60_000 });
     expect(await page.inputValue('#share-command')).toBe('dsim run simulations/raft/figure8-bug.ts --seed 8');

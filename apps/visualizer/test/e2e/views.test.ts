@@ -55,7 +55,13 @@ describe.skipIf(!available)('protocol views, violations and messages in the clus
   beforeAll(async () => {
     await buildApp();
     server = await serve();
-    server.put('/traces/figure8-bug.jsonl', await traceOf('raft/figure8-bug.ts'));
+    const figure8 = await traceOf('raft/figure8-bug.ts');
+    server.put('/traces/figure8-bug.jsonl', figure8);
+    // The same run with the first state-machine-safety line naming other nodes than its message does.
+    const first = figure8.split('\n').find((line) => line.includes('"invariant":"state-machine-safety"'))!;
+    const renamed = figure8.replace(first, first.replace('"nodes":["n5","n1"]', '"nodes":["n2","n3"]'));
+    expect(renamed).not.toBe(figure8);
+    server.put('/traces/figure8-bug-renamed.jsonl', renamed);
     server.put('/traces/3pc-partition.jsonl', await traceOf('commit/3pc-partition.ts'));
     server.put('/traces/lease-clock-skew.jsonl', await traceOf('raft/lease-clock-skew.ts'));
     browser = await launch();
@@ -84,7 +90,7 @@ describe.skipIf(!available)('protocol views, violations and messages in the clus
     await page.screenshot({ path: `${resultsDir()}/figure8-bug-0.5s-steady.png` });
   });
 
-  it('shows Figure 8: n5’s conflicting entry at index 2, then the violation on the nodes it names', async () => {
+  it('shows Figure 8: n5’s conflicting entry at index 2, then the violation on the nodes it involves', async () => {
     // 3.9 s: n1 (term 3) has committed index 2 by counting replicas; n5 still holds its own term-2 entry there.
     await seek(page, 3.9);
     const n5 = await all(page, 'g.node[data-node="n5"] g.log g.entry[data-index="2"]');
@@ -113,6 +119,18 @@ describe.skipIf(!available)('protocol views, violations and messages in the clus
     expect(n3[0]!['data-term']).toBe('2');
     expect(n3[0]!['data-conflict']).toBe('true');
     await page.screenshot({ path: `${resultsDir()}/figure8-bug-4.5s-overwritten.png` });
+  });
+
+  it('rings the nodes the violation line lists, not the ones its message names', async () => {
+    await open(page, `${server.url}/?trace=/traces/figure8-bug-renamed.jsonl`);
+    await seek(page, 4.3);
+    expect(await page.getAttribute('#cluster svg', 'data-violation')).toBe('state-machine-safety');
+    const ringed = await page.$$eval('g.node[data-violation]', (nodes) =>
+      nodes.map((node) => node.getAttribute('data-node')),
+    );
+    expect(ringed.sort()).toEqual(['n2', 'n3']);
+    // Back to the run as the kernel wrote it, for the tests that follow.
+    await open(page, `${server.url}/?trace=/traces/figure8-bug.jsonl`);
   });
 
   it('selects a message by clicking its dot in the cluster view', async () => {

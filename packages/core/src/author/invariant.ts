@@ -30,9 +30,24 @@ export interface WorldView<State = unknown> {
 
 /**
  * `true` when the property holds, `false` or a string (what is wrong, for the trace and the
- * visualizer) when it does not.
+ * visualizer) when it does not, or an InvariantFailure: what is wrong and the nodes involved.
  */
-export type InvariantResult = boolean | string;
+export type InvariantResult = boolean | string | InvariantFailure;
+
+/**
+ * A failed check's report: the message, and the nodes the broken property involves (the leader
+ * that lacks an entry and the node that committed it, say). The kernel writes the nodes on the
+ * trace's violation line, so a viewer marks them from data rather than from the message's words.
+ */
+export interface InvariantFailure {
+  readonly message: string;
+  readonly nodes?: readonly NodeId[];
+}
+
+/** What is wrong, naming the nodes involved (see InvariantFailure). */
+export function failure(message: string, nodes: readonly NodeId[]): InvariantFailure {
+  return { message, nodes };
+}
 
 /**
  * What changed since a memory last looked at the world: the one node whose handler ran, or
@@ -150,6 +165,8 @@ export interface Violation {
   readonly kind: Invariant['kind'];
   readonly time: Micros;
   readonly message: string;
+  /** The nodes the broken property involves, when the invariant names them (see InvariantFailure). */
+  readonly nodes?: readonly NodeId[];
   /** The trace event index at which it was found. */
   readonly step: number;
 }

@@ -1,4 +1,4 @@
-import type { Invariant, InvariantMemory, InvariantResult, WorldView } from '../author/invariant.ts';
+import type { Invariant, InvariantFailure, InvariantMemory, InvariantResult, WorldView } from '../author/invariant.ts';
 import type { NodeId } from '../author/protocol.ts';
 
 /** One memory of one run, as the table keeps it. */
@@ -60,12 +60,18 @@ export class InvariantMemories {
    * (`eventually` and `sometimes` ones are asked whether they hold, which quiet does not say).
    */
   check(monitored: MonitoredInvariant, world: WorldView<any>): true | string {
+    const result = this.report(monitored, world);
+    return result === true ? true : result.message;
+  }
+
+  /** As `check`, with the nodes the invariant names when it fails (see InvariantFailure). */
+  report(monitored: MonitoredInvariant, world: WorldView<any>): true | InvariantFailure {
     const invariant = monitored.invariant;
     const slot = monitored.slot;
     let memoryValue: unknown = undefined;
     if (slot !== undefined) {
       if (slot.seen !== this.changes && slot.error === undefined) this.observe(slot, world);
-      if (slot.error !== undefined) return slot.error;
+      if (slot.error !== undefined) return { message: slot.error };
       if (slot.quiet && invariant.kind === 'always') return true;
       memoryValue = slot.value;
     }
@@ -73,10 +79,21 @@ export class InvariantMemories {
     try {
       result = invariant.check(world, memoryValue);
     } catch (error) {
-      return `the check threw: ${messageOf(error)}`;
+      return { message: `the check threw: ${messageOf(error)}` };
     }
     if (result === true) return true;
-    return typeof result === 'string' ? result : `'${invariant.name}' does not hold`;
+    if (typeof result === 'string') return { message: result };
+    if (typeof result === 'object' && result !== null && typeof result.message === 'string') {
+      const nodes = result.nodes;
+      if (nodes === undefined || nodes.length === 0) return { message: result.message };
+      // Each node once, in the order given; anything but a node id is a bug in the invariant, said so.
+      const unique = [...new Set(nodes)];
+      const stray = unique.find((node) => !world.nodes.includes(node));
+      if (stray !== undefined)
+        return { message: `${result.message} (the check named '${String(stray)}', which is not a node)` };
+      return { message: result.message, nodes: unique };
+    }
+    return { message: `'${invariant.name}' does not hold` };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../author/invariant.ts';
+import type { Invariant, InvariantFailure, Violation } from '../author/invariant.ts';
 import type { NodeId } from '../author/protocol.ts';
 import type { ResolvedScenario } from '../scenario/schema.ts';
 import type { RunStats } from '../trace/format.ts';
@@ -84,7 +84,7 @@ export class InvariantMonitor {
     const memories = this.memories;
     for (let i = 0; i < invariants.length; i++) {
       const monitored = invariants[i]!;
-      const result = memories.check(monitored, world);
+      const result = memories.report(monitored, world);
       if (result === true) continue;
       this.violate(monitored.invariant, result, now);
       if (this.stopped) return;
@@ -114,9 +114,13 @@ export class InvariantMonitor {
     if (tracker.invariant.stable) return this.judgeStable(tracker, now);
     this.check(now);
     if (!tracker.satisfied && !this.stopped) {
+      const result = this.evaluate(tracker) as InvariantFailure;
       this.violate(
         tracker.invariant,
-        `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${this.evaluate(tracker) as string}`,
+        {
+          ...result,
+          message: `did not hold by ${tracker.deadline}us (${tracker.deadline - this.scenario.faultsEndAt}us after the last fault): ${result.message}`,
+        },
         now,
       );
     }
@@ -154,8 +158,8 @@ export class InvariantMonitor {
       .map((invariant) => invariant.name);
   }
 
-  private evaluate(tracker: InvariantTracker): true | string {
-    return this.memories.check(tracker.monitored, this.world);
+  private evaluate(tracker: InvariantTracker): true | InvariantFailure {
+    return this.memories.report(tracker.monitored, this.world);
   }
 
   /** A stable `eventually` holds if it holds at its deadline. */
@@ -171,7 +175,10 @@ export class InvariantMonitor {
     }
     this.violate(
       tracker.invariant,
-      `does not hold at ${tracker.deadline}us, ${tracker.deadline - this.scenario.faultsEndAt}us after the last fault: ${result}`,
+      {
+        ...result,
+        message: `does not hold at ${tracker.deadline}us, ${tracker.deadline - this.scenario.faultsEndAt}us after the last fault: ${result.message}`,
+      },
       now,
     );
   }
@@ -181,17 +188,24 @@ export class InvariantMonitor {
     this.violate({ name: 'budget', kind: 'always' } as Invariant, message, now);
   }
 
-  private violate(invariant: Pick<Invariant, 'name' | 'kind'>, message: string, now: Micros): void {
+  private violate(invariant: Pick<Invariant, 'name' | 'kind'>, report: string | InvariantFailure, now: Micros): void {
+    const { message, nodes } = typeof report === 'string' ? { message: report, nodes: undefined } : report;
     this.violations.push({
       invariant: invariant.name,
       kind: invariant.kind,
       time: now,
       message,
+      ...(nodes ? { nodes } : {}),
       step: this.trace.eventCount,
     });
     this.stats.violations++;
+    // The nodes only when the invariant names them: a violation without them reads as before.
     if (this.trace.enabled)
-      this.trace.write({ t: now, k: 'violation', invariant: invariant.name, kind: invariant.kind, message });
+      this.trace.write(
+        nodes
+          ? { t: now, k: 'violation', invariant: invariant.name, kind: invariant.kind, message, nodes: [...nodes] }
+          : { t: now, k: 'violation', invariant: invariant.name, kind: invariant.kind, message },
+      );
     if (this.scenario.stopOnViolation) this.stopped = true;
   }
 }

@@ -62,7 +62,7 @@ export type TraceEvent =
   | { t: Micros; k: 'state'; node: NodeId; summary: NodeSummary; state?: unknown }
   | ({ t: Micros; k: 'view'; node: NodeId } & ViewDiff)
   | { t: Micros; k: 'note'; node?: NodeId; text: string; data?: unknown }
-  | { t: Micros; k: 'violation'; invariant: string; kind: string; message: string }
+  | { t: Micros; k: 'violation'; invariant: string; kind: string; message: string; nodes?: NodeId[] }
   | { t: Micros; k: 'error'; node?: NodeId; message: string }
   | { t: Micros; k: 'end'; reason: EndReason; stats: RunStats };
 

@@ -36,7 +36,7 @@ const KNOWN_KINDS = new Set([
 ]);
 
 /** What a field of an event holds; a field of the wrong type is a problem on its line, never a crash downstream. */
-type FieldType = 'string' | 'count' | 'integer' | 'number' | 'boolean' | 'record' | 'any' | 'outcome';
+type FieldType = 'string' | 'strings' | 'count' | 'integer' | 'number' | 'boolean' | 'record' | 'any' | 'outcome';
 
 const REQUIRED_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
   init: { node: 'string' },
@@ -67,13 +67,14 @@ const OPTIONAL_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType
   complete: { process: 'count', error: 'string', node: 'string' },
   fault: { desc: 'string' },
   note: { node: 'string' },
-  violation: { kind: 'string' },
+  violation: { kind: 'string', nodes: 'strings' },
   error: { node: 'string' },
   end: { stats: 'record' },
 };
 
 const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
   string: 'a string',
+  strings: 'an array of strings',
   count: 'a non-negative whole number',
   integer: 'a whole number',
   number: 'a finite number',
@@ -87,6 +88,8 @@ function hasType(value: unknown, type: FieldType): boolean {
   switch (type) {
     case 'string':
       return typeof value === 'string';
+    case 'strings':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
     case 'count':
       return Number.isSafeInteger(value) && (value as number) >= 0;
     case 'integer':

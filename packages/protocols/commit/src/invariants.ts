@@ -1,4 +1,14 @@
-import { always, defineMemory, eventually, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import {
+  always,
+  defineMemory,
+  eventually,
+  failure,
+  sometimes,
+  type Invariant,
+  type InvariantFailure,
+  type NodeId,
+  type WorldView,
+} from '@dsim/core';
 import type { CommitConfig } from './config.ts';
 import type { Decision } from './messages.ts';
 import type { CommitState } from './state.ts';
@@ -20,8 +30,8 @@ interface Memory {
   readonly yesVotes: Set<string>;
   readonly participants: Map<number, readonly NodeId[]>;
   readonly cursors: Map<NodeId, { boot: number; index: number }>;
-  atomicity: string | null;
-  validity: string | null;
+  atomicity: InvariantFailure | null;
+  validity: InvariantFailure | null;
   /** Highest transaction id when the faults ended: those must all be resolved eventually. */
   healWatermark: number | undefined;
 }
@@ -80,13 +90,19 @@ function observe(memory: Memory, world: World): void {
       const siteKey = `${site}|${tx}`;
       const before = memory.bySite.get(siteKey);
       if (before !== undefined && before !== decision && memory.atomicity === null) {
-        memory.atomicity = `${site} ${verb(before)} tx=${tx} and later ${verb(decision)} it: a decision is irrevocable`;
+        memory.atomicity = failure(
+          `${site} ${verb(before)} tx=${tx} and later ${verb(decision)} it: a decision is irrevocable`,
+          [site],
+        );
       }
       memory.bySite.set(siteKey, decision);
       const first = memory.first.get(tx);
       if (!first) memory.first.set(tx, { site, decision });
       else if (first.decision !== decision && memory.atomicity === null) {
-        memory.atomicity = `${first.site} ${verb(first.decision)} tx=${tx} but ${site} ${verb(decision)} it`;
+        memory.atomicity = failure(`${first.site} ${verb(first.decision)} tx=${tx} but ${site} ${verb(decision)} it`, [
+          first.site,
+          site,
+        ]);
       }
       if (decision === 'commit' && memory.validity === null)
         memory.validity = checkCommitValidity(world, memory, site, tx);
@@ -95,17 +111,17 @@ function observe(memory: Memory, world: World): void {
 }
 
 /** A commit is valid only if every participant voted YES (BHG AC3). */
-function checkCommitValidity(world: World, memory: Memory, site: NodeId, tx: number): string | null {
+function checkCommitValidity(world: World, memory: Memory, site: NodeId, tx: number): InvariantFailure | null {
   const participants = memory.participants.get(tx) ?? [];
   const mustHaveVoted = site === world.nodes[0] || participants.includes(site) ? participants : [...participants, site];
   for (const participant of mustHaveVoted) {
     if (memory.yesVotes.has(`${participant}|${tx}`)) continue;
     // Without a memory from the first step, a vote cast while we were not looking is possible: only an up site can be judged.
     if (memory.complete || world.isUp(participant))
-      return `${site} committed tx=${tx} but ${participant} never voted YES`;
+      return failure(`${site} committed tx=${tx} but ${participant} never voted YES`, [site, participant]);
   }
   if (participants.length === 0)
-    return `${site} committed tx=${tx}, whose participants nobody knows: no YES vote was ever seen`;
+    return failure(`${site} committed tx=${tx}, whose participants nobody knows: no YES vote was ever seen`, [site]);
   return null;
 }
 

@@ -1,4 +1,14 @@
-import { always, atEnd, defineMemory, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import {
+  always,
+  atEnd,
+  defineMemory,
+  failure,
+  sometimes,
+  type Invariant,
+  type InvariantFailure,
+  type NodeId,
+  type WorldView,
+} from '@dsim/core';
 import { describeConfig, roleOf, type KafkaConfig } from './config.ts';
 import type { BrokerState, ControllerState, KafkaState, Replica } from './state.ts';
 
@@ -81,7 +91,7 @@ interface KafkaRunMemory {
   /** The newest leader epoch seen per partition (a leader below it is a stale zombie). */
   readonly newestEpoch: number[];
   readonly leaderHw: Map<string, number>;
-  readonly violations: Partial<Record<KafkaInvariantName, string>>;
+  readonly violations: Partial<Record<KafkaInvariantName, InvariantFailure>>;
   /** Violations found by the latest observation: each is reported once, at the step that broke it. */
   readonly fresh: Set<KafkaInvariantName>;
   /** A new leader started with a HW below the true HW (KAFKA.md §2.4, S10: benign). */
@@ -111,9 +121,10 @@ function currentLeader(world: WorldView<KafkaState>, memory: KafkaRunMemory, par
   return best;
 }
 
-function violate(memory: KafkaRunMemory, name: KafkaInvariantName, message: string): void {
+/** Records a violation with the brokers and clients it involves, to be reported once. */
+function violate(memory: KafkaRunMemory, name: KafkaInvariantName, message: string, nodes: readonly NodeId[]): void {
   if (memory.violations[name] !== undefined) return;
-  memory.violations[name] = verdict(memory.config, name, message);
+  memory.violations[name] = failure(verdict(memory.config, name, message), nodes);
   memory.fresh.add(name);
 }
 
@@ -125,6 +136,7 @@ function checkAgainstLeader(memory: KafkaRunMemory, partition: number, leader: L
         memory,
         'no-acked-write-lost',
         `${record.id} was acknowledged (acks=${record.acks}) at p${partition}@${offset}, but leader ${leader.node} (epoch ${leader.replica.leaderEpoch}) has ${log[offset]?.id ?? 'nothing'} there`,
+        [leader.node],
       );
   for (const [offset, id] of memory.reads[partition]!)
     if (log[offset]?.id !== id)
@@ -132,6 +144,7 @@ function checkAgainstLeader(memory: KafkaRunMemory, partition: number, leader: L
         memory,
         'read-stability',
         `a consumer read ${id} at p${partition}@${offset}, but leader ${leader.node} (epoch ${leader.replica.leaderEpoch}) has ${log[offset]?.id ?? 'nothing'} there`,
+        [leader.node],
       );
   for (const [offset, id] of memory.committed[partition]!)
     if (log[offset]?.id !== id)
@@ -139,12 +152,14 @@ function checkAgainstLeader(memory: KafkaRunMemory, partition: number, leader: L
         memory,
         'committed-never-lost',
         `${id} was committed at p${partition}@${offset} (true HW ${memory.trueHw[partition]}), but leader ${leader.node} (epoch ${leader.replica.leaderEpoch}) has ${log[offset]?.id ?? 'nothing'} there`,
+        [leader.node],
       );
   if (log.length < memory.trueHw[partition]!)
     violate(
       memory,
       'leader-completeness',
       `leader ${leader.node} of p${partition} (epoch ${leader.replica.leaderEpoch}) has LEO ${log.length} below the true HW ${memory.trueHw[partition]}`,
+      [leader.node],
     );
 }
 
@@ -167,6 +182,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
         memory,
         'leader-hw-monotonic',
         `leader ${leader.node} of p${p} moved its HW back from ${lastHw} to ${leader.replica.hw} in epoch ${leader.replica.leaderEpoch}`,
+        [leader.node],
       );
     memory.leaderHw.set(leader.key, leader.replica.hw);
     const trueHw = memory.trueHw[p]!;
@@ -191,6 +207,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
           memory,
           'no-acked-write-lost',
           `${record.id} was acknowledged (acks=${record.acks}) at p${record.partition}@${record.offset}, but leader ${leader.node} (epoch ${leader.replica.leaderEpoch}) has ${leader.replica.log[record.offset]?.id ?? 'nothing'} there`,
+          [leader.node, node],
         );
     }
     memory.ackedSeen.set(node, { upSince, count: state.acked.length });
@@ -208,6 +225,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
           memory,
           'no-read-above-hw',
           `${node} read ${read.id} at p${read.partition}@${read.offset} from ${read.from}, whose HW was ${read.servedHw}`,
+          [node, read.from],
         );
       memory.reads[read.partition]!.set(read.offset, read.id);
       const leader = leaders[read.partition];
@@ -216,6 +234,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
           memory,
           'read-stability',
           `${node} read ${read.id} at p${read.partition}@${read.offset}, but leader ${leader.node} has ${leader.replica.log[read.offset]?.id ?? 'nothing'} there`,
+          [node, leader.node],
         );
     }
     memory.readsSeen.set(node, { upSince, count: state.reads.length });
@@ -232,6 +251,7 @@ function observe(memory: KafkaRunMemory, world: WorldView<KafkaState>, changed: 
             memory,
             'leader-completeness',
             `${member} is a leader candidate of p${partition.partition} (ISR ${partition.isr.join(',')}, ELR ${partition.elr.join(',') || '-'}) with LEO ${replica.log.length} below the true HW ${trueHw}`,
+            [member],
           );
       }
     }
@@ -269,6 +289,7 @@ function checkLogMatching(memory: KafkaRunMemory, world: WorldView<KafkaState>, 
           memory,
           'log-matching',
           `p${replica.partition}@${offset} differs below both HWs: ${node} has ${a.id} (epoch ${a.epoch}, HW ${replica.hw}), ${other} has ${b.id} (epoch ${b.epoch}, HW ${peer.hw})`,
+          [node, other],
         );
         return;
       }

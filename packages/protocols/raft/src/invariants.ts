@@ -7,6 +7,7 @@ import {
   sometimes,
   type HistoryEntry,
   type Invariant,
+  type InvariantFailure,
   type NodeId,
   type WorldView,
 } from '@dsim/core';
@@ -145,7 +146,7 @@ interface RunMemory {
   currentLeaders: number[];
   leaderCount: number;
   /** Violations found by the update, waiting for their invariant to report them (once each). */
-  found: Map<string, string>;
+  found: Map<string, InvariantFailure>;
   reported: Set<string>;
   truncated: boolean;
   snapshotInstalled: boolean;
@@ -295,8 +296,10 @@ function sameIdentity(termA: number, keyA: string, termB: number, keyB: string):
   return keyA === keyB && (termA === termB || `${termA}` === `${termB}`);
 }
 
-function found(memory: RunMemory, invariant: string, message: string): void {
-  if (!memory.reported.has(invariant + message) && !memory.found.has(invariant)) memory.found.set(invariant, message);
+/** Records a violation of `invariant` for its check to report, with the nodes it involves. */
+function found(memory: RunMemory, invariant: string, message: string, nodes: readonly NodeId[]): void {
+  if (!memory.reported.has(invariant + message) && !memory.found.has(invariant))
+    memory.found.set(invariant, { message, nodes });
 }
 
 function observeNode(world: World, memory: RunMemory, position: number, node: NodeId, state: RaftState): void {
@@ -351,7 +354,7 @@ function observeLeader(world: World, memory: RunMemory, mirror: NodeMirror, node
     mirror.confirmedLeaderTerm = state.term;
     checkLeaderHoldsCommitted(world, memory, node, state);
   } else if (known !== node) {
-    found(memory, ELECTION_SAFETY, `two leaders in term ${state.term}: ${known} and ${node}`);
+    found(memory, ELECTION_SAFETY, `two leaders in term ${state.term}: ${known} and ${node}`, [known, node]);
   } else mirror.confirmedLeaderTerm = state.term;
 }
 
@@ -396,6 +399,7 @@ function observeLog(
         memory,
         LEADER_APPEND_ONLY,
         `${node}, leader of term ${state.term}, removed or replaced its entries after index ${keep} (it had ${top})`,
+        [node],
       );
     }
   }
@@ -479,6 +483,7 @@ function logsDiffer(
     memory,
     LOG_MATCHING,
     `${node} and ${seenNode} both hold an entry at ${index}/${entry.term}, but ${differs ? `with different contents (${entryIdentity(entry)} vs ${seenTerm}:${seenKey})` : `after different terms (${prevTerm} vs ${seenPrevTerm} at ${index - 1})`}`,
+    [node, seenNode],
   );
 }
 
@@ -514,6 +519,7 @@ function observeCommitted(
             memory,
             LEADER_COMPLETENESS,
             `${node} commits ${index}/${entry.term} in term ${state.term}, but ${world.nodes[leaderPosition]}, leader of term ${leader.term}, lacks it`,
+            [node, world.nodes[leaderPosition]!],
           );
         }
       }
@@ -556,6 +562,7 @@ function observeApplied(
           memory,
           STATE_MACHINE_SAFETY,
           `${node} applies ${entryIdentity(entry)} at index ${index}, but ${world.nodes[appliedBy - 1]} applied ${knownTerm}:${knownKey} there`,
+          [node, world.nodes[appliedBy - 1]!],
         );
       }
     }
@@ -578,6 +585,7 @@ function checkLeaderHoldsCommitted(world: World, memory: RunMemory, node: NodeId
         memory,
         LEADER_COMPLETENESS,
         `${node} leads term ${state.term} without ${index}/${committedTerm}, committed in term ${inTerm} by ${world.nodes[committedBy - 1]}`,
+        [node, world.nodes[committedBy - 1]!],
       );
       return;
     }
@@ -585,13 +593,13 @@ function checkLeaderHoldsCommitted(world: World, memory: RunMemory, node: NodeId
 }
 
 /** Reports (once) the violation of `name` that the shared update found, if any. */
-function report(memory: RunMemory, name: string): true | string {
+function report(memory: RunMemory, name: string): true | InvariantFailure {
   if (memory.found.size === 0) return true;
-  const message = memory.found.get(name);
-  if (message === undefined) return true;
+  const failure = memory.found.get(name);
+  if (failure === undefined) return true;
   memory.found.delete(name);
-  memory.reported.add(name + message);
-  return message;
+  memory.reported.add(name + failure.message);
+  return failure;
 }
 
 /** A safety invariant that reports what the shared memory found for it. */
