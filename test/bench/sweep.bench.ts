@@ -133,7 +133,13 @@ export async function benchSweep(): Promise<BenchRow[]> {
   // Wall-clock rates need a quiet machine; CPU time does not: seeds per CPU second (every thread of
   // the process) shows what a second worker costs beyond its runs (its start-up, the messages, the
   // main thread's share), which is what stands between two workers and twice the rate.
-  const seeds = 24;
+  // A sweep long enough that start-up and the last seed's tail are small beside it, as in a real
+  // 10,000-seed sweep (DSIM_BENCH_SWEEP_SEEDS changes it).
+  const seeds = Number(process.env.DSIM_BENCH_SWEEP_SEEDS ?? 96);
+  if (!Number.isInteger(seeds) || seeds < 2)
+    throw new Error(
+      `DSIM_BENCH_SWEEP_SEEDS must be a whole number of at least 2, got '${process.env.DSIM_BENCH_SWEEP_SEEDS}'`,
+    );
   const load = loadavg()[0]!.toFixed(1);
   const one = workerRate(seeds, 1);
   const two = workerRate(seeds, 2);
