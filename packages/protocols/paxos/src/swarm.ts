@@ -1,8 +1,15 @@
 import type { SwarmRanges } from '@dsim/core';
 
-/** What `--swarm` draws per seed for both Paxos families (the cluster size stays the family's: it sets the proposers). */
+/**
+ * What `--swarm` draws per seed for both Paxos families (the cluster size stays the family's: it
+ * sets the proposers). Crashes are in every seed: an acceptor's promise and accepted proposal are
+ * durable ("Paxos Made Simple" §2.3), and only a restart reads them back. Episodes last from a
+ * blip up to the whole fault window.
+ */
 export const singleDecreeSwarm: SwarmRanges = {
-  faultKinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+  faultKinds: ['partition', 'pause', 'clock', 'loss', 'duplicate'],
+  alwaysFaultKinds: ['crash'],
+  faultDurationMicros: { min: 1_000, max: 2_995_000 },
   faults: { min: 1, max: 10 },
   latencyMicros: { min: 500, max: 20_000 },
   loss: { max: 0.05 },
@@ -11,7 +18,9 @@ export const singleDecreeSwarm: SwarmRanges = {
 };
 
 export const multiPaxosSwarm: SwarmRanges = {
-  faultKinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+  faultKinds: ['partition', 'pause', 'clock', 'loss', 'duplicate'],
+  alwaysFaultKinds: ['crash'],
+  faultDurationMicros: { min: 1_000, max: 3_800_000 },
   faults: { min: 1, max: 10 },
   latencyMicros: { min: 500, max: 20_000 },
   loss: { max: 0.05 },
