@@ -316,6 +316,29 @@ describe('applySwarm and familyScenario', () => {
     expect(applySwarm(base, {})).toEqual({ ...base, network: base.network, nemesis: base.nemesis });
   });
 
+  it('gives the drawn family options to the family, and names a bad one', () => {
+    const family = defineSeedFamily({
+      description: 'test',
+      options: { plan: { type: 'choice', description: 'plan', default: 'seed', values: ['seed', 'a', 'b'] } },
+      swarm: { options: { plan: { oneOf: ['a', 'b'] } } },
+      scenario: (seed, options) => ({ ...base, name: `plan-${String(options.plan)}`, seed }),
+    });
+    const plans = new Set<string>();
+    for (let seed = 0; seed < 40; seed++) {
+      const { scenario, swarm } = familyScenario(family, seed, { plan: 'seed', bugs: [] }, true);
+      expect(scenario.name).toBe(`plan-${String(swarm!.options!.plan)}`);
+      plans.add(scenario.name);
+    }
+    expect(plans).toEqual(new Set(['plan-a', 'plan-b']));
+    expect(familyScenario(family, 1, { plan: 'seed', bugs: [] }).scenario.name).toBe('plan-seed');
+    expect(() =>
+      familyScenario({ ...family, swarm: { options: { plan: { oneOf: ['c'] } } } }, 1, { bugs: [] }, true),
+    ).toThrow(/swarm\.options\.plan: draw values the family's option 'plan' takes/);
+    expect(() =>
+      familyScenario({ ...family, swarm: { options: { size: { min: 1, max: 2 } } } }, 1, { bugs: [] }, true),
+    ).toThrow(/swarm\.options\.size: the family has no option 'size'/);
+  });
+
   it('gives the cluster size to a family’s nodes option, so the family names its own nodes', () => {
     const family = defineSeedFamily({
       description: 'test',
