@@ -123,8 +123,22 @@ function familyOf(race: Race): SeedFamily {
   return race.swarm ? { ...declared, swarm: race.swarm } : declared;
 }
 
-/** Swarm seeds of the correct protocol (the switch off) that fail: false alarms, which make a catch meaningless. */
+const controls = new Map<string, number>();
+
+/**
+ * Swarm seeds of the correct protocol (the switch off) that fail: false alarms, which make a catch
+ * meaningless. Races of one family, options and ranges share one control run.
+ */
 function falseAlarms(race: Race, first: number, runs: number): number {
+  const key = JSON.stringify([race.family, race.options, race.swarm ?? null, first, runs]);
+  const known = controls.get(key);
+  if (known !== undefined) return known;
+  const failed = countFalseAlarms(race, first, runs);
+  controls.set(key, failed);
+  return failed;
+}
+
+function countFalseAlarms(race: Race, first: number, runs: number): number {
   const family = familyOf(race);
   const options = familyOptions(family, race.options, []);
   let failed = 0;
