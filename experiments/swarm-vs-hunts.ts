@@ -7,6 +7,9 @@
  * ranges for the swarm), reported as medians. A trial that does not catch within --runs counts
  * as more than --runs.
  *
+ * A seed that fails with the switch on counts as a catch only if it passes with the switch off; the
+ * seeds that fail both ways are listed (false alarms met during the races).
+ *
  * --control also runs the swarm with the switch off: the correct protocol's false alarms (each must
  * be 0), over --control-runs seeds (default --runs). --swarm-only skips the hunts (they do not
  * depend on the swarm's ranges), to compare a change of the ranges against a known hunt column.
@@ -18,6 +21,7 @@ import {
   familyScenario,
   runScenario,
   type FamilyOptionValue,
+  type FamilyOptionValues,
   type SwarmRanges,
   type SeedFamily,
 } from '@dsim/core';
@@ -106,16 +110,30 @@ function races(): Record<string, Race[]> {
   };
 }
 
-/** Seeds of a swarm sweep until the first failing one, from `first`; undefined when none of `runs` fails. */
+/** Seeds the correct protocol failed on during the races (each a false alarm, not a catch), by race. */
+const racedFalseAlarms = new Map<Race, number[]>();
+
+/**
+ * Seeds of a swarm sweep until the first that the switch makes fail, from `first`; undefined when
+ * none of `runs` does. A seed that fails with the switch is run again without it: if the correct
+ * protocol fails too, the seed is a false alarm (kept for the report), not a catch.
+ */
 function swarmRunsToCatch(race: Race, first: number, runs: number): number | undefined {
   const family = familyOf(race);
   const options = familyOptions(family, race.options, [race.bug]);
+  const correct = familyOptions(family, race.options, []);
   for (let i = 0; i < runs; i++) {
-    const { scenario } = familyScenario(family, first + i, options, true);
-    const result = runScenario(scenario, { registry, seed: first + i }, { trace: 'off', stateMode: 'mutable' });
-    if (result.violations.length > 0 || result.endReason === 'error') return i + 1;
+    if (!fails(family, first + i, options)) continue;
+    if (!fails(family, first + i, correct)) return i + 1;
+    racedFalseAlarms.set(race, [...(racedFalseAlarms.get(race) ?? []), first + i]);
   }
   return undefined;
+}
+
+function fails(family: SeedFamily, seed: number, options: FamilyOptionValues): boolean {
+  const { scenario } = familyScenario(family, seed, options, true);
+  const result = runScenario(scenario, { registry, seed }, { trace: 'off', stateMode: 'mutable' });
+  return result.violations.length > 0 || result.endReason === 'error';
 }
 
 function familyOf(race: Race): SeedFamily {
@@ -142,11 +160,7 @@ function countFalseAlarms(race: Race, first: number, runs: number): number {
   const family = familyOf(race);
   const options = familyOptions(family, race.options, []);
   let failed = 0;
-  for (let i = 0; i < runs; i++) {
-    const { scenario } = familyScenario(family, first + i, options, true);
-    const result = runScenario(scenario, { registry, seed: first + i }, { trace: 'off', stateMode: 'mutable' });
-    if (result.violations.length > 0 || result.endReason === 'error') failed++;
-  }
+  for (let i = 0; i < runs; i++) if (fails(family, first + i, options)) failed++;
   return failed;
 }
 
@@ -183,6 +197,7 @@ export function main(args: readonly string[]): number {
       'swarm',
       'hunt trials',
       'swarm trials',
+      'seeds failing without the switch too',
       ...(control ? [`swarm false alarms in ${controlRuns}`] : []),
       'seconds',
     ].join(' | '),
@@ -219,6 +234,7 @@ export function main(args: readonly string[]): number {
           show(swarmMedian, runs),
           hunt.map((value) => show(value ?? Infinity, runs)).join(' '),
           swarm.map((value) => show(value ?? Infinity, runs)).join(' '),
+          (racedFalseAlarms.get(race) ?? []).join(' ') || '-',
           ...(control ? [String(falseAlarms(race, 900_001, controlRuns))] : []),
           ((performance.now() - started) / 1000).toFixed(0),
         ].join(' | '),
