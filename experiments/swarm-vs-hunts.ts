@@ -7,17 +7,21 @@
  * ranges for the swarm), reported as medians. A trial that does not catch within --runs counts
  * as more than --runs.
  *
+ * A seed that fails with the switch on counts as a catch only if it passes with the switch off; the
+ * seeds that fail both ways are listed (false alarms met during the races).
+ *
  * --control also runs the swarm with the switch off: the correct protocol's false alarms (each must
  * be 0), over --control-runs seeds (default --runs). --swarm-only skips the hunts (they do not
  * depend on the swarm's ranges), to compare a change of the ranges against a known hunt column.
  *
- *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control] [--control-runs n] [--swarm-only]
+ *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id] [--control] [--control-runs n] [--swarm-only]
  */
 import {
   familyOptions,
   familyScenario,
   runScenario,
   type FamilyOptionValue,
+  type FamilyOptionValues,
   type SwarmRanges,
   type SeedFamily,
 } from '@dsim/core';
@@ -33,7 +37,7 @@ import { parseFlags, wholeNumber } from './lib/flags.ts';
 
 export const description = 'swarm sweeps against the hand-tuned hunts: median runs to catch each bug switch';
 export const usage =
-  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 3] [--bug id] [--control] [--control-runs n] [--swarm-only]';
+  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id] [--control] [--control-runs n] [--swarm-only]';
 
 interface Race {
   readonly protocol: string;
@@ -106,16 +110,30 @@ function races(): Record<string, Race[]> {
   };
 }
 
-/** Seeds of a swarm sweep until the first failing one, from `first`; undefined when none of `runs` fails. */
+/** Seeds the correct protocol failed on during the races (each a false alarm, not a catch), by race. */
+const racedFalseAlarms = new Map<Race, number[]>();
+
+/**
+ * Seeds of a swarm sweep until the first that the switch makes fail, from `first`; undefined when
+ * none of `runs` does. A seed that fails with the switch is run again without it: if the correct
+ * protocol fails too, the seed is a false alarm (kept for the report), not a catch.
+ */
 function swarmRunsToCatch(race: Race, first: number, runs: number): number | undefined {
   const family = familyOf(race);
   const options = familyOptions(family, race.options, [race.bug]);
+  const correct = familyOptions(family, race.options, []);
   for (let i = 0; i < runs; i++) {
-    const { scenario } = familyScenario(family, first + i, options, true);
-    const result = runScenario(scenario, { registry, seed: first + i }, { trace: 'off', stateMode: 'mutable' });
-    if (result.violations.length > 0 || result.endReason === 'error') return i + 1;
+    if (!fails(family, first + i, options)) continue;
+    if (!fails(family, first + i, correct)) return i + 1;
+    racedFalseAlarms.set(race, [...(racedFalseAlarms.get(race) ?? []), first + i]);
   }
   return undefined;
+}
+
+function fails(family: SeedFamily, seed: number, options: FamilyOptionValues): boolean {
+  const { scenario } = familyScenario(family, seed, options, true);
+  const result = runScenario(scenario, { registry, seed }, { trace: 'off', stateMode: 'mutable' });
+  return result.violations.length > 0 || result.endReason === 'error';
 }
 
 function familyOf(race: Race): SeedFamily {
@@ -123,16 +141,26 @@ function familyOf(race: Race): SeedFamily {
   return race.swarm ? { ...declared, swarm: race.swarm } : declared;
 }
 
-/** Swarm seeds of the correct protocol (the switch off) that fail: false alarms, which make a catch meaningless. */
+const controls = new Map<string, number>();
+
+/**
+ * Swarm seeds of the correct protocol (the switch off) that fail: false alarms, which make a catch
+ * meaningless. Races of one family, options and ranges share one control run.
+ */
 function falseAlarms(race: Race, first: number, runs: number): number {
+  const key = JSON.stringify([race.family, race.options, race.swarm ?? null, first, runs]);
+  const known = controls.get(key);
+  if (known !== undefined) return known;
+  const failed = countFalseAlarms(race, first, runs);
+  controls.set(key, failed);
+  return failed;
+}
+
+function countFalseAlarms(race: Race, first: number, runs: number): number {
   const family = familyOf(race);
   const options = familyOptions(family, race.options, []);
   let failed = 0;
-  for (let i = 0; i < runs; i++) {
-    const { scenario } = familyScenario(family, first + i, options, true);
-    const result = runScenario(scenario, { registry, seed: first + i }, { trace: 'off', stateMode: 'mutable' });
-    if (result.violations.length > 0 || result.endReason === 'error') failed++;
-  }
+  for (let i = 0; i < runs; i++) if (fails(family, first + i, options)) failed++;
   return failed;
 }
 
@@ -152,7 +180,7 @@ export function main(args: readonly string[]): number {
   const runs = wholeNumber(values.runs, 'runs', 100);
   const controlRuns = wholeNumber(values['control-runs'], 'control-runs', runs);
   const swarmOnly = on.has('swarm-only');
-  const trials = wholeNumber(values.trials, 'trials', 3);
+  const trials = wholeNumber(values.trials, 'trials', 5);
   const all = races();
   const chosen = positional.length > 0 ? positional : Object.keys(all);
   for (const name of chosen)
@@ -169,6 +197,7 @@ export function main(args: readonly string[]): number {
       'swarm',
       'hunt trials',
       'swarm trials',
+      'seeds failing without the switch too',
       ...(control ? [`swarm false alarms in ${controlRuns}`] : []),
       'seconds',
     ].join(' | '),
@@ -191,7 +220,9 @@ export function main(args: readonly string[]): number {
           });
           hunt.push(report.found ? report.runs : undefined);
         }
-        swarm.push(swarmRunsToCatch(race, 1 + trial * 100_000, runs));
+        // Families pick some choices from the seed's residues (seed % 2, % 3, % 5...): ranges that
+        // start 100,003 apart (a prime) begin on different residues, so their trials are independent.
+        swarm.push(swarmRunsToCatch(race, 1 + trial * 100_003, runs));
       }
       const [huntMedian, swarmMedian] = [median(hunt), median(swarm)];
       if (!swarmOnly && swarmMedian > huntMedian) slower++;
@@ -203,6 +234,7 @@ export function main(args: readonly string[]): number {
           show(swarmMedian, runs),
           hunt.map((value) => show(value ?? Infinity, runs)).join(' '),
           swarm.map((value) => show(value ?? Infinity, runs)).join(' '),
+          (racedFalseAlarms.get(race) ?? []).join(' ') || '-',
           ...(control ? [String(falseAlarms(race, 900_001, controlRuns))] : []),
           ((performance.now() - started) / 1000).toFixed(0),
         ].join(' | '),

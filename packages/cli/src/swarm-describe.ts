@@ -15,6 +15,9 @@ export function describeSwarm(draw: SwarmDraw): string {
   if (draw.partitionShapes !== undefined) parts.push(`partitions ${draw.partitionShapes.join('+')}`);
   if (draw.clockJumpMicros !== undefined) parts.push(`clock jumps ≤ ${formatMicros(draw.clockJumpMicros)}`);
   if (draw.burstProbability !== undefined) parts.push(`bursts ${draw.burstProbability}`);
+  if (draw.clientTimeoutMicros !== undefined) parts.push(`client timeout ${formatMicros(draw.clientTimeoutMicros)}`);
   for (const [name, value] of Object.entries(draw.config ?? {})) parts.push(`${name}=${String(value)}`);
+  for (const [name, value] of Object.entries(draw.options ?? {})) parts.push(`--${name} ${String(value)}`);
+  if (draw.cornerShare !== undefined) parts.push(`knobs at an end ${Math.round(draw.cornerShare * 100)}%`);
   return parts.join(', ');
 }

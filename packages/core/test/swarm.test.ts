@@ -2,9 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applySwarm,
+  createRandom,
   drawSwarm,
   familyScenario,
   defineSeedFamily,
+  randomEpisode,
+  type ResolvedNemesis,
   type Scenario,
   type SwarmRanges,
 } from '../src/index.ts';
@@ -125,20 +128,21 @@ describe('drawSwarm: feature switches, linked settings and the nemesis’s shape
     );
   });
 
-  it('draws a log scale log-uniformly: as many seeds in 1..3 as in 4..15, and both ends', () => {
-    const batches = Array.from({ length: 2_000 }, (_, seed) => drawSwarm(shaped, seed).config!.batch as number);
-    const low = batches.filter((batch) => batch <= 3).length;
-    const high = batches.filter((batch) => batch >= 4 && batch <= 15).length;
-    // ln(4/1) = ln(16/4): the two bands are equally likely; 2,000 draws stay within 15% of each other.
+  it('draws a log scale log-uniformly: as many seeds in 2..3 as in 4..7, and both ends', () => {
+    const batches = Array.from({ length: 4_000 }, (_, seed) => drawSwarm(shaped, seed).config!.batch as number);
+    const low = batches.filter((batch) => batch >= 2 && batch <= 3).length;
+    const high = batches.filter((batch) => batch >= 4 && batch <= 7).length;
+    // ln(4/2) = ln(8/4): the two bands are equally likely (the ends, 1 and 16, also get the draws
+    // at an end of the range); about 500 draws each stay within 15% of each other.
     expect(Math.abs(low - high) / Math.max(low, high)).toBeLessThan(0.15);
     expect(batches).toContain(1);
     expect(batches).toContain(16);
-    // A linear draw of the same range gives 1..3 about one seed in five.
+    // A linear draw of the same range gives 2..3 about one draw within the range in eight.
     const linear = Array.from(
-      { length: 2_000 },
+      { length: 4_000 },
       (_, seed) => drawSwarm({ config: { batch: { min: 1, max: 16 } } }, seed).config!.batch as number,
     );
-    expect(linear.filter((batch) => batch <= 3).length).toBeLessThan(low / 1.5);
+    expect(linear.filter((batch) => batch >= 2 && batch <= 3).length).toBeLessThan(low / 1.5);
   });
 
   it('gives some seeds only blips and others only long episodes', () => {
@@ -157,6 +161,7 @@ describe('drawSwarm: feature switches, linked settings and the nemesis’s shape
       faults: 4,
       minDuration: draw.faultDurationMicros!.min,
       maxDuration: draw.faultDurationMicros!.max,
+      fitEpisodes: true,
       shapes: draw.partitionShapes,
       clockJumpMax: draw.clockJumpMicros,
       probability: draw.burstProbability,
@@ -190,6 +195,106 @@ describe('drawSwarm: feature switches, linked settings and the nemesis’s shape
   });
 });
 
+describe('drawSwarm: inclusion, ends of ranges and episodes that fit', () => {
+  const kinds: SwarmRanges = { faultKinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'] };
+  const seeds = Array.from({ length: 2_000 }, (_, seed) => seed);
+
+  it('draws the inclusion probability per seed: one kind alone and every kind at once are both common', () => {
+    const counts = seeds.map((seed) => drawSwarm(kinds, seed).faultKinds!.length);
+    // With a flat 1/2, all six kinds come on in 1 seed of 64 (about 31 of 2,000); with the
+    // probability uniform per seed, in 1 of 7 (about 286). A lone kind: 6/64 + 1/64 against 1/7 + 1/7.
+    expect(counts.filter((count) => count === 6).length).toBeGreaterThan(4 * 31);
+    expect(counts.filter((count) => count === 1).length).toBeGreaterThan(2 * 219);
+    expect(counts.every((count) => count >= 1)).toBe(true);
+  });
+
+  it('turns the always-on kinds on in every seed, and draws the others', () => {
+    const ranges: SwarmRanges = { faultKinds: ['partition', 'pause', 'loss'], alwaysFaultKinds: ['crash'] };
+    const draws = seeds.slice(0, 300).map((seed) => drawSwarm(ranges, seed).faultKinds!);
+    expect(draws.every((drawn) => drawn.includes('crash'))).toBe(true);
+    for (const kind of ['partition', 'pause', 'loss'] as const) {
+      expect(draws.some((drawn) => drawn.includes(kind))).toBe(true);
+      expect(draws.some((drawn) => !drawn.includes(kind))).toBe(true);
+    }
+    expect(draws.some((drawn) => drawn.length === 1)).toBe(true);
+    // The declared order, each kind once.
+    for (const drawn of draws)
+      expect(drawn).toEqual(['partition', 'pause', 'loss', 'crash'].filter((k) => drawn.includes(k as never)));
+    expect(drawSwarm({ alwaysFaultKinds: ['crash'] }, 1).faultKinds).toEqual(['crash']);
+    expect(() => drawSwarm({ faultKinds: [], alwaysFaultKinds: [] }, 1)).toThrow(
+      /swarm\.faultKinds: give at least one/,
+    );
+  });
+
+  it('draws a whole-number knob at an end of its range in the share of knobs the seed drew', () => {
+    const range: SwarmRanges = { config: { a: { min: 80, max: 300 }, b: { min: 10, max: 1_000 } } };
+    const draws = seeds.map((seed) => drawSwarm(range, seed));
+    const at = (value: number) => draws.filter((draw) => draw.config!.a === value).length / draws.length;
+    // The share is uniform in [0, 1): a quarter of the knobs at each end, and a uniform draw adds 1/221 more.
+    for (const end of [80, 300]) expect(Math.abs(at(end) - 0.25)).toBeLessThan(0.04);
+    // Seeds with a high share put both knobs at an end; seeds with a low one neither.
+    const ends = (draw: (typeof draws)[number]) =>
+      [draw.config!.a === 80 || draw.config!.a === 300, draw.config!.b === 10 || draw.config!.b === 1_000].filter(
+        Boolean,
+      ).length;
+    const high = draws.filter((draw) => draw.cornerShare! > 0.9);
+    const low = draws.filter((draw) => draw.cornerShare! < 0.1);
+    expect(high.filter((draw) => ends(draw) === 2).length / high.length).toBeGreaterThan(0.7);
+    expect(low.filter((draw) => ends(draw) === 0).length / low.length).toBeGreaterThan(0.7);
+  });
+
+  it('sets the client timeout of the workload', () => {
+    const draw = drawSwarm({ clientTimeoutMicros: { min: 20_000, max: 1_000_000, scale: 'log' } }, 5);
+    expect(draw.clientTimeoutMicros! >= 20_000 && draw.clientTimeoutMicros! <= 1_000_000).toBe(true);
+    const scenario = applySwarm(
+      { name: 'w', protocol: 'raft', nodes: 3, until: '5s', workload: { name: 'kv', clients: 2, timeout: '1s' } },
+      draw,
+    );
+    expect(scenario.workload).toEqual({ name: 'kv', clients: 2, timeout: draw.clientTimeoutMicros });
+  });
+});
+
+describe('nemesis fitEpisodes', () => {
+  const nodes = ['n1', 'n2', 'n3'];
+  const nemesis = (fitEpisodes: boolean): ResolvedNemesis => ({
+    faults: 1,
+    kinds: ['crash'],
+    shapes: ['isolate'],
+    from: 1_000_000,
+    healAt: 10_000_000,
+    minDuration: 1_000_000,
+    maxDuration: 9_000_000,
+    clockJumpMax: 0,
+    driftPpmMax: 0,
+    probability: 0.3,
+    loseUnsyncedWrites: false,
+    fitEpisodes,
+  });
+  const episodes = (fit: boolean) =>
+    Array.from({ length: 2_000 }, (_, seed) =>
+      randomEpisode('crash', nodes, nemesis(fit), createRandom(seed, 'nemesis')),
+    );
+  /** How long an episode lasts once the heal has ended whatever still runs. */
+  const lasts = ({ at, durationMicros }: { at: number; durationMicros: number }) =>
+    Math.min(at + durationMicros, 10_000_000) - at;
+
+  it('starts every episode early enough to last its drawn length before the heal', () => {
+    for (const episode of episodes(true)) {
+      expect(episode.at).toBeGreaterThanOrEqual(1_000_000);
+      expect(episode.durationMicros).toBeGreaterThanOrEqual(1_000_000);
+      expect(episode.at + episode.durationMicros).toBeLessThanOrEqual(10_000_000);
+    }
+  });
+
+  it('reaches the long end of the lengths, which unfitted episodes reach only when they start early', () => {
+    // Longer than 7 s: a quarter of the drawn lengths; unfitted, only those that also start in the
+    // window's first 2 s of 9 (1 in 18).
+    const long = (fit: boolean) => episodes(fit).filter((episode) => lasts(episode) > 7_000_000).length / 2_000;
+    expect(long(true)).toBeGreaterThan(0.2);
+    expect(long(false)).toBeLessThan(0.1);
+  });
+});
+
 describe('applySwarm and familyScenario', () => {
   const base: Scenario = {
     name: 'base',
@@ -209,6 +314,29 @@ describe('applySwarm and familyScenario', () => {
     expect(swarmed.network).toEqual({ latency: draw.latency, fifo: true, loss: draw.loss, duplicate: draw.duplicate });
     expect(swarmed.nemesis).toEqual({ faults: draw.faults, kinds: draw.faultKinds, healAt: '6s' });
     expect(applySwarm(base, {})).toEqual({ ...base, network: base.network, nemesis: base.nemesis });
+  });
+
+  it('gives the drawn family options to the family, and names a bad one', () => {
+    const family = defineSeedFamily({
+      description: 'test',
+      options: { plan: { type: 'choice', description: 'plan', default: 'seed', values: ['seed', 'a', 'b'] } },
+      swarm: { options: { plan: { oneOf: ['a', 'b'] } } },
+      scenario: (seed, options) => ({ ...base, name: `plan-${String(options.plan)}`, seed }),
+    });
+    const plans = new Set<string>();
+    for (let seed = 0; seed < 40; seed++) {
+      const { scenario, swarm } = familyScenario(family, seed, { plan: 'seed', bugs: [] }, true);
+      expect(scenario.name).toBe(`plan-${String(swarm!.options!.plan)}`);
+      plans.add(scenario.name);
+    }
+    expect(plans).toEqual(new Set(['plan-a', 'plan-b']));
+    expect(familyScenario(family, 1, { plan: 'seed', bugs: [] }).scenario.name).toBe('plan-seed');
+    expect(() =>
+      familyScenario({ ...family, swarm: { options: { plan: { oneOf: ['c'] } } } }, 1, { bugs: [] }, true),
+    ).toThrow(/swarm\.options\.plan: draw values the family's option 'plan' takes/);
+    expect(() =>
+      familyScenario({ ...family, swarm: { options: { size: { min: 1, max: 2 } } } }, 1, { bugs: [] }, true),
+    ).toThrow(/swarm\.options\.size: the family has no option 'size'/);
   });
 
   it('gives the cluster size to a family’s nodes option, so the family names its own nodes', () => {

@@ -35,6 +35,11 @@ export interface NemesisSpec {
   readonly probability?: number;
   /** Crash faults lose unsynced writes. Default false. */
   readonly loseUnsyncedWrites?: boolean;
+  /**
+   * Start each episode early enough to end by healAt, so it lasts its drawn length (otherwise the
+   * heal cuts short every long episode that does not start near `from`). Default false.
+   */
+  readonly fitEpisodes?: boolean;
 }
 
 export interface ResolvedNemesis {
@@ -49,6 +54,7 @@ export interface ResolvedNemesis {
   readonly driftPpmMax: number;
   readonly probability: number;
   readonly loseUnsyncedWrites: boolean;
+  readonly fitEpisodes: boolean;
 }
 
 /** A partition of the given shape over the nodes, chosen with `random`. */
@@ -94,8 +100,18 @@ export function randomEpisode(
   options: ResolvedNemesis,
   random: Random,
 ): FaultEpisode {
-  const at = random.int(options.from, Math.max(options.from, options.healAt - 1));
-  const durationMicros = random.int(options.minDuration, Math.max(options.minDuration, options.maxDuration));
+  let at: Micros;
+  let durationMicros: Micros;
+  if (options.fitEpisodes) {
+    durationMicros = random.int(
+      options.minDuration,
+      Math.max(options.minDuration, Math.min(options.maxDuration, options.healAt - options.from)),
+    );
+    at = random.int(options.from, Math.max(options.from, options.healAt - durationMicros));
+  } else {
+    at = random.int(options.from, Math.max(options.from, options.healAt - 1));
+    durationMicros = random.int(options.minDuration, Math.max(options.minDuration, options.maxDuration));
+  }
   const node = random.pick(nodes);
   let fault: Fault;
   switch (kind) {

@@ -22,6 +22,7 @@ const NEMESIS_FIELDS = [
   'driftPpmMax',
   'probability',
   'loseUnsyncedWrites',
+  'fitEpisodes',
 ];
 
 /**
@@ -340,6 +341,7 @@ export class ScenarioChecker {
       driftPpmMax: driftPpmMax as number,
       probability: probability as number,
       loseUnsyncedWrites: value.loseUnsyncedWrites === true,
+      fitEpisodes: value.fitEpisodes === true,
     };
   }
 }

@@ -188,6 +188,7 @@ const Nemesis = Type.Object(
     ),
     probability: Type.Optional(Probability),
     loseUnsyncedWrites: Type.Optional(Type.Boolean({ errorMessage: 'must be true or false' })),
+    fitEpisodes: Type.Optional(Type.Boolean({ errorMessage: 'must be true or false' })),
   },
   { ...closed, description: 'Faults generated from the seed, added to the written ones.' },
 );

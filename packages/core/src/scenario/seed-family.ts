@@ -113,6 +113,23 @@ export function familyScenario(
   if (!family.swarm) throw new Error(`this family declares no swarm ranges: run it without --swarm`);
   const draw = drawSwarm(family.swarm, seed);
   const viaOption = draw.nodes !== undefined && family.options?.nodes?.type === 'integer';
-  const scenario = family.scenario(seed, viaOption ? { ...options, nodes: draw.nodes } : options);
+  const drawnOptions: Record<string, FamilyOptionValue> = {};
+  for (const [name, value] of Object.entries(draw.options ?? {})) {
+    const option = family.options?.[name];
+    const fits =
+      option?.type === 'choice'
+        ? typeof value === 'string' && option.values.includes(value)
+        : option?.type === 'integer' && typeof value === 'number';
+    if (!fits)
+      throw new Error(
+        `swarm.options.${name}: ${option ? `draw values the family's option '${name}' takes` : `the family has no option '${name}'; declare it in the family's options`}`,
+      );
+    drawnOptions[name] = value as FamilyOptionValue;
+  }
+  const scenario = family.scenario(seed, {
+    ...options,
+    ...drawnOptions,
+    ...(viaOption ? { nodes: draw.nodes } : {}),
+  });
   return { scenario: applySwarm(scenario, draw), swarm: draw };
 }

@@ -4,7 +4,10 @@ import { createRandom, type Random } from '../random/random.ts';
 import type { LatencyDistribution } from '../kernel/latency.ts';
 import type { Scenario } from './schema.ts';
 
-/** An inclusive range of whole numbers. */
+/**
+ * An inclusive range of whole numbers. A swarm draws it at one of its ends in a share of knobs
+ * that the seed draws (see `cornerShare` in SwarmDraw), and from within it otherwise.
+ */
 export interface IntegerRange {
   readonly min: number;
   readonly max: number;
@@ -35,8 +38,21 @@ export type SwarmKnob = SwarmSetting | IntegerRange | SwarmChoice;
 export interface SwarmRanges {
   /** Cluster size. A family with a `nodes` option gets it as that option, so it can name its nodes. */
   readonly nodes?: IntegerRange;
-  /** The fault kinds a seed may enable: each is on with probability 1/2, and at least one always is. */
+  /**
+   * The fault kinds a seed may enable. The seed first draws an inclusion probability, uniform in
+   * [0, 1), then turns each kind on with it (at least one always is): a flat 1/2 would give nearly
+   * every seed about half the kinds, while a drawn probability spreads the seeds from one kind
+   * alone to every kind at once with the same mean, so both pile-ups of one kind and mixes occur.
+   */
   readonly faultKinds?: readonly NemesisKind[];
+  /**
+   * Fault kinds on in every seed, beside those drawn from `faultKinds` (which should not list
+   * them). For crash-restart in a protocol with durable state or a start-up path: a restart is
+   * the only fault that runs the code that reads durable state back or rebuilds state from peers,
+   * so a seed without crashes cannot reach that code at all, while every other kind only changes
+   * the timing of messages that the others also disturb.
+   */
+  readonly alwaysFaultKinds?: readonly NemesisKind[];
   /** Fault episodes (the nemesis budget). */
   readonly faults?: IntegerRange;
   /** The median one-way latency in microseconds; the distribution's shape is drawn too. */
@@ -58,16 +74,36 @@ export interface SwarmRanges {
    * trip) and others only long outages (a member down past its failure detector).
    */
   readonly faultDurationMicros?: IntegerRange;
-  /** Partition shapes a seed may use: each on with probability 1/2, at least one. */
+  /** Partition shapes a seed may use: each on with a probability the seed draws (as for faultKinds), at least one. */
   readonly partitionShapes?: readonly PartitionShape[];
   /** Largest clock jump in microseconds, drawn log-uniformly (the family's bound is the range's max). */
   readonly clockJumpMicros?: IntegerRange;
   /** Loss or duplication probability during a nemesis burst. */
   readonly burstProbability?: { readonly min: number; readonly max: number };
+  /**
+   * The workload's client timeout in microseconds. A timeout near one round trip leaves many
+   * requests with an unknown outcome, which clients retry: that is where exactly-once and
+   * session bugs live, and a timeout far above every fault leaves none.
+   */
+  readonly clientTimeoutMicros?: IntegerRange;
+  /**
+   * The family's own options (the shape of its workload, such as which configuration changes an
+   * operator makes), drawn like `config`'s knobs and given to the family's scenario function.
+   */
+  readonly options?: Readonly<Record<string, IntegerRange | SwarmChoice>>;
 }
 
 /** What one seed drew: recorded in the sweep's result line, and drawn again from the seed on replay. */
 export interface SwarmDraw {
+  /**
+   * The share of this seed's whole-number knobs drawn at an end of their range (the lowest or the
+   * highest value, equally likely) rather than within it. Bugs gather at the ends of ranges
+   * (boundary-value testing; FoundationDB's BUGGIFY sets knobs to extreme values; fast-check,
+   * which the hand-written hunts use, draws a range's ends far more often than a uniform draw),
+   * and a share drawn per seed, uniform in [0, 1), gives seeds with every knob at an end at once
+   * as well as seeds with none.
+   */
+  cornerShare?: number;
   nodes?: number;
   faultKinds?: NemesisKind[];
   faults?: number;
@@ -80,57 +116,72 @@ export interface SwarmDraw {
   partitionShapes?: PartitionShape[];
   clockJumpMicros?: number;
   burstProbability?: number;
+  clientTimeoutMicros?: number;
+  options?: Record<string, SwarmSetting>;
 }
 
 /** Draws a seed's configuration from the `swarm` stream of the seed: the same seed, the same draw. */
 export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
   const random = createRandom(seed, 'swarm');
-  const draw: SwarmDraw = {};
-  if (ranges.nodes) draw.nodes = intIn(random, ranges.nodes, 'nodes');
-  if (ranges.faultKinds) {
-    for (const kind of ranges.faultKinds)
+  const cornerShare = round3(random.next());
+  const draw: SwarmDraw = { cornerShare };
+  const knob = (range: IntegerRange, field: string) => intIn(random, range, field, cornerShare);
+  if (ranges.nodes) draw.nodes = knob(ranges.nodes, 'nodes');
+  if (ranges.faultKinds || ranges.alwaysFaultKinds) {
+    const always = ranges.alwaysFaultKinds ?? [];
+    for (const kind of [...(ranges.faultKinds ?? []), ...always])
       if (!NEMESIS_KINDS.includes(kind))
         throw new Error(`swarm.faultKinds: unknown fault kind '${kind}'; use ${NEMESIS_KINDS.join(', ')}`);
-    const kinds = ranges.faultKinds.filter(() => random.chance(0.5));
-    draw.faultKinds = kinds.length > 0 ? kinds : [random.pick(ranges.faultKinds)];
+    const declared = [...new Set([...(ranges.faultKinds ?? []), ...always])];
+    const optional = declared.filter((kind) => !always.includes(kind));
+    if (declared.length === 0) throw new Error('swarm.faultKinds: give at least one fault kind');
+    const drawn = someOf(random, optional);
+    const on = always.length > 0 || drawn.length > 0 ? [...always, ...drawn] : [random.pick(optional)];
+    draw.faultKinds = declared.filter((kind) => on.includes(kind));
   }
-  if (ranges.faults) draw.faults = intIn(random, ranges.faults, 'faults');
+  if (ranges.faults) draw.faults = knob(ranges.faults, 'faults');
   if (ranges.latencyMicros) draw.latency = drawLatency(random, ranges.latencyMicros);
   if (ranges.loss) draw.loss = random.chance(0.5) ? 0 : round3(random.next() * ranges.loss.max);
   if (ranges.duplicate) draw.duplicate = random.chance(0.5) ? 0 : round3(random.next() * ranges.duplicate.max);
   if (ranges.config) {
     draw.config = {};
     for (const [name, range] of Object.entries(ranges.config))
-      draw.config[name] = drawKnob(random, range, `config.${name}`);
+      draw.config[name] = drawKnob(random, range, `config.${name}`, cornerShare);
   }
-  // Fields below were added after the ones above: drawn after them, so a family that declares
-  // none of them draws what it drew before.
+  // Each field draws from the stream only when declared, after the ones above it: declaring a
+  // field leaves the draws of the fields above it as they were.
   if (ranges.configSets) {
     draw.config ??= {};
     ranges.configSets.forEach((group, index) => {
       for (const [name, knob] of Object.entries(choose(random, group, `configSets[${index}]`)))
-        draw.config![name] = drawKnob(random, knob, `configSets[${index}].${name}`);
+        draw.config![name] = drawKnob(random, knob, `configSets[${index}].${name}`, cornerShare);
     });
   }
   if (ranges.faultDurationMicros) {
-    const a = intIn(random, { ...ranges.faultDurationMicros, scale: 'log' }, 'faultDurationMicros');
-    const b = intIn(random, { ...ranges.faultDurationMicros, scale: 'log' }, 'faultDurationMicros');
+    const a = knob({ ...ranges.faultDurationMicros, scale: 'log' }, 'faultDurationMicros');
+    const b = knob({ ...ranges.faultDurationMicros, scale: 'log' }, 'faultDurationMicros');
     draw.faultDurationMicros = { min: Math.min(a, b), max: Math.max(a, b) };
   }
   if (ranges.partitionShapes) {
     for (const shape of ranges.partitionShapes)
       if (!PARTITION_SHAPES.includes(shape))
         throw new Error(`swarm.partitionShapes: unknown shape '${shape}'; use ${PARTITION_SHAPES.join(', ')}`);
-    const shapes = ranges.partitionShapes.filter(() => random.chance(0.5));
+    const shapes = someOf(random, ranges.partitionShapes);
     draw.partitionShapes = shapes.length > 0 ? shapes : [random.pick(ranges.partitionShapes)];
   }
   if (ranges.clockJumpMicros)
-    draw.clockJumpMicros = intIn(random, { ...ranges.clockJumpMicros, scale: 'log' }, 'clockJumpMicros');
+    draw.clockJumpMicros = knob({ ...ranges.clockJumpMicros, scale: 'log' }, 'clockJumpMicros');
   if (ranges.burstProbability) {
     const { min, max } = ranges.burstProbability;
     if (!(min >= 0 && max <= 1 && min <= max))
       throw new Error(`swarm.burstProbability: give probabilities with 0 <= min <= max <= 1, got ${min}..${max}`);
     draw.burstProbability = round3(min + random.next() * (max - min));
+  }
+  if (ranges.clientTimeoutMicros) draw.clientTimeoutMicros = knob(ranges.clientTimeoutMicros, 'clientTimeoutMicros');
+  if (ranges.options) {
+    draw.options = {};
+    for (const [name, range] of Object.entries(ranges.options))
+      draw.options[name] = drawKnob(random, range, `options.${name}`, cornerShare);
   }
   return draw;
 }
@@ -150,19 +201,30 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
           ...scenario.nemesis,
           ...(draw.faultKinds !== undefined ? { kinds: draw.faultKinds } : {}),
           ...(draw.faults !== undefined ? { faults: draw.faults } : {}),
+          // The drawn lengths reach the whole fault window; an episode the heal cut short would
+          // not last its drawn length, so each starts early enough to end by the heal.
           ...(draw.faultDurationMicros !== undefined
-            ? { minDuration: draw.faultDurationMicros.min, maxDuration: draw.faultDurationMicros.max }
+            ? {
+                minDuration: draw.faultDurationMicros.min,
+                maxDuration: draw.faultDurationMicros.max,
+                fitEpisodes: true,
+              }
             : {}),
           ...(draw.partitionShapes !== undefined ? { shapes: draw.partitionShapes } : {}),
           ...(draw.clockJumpMicros !== undefined ? { clockJumpMax: draw.clockJumpMicros } : {}),
           ...(draw.burstProbability !== undefined ? { probability: draw.burstProbability } : {}),
         };
+  const workload =
+    scenario.workload === undefined || draw.clientTimeoutMicros === undefined
+      ? scenario.workload
+      : { ...scenario.workload, timeout: draw.clientTimeoutMicros };
   return {
     ...scenario,
     ...(draw.nodes !== undefined && typeof scenario.nodes === 'number' ? { nodes: draw.nodes } : {}),
     ...(draw.config !== undefined ? { config: { ...scenario.config, ...draw.config } } : {}),
     network,
     ...(nemesis !== undefined ? { nemesis } : {}),
+    ...(workload !== undefined ? { workload } : {}),
   };
 }
 
@@ -190,19 +252,28 @@ function drawLatency(random: Random, range: IntegerRange): LatencyDistribution {
   }
 }
 
-function intIn(random: Random, range: IntegerRange, field: string): number {
+/** A whole number of the range: at one of its ends with probability `cornerShare`, else drawn within it. */
+function intIn(random: Random, range: IntegerRange, field: string, cornerShare = 0): number {
   if (!Number.isInteger(range.min) || !Number.isInteger(range.max) || range.min > range.max)
     throw new Error(`swarm.${field}: give whole numbers with min <= max, got ${range.min}..${range.max}`);
+  if (range.scale === 'log' && range.min < 1)
+    throw new Error(`swarm.${field}: a log scale needs min >= 1, got ${range.min}`);
+  if (cornerShare > 0 && random.chance(cornerShare)) return random.chance(0.5) ? range.min : range.max;
   if (range.scale !== 'log') return random.int(range.min, range.max);
-  if (range.min < 1) throw new Error(`swarm.${field}: a log scale needs min >= 1, got ${range.min}`);
   // ln and exp from deterministic-math: every platform draws the same number.
   const drawn = Math.floor(exp(ln(range.min) + random.next() * ln((range.max + 1) / range.min)));
   return Math.min(range.max, Math.max(range.min, drawn));
 }
 
-function drawKnob(random: Random, knob: SwarmKnob, field: string): SwarmSetting {
+function drawKnob(random: Random, knob: SwarmKnob, field: string, cornerShare: number): SwarmSetting {
   if (typeof knob !== 'object') return knob;
-  return 'oneOf' in knob ? choose(random, knob.oneOf, field) : intIn(random, knob, field);
+  return 'oneOf' in knob ? choose(random, knob.oneOf, field) : intIn(random, knob, field, cornerShare);
+}
+
+/** Some of the values, in their order: each with an inclusion probability the seed draws, uniform in [0, 1). */
+function someOf<T>(random: Random, values: readonly T[]): T[] {
+  const share = random.next();
+  return values.filter(() => random.chance(share));
 }
 
 function choose<T>(random: Random, values: readonly T[], field: string): T {

@@ -2,6 +2,9 @@ import { defineSeedFamily, type SeedFamily } from '@dsim/core';
 import type { ConfChange } from './membership.ts';
 import { leaseClockBoundMicros, swarm } from './swarm.ts';
 
+const MEMBERSHIP_PLANS = ['none', 'single', 'joint', 'learners', 'concurrent'] as const;
+type MembershipPlan = (typeof MEMBERSHIP_PLANS)[number];
+
 /**
  * Raft's seed families, run by `dsim sweep --family raft/<name>`.
  *
@@ -20,10 +23,17 @@ export const families: Record<string, SeedFamily> = {
       'every fault kind until 9s, then quiet; the seed picks read mode, PreVote/CheckQuorum, batching and configuration changes',
     options: {
       nodes: { type: 'integer', description: 'cluster size', default: 5, min: 1 },
+      membership: {
+        type: 'choice',
+        description:
+          "the operators' configuration changes during the faults ('seed': the seed picks one of the first four)",
+        default: 'seed',
+        values: ['seed', ...MEMBERSHIP_PLANS],
+      },
     },
     swarm,
-    scenario(seed, { nodes, bugs }) {
-      const membership = membershipPlan(seed, nodes as number);
+    scenario(seed, { nodes, membership: plan, bugs }) {
+      const membership = membershipPlan(seed, nodes as number, plan as MembershipPlan | 'seed');
       const readMode = (['readIndex', 'lease', 'log'] as const)[seed % 3]!;
       const variant = Math.floor(seed / 3) % 4;
       const checkQuorum = readMode === 'lease' || variant !== 0;
@@ -75,18 +85,23 @@ export const families: Record<string, SeedFamily> = {
 };
 
 /**
- * The configuration changes of a seed (workload-membership.ts), made while faults are on: three
- * seeds in four change the membership. With n nodes, n1..n(n-1) and a spare nN:
+ * The configuration changes of a seed (workload-membership.ts), made while faults are on. By
+ * default three seeds in four change the membership, with one of the first three plans. With n
+ * nodes, n1..n(n-1) and a spare nN:
  * - single-server changes: every node starts a voter; a node is removed (the first one, often the
  *   leader), re-added as a learner and promoted;
  * - joint consensus: nN starts as a spare; n1 is replaced by nN in one joint change, and back;
- * - learners: nN starts as a learner and is promoted, then n1 is removed.
+ * - learners: nN starts as a learner and is promoted, then n1 is removed;
+ * - concurrent: two operators at once, as two automation tools acting on one alert would: nN
+ *   starts as a spare; at the same moment one adds nN and another removes n1, and later one adds
+ *   n1 back and another removes nN. Raft must take one change at a time (dissertation §4.1).
  */
 function membershipPlan(
   seed: number,
   nodes: number,
+  plan: MembershipPlan | 'seed',
 ): { config: Record<string, unknown>; changes: { at: string; change: ConfChange }[] } {
-  const mode = Math.floor(seed / 12) % 4;
+  const mode = plan === 'seed' ? Math.floor(seed / 12) % 4 : MEMBERSHIP_PLANS.indexOf(plan);
   if (nodes < 3 || mode === 0) return { config: {}, changes: [] };
   const first = 'n1';
   const spare = `n${nodes}`;
@@ -117,11 +132,21 @@ function membershipPlan(
       ],
     };
   }
+  if (mode === 3)
+    return {
+      config: { initialVoters: others, initialLearners: [spare] },
+      changes: [
+        { at: '2s', change: one('addVoter', spare) },
+        { at: '5s', change: one('remove', first) },
+      ],
+    };
   return {
-    config: { initialVoters: others, initialLearners: [spare] },
+    config: { initialVoters: others },
     changes: [
       { at: '2s', change: one('addVoter', spare) },
-      { at: '5s', change: one('remove', first) },
+      { at: '2s', change: one('remove', first) },
+      { at: '5s', change: one('addVoter', first) },
+      { at: '5s', change: one('remove', spare) },
     ],
   };
 }

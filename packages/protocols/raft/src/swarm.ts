@@ -5,17 +5,27 @@ export const leaseClockBoundMicros = 60_000;
 
 /**
  * What `dsim sweep --family raft/aggressive --swarm` draws per seed. Every feature switch
- * (PreVote, CheckQuorum, the read mode) is on or off per seed, as swarm testing turns features
- * off per test (Groce et al. 2012), so a seed can run the paper's bare algorithm as well as
- * etcd's. Small clusters, one entry per message, many short or few long fault episodes and
+ * (PreVote, CheckQuorum, the read mode, and etcd's two timer resets against the paper's Figure 2
+ * rules) is on or off per seed, as swarm testing turns features off per test (Groce et al. 2012),
+ * so a seed can run the paper's bare algorithm as well as etcd's. Randomized election timeouts
+ * stay on: without them elections need not end (paper §5.2), and the family checks progress after
+ * the heal. Small clusters, one entry per message, many short or few long fault episodes and
  * election timeouts near the heartbeat interval sit at one end of their ranges: those draw
  * log-uniformly. The heartbeat stays below the shortest election timeout and, with lease reads,
  * the election timeout above the lease's clock bound, as validateConfig requires; etcd allows
  * lease reads only with CheckQuorum.
+ *
+ * Crashes are in every seed: the term, the vote and the log are durable, and only a restart reads
+ * them back. Episodes last up to the whole fault window (0.5 s to 9 s). The clients' timeout
+ * stays the family's second: drawn down to 100 ms, a seed with elections every few heartbeats left
+ * hundreds of operations of unknown outcome in its 15 s history, more than the linearizability
+ * search decides within its budget, and the correct protocol failed for it. Each seed also draws the operators' configuration changes (families.ts),
+ * one plan in five, concurrent requests among them.
  */
 export const swarm: SwarmRanges = {
   nodes: { min: 3, max: 7, scale: 'log' },
-  faultKinds: ['partition', 'crash', 'pause', 'clock', 'loss', 'duplicate'],
+  faultKinds: ['partition', 'pause', 'clock', 'loss', 'duplicate'],
+  alwaysFaultKinds: ['crash'],
   faults: { min: 1, max: 24 },
   latencyMicros: { min: 500, max: 20_000 },
   loss: { max: 0.05 },
@@ -24,6 +34,8 @@ export const swarm: SwarmRanges = {
     heartbeatIntervalMicros: { min: 10_000, max: 50_000 },
     maxEntriesPerMessage: { min: 1, max: 16, scale: 'log' },
     preVote: { oneOf: [true, false] },
+    resetElectionTimerOnHigherTerm: { oneOf: [true, false] },
+    resetElectionTimerOnVoteLost: { oneOf: [true, false] },
   },
   configSets: [
     [
@@ -44,8 +56,9 @@ export const swarm: SwarmRanges = {
       },
     ],
   ],
-  faultDurationMicros: { min: 1_000, max: 3_000_000 },
+  faultDurationMicros: { min: 1_000, max: 8_500_000 },
   partitionShapes: ['halves', 'isolate', 'ring', 'bridge', 'oneWay'],
   clockJumpMicros: { min: 1_000, max: leaseClockBoundMicros / 3 },
   burstProbability: { min: 0.05, max: 0.6 },
+  options: { membership: { oneOf: ['none', 'single', 'joint', 'learners', 'concurrent'] } },
 };
