@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitBroadcast } from '../experiments/election-time.ts';
+import { withinFifteenPercent } from '../experiments/election-time.ts';
 import {
   heartbeatIntervalFor,
   runTrial,
@@ -8,15 +8,15 @@ import {
   trialSchedule,
   type ElectionSetup,
 } from '../experiments/lib/election-run.ts';
+import { lanLatencyMicros, parseDiskSetups, writeRange } from '../experiments/lib/election-timing.ts';
 import { leaderlessStats } from '../experiments/lib/leaderless-stats.ts';
+import { figure16, paperRanges, statedFigures } from '../experiments/lib/paper-figure16.ts';
 
-/** A fast cluster (broadcast time about 3 ms) with the paper's conservative range. */
+/** The paper's LAN with a 1.5 ms durable write, and the paper's conservative range. */
 const setup: ElectionSetup = {
   timeoutMicros: { min: 150_000, max: 300_000 },
-  ...(() => {
-    const { latency, sync } = splitBroadcast(3_000, 0.5);
-    return { latencyMicros: latency, syncMicros: sync };
-  })(),
+  latencyMicros: lanLatencyMicros,
+  syncMicros: writeRange(1_500),
   patienceMicros: 10_000_000,
 };
 
@@ -42,16 +42,53 @@ describe('the election-time trial (Raft paper §9.3 setup)', () => {
     },
   );
 
-  it('a broadcast time splits into a mean round trip and a mean disk sync that add up to it', () => {
+  it('a write cost spreads by ±20% around its mean, and --disk names the setups or takes a cost', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 100, max: 100_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (b, share) => {
-        const { latency, sync } = splitBroadcast(b, share);
-        const total = latency.min + latency.max + (sync.min + sync.max) / 2;
-        expect(Math.abs(total - b)).toBeLessThanOrEqual(2);
-        expect(latency.min).toBeLessThanOrEqual(latency.max);
-        expect(sync.min).toBeLessThanOrEqual(sync.max);
+      fc.property(fc.integer({ min: 0, max: 100_000 }), (write) => {
+        const { min, max } = writeRange(write);
+        expect(Math.abs((min + max) / 2 - write)).toBeLessThanOrEqual(1);
+        expect(min).toBeLessThanOrEqual(write);
+        expect(max).toBeGreaterThanOrEqual(write);
       }),
     );
+    expect(parseDiskSetups('stated,2ms').map((disk) => disk.writeMicros)).toEqual([
+      15_000 - (lanLatencyMicros.min + lanLatencyMicros.max),
+      2_000,
+    ]);
+    expect(() => parseDiskSetups('fast')).toThrow(/--disk: expected stated or microbenchmark or a mean write cost/);
+  });
+});
+
+describe("Figure 16's curves read back from the figure's source", () => {
+  it('reproduce every figure the paper states in its text', () => {
+    for (const [range, figures] of Object.entries(statedFigures))
+      for (const stated of figures) {
+        const read = figure16[range]![stated.statistic];
+        // "longer than 10 seconds" is the figure's rounded left edge; the others are rounded to 1 ms.
+        const tolerance = stated.compare === 'atLeast' ? 0.02 * stated.micros : 1_000;
+        expect(Math.abs(read - stated.micros)).toBeLessThanOrEqual(tolerance);
+      }
+  });
+
+  it('cover every range in order, 1000 trials each but 100 for 150-150', () => {
+    for (const [a, b] of paperRanges) {
+      const figure = figure16[`${a}-${b}`]!;
+      expect(figure.trials).toBe(a === b ? 100 : 1000);
+      expect(figure.min).toBeLessThanOrEqual(figure.median);
+      expect(figure.median).toBeLessThanOrEqual(figure.p90);
+      expect(figure.p90).toBeLessThanOrEqual(figure.p99);
+      expect(figure.p99).toBeLessThanOrEqual(figure.max);
+      // Nobody times out sooner than A after the heartbeat, and the crash is at most A/2 after it.
+      expect(figure.min).toBeGreaterThan((a * 1_000) / 2);
+    }
+  });
+
+  it('±15% is a closed band around the paper, and an unfinished figure is never within it', () => {
+    expect(withinFifteenPercent(115, 100)).toBe(true);
+    expect(withinFifteenPercent(85, 100)).toBe(true);
+    expect(withinFifteenPercent(115.01, 100)).toBe(false);
+    expect(withinFifteenPercent(Infinity, 100)).toBe(false);
+    expect(withinFifteenPercent(NaN, 100)).toBe(false);
   });
 });
 
