@@ -3,7 +3,7 @@
  * paper's setup (USENIX ATC 2014 §9.3, Figure 16; Ongaro's dissertation §9.4.1)?
  *
  *   npx -y pnpm@10 experiment election-time [--runs 20] [--ranges 150-155,12-24,...]
- *     [--disk stated,microbenchmark,2ms,...] [--latency 125us..250us] [--patience 100s]
+ *     [--disk stated,microbenchmark,fastestTrial,2ms,...] [--latency 125us..250us] [--patience 100s]
  *     [--svg file] [--csv file] [--trace 150-155:7]
  *
  * The setup, as the paper and the dissertation describe it (experiments/lib/election-run.ts runs
@@ -25,7 +25,8 @@
  *   granted vote and the new leader's no-op each wait for before their messages leave, as
  *   LogCabin's did (updateLogMetadata and the no-op's append ran under the lock the RPC threads
  *   need); a heartbeat does not wait. `--disk` picks the write's cost: the paper's stated broadcast
- *   time, the dissertation's measured durable write, or a given cost.
+ *   time, the dissertation's measured durable write, the slowest write Figure 16's fastest trials
+ *   allow, or a given cost.
  * Nothing is fitted to the paper's curves: each range's figures are printed beside Figure 16's
  * (read back from the figure's source, lib/paper-figure16.ts) with a ±15% verdict, and the
  * figures the paper's text states are checked separately.
@@ -50,7 +51,7 @@ export { paperRanges };
 export const description =
   "how long a five-server Raft cluster is leaderless after its leader crashes (paper's Figure 16 setup)";
 export const usage =
-  '[--runs 20] [--ranges 150-155,12-24,...] [--disk stated,microbenchmark,2ms] [--latency 125us..250us] [--patience 100s] [--svg file] [--csv file] [--trace 150-155:7]';
+  '[--runs 20] [--ranges 150-155,12-24,...] [--disk stated,microbenchmark,fastestTrial,2ms] [--latency 125us..250us] [--patience 100s] [--svg file] [--csv file] [--trace 150-155:7]';
 
 export interface RangeResult {
   readonly range: readonly [number, number];
@@ -169,7 +170,7 @@ export function main(args: readonly string[]): number {
   const runs = wholeNumber(values.runs, 'runs', 20);
   if (runs < 1) throw new Error('--runs must be at least 1');
   const ranges = values.ranges === undefined ? paperRanges : parseRanges(values.ranges);
-  const disks = parseDiskSetups(values.disk ?? 'stated,microbenchmark');
+  const disks = parseDiskSetups(values.disk ?? 'stated,microbenchmark,fastestTrial');
   const latencyMicros = values.latency === undefined ? lanLatencyMicros : parseMicrosRange(values.latency, 'latency');
   const patience = parseDuration(values.patience ?? '100s');
   if (typeof patience !== 'number' || patience <= 0)
