@@ -1,6 +1,6 @@
 /**
  * How long is a five-server Raft cluster without a leader after its leader crashes, in the Raft
- * paper's setup (USENIX ATC 2014 §9.3, Figure 16; Ongaro's dissertation §9.4.1)?
+ * paper's setup (USENIX ATC 2014 §9.3, Figure 16; Ongaro's dissertation §9.4)?
  *
  *   npx -y pnpm@10 experiment election-time [--runs 20] [--ranges 150-155,12-24,...]
  *     [--disk stated,microbenchmark,fastestTrial,2ms,...] [--latency 125us..250us] [--patience 100s]

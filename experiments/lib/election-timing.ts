@@ -4,19 +4,19 @@ import { paperRanges, uncontestedElectionBoundMicros } from './paper-figure16.ts
 
 /**
  * The network and disk timing of the Raft paper's election experiment, each figure with the
- * source it comes from. The cluster (dissertation Table 9.1): five servers running LogCabin, Xeon
- * X3470, "ext4 file system on Crucial M4 SSDs", "Protocol Buffers over TCP/IP over 1 gigabit
- * Ethernet"; the network was not slowed down ("the fixed network in our real-world test
- * cluster", §9.4.2).
+ * source it comes from. The cluster (the dissertation's setup table, §9.4): five servers running
+ * LogCabin, Xeon X3470, "ext4 file system on Crucial M4 SSDs", "Protocol Buffers over TCP/IP over
+ * 1 gigabit Ethernet"; the network was not slowed down ("the fixed network in our real-world test
+ * cluster", §9.4).
  */
 
 /**
- * One-way latency on that LAN. The dissertation measured the same servers and network (§10.3,
- * Table 10.1): "The latency for a kilobyte-sized write is ... about 1.0 ms for two- to five-server
- * clusters. This includes the time to write one kilobyte durably to disk, which we measured in a
- * microbenchmark to be about .25 ms." The other 0.75 ms are two round trips (client to leader,
- * leader to followers), so a one-way trip, RPC handling included, is about 0.19 ms; the range
- * spreads it by a third either way.
+ * One-way latency on that LAN. The dissertation measured the same servers and network (§10.3 and
+ * its setup table): "The latency for a kilobyte-sized write is ... about 1.0 ms for two- to
+ * five-server clusters. This includes the time to write one kilobyte durably to disk, which we
+ * measured in a microbenchmark to be about .25 ms." The other 0.75 ms are two round trips (client
+ * to leader, leader to followers), so a one-way trip, RPC handling included, is about 0.19 ms; the
+ * range spreads it by a third either way.
  */
 export const lanLatencyMicros: MicrosRange = { min: 125, max: 250 };
 

@@ -3,7 +3,7 @@ import type { LeaderlessStats } from './leaderless-stats.ts';
 
 /**
  * What the Raft paper measured for leader election (USENIX ATC 2014 §9.3, Figure 16; the same
- * runs are Figure 9.8 of Ongaro's dissertation, chapter 9 "Leader election evaluation"): the time
+ * runs are in Ongaro's dissertation, §9.4 of chapter 9 "Leader election evaluation"): the time
  * from the leader's crash until the other servers received the new leader's first heartbeat, on
  * five LogCabin servers over gigabit Ethernet, 1000 trials per timeout range (100 for 150-150).
  */
