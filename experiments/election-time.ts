@@ -4,6 +4,7 @@
  *
  *   npx -y pnpm@10 experiment election-time [--runs 20] [--ranges 150-155,12-24,...]
  *     [--disk stated,microbenchmark,fastestTrial,2ms,...] [--latency 125us..250us] [--patience 100s]
+ *     [--timer-granularity 1ms]
  *     [--svg file] [--csv file] [--trace 150-155:7]
  *
  * The setup, as the paper and the dissertation describe it (experiments/lib/election-run.ts runs
@@ -51,7 +52,7 @@ export { paperRanges };
 export const description =
   "how long a five-server Raft cluster is leaderless after its leader crashes (paper's Figure 16 setup)";
 export const usage =
-  '[--runs 20] [--ranges 150-155,12-24,...] [--disk stated,microbenchmark,fastestTrial,2ms] [--latency 125us..250us] [--patience 100s] [--svg file] [--csv file] [--trace 150-155:7]';
+  '[--runs 20] [--ranges 150-155,12-24,...] [--disk stated,microbenchmark,fastestTrial,2ms] [--latency 125us..250us] [--patience 100s] [--timer-granularity 1ms] [--svg file] [--csv file] [--trace 150-155:7]';
 
 export interface RangeResult {
   readonly range: readonly [number, number];
@@ -166,7 +167,17 @@ function describeTiming(disk: DiskSetup, latency: MicrosRange, sync: MicrosRange
 }
 
 export function main(args: readonly string[]): number {
-  const { values } = parseFlags(args, ['runs', 'ranges', 'disk', 'latency', 'patience', 'svg', 'csv', 'trace']);
+  const { values } = parseFlags(args, [
+    'runs',
+    'ranges',
+    'disk',
+    'latency',
+    'patience',
+    'timer-granularity',
+    'svg',
+    'csv',
+    'trace',
+  ]);
   const runs = wholeNumber(values.runs, 'runs', 20);
   if (runs < 1) throw new Error('--runs must be at least 1');
   const ranges = values.ranges === undefined ? paperRanges : parseRanges(values.ranges);
@@ -177,10 +188,15 @@ export function main(args: readonly string[]): number {
     throw new Error(`--patience: expected a duration like 100s, got '${values.patience}'`);
   const svg = values.svg ?? '.dsim/raft-election-time.svg';
   const csv = values.csv ?? '.dsim/raft-election-time.csv';
+  const granularity =
+    values['timer-granularity'] === undefined ? undefined : parseDuration(values['timer-granularity']);
+  if (granularity !== undefined && (typeof granularity !== 'number' || granularity < 1))
+    throw new Error(`--timer-granularity: expected a duration like 1ms, got '${values['timer-granularity']}'`);
   const timingFor = (disk: DiskSetup) => ({
     latencyMicros,
     syncMicros: writeRange(disk.writeMicros),
     patienceMicros: patience,
+    ...(granularity === undefined ? {} : { timeoutGranularityMicros: granularity }),
   });
   if (values.trace !== undefined) return writeTrialTrace(values.trace, timingFor(disks[0]!));
   const curves: Array<{ label: string; samples: readonly Micros[] }> = [];
@@ -188,7 +204,7 @@ export function main(args: readonly string[]): number {
   for (const disk of disks) {
     const timing = timingFor(disk);
     console.log(
-      `\nleader crash → every live server heard the new leader; 5 servers, heartbeat at half the minimum timeout, PreVote and CheckQuorum off, LogCabin's timer rules, two survivors one entry behind; ${runs} seeds per range, patience ${formatMicros(patience)}`,
+      `\nleader crash → every live server heard the new leader; 5 servers, heartbeat at half the minimum timeout, PreVote and CheckQuorum off, LogCabin's timer rules${granularity === undefined ? '' : `, timeouts rounded to ${formatMicros(granularity)}`}, two survivors one entry behind; ${runs} seeds per range, patience ${formatMicros(patience)}`,
     );
     console.log(describeTiming(disk, timing.latencyMicros, timing.syncMicros));
     console.log(

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '@dsim/core';
+import { defaults } from '../packages/protocols/raft/src/config.ts';
+import type { RaftContext } from '../packages/protocols/raft/src/context.ts';
+import { electionTimeoutFor } from '../packages/protocols/raft/src/election.ts';
 import { withinFifteenPercent } from '../experiments/election-time.ts';
 import {
   heartbeatIntervalFor,
@@ -80,6 +84,55 @@ describe('the election-time trial (Raft paper §9.3 setup)', () => {
     expect(() => parseDiskSetups('fast')).toThrow(
       /--disk: expected stated, microbenchmark, fastestTrial or a mean write cost/,
     );
+  });
+});
+
+describe('whole-millisecond election timeouts (LogCabin draws lround of a uniform draw)', () => {
+  /** The one thing electionTimeoutFor reads from a node's context. */
+  const contextWith = (config: Partial<typeof defaults>, seed: number) =>
+    ({
+      config: { ...defaults, ...config },
+      self: 'n1',
+      random: createRandom(seed, 'timeouts'),
+    }) as unknown as RaftContext;
+
+  it('round the uniform draw to the nearest multiple of the granularity', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1_000, max: 300_000 }),
+        fc.integer({ min: 1, max: 50_000 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        (seed, base, spread, granularity) => {
+          const config = {
+            electionTimeoutMicros: base,
+            electionTimeoutMaxMicros: base + spread,
+            electionTimeoutGranularityMicros: granularity,
+          };
+          const drawn = createRandom(seed, 'timeouts').int(base, base + spread);
+          const timeout = electionTimeoutFor(contextWith(config, seed));
+          expect(timeout % granularity).toBe(0);
+          expect(timeout).toBe(Math.round(drawn / granularity) * granularity);
+        },
+      ),
+    );
+  });
+
+  it('150-151 ms gives 150 or 151 ms, each about half the time, as LogCabin did', () => {
+    const config = {
+      electionTimeoutMicros: 150_000,
+      electionTimeoutMaxMicros: 151_000,
+      electionTimeoutGranularityMicros: 1_000,
+    };
+    const ctx = contextWith(config, 7);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 2_000; i++) {
+      const timeout = electionTimeoutFor(ctx);
+      counts.set(timeout, (counts.get(timeout) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual([150_000, 151_000]);
+    expect(counts.get(150_000)!).toBeGreaterThan(850);
+    expect(counts.get(150_000)!).toBeLessThan(1_150);
   });
 });
 

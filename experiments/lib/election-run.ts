@@ -34,6 +34,8 @@ export interface ElectionSetup {
   readonly syncMicros: MicrosRange;
   /** How long after the crash a trial may run before it counts as unfinished. */
   readonly patienceMicros: Micros;
+  /** Round drawn timeouts to a multiple of this, as LogCabin's whole milliseconds (absent: none). */
+  readonly timeoutGranularityMicros?: Micros;
 }
 
 /** What one trial found. */
@@ -84,6 +86,9 @@ export function baseScenario(seed: number, setup: ElectionSetup): Scenario {
       checkQuorum: false,
       resetElectionTimerOnHigherTerm: false,
       resetElectionTimerOnVoteLost: false,
+      ...(setup.timeoutGranularityMicros === undefined
+        ? {}
+        : { electionTimeoutGranularityMicros: setup.timeoutGranularityMicros }),
     },
     network: { latency: latencySpec(setup.latencyMicros), clientLatency: CLIENT_LATENCY },
     ...(setup.syncMicros.max > 0 ? { storage: { syncLatency: latencySpec(setup.syncMicros) } } : {}),
