@@ -1,81 +1,58 @@
 /**
  * How long is a five-server Raft cluster without a leader after its leader crashes, in the Raft
- * paper's setup (§9.3, Figure 16; dissertation chapter 9)?
+ * paper's setup (USENIX ATC 2014 §9.3, Figure 16; Ongaro's dissertation §9.4)?
  *
  *   npx -y pnpm@10 experiment election-time [--runs 20] [--ranges 150-155,12-24,...]
- *     [--broadcast 15ms[,10ms,...]] [--disk-share 0.5] [--latency 2.5ms..5ms] [--sync 6ms..9ms]
- *     [--patience 30s] [--svg file] [--csv file] [--trace 150-155:7]
+ *     [--disk stated,microbenchmark,fastestTrial,2ms,...] [--latency 125us..250us] [--patience 100s]
+ *     [--timer-granularity 1ms]
+ *     [--svg file] [--csv file] [--trace 150-155:7]
  *
- * The setup (experiments/lib/election-run.ts runs one trial):
- * - five servers; election timeouts drawn uniformly from each range A-B (ms); the heartbeat
- *   interval is half the minimum timeout A; PreVote and CheckQuorum off; a refused vote does not
- *   restart the refuser's timer and a candidate that lost keeps its campaign's timer (the paper's
- *   Figure 2 and LogCabin, where Figure 16 was measured);
- * - the leader, verified to lead at the crash, sends a heartbeat round to all followers at once and
- *   crashes at a uniformly random moment within the following heartbeat interval;
- * - two of the four survivors are one entry behind (verified at the crash), so they cannot win;
- * - the time measured runs from the crash until every live server has received the new leader's
- *   first AppendEntries or heartbeat;
- * - the paper's broadcast time, "roughly 15ms", is a round trip plus a disk write: by default half
- *   is the round trip (one-way latency uniform in [B/6, B/3]) and half the disk sync (uniform in
- *   [0.4B, 0.6B]), which a campaign, a granted vote and an append each pay before their messages
- *   leave; a heartbeat and a refused vote do not.
- * Nothing is fitted to the paper's curves: each range's figures are printed beside the figures the
- * paper states, with a ±15% verdict.
+ * The setup, as the paper and the dissertation describe it (experiments/lib/election-run.ts runs
+ * one trial):
+ * - five servers; election timeouts drawn uniformly from each range A-B; the heartbeat interval
+ *   is half the minimum timeout ("which was half of the minimum election timeout for all tests");
+ *   PreVote and CheckQuorum off; a refused vote does not restart the refuser's timer and a
+ *   candidate that lost keeps its campaign's timer (LogCabin's RaftConsensus.cc of 2013-14:
+ *   stepDown restarts the timer only for a leader, and only startNewElection, a granted vote and
+ *   an AppendEntries restart it);
+ * - "it synchronized the old leader's heartbeat RPCs before causing the old leader to exit", and
+ *   "the leader was crashed randomly within its heartbeat interval" (verified to lead at the crash);
+ * - "two of the four servers were not eligible to become leader": two survivors are one entry
+ *   behind (verified at the crash);
+ * - the time runs "from when the old leader crashed until the other servers received the new
+ *   leader's first heartbeat";
+ * - timing (experiments/lib/election-timing.ts): the LAN's one-way latency from the dissertation's
+ *   measurement on the same servers, and a durable write that a campaign (term and self-vote), a
+ *   granted vote and the new leader's no-op each wait for before their messages leave, as
+ *   LogCabin's did (updateLogMetadata and the no-op's append ran under the lock the RPC threads
+ *   need); a heartbeat does not wait. `--disk` picks the write's cost: the paper's stated broadcast
+ *   time, the dissertation's measured durable write, the slowest write Figure 16's fastest trials
+ *   allow, or a given cost.
+ * Nothing is fitted to the paper's curves: each range's figures are printed beside Figure 16's
+ * (read back from the figure's source, lib/paper-figure16.ts) with a ±15% verdict, and the
+ * figures the paper's text states are checked separately.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatMicros, parseDuration, type Micros } from '@dsim/core';
 import { parseFlags, wholeNumber } from './lib/flags.ts';
 import { runTrial, trialTraceText, type ElectionSetup, type MicrosRange } from './lib/election-run.ts';
+import {
+  lanLatencyMicros,
+  parseDiskSetups,
+  parseMicrosRange,
+  writeRange,
+  type DiskSetup,
+} from './lib/election-timing.ts';
 import { cdfSvg, leaderlessStats, type LeaderlessStats } from './lib/leaderless-stats.ts';
+import { figure16, paperRanges, statedFigures, uncontestedElectionBoundMicros } from './lib/paper-figure16.ts';
+
+export { paperRanges };
 
 export const description =
   "how long a five-server Raft cluster is leaderless after its leader crashes (paper's Figure 16 setup)";
 export const usage =
-  '[--runs 20] [--ranges 150-155,12-24,...] [--broadcast 15ms[,6ms]] [--disk-share 0.5] [--latency 2.5ms..5ms] [--sync 6ms..9ms] [--patience 30s] [--svg file] [--csv file] [--trace 150-155:7]';
-
-/** The ranges of the paper's Figure 16 (top graph, then bottom graph), in milliseconds. */
-export const paperRanges: ReadonlyArray<readonly [number, number]> = [
-  [150, 150],
-  [150, 151],
-  [150, 155],
-  [150, 175],
-  [150, 200],
-  [150, 300],
-  [12, 24],
-  [25, 50],
-  [50, 100],
-  [100, 200],
-];
-
-/** What the paper's text states for a range (§9.3), and how a measured figure is compared to it. */
-interface PaperFigure {
-  readonly statistic: keyof LeaderlessStats;
-  readonly micros: Micros;
-  /** within: ±15%; atLeast / atMost: a bound (the paper's extremes come from 1000 trials). */
-  readonly compare: 'within' | 'atLeast' | 'atMost';
-  readonly quote: string;
-}
-
-const paperFigures: Readonly<Record<string, readonly PaperFigure[]>> = {
-  '150-150': [
-    {
-      statistic: 'min',
-      micros: 10_000_000,
-      compare: 'atLeast',
-      quote: '"consistently took longer than 10 seconds"',
-    },
-  ],
-  '150-155': [{ statistic: 'median', micros: 287_000, compare: 'within', quote: '"a median downtime of 287ms"' }],
-  '150-200': [
-    { statistic: 'max', micros: 513_000, compare: 'atMost', quote: '"worst-case ... (over 1000 trials) was 513ms"' },
-  ],
-  '12-24': [
-    { statistic: 'mean', micros: 35_000, compare: 'within', quote: '"only 35ms on average"' },
-    { statistic: 'max', micros: 152_000, compare: 'atMost', quote: '"the longest trial took 152ms"' },
-  ],
-};
+  '[--runs 20] [--ranges 150-155,12-24,...] [--disk stated,microbenchmark,fastestTrial,2ms] [--latency 125us..250us] [--patience 100s] [--timer-granularity 1ms] [--svg file] [--csv file] [--trace 150-155:7]';
 
 export interface RangeResult {
   readonly range: readonly [number, number];
@@ -127,14 +104,19 @@ export function measureRange(
   };
 }
 
-/** The paper's figures for a range beside ours, each with its verdict. */
-export function verdicts(result: RangeResult): string[] {
-  const figures = paperFigures[`${result.range[0]}-${result.range[1]}`] ?? [];
+/** Whether a measured figure is within ±15% of the paper's (an unfinished or missing one never is). */
+export function withinFifteenPercent(ours: number, paper: number): boolean {
+  return Number.isFinite(ours) && Math.abs(ours - paper) <= 0.15 * paper;
+}
+
+/** The figures the paper's text states for a range beside ours, each with its verdict. */
+export function statedVerdicts(result: RangeResult): string[] {
+  const figures = statedFigures[`${result.range[0]}-${result.range[1]}`] ?? [];
   return figures.map((figure) => {
     const ours = result.stats[figure.statistic];
     const pass =
       figure.compare === 'within'
-        ? Math.abs(ours - figure.micros) <= 0.15 * figure.micros
+        ? withinFifteenPercent(ours, figure.micros)
         : figure.compare === 'atLeast'
           ? ours >= figure.micros
           : ours <= figure.micros;
@@ -142,6 +124,9 @@ export function verdicts(result: RangeResult): string[] {
     return `${figure.statistic} ${ms(ours)} vs paper ${formatMicros(figure.micros)} ${figure.quote}: ${pass ? 'within' : 'NOT within'} (${bound})`;
   });
 }
+
+/** The statistics compared with Figure 16's curves: the extremes depend on the number of trials. */
+const comparedStatistics = ['median', 'mean', 'p90'] as const;
 
 function ms(micros: number): string {
   if (Number.isNaN(micros)) return '-';
@@ -159,44 +144,36 @@ function parseRanges(text: string): Array<readonly [number, number]> {
   });
 }
 
-function duration(text: string, flag: string): Micros {
-  const micros = parseDuration(text);
-  if (typeof micros !== 'number' || micros < 0)
-    throw new Error(`--${flag}: expected a duration like 15ms or 500us, got '${text}'`);
-  return micros;
+const STATS = ['min', 'median', 'mean', 'p90', 'p99', 'max'] as const;
+const CELL = 11;
+
+function statsCells(stats: LeaderlessStats): string {
+  return STATS.map((statistic) => ms(stats[statistic]).padEnd(CELL)).join('');
 }
 
-function parseRange(text: string, flag: string): MicrosRange {
-  const [a, b] = text.split('..');
-  const min = duration(a!, flag);
-  const max = b === undefined ? min : duration(b, flag);
-  if (max < min) throw new Error(`--${flag}: the range must not run backwards, got '${text}'`);
-  return { min, max };
-}
-
-/**
- * A broadcast time B (a round trip plus a disk write) split into the two: `diskShare` of it is the
- * mean disk sync (uniform within ±20%), the rest the mean round trip (one-way uniform in [2/3, 4/3]
- * of half of it).
- */
-export function splitBroadcast(broadcast: Micros, diskShare: number): { latency: MicrosRange; sync: MicrosRange } {
-  const oneWay = (broadcast * (1 - diskShare)) / 2;
-  const disk = broadcast * diskShare;
-  return {
-    latency: { min: Math.round((oneWay * 2) / 3), max: Math.round((oneWay * 4) / 3) },
-    sync: { min: Math.round(disk * 0.8), max: Math.round(disk * 1.2) },
-  };
+/** The timing of one disk setup, with the figures that explain split votes. */
+function describeTiming(disk: DiskSetup, latency: MicrosRange, sync: MicrosRange): string {
+  const oneWay = (latency.min + latency.max) / 2;
+  const write = (sync.min + sync.max) / 2;
+  const bounds = paperRanges
+    .filter(([a, b]) => a !== b)
+    .map((range) => ({ range, bound: uncontestedElectionBoundMicros(range)! }));
+  const tightest = bounds.reduce((best, next) => (next.bound < best.bound ? next : best));
+  return [
+    `disk write ${formatMicros(sync.min)}..${formatMicros(sync.max)} (${disk.name}: ${disk.source}), one-way latency ${formatMicros(latency.min)}..${formatMicros(latency.max)} (gigabit LAN, dissertation §10.3)`,
+    `  a candidate's RequestVote reaches the others ${ms(write + oneWay)} after its timeout on average (its write, then one trip): survivors timing out within that of each other split the vote`,
+    `  an uncontested election (candidate's write, trip, vote's write, trip, new leader's no-op write, heartbeat's trip) takes ${ms(3 * write + 3 * oneWay)} on average here; Figure 16's fastest trials bound it to ${ms(tightest.bound)} (${tightest.range[0]}-${tightest.range[1]} ms: fastest ${ms(figure16[`${tightest.range[0]}-${tightest.range[1]}`]!.min)} less half the minimum timeout)`,
+  ].join('\n');
 }
 
 export function main(args: readonly string[]): number {
   const { values } = parseFlags(args, [
     'runs',
     'ranges',
-    'broadcast',
-    'disk-share',
+    'disk',
     'latency',
-    'sync',
     'patience',
+    'timer-granularity',
     'svg',
     'csv',
     'trace',
@@ -204,71 +181,76 @@ export function main(args: readonly string[]): number {
   const runs = wholeNumber(values.runs, 'runs', 20);
   if (runs < 1) throw new Error('--runs must be at least 1');
   const ranges = values.ranges === undefined ? paperRanges : parseRanges(values.ranges);
-  const diskShare = values['disk-share'] === undefined ? 0.5 : Number(values['disk-share']);
-  if (!(diskShare >= 0 && diskShare <= 1))
-    throw new Error(`--disk-share: expected a fraction from 0 to 1, got '${values['disk-share']}'`);
-  const broadcasts = (values.broadcast ?? '15ms').split(',').map((text) => duration(text.trim(), 'broadcast'));
-  const patienceMicros = duration(values.patience ?? '30s', 'patience');
+  const disks = parseDiskSetups(values.disk ?? 'stated,microbenchmark,fastestTrial');
+  const latencyMicros = values.latency === undefined ? lanLatencyMicros : parseMicrosRange(values.latency, 'latency');
+  const patience = parseDuration(values.patience ?? '100s');
+  if (typeof patience !== 'number' || patience <= 0)
+    throw new Error(`--patience: expected a duration like 100s, got '${values.patience}'`);
   const svg = values.svg ?? '.dsim/raft-election-time.svg';
   const csv = values.csv ?? '.dsim/raft-election-time.csv';
-  if (values.trace !== undefined)
-    return writeTrialTrace(values.trace, broadcasts[0]!, diskShare, values, patienceMicros);
+  const granularity =
+    values['timer-granularity'] === undefined ? undefined : parseDuration(values['timer-granularity']);
+  if (granularity !== undefined && (typeof granularity !== 'number' || granularity < 1))
+    throw new Error(`--timer-granularity: expected a duration like 1ms, got '${values['timer-granularity']}'`);
+  const timingFor = (disk: DiskSetup) => ({
+    latencyMicros,
+    syncMicros: writeRange(disk.writeMicros),
+    patienceMicros: patience,
+    ...(granularity === undefined ? {} : { timeoutGranularityMicros: granularity }),
+  });
+  if (values.trace !== undefined) return writeTrialTrace(values.trace, timingFor(disks[0]!));
   const curves: Array<{ label: string; samples: readonly Micros[] }> = [];
   const rows: string[] = [];
-  for (const broadcast of broadcasts) {
-    const split = splitBroadcast(broadcast, diskShare);
-    const latencyMicros = values.latency === undefined ? split.latency : parseRange(values.latency, 'latency');
-    const syncMicros = values.sync === undefined ? split.sync : parseRange(values.sync, 'sync');
+  for (const disk of disks) {
+    const timing = timingFor(disk);
     console.log(
-      `\nleader crash → every live server heard the new leader; 5 servers, heartbeat at half the minimum timeout, PreVote and CheckQuorum off, the paper's timer rules, two survivors one entry behind; one-way latency ${formatMicros(latencyMicros.min)}..${formatMicros(latencyMicros.max)}, disk sync ${formatMicros(syncMicros.min)}..${formatMicros(syncMicros.max)} (broadcast time ≈ ${formatMicros(latencyMicros.min + latencyMicros.max + (syncMicros.min + syncMicros.max) / 2)}); ${runs} seeds per range, patience ${formatMicros(patienceMicros)}`,
+      `\nleader crash → every live server heard the new leader; 5 servers, heartbeat at half the minimum timeout, PreVote and CheckQuorum off, LogCabin's timer rules${granularity === undefined ? '' : `, timeouts rounded to ${formatMicros(granularity)}`}, two survivors one entry behind; ${runs} seeds per range, patience ${formatMicros(patience)}`,
     );
+    console.log(describeTiming(disk, timing.latencyMicros, timing.syncMicros));
     console.log(
-      `${['range (ms)', 'min', 'median', 'mean', 'p90', 'p99', 'max'].map((h) => h.padEnd(11)).join('')}terms  unfinished  no leader  setup failed`,
+      `${['range (ms)', '', ...STATS].map((h, i) => h.padEnd(i === 1 ? 7 : CELL)).join('')}terms  unfinished  no leader  setup failed`,
     );
     const notes: string[] = [];
     for (const range of ranges) {
-      const result = measureRange(range, runs, { latencyMicros, syncMicros, patienceMicros });
-      const { min, median, mean, p90, p99, max } = result.stats;
+      const result = measureRange(range, runs, timing);
       const label = `${range[0]}-${range[1]}`;
       console.log(
-        `${label.padEnd(11)}${[min, median, mean, p90, p99, max].map((micros) => ms(micros).padEnd(11)).join('')}${(Number.isNaN(result.meanTerms) ? '-' : result.meanTerms.toFixed(1)).padEnd(7)}${String(result.unfinished).padEnd(12)}${String(result.noLeader).padEnd(11)}${result.setupFailed}`,
+        `${label.padEnd(CELL)}${'dsim'.padEnd(7)}${statsCells(result.stats)}${(Number.isNaN(result.meanTerms) ? '-' : result.meanTerms.toFixed(1)).padEnd(7)}${String(result.unfinished).padEnd(12)}${String(result.noLeader).padEnd(11)}${result.setupFailed}`,
       );
-      for (const verdict of verdicts(result)) notes.push(`  ${label} ms: ${verdict}`);
-      const tag = broadcasts.length > 1 ? ` (B ${formatMicros(broadcast)})` : '';
+      const figure = figure16[label];
+      if (figure !== undefined) {
+        console.log(`${''.padEnd(CELL)}${'paper'.padEnd(7)}${statsCells(figure)}(Figure 16, ${figure.trials} trials)`);
+        const verdictCells = STATS.map((statistic) =>
+          (comparedStatistics as readonly string[]).includes(statistic)
+            ? (withinFifteenPercent(result.stats[statistic], figure[statistic]) ? 'within' : 'NOT').padEnd(CELL)
+            : ''.padEnd(CELL),
+        );
+        console.log(`${''.padEnd(CELL)}${'±15%'.padEnd(7)}${verdictCells.join('')}`.trimEnd());
+      }
+      for (const verdict of statedVerdicts(result)) notes.push(`  ${label} ms: ${verdict}`);
+      const tag = disks.length > 1 ? ` (${disk.name})` : '';
       curves.push({ label: `${label} ms${tag}`, samples: result.samples });
       result.samples.forEach((sample, i) =>
-        rows.push(`${broadcast},${label},${result.seeds[i]},${Number.isFinite(sample) ? sample : 'unfinished'}`),
+        rows.push(`${disk.name},${label},${result.seeds[i]},${Number.isFinite(sample) ? sample : 'unfinished'}`),
       );
     }
-    if (notes.length > 0) console.log(`beside the paper's stated figures:\n${notes.join('\n')}`);
+    if (notes.length > 0) console.log(`the figures the paper's text states:\n${notes.join('\n')}`);
   }
   mkdirSync(dirname(svg), { recursive: true });
   writeFileSync(svg, cdfSvg(curves));
   mkdirSync(dirname(csv), { recursive: true });
-  writeFileSync(csv, `broadcast_micros,range,seed,leaderless_micros\n${rows.join('\n')}\n`);
+  writeFileSync(csv, `disk,range,seed,leaderless_micros\n${rows.join('\n')}\n`);
   console.log(`\nplot written to ${svg}, samples to ${csv}`);
   return 0;
 }
 
 /** `--trace A-B:seed`: one trial's trace to a file, to step through with `npx dsim view`. */
-function writeTrialTrace(
-  spec: string,
-  broadcast: Micros,
-  diskShare: number,
-  values: Readonly<Record<string, string>>,
-  patienceMicros: Micros,
-): number {
+function writeTrialTrace(spec: string, timing: Omit<ElectionSetup, 'timeoutMicros'>): number {
   const match = /^(\d+-\d+):(\d+)$/.exec(spec);
   if (!match) throw new Error(`--trace: expected a range and a seed like 150-155:7, got '${spec}'`);
   const range = parseRanges(match[1]!)[0]!;
   const seed = Number(match[2]);
-  const split = splitBroadcast(broadcast, diskShare);
-  const setup: ElectionSetup = {
-    timeoutMicros: { min: range[0] * 1_000, max: range[1] * 1_000 },
-    latencyMicros: values.latency === undefined ? split.latency : parseRange(values.latency, 'latency'),
-    syncMicros: values.sync === undefined ? split.sync : parseRange(values.sync, 'sync'),
-    patienceMicros,
-  };
+  const setup: ElectionSetup = { ...timing, timeoutMicros: { min: range[0] * 1_000, max: range[1] * 1_000 } };
   const outcome = runTrial(seed, setup);
   const text = trialTraceText(seed, setup);
   if (text === undefined) {

@@ -34,6 +34,8 @@ export interface ElectionSetup {
   readonly syncMicros: MicrosRange;
   /** How long after the crash a trial may run before it counts as unfinished. */
   readonly patienceMicros: Micros;
+  /** Round drawn timeouts to a multiple of this, as LogCabin's whole milliseconds (absent: none). */
+  readonly timeoutGranularityMicros?: Micros;
 }
 
 /** What one trial found. */
@@ -84,6 +86,9 @@ export function baseScenario(seed: number, setup: ElectionSetup): Scenario {
       checkQuorum: false,
       resetElectionTimerOnHigherTerm: false,
       resetElectionTimerOnVoteLost: false,
+      ...(setup.timeoutGranularityMicros === undefined
+        ? {}
+        : { electionTimeoutGranularityMicros: setup.timeoutGranularityMicros }),
     },
     network: { latency: latencySpec(setup.latencyMicros), clientLatency: CLIENT_LATENCY },
     ...(setup.syncMicros.max > 0 ? { storage: { syncLatency: latencySpec(setup.syncMicros) } } : {}),
@@ -167,6 +172,7 @@ export function trialSchedule(
   seed: number,
   setup: ElectionSetup,
   settled: Settled,
+  windowMicros: Micros = setup.patienceMicros,
 ): { scenario: Scenario; crashAt: Micros; behind: string[] } | undefined {
   const interval = heartbeatIntervalFor(setup);
   const { leader, rounds } = settled;
@@ -186,7 +192,7 @@ export function trialSchedule(
   const behind = survivors.slice(2);
   const scenario: Scenario = {
     ...baseScenario(seed, setup),
-    until: crashAt + setup.patienceMicros,
+    until: crashAt + windowMicros,
     workload: {
       name: 'kv',
       clients: 1,
@@ -206,11 +212,36 @@ export function trialSchedule(
   return { scenario, crashAt, behind };
 }
 
+/**
+ * How long after the crash each attempt of a trial runs: a run goes on until its end time even
+ * after the new leader is heard, so a trial first runs briefly and reruns longer only if no leader
+ * was heard yet. The reruns change nothing but the end time, and nothing before the end depends
+ * on it, so a trial's outcome is the one a single run of the whole patience gives.
+ */
+export function trialWindows(patienceMicros: Micros): Micros[] {
+  return [1_000_000, 10_000_000].filter((window) => window < patienceMicros).concat(patienceMicros);
+}
+
 /** One trial: settle, verify the leader, crash it, and time until every survivor heard a new leader. */
 export function runTrial(seed: number, setup: ElectionSetup): TrialOutcome {
   const settled = settle(seed, setup);
   if (settled === undefined) return { kind: 'noLeader' };
-  const planned = trialSchedule(seed, setup, settled);
+  let outcome: TrialOutcome = { kind: 'noLeader' };
+  for (const window of trialWindows(setup.patienceMicros)) {
+    outcome = runTrialWithin(seed, setup, settled, window);
+    if (outcome.kind !== 'unfinished') return outcome;
+  }
+  return outcome;
+}
+
+/** One run of a trial that ends `windowMicros` after the crash. */
+export function runTrialWithin(
+  seed: number,
+  setup: ElectionSetup,
+  settled: Settled,
+  windowMicros: Micros,
+): TrialOutcome {
+  const planned = trialSchedule(seed, setup, settled, windowMicros);
   if (planned === undefined) return { kind: 'noLeader' };
   const { scenario, crashAt, behind } = planned;
   const { leader, term } = settled;

@@ -22,6 +22,13 @@ export interface RaftConfig {
    * 150-300 ms). 0 keeps etcd's draw from [E, 2E).
    */
   readonly electionTimeoutMaxMicros: Micros;
+  /**
+   * Round each drawn election timeout to the nearest multiple of this (absent: no rounding).
+   * LogCabin, where the paper's §9.3 election times were measured, draws whole milliseconds
+   * (Core::Random::randomRange rounds a uniform draw with lround), so servers often draw the same
+   * timeout; 1000 reproduces that.
+   */
+  readonly electionTimeoutGranularityMicros?: number;
   /** Draw election timeouts at random (etcd, paper §5.2). Off: every node waits exactly E, so split votes repeat. */
   readonly randomizedElectionTimeout: boolean;
   /**
@@ -93,6 +100,7 @@ export const defaults: RaftConfig = {
   snapshotThresholdEntries: 1_000,
   // Settings absent by default (undefined, so a trace header names them only when a scenario sets them).
   maxInflightMessages: undefined,
+  electionTimeoutGranularityMicros: undefined,
   initialVoters: undefined,
   initialLearners: undefined,
 };
@@ -148,6 +156,11 @@ export function validateConfig(config: RaftConfig, nodes: readonly NodeId[]): st
       `leaseClockBoundMicros: must be at least 0 and below electionTimeoutMicros (${config.electionTimeoutMicros}) so a lease has positive length`,
     );
   }
+  const granularity = config.electionTimeoutGranularityMicros;
+  if (granularity !== undefined && !(Number.isInteger(granularity) && granularity > 0))
+    problems.push(
+      `electionTimeoutGranularityMicros: must be a positive whole number of microseconds, e.g. 1000 for whole milliseconds (got ${String(granularity)})`,
+    );
   const inflight = config.maxInflightMessages;
   if (inflight !== undefined && !(Number.isInteger(inflight) && inflight >= 0))
     problems.push(`maxInflightMessages: must be a whole number, 0 for no limit (got ${String(inflight)})`);

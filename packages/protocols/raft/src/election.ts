@@ -26,7 +26,9 @@ export function electionTimeoutFor(ctx: RaftContext): number {
   const base = config.electionTimeoutMicros;
   if (!config.randomizedElectionTimeout) return base;
   const longest = config.electionTimeoutMaxMicros > 0 ? config.electionTimeoutMaxMicros : 2 * base - 1;
-  return longest === base ? base : ctx.random.int(base, longest);
+  const drawn = longest === base ? base : ctx.random.int(base, longest);
+  const granularity = config.electionTimeoutGranularityMicros;
+  return granularity === undefined ? drawn : Math.round(drawn / granularity) * granularity;
 }
 
 export function resetElectionTimer(ctx: RaftContext): void {
