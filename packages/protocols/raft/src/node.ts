@@ -12,14 +12,8 @@ import {
 import type { RaftMessage } from './messages.ts';
 import { recover } from './persistence.ts';
 import { membershipFromLog } from './membership-state.ts';
-import { afterConfigCommitted } from './conf-changes.ts';
-import {
-  handleAppendEntries,
-  handleAppendEntriesResponse,
-  handleHeartbeat,
-  handleHeartbeatResponse,
-  handleHeartbeatTimer,
-} from './replication.ts';
+import { handleAppendEntriesResponse, handleHeartbeatResponse } from './leader.ts';
+import { handleAppendEntries, handleHeartbeat, handleHeartbeatTimer } from './replication.ts';
 import { handleInstallSnapshot, restoreRecord } from './snapshot.ts';
 import type { RaftState } from './state.ts';
 import { handleTimeoutNow, handleTransferTimeout } from './transfer.ts';
@@ -154,14 +148,4 @@ export function onTimer(state: MutableState, ctx: RaftContext, timer: TimerName<
     default:
       throw new Error(`unknown timer '${timer}'`);
   }
-}
-
-/**
- * What follows every handler (etcd's Ready loop): the configuration's consequences of what
- * committed (leave a joint configuration, or a removed leader steps down), then whatever the step
- * wrote is made durable before its messages leave.
- */
-export function finishStep(state: MutableState, ctx: RaftContext): void {
-  if (state.membershipIndex > 0) afterConfigCommitted(state, ctx);
-  if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
 }

@@ -1,29 +1,18 @@
 import type { NodeId } from '@dsim/core';
+import { commitTo, maybeCommit } from './commit.ts';
 import type { MutableState, RaftContext } from './context.ts';
-import type { AppendEntries, AppendEntriesResponse, Heartbeat, HeartbeatResponse } from './messages.ts';
+import type { AppendEntries, AppendEntriesResponse, Heartbeat } from './messages.ts';
 import { saveEntries, saveEntry, truncateEntries } from './persistence.ts';
-import { confirmReads, startQueuedReads } from './reads.ts';
 import { sendSnapshot } from './snapshot.ts';
-import { applyCommitted } from './state-machine.ts';
 import { appendAll, entriesFrom, findConflictByTerm, lastIndex, matchingPrefix, termAt, truncateAfter } from './log.ts';
-import { noteAppended, noteTruncated, selfVotes } from './membership-state.ts';
-import { jointValue } from './quorum.ts';
+import { noteAppended, noteTruncated } from './membership-state.ts';
 import type { Entry } from './state.ts';
-import {
-  becomeProbe,
-  becomeReplicate,
-  isPaused,
-  maybeDecreaseNext,
-  maybeUpdate,
-  progressOf,
-  sentEntries,
-  type Progress,
-} from './tracker.ts';
-import { maybeSendTimeoutNow } from './transfer.ts';
+import { isPaused, sentEntries, type Progress } from './tracker.ts';
 
 /**
- * Log replication (paper §5.3) with etcd's flow control (tracker.Progress: probe, replicate,
- * snapshot) and fast conflict backtracking (findConflictByTerm).
+ * Log replication (paper §5.3): the leader's proposals and what it sends (AppendEntries paced by
+ * etcd's flow control, tracker.Progress; heartbeats), and the follower's side of both. The
+ * leader's handling of the answers is in leader.ts.
  */
 
 /** Appends an entry to the leader's own log, durably, and streams it to followers. */
@@ -91,14 +80,6 @@ function hintTermAt(state: MutableState, index: number): number {
   return termAt(state, index) ?? 0;
 }
 
-/** Advances the commit index (never backwards) and applies what became committed. */
-export function commitTo(state: MutableState, ctx: RaftContext, index: number): void {
-  if (index <= state.commitIndex) return;
-  state.commitIndex = index;
-  applyCommitted(state, ctx);
-}
-
-/** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
 /** Answers an AppendEntries; everything the acknowledgement vouches for is durable before it leaves. */
 function replyAppend(
   state: MutableState,
@@ -120,6 +101,7 @@ function replyAppend(
   } satisfies AppendEntriesResponse);
 }
 
+/** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
 export function handleAppendEntries(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntries): void {
   if (msg.prevIndex < state.commitIndex) {
     // Everything up to our commit index already matches the leader's log (etcd handleAppendEntries).
@@ -155,57 +137,9 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
     noteAppended(state, first);
   }
   const lastNew = msg.prevIndex + msg.entries.length;
-  commitTo(state, ctx, Math.min(msg.commit, lastNew));
+  commitTo(state, Math.min(msg.commit, lastNew));
   replyAppend(state, ctx, from, lastNew, false, 0, 0);
 }
-
-export function handleAppendEntriesResponse(
-  state: MutableState,
-  ctx: RaftContext,
-  from: NodeId,
-  msg: AppendEntriesResponse,
-): void {
-  const progress = progressOf(state.progress, from);
-  if (!progress) return;
-  progress.recentActive = true;
-  if (msg.reject) {
-    let next = msg.hintIndex;
-    if (msg.hintTerm > 0) next = findConflictByTerm(state, msg.hintIndex, msg.hintTerm);
-    if (maybeDecreaseNext(progress, msg.index, next)) {
-      if (progress.mode === 'replicate') becomeProbe(progress);
-      sendAppend(state, ctx, progress);
-    }
-    return;
-  }
-  const advanced = maybeUpdate(progress, msg.index);
-  // A match (or a snapshot applied) means the follower is caught up to here: stream from now on.
-  if (progress.mode !== 'replicate' && (advanced || progress.mode === 'probe')) becomeReplicate(progress);
-  progress.paused = false;
-  if (advanced) maybeCommit(state, ctx);
-  if (state.role !== 'leader') return; // committing cannot depose us, but stay defensive
-  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress);
-  maybeSendTimeoutNow(state, ctx, progress);
-}
-
-/**
- * The commit rule (paper §5.3, §5.4.2, Figure 8; etcd raftLog.maybeCommit): the highest index
- * stored on a quorum is committed only if its entry is from the leader's current term. Earlier
- * entries then commit indirectly, by Log Matching.
- */
-export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
-  const quorumIndex = jointValue(state.progress, matchOf, lastIndex(state), selfVotes(state, ctx));
-  if (quorumIndex <= state.commitIndex) return false;
-  const term = termAt(state, quorumIndex);
-  const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');
-  if (term !== state.term && !(countPriorTerms && term !== undefined)) return false;
-  const firstInTerm = termAt(state, state.commitIndex) !== state.term;
-  commitTo(state, ctx, quorumIndex);
-  if (firstInTerm && termAt(state, state.commitIndex) === state.term) startQueuedReads(state, ctx);
-  return true;
-}
-
-/** A follower's match index, as the quorum functions read it (a shared function: no closure per call). */
-const matchOf = (progress: Progress): number => progress.match;
 
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */
 export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
@@ -232,33 +166,6 @@ export function handleHeartbeatTimer(state: MutableState, ctx: RaftContext): voi
 export function handleHeartbeat(state: MutableState, ctx: RaftContext, from: NodeId, msg: Heartbeat): void {
   // The leader never sends a commit above what we acknowledged, but a restart may have shortened
   // our log's view of it; never commit past our own last entry.
-  commitTo(state, ctx, Math.min(msg.commit, lastIndex(state)));
+  commitTo(state, Math.min(msg.commit, lastIndex(state)));
   ctx.send(from, { type: 'HeartbeatResponse', term: state.term, context: msg.context, sentAt: msg.sentAt });
-}
-
-export function handleHeartbeatResponse(
-  state: MutableState,
-  ctx: RaftContext,
-  from: NodeId,
-  msg: HeartbeatResponse,
-): void {
-  const progress = progressOf(state.progress, from);
-  if (!progress) return;
-  progress.recentActive = true;
-  // The lease runs from the acknowledged heartbeat's send, not the answer's arrival (dissertation
-  // §6.4.1): the follower's vote lease started when it received the heartbeat, somewhere between.
-  const sentAt = ctx.bugs.has('leaseFromAckArrival') ? ctx.now() : msg.sentAt;
-  if (progress.ackedSentAt === null || sentAt > progress.ackedSentAt) progress.ackedSentAt = sentAt;
-  if (msg.context > progress.readAck) {
-    progress.readAck = msg.context;
-    confirmReads(state, ctx);
-  }
-  // etcd stepLeader MsgHeartbeatResp: a heartbeat answer unpauses a probe, and a follower behind
-  // gets an AppendEntries (or its snapshot again: the first one may have been lost). In replicate
-  // mode `next` may already be past everything sent, so the AppendEntries goes out even empty:
-  // if an earlier one was lost, the follower's rejection brings `next` back and the entries are
-  // sent again, even while the leader has nothing new to replicate.
-  if (progress.mode === 'snapshot') becomeProbe(progress);
-  progress.paused = false;
-  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress, !ctx.bugs.has('noProbeOnHeartbeat'));
 }
