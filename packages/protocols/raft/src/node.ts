@@ -32,6 +32,8 @@ export function init(ctx: RaftContext): RaftState {
     log: recovered.entries,
     snapshotIndex,
     snapshotTerm: snapshot?.term ?? 0,
+    // What storage gave back is on disk: the whole log is stable.
+    unstableOffset: snapshotIndex + recovered.entries.length + 1,
     membership: inForce.membership,
     membershipIndex: inForce.index,
     role: 'follower',

@@ -4,7 +4,17 @@ import type { MutableState, RaftContext } from './context.ts';
 import type { AppendEntries, AppendEntriesResponse, Heartbeat } from './messages.ts';
 import { saveEntries, saveEntry, truncateEntries } from './persistence.ts';
 import { sendSnapshot } from './snapshot.ts';
-import { appendAll, entriesFrom, findConflictByTerm, lastIndex, matchingPrefix, termAt, truncateAfter } from './log.ts';
+import {
+  appendAll,
+  entriesFrom,
+  findConflictByTerm,
+  lastIndex,
+  matchingPrefix,
+  stableAll,
+  stableTo,
+  termAt,
+  truncateAfter,
+} from './log.ts';
 import { noteAppended, noteTruncated } from './membership-state.ts';
 import type { Entry } from './state.ts';
 import { isPaused, sentEntries, type Progress } from './tracker.ts';
@@ -26,6 +36,7 @@ export function propose(state: MutableState, ctx: RaftContext, entry: Entry): nu
   saveEntry(ctx.storage, state.snapshotIndex, index, entry);
   // The leader counts itself in the quorum for `index` (maybeCommit), so the entry must be durable first.
   ctx.storage.sync();
+  stableTo(state, index, entry.term);
   broadcastAppend(state, ctx);
   // Alone in the configuration: the leader's own durable copy is the quorum.
   if (state.progress.length === 0) maybeCommit(state, ctx);
@@ -91,6 +102,9 @@ function replyAppend(
   hintTerm: number,
 ): void {
   ctx.storage.sync();
+  // The acknowledgement leaves only once this sync completes, and a follower reads its stable
+  // part only as a leader, after later syncs of its own: its log is stable from here on.
+  stableAll(state);
   ctx.send(from, {
     type: 'AppendEntriesResponse',
     term: state.term,
