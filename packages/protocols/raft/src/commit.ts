@@ -1,5 +1,5 @@
 import type { MutableState, RaftContext } from './context.ts';
-import { lastIndex, termAt } from './log.ts';
+import { lastIndex, lastStableIndex, termAt } from './log.ts';
 import { selfVotes } from './membership-state.ts';
 import { jointValue } from './quorum.ts';
 import type { Progress } from './tracker.ts';
@@ -22,7 +22,9 @@ export function commitTo(state: MutableState, index: number): void {
  * entries then commit indirectly, by Log Matching.
  */
 export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
-  const quorumIndex = jointValue(state.progress, matchOf, lastIndex(state), selfVotes(state, ctx));
+  // The leader's own value is what its disk holds (etcd: its MsgStorageAppendResp), not what it appended.
+  const own = ctx.bugs.has('countLeaderBeforeDurable') ? lastIndex(state) : lastStableIndex(state);
+  const quorumIndex = jointValue(state.progress, matchOf, own, selfVotes(state, ctx));
   if (quorumIndex <= state.commitIndex) return false;
   const term = termAt(state, quorumIndex);
   const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');

@@ -333,6 +333,22 @@ export const bugHunts: readonly Hunt[] = [
     },
     maxShrinkRuns: 2000,
   },
+  {
+    id: 'countLeaderBeforeDurable',
+    bug: 'countLeaderBeforeDurable',
+    name: 'raft catches countLeaderBeforeDurable',
+    // The bug's window is the leader's own disk write: slow disks (so a follower's durable copy
+    // can come back before the leader's), and crashes that lose what was not yet on disk.
+    scenario: {
+      ...base,
+      name: 'raft-leader-durable-hunt',
+      nodes: 3,
+      stopOnViolation: true,
+      bugs: ['countLeaderBeforeDurable'],
+      storage: { syncLatency: { dist: 'uniform', min: 1_000, max: 40_000 } },
+    },
+    faults: { ...faults, kinds: ['crash', 'partition'], loseUnsyncedWrites: true },
+  },
 ];
 
 /**

@@ -134,8 +134,3 @@ export function stableTo(state: LogState, index: number, term: number): void {
   if (index < state.unstableOffset || termAt(state, index) !== term) return;
   state.unstableOffset = index + 1;
 }
-
-/** Marks the whole log durable: what a node read back from its storage at a (re)start. */
-export function stableAll(state: LogState): void {
-  state.unstableOffset = lastIndex(state) + 1;
-}

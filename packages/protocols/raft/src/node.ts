@@ -13,7 +13,7 @@ import type { RaftMessage } from './messages.ts';
 import { recover } from './persistence.ts';
 import { membershipFromLog } from './membership-state.ts';
 import { handleAppendEntriesResponse, handleHeartbeatResponse } from './leader.ts';
-import { handleAppendEntries, handleHeartbeat, handleHeartbeatTimer } from './replication.ts';
+import { handleAppendEntries, handleHeartbeat, handleHeartbeatTimer, handleStorageAppended } from './replication.ts';
 import { handleInstallSnapshot, restoreRecord } from './snapshot.ts';
 import type { RaftState } from './state.ts';
 import { handleTimeoutNow, handleTransferTimeout } from './transfer.ts';
@@ -73,6 +73,11 @@ export function init(ctx: RaftContext): RaftState {
  * term makes us a follower; a lower term is stale), with PreVote's and CheckQuorum's exceptions.
  */
 export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: RaftMessage): void {
+  // A node's note from its own disk passes no term rule: a write is durable whatever the term now.
+  if (msg.type === 'StorageAppendResponse') {
+    if (from === ctx.self) handleStorageAppended(state, ctx, msg);
+    return;
+  }
   if (msg.term > state.term) {
     if (msg.type === 'RequestVote' && !msg.transfer && inLeaderLease(state, ctx)) {
       // CheckQuorum's vote lease: we hear from a live leader, so ignore the campaign entirely.

@@ -1,7 +1,7 @@
-import type { NodeId } from '@dsim/core';
+import type { NodeId, SendOptions } from '@dsim/core';
 import { commitTo, maybeCommit } from './commit.ts';
 import type { MutableState, RaftContext } from './context.ts';
-import type { AppendEntries, AppendEntriesResponse, Heartbeat } from './messages.ts';
+import type { AppendEntries, AppendEntriesResponse, Heartbeat, StorageAppendResponse } from './messages.ts';
 import { saveEntries, saveEntry, truncateEntries } from './persistence.ts';
 import { sendSnapshot } from './snapshot.ts';
 import {
@@ -9,8 +9,8 @@ import {
   entriesFrom,
   findConflictByTerm,
   lastIndex,
+  lastTerm,
   matchingPrefix,
-  stableAll,
   stableTo,
   termAt,
   truncateAfter,
@@ -34,13 +34,34 @@ export function propose(state: MutableState, ctx: RaftContext, entry: Entry): nu
   (state.log as Entry[]).push(entry);
   const index = lastIndex(state);
   saveEntry(ctx.storage, state.snapshotIndex, index, entry);
-  // The leader counts itself in the quorum for `index` (maybeCommit), so the entry must be durable first.
   ctx.storage.sync();
-  stableTo(state, index, entry.term);
+  // The AppendEntries leave at once, while the write is still on the way to disk (§10.2.1); the
+  // leader learns that it is durable from the note to itself that leaves with the sync, and only
+  // then counts its own copy toward the quorum (maybeCommit reads its stable index).
   broadcastAppend(state, ctx);
-  // Alone in the configuration: the leader's own durable copy is the quorum.
-  if (state.progress.length === 0) maybeCommit(state, ctx);
+  noteWhenDurable(state, ctx);
+  // Alone in the configuration, the bug commits before the write is durable.
+  if (ctx.bugs.has('countLeaderBeforeDurable') && state.progress.length === 0) maybeCommit(state, ctx);
   return index;
+}
+
+/**
+ * etcd MsgStorageAppendResp: a note to itself, delivered once this step's sync completes, that the
+ * log through its last entry is on disk; the unstable tail becomes stable then (log.ts).
+ */
+function noteWhenDurable(state: MutableState, ctx: RaftContext): void {
+  ctx.send(ctx.self, {
+    type: 'StorageAppendResponse',
+    term: state.term,
+    index: lastIndex(state),
+    logTerm: lastTerm(state),
+  });
+}
+
+/** The note arrived: the log through `index` is on disk, and a leader may now count its own copy. */
+export function handleStorageAppended(state: MutableState, ctx: RaftContext, msg: StorageAppendResponse): void {
+  stableTo(state, msg.index, msg.logTerm);
+  if (state.role === 'leader') maybeCommit(state, ctx);
 }
 
 function freezeEntry(entry: Entry): void {
@@ -75,16 +96,20 @@ export function sendAppend(state: MutableState, ctx: RaftContext, progress: Prog
   // In replicate mode there is nothing to say until there is something new; a probe may be empty.
   if (progress.mode === 'replicate' && count <= 0 && !sendIfEmpty) return;
   const entries = entriesFrom(state, prevIndex + 1, count);
-  ctx.send(progress.id, {
-    type: 'AppendEntries',
-    term: state.term,
-    prevIndex,
-    prevTerm,
-    entries,
-    commit: state.commitIndex,
-  });
+  ctx.send(
+    progress.id,
+    { type: 'AppendEntries', term: state.term, prevIndex, prevTerm, entries, commit: state.commitIndex },
+    BEFORE_SYNC,
+  );
   sentEntries(progress, prevIndex + count, count);
 }
+
+/**
+ * An AppendEntries vouches for none of the leader's own writes: the entries it carries may still be
+ * on the way to the leader's disk (§10.2.1), and the leader's term was made durable before its
+ * campaign's vote requests left. So it leaves before the step's sync.
+ */
+const BEFORE_SYNC: SendOptions = Object.freeze({ beforeSync: true });
 
 /** The term to send with a hint found by findConflictByTerm: 0 when it was compacted (or is index 0). */
 function hintTermAt(state: MutableState, index: number): number {
@@ -102,9 +127,6 @@ function replyAppend(
   hintTerm: number,
 ): void {
   ctx.storage.sync();
-  // The acknowledgement leaves only once this sync completes, and a follower reads its stable
-  // part only as a leader, after later syncs of its own: its log is stable from here on.
-  stableAll(state);
   ctx.send(from, {
     type: 'AppendEntriesResponse',
     term: state.term,
@@ -149,6 +171,7 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
     appendAll(state, fresh);
     saveEntries(ctx.storage, state.snapshotIndex, first, fresh);
     noteAppended(state, first);
+    noteWhenDurable(state, ctx);
   }
   const lastNew = msg.prevIndex + msg.entries.length;
   commitTo(state, Math.min(msg.commit, lastNew));
