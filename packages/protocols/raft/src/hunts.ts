@@ -343,11 +343,19 @@ export const bugHunts: readonly Hunt[] = [
       ...base,
       name: 'raft-leader-durable-hunt',
       nodes: 3,
+      until: '6s',
       stopOnViolation: true,
       bugs: ['countLeaderBeforeDurable'],
       storage: { syncLatency: { dist: 'uniform', min: 1_000, max: 40_000 } },
+      workload: { name: 'kv', clients: 3, thinkTime: '5ms', timeout: '500ms', stopAt: '5s', options: { keys: 2 } },
     },
-    faults: { ...faults, kinds: ['crash', 'partition'], loseUnsyncedWrites: true },
+    faults: {
+      ...faults,
+      healAt: '4s',
+      maxDuration: '1s',
+      kinds: ['crash', 'partition'],
+      loseUnsyncedWrites: true,
+    },
   },
 ];
 
