@@ -74,8 +74,14 @@ function freezeEntry(entry: Entry): void {
   Object.freeze(entry);
 }
 
+/**
+ * One AppendEntries to every follower that is not paused. Followers streaming in step are sent
+ * the same message (same previous entry, same entries): it is built once and shared, as a
+ * broadcast is, instead of once per follower.
+ */
 export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
-  for (const progress of state.progress) sendAppend(state, ctx, progress);
+  let shared: AppendEntries | undefined;
+  for (const progress of state.progress) shared = sendAppend(state, ctx, progress, false, shared) ?? shared;
 }
 
 /**
@@ -84,24 +90,38 @@ export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
  * accepts it if it holds `next - 1`, and otherwise rejects it, which sends `next` back to what the
  * follower has (etcd sendAppend).
  */
-export function sendAppend(state: MutableState, ctx: RaftContext, progress: Progress, sendIfEmpty = false): void {
-  if (isPaused(progress, ctx.config.maxInflightMessages ?? 0)) return;
+export function sendAppend(
+  state: MutableState,
+  ctx: RaftContext,
+  progress: Progress,
+  sendIfEmpty = false,
+  shared?: AppendEntries,
+): AppendEntries | undefined {
+  if (isPaused(progress, ctx.config.maxInflightMessages ?? 0)) return undefined;
   const prevIndex = progress.next - 1;
   const prevTerm = termAt(state, prevIndex);
   if (prevTerm === undefined) {
     sendSnapshot(state, ctx, progress);
-    return;
+    return undefined;
   }
   const count = Math.min(ctx.config.maxEntriesPerMessage, lastIndex(state) - prevIndex);
   // In replicate mode there is nothing to say until there is something new; a probe may be empty.
-  if (progress.mode === 'replicate' && count <= 0 && !sendIfEmpty) return;
-  const entries = entriesFrom(state, prevIndex + 1, count);
-  ctx.send(
-    progress.id,
-    { type: 'AppendEntries', term: state.term, prevIndex, prevTerm, entries, commit: state.commitIndex },
-    BEFORE_SYNC,
-  );
+  if (progress.mode === 'replicate' && count <= 0 && !sendIfEmpty) return undefined;
+  // Messages are never changed once sent, so one sent to another follower in this step may go again.
+  const msg: AppendEntries =
+    shared !== undefined && shared.prevIndex === prevIndex && shared.entries.length === count
+      ? shared
+      : {
+          type: 'AppendEntries',
+          term: state.term,
+          prevIndex,
+          prevTerm,
+          entries: entriesFrom(state, prevIndex + 1, count),
+          commit: state.commitIndex,
+        };
+  ctx.send(progress.id, msg, BEFORE_SYNC);
   sentEntries(progress, prevIndex + count, count);
+  return msg;
 }
 
 /**
