@@ -24,8 +24,13 @@ const root = join(import.meta.dirname, '..');
 /** How each protocol's runs read best; a protocol not listed gets the compact default. */
 const styles: Record<string, GoldenStyle> = {
   raft: storyStyle({
-    // Heartbeats, empty AppendEntries and their acknowledgements are the steady state, not the story.
-    hideSend: (desc) => desc.startsWith('Heartbeat') || /^AppendEntries .* n=0 /.test(desc) || / ok idx=/.test(desc),
+    // Heartbeats, empty AppendEntries, their acknowledgements and the leader's notes from its own
+    // disk are the steady state, not the story.
+    hideSend: (desc) =>
+      desc.startsWith('Heartbeat') ||
+      /^AppendEntries .* n=0 /.test(desc) ||
+      / ok idx=/.test(desc) ||
+      desc.startsWith('StorageAppendResponse'),
     hideNote: (text) => text.includes('already gave up'),
     role: (summary) => `${String(summary.role)} t=${String(summary.term)}`,
     detail: (summary) => `commit=${String(summary.commit)}`,

@@ -22,6 +22,7 @@ export {
   type Protocol,
   type AnyProtocol,
   type NodeContext,
+  type SendOptions,
   type NodeId,
   type NodeSummary,
   type ClientRequest,

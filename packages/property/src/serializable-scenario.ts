@@ -48,6 +48,7 @@ export function serializableScenario(scenario: Scenario, resolved: ResolvedScena
     'bugs',
     'network',
     'clocks',
+    'storage',
     'faults',
     'workload',
     'stopOnViolation',

@@ -65,7 +65,14 @@ export interface NodeContext<
   indexOf(node: NodeId): number;
   /** This node's local clock: offset, drift and jumps included. Never global time. */
   now(): Micros;
-  send(to: NodeId, msg: Msg): void;
+  /**
+   * Sends `msg` after the handler returns. With a storage sync latency, a message of a step that
+   * synced leaves when that sync completes, unless `options.beforeSync` says it reveals none of the
+   * step's writes. A message to this node itself does not cross the network: it is delivered to
+   * this node, with no latency, loss or partition, when it leaves (so after the step's sync: etcd's
+   * MsgStorageAppendResp, the local notice that a write is on disk).
+   */
+  send(to: NodeId, msg: Msg, options?: SendOptions): void;
   /** Sends to every peer, in peer order. */
   broadcast(msg: Msg): void;
   /** Fires `onTimer(name)` after `after` microseconds of this node's local clock. Re-setting a name replaces it. */
@@ -83,6 +90,16 @@ export interface NodeContext<
   readonly bugs: ReadonlySet<Bug>;
   /** The protocol's config for this run (defaults merged with the scenario's overrides). */
   readonly config: Config;
+}
+
+/** How a message leaves its step. */
+export interface SendOptions {
+  /**
+   * The message vouches for none of the step's storage writes, so it may leave before the step's
+   * sync completes (Raft dissertation §10.2.1: a leader sends AppendEntries for entries it is
+   * still writing to its own disk). Without a sync latency every message leaves at once anyway.
+   */
+  readonly beforeSync?: boolean;
 }
 
 /** A named, documented way to break a protocol on purpose. */

@@ -17,18 +17,25 @@ export class StepScope {
   current: NodeRuntime | undefined = undefined;
   readonly outboxTo: NodeId[] = [];
   readonly outboxMsg: unknown[] = [];
+  /** Whether each message may leave before the step's sync (SendOptions.beforeSync). */
+  readonly outboxBeforeSync: boolean[] = [];
   outboxCount = 0;
+  /** How many of the outbox's messages may leave before the step's sync. */
+  outboxBeforeSyncCount = 0;
 
-  enqueue(to: NodeId, msg: unknown): void {
+  enqueue(to: NodeId, msg: unknown, beforeSync = false): void {
     const n = this.outboxCount++;
     this.outboxTo[n] = to;
     this.outboxMsg[n] = msg;
+    this.outboxBeforeSync[n] = beforeSync;
+    if (beforeSync) this.outboxBeforeSyncCount++;
   }
 
   /** Forgets the outbox (a handler that threw sends nothing). */
   clearOutbox(): void {
     for (let i = 0; i < this.outboxCount; i++) this.outboxMsg[i] = undefined;
     this.outboxCount = 0;
+    this.outboxBeforeSyncCount = 0;
   }
 }
 
@@ -62,9 +69,9 @@ export function createNodeContext(node: NodeRuntime, parts: ContextParts): NodeC
     nodes: scenario.nodes,
     indexOf: (id) => positionOf(scenario.nodes, nodeIndex, id),
     now: () => node.clock.localAt(scope.now),
-    send(to, msg) {
+    send(to, msg, options) {
       assertInStep('send');
-      scope.enqueue(to, immutable ? detach(msg) : msg);
+      scope.enqueue(to, immutable ? detach(msg) : msg, options?.beforeSync === true);
     },
     broadcast(msg) {
       assertInStep('broadcast');

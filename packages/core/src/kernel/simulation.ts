@@ -415,6 +415,7 @@ export class Simulation {
     const msg = scope.outboxMsg;
     const count = scope.outboxCount;
     scope.outboxCount = 0;
+    scope.outboxBeforeSyncCount = 0;
     for (let i = 0; i < count; i++) {
       this.transmit(node, to[i]!, msg[i]);
       msg[i] = undefined;
@@ -425,7 +426,7 @@ export class Simulation {
    * A step on a node whose syncs take time: a sync that found new writes starts on the disk; if
    * the step synced at all, its messages wait until every write sealed so far is on disk (an
    * acknowledgement must not leave before what it acknowledges is durable). A step that did not
-   * sync sends at once, as a heartbeat does.
+   * sync sends at once, as a heartbeat does, and so does a message sent with `beforeSync`.
    */
   private syncThenSend(node: NodeRuntime): void {
     const storage = node.storage;
@@ -440,8 +441,15 @@ export class Simulation {
     const scope = this.scope;
     const events = this.events;
     const count = scope.outboxCount;
+    const early = scope.outboxBeforeSyncCount;
     scope.outboxCount = 0;
+    scope.outboxBeforeSyncCount = 0;
     for (let i = 0; i < count; i++) {
+      if (early > 0 && scope.outboxBeforeSync[i]) {
+        this.transmit(node, scope.outboxTo[i]!, scope.outboxMsg[i]);
+        scope.outboxMsg[i] = undefined;
+        continue;
+      }
       events.schedule(
         events.create(
           departAt,
@@ -484,19 +492,18 @@ export class Simulation {
     if (this.coverage) this.coverage.send(msg);
     if (this.traceOn) this.lines.send(this.now, id, node.index, to, this.protocol.describeMessage(msg), msg);
     const network = this.network;
-    const deliverAt = network.route(
-      node.index,
-      to,
-      this.now,
-      network.kindLatency !== undefined ? messageKind(msg) : undefined,
-    );
+    // A message to oneself never crosses the network (SendOptions): it arrives as it leaves.
+    const deliverAt =
+      to === node.index
+        ? this.now
+        : network.route(node.index, to, this.now, network.kindLatency !== undefined ? messageKind(msg) : undefined);
     if (deliverAt < 0) {
       this.drop(id, node.index, to, false, network.dropReason);
       return;
     }
     const events = this.events;
     events.schedule(events.create(deliverAt, DELIVER, to, msg, undefined, node.index, id, false));
-    if (network.duplicateAt >= 0) {
+    if (to !== node.index && network.duplicateAt >= 0) {
       this.stats.messagesDuplicated++;
       events.schedule(events.create(network.duplicateAt, DELIVER, to, msg, undefined, node.index, id, true));
     }

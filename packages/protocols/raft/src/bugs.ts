@@ -2,6 +2,12 @@ import type { BugSwitch } from '@dsim/core';
 
 /** Named ways to break Raft on purpose, each removing one rule from the paper or etcd. */
 export const bugs = {
+  countLeaderBeforeDurable: {
+    description:
+      "The leader counts its own copy of an entry toward the commit quorum as soon as it appends it, before its own disk write completes (dissertation §10.2.1 and etcd's MsgStorageAppendResp: the leader may replicate in parallel with its write, but counts itself only once the write is durable).",
+    breaks:
+      "With a slow disk the leader and one follower's durable copy commit an entry that only the follower holds durably; the leader crashes, losing its unsynced write, and a node without the entry wins the next election with the restarted leader's vote and overwrites it. 'state-machine-safety' catches the committed entry lost (and 'leader-completeness', 'linearizable-kv').",
+  },
   commitPriorTermByCount: {
     description:
       'The leader commits the highest index stored on a quorum even when that entry is from an earlier term (drops the "log[N].term == currentTerm" condition of paper §5.4.2 and etcd raftLog.maybeCommit).',

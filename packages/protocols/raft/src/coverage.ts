@@ -17,6 +17,7 @@ export const coverage: ProtocolCoverage<RaftState> = {
     'HeartbeatResponse',
     'InstallSnapshot',
     'TimeoutNow',
+    'StorageAppendResponse',
   ],
   states: {
     leaderWithOlderTermTail: (state) => state.role === 'leader' && olderTermTail(state),

@@ -333,6 +333,42 @@ export const bugHunts: readonly Hunt[] = [
     },
     maxShrinkRuns: 2000,
   },
+  {
+    id: 'countLeaderBeforeDurable',
+    bug: 'countLeaderBeforeDurable',
+    name: 'raft catches countLeaderBeforeDurable',
+    // The bug's window is the leader's own disk write: slow disks (so a follower's durable copy
+    // can come back before the leader's), and crashes that lose what was not yet on disk. Not
+    // durable-term-and-vote: it takes a node's term as durable at the end of its step, but with
+    // slow disks a crash may lose a term whose sync had not completed (and that no message
+    // revealed), which that check reports though Raft is safe.
+    scenario: {
+      ...base,
+      name: 'raft-leader-durable-hunt',
+      nodes: 3,
+      until: '6s',
+      stopOnViolation: true,
+      bugs: ['countLeaderBeforeDurable'],
+      storage: { syncLatency: { dist: 'uniform', min: 1_000, max: 40_000 } },
+      invariants: [
+        'election-safety',
+        'leader-append-only',
+        'log-matching',
+        'leader-completeness',
+        'state-machine-safety',
+        'durable-log',
+        'linearizable-kv',
+      ],
+      workload: { name: 'kv', clients: 3, thinkTime: '5ms', timeout: '500ms', stopAt: '5s', options: { keys: 2 } },
+    },
+    faults: {
+      ...faults,
+      healAt: '4s',
+      maxDuration: '1s',
+      kinds: ['crash', 'partition'],
+      loseUnsyncedWrites: true,
+    },
+  },
 ];
 
 /**

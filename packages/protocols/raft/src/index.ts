@@ -12,7 +12,8 @@ import {
 } from './invariants.ts';
 import { membershipInvariants, membershipReach } from './invariants-membership.ts';
 import { describeMessage, type RaftMessage } from './messages.ts';
-import { finishStep, init, onTimer, step } from './node.ts';
+import { init, onTimer, step } from './node.ts';
+import { ready } from './ready.ts';
 import { handleRequest } from './requests.ts';
 import { lastIndex, type Entry, type KvOp, type KvResult, type RaftState, type Role } from './state.ts';
 import { workloads as baseWorkloads } from './workloads.ts';
@@ -44,15 +45,15 @@ export const raft = defineProtocol<RaftState, RaftMessage, KvOp, KvResult, RaftC
   init,
   onMessage(state, from, msg, ctx) {
     step(state, ctx, from, msg);
-    finishStep(state, ctx);
+    ready(state, ctx);
   },
   onTimer(state, timer, ctx) {
     onTimer(state, ctx, timer);
-    finishStep(state, ctx);
+    ready(state, ctx);
   },
   onRequest(state, request, ctx) {
     handleRequest(state, ctx, request);
-    finishStep(state, ctx);
+    ready(state, ctx);
   },
   summarize: (state) => ({
     role: state.role,

@@ -9,9 +9,11 @@ import type { Entry, RaftState } from './state.ts';
  * have told others, and must survive a crash:
  * - its term never goes backwards, and within a term its vote, once cast, never changes or is
  *   forgotten (otherwise it could vote twice in one term);
- * - after a restart its log still holds every entry it held before the crash (a leader may
- *   truncate them later, by the rules; a restart alone must not). Entries the node compacted
- *   into its snapshot are held by the snapshot.
+ * - after a restart its log still holds every entry of its stable part before the crash (a
+ *   leader may truncate them later, by the rules; a restart alone must not). Entries the node
+ *   compacted into its snapshot are held by the snapshot. The unstable tail (log.ts) may be lost
+ *   with unsynced writes: its sync had not completed, so no one was told of it (a leader sends
+ *   AppendEntries for it, but counts it only once durable).
  */
 
 export const DURABLE_TERM_AND_VOTE = 'durable-term-and-vote';
@@ -25,6 +27,8 @@ interface NodeMirror {
   snapshotIndex: number;
   snapshotTerm: number;
   entries: Entry[];
+  /** The last index of the log's stable part as last observed. */
+  stableLast: number;
 }
 
 interface DurabilityMemory {
@@ -34,6 +38,7 @@ interface DurabilityMemory {
 
 /** Brings the mirror's entries in line with the log: keeps the common prefix, copies the rest. */
 function mirrorLog(mirror: NodeMirror, state: RaftState): void {
+  mirror.stableLast = state.unstableOffset - 1;
   const log = state.log;
   if (mirror.snapshotIndex !== state.snapshotIndex) {
     mirror.entries = log.slice();
@@ -65,7 +70,15 @@ function observeNode(world: WorldView<RaftState>, memory: DurabilityMemory, node
   const upSince = world.upSince(node);
   let mirror = memory.nodes.get(node);
   if (mirror === undefined) {
-    mirror = { upSince, term: state.term, vote: state.vote, snapshotIndex: -1, snapshotTerm: 0, entries: [] };
+    mirror = {
+      upSince,
+      term: state.term,
+      vote: state.vote,
+      snapshotIndex: -1,
+      snapshotTerm: 0,
+      entries: [],
+      stableLast: 0,
+    };
     mirrorLog(mirror, state);
     memory.nodes.set(node, mirror);
     return;
@@ -83,8 +96,8 @@ function observeNode(world: WorldView<RaftState>, memory: DurabilityMemory, node
     );
   }
   if (restarted) {
-    // Every entry held before the crash is still there (or under the snapshot).
-    const last = mirror.snapshotIndex + mirror.entries.length;
+    // Every stable entry held before the crash is still there (or under the snapshot).
+    const last = Math.min(mirror.snapshotIndex + mirror.entries.length, mirror.stableLast);
     for (let index = Math.max(mirror.snapshotIndex, state.snapshotIndex) + 1; index <= last; index++) {
       const before = termInMirror(mirror, index);
       const after = termInState(state, index);

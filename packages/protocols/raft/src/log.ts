@@ -4,14 +4,21 @@ import type { Entry } from './entry.ts';
  * The log (etcd raft's raftLog), as pure functions over the part of a node's state that holds it:
  * the entries after the last snapshot, and the snapshot's index and term (the compaction offset:
  * `log[i]` has index `snapshotIndex + 1 + i`). Durable storage (persistence.ts) holds the same
- * entries; what was written there but not yet synced is the unstable tail, and a step syncs it
- * before any message that vouches for it leaves (etcd's Ready: entries are stable before the
- * messages that follow them are sent).
+ * entries. The log has two parts, as etcd's has (storage and unstable.go): the stable part, known
+ * to be on disk, and after it the unstable tail, from `unstableOffset` on: entries appended (and
+ * written to storage) whose sync has not yet been seen to complete. The tail becomes stable by
+ * `stableTo` once the sync for it completes (etcd's MsgStorageAppendResp), and a truncation that
+ * reaches into the stable part makes what replaces it unstable again.
  */
 export interface LogState {
   log: Entry[];
   snapshotIndex: number;
   snapshotTerm: number;
+  /**
+   * etcd unstable.offset: the index of the first entry not yet known durable. Always between
+   * snapshotIndex + 1 and lastIndex + 1 (an empty tail).
+   */
+  unstableOffset: number;
 }
 
 export function lastIndex(state: Readonly<LogState>): number {
@@ -75,9 +82,13 @@ export function matchingPrefix(state: Readonly<LogState>, prevIndex: number, ent
   return matched;
 }
 
-/** Drops every entry after `last` (paper §5.3: a conflicting entry and all that follow it go). */
+/**
+ * Drops every entry after `last` (paper §5.3: a conflicting entry and all that follow it go).
+ * Whatever is appended after `last` from here on is unstable (etcd unstable.truncateAndAppend).
+ */
 export function truncateAfter(state: LogState, last: number): void {
   state.log.splice(last - state.snapshotIndex);
+  if (state.unstableOffset > last + 1) state.unstableOffset = last + 1;
 }
 
 /** Appends `entries` after the last entry, without copying the array. */
@@ -91,6 +102,8 @@ export function compactTo(state: LogState, index: number, term: number): void {
   state.log.splice(0, index - state.snapshotIndex);
   state.snapshotIndex = index;
   state.snapshotTerm = term;
+  // The compacted entries live on in the snapshot: the tail starts after it at the earliest.
+  if (state.unstableOffset < index + 1) state.unstableOffset = index + 1;
 }
 
 /** Installing a snapshot that the log does not reach: the whole log goes. */
@@ -98,4 +111,26 @@ export function resetTo(state: LogState, index: number, term: number): void {
   state.log.splice(0);
   state.snapshotIndex = index;
   state.snapshotTerm = term;
+  state.unstableOffset = index + 1;
+}
+
+/** The last index known durable: everything up to it is on disk (etcd: the storage's last index). */
+export function lastStableIndex(state: Readonly<LogState>): number {
+  return state.unstableOffset - 1;
+}
+
+/** The unstable tail: the entries from `unstableOffset` on, appended but not yet known durable. */
+export function unstableEntries(state: Readonly<LogState>): readonly Entry[] {
+  return state.log.slice(state.unstableOffset - state.snapshotIndex - 1);
+}
+
+/**
+ * etcd unstable.stableTo: the sync that wrote up to `index`, whose entry had term `term`, has
+ * completed, so everything up to `index` is durable (a disk completes syncs in the order they were
+ * asked for). Ignored when `index` is already stable, or when the entry at `index` no longer has
+ * that term: it was truncated and replaced after that write, and the replacement is not yet on disk.
+ */
+export function stableTo(state: LogState, index: number, term: number): void {
+  if (index < state.unstableOffset || termAt(state, index) !== term) return;
+  state.unstableOffset = index + 1;
 }

@@ -14,7 +14,8 @@ export type RaftMessage =
   | Heartbeat
   | HeartbeatResponse
   | InstallSnapshot
-  | TimeoutNow;
+  | TimeoutNow
+  | StorageAppendResponse;
 
 export interface RequestVote {
   readonly type: 'RequestVote';
@@ -80,6 +81,21 @@ export interface InstallSnapshot {
   readonly snapshot: SnapshotData;
 }
 
+/**
+ * etcd MsgStorageAppendResp: a node's note to itself that its write of the log up to `index`
+ * (whose entry has term `logTerm`) is on disk. Sent to itself when it appends entries; the kernel
+ * delivers it once the step's sync completes, and only then is that part of the log stable. A
+ * leader counts itself toward an entry's quorum only then (dissertation §10.2.1: the leader
+ * writes to its disk in parallel with replicating, and commits only what is durable on a
+ * majority, itself included).
+ */
+export interface StorageAppendResponse {
+  readonly type: 'StorageAppendResponse';
+  readonly term: number;
+  readonly index: number;
+  readonly logTerm: number;
+}
+
 export interface TimeoutNow {
   readonly type: 'TimeoutNow';
   readonly term: number;
@@ -105,6 +121,8 @@ export function describeMessage(msg: RaftMessage): string {
       return `InstallSnapshot t=${msg.term} last=${msg.snapshot.index}/${msg.snapshot.term}`;
     case 'TimeoutNow':
       return `TimeoutNow t=${msg.term}`;
+    case 'StorageAppendResponse':
+      return `StorageAppendResponse t=${msg.term} durable=${msg.index}/${msg.logTerm}`;
   }
 }
 

@@ -12,14 +12,8 @@ import {
 import type { RaftMessage } from './messages.ts';
 import { recover } from './persistence.ts';
 import { membershipFromLog } from './membership-state.ts';
-import { afterConfigCommitted } from './conf-changes.ts';
-import {
-  handleAppendEntries,
-  handleAppendEntriesResponse,
-  handleHeartbeat,
-  handleHeartbeatResponse,
-  handleHeartbeatTimer,
-} from './replication.ts';
+import { handleAppendEntriesResponse, handleHeartbeatResponse } from './leader.ts';
+import { handleAppendEntries, handleHeartbeat, handleHeartbeatTimer, handleStorageAppended } from './replication.ts';
 import { handleInstallSnapshot, restoreRecord } from './snapshot.ts';
 import type { RaftState } from './state.ts';
 import { handleTimeoutNow, handleTransferTimeout } from './transfer.ts';
@@ -38,6 +32,8 @@ export function init(ctx: RaftContext): RaftState {
     log: recovered.entries,
     snapshotIndex,
     snapshotTerm: snapshot?.term ?? 0,
+    // What storage gave back is on disk: the whole log is stable.
+    unstableOffset: snapshotIndex + recovered.entries.length + 1,
     membership: inForce.membership,
     membershipIndex: inForce.index,
     role: 'follower',
@@ -77,6 +73,11 @@ export function init(ctx: RaftContext): RaftState {
  * term makes us a follower; a lower term is stale), with PreVote's and CheckQuorum's exceptions.
  */
 export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: RaftMessage): void {
+  // A node's note from its own disk passes no term rule: a write is durable whatever the term now.
+  if (msg.type === 'StorageAppendResponse') {
+    if (from === ctx.self) handleStorageAppended(state, ctx, msg);
+    return;
+  }
   if (msg.term > state.term) {
     if (msg.type === 'RequestVote' && !msg.transfer && inLeaderLease(state, ctx)) {
       // CheckQuorum's vote lease: we hear from a live leader, so ignore the campaign entirely.
@@ -154,14 +155,4 @@ export function onTimer(state: MutableState, ctx: RaftContext, timer: TimerName<
     default:
       throw new Error(`unknown timer '${timer}'`);
   }
-}
-
-/**
- * What follows every handler (etcd's Ready loop): the configuration's consequences of what
- * committed (leave a joint configuration, or a removed leader steps down), then whatever the step
- * wrote is made durable before its messages leave.
- */
-export function finishStep(state: MutableState, ctx: RaftContext): void {
-  if (state.membershipIndex > 0) afterConfigCommitted(state, ctx);
-  if (ctx.storage.unsyncedWrites > 0) ctx.storage.sync();
 }

@@ -61,6 +61,14 @@ export function handleGet(
   if (committedInTerm(state)) startQueuedReads(state, ctx);
 }
 
+/**
+ * Reads that arrived before the leader's first commit in its term wait without a read index; once
+ * that commit happens they get one (etcd releases pendingReadIndexMessages on the same event).
+ */
+export function startReadsOnceCommittedInTerm(state: MutableState, ctx: RaftContext): void {
+  if (state.pendingReads.length > 0 && committedInTerm(state)) startQueuedReads(state, ctx);
+}
+
 /** Gives every read still waiting for a read index one, and confirms them with one heartbeat round. */
 export function startQueuedReads(state: MutableState, ctx: RaftContext): void {
   if (state.role !== 'leader') return;

@@ -1,29 +1,28 @@
-import type { NodeId } from '@dsim/core';
+import type { NodeId, SendOptions } from '@dsim/core';
+import { commitTo, maybeCommit } from './commit.ts';
 import type { MutableState, RaftContext } from './context.ts';
-import type { AppendEntries, AppendEntriesResponse, Heartbeat, HeartbeatResponse } from './messages.ts';
+import type { AppendEntries, AppendEntriesResponse, Heartbeat, StorageAppendResponse } from './messages.ts';
 import { saveEntries, saveEntry, truncateEntries } from './persistence.ts';
-import { confirmReads, startQueuedReads } from './reads.ts';
 import { sendSnapshot } from './snapshot.ts';
-import { applyCommitted } from './state-machine.ts';
-import { appendAll, entriesFrom, findConflictByTerm, lastIndex, matchingPrefix, termAt, truncateAfter } from './log.ts';
-import { noteAppended, noteTruncated, selfVotes } from './membership-state.ts';
-import { jointValue } from './quorum.ts';
-import type { Entry } from './state.ts';
 import {
-  becomeProbe,
-  becomeReplicate,
-  isPaused,
-  maybeDecreaseNext,
-  maybeUpdate,
-  progressOf,
-  sentEntries,
-  type Progress,
-} from './tracker.ts';
-import { maybeSendTimeoutNow } from './transfer.ts';
+  appendAll,
+  entriesFrom,
+  findConflictByTerm,
+  lastIndex,
+  lastTerm,
+  matchingPrefix,
+  stableTo,
+  termAt,
+  truncateAfter,
+} from './log.ts';
+import { noteAppended, noteTruncated } from './membership-state.ts';
+import type { Entry } from './state.ts';
+import { isPaused, sentEntries, type Progress } from './tracker.ts';
 
 /**
- * Log replication (paper §5.3) with etcd's flow control (tracker.Progress: probe, replicate,
- * snapshot) and fast conflict backtracking (findConflictByTerm).
+ * Log replication (paper §5.3): the leader's proposals and what it sends (AppendEntries paced by
+ * etcd's flow control, tracker.Progress; heartbeats), and the follower's side of both. The
+ * leader's handling of the answers is in leader.ts.
  */
 
 /** Appends an entry to the leader's own log, durably, and streams it to followers. */
@@ -35,12 +34,34 @@ export function propose(state: MutableState, ctx: RaftContext, entry: Entry): nu
   (state.log as Entry[]).push(entry);
   const index = lastIndex(state);
   saveEntry(ctx.storage, state.snapshotIndex, index, entry);
-  // The leader counts itself in the quorum for `index` (maybeCommit), so the entry must be durable first.
   ctx.storage.sync();
+  // The AppendEntries leave at once, while the write is still on the way to disk (§10.2.1); the
+  // leader learns that it is durable from the note to itself that leaves with the sync, and only
+  // then counts its own copy toward the quorum (maybeCommit reads its stable index).
   broadcastAppend(state, ctx);
-  // Alone in the configuration: the leader's own durable copy is the quorum.
-  if (state.progress.length === 0) maybeCommit(state, ctx);
+  noteWhenDurable(state, ctx);
+  // Alone in the configuration, the bug commits before the write is durable.
+  if (ctx.bugs.has('countLeaderBeforeDurable') && state.progress.length === 0) maybeCommit(state, ctx);
   return index;
+}
+
+/**
+ * etcd MsgStorageAppendResp: a note to itself, delivered once this step's sync completes, that the
+ * log through its last entry is on disk; the unstable tail becomes stable then (log.ts).
+ */
+function noteWhenDurable(state: MutableState, ctx: RaftContext): void {
+  ctx.send(ctx.self, {
+    type: 'StorageAppendResponse',
+    term: state.term,
+    index: lastIndex(state),
+    logTerm: lastTerm(state),
+  });
+}
+
+/** The note arrived: the log through `index` is on disk, and a leader may now count its own copy. */
+export function handleStorageAppended(state: MutableState, ctx: RaftContext, msg: StorageAppendResponse): void {
+  stableTo(state, msg.index, msg.logTerm);
+  if (state.role === 'leader') maybeCommit(state, ctx);
 }
 
 function freezeEntry(entry: Entry): void {
@@ -53,8 +74,14 @@ function freezeEntry(entry: Entry): void {
   Object.freeze(entry);
 }
 
+/**
+ * One AppendEntries to every follower that is not paused. Followers streaming in step are sent
+ * the same message (same previous entry, same entries): it is built once and shared, as a
+ * broadcast is, instead of once per follower.
+ */
 export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
-  for (const progress of state.progress) sendAppend(state, ctx, progress);
+  let shared: AppendEntries | undefined;
+  for (const progress of state.progress) shared = sendAppend(state, ctx, progress, false, shared) ?? shared;
 }
 
 /**
@@ -63,42 +90,52 @@ export function broadcastAppend(state: MutableState, ctx: RaftContext): void {
  * accepts it if it holds `next - 1`, and otherwise rejects it, which sends `next` back to what the
  * follower has (etcd sendAppend).
  */
-export function sendAppend(state: MutableState, ctx: RaftContext, progress: Progress, sendIfEmpty = false): void {
-  if (isPaused(progress, ctx.config.maxInflightMessages ?? 0)) return;
+export function sendAppend(
+  state: MutableState,
+  ctx: RaftContext,
+  progress: Progress,
+  sendIfEmpty = false,
+  shared?: AppendEntries,
+): AppendEntries | undefined {
+  if (isPaused(progress, ctx.config.maxInflightMessages ?? 0)) return undefined;
   const prevIndex = progress.next - 1;
   const prevTerm = termAt(state, prevIndex);
   if (prevTerm === undefined) {
     sendSnapshot(state, ctx, progress);
-    return;
+    return undefined;
   }
   const count = Math.min(ctx.config.maxEntriesPerMessage, lastIndex(state) - prevIndex);
   // In replicate mode there is nothing to say until there is something new; a probe may be empty.
-  if (progress.mode === 'replicate' && count <= 0 && !sendIfEmpty) return;
-  const entries = entriesFrom(state, prevIndex + 1, count);
-  ctx.send(progress.id, {
-    type: 'AppendEntries',
-    term: state.term,
-    prevIndex,
-    prevTerm,
-    entries,
-    commit: state.commitIndex,
-  });
+  if (progress.mode === 'replicate' && count <= 0 && !sendIfEmpty) return undefined;
+  // Messages are never changed once sent, so one sent to another follower in this step may go again.
+  const msg: AppendEntries =
+    shared !== undefined && shared.prevIndex === prevIndex && shared.entries.length === count
+      ? shared
+      : {
+          type: 'AppendEntries',
+          term: state.term,
+          prevIndex,
+          prevTerm,
+          entries: entriesFrom(state, prevIndex + 1, count),
+          commit: state.commitIndex,
+        };
+  ctx.send(progress.id, msg, BEFORE_SYNC);
   sentEntries(progress, prevIndex + count, count);
+  return msg;
 }
+
+/**
+ * An AppendEntries vouches for none of the leader's own writes: the entries it carries may still be
+ * on the way to the leader's disk (§10.2.1), and the leader's term was made durable before its
+ * campaign's vote requests left. So it leaves before the step's sync.
+ */
+const BEFORE_SYNC: SendOptions = Object.freeze({ beforeSync: true });
 
 /** The term to send with a hint found by findConflictByTerm: 0 when it was compacted (or is index 0). */
 function hintTermAt(state: MutableState, index: number): number {
   return termAt(state, index) ?? 0;
 }
 
-/** Advances the commit index (never backwards) and applies what became committed. */
-export function commitTo(state: MutableState, ctx: RaftContext, index: number): void {
-  if (index <= state.commitIndex) return;
-  state.commitIndex = index;
-  applyCommitted(state, ctx);
-}
-
-/** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
 /** Answers an AppendEntries; everything the acknowledgement vouches for is durable before it leaves. */
 function replyAppend(
   state: MutableState,
@@ -120,6 +157,7 @@ function replyAppend(
   } satisfies AppendEntriesResponse);
 }
 
+/** The follower side of AppendEntries (paper Figure 2, receiver implementation). */
 export function handleAppendEntries(state: MutableState, ctx: RaftContext, from: NodeId, msg: AppendEntries): void {
   if (msg.prevIndex < state.commitIndex) {
     // Everything up to our commit index already matches the leader's log (etcd handleAppendEntries).
@@ -153,59 +191,12 @@ export function handleAppendEntries(state: MutableState, ctx: RaftContext, from:
     appendAll(state, fresh);
     saveEntries(ctx.storage, state.snapshotIndex, first, fresh);
     noteAppended(state, first);
+    noteWhenDurable(state, ctx);
   }
   const lastNew = msg.prevIndex + msg.entries.length;
-  commitTo(state, ctx, Math.min(msg.commit, lastNew));
+  commitTo(state, Math.min(msg.commit, lastNew));
   replyAppend(state, ctx, from, lastNew, false, 0, 0);
 }
-
-export function handleAppendEntriesResponse(
-  state: MutableState,
-  ctx: RaftContext,
-  from: NodeId,
-  msg: AppendEntriesResponse,
-): void {
-  const progress = progressOf(state.progress, from);
-  if (!progress) return;
-  progress.recentActive = true;
-  if (msg.reject) {
-    let next = msg.hintIndex;
-    if (msg.hintTerm > 0) next = findConflictByTerm(state, msg.hintIndex, msg.hintTerm);
-    if (maybeDecreaseNext(progress, msg.index, next)) {
-      if (progress.mode === 'replicate') becomeProbe(progress);
-      sendAppend(state, ctx, progress);
-    }
-    return;
-  }
-  const advanced = maybeUpdate(progress, msg.index);
-  // A match (or a snapshot applied) means the follower is caught up to here: stream from now on.
-  if (progress.mode !== 'replicate' && (advanced || progress.mode === 'probe')) becomeReplicate(progress);
-  progress.paused = false;
-  if (advanced) maybeCommit(state, ctx);
-  if (state.role !== 'leader') return; // committing cannot depose us, but stay defensive
-  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress);
-  maybeSendTimeoutNow(state, ctx, progress);
-}
-
-/**
- * The commit rule (paper §5.3, §5.4.2, Figure 8; etcd raftLog.maybeCommit): the highest index
- * stored on a quorum is committed only if its entry is from the leader's current term. Earlier
- * entries then commit indirectly, by Log Matching.
- */
-export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
-  const quorumIndex = jointValue(state.progress, matchOf, lastIndex(state), selfVotes(state, ctx));
-  if (quorumIndex <= state.commitIndex) return false;
-  const term = termAt(state, quorumIndex);
-  const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');
-  if (term !== state.term && !(countPriorTerms && term !== undefined)) return false;
-  const firstInTerm = termAt(state, state.commitIndex) !== state.term;
-  commitTo(state, ctx, quorumIndex);
-  if (firstInTerm && termAt(state, state.commitIndex) === state.term) startQueuedReads(state, ctx);
-  return true;
-}
-
-/** A follower's match index, as the quorum functions read it (a shared function: no closure per call). */
-const matchOf = (progress: Progress): number => progress.match;
 
 /** etcd bcastHeartbeat: every heartbeat interval, and right away when a ReadIndex needs confirming. */
 export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
@@ -232,33 +223,6 @@ export function handleHeartbeatTimer(state: MutableState, ctx: RaftContext): voi
 export function handleHeartbeat(state: MutableState, ctx: RaftContext, from: NodeId, msg: Heartbeat): void {
   // The leader never sends a commit above what we acknowledged, but a restart may have shortened
   // our log's view of it; never commit past our own last entry.
-  commitTo(state, ctx, Math.min(msg.commit, lastIndex(state)));
+  commitTo(state, Math.min(msg.commit, lastIndex(state)));
   ctx.send(from, { type: 'HeartbeatResponse', term: state.term, context: msg.context, sentAt: msg.sentAt });
-}
-
-export function handleHeartbeatResponse(
-  state: MutableState,
-  ctx: RaftContext,
-  from: NodeId,
-  msg: HeartbeatResponse,
-): void {
-  const progress = progressOf(state.progress, from);
-  if (!progress) return;
-  progress.recentActive = true;
-  // The lease runs from the acknowledged heartbeat's send, not the answer's arrival (dissertation
-  // §6.4.1): the follower's vote lease started when it received the heartbeat, somewhere between.
-  const sentAt = ctx.bugs.has('leaseFromAckArrival') ? ctx.now() : msg.sentAt;
-  if (progress.ackedSentAt === null || sentAt > progress.ackedSentAt) progress.ackedSentAt = sentAt;
-  if (msg.context > progress.readAck) {
-    progress.readAck = msg.context;
-    confirmReads(state, ctx);
-  }
-  // etcd stepLeader MsgHeartbeatResp: a heartbeat answer unpauses a probe, and a follower behind
-  // gets an AppendEntries (or its snapshot again: the first one may have been lost). In replicate
-  // mode `next` may already be past everything sent, so the AppendEntries goes out even empty:
-  // if an earlier one was lost, the follower's rejection brings `next` back and the entries are
-  // sent again, even while the leader has nothing new to replicate.
-  if (progress.mode === 'snapshot') becomeProbe(progress);
-  progress.paused = false;
-  if (progress.match < lastIndex(state)) sendAppend(state, ctx, progress, !ctx.bugs.has('noProbeOnHeartbeat'));
 }

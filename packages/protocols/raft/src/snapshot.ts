@@ -2,7 +2,7 @@ import type { NodeId } from '@dsim/core';
 import type { MutableState, RaftContext } from './context.ts';
 import type { InstallSnapshot } from './messages.ts';
 import { loadSnapshot, saveSnapshot, truncateEntries } from './persistence.ts';
-import { commitTo } from './replication.ts';
+import { commitTo } from './commit.ts';
 import { compactTo, resetTo, termAt } from './log.ts';
 import type { Membership } from './membership.ts';
 import { initialMembership, membershipFromLog, setMembership } from './membership-state.ts';
@@ -78,7 +78,7 @@ export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, fro
   if (snapshot.index <= state.commitIndex) return reply(state.commitIndex);
   if (termAt(state, snapshot.index) === snapshot.term) {
     // We hold the snapshot's last entry, so our log already contains what it covers: just commit.
-    commitTo(state, ctx, snapshot.index);
+    commitTo(state, snapshot.index);
     return reply(state.commitIndex);
   }
   ctx.annotate(`${ctx.self} installs snapshot ${snapshot.index}/${snapshot.term} from ${from}`, {

@@ -3,13 +3,12 @@ import { executeKv } from '@dsim/services';
 import type { MutableState, RaftContext } from './context.ts';
 import { describeMembership } from './membership.ts';
 import { answer } from './respond.ts';
-import { serveReads } from './reads.ts';
-import { maybeCompact } from './snapshot.ts';
 import { entryAt, lastIndex, type Entry, type KvOp, type KvResult } from './state.ts';
 
 /**
  * The replicated key-value state machine (paper §7's example, dissertation §6.3 for sessions).
- * Applies committed entries in order; the leader that proposed an entry answers its client.
+ * Applies committed entries in order; the leader that proposed an entry answers its client. Runs
+ * after each handler (ready.ts), never inside one.
  */
 export function applyCommitted(state: MutableState, ctx: RaftContext): void {
   while (state.appliedIndex < state.commitIndex) {
@@ -28,8 +27,6 @@ export function applyCommitted(state: MutableState, ctx: RaftContext): void {
     state.appliedIndex = index;
     if (state.role === 'leader') answerWrites(state, ctx, index, entry, outcome);
   }
-  if (state.role === 'leader') serveReads(state, ctx);
-  maybeCompact(state, ctx);
 }
 
 /** Answers the clients of entries up to `index` that this leader proposed. */

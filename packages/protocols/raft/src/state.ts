@@ -58,6 +58,8 @@ export interface RaftState {
   log: Entry[];
   snapshotIndex: number;
   snapshotTerm: number;
+  /** The first index of the log's unstable tail: written but not yet known durable (log.ts). Volatile. */
+  unstableOffset: number;
 
   /**
    * The configuration in force: the latest one in the log, committed or not (dissertation §4.1),

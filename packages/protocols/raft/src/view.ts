@@ -37,6 +37,8 @@ export function view(state: RaftState, node: NodeId): NodeView {
       { label: 'voted for', value: state.vote },
       { label: 'leader', value: state.leader },
       { label: 'last index', value: last },
+      // The end of the log's stable part: entries after it are written but not yet on disk.
+      { label: 'stable index', value: state.unstableOffset - 1 },
       { label: 'commit index', value: state.commitIndex },
       { label: 'applied index', value: state.appliedIndex },
       { label: 'snapshot index', value: state.snapshotIndex },

@@ -233,3 +233,37 @@ export const leaseReads: Scenario = {
     options: { keys: 1, mix: { get: 3, put: 1, append: 0, cas: 0 } },
   },
 };
+
+/**
+ * countLeaderBeforeDurable: n1's disk takes 50 ms a sync, the others' are instant. n1 leads; at 1 s
+ * n3 is cut off, and at 1.1 s one write reaches n1. n2 acknowledges it 2 ms later, long before
+ * n1's own write is on disk. At 1.12 s n1 crashes and loses that write; it restarts cut off from
+ * n2 and with n3, and whichever of them leads next lacks the entry. With the switch n1 had counted
+ * itself and committed the entry (and answered the client): a committed entry is lost. Without
+ * it the entry was never committed, and the client's answer is "unknown".
+ */
+export const leaderDiskLagging: Scenario = {
+  name: 'raft-leader-disk-lagging',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '3s',
+  config: { nodeElectionTimeoutMicros: { n1: 100_000 } },
+  network: { latency: '1ms' },
+  storage: { nodes: { n1: '50ms' } },
+  workload: {
+    name: 'kv',
+    clients: 1,
+    startAt: '1.1s',
+    opsPerClient: 1,
+    timeout: '500ms',
+    options: { keys: 1, pin: { c1: 'n1' }, mix: { get: 0, put: 1, append: 0, cas: 0 } },
+  },
+  faults: [
+    { at: '1s', fault: { type: 'partition', groups: [['n1', 'n2'], ['n3']] } },
+    { at: '1.12s', fault: { type: 'crash', node: 'n1', loseUnsyncedWrites: true } },
+    { at: '1.2s', fault: { type: 'restart', node: 'n1' } },
+    { at: '1.2s', fault: { type: 'partition', groups: [['n1', 'n3'], ['n2']] } },
+    { at: '2.2s', fault: { type: 'heal' } },
+  ],
+};

@@ -11,6 +11,7 @@ import {
   lossyLinkLeader,
   leaseReads,
   lostAppendWhileIdle,
+  leaderDiskLagging,
   retryAfterTimeout,
   voteThenSilence,
 } from './bug-scenarios.ts';
@@ -51,6 +52,12 @@ describeBugSwitches(
     { bug: 'applyDuplicateTwice', scenario: retryAfterTimeout, caughtBy: 'linearizable-kv' },
     { bug: 'noTimerResetOnVote', scenario: voteThenSilence, caughtBy: 'vote-restarts-election-timer' },
     { bug: 'leaseFromAckArrival', scenario: leaseReads, caughtBy: 'lease-timed-from-send' },
+    // The leader counted its own copy before its disk had it, then crashed and lost it.
+    {
+      bug: 'countLeaderBeforeDurable',
+      scenario: leaderDiskLagging,
+      caughtBy: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
+    },
     // The hunts' shrunk counterexamples: two changes from two operators reach the leader before the
     // first commits; and a new leader takes a change before its no-op commits (three crashes).
     {

@@ -22,6 +22,7 @@ function node(role: Role, term: number, log: Array<[number, string]>, extra: Par
     log: entries,
     snapshotIndex: 0,
     snapshotTerm: 0,
+    unstableOffset: entries.length + 1,
     membership: { voters: ['n1', 'n2', 'n3'], outgoing: [], learners: [] },
     membershipIndex: 0,
     role,

@@ -111,6 +111,7 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     leaseFromAckArrival: /^lease-timed-from-send$/,
     concurrentConfChanges: /^(one-uncommitted-conf-change|election-safety|leader-completeness)$/,
     noNoopBeforeConfChange: /^(conf-change-after-own-term-commit|one-uncommitted-conf-change)$/,
+    countLeaderBeforeDurable: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;
