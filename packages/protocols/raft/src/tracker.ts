@@ -84,7 +84,8 @@ export function maybeUpdate(progress: Progress, index: number): boolean {
 /**
  * etcd Inflights.FreeLE: messages whose entries end at or before `index` are acknowledged. The
  * rest move to the front in place: an acknowledgement arrives for nearly every AppendEntries, and
- * `splice` would build an array of the freed ones each time.
+ * `splice` would build an array of the freed ones each time. The list is short (at most a few
+ * messages), so moving its rest costs less than keeping a ring.
  */
 function freeInflightTo(progress: Progress, index: number): void {
   const inflight = progress.inflight;
@@ -93,7 +94,8 @@ function freeInflightTo(progress: Progress, index: number): void {
   while (freed < length && inflight[freed]! <= index) freed++;
   if (freed === 0) return;
   for (let i = freed; i < length; i++) inflight[i - freed] = inflight[i]!;
-  inflight.length = length - freed;
+  // Shortened in place, as the list was moved.
+  for (let i = 0; i < freed; i++) inflight.pop();
 }
 
 /** etcd Progress.BecomeReplicate: the follower matches up to `match`; stream from there. */
