@@ -14,6 +14,24 @@ describe('NodeStorage', () => {
     expect(storage.get('k')).toEqual({ log: [1, 2] });
   });
 
+  it('reading keys never written leaves them absent everywhere, whether the shared table has room or not', () => {
+    for (const limit of [0, 2, 100]) {
+      const table = new StorageKeys(limit);
+      const reader = new NodeStorage(table);
+      const writer = new NodeStorage(table);
+      for (const key of ['ring', 'never', 'ring']) {
+        expect(reader.get(key)).toBeUndefined();
+        expect(reader.has(key)).toBe(false);
+      }
+      writer.put('written', 1);
+      writer.delete('never');
+      expect([reader.keys(), writer.keys(), writer.snapshot()]).toEqual([[], ['written'], [['written', 1]]]);
+      reader.put('ring', 2);
+      reader.crash(true);
+      expect([reader.keys(), reader.get('ring'), writer.has('ring')]).toEqual([[], undefined, false]);
+    }
+  });
+
   it('keys come back sorted, never in insertion order', () => {
     const storage = new NodeStorage();
     for (const key of ['log:10', 'log:9', 'term', 'log:1']) storage.put(key, 0);

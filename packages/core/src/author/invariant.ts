@@ -52,7 +52,8 @@ export function failure(message: string, nodes: readonly NodeId[]): InvariantFai
 /**
  * What changed since a memory last looked at the world: the one node whose handler ran, or
  * `undefined` when anything may have changed (the start, a fault, a restart, or several steps
- * since the memory last looked). Only a memory sees it: invariants read whole states.
+ * since the memory last looked). Only a memory sees it: invariants read whole states. It is valid
+ * during the `observe` it is passed to: the kernel fills in the same object for the next one.
  */
 export interface WorldChange {
   readonly node: NodeId | undefined;

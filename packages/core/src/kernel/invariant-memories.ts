@@ -31,6 +31,11 @@ export class InvariantMemories {
   private changes = 0;
   /** The node of the latest change, when the latest change was one node's step. */
   private lastNode: NodeId | undefined = undefined;
+  /**
+   * What a memory is told changed, filled in before each observation: one object for the run
+   * rather than one per step (a memory reads it during `observe` and keeps nothing of it).
+   */
+  private readonly change: { node: NodeId | undefined } = { node: undefined };
 
   stepped(node: NodeId): void {
     this.changes++;
@@ -117,10 +122,11 @@ export class InvariantMemories {
       }
     }
     // A memory one change behind learns which node stepped; further behind, it rescans.
-    const node = slot.seen === this.changes - 1 ? this.lastNode : undefined;
+    const change = this.change;
+    change.node = slot.seen === this.changes - 1 ? this.lastNode : undefined;
     slot.seen = this.changes;
     try {
-      slot.quiet = memory.observe(slot.value, world, { node }) === true;
+      slot.quiet = memory.observe(slot.value, world, change) === true;
     } catch (error) {
       slot.quiet = false;
       slot.error = `the memory '${memory.name}' threw: ${messageOf(error)}`;

@@ -112,9 +112,14 @@ export class NodeStorage implements DurableStorage {
     return this.keyTable.keyAt(family, index);
   }
 
-  /** A key's value as stored (undefined: absent). */
+  /**
+   * A key's value as stored (undefined: absent). A key read before it is ever written gets its id
+   * here (while the table has room), with an empty slot: a protocol that keeps reading a key it
+   * rarely writes (Raft's ring size, on every entry saved) then finds its name among the recent
+   * ones instead of missing in the key map each time. An id never shows: absent is absent either way.
+   */
   private current(key: string | StorageKey): unknown {
-    const id = this.keyTable.idOf(key, false);
+    const id = this.keyTable.idOf(key, true);
     if (id < 0) return this.overflow?.get(nameOf(key));
     const page = this.pages[id >> PAGE_BITS];
     return page === undefined ? undefined : page[id & SLOT];

@@ -217,20 +217,11 @@ function update(world: World, memory: RunMemory, stepped: NodeId | undefined): v
   const nodes = world.nodes;
   if (stepped !== undefined) {
     const state = world.state(stepped);
+    const position = positionOf(memory, nodes, stepped);
     // Many steps change nothing the invariants watch (a heartbeat, an answer, a timer). A
-    // mutable-mode state is the same object after its step: it is found among the states last
-    // seen by comparing objects, and its mirror tells in a few comparisons whether anything moved.
-    let position = -1;
-    if (state !== undefined) {
-      for (let i = 0; i < states.length; i++) {
-        if (states[i] === state && nodes[i] === stepped) {
-          if (unchanged(memory, i, state)) return;
-          position = i;
-          break;
-        }
-      }
-    }
-    if (position === -1) position = positionOf(memory, nodes, stepped);
+    // mutable-mode state is the same object after its step as the one last seen, and its mirror
+    // tells in a few comparisons whether anything moved.
+    if (state !== undefined && states[position] === state && unchanged(memory, position, state)) return;
     states[position] = state;
     if ((state !== undefined && state.role === 'leader') !== memory.leading[position]) countLeaders(memory);
     if (state) observeNode(world, memory, position, stepped, state);

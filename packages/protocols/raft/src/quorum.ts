@@ -5,8 +5,9 @@
  * majority of each.
  *
  * The leader's hot path (the commit index after every acknowledgement) allocates nothing: members
- * carry a bit mask of the configurations they vote in, and the quorum value is found by counting,
- * which for the cluster sizes Raft runs (3-7 voters) beats sorting a fresh array.
+ * carry a bit mask of the configurations they vote in, and the quorum value is found by passes
+ * over the members (see majorityValue), which for the cluster sizes Raft runs (3-7 voters) beats
+ * sorting a fresh array.
  */
 
 /** Bit of a member that votes in the incoming (or only) configuration. */
@@ -29,6 +30,12 @@ export function majoritySize(voters: number): number {
  * majority of the voters of `config` (a VOTES_* bit) have a value of at least `v`. The node
  * asking is not in `members`: its own value and mask are passed apart. A configuration without
  * voters returns +Infinity, so that the joint minimum ignores an empty outgoing half.
+ *
+ * The answer is the `needed`-th largest voter value. It is found by walking the distinct values
+ * downwards, one pass over the members per distinct value, each pass finding the largest value
+ * below the previous one and how many voters hold it, until `needed` voters are counted. Each
+ * pass reads every member's value once and nothing is stored, so a leader whose followers are
+ * at one or two indexes reads them two or three times, and no array is built.
  */
 export function majorityValue<M extends QuorumMember>(
   members: readonly M[],
@@ -42,27 +49,35 @@ export function majorityValue<M extends QuorumMember>(
   for (let i = 0; i < members.length; i++) if ((members[i]!.votes & config) !== 0) voters++;
   if (voters === 0) return Infinity;
   const needed = majoritySize(voters);
-  let best = -Infinity;
-  // Each voter's value is a candidate; the answer is the largest candidate that `needed` voters reach.
-  for (let i = -1; i < members.length; i++) {
-    let candidate: number;
-    if (i < 0) {
-      if (!selfVotes) continue;
-      candidate = selfValue;
-    } else {
+  let counted = 0;
+  // The value the previous pass found; the first pass looks at every value, +Infinity included.
+  let above = Infinity;
+  let first = true;
+  for (;;) {
+    // The largest voter value below `above`, and how many voters hold it.
+    let value = -Infinity;
+    let holders = 0;
+    if (selfVotes && (first || selfValue < above)) {
+      value = selfValue;
+      holders = 1;
+    }
+    for (let i = 0; i < members.length; i++) {
       const member = members[i]!;
       if ((member.votes & config) === 0) continue;
-      candidate = valueOf(member);
+      const candidate = valueOf(member);
+      if ((!first && candidate >= above) || candidate < value) continue;
+      if (candidate === value) holders++;
+      else {
+        value = candidate;
+        holders = 1;
+      }
     }
-    if (candidate <= best) continue;
-    let reached = selfVotes && selfValue >= candidate ? 1 : 0;
-    for (let j = 0; j < members.length && reached < needed; j++) {
-      const other = members[j]!;
-      if ((other.votes & config) !== 0 && valueOf(other) >= candidate) reached++;
-    }
-    if (reached >= needed) best = candidate;
+    counted += holders;
+    // Every voter was counted by the last pass at the latest, and needed <= voters.
+    if (counted >= needed || holders === 0) return value;
+    above = value;
+    first = false;
   }
-  return best;
 }
 
 /** etcd JointConfig.CommittedIndex: the smaller of the two majorities' values (one majority when not joint). */

@@ -55,11 +55,14 @@ function bruteVoteResult(
 const matchOf = (member: Member) => member.match;
 
 /** A leader (the "self" the functions take apart) and up to six others, each voting in some of the two configurations. */
+/** Values as the callers give them: indexes and contexts, and ±Infinity (the lease's "never" and the leader's "always"). */
+const value = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 20 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-Infinity, Infinity) },
+);
 const cluster = fc.record({
-  self: fc.record({ votes: fc.integer({ min: 0, max: 3 }), match: fc.integer({ min: 0, max: 20 }) }),
-  members: fc.array(fc.record({ votes: fc.integer({ min: 0, max: 3 }), match: fc.integer({ min: 0, max: 20 }) }), {
-    maxLength: 6,
-  }),
+  self: fc.record({ votes: fc.integer({ min: 0, max: 3 }), match: value }),
+  members: fc.array(fc.record({ votes: fc.integer({ min: 0, max: 3 }), match: value }), { maxLength: 6 }),
 });
 
 function valuesIn(config: number, self: Member, members: readonly Member[]): number[] {

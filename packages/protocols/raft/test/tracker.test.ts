@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   becomeProbe,
@@ -57,5 +58,45 @@ describe('progress (etcd tracker.Progress)', () => {
     maybeUpdate(progress, 40);
     becomeReplicate(progress);
     expect([progress.mode, progress.next, isPaused(progress, 0)]).toEqual(['replicate', 41, false]);
+  });
+});
+
+/**
+ * The in-flight list against its definition: the last index of every AppendEntries sent while
+ * replicating, oldest first, without those an acknowledgement covered or a change of mode forgot.
+ */
+describe('in-flight messages (etcd Inflights)', () => {
+  const operation = fc.oneof(
+    fc.record({ kind: fc.constant('send' as const), count: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({ kind: fc.constant('ack' as const), back: fc.integer({ min: 0, max: 6 }) }),
+    fc.record({ kind: fc.constantFrom('replicate' as const, 'probe' as const, 'snapshot' as const) }),
+  );
+
+  it('holds exactly the sent messages not yet acknowledged, in order', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
+        const progress = newProgress('n2', 1, 1);
+        becomeReplicate(progress);
+        let expected: number[] = [];
+        for (const op of operations) {
+          if (op.kind === 'send') {
+            const last = progress.next - 1 + op.count;
+            if (progress.mode === 'replicate' && op.count > 0) expected.push(last);
+            sentEntries(progress, last, op.count);
+          } else if (op.kind === 'ack') {
+            const index = Math.max(0, progress.next - 1 - op.back);
+            expected = expected.filter((last) => last > index);
+            maybeUpdate(progress, index);
+          } else {
+            expected = [];
+            if (op.kind === 'replicate') becomeReplicate(progress);
+            else if (op.kind === 'probe') becomeProbe(progress);
+            else becomeSnapshot(progress, progress.next);
+          }
+          expect(progress.inflight).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
