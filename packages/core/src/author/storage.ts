@@ -19,6 +19,14 @@ export interface DurableStorage {
   sync(): void;
   /** Writes made since the last sync. */
   readonly unsyncedWrites: number;
+  /**
+   * True when this node's syncs take no time (the scenario gives it no storage sync latency): a
+   * step's synced writes are on disk before any of its messages leave, as in etcd's synchronous
+   * Ready loop (persist, then send), so the step itself may treat them as durable. False with a
+   * sync latency: a message the node sends itself arrives when the sync completes (etcd's
+   * MsgStorageAppendResp), and that is when the writes are durable.
+   */
+  readonly syncsAreImmediate: boolean;
 }
 
 /** A key resolved by DurableStorage.keyAt. */

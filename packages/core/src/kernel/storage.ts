@@ -63,6 +63,10 @@ export class NodeStorage implements DurableStorage {
     return this.undoCount;
   }
 
+  get syncsAreImmediate(): boolean {
+    return !this.timedSyncs;
+  }
+
   get<T = unknown>(key: string | StorageKey): T | undefined {
     const value = this.current(key);
     return value === undefined ? undefined : (copy(value) as T);
