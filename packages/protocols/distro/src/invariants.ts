@@ -2,9 +2,11 @@ import {
   always,
   defineMemory,
   eventually,
+  failure,
   sometimes,
   type HistoryEntry,
   type Invariant,
+  type InvariantFailure,
   type Micros,
   type NodeId,
   type WorldChange,
@@ -40,11 +42,11 @@ export interface DistroMemory {
   uncertain: Set<string>;
   /** Deregistered clients that were once absent from every running node. */
   gone: Set<string>;
-  resurrected: string | null;
+  resurrected: InvariantFailure | null;
   /** A resurrection during the faults or before the cluster settled: Nacos allows it (SPECS §1.10). */
   transientResurrection: boolean;
-  readFailure: string | null;
-  deadOwnerWrite: string | null;
+  readFailure: InvariantFailure | null;
+  deadOwnerWrite: InvariantFailure | null;
   /** Per node: the global time its current pause began. */
   pausedSince: Map<NodeId, Micros>;
   /** Per node: its finished pauses as [from, to) in global time, in order. */
@@ -55,16 +57,16 @@ export interface DistroMemory {
   /** Per node: the revision of each client it held when last observed, and whether it was ready. */
   seen: Map<NodeId, Map<string, number>>;
   ready: Map<NodeId, boolean>;
-  emptyStart: string | null;
+  emptyStart: InvariantFailure | null;
   loadedFromLoadingPeer: boolean;
   /** The newest change each owner made to each client, for bounded staleness. */
   expectations: Map<string, Expectation>;
-  staleness: string | null;
+  staleness: InvariantFailure | null;
   /** Per node: lastBeatLocal of each client it owns, and the global time it last moved (a beat applied). */
   beats: Map<NodeId, Map<string, { local: Micros; global: Micros }>>;
   /** Global time each client last invoked a beat. */
   beatInvoked: Map<string, Micros>;
-  falseExpiry: string | null;
+  falseExpiry: InvariantFailure | null;
   expiredWhileBeating: boolean;
   /** Per node: its expiry count when last observed, to tell an expiry from a delete pushed by another node. */
   expiries: Map<NodeId, number>;
@@ -93,7 +95,10 @@ function readHistory(memory: DistroMemory, world: World): void {
     const key = invoke.key ?? '';
     if (invoke.f === 'read') {
       if (entry.type === 'fail' && entry.error !== 'starting')
-        memory.readFailure ??= `a read of ${key} at ${invoke.node ?? '?'} failed: ${entry.error ?? ''}`;
+        memory.readFailure ??= failure(
+          `a read of ${key} at ${invoke.node ?? '?'} failed: ${entry.error ?? ''}`,
+          invoke.node === undefined ? [] : [invoke.node],
+        );
       if (entry.type === 'ok' && invoke.node) {
         const value = (entry.value ?? []) as readonly string[];
         const last = memory.lastReads.get(key);
@@ -120,7 +125,10 @@ function readHistory(memory: DistroMemory, world: World): void {
       if (downSince === undefined || forwarderUpSince === undefined || forwarderUpSince > downSince) continue;
       const running = invoke.time - downSince - pausedWithin(memory, invoke.node, downSince, invoke.time);
       if (running > bound)
-        memory.deadOwnerWrite ??= `${invoke.node} still forwarded ${invoke.f} ${key} to ${target}, down for ${((invoke.time - downSince) / 1e6).toFixed(1)}s, ${(running / 1e6).toFixed(1)}s of them while ${invoke.node} ran (bound ${(bound / 1e6).toFixed(1)}s)`;
+        memory.deadOwnerWrite ??= failure(
+          `${invoke.node} still forwarded ${invoke.f} ${key} to ${target}, down for ${((invoke.time - downSince) / 1e6).toFixed(1)}s, ${(running / 1e6).toFixed(1)}s of them while ${invoke.node} ran (bound ${(bound / 1e6).toFixed(1)}s)`,
+          [invoke.node, target],
+        );
     }
   }
 }
@@ -342,7 +350,10 @@ function observeBeats(memory: DistroMemory, world: World, node: NodeId, state: D
     if (!expiredNow || state.clients[id] || memory.deregistered.has(id)) continue;
     const silentMicros = world.time - renewed.global;
     if (silentMicros < config.removeAfterMicros - config.clockToleranceMicros)
-      memory.falseExpiry ??= `${node} expired ${id} ${(silentMicros / 1e6).toFixed(1)}s after it last applied its beat (timeout ${(config.removeAfterMicros / 1e6).toFixed(0)}s)`;
+      memory.falseExpiry ??= failure(
+        `${node} expired ${id} ${(silentMicros / 1e6).toFixed(1)}s after it last applied its beat (timeout ${(config.removeAfterMicros / 1e6).toFixed(0)}s)`,
+        [node],
+      );
     const invoked = memory.beatInvoked.get(id);
     if (invoked !== undefined && world.time - invoked < 2 * config.beatCheckIntervalMicros)
       memory.expiredWhileBeating = true;
@@ -362,7 +373,10 @@ function checkStart(memory: DistroMemory, world: World, node: NodeId, state: Dis
     common = common === null ? ids : new Set<string>([...(common as Set<string>)].filter((id) => ids.has(id)));
   }
   if (common !== null && common.size > 0)
-    memory.emptyStart ??= `${node} started serving with no clients while every serving peer holds ${common.size} (e.g. ${[...common][0]!})`;
+    memory.emptyStart ??= failure(
+      `${node} started serving with no clients while every serving peer holds ${common.size} (e.g. ${[...common][0]!})`,
+      [node],
+    );
 }
 
 function checkResurrection(memory: DistroMemory, world: World): void {
@@ -378,7 +392,11 @@ function checkResurrection(memory: DistroMemory, world: World): void {
         // registration. Allowed then, counted as reached, and it must not happen once settled.
         memory.transientResurrection = true;
         memory.gone.delete(client);
-      } else memory.resurrected ??= `${client} was deregistered and gone from every node, but ${held} holds it again`;
+      } else
+        memory.resurrected ??= failure(
+          `${client} was deregistered and gone from every node, but ${held} holds it again`,
+          [held],
+        );
     }
   }
 }
@@ -401,7 +419,10 @@ function checkStaleness(memory: DistroMemory, world: World): void {
     }
     if (lagging === null) memory.expectations.delete(client);
     else
-      memory.staleness ??= `${lagging} still lags ${expected.owner}'s ${expected.revision === null ? 'delete' : `revision ${expected.revision}`} of ${client} ${((world.time - expected.atMicros) / 1e6).toFixed(2)}s later (bound ${(bound / 1e6).toFixed(2)}s, no fault since ${(world.faultsEndAt / 1e6).toFixed(1)}s)`;
+      memory.staleness ??= failure(
+        `${lagging} still lags ${expected.owner}'s ${expected.revision === null ? 'delete' : `revision ${expected.revision}`} of ${client} ${((world.time - expected.atMicros) / 1e6).toFixed(2)}s later (bound ${(bound / 1e6).toFixed(2)}s, no fault since ${(world.faultsEndAt / 1e6).toFixed(1)}s)`,
+        [lagging, expected.owner],
+      );
   }
 }
 
@@ -482,7 +503,7 @@ export const convergence = eventually<DistroState>(
     for (const node of world.nodes) {
       const state = world.state(node);
       if (!state) continue;
-      if (!state.ready) return `${node} is still loading`;
+      if (!state.ready) return failure(`${node} is still loading`, [node]);
       const ids = Object.keys(state.clients).sort();
       const text = ids
         .map((id) => {
@@ -493,7 +514,8 @@ export const convergence = eventually<DistroState>(
       if (reference === null) {
         reference = text;
         referenceNode = node;
-      } else if (text !== reference) return `${node} and ${referenceNode} hold different registries`;
+      } else if (text !== reference)
+        return failure(`${node} and ${referenceNode} hold different registries`, [node, referenceNode]);
     }
     return true;
   },
@@ -575,7 +597,7 @@ export const expiryOnlyByOwner = always<DistroState>(
     for (const node of world.nodes) {
       const state = world.state(node);
       if (state && state.stats.expiriesNotOwned > 0)
-        return `${node} expired ${state.stats.expiriesNotOwned} client(s) it was not responsible for`;
+        return failure(`${node} expired ${state.stats.expiriesNotOwned} client(s) it was not responsible for`, [node]);
     }
     return true;
   },

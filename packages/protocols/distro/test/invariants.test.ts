@@ -1,4 +1,5 @@
-import { worldViewOf, type HistoryEntry } from '@dsim/core';
+import { runScenario, worldViewOf, type HandMadeWorld, type HistoryEntry, type Invariant } from '@dsim/core';
+import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import {
   aliveClientNotExpired,
@@ -14,6 +15,7 @@ import {
   type DistroState,
 } from '../src/index.ts';
 import { mapServer, sortedHealthyList } from '../src/mapper.ts';
+import { bugFixture } from './bug-fixtures.ts';
 
 const nodes = ['n1', 'n2', 'n3'];
 
@@ -77,6 +79,18 @@ const op = (
   ...extra,
 });
 
+/**
+ * An invariant checked on a hand-made world with a run memory of its own, reporting the nodes it
+ * names (HandMadeWorld's `check` gives the message only): call it after each change, as a run would.
+ */
+function reporter(world: HandMadeWorld<DistroState>, invariant: Invariant<DistroState>) {
+  const memory: unknown = invariant.memory?.create(world);
+  return () => {
+    invariant.memory?.observe(memory, world, { node: undefined });
+    return invariant.check(world, memory);
+  };
+}
+
 describe('distro invariants on hand-made states', () => {
   it('convergence holds when every live node holds the same clients at the same revisions', () => {
     const world = worldViewOf(
@@ -107,6 +121,11 @@ describe('distro invariants on hand-made states', () => {
       },
     );
     expect(bad.check(readAvailability)).toMatch(/failed: no leader/);
+    // The node that refused the read.
+    expect(reporter(bad, readAvailability)()).toEqual({
+      message: 'a read of s at n1 failed: no leader',
+      nodes: ['n1'],
+    });
   });
 
   it('no-resurrection: once settled, a deregistered client gone from every node must not come back', () => {
@@ -115,17 +134,26 @@ describe('distro invariants on hand-made states', () => {
       { n1: node('n1', { a: 1 }), n2: node('n2', {}) },
       { config: defaults, history, faultsEndAt: 10_000_000, time: 15_000_000 },
     );
+    const named = reporter(world, noResurrection);
     expect(world.check(noResurrection)).toBe(true); // still on n1: a pending delete, not a resurrection
     world.set('n1', node('n1', {}));
     expect(world.check(noResurrection)).toBe(true);
+    expect(named()).toBe(true);
     world.set('n2', node('n2', { a: 1 }));
     expect(world.check(noResurrection)).toBe(true); // before the cluster settled: a stale owner's push may win
     expect(world.check(resurrectionDuringSplitView)).toBe(true);
+    expect(named()).toBe(true);
     world.time = 31_000_000;
     world.set('n2', node('n2', {}));
     expect(world.check(noResurrection)).toBe(true);
+    expect(named()).toBe(true);
     world.set('n1', node('n1', { a: 1 }));
     expect(world.check(noResurrection)).toMatch(/holds it again/);
+    // The node holding the resurrected client.
+    expect(named()).toEqual({
+      message: 'a was deregistered and gone from every node, but n1 holds it again',
+      nodes: ['n1'],
+    });
   });
 
   it('starts-serving-with-data: an empty node turning ready while its peers agree on clients', () => {
@@ -152,7 +180,9 @@ describe('distro invariants on hand-made states', () => {
       { n1: node('n1', { c2: 1, c3: 1, c5: 1 }), n2: node('n2', {}) },
       { config: defaults, time: 1_000_000 },
     );
+    const named = reporter(world, aliveClientNotExpired);
     expect(world.check(aliveClientNotExpired)).toBe(true);
+    expect(named()).toBe(true);
     const before = world.state('n1')!;
     world.time = 2_000_000;
     world.set('n1', {
@@ -162,9 +192,12 @@ describe('distro invariants on hand-made states', () => {
       ),
     });
     expect(world.check(aliveClientNotExpired)).toBe(true);
+    expect(named()).toBe(true);
     world.time = 5_000_000;
     world.set('n1', { ...before, clients: {}, stats: { ...before.stats, expiries: 3 } });
     expect(world.check(aliveClientNotExpired)).toMatch(/expired c\d 3\.0s after/);
+    // The owner that expired it (the client is not a node).
+    expect(named()).toMatchObject({ nodes: ['n1'] });
   });
 
   it('bounded-staleness: a change the owner made after the cluster settled must reach every node within the sync bound', () => {
@@ -174,16 +207,22 @@ describe('distro invariants on hand-made states', () => {
       { n1: node('n1', { [client]: 1 }), n2: node('n2', { [client]: 1 }), n3: node('n3', { [client]: 1 }) },
       { config: defaults, time: 30_000_000 },
     );
+    const named = reporter(world, boundedStaleness);
     expect(world.check(boundedStaleness)).toBe(true);
+    expect(named()).toBe(true);
     world.time = 40_000_000;
     world.set('n1', node('n1', { [client]: 2 }));
     expect(world.check(boundedStaleness)).toBe(true);
+    expect(named()).toBe(true);
     world.time = 41_000_000;
     world.set('n3', node('n3', { [client]: 2 }));
     expect(world.check(boundedStaleness)).toBe(true); // within the 1.6 s bound
+    expect(named()).toBe(true);
     world.time = 42_000_000;
     world.set('n3', node('n3', { [client]: 2 }));
     expect(world.check(boundedStaleness)).toMatch(new RegExp(`n2 still lags n1's revision 2 of ${client}`));
+    // The lagging node, then the owner it lags.
+    expect(named()).toMatchObject({ nodes: ['n2', 'n1'] });
   });
   it("writes-reach-a-live-owner counts only the forwarder's running time since the owner went down", () => {
     // n3 is down from the start; n1 proxies a beat to it at 40 s and the proxy times out at 42 s.
@@ -216,5 +255,41 @@ describe('distro invariants on hand-made states', () => {
     wasPaused.time = 36_000_000;
     wasPaused.setPaused('n1', false);
     expect(forwardAt(wasPaused, paused)).toBe(true);
+  });
+});
+
+/** A violation names the nodes whose states or actions break the rule: on each bug switch's shrunk counterexample. */
+describe('violations name the nodes involved', () => {
+  const firstViolation = (bug: Parameters<typeof bugFixture>[0]) =>
+    runScenario(bugFixture(bug), { registry }, { trace: 'off', stateMode: 'mutable' }).violations[0];
+
+  it('an expiry by a non-owner, a start with no data: the node that did it', () => {
+    expect(firstViolation('expireWithoutResponsibilityCheck')).toMatchObject({
+      invariant: 'expiry-only-by-owner',
+      message: 'n3 expired 1 client(s) it was not responsible for',
+      nodes: ['n3'],
+    });
+    expect(firstViolation('noLoadOnStart')).toMatchObject({
+      invariant: 'starts-serving-with-data',
+      message: expect.stringMatching(/^n1 started serving with no clients/),
+      nodes: ['n1'],
+    });
+  });
+
+  it('a write proxied to a long-dead owner: the forwarder, then the dead target', () => {
+    expect(firstViolation('hashOverAllMembers')).toMatchObject({
+      invariant: 'writes-reach-a-live-owner',
+      message: expect.stringMatching(/^n3 still forwarded beat c3 to n1, /),
+      nodes: ['n3', 'n1'],
+    });
+  });
+
+  it('registries that never converge: the two nodes that differ', () => {
+    for (const bug of ['noVerify', 'syncOnlyToOwner'] as const)
+      expect(firstViolation(bug)).toMatchObject({
+        invariant: 'convergence',
+        message: expect.stringMatching(/: n2 and n1 hold different registries$/),
+        nodes: ['n2', 'n1'],
+      });
   });
 });

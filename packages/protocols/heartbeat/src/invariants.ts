@@ -1,4 +1,4 @@
-import { always, eventually, sometimes, type Invariant, type WorldView } from '@dsim/core';
+import { always, eventually, failure, sometimes, type Invariant, type WorldView } from '@dsim/core';
 import type { HeartbeatConfig } from './config.ts';
 import type { HeartbeatState } from './state.ts';
 
@@ -33,7 +33,10 @@ export const detectsCrashInTime = always<HeartbeatState>(
         // Peers are the nodes without the observer, in node order.
         const view = state.peers[slot < observerSlot ? slot : slot - 1];
         if (view?.id === crashed && view.status === 'healthy') {
-          return `${observer} still thinks ${crashed} is healthy ${((world.time - downSince) / 1e6).toFixed(1)}s after it crashed (bound ${(bound / 1e6).toFixed(1)}s)`;
+          return failure(
+            `${observer} still thinks ${crashed} is healthy ${((world.time - downSince) / 1e6).toFixed(1)}s after it crashed (bound ${(bound / 1e6).toFixed(1)}s)`,
+            [observer, crashed],
+          );
         }
       }
     }
@@ -48,9 +51,11 @@ export const allHealthyAfterHeal = eventually<HeartbeatState>(
   (world: World) => {
     for (const observer of world.nodes) {
       const state = world.state(observer);
-      if (!state) return `${observer} is down`;
-      if (state.unhealthy.length > 0) return `${observer} sees ${state.unhealthy[0]} as unhealthy`;
-      if (state.removed.length > 0) return `${observer} sees ${state.removed[0]} as removed`;
+      if (!state) return failure(`${observer} is down`, [observer]);
+      const unhealthy = state.unhealthy[0];
+      if (unhealthy !== undefined) return failure(`${observer} sees ${unhealthy} as unhealthy`, [observer, unhealthy]);
+      const removed = state.removed[0];
+      if (removed !== undefined) return failure(`${observer} sees ${removed} as removed`, [observer, removed]);
     }
     return true;
   },

@@ -48,3 +48,26 @@ describeBugSwitches('heartbeat', bugs, [
   { bug: 'checkUsesSenderClock', scenario: fastClockCrash, caughtBy: 'detects-crash-in-time' },
   { bug: 'beatTimerNotRearmedOnRestart', scenario: crashAndRestart, caughtBy: 'all-healthy-after-heal' },
 ]);
+
+describe('violations name the nodes involved', () => {
+  const violations = (scenario: Scenario, bug: string) =>
+    runScenario({ ...scenario, bugs: [bug] }, {}, { trace: 'off', stateMode: 'mutable' }).violations;
+
+  it('a missed crash names the observer that still trusts the crashed node, then the crashed node', () => {
+    const [missed] = violations(fastClockCrash, 'checkUsesSenderClock');
+    expect(missed).toMatchObject({
+      invariant: 'detects-crash-in-time',
+      message: expect.stringMatching(/^n1 still thinks n3 is healthy /),
+      nodes: ['n1', 'n3'],
+    });
+  });
+
+  it('a suspicion left after the heal names the observer and the node it suspects', () => {
+    const [lingering] = violations(crashAndRestart, 'beatTimerNotRearmedOnRestart');
+    expect(lingering).toMatchObject({
+      invariant: 'all-healthy-after-heal',
+      message: expect.stringMatching(/n1 sees n3 as removed$/),
+      nodes: ['n1', 'n3'],
+    });
+  });
+});

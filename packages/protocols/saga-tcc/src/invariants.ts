@@ -1,5 +1,15 @@
-import { checkCompensation, type CompensationEvent } from '@dsim/check';
-import { always, defineMemory, eventually, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import { checkCompensation, type CompensationEvent, type CompensationViolation } from '@dsim/check';
+import {
+  always,
+  defineMemory,
+  eventually,
+  failure,
+  sometimes,
+  type Invariant,
+  type InvariantFailure,
+  type NodeId,
+  type WorldView,
+} from '@dsim/core';
 import type { TxnConfig } from './config.ts';
 import { gidKey, type CoordinatorState, type GlobalOutcome, type ParticipantState, type TxnState } from './state.ts';
 
@@ -15,8 +25,8 @@ export interface Memory {
   readonly events: Map<number, CompensationEvent[]>;
   readonly ended: Map<number, GlobalOutcome>;
   readonly cursors: Map<NodeId, { boot: number; effects: number; ended: number }>;
-  /** The first violation of each rule seen, with the rule's name first. */
-  readonly violations: Map<string, string>;
+  /** The first violation of each rule seen (its message starts with the rule's name), with the nodes it involves. */
+  readonly violations: Map<string, InvariantFailure>;
   emptyRollbacks: number;
   suspendedTries: number;
   realCompensations: number;
@@ -71,6 +81,21 @@ function observe(memory: Memory, world: World): void {
   }
 }
 
+/** A saga step's participant is `node#step` (one node may run several steps): the node it ran on. */
+function nodeOfParticipant(participant: string): NodeId {
+  const hash = participant.indexOf('#');
+  return hash < 0 ? participant : participant.slice(0, hash);
+}
+
+/**
+ * The nodes a compensation violation involves: the participant that broke a per-branch rule, or,
+ * for a rule over the whole transaction (atomicity), every node that took part in it.
+ */
+function compensationNodes(violation: CompensationViolation, events: readonly CompensationEvent[]): NodeId[] {
+  const participants = violation.participant !== undefined ? [violation.participant] : events.map((e) => e.participant);
+  return [...new Set(participants.map(nodeOfParticipant))];
+}
+
 function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['effects'][number]): void {
   const participant = effect.step === undefined ? node : `${node}#${effect.step}`;
   const events = memory.events.get(effect.gid) ?? [];
@@ -85,11 +110,14 @@ function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['e
   if (effect.reason === 'empty-rollback') memory.emptyRollbacks++;
   if (effect.reason === 'suspended') memory.suspendedTries++;
   if ((effect.action === 'cancel' || effect.action === 'compensate') && effect.changed) memory.realCompensations++;
-  if (effect.access !== undefined && effect.outcome === 'ok') observeAccess(memory, effect);
+  if (effect.access !== undefined && effect.outcome === 'ok') observeAccess(memory, node, effect);
   const result = checkCompensation([{ id: `g${effect.gid}`, events, finished: false }]);
   for (const violation of result.violations)
     if (!memory.violations.has(violation.rule))
-      memory.violations.set(violation.rule, `${violation.rule}: ${violation.message}`);
+      memory.violations.set(
+        violation.rule,
+        failure(`${violation.rule}: ${violation.message}`, compensationNodes(violation, events)),
+      );
   if (
     effect.action === 'try' &&
     effect.outcome === 'ok' &&
@@ -98,7 +126,10 @@ function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['e
   )
     memory.violations.set(
       'frozen-after-end',
-      `frozen-after-end: ${node} froze money for g=${effect.gid} after the transaction ended (${memory.ended.get(effect.gid)!.outcome})`,
+      failure(
+        `frozen-after-end: ${node} froze money for g=${effect.gid} after the transaction ended (${memory.ended.get(effect.gid)!.outcome})`,
+        [node],
+      ),
     );
 }
 
@@ -109,13 +140,14 @@ function observeEffect(memory: Memory, node: NodeId, effect: ParticipantState['e
  * - dirty read: a saga read a value that included another saga's write, and that write was later compensated;
  * - fuzzy read: a saga read the same account twice, with no write of its own in between, and saw two values.
  */
-function observeAccess(memory: Memory, effect: ParticipantState['effects'][number]): void {
+function observeAccess(memory: Memory, node: NodeId, effect: ParticipantState['effects'][number]): void {
   const access = effect.access!;
   const step = effect.step ?? 0;
   const log = memory.accesses.get(access.account) ?? [];
   memory.accesses.set(access.account, log);
+  // The account lives on `node`: the reads and writes that make the anomaly all happened there.
   const report = (rule: string, text: string) => {
-    if (!memory.violations.has(rule)) memory.violations.set(rule, `${rule}: ${text}`);
+    if (!memory.violations.has(rule)) memory.violations.set(rule, failure(`${rule}: ${text}`, [node]));
   };
   if (effect.action === 'compensate') {
     const undone = log.findIndex((entry) => entry.gid === effect.gid && entry.step === step && entry.kind === 'write');
@@ -160,13 +192,16 @@ function checkNothingFrozen(memory: Memory, world: World, outcome: GlobalOutcome
     if (state.branches[gidKey(outcome.gid)]?.status === 'tried')
       memory.violations.set(
         'frozen-after-end',
-        `frozen-after-end: ${node} still holds the freeze of g=${outcome.gid}, which ended ${outcome.outcome}`,
+        failure(
+          `frozen-after-end: ${node} still holds the freeze of g=${outcome.gid}, which ended ${outcome.outcome}`,
+          [node],
+        ),
       );
   }
 }
 
 /** The first violation of any of `rules`, or true. */
-function firstOf(memory: Memory, rules: readonly string[]): true | string {
+function firstOf(memory: Memory, rules: readonly string[]): true | InvariantFailure {
   for (const rule of rules) {
     const found = memory.violations.get(rule);
     if (found !== undefined) return found;
@@ -235,9 +270,10 @@ export const noOverdraft = always<TxnState>(
       for (const account in state.balances) {
         const balance = state.balances[account]!;
         const frozen = state.frozen[account] ?? 0;
-        if (balance < 0) return `${account} is overdrawn: ${balance}`;
-        if (frozen < 0) return `${account} has a negative frozen amount ${frozen}: a release without a reservation`;
-        if (frozen > balance) return `${account} has ${frozen} frozen but only ${balance} in balance`;
+        if (balance < 0) return failure(`${account} is overdrawn: ${balance}`, [node]);
+        if (frozen < 0)
+          return failure(`${account} has a negative frozen amount ${frozen}: a release without a reservation`, [node]);
+        if (frozen > balance) return failure(`${account} has ${frozen} frozen but only ${balance} in balance`, [node]);
       }
     }
     return true;
@@ -282,30 +318,38 @@ export const moneyConserved = always<TxnState>(
 export const semanticAtomicity = eventually<TxnState, Memory>(
   'semantic-atomicity',
   (world, memory) => {
-    for (const node of world.nodes) if (!world.isUp(node)) return `${node} is down`;
-    const coordinator = world.state(world.nodes[0]!) as CoordinatorState;
+    for (const node of world.nodes) if (!world.isUp(node)) return failure(`${node} is down`, [node]);
+    const coordinatorNode = world.nodes[0]!;
+    const coordinator = world.state(coordinatorNode) as CoordinatorState;
     memory.healWatermark ??= coordinator.nextGid - 1;
     const watermark = memory.healWatermark;
     for (const key in coordinator.tcc) {
       const global = coordinator.tcc[key as keyof typeof coordinator.tcc]!;
-      if (global.gid <= watermark) return `g=${global.gid} is still ${global.phase}`;
+      if (global.gid <= watermark) return failure(`g=${global.gid} is still ${global.phase}`, [coordinatorNode]);
     }
     for (const key in coordinator.saga) {
       const saga = coordinator.saga[key as keyof typeof coordinator.saga]!;
-      if (saga.gid <= watermark) return `saga g=${saga.gid} is still ${saga.phase}`;
+      if (saga.gid <= watermark) return failure(`saga g=${saga.gid} is still ${saga.phase}`, [coordinatorNode]);
     }
-    for (const state of participants(world)!) {
+    for (const node of world.nodes.slice(1)) {
+      const state = world.state(node);
+      if (state?.role !== 'participant') continue;
       for (const key in state.branches) {
         const branch = state.branches[key]!;
         if (branch.status === 'tried' && branch.gid <= watermark)
-          return `a participant still holds the freeze of g=${branch.gid}`;
+          return failure(`a participant still holds the freeze of g=${branch.gid}`, [node]);
       }
     }
     const finished = [...memory.ended.values()]
       .filter((outcome) => outcome.gid <= watermark)
       .map((outcome) => ({ id: `g${outcome.gid}`, events: memory.events.get(outcome.gid) ?? [] }));
     const result = checkCompensation(finished);
-    return result.ok || result.message;
+    if (result.ok) return true;
+    const eventsOf = new Map(finished.map((transaction) => [transaction.id, transaction.events]));
+    const nodes = result.violations.flatMap((violation) =>
+      compensationNodes(violation, eventsOf.get(violation.transaction) ?? []),
+    );
+    return failure(result.message, [...new Set(nodes)]);
   },
   {
     withinMicros: 8_000_000,

@@ -1,11 +1,16 @@
-import { worldViewOf, type HandMadeWorld, type NodeId } from '@dsim/core';
+import { runScenario, worldViewOf, type HandMadeWorld, type Invariant, type NodeId } from '@dsim/core';
 import {
   compensationRules,
+  dirtyRead,
+  fuzzyRead,
+  lostUpdate,
   emptyRollbackChangesNothing,
   idempotentPhaseTwo,
   moneyConserved,
   noHangingTry,
   noOverdraft,
+  sagaProtocol,
+  semanticAtomicity,
   type BranchEffect,
   type TxnState,
 } from '@dsim/saga-tcc';
@@ -116,5 +121,67 @@ describe('money and freezes', () => {
     expect(world({ c: coordinator(), p1: participant([], { balances: { 'p/a0': 89 } }) }).check(moneyConserved)).toBe(
       'the balances add up to 89, not 100: money was created or destroyed',
     );
+  });
+});
+
+/**
+ * What an invariant reports on a fresh hand-made world, with the nodes it names (HandMadeWorld's
+ * `check` gives the message only): its run memory observes the whole world once, then it checks.
+ */
+function report(view: HandMadeWorld<TxnState>, invariant: Invariant<TxnState>) {
+  const memory: unknown = invariant.memory?.create(view);
+  invariant.memory?.observe(memory, view, { node: undefined });
+  return invariant.check(view, memory);
+}
+
+describe('violations name the nodes involved', () => {
+  it('a broken branch rule names the participant that broke it', () => {
+    const view = world({ c: coordinator(), p1: participant([]), p2: participant([effect('confirm')]) });
+    expect(report(view, compensationRules)).toEqual({
+      message: 'confirm-without-try: g1: p2 confirmed without a successful Try',
+      nodes: ['p2'],
+    });
+  });
+
+  it('a freeze outliving its transaction names the participant holding it', () => {
+    const tried = { gid: 1, writes: [{ account: 'p/a0', delta: -5 }], status: 'tried' as const, since: 0 };
+    const view = world({
+      c: coordinator([{ gid: 1, outcome: 'cancelled', participants: ['p1', 'p2'] }]),
+      p1: participant([]),
+      p2: participant([effect('try')], { branches: { g1: tried }, frozen: { 'p/a0': 5 } }),
+    });
+    expect(report(view, noHangingTry)).toEqual({
+      message: 'frozen-after-end: p2 still holds the freeze of g=1, which ended cancelled',
+      nodes: ['p2'],
+    });
+  });
+
+  it('an overdrawn account names the participant that holds it', () => {
+    const view = world({ c: coordinator(), p1: participant([]), p2: participant([], { balances: { 'p/a0': -1 } }) });
+    expect(report(view, noOverdraft)).toEqual({ message: 'p/a0 is overdrawn: -1', nodes: ['p2'] });
+  });
+
+  it('a transaction that ended half applied names every participant in it', () => {
+    const view = world({
+      c: coordinator([{ gid: 1, outcome: 'confirmed', participants: ['p1', 'p2'] }]),
+      p1: participant([effect('try'), effect('confirm')]),
+      p2: participant([effect('try'), effect('cancel')]),
+      p3: participant([]),
+    });
+    expect(report(view, semanticAtomicity)).toEqual({
+      message: expect.stringContaining('[atomicity] g1 ended half applied: p1 applied but p2 compensated'),
+      nodes: ['p1', 'p2'],
+    });
+  });
+
+  it("each saga isolation anomaly names the participant holding the shared account (p2's p2/a0)", () => {
+    for (const scenario of [lostUpdate, dirtyRead, fuzzyRead]) {
+      const { violations } = runScenario(
+        { ...scenario, name: 'anomaly', protocol: sagaProtocol },
+        {},
+        { trace: 'off', stateMode: 'mutable' },
+      );
+      expect(violations[0]).toMatchObject({ message: expect.stringMatching(/ p2\/a0/), nodes: ['p2'] });
+    }
   });
 });

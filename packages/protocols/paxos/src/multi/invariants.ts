@@ -4,8 +4,10 @@ import {
   atEnd,
   defineMemory,
   eventually,
+  failure,
   sometimes,
   type Invariant,
+  type InvariantFailure,
   type NodeId,
   type WorldView,
 } from '@dsim/core';
@@ -48,7 +50,8 @@ interface SafetyMemory {
   invokedAfterHeal: boolean;
   readonly processesInvokedAfterHeal: Set<number>;
   livenessScanned: number;
-  readonly found: Map<string, string>;
+  /** The first violation of each invariant, with the nodes it involves. */
+  readonly found: Map<string, InvariantFailure>;
 }
 
 export const AGREEMENT = 'agreement';
@@ -90,8 +93,8 @@ const safetyMemory = defineMemory<MultiPaxosState, SafetyMemory>({
   },
 });
 
-function flag(memory: SafetyMemory, invariant: string, message: string): void {
-  if (!memory.found.has(invariant)) memory.found.set(invariant, message);
+function flag(memory: SafetyMemory, invariant: string, message: string, nodes: readonly NodeId[]): void {
+  if (!memory.found.has(invariant)) memory.found.set(invariant, failure(message, nodes));
 }
 
 function observe(memory: SafetyMemory, world: World, stepped: NodeId | undefined): void {
@@ -140,6 +143,7 @@ function observeNode(memory: SafetyMemory, world: World, node: NodeId): void {
         memory,
         PROMISE_KEPT,
         `${node} accepted under ${formatBallot(state.lastAcceptedBallot)} after promising ${formatBallot(promisedBefore)}`,
+        [node],
       );
   }
   if (state.promised !== null) {
@@ -148,6 +152,7 @@ function observeNode(memory: SafetyMemory, world: World, node: NodeId): void {
         memory,
         PROMISE_KEPT,
         `${node} promised ${formatBallot(state.promised)} after promising ${formatBallot(promisedBefore)}`,
+        [node],
       );
     else memory.maxPromised.set(node, state.promised);
   }
@@ -167,14 +172,18 @@ function learnedAt(memory: SafetyMemory, node: NodeId, slot: number, command: Co
   const before = memory.learnedBy.get(mine);
   if (before !== undefined) {
     if (before !== key)
-      flag(memory, INTEGRITY, `${node} learned ${before} at slot ${slot} and later ${key}: a slot is learned once`);
+      flag(memory, INTEGRITY, `${node} learned ${before} at slot ${slot} and later ${key}: a slot is learned once`, [
+        node,
+      ]);
     return;
   }
   memory.learnedBy.set(mine, key);
   if (command.kind === 'op') {
     const op = command.op;
     if (!memory.invoked.has(operationKey(command.client, op.f, op.key, 'value' in op ? op.value : undefined)))
-      flag(memory, VALIDITY, `${node} learned ${describeCommand(command)} at slot ${slot}, which no client invoked`);
+      flag(memory, VALIDITY, `${node} learned ${describeCommand(command)} at slot ${slot}, which no client invoked`, [
+        node,
+      ]);
   }
   const first = memory.firstLearned.get(slot);
   if (first === undefined) memory.firstLearned.set(slot, { key, node, label: describeCommand(command) });
@@ -183,6 +192,7 @@ function learnedAt(memory: SafetyMemory, node: NodeId, slot: number, command: Co
       memory,
       AGREEMENT,
       `slot ${slot}: ${first.node} learned ${first.label} (${first.key}) but ${node} learned ${describeCommand(command)} (${key})`,
+      [first.node, node],
     );
 }
 

@@ -1,4 +1,14 @@
-import { always, defineMemory, eventually, sometimes, type Invariant, type NodeId, type WorldView } from '@dsim/core';
+import {
+  always,
+  defineMemory,
+  eventually,
+  failure,
+  sometimes,
+  type Invariant,
+  type InvariantFailure,
+  type NodeId,
+  type WorldView,
+} from '@dsim/core';
 import { compareBallots, formatBallot, quorum, type Ballot } from '../ballot.ts';
 import type { PaxosConfig } from './config.ts';
 import { ownValue } from './node.ts';
@@ -21,15 +31,16 @@ interface SafetyMemory {
   readonly lastAccepted: Map<NodeId, string>;
   /** Acceptors seen accepting each proposal (`round.node|value`). */
   readonly acceptors: Map<string, Set<NodeId>>;
-  /** Values a majority accepted under one proposal number: chosen (§2.3). */
-  readonly chosen: Map<string, string>;
+  /** Values a majority accepted under one proposal number: chosen (§2.3), with the number and that majority. */
+  readonly chosen: Map<string, { readonly ballot: string; readonly acceptors: readonly NodeId[] }>;
   readonly learned: Map<NodeId, string>;
   /** Values proposed: the proposers' own and every client's. */
   readonly proposed: Set<string>;
   historyScanned: number;
   nackSeen: boolean;
   competingSeen: boolean;
-  readonly found: Map<string, string>;
+  /** The first violation of each invariant, with the nodes it involves. */
+  readonly found: Map<string, InvariantFailure>;
 }
 
 export const AGREEMENT = 'agreement';
@@ -62,8 +73,19 @@ const safetyMemory = defineMemory<PaxosState, SafetyMemory>({
   },
 });
 
-function flag(memory: SafetyMemory, invariant: string, message: string): void {
-  if (!memory.found.has(invariant)) memory.found.set(invariant, message);
+function flag(memory: SafetyMemory, invariant: string, message: string, nodes: readonly NodeId[]): void {
+  if (!memory.found.has(invariant)) memory.found.set(invariant, failure(message, nodes));
+}
+
+/**
+ * The acceptors in every one of the majorities: §2.2's argument is that any two majorities share
+ * an acceptor, which must have reported the first chosen value to the later proposer, so when two
+ * values are chosen those shared acceptors are where the rule broke.
+ */
+function sharedAcceptors(majorities: ReadonlyArray<readonly NodeId[]>): NodeId[] {
+  const [first = [], ...rest] = majorities;
+  const shared = first.filter((node) => rest.every((majority) => majority.includes(node)));
+  return shared.length > 0 ? shared : [...new Set(majorities.flat())];
 }
 
 function observe(memory: SafetyMemory, world: World): void {
@@ -93,19 +115,28 @@ function observe(memory: SafetyMemory, world: World): void {
             memory,
             PROMISE_KEPT,
             `${node} accepted ${formatBallot(accepted.ballot)} after promising ${formatBallot(promisedBefore)}`,
+            [node],
           );
         let voters = memory.acceptors.get(key);
         if (voters === undefined) memory.acceptors.set(key, (voters = new Set()));
         voters.add(node);
         if (voters.size >= memory.quorum && !memory.chosen.has(accepted.value)) {
-          memory.chosen.set(accepted.value, formatBallot(accepted.ballot));
+          const acceptors = [...voters];
+          memory.chosen.set(accepted.value, { ballot: formatBallot(accepted.ballot), acceptors });
           if (!memory.proposed.has(accepted.value))
-            flag(memory, VALIDITY, `${accepted.value} was chosen but nobody proposed it`);
+            // The proposer sent it in phase 2a; with ballots that carry no proposer id, the majority that accepted it.
+            flag(
+              memory,
+              VALIDITY,
+              `${accepted.value} was chosen but nobody proposed it`,
+              world.nodes.includes(accepted.ballot.node) ? [accepted.ballot.node] : acceptors,
+            );
           if (memory.chosen.size > 1)
             flag(
               memory,
               AGREEMENT,
-              `two values chosen: ${[...memory.chosen].map(([value, ballot]) => `${value} (by a majority at ${ballot})`).join(' and ')}`,
+              `two values chosen: ${[...memory.chosen].map(([value, { ballot }]) => `${value} (by a majority at ${ballot})`).join(' and ')}`,
+              sharedAcceptors([...memory.chosen.values()].map((chosen) => chosen.acceptors)),
             );
         }
       }
@@ -117,6 +148,7 @@ function observe(memory: SafetyMemory, world: World): void {
           memory,
           PROMISE_KEPT,
           `${node} promised ${formatBallot(state.promised)} after promising ${formatBallot(promisedBefore)}`,
+          [node],
         );
       else memory.maxPromised.set(node, state.promised);
     }
@@ -125,14 +157,16 @@ function observe(memory: SafetyMemory, world: World): void {
       if (before === undefined) {
         memory.learned.set(node, state.learned);
         if (!memory.proposed.has(state.learned))
-          flag(memory, VALIDITY, `${node} learned ${state.learned}, which nobody proposed`);
+          flag(memory, VALIDITY, `${node} learned ${state.learned}, which nobody proposed`, [node]);
         if (!memory.chosen.has(state.learned))
-          flag(memory, LEARNED_WAS_CHOSEN, `${node} learned ${state.learned} before a majority accepted it`);
+          flag(memory, LEARNED_WAS_CHOSEN, `${node} learned ${state.learned} before a majority accepted it`, [node]);
         for (const [other, value] of memory.learned)
           if (value !== state.learned)
-            flag(memory, AGREEMENT, `${other} learned ${value} but ${node} learned ${state.learned}`);
+            flag(memory, AGREEMENT, `${other} learned ${value} but ${node} learned ${state.learned}`, [other, node]);
       } else if (before !== state.learned)
-        flag(memory, INTEGRITY, `${node} learned ${before} and later ${state.learned}: a value is learned once`);
+        flag(memory, INTEGRITY, `${node} learned ${before} and later ${state.learned}: a value is learned once`, [
+          node,
+        ]);
     }
   }
 }
@@ -165,7 +199,8 @@ export const valueLearned = eventually<PaxosState>(
   (world) => {
     for (const node of world.nodes) {
       const state = world.state(node);
-      if (state !== undefined && !world.isPaused(node) && state.learned === null) return `${node} has learned nothing`;
+      if (state !== undefined && !world.isPaused(node) && state.learned === null)
+        return failure(`${node} has learned nothing`, [node]);
     }
     return true;
   },
