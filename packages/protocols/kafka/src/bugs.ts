@@ -35,6 +35,15 @@ export const bugs = {
       "A producer's retry of a batch whose first copy was appended (a lost reply, a timeout, a failover) is logged twice. " +
       "'no-duplicates' catches it.",
   },
+  producerSendsAcrossEpochs: {
+    description:
+      'After an idempotent batch expires and the producer bumps its epoch (a new producer id here, KIP-360), it sends batches ' +
+      'under the new id while batches sent under the old one are still in flight on the partition (Kafka waits: ' +
+      '`RecordAccumulator.shouldStopDrainBatchesForPartition`, KAFKA.md §1.3).',
+    breaks:
+      'An old-id batch whose request was lost is retried after new-id batches were appended; the broker checks sequences per ' +
+      "producer id, so it appends the retry after them. 'producer-order' catches it under constant message loss.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type KafkaBug = keyof typeof bugs;
