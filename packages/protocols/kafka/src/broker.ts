@@ -90,7 +90,8 @@ export function handleBrokerMessage(
       // has not yet seen the restart may still name it leader from its previous registration,
       // and a log cut by a power loss would then lead. The registration reply carries the state.
       // ZooKeeper mode keeps the ABA hole of KAFKA.md §1.2, which S1 needs.
-      if (!state.registered && ctx.config.controller === 'kraft') return;
+      if (!state.registered && ctx.config.controller === 'kraft' && !ctx.bugs.has('brokerLeadsBeforeRegistering'))
+        return;
       if (!acceptController(state, msg.controllerEpoch)) return;
       return applyPartitionState(state, msg.state, ctx);
     case 'AlterPartitionReply': {

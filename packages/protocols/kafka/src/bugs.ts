@@ -44,6 +44,14 @@ export const bugs = {
       'An old-id batch whose request was lost is retried after new-id batches were appended; the broker checks sequences per ' +
       "producer id, so it appends the retry after them. 'producer-order' catches it under constant message loss.",
   },
+  brokerLeadsBeforeRegistering: {
+    description:
+      'A restarted KRaft broker applies LeaderAndIsr before the controller accepted its new registration (Kafka installs a ' +
+      "broker's metadata publishers only after registration and the initial catch-up, `BrokerLifecycleManager`).",
+    breaks:
+      'A controller that missed the restart (isolated for less than the session timeout) names the broker leader on its old ' +
+      "registration; after a power loss its cut log leads and followers truncate to it. 'no-acked-write-lost' catches it.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type KafkaBug = keyof typeof bugs;

@@ -82,15 +82,32 @@ describe('an idempotent producer keeps its order under constant message loss', (
  * records stay. Only the switch's own violation remains.
  */
 describe('a restarted KRaft broker does not lead before it has registered again', () => {
-  it('seed 900095: the power-cut b3 is not elected on its stale registration', { timeout: 120_000 }, () => {
+  const scenario = (bugs: string[]): Scenario => {
     const base = families.aggressive.scenario(900095);
-    const scenario = {
+    return {
       ...base,
       config: { ...base.config, replicaLagTimeMaxMs: 5000, sessionTimeoutMs: 4000 },
       network: { latency: { dist: 'constant', micros: 5803 }, loss: 0.037, fifo: true },
-      bugs: ['producerSendsAcrossEpochs'],
+      bugs,
     } as Scenario;
-    const result = runScenario(scenario, { registry }, { stateMode: 'mutable', trace: 'off' });
+  };
+
+  it('seed 900095: the power-cut b3 is not elected on its stale registration', { timeout: 120_000 }, () => {
+    const result = runScenario(
+      scenario(['producerSendsAcrossEpochs']),
+      { registry },
+      { stateMode: 'mutable', trace: 'off' },
+    );
     expect(result.violations.map((v) => v.invariant)).toEqual(['producer-order']);
   });
+
+  it(
+    'brokerLeadsBeforeRegistering: b3 leads its cut log and acknowledged records are lost',
+    { timeout: 120_000 },
+    () => {
+      const bugs = ['producerSendsAcrossEpochs', 'brokerLeadsBeforeRegistering'];
+      const result = runScenario(scenario(bugs), { registry }, { stateMode: 'mutable', trace: 'off' });
+      expect(result.violations.map((v) => v.invariant)).toContain('no-acked-write-lost');
+    },
+  );
 });
