@@ -35,6 +35,23 @@ export const bugs = {
       "A producer's retry of a batch whose first copy was appended (a lost reply, a timeout, a failover) is logged twice. " +
       "'no-duplicates' catches it.",
   },
+  producerSendsAcrossEpochs: {
+    description:
+      'After an idempotent batch expires and the producer bumps its epoch (a new producer id here, KIP-360), it sends batches ' +
+      'under the new id while batches sent under the old one are still in flight on the partition (Kafka waits: ' +
+      '`RecordAccumulator.shouldStopDrainBatchesForPartition`, KAFKA.md §1.3).',
+    breaks:
+      'An old-id batch whose request was lost is retried after new-id batches were appended; the broker checks sequences per ' +
+      "producer id, so it appends the retry after them. 'producer-order' catches it under constant message loss.",
+  },
+  brokerLeadsBeforeRegistering: {
+    description:
+      'A restarted KRaft broker applies LeaderAndIsr before the controller accepted its new registration (Kafka installs a ' +
+      "broker's metadata publishers only after registration and the initial catch-up, `BrokerLifecycleManager`).",
+    breaks:
+      'A controller that missed the restart (isolated for less than the session timeout) names the broker leader on its old ' +
+      "registration; after a power loss its cut log leads and followers truncate to it. 'no-acked-write-lost' catches it.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type KafkaBug = keyof typeof bugs;

@@ -128,12 +128,32 @@ export function pump(state: Draft<ProducerState>, ctx: KafkaContext): void {
         break;
       }
       if (inFlight >= config.maxInFlight) break;
+      if (
+        batch.attempts === 0 &&
+        awaitsOlderProducerId(state.queue, batch) &&
+        !ctx.bugs.has('producerSendsAcrossEpochs')
+      )
+        break;
       inFlight++;
       send(state, batch, leader, ctx);
     }
   }
   state.queue = state.queue.filter((b) => b.status !== 'queued' || !state.failed.includes(b.id));
   if (earliestRetry < Number.MAX_SAFE_INTEGER) ctx.setTimer('retry', Math.max(1, earliestRetry - now));
+}
+
+/**
+ * After an epoch bump (here a new producer id), a batch never sent waits while batches sent under
+ * an older id are still unresolved on its partition. Kafka's accumulator does the same
+ * (`RecordAccumulator.shouldStopDrainBatchesForPartition`: "Don't drain any new batches while the
+ * partition has in-flight batches with a different epoch and/or producer ID. Otherwise, a batch with
+ * a new epoch and sequence number 0 could be written before earlier batches complete"), and bumps
+ * only once the partition has nothing in flight (`TransactionManager.maybeResolveSequences`). The
+ * broker keeps sequences per producer id, so it cannot order an old id's retry after a new id's
+ * batches: only the producer can.
+ */
+function awaitsOlderProducerId(queue: readonly Draft<PendingBatch>[], batch: Draft<PendingBatch>): boolean {
+  return queue.some((other) => other.partition === batch.partition && other.attempts > 0 && other.pid !== batch.pid);
 }
 
 function send(state: Draft<ProducerState>, batch: Draft<PendingBatch>, leader: string, ctx: KafkaContext): void {
