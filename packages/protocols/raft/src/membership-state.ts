@@ -38,10 +38,10 @@ export function selfVotes(state: Readonly<Pick<RaftState, 'membership'>>, ctx: P
  */
 export function promotable(
   state: Readonly<Pick<RaftState, 'membership' | 'membershipIndex' | 'commitIndex' | 'log' | 'snapshotIndex'>>,
-  ctx: Pick<RaftContext, 'self' | 'config' | 'nodes' | 'storage'>,
+  ctx: Pick<RaftContext, 'self' | 'config' | 'nodes' | 'storage' | 'bugs'>,
 ): boolean {
   if (isVoter(state.membership, ctx.self)) return true;
-  if (state.membershipIndex <= state.commitIndex) return false;
+  if (state.membershipIndex <= state.commitIndex || ctx.bugs.has('uncommittedRemovalStopsCampaigns')) return false;
   return isVoter(membershipBefore(state, ctx), ctx.self);
 }
 

@@ -11,6 +11,7 @@ import {
   lossyLinkLeader,
   leaseReads,
   lostAppendWhileIdle,
+  removedLeaderHoldsLongestLog,
   retryAfterTimeout,
   voteThenSilence,
 } from './bug-scenarios.ts';
@@ -58,6 +59,7 @@ describeBugSwitches(
       scenario: fixture('raft-bug-concurrentconfchanges.json'),
       caughtBy: 'one-uncommitted-conf-change',
     },
+    { bug: 'uncommittedRemovalStopsCampaigns', scenario: removedLeaderHoldsLongestLog, caughtBy: 'leader-after-heal' },
     {
       bug: 'noNoopBeforeConfChange',
       scenario: fixture('raft-bug-nonoopbeforeconfchange.json'),

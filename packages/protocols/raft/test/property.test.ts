@@ -79,6 +79,7 @@ describe('raft bug switches under generated faults', () => {
     readFromFollowerLocal: { numRuns: 60 },
     commitPriorTermByCount: { numRuns: 200, maxShrinkRuns: 300 },
     concurrentConfChanges: { numRuns: 60, maxShrinkRuns: 300 },
+    uncommittedRemovalStopsCampaigns: { numRuns: 60 },
   };
   for (const hunt of bugHunts) {
     it.skipIf(!extended && quick[hunt.id] === undefined)(
@@ -111,6 +112,7 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     leaseFromAckArrival: /^lease-timed-from-send$/,
     concurrentConfChanges: /^(one-uncommitted-conf-change|election-safety|leader-completeness)$/,
     noNoopBeforeConfChange: /^(conf-change-after-own-term-commit|one-uncommitted-conf-change)$/,
+    uncommittedRemovalStopsCampaigns: /^leader-after-heal$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;

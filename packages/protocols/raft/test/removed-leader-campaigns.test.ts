@@ -1,44 +1,8 @@
 import { familyOptions, familyScenario, runScenario, type Scenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
-import { families, invariants, raft } from '../src/index.ts';
-
-/**
- * Dissertation §4.2.2: "a server that is not part of its own latest configuration should still
- * start new elections, as it might still be needed until the C_new entry is committed". Voters
- * n1 and n2; n1 leads and appends its own removal ({n2}) while cut off from n2, so only n1 holds
- * that entry. CheckQuorum deposes n1. After the heal, n2's log is shorter, so n1 refuses n2's
- * votes; n1 itself must campaign (its own vote not counted) to win with n2's vote, commit {n2}
- * and step down. A node that read etcd's `promotable` against its newest, uncommitted
- * configuration never campaigns, and the two-node cluster stays without a leader for good.
- */
-export const removedLeaderHoldsLongestLog: Scenario = {
-  name: 'raft-removed-leader-holds-longest-log',
-  protocol: raft,
-  nodes: 3,
-  seed: 1,
-  until: '7s',
-  config: {
-    preVote: false,
-    checkQuorum: true,
-    initialVoters: ['n1', 'n2'],
-    nodeElectionTimeoutMicros: { n1: 100_000, n2: 300_000, n3: 300_000 },
-  },
-  network: { latency: '1ms' },
-  faults: [
-    { at: '950ms', fault: { type: 'partition', groups: [['n1'], ['n2', 'n3']] } },
-    { at: '2s', fault: { type: 'heal' } },
-  ],
-  workload: {
-    name: 'kv',
-    clients: 2,
-    thinkTime: '20ms',
-    timeout: '50ms',
-    stopAt: '6s',
-    options: { membership: [{ at: '1s', change: { steps: [{ type: 'remove', node: 'n1' }] } }] },
-  },
-  invariants,
-};
+import { families } from '../src/index.ts';
+import { removedLeaderHoldsLongestLog } from './bug-scenarios.ts';
 
 function runLines(scenario: Scenario): { violations: string[]; notes: string[] } {
   const result = runScenario(scenario, { registry }, { trace: 'memory', stateMode: 'mutable' });
@@ -52,6 +16,12 @@ function runLines(scenario: Scenario): { violations: string[]; notes: string[] }
 }
 
 describe('a voter removed by an uncommitted entry still campaigns (dissertation §4.2.2)', () => {
+  it('without the rule, n1 never campaigns and the two voters stay without a leader', () => {
+    expect(
+      runLines({ ...removedLeaderHoldsLongestLog, bugs: ['uncommittedRemovalStopsCampaigns'] }).violations,
+    ).toEqual([expect.stringMatching(/^leader-after-heal: /)]);
+  });
+
   it('n1 holds its own uncommitted removal, wins with n2 alone, commits {n2} and steps down', () => {
     const { violations, notes } = runLines(removedLeaderHoldsLongestLog);
     expect(violations).toEqual([]);
