@@ -86,6 +86,12 @@ export const bugs = {
     breaks:
       "A change left uncommitted by a deposed leader and the new leader's own change can each be decided by majorities that do not overlap, so two leaders are elected in one term. 'conf-change-after-own-term-commit' catches the early proposal.",
   },
+  uncommittedRemovalStopsCampaigns: {
+    description:
+      "A voter whose newest configuration entry removes it stops campaigning before that entry commits (etcd's promotable read against the newest, uncommitted configuration; drops the dissertation §4.2.2 rule that such a server still starts elections, as it may still be needed until C_new commits).",
+    breaks:
+      "A leader of two voters that appended its own removal and lost leadership before the entry committed holds the longest log: it refuses the other voter's votes and never campaigns itself, so no leader is elected again. 'leader-after-heal' catches it.",
+  },
 } satisfies Record<string, BugSwitch>;
 
 export type RaftBug = keyof typeof bugs;

@@ -95,7 +95,7 @@ function leaveLeadership(state: MutableState, ctx: RaftContext, why: string): vo
 
 export function handleElectionTimeout(state: MutableState, ctx: RaftContext): void {
   if (state.role === 'leader') return;
-  if (!promotable(state, ctx.self)) {
+  if (!promotable(state, ctx)) {
     // etcd tickElection: a learner, a removed node, or one not yet added waits; it never campaigns.
     resetElectionTimer(ctx);
     return;

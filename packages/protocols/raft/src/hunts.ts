@@ -369,6 +369,47 @@ export const bugHunts: readonly Hunt[] = [
       loseUnsyncedWrites: true,
     },
   },
+  {
+    id: 'uncommittedRemovalStopsCampaigns',
+    bug: 'uncommittedRemovalStopsCampaigns',
+    name: 'raft catches uncommittedRemovalStopsCampaigns',
+    // Voters n1 and n2, n1 the quicker to campaign; at 1 s an operator removes n1. An isolation of
+    // n1 around then leaves its removal in its log alone, and CheckQuorum deposes it: after the
+    // heal only n1 can win, and only if it campaigns (dissertation §4.2.2).
+    scenario: {
+      name: 'raft-uncommitted-removal-hunt',
+      protocol: 'raft',
+      nodes: 3,
+      until: '8s',
+      stopOnViolation: true,
+      bugs: ['uncommittedRemovalStopsCampaigns'],
+      config: {
+        preVote: false,
+        checkQuorum: true,
+        initialVoters: ['n1', 'n2'],
+        nodeElectionTimeoutMicros: { n1: 100_000, n2: 300_000, n3: 300_000 },
+      },
+      network: { latency: { dist: 'uniform', min: 1_000, max: 5_000 } },
+      workload: {
+        name: 'kv',
+        clients: 2,
+        thinkTime: '20ms',
+        timeout: '50ms',
+        stopAt: '7s',
+        options: { keys: 2, membership: [{ at: '1s', change: { steps: [{ type: 'remove', node: 'n1' }] } }] },
+      },
+    },
+    faults: {
+      kinds: ['partition'],
+      shapes: ['isolate'],
+      maxFaults: 4,
+      from: '500ms',
+      healAt: '2.5s',
+      minDuration: '100ms',
+      maxDuration: '1.5s',
+    },
+    maxShrinkRuns: 1000,
+  },
 ];
 
 /**

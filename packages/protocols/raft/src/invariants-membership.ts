@@ -54,6 +54,20 @@ function initialVoters(world: WorldView<RaftState>): readonly NodeId[] {
   return (world.config as RaftConfig | undefined)?.initialVoters ?? world.nodes;
 }
 
+/**
+ * Whether `node`'s newest configuration entry is above its commit index and the configuration
+ * before it, read from the log (or the initial one), names `node` a voter. When a snapshot holds
+ * that earlier configuration, the uncommitted entry alone is checked.
+ */
+function votedBeforeUncommittedChange(world: WorldView<RaftState>, state: RaftState, node: NodeId): boolean {
+  if (state.membershipIndex <= state.commitIndex) return false;
+  for (let index = state.membershipIndex - 1; index > state.snapshotIndex; index--) {
+    const entry = entryAt(state, index);
+    if (entry?.kind === 'config' && entry.membership) return isVoter(entry.membership, node);
+  }
+  return state.snapshotIndex > 0 || initialVoters(world).includes(node);
+}
+
 function observeNode(memory: MembershipMemory, world: WorldView<RaftState>, node: NodeId, stepped: boolean): void {
   const state = world.state(node);
   if (state === undefined) return;
@@ -101,8 +115,9 @@ function observeNode(memory: MembershipMemory, world: WorldView<RaftState>, node
     }
     if (!(sameLife && before.leader && before.term === state.term)) {
       const result = jointVoteResult(membership.voters, membership.outgoing, state.votesGranted, []);
-      // etcd raft.promotable: a learner or a node outside the configuration never campaigns.
-      if (!isVoter(membership, node))
+      // A learner or a node outside the configuration never campaigns (etcd raft.promotable), except
+      // a voter of the previous configuration while the newest is uncommitted (dissertation §4.2.2).
+      if (!isVoter(membership, node) && !votedBeforeUncommittedChange(world, state, node))
         report(
           DECIDED_BY_CONFIG_QUORUM,
           `${node} became leader of term ${state.term} without being a voter of ${membership.voters.join(',')}`,

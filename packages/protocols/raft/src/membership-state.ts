@@ -27,9 +27,36 @@ export function selfVotes(state: Readonly<Pick<RaftState, 'membership'>>, ctx: P
   return votesMask(state.membership, ctx.self);
 }
 
-/** etcd raft.promotable: only a voter of the configuration in force campaigns. */
-export function promotable(state: Readonly<Pick<RaftState, 'membership'>>, self: NodeId): boolean {
-  return isVoter(state.membership, self);
+/**
+ * Whether this node campaigns when its election timer fires: a voter of the configuration in
+ * force (etcd raft.promotable), or, while that configuration's entry is not known committed, a
+ * voter of the one before it. Dissertation §4.2.2: "a server that is not part of its own latest
+ * configuration should still start new elections, as it might still be needed until the C_new
+ * entry is committed"; its own vote counts only where it is a voter (electionResult). Without
+ * this, a leader that appended its own removal and lost leadership before the entry committed
+ * holds the only log that can win, and can neither campaign nor vote for a shorter log.
+ */
+export function promotable(
+  state: Readonly<Pick<RaftState, 'membership' | 'membershipIndex' | 'commitIndex' | 'log' | 'snapshotIndex'>>,
+  ctx: Pick<RaftContext, 'self' | 'config' | 'nodes' | 'storage' | 'bugs'>,
+): boolean {
+  if (isVoter(state.membership, ctx.self)) return true;
+  if (state.membershipIndex <= state.commitIndex || ctx.bugs.has('uncommittedRemovalStopsCampaigns')) return false;
+  return isVoter(membershipBefore(state, ctx), ctx.self);
+}
+
+/**
+ * The configuration that the entry at `state.membershipIndex` replaced: the newest configuration
+ * entry before it, else the snapshot's, else the initial one. Only asked while that entry is
+ * uncommitted, so it lies after the snapshot, in the log.
+ */
+function membershipBefore(
+  state: Readonly<Pick<RaftState, 'membershipIndex' | 'log' | 'snapshotIndex'>>,
+  ctx: Pick<RaftContext, 'config' | 'nodes' | 'storage'>,
+): Membership {
+  const before = state.log.slice(0, Math.max(0, state.membershipIndex - state.snapshotIndex - 1));
+  return membershipFromLog({ log: before, snapshotIndex: state.snapshotIndex }, loadSnapshot(ctx.storage), ctx)
+    .membership;
 }
 
 /** How the current (pre-)campaign stands under the configuration in force (both majorities when joint). */

@@ -1,5 +1,5 @@
 import type { Scenario } from '@dsim/core';
-import { raft } from '../src/index.ts';
+import { invariants, raft } from '../src/index.ts';
 
 /**
  * Small scripted schedules that make each bug switch bite, used by bugs.test.ts. Each runs
@@ -266,4 +266,41 @@ export const leaderDiskLagging: Scenario = {
     { at: '1.2s', fault: { type: 'partition', groups: [['n1', 'n3'], ['n2']] } },
     { at: '2.2s', fault: { type: 'heal' } },
   ],
+};
+
+/**
+ * Dissertation §4.2.2: "a server that is not part of its own latest configuration should still
+ * start new elections, as it might still be needed until the C_new entry is committed". Voters
+ * n1 and n2; n1 leads and appends its own removal ({n2}) while cut off from n2, so only n1 holds
+ * that entry. CheckQuorum deposes n1. After the heal, n2's log is shorter, so n1 refuses n2's
+ * votes; n1 itself must campaign (its own vote not counted) to win with n2's vote, commit {n2}
+ * and step down. With uncommittedRemovalStopsCampaigns (etcd's `promotable` read against the
+ * newest, uncommitted configuration) n1 never campaigns, and the two voters stay without a leader.
+ */
+export const removedLeaderHoldsLongestLog: Scenario = {
+  name: 'raft-removed-leader-holds-longest-log',
+  protocol: raft,
+  nodes: 3,
+  seed: 1,
+  until: '7s',
+  config: {
+    preVote: false,
+    checkQuorum: true,
+    initialVoters: ['n1', 'n2'],
+    nodeElectionTimeoutMicros: { n1: 100_000, n2: 300_000, n3: 300_000 },
+  },
+  network: { latency: '1ms' },
+  faults: [
+    { at: '950ms', fault: { type: 'partition', groups: [['n1'], ['n2', 'n3']] } },
+    { at: '2s', fault: { type: 'heal' } },
+  ],
+  workload: {
+    name: 'kv',
+    clients: 2,
+    thinkTime: '20ms',
+    timeout: '50ms',
+    stopAt: '6s',
+    options: { membership: [{ at: '1s', change: { steps: [{ type: 'remove', node: 'n1' }] } }] },
+  },
+  invariants,
 };

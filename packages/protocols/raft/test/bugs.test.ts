@@ -12,6 +12,7 @@ import {
   leaseReads,
   lostAppendWhileIdle,
   leaderDiskLagging,
+  removedLeaderHoldsLongestLog,
   retryAfterTimeout,
   voteThenSilence,
 } from './bug-scenarios.ts';
@@ -65,6 +66,7 @@ describeBugSwitches(
       scenario: fixture('raft-bug-concurrentconfchanges.json'),
       caughtBy: 'one-uncommitted-conf-change',
     },
+    { bug: 'uncommittedRemovalStopsCampaigns', scenario: removedLeaderHoldsLongestLog, caughtBy: 'leader-after-heal' },
     {
       bug: 'noNoopBeforeConfChange',
       scenario: fixture('raft-bug-nonoopbeforeconfchange.json'),

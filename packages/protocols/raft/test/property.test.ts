@@ -79,6 +79,7 @@ describe('raft bug switches under generated faults', () => {
     readFromFollowerLocal: { numRuns: 60 },
     commitPriorTermByCount: { numRuns: 200, maxShrinkRuns: 300 },
     concurrentConfChanges: { numRuns: 60, maxShrinkRuns: 300 },
+    uncommittedRemovalStopsCampaigns: { numRuns: 60 },
   };
   for (const hunt of bugHunts) {
     it.skipIf(!extended && quick[hunt.id] === undefined)(
@@ -112,6 +113,7 @@ describe('the shrunk counterexample of every bug switch replays', () => {
     concurrentConfChanges: /^(one-uncommitted-conf-change|election-safety|leader-completeness)$/,
     noNoopBeforeConfChange: /^(conf-change-after-own-term-commit|one-uncommitted-conf-change)$/,
     countLeaderBeforeDurable: /^(leader-completeness|state-machine-safety|linearizable-kv)$/,
+    uncommittedRemovalStopsCampaigns: /^leader-after-heal$/,
   };
   for (const bug of Object.keys(bugs)) {
     const name = `raft-bug-${bug.toLowerCase()}.json`;
