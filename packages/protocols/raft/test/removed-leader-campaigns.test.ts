@@ -44,3 +44,25 @@ describe('a voter removed by an uncommitted entry still campaigns (dissertation 
     expect(runLines(scenario).violations).toEqual([]);
   });
 });
+
+describe('a removed server that missed its removal, with PreVote and CheckQuorum off (dissertation §4.2.3)', () => {
+  // Swarm seed 100905: n3 never receives the entry that removes it, still counts itself a voter,
+  // and campaigns with ever higher terms, deposing the only voter every half second. Raft promises
+  // no leader there; the liveness invariants say so instead of failing.
+  const family = families.aggressive!;
+  const { scenario } = familyScenario(family, 100905, familyOptions(family, {}), true);
+
+  it('the swarm draw is that case: PreVote and CheckQuorum both off', () => {
+    const config = scenario.config as { preVote?: boolean; checkQuorum?: boolean };
+    expect([config.preVote, config.checkQuorum]).toEqual([false, false]);
+  });
+
+  it('keeps every invariant, the liveness ones by the §4.2.3 exemption', () => {
+    expect(runLines(scenario).violations).toEqual([]);
+  });
+
+  it('with CheckQuorum on the same schedule elects a leader and commits after the heal', () => {
+    const guarded = { ...scenario, config: { ...(scenario.config as object), checkQuorum: true } };
+    expect(runLines(guarded).violations).toEqual([]);
+  });
+});
