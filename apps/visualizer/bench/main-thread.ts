@@ -15,7 +15,7 @@ export interface TraceRecord {
   readonly tdur?: number;
   readonly pid: number;
   readonly tid: number;
-  readonly args?: { name?: string };
+  readonly args?: { name?: string; data?: Record<string, unknown> };
 }
 
 export interface MainThreadTask {

@@ -16,6 +16,7 @@ import { registry } from '@dsim/registry';
 import type { CDPSession, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { APP_ROOT, DIST, launch, serve } from '../test/e2e/harness.ts';
+import type { TraceRecord as TraceEventRecord } from './main-thread.ts';
 
 const events = Number(process.argv[2] ?? 1_000_000);
 const view = process.argv[4] ?? 'window';
@@ -36,18 +37,6 @@ function pingpongTrace(count: number): string {
     { trace: 'memory' },
   );
   return result.trace.join('\n') + '\n';
-}
-
-interface TraceEventRecord {
-  readonly name: string;
-  readonly ph: string;
-  readonly ts: number;
-  readonly dur?: number;
-  /** Thread (CPU) time of the event, when the platform records it. */
-  readonly tdur?: number;
-  readonly pid: number;
-  readonly tid: number;
-  readonly args?: { name?: string; data?: Record<string, unknown> };
 }
 
 /** Self time (ms) per event name on one thread, in [from, to] (trace microseconds), from complete events. */
