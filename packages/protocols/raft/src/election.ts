@@ -142,9 +142,13 @@ export function becomeCandidate(state: MutableState, ctx: RaftContext, transfer:
   saveHardState(ctx.storage, state.term, state.vote);
   // The vote for ourselves must be durable before anyone can count on our term (paper Figure 2).
   ctx.storage.sync();
+  // A campaign that a won pre-vote opens continues the attempt the pre-vote began: etcd's
+  // pre-candidate that grants a real vote in its current term stays a pre-candidate, and its
+  // pre-vote round, under way before that vote, still ends in a campaign.
+  const continuesPreVote = state.role === 'precandidate' && !transfer;
   state.role = 'candidate';
   state.leader = null;
-  state.campaignStartedAt = ctx.now();
+  if (!continuesPreVote) state.campaignStartedAt = ctx.now();
   state.campaignByTransfer = transfer;
   state.votesGranted = [ctx.self];
   state.votesRejected = [];

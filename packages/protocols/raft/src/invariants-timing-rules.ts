@@ -10,7 +10,10 @@ import type { RaftState } from './state.ts';
  *
  * - A granted vote restarts the election timer (paper Figure 2, Followers): a node that voted for
  *   another at local time v does not start a (pre-)campaign of its own before v + its shortest
- *   election timeout, unless a leadership transfer asked it to (TimeoutNow campaigns at once).
+ *   election timeout, unless a leadership transfer asked it to (TimeoutNow campaigns at once). A
+ *   campaign opened by a won pre-vote starts when that pre-vote did: a pre-vote round under way
+ *   when the node votes may still end in a campaign (etcd's Step keeps a pre-candidate that grants
+ *   a vote in its current term a pre-candidate).
  * - The lease is timed from the heartbeat's send (dissertation §6.4.1): every acknowledgement the
  *   leader's lease counts is dated by the send time of a heartbeat it sent in its term, so never
  *   after its latest heartbeat round.
@@ -42,7 +45,7 @@ function checkNode(world: WorldView<RaftState>, memory: TimingMemory, node: Node
       memory.reported.set(node, campaignStartedAt);
       memory.found.set(
         VOTE_RESTARTS_ELECTION_TIMER,
-        `${node} campaigned ${campaignStartedAt - votedAt} µs after granting its vote in term ${state.term}, sooner than its shortest election timeout (${wait} µs)`,
+        `${node} started a campaign (now term ${state.term}) ${campaignStartedAt - votedAt} µs after granting its vote, sooner than its shortest election timeout (${wait} µs)`,
       );
     }
   }
