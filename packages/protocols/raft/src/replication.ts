@@ -50,21 +50,24 @@ export function propose(state: MutableState, ctx: RaftContext, entry: Entry): nu
  * log through its last entry is on disk; the unstable tail becomes stable then (log.ts).
  */
 function noteWhenDurable(state: MutableState, ctx: RaftContext): void {
-  const note: StorageAppendResponse = {
+  // Syncs that take no time put this step's writes on disk before any of its messages leave
+  // (etcd's synchronous Ready loop): the note would arrive at once, so its effect is taken here.
+  if (ctx.storage.syncsAreImmediate) return markStable(state, ctx, lastIndex(state), lastTerm(state));
+  ctx.send(ctx.self, {
     type: 'StorageAppendResponse',
     term: state.term,
     index: lastIndex(state),
     logTerm: lastTerm(state),
-  };
-  // Syncs that take no time put this step's writes on disk before any of its messages leave
-  // (etcd's synchronous Ready loop): the note would arrive at once, so it is taken here.
-  if (ctx.storage.syncsAreImmediate) handleStorageAppended(state, ctx, note);
-  else ctx.send(ctx.self, note);
+  });
 }
 
 /** The note arrived: the log through `index` is on disk, and a leader may now count its own copy. */
 export function handleStorageAppended(state: MutableState, ctx: RaftContext, msg: StorageAppendResponse): void {
-  stableTo(state, msg.index, msg.logTerm);
+  markStable(state, ctx, msg.index, msg.logTerm);
+}
+
+function markStable(state: MutableState, ctx: RaftContext, index: number, logTerm: number): void {
+  stableTo(state, index, logTerm);
   if (state.role === 'leader') maybeCommit(state, ctx);
 }
 
