@@ -207,7 +207,7 @@ function durability(name: string, description: string): Invariant<RaftState, Dur
 
 export const durableTermAndVote = durability(
   DURABLE_TERM_AND_VOTE,
-  "A node's term never goes backwards, and its vote in a term never changes, across restarts too (Raft Figure 2: persistent state).",
+  "A node's term never goes backwards, and its vote in a term never changes; across a restart, the term and vote whose write was on disk at the crash survive (Raft Figure 2: persistent state).",
 );
 export const durableLog = durability(
   DURABLE_LOG,
