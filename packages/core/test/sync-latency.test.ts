@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NodeStorage, runScenario, ScenarioError, Simulation, type RunResult } from '../src/index.ts';
+import {
+  always,
+  NodeStorage,
+  runScenario,
+  ScenarioError,
+  Simulation,
+  type RunResult,
+  type Scenario,
+} from '../src/index.ts';
 import { NO_SYNC, NOTHING_NEW } from '../src/kernel/storage.ts';
 import { baseScenario, recorder, type RecorderState } from './fixtures.ts';
 
@@ -206,6 +214,49 @@ describe('storage.syncLatency in the kernel', () => {
       { trace: 'memory' },
     );
     expect(notes(result).some((text) => text.startsWith('crash lost'))).toBe(false);
+  });
+
+  it('tells invariants when the writes each node synced are on disk', () => {
+    const seen: Array<[number, number | undefined]> = [];
+    const watch = always<RecorderState>('watch-n1-disk', (world) => {
+      seen.push([world.time, world.durableAt('n1')]);
+      return true;
+    });
+    const scenario = (extra: Partial<Scenario>) =>
+      baseScenario(writer, {
+        until: '5ms',
+        invariants: [watch],
+        faults: [
+          { at: '4500us', fault: { type: 'crash', node: 'n1' } },
+          { at: '4800us', fault: { type: 'restart', node: 'n1' } },
+        ],
+        ...extra,
+      });
+    runScenario(scenario({ storage: { syncLatency: '2ms' } }), {}, {});
+    // init's sync is on disk at 2 ms; the write at 1 ms queues behind it and is on disk at 4 ms
+    // (so is the resync at 1.1 ms, which found nothing new); the heartbeat at 1.5 ms synced
+    // nothing. Down, n1 has no disk to ask about; its restart's sync is on disk 2 ms later.
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        [0, 2_000],
+        [1_000, 4_000],
+        [1_100, 4_000],
+        [1_500, 4_000],
+        [4_500, undefined],
+        [4_800, 6_800],
+      ]),
+    );
+    // Between those moments nothing new is synced, so the answer is either still in the future
+    // or the current time.
+    for (const [time, durableAt] of seen)
+      if (time > 1_500 && time < 4_500) expect(durableAt).toBe(Math.max(time, 4_000));
+    seen.length = 0;
+    // Without a sync latency every sync is on disk at once.
+    runScenario(scenario({}), {}, {});
+    expect(seen.every(([time, durableAt]) => durableAt === time || (time === 4_500 && durableAt === undefined))).toBe(
+      true,
+    );
+    expect(seen.length).toBeGreaterThan(3);
   });
 
   it('runs the same in both state modes', () => {

@@ -9,6 +9,7 @@ import {
   type Fault,
   type FaultEpisode,
   type Micros,
+  type NodeId,
   type ProtocolRegistry,
   type ResolvedScenario,
   type RunResult,
@@ -29,8 +30,11 @@ export interface SimulationPropertyOptions {
   readonly scenario: Scenario;
   /** Resolves `scenario.protocol` when it is a name. */
   readonly registry?: ProtocolRegistry;
-  /** The fault arbitrary; the nodes come from the scenario. */
-  readonly faults: Omit<FaultArbitraryOptions, 'nodes'>;
+  /**
+   * The fault arbitrary. Faults hit the scenario's nodes, or only `nodes` when given: the servers
+   * of a protocol whose clients run as nodes, say.
+   */
+  readonly faults: Omit<FaultArbitraryOptions, 'nodes'> & { readonly nodes?: readonly NodeId[] };
   /** An extra check on the finished run, e.g. `checkLinearizability(result.history, kvModel)`. */
   readonly check?: (result: RunResult) => true | string;
   /** Also draw the workload block (it replaces `scenario.workload`). */
@@ -261,19 +265,36 @@ function prepare(options: SimulationPropertyOptions): Setup {
       `property '${options.name}': numRuns (or DSIM_PROPERTY_RUNS) must be a positive whole number, got ${String(numRuns)}`,
     );
   const seed = options.seed ?? Number.parseInt(hashText(options.name).slice(0, 8), 16) | 0;
+  const nodes = faultedNodes(options, resolved.nodes);
   const arbitrary = fc.record<Drawn>(
     options.workload
       ? {
           seed: fc.integer({ min: 0, max: 0x7fffffff }),
-          episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }),
+          episodes: faultEpisodes({ ...options.faults, nodes }),
           workload: options.workload,
         }
       : {
           seed: fc.integer({ min: 0, max: 0x7fffffff }),
-          episodes: faultEpisodes({ ...options.faults, nodes: resolved.nodes }),
+          episodes: faultEpisodes({ ...options.faults, nodes }),
         },
   );
   return { options, base, resolved, healAt, arbitrary, numRuns, seed };
+}
+
+/** The nodes faults may hit: `faults.nodes`, checked against the scenario's, or all of them. */
+function faultedNodes(options: SimulationPropertyOptions, scenarioNodes: readonly NodeId[]): readonly NodeId[] {
+  const chosen = options.faults.nodes;
+  if (chosen === undefined) return scenarioNodes;
+  if (chosen.length === 0)
+    throw new Error(
+      `property '${options.name}': faults.nodes is empty; name the nodes faults may hit, or leave it out`,
+    );
+  for (const node of chosen)
+    if (!scenarioNodes.includes(node))
+      throw new Error(
+        `property '${options.name}': faults.nodes names '${node}', which is not a node of the scenario (${scenarioNodes.join(', ')})`,
+      );
+  return chosen;
 }
 
 /**

@@ -65,6 +65,27 @@ describe('the property runner on the heartbeat detector', () => {
     expect(report.originalSize.episodes).toBeGreaterThanOrEqual(report.shrunkSize.episodes);
   });
 
+  it('hits only the nodes faults.nodes names, and names a node the scenario lacks', () => {
+    const options = {
+      name: 'heartbeat restart of n2',
+      scenario: { ...base, bugs: ['beatTimerNotRearmedOnRestart'] },
+      registry,
+      faults: { nodes: ['n2'], kinds: ['crash', 'pause'] as const, healAt: '60s', maxFaults: 6 },
+      numRuns: 200,
+      maxShrinkRuns: 0,
+      outDir,
+    };
+    const report = findCounterexample(options);
+    expect(report.found).toBe(true);
+    if (!report.found) return;
+    expect(report.originalSize.episodes).toBeGreaterThan(1);
+    for (const { fault } of report.originalFaults)
+      if (fault.type !== 'heal') expect(fault).toHaveProperty('node', 'n2');
+    expect(() => findCounterexample({ ...options, faults: { ...options.faults, nodes: ['n9'] } })).toThrow(
+      "faults.nodes names 'n9', which is not a node of the scenario (n1, n2, n3)",
+    );
+  });
+
   it('removes whole episodes after fast-check: with its shrinking switched off, the removal passes alone get down to the crash', () => {
     const report = findCounterexample({
       name: 'heartbeat restart', // the name fixes fast-check's seed: the same first failure as above

@@ -19,6 +19,12 @@ export interface WorldView<State = unknown> {
   upSince(node: NodeId): Micros | undefined;
   /** Global time the node crashed; undefined while it is up. */
   downSince(node: NodeId): Micros | undefined;
+  /**
+   * When every write the node has synced so far is on disk: the current time when no sync is in
+   * progress, and always without a storage sync latency; undefined while the node is down. A
+   * crash that loses unsynced writes keeps exactly the writes whose sync completed before it.
+   */
+  durableAt(node: NodeId): Micros | undefined;
   /** Nodes that are down right now, in the order they crashed (kept by the kernel, O(1) to read). */
   readonly crashed: readonly NodeId[];
   readonly history: History;

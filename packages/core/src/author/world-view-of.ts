@@ -50,6 +50,7 @@ export function worldViewOf<State>(
     isUp: (node) => current.get(node) !== undefined,
     isPaused: (node) => paused.has(node),
     upSince: (node) => (current.get(node) !== undefined ? 0 : undefined),
+    durableAt: (node) => (current.get(node) !== undefined ? world.time : undefined),
     downSince: (node) => (current.has(node) && current.get(node) === undefined ? 0 : undefined),
     get crashed() {
       return nodes.filter((node) => current.get(node) === undefined);

@@ -66,6 +66,12 @@ export class KernelWorldView implements WorldView {
     return node?.up ? node.upSince : undefined;
   }
 
+  durableAt(id: NodeId): Micros | undefined {
+    const node = this.runtimeOf(id);
+    if (!node?.up) return undefined;
+    return node.disk === undefined ? this.time : node.storage.durableAt(this.time);
+  }
+
   downSince(id: NodeId): Micros | undefined {
     const node = this.runtimeOf(id);
     return node && !node.up ? node.downSince : undefined;

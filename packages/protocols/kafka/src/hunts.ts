@@ -58,12 +58,48 @@ export const huntFaults = {
   healAt: '12s',
 } as const satisfies SimulationPropertyOptions['faults'];
 
+/**
+ * brokerLeadsBeforeRegistering needs a controller that misses a broker's restart: it is isolated
+ * for less than the session timeout (4 s here) while brokers lose power and restart, so at the
+ * heal it still holds a restarted broker's old registration and may elect it before the broker
+ * registers again (a restarted broker retries every heartbeat interval, 1 s here). Faults hit the
+ * controller and the brokers only: producer and consumer crashes play no part in the bug. Every
+ * crash is a power loss (unflushed writes lost), so the elected broker's log is cut.
+ */
+export function registrationHuntScenario(bugs: readonly string[] = []): Scenario {
+  return {
+    ...huntScenario(bugs),
+    name: `kafka-registration-hunt${bugs.length ? `-${bugs.join('+')}` : ''}`,
+    until: '12s',
+    config: { ...huntConfig, heartbeatIntervalMs: 1000, sessionTimeoutMs: 4000 },
+  };
+}
+
+export const registrationHuntFaults = {
+  nodes: ['c', 'b1', 'b2', 'b3'],
+  kinds: ['partition', 'crash'],
+  shapes: ['isolate'],
+  loseUnsyncedWrites: true,
+  maxFaults: 5,
+  dense: true,
+  from: '1s',
+  healAt: '6.5s',
+  durations: { partition: { min: '500ms', max: '3s' }, crash: { min: '100ms', max: '1s' } },
+} as const satisfies SimulationPropertyOptions['faults'];
+
 export const kafkaHunts: KafkaHunt[] = [
-  'hwFromAllReplicas',
-  'electOutOfSyncLeader',
-  'followerServesAboveHW',
-  'idempotenceIgnoresSequence',
-].map((bug) => ({
-  id: bug,
-  options: { name: `kafka bug ${bug}`, scenario: huntScenario([bug]), faults: huntFaults },
-}));
+  ...['hwFromAllReplicas', 'electOutOfSyncLeader', 'followerServesAboveHW', 'idempotenceIgnoresSequence'].map(
+    (bug) => ({
+      id: bug,
+      options: { name: `kafka bug ${bug}`, scenario: huntScenario([bug]), faults: huntFaults },
+    }),
+  ),
+  {
+    id: 'brokerLeadsBeforeRegistering',
+    options: {
+      name: 'kafka bug brokerLeadsBeforeRegistering',
+      scenario: registrationHuntScenario(['brokerLeadsBeforeRegistering']),
+      faults: registrationHuntFaults,
+    },
+  },
+];

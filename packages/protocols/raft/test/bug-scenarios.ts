@@ -1,4 +1,4 @@
-import type { Scenario } from '@dsim/core';
+import { toMicros, type Scenario } from '@dsim/core';
 import { invariants, raft } from '../src/index.ts';
 
 /**
@@ -304,3 +304,30 @@ export const removedLeaderHoldsLongestLog: Scenario = {
   },
   invariants,
 };
+
+/**
+ * A slow disk (every sync takes 40 ms): n3 is cut off while n1 wins term 1, and after the heal at
+ * 1 s it learns the term from n1's first message (at 1.035 s), writes it, and answers once the
+ * write is on disk (1.075 s). It crashes at `crashAt`, losing unsynced writes, and restarts 50 ms
+ * later. Crashed at 1.05 s it loses term 1 before anyone heard it from n3: safe. Crashed at 1.2 s
+ * the term was on disk, and only forgetTermOnRestart (which never wrote it) loses it.
+ */
+export function slowDiskCrashAfterLearningTerm(crashAt: string): Scenario {
+  const restartAt = `${Math.round(toMicros(crashAt) / 1000) + 50}ms`;
+  return {
+    name: 'raft-slow-disk-learned-term',
+    protocol: raft,
+    nodes: 3,
+    seed: 1,
+    until: '3s',
+    config: { nodeElectionTimeoutMicros: { n1: 100_000, n3: 5_000_000 } },
+    network: { latency: '1ms' },
+    storage: { syncLatency: '40ms' },
+    faults: [
+      { at: 0, fault: { type: 'isolate', node: 'n3' } },
+      { at: '1s', fault: { type: 'heal' } },
+      { at: crashAt, fault: { type: 'crash', node: 'n3', loseUnsyncedWrites: true } },
+      { at: restartAt, fault: { type: 'restart', node: 'n3' } },
+    ],
+  };
+}

@@ -66,17 +66,20 @@ describe('raft under generated faults', () => {
 /**
  * Every bug switch must be caught by the property runner within 1,000 runs and shrunk to a few
  * fault episodes. Measured with `npx -y pnpm@10 experiment catch-bugs raft --runs 1000` (see
- * src/hunts.ts for the per-switch generators). Two hunts are quick enough for the default suite:
- * readFromFollowerLocal fails on its first run, and Figure 8 (commitPriorTermByCount) on its
- * 99th with a single loss burst (fast-check's seed comes from the hunt's name, so these counts
- * are exact); there, the default suite gives fast-check 300 shrink runs instead of the hunt's
- * 10,000, which only move the burst about. The others take up to a minute, mostly shrinking, so
+ * src/hunts.ts for the per-switch generators). The hunts in `quick` are fast enough for the
+ * default suite: readFromFollowerLocal fails on its first run, forgetTermOnRestart on its 4th,
+ * noProbeOnHeartbeat on its 3rd, and Figure 8 (commitPriorTermByCount) on its 99th with a single
+ * loss burst (fast-check's seed comes from the hunt's name, so these counts are exact); for
+ * Figure 8 the default suite gives fast-check 300 shrink runs instead of the hunt's 10,000,
+ * which only move the burst about. The others take up to a minute, mostly shrinking, so
  * the default suite replays the shrunk counterexamples saved by `catch-bugs raft --save` in
  * test/fixtures, and the full hunts run when DSIM_PROPERTY_RUNS is set.
  */
 describe('raft bug switches under generated faults', () => {
   const quick: Record<string, { numRuns: number; maxShrinkRuns?: number }> = {
     readFromFollowerLocal: { numRuns: 60 },
+    forgetTermOnRestart: { numRuns: 60 },
+    noProbeOnHeartbeat: { numRuns: 60 },
     commitPriorTermByCount: { numRuns: 200, maxShrinkRuns: 300 },
     concurrentConfChanges: { numRuns: 60, maxShrinkRuns: 300 },
     uncommittedRemovalStopsCampaigns: { numRuns: 60 },
