@@ -61,8 +61,8 @@ export function becomeLeader(replica: Draft<Replica>, meta: PartitionState, ctx:
 /** Leaving leadership: parked acks=all requests fail with NOT_LEADER_OR_FOLLOWER (§2.1 step 6). */
 export function abandonLeadership(replica: Draft<Replica>, ctx: KafkaContext): void {
   for (const parked of replica.parkedProduces) {
-    ctx.cancelTimer(`produce:${replica.partition}:${parked.from}:${parked.requestId}`);
-    replyProduce(ctx, parked.from, replica.partition, parked.requestId, parked.offset, 'NOT_LEADER_OR_FOLLOWER');
+    ctx.cancelTimer(produceTimer(replica.partition, parked));
+    replyProduce(ctx, parked, replica.partition, parked.offset, 'NOT_LEADER_OR_FOLLOWER');
   }
   replica.parkedProduces = [];
   replica.parkedFetches = {};
@@ -70,15 +70,26 @@ export function abandonLeadership(replica: Draft<Replica>, ctx: KafkaContext): v
   replica.pendingIsr = null;
 }
 
+/** A produce request as its reply needs it: who sent it, on which connection, and its correlation id. */
+interface ProduceRequestRef {
+  readonly from: NodeId;
+  readonly connection: number;
+  readonly requestId: number;
+}
+
 function replyProduce(
   ctx: KafkaContext,
-  to: NodeId,
+  request: ProduceRequestRef,
   partition: number,
-  requestId: number,
   offset: number,
   error?: ProduceError,
 ): void {
-  ctx.send(to, { type: 'ProduceReply', partition, requestId, offset, ...(error ? { error } : {}) });
+  const { from, connection, requestId } = request;
+  ctx.send(from, { type: 'ProduceReply', partition, connection, requestId, offset, ...(error ? { error } : {}) });
+}
+
+function produceTimer(partition: number, request: ProduceRequestRef): `produce:${string}` {
+  return `produce:${partition}:${request.from}:${request.connection}:${request.requestId}`;
 }
 
 function followerLeos(replica: Draft<Replica>): FollowerLeo[] {
@@ -114,12 +125,11 @@ export function maybeAdvanceHw(replica: Draft<Replica>, ctx: KafkaContext): void
       remaining.push(parked);
       continue;
     }
-    ctx.cancelTimer(`produce:${replica.partition}:${parked.from}:${parked.requestId}`);
+    ctx.cancelTimer(produceTimer(replica.partition, parked));
     replyProduce(
       ctx,
-      parked.from,
+      parked,
       replica.partition,
-      parked.requestId,
       parked.offset,
       enough ? undefined : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
     );
@@ -134,13 +144,14 @@ export function handleProduce(
   msg: Extract<KafkaMessage, { type: 'Produce' }>,
   ctx: KafkaContext,
 ): void {
+  const request: ProduceRequestRef = { from, connection: msg.connection, requestId: msg.requestId };
   const replica = state.replicas[msg.partition];
   if (!replica || replica.role !== 'leader' || replica.meta === null)
-    return replyProduce(ctx, from, msg.partition, msg.requestId, -1, 'NOT_LEADER_OR_FOLLOWER');
+    return replyProduce(ctx, request, msg.partition, -1, 'NOT_LEADER_OR_FOLLOWER');
   const rf = replica.meta.replicas.length;
   if (msg.acks === 'all' && replica.meta.isr.length < effectiveMinIsr(ctx.config, rf)) {
     replica.notEnoughReplicas++;
-    return replyProduce(ctx, from, msg.partition, msg.requestId, -1, 'NOT_ENOUGH_REPLICAS');
+    return replyProduce(ctx, request, msg.partition, -1, 'NOT_ENOUGH_REPLICAS');
   }
   let offset: number;
   const duplicate =
@@ -152,8 +163,7 @@ export function handleProduce(
   } else {
     if (msg.pid >= 0 && !ctx.bugs.has('idempotenceIgnoresSequence')) {
       const expected = (replica.producers[String(msg.pid)]?.lastSeq ?? -1) + 1;
-      if (msg.seq !== expected)
-        return replyProduce(ctx, from, msg.partition, msg.requestId, -1, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
+      if (msg.seq !== expected) return replyProduce(ctx, request, msg.partition, -1, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
     }
     if (ctx.config.truncation === 'hw' || ctx.config.truncation === 'kip101')
       stampEpoch(replica, replica.leaderEpoch, ctx);
@@ -162,20 +172,22 @@ export function handleProduce(
     maybeAdvanceHw(replica, ctx);
   }
   if (msg.acks === '0') return;
-  if (msg.acks === '1' || replica.hw > offset) return replyProduce(ctx, from, msg.partition, msg.requestId, offset);
-  replica.parkedProduces.push({ from, requestId: msg.requestId, requiredHw: offset + 1, offset });
-  ctx.setTimer(`produce:${msg.partition}:${from}:${msg.requestId}`, ms(ctx.config.requestTimeoutMs));
+  if (msg.acks === '1' || replica.hw > offset) return replyProduce(ctx, request, msg.partition, offset);
+  replica.parkedProduces.push({ ...request, requiredHw: offset + 1, offset });
+  ctx.setTimer(produceTimer(msg.partition, request), ms(ctx.config.requestTimeoutMs));
 }
 
 /** A parked acks=all request past the producer's request timeout (§2.1 step 6). */
 export function onProduceTimeout(state: Draft<BrokerState>, key: string, ctx: KafkaContext): void {
-  const [partitionText, from, requestText] = key.split(':');
+  const [partitionText, from, connectionText, requestText] = key.split(':');
   const replica = state.replicas[Number(partitionText)];
   if (!replica) return;
-  const index = replica.parkedProduces.findIndex((p) => p.from === from && p.requestId === Number(requestText));
+  const index = replica.parkedProduces.findIndex(
+    (p) => p.from === from && p.connection === Number(connectionText) && p.requestId === Number(requestText),
+  );
   if (index < 0) return;
   const [parked] = replica.parkedProduces.splice(index, 1);
-  replyProduce(ctx, parked!.from, replica.partition, parked!.requestId, parked!.offset, 'REQUEST_TIMED_OUT');
+  replyProduce(ctx, parked!, replica.partition, parked!.offset, 'REQUEST_TIMED_OUT');
 }
 
 function fetchError(

@@ -111,6 +111,11 @@ export type KafkaMessage =
   | {
       readonly type: 'Produce';
       readonly partition: number;
+      /**
+       * The producer's incarnation: a correlation id is unique only within one connection, and a
+       * restarted producer opens new connections, so a reply sent on an old one never reaches it.
+       */
+      readonly connection: number;
       readonly requestId: number;
       readonly acks: Acks;
       readonly id: string;
@@ -120,6 +125,7 @@ export type KafkaMessage =
   | {
       readonly type: 'ProduceReply';
       readonly partition: number;
+      readonly connection: number;
       readonly requestId: number;
       readonly error?: ProduceError;
       readonly offset: number;

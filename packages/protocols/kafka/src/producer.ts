@@ -162,6 +162,7 @@ function send(state: Draft<ProducerState>, batch: Draft<PendingBatch>, leader: s
   ctx.send(leader, {
     type: 'Produce',
     partition: batch.partition,
+    connection: state.incarnation,
     requestId: batch.requestId,
     acks: ctx.config.acks,
     id: batch.id,
@@ -234,7 +235,7 @@ export function handleProducerMessage(state: Draft<ProducerState>, msg: KafkaMes
     for (const partition of msg.partitions) state.leaders[partition.partition] = partition.leader;
     return pump(state, ctx);
   }
-  if (msg.type !== 'ProduceReply') return;
+  if (msg.type !== 'ProduceReply' || msg.connection !== state.incarnation) return;
   const batch = state.queue.find((b) => b.status === 'inflight' && b.requestId === msg.requestId);
   if (!batch) return;
   ctx.cancelTimer(`request:${msg.requestId}`);

@@ -16,6 +16,7 @@ export interface FollowerProgress {
 
 export interface ParkedProduce {
   readonly from: NodeId;
+  readonly connection: number;
   readonly requestId: number;
   /** The HW that completes it: last offset + 1. */
   readonly requiredHw: number;
