@@ -61,6 +61,13 @@ interface LoadOptions {
 
 /** Events in the first picture of a large trace (a dense trace's first window shows 8,000). */
 const FIRST_PICTURE_EVENTS = 10_000;
+/**
+ * A trace known to be at most this long (its Content-Length, a file's size) is drawn once, whole:
+ * it is read, indexed and drawn in about a second, and a picture of its first part would only
+ * delay the whole by that picture's own cost. A longer trace, or one of unknown length (a
+ * stream), shows its first part first.
+ */
+const WHOLE_AT_ONCE_BYTES = 12_000_000;
 /** Longest a slice of loading work runs before the page gets to draw and answer, in ms. */
 const SLICE_MS = 30;
 /** Lines read, and events indexed or folded, between checks of the slice's time. */
@@ -144,12 +151,13 @@ class App implements Controller {
 
   /** Loads a trace held whole in memory (a file, a run's trace). */
   loadText(text: string, source: Source, options: LoadOptions = {}): Promise<void> {
-    return this.loadPieces(onePiece(text), source, options, performance.now());
+    return this.loadPieces(onePiece(text), source, options, performance.now(), text.length);
   }
 
   /**
-   * Loads a trace from its text in pieces, as they arrive. The first picture is drawn from the
-   * first FIRST_PICTURE_EVENTS events while the rest is still being read; then the rest is read,
+   * Loads a trace from its text in pieces, as they arrive. Unless `totalBytes` says the trace is
+   * short (WHOLE_AT_ONCE_BYTES), the first picture is drawn from the first FIRST_PICTURE_EVENTS
+   * events while the rest is still being read; then the rest is read,
    * indexed and folded into checkpoints in slices of at most SLICE_MS, between which the page
    * draws and answers, and the whole trace replaces the first part on screen. The text goes to
    * the analysis worker piece by piece, which hashes it meanwhile.
@@ -171,6 +179,7 @@ class App implements Controller {
     const slicer = new Slicer(SLICE_MS);
     const reader = new TraceReader();
     let shownFirst = false;
+    const partFirst = !(totalBytes > 0 && totalBytes <= WHOLE_AT_ONCE_BYTES);
     let parseMs = 0;
     let firstDrawMs = 0;
     let firstDrawParts: Record<string, number> = {};
@@ -253,7 +262,7 @@ class App implements Controller {
         const lines = reader.read(READ_LINES);
         parseMs += performance.now() - parseStart;
         if (lines === 0) break;
-        if (!shownFirst && reader.events.length >= FIRST_PICTURE_EVENTS) showFirst();
+        if (partFirst && !shownFirst && reader.events.length >= FIRST_PICTURE_EVENTS) showFirst();
         if (await slicer.pause()) {
           if (superseded()) return;
           progress(totalBytes ? 0.6 * Math.min(1, characters / totalBytes) : 0.3, readProgress());
@@ -388,7 +397,9 @@ class App implements Controller {
       progress(0, `Fetching ${url}…`);
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      const total = Number(response.headers.get('content-length')) || 0;
+      // A compressed body's length says nothing of the text's: unknown, as for a stream.
+      const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+      const total = encoded ? 0 : Number(response.headers.get('content-length')) || 0;
       await this.loadPieces(
         textPieces(response),
         { kind: 'url', name: url.split('/').pop() || url, url },
