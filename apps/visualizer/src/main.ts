@@ -43,7 +43,10 @@ interface Timings {
   firstPictureMs: number;
   /** Time spent reading lines (in slices, overlapping the download). */
   parseMs: number;
-  /** Indexing the whole trace, and folding it into checkpoints (wall time, slices and the frames between). */
+  /**
+   * Indexing the whole trace, and folding it into checkpoints before it is drawn (wall time,
+   * slices and the frames between); a trace drawn once, whole, is folded after it is drawn.
+   */
   modelMs: number;
   checkpointsMs: number;
   /** The first picture's own cost (model of the first part and its draw), and where it went. */
@@ -276,7 +279,11 @@ class App implements Controller {
     await slicer.pause();
     if (superseded()) return;
 
-    // The whole trace: indexed, then folded into checkpoints, a slice at a time.
+    // The whole trace: indexed, then folded into checkpoints, a slice at a time. When nothing is
+    // on screen yet (a trace drawn once, whole: at most WHOLE_AT_ONCE_BYTES, or under
+    // FIRST_PICTURE_EVENTS events) it is drawn first and folded after, between frames: until
+    // then a far seek folds from the last checkpoint made, which such a trace's size bounds. A
+    // first part on screen is replaced only by a whole that seeks in O(interval) anywhere.
     progress(0.7, `Indexing ${parsed.events.length.toLocaleString()} events…`);
     const modelStart = performance.now();
     const model = await this.drive(traceModelSteps(parsed, STEP_EVENTS), slicer, superseded);
@@ -284,9 +291,11 @@ class App implements Controller {
     performance.mark('dsim:indexed');
     const seekerStart = performance.now();
     progress(0.8, 'Preparing to scrub…');
-    const seeker = await this.drive(FrameSeeker.steps(model, 2048, STEP_EVENTS), slicer, superseded);
+    const growing = shownFirst ? undefined : FrameSeeker.growing(model, 2048, STEP_EVENTS);
+    const seeker =
+      growing?.seeker ?? (await this.drive(FrameSeeker.steps(model, 2048, STEP_EVENTS), slicer, superseded));
     if (!seeker) return;
-    performance.mark('dsim:folded');
+    if (!growing) performance.mark('dsim:folded');
     const extrasStart = performance.now();
     // What the first draw of a new model computes, each in a slice of its own.
     const markers = jumpMarkers(model);
@@ -315,7 +324,7 @@ class App implements Controller {
       firstPictureMs: this.firstPictureAt - startedAt,
       parseMs,
       modelMs: seekerStart - modelStart,
-      checkpointsMs: extrasStart - seekerStart,
+      checkpointsMs: growing ? 0 : extrasStart - seekerStart,
       firstDrawMs,
       firstDrawParts,
       totalMs: end - startedAt,
@@ -334,6 +343,10 @@ class App implements Controller {
     $('#verdict').textContent = model.operations.length ? 'checking…' : '';
     $('#verdict').className = 'verdict unknown';
     analysis.end(model.operations);
+    if (growing) {
+      await this.drive(growing.fold, slicer, superseded);
+      performance.mark('dsim:folded');
+    }
   }
 
   /** Runs a sliced computation to its end, pausing between slices; undefined when a newer load supersedes it. */
