@@ -13,13 +13,13 @@ import { Inspector } from './app/inspector.ts';
 import { renderLegends } from './app/legends.ts';
 import { OperationsView } from './app/operations-view.ts';
 import { dropColors, roleColors } from './app/palette.ts';
-import { Dialogs } from './app/dialogs.ts';
+import type { Dialogs } from './app/dialogs.ts';
 import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { countsLabel, traceCounts } from './model/counts.ts';
 import { formatTime } from './model/describe.ts';
-import { markFailingOperation, type Verdict } from './model/linearizability.ts';
+import { markFailingOperation, type Verdict } from './model/verdict.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
@@ -27,10 +27,7 @@ import { buildTraceModel, indexAtTime, traceModelSteps, type TraceModel } from '
 import { messageKinds } from './model/sequence-export.ts';
 import { committedEntriesOf } from './model/view-facts.ts';
 import { violationsOf } from './model/violations.ts';
-import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
-import { openReport } from './app/report-dialog.ts';
-import { openCompare } from './app/compare-dialog.ts';
 import { jumpMarkers, lastEventTime, type JumpMarker } from './app/run-markers.ts';
 
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
@@ -79,6 +76,19 @@ const STEP_EVENTS = 2_000;
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
+type Later = typeof import('./app/later.ts');
+/** The code loaded after the first picture (app/later.ts), once it is. */
+let later: Later | undefined;
+let laterLoading: Promise<Later> | undefined;
+function loadLater(): Promise<Later> {
+  // With the project's protocols (served by `dsim view`) joined, so the Run dialog offers them.
+  laterLoading ??= import('./app/later.ts').then(async (module) => {
+    await module.protocolsReady;
+    return (later = module);
+  });
+  return laterLoading;
+}
+
 class App implements Controller {
   loaded: Loaded | undefined;
   /** True while a trace is being read: what is on screen may be its first part. */
@@ -121,7 +131,7 @@ class App implements Controller {
   private readonly operations = new OperationsView($('#operations'), this, () => this.verdict);
   private readonly timeline = new TimelineView($('#timeline'), this);
   private readonly inspector = new Inspector($('#inspector'), this, () => this.verdict);
-  readonly dialogs = new Dialogs(this);
+  private dialogs: Dialogs | undefined;
   private readonly clock = new ClockView($('#clock'));
   private readonly clusterNote = $('#cluster-note');
 
@@ -493,7 +503,24 @@ class App implements Controller {
     return { error: reply.type === 'error' ? reply.message : 'unexpected reply from the run worker' };
   }
 
+  /** Runs `use` with the dialogs: at once when their code is loaded, else as soon as it is. */
+  withDialogs(use: (dialogs: Dialogs) => unknown): void {
+    this.withLater((module) => use((this.dialogs ??= new module.Dialogs(this))));
+  }
+
+  private withLater(use: (module: Later) => unknown): void {
+    if (later) use(later);
+    else
+      loadLater().then(use, (error: Error) =>
+        this.status(`Could not load this part of the app: ${error.message}`, true),
+      );
+  }
+
   openCompare(): void {
+    this.withLater(({ openCompare }) => this.openCompareWith(openCompare));
+  }
+
+  private openCompareWith(openCompare: Later['openCompare']): void {
     openCompare({
       loaded: this.loaded,
       sourceName: this.source?.name,
@@ -504,6 +531,10 @@ class App implements Controller {
   }
 
   openReport(): void {
+    this.withLater(({ openReport }) => this.openReportWith(openReport));
+  }
+
+  private openReportWith(openReport: Later['openReport']): void {
     openReport({
       loaded: this.loaded,
       hash: this.hash,
@@ -826,10 +857,10 @@ class App implements Controller {
         $<HTMLInputElement>('#file').click();
         return handled();
       case 'r':
-        this.dialogs.openRun();
+        this.withDialogs((dialogs) => dialogs.openRun());
         return handled();
       case 'k':
-        this.dialogs.openFork();
+        this.withDialogs((dialogs) => dialogs.openFork());
         return handled();
       case 'c':
         this.openCompare();
@@ -838,7 +869,7 @@ class App implements Controller {
         this.openReport();
         return handled();
       case '?':
-        this.dialogs.openHelp();
+        this.withDialogs((dialogs) => dialogs.openHelp());
         return handled();
       case 'Escape':
         this.select(undefined);
@@ -952,11 +983,11 @@ $<HTMLInputElement>('#file').addEventListener('change', (event) => {
   if (file) void app.loadFile(file);
 });
 $('#empty-open').addEventListener('click', () => $<HTMLInputElement>('#file').click());
-$('#empty-run').addEventListener('click', () => app.dialogs.openRun());
-$('#open-run').addEventListener('click', () => app.dialogs.openRun());
-$('#fork').addEventListener('click', () => app.dialogs.openFork());
-$('#help-button').addEventListener('click', () => app.dialogs.openHelp());
-$('#share').addEventListener('click', () => void app.dialogs.openShare());
+$('#empty-run').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openRun()));
+$('#open-run').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openRun()));
+$('#fork').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openFork()));
+$('#help-button').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openHelp()));
+$('#share').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openShare()));
 $('#report').addEventListener('click', () => app.openReport());
 $('#compare').addEventListener('click', () => app.openCompare());
 
@@ -984,22 +1015,28 @@ const params = new URLSearchParams(location.search);
 const traceUrl = params.get('trace');
 const at = params.get('at');
 const ready = (async () => {
-  await scenariosReady;
   if (traceUrl) await app.loadUrl(traceUrl, at && /^\d+$/.test(at) ? { at: Number(at) } : {});
   else {
     const run = decodeRunSpec(params);
     if (run && 'error' in run) app.status(run.error, true);
     else if (run) await app.run(run, run.at !== undefined ? { at: run.at } : {});
   }
+  // The rest of the app's code, now that what was asked for is on screen.
+  await loadLater();
 })();
 
 /** A handle for tests and benchmarks: what is loaded and drawn, and ways to drive the app. */
 const testHook = {
   ready,
   app,
+  /** The shipped scenarios (once `ready`). */
   scenarios: () =>
-    shippedScenarios.map((entry) => ({ key: entry.key, file: entry.file, protocol: entry.scenario.protocol })),
-  findScenario,
+    (later?.shippedScenarios ?? []).map((entry) => ({
+      key: entry.key,
+      file: entry.file,
+      protocol: entry.scenario.protocol,
+    })),
+  findScenario: (key: string) => later?.findScenario(key),
   state: () => {
     const loaded = app.loaded;
     const frame = loaded?.seeker.frameAt(app.index);
