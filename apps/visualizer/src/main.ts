@@ -1,7 +1,10 @@
+// First: it starts the download of the trace the URL names while the rest of the code evaluates.
+import { takeEarlyFetch } from './early-fetch.ts';
 import { TraceReader } from '@dsim/core';
 import { ClockView } from './app/clock-view.ts';
 import { ClusterView } from './app/cluster-view.ts';
 import {
+  measureCanvases,
   onCanvasResize,
   type Controller,
   type DrawContext,
@@ -409,16 +412,18 @@ class App implements Controller {
     renderLegends(this.loaded);
     this.renderProblems();
     this.renderTitle();
+    measureCanvases();
     this.draw(true);
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
-    const fetchStart = performance.now();
-    performance.mark('dsim:fetch');
+    const early = takeEarlyFetch(url);
+    const fetchStart = early?.startedAt ?? performance.now();
+    if (!early) performance.mark('dsim:fetch');
     try {
       progress(0, `Fetching ${url}…`);
-      const response = await fetch(url);
+      const response = await (early?.response ?? fetch(url));
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
       // A compressed body's length says nothing of the text's: unknown, as for a stream.
       const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
