@@ -13,7 +13,7 @@
 import { runScenario } from '@dsim/core';
 import { registry } from '@dsim/registry';
 import { launch, serve } from '../test/e2e/harness.ts';
-import { cpuBetween, startMainThreadTrace, stopMainThreadTrace } from './main-thread.ts';
+import { cpuBetween, startMainThreadTrace, stopMainThreadTrace, type MainThreadTrace } from './main-thread.ts';
 
 const [distA, distB] = process.argv.slice(2, 4);
 if (!distA || !distB) throw new Error('usage: open-ab.bench.ts <dist A> <dist B> [events] [rounds]');
@@ -42,6 +42,34 @@ interface Sample {
   wholeAtMs: number;
   cpuBeforeFetchMs: number;
   cpuAfterFetchMs: number;
+  /** CPU of the load's phases, between the app's marks: reading, indexing, extras, first draw. */
+  cpuReadMs: number;
+  cpuIndexMs: number;
+  cpuExtrasMs: number;
+  cpuDrawMs: number;
+  /** Wall time from the fetch to the whole trace on screen in which the main thread ran no task (waiting for the network, a frame or a worker). */
+  idleMs: number;
+}
+
+function idleBetween(trace: MainThreadTrace, from: number, to: number): number {
+  let busy = 0;
+  for (const task of trace.tasks) {
+    const start = Math.max(from, task.start);
+    const end = Math.min(to, task.start + task.wallMs);
+    if (end > start) busy += end - start;
+  }
+  return to - from - busy;
+}
+
+/** A task is counted in the phase it starts in. */
+function phases(trace: MainThreadTrace, fetchMark: number) {
+  const mark = (name: string) => trace.marks.get(`dsim:${name}`) ?? NaN;
+  return {
+    cpuReadMs: cpuBetween(trace, fetchMark, mark('read')),
+    cpuIndexMs: cpuBetween(trace, mark('read'), mark('indexed')),
+    cpuExtrasMs: cpuBetween(trace, mark('indexed'), mark('extras')),
+    cpuDrawMs: cpuBetween(trace, mark('extras'), 0),
+  };
 }
 
 const text = pingpongTrace(events);
@@ -76,6 +104,8 @@ try {
         wholeAtMs: at.whole,
         cpuBeforeFetchMs: cpuBetween(trace, -Infinity, fetchMark),
         cpuAfterFetchMs: cpuBetween(trace, fetchMark, 0),
+        ...phases(trace, fetchMark),
+        idleMs: idleBetween(trace, fetchMark, 0),
       });
       await page.close();
     }
@@ -104,6 +134,11 @@ const rows = (['A', 'B'] as const).flatMap((side) =>
       'whole on screen at ms': pick('wholeAtMs'),
       'CPU ms before fetch': pick('cpuBeforeFetchMs'),
       'CPU ms fetch to whole': pick('cpuAfterFetchMs'),
+      'of which read': pick('cpuReadMs'),
+      index: pick('cpuIndexMs'),
+      'fold, extras': pick('cpuExtrasMs'),
+      draw: pick('cpuDrawMs'),
+      'idle ms fetch to whole': pick('idleMs'),
     };
   }),
 );

@@ -21,7 +21,7 @@ import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { countsLabel, traceCounts } from './model/counts.ts';
-import { formatTime } from './model/describe.ts';
+import { formatCount, formatTime } from './model/describe.ts';
 import { markFailingOperation, type Verdict } from './model/verdict.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
@@ -263,7 +263,7 @@ class App implements Controller {
       firstDrawMs = this.firstPictureAt - drawStart;
       shownFirst = true;
       this.status(
-        `${source.name}: showing the first ${partial.events.length.toLocaleString()} trace lines while the rest is read`,
+        `${source.name}: showing the first ${formatCount(partial.events.length)} trace lines while the rest is read`,
       );
     };
 
@@ -297,7 +297,7 @@ class App implements Controller {
     // FIRST_PICTURE_EVENTS events) it is drawn first and folded after, between frames: until
     // then a far seek folds from the last checkpoint made, which such a trace's size bounds. A
     // first part on screen is replaced only by a whole that seeks in O(interval) anywhere.
-    progress(0.7, `Indexing ${parsed.events.length.toLocaleString()} events…`);
+    progress(0.7, `Indexing ${formatCount(parsed.events.length)} events…`);
     const modelStart = performance.now();
     const model = await this.drive(traceModelSteps(parsed, STEP_EVENTS), slicer, superseded);
     if (!model) return;
@@ -329,6 +329,7 @@ class App implements Controller {
       performance.mark('dsim:first-picture');
       this.firstPictureEvents = model.events.length;
       firstDrawMs = end - installStart;
+      firstDrawParts = { install: firstDrawMs, ...this.drawBreakdown };
     }
     performance.mark('dsim:whole');
     this.loading = false;
@@ -490,7 +491,7 @@ class App implements Controller {
     history.replaceState(null, '', `?${encodeRunSpec(effective)}`);
     await this.loadText(reply.text, { kind: 'run', name, run: effective }, { runHash: reply.hash, ...options });
     this.status(
-      `Ran ${name} seed ${reply.seed} in ${Math.round(performance.now() - started)} ms: ${reply.events.toLocaleString()} events, hash ${reply.hash}`,
+      `Ran ${name} seed ${reply.seed} in ${Math.round(performance.now() - started)} ms: ${formatCount(reply.events)} events, hash ${reply.hash}`,
     );
     return { hash: reply.hash };
   }
@@ -783,7 +784,7 @@ class App implements Controller {
       'div',
       {},
       el('b', {}, `${problems.length} problem${problems.length === 1 ? '' : 's'} reading this trace`),
-      ` — showing the ${events.toLocaleString()} valid events. First: line ${first.line}: ${first.message}`,
+      ` — showing the ${formatCount(events)} valid events. First: line ${first.line}: ${first.message}`,
     );
     const list = document.createElement('ul');
     for (const problem of problems.slice(0, 50)) {
