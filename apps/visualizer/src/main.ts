@@ -85,10 +85,16 @@ let later: Later | undefined;
 let laterLoading: Promise<Later> | undefined;
 function loadLater(): Promise<Later> {
   // With the project's protocols (served by `dsim view`) joined, so the Run dialog offers them.
-  laterLoading ??= import('./app/later.ts').then(async (module) => {
-    await module.protocolsReady;
-    return (later = module);
-  });
+  laterLoading ??= import('./app/later.ts').then(
+    async (module) => {
+      await module.protocolsReady;
+      return (later = module);
+    },
+    (error: unknown) => {
+      laterLoading = undefined; // the next use tries again
+      throw error;
+    },
+  );
   return laterLoading;
 }
 
@@ -1027,8 +1033,9 @@ const ready = (async () => {
     if (run && 'error' in run) app.status(run.error, true);
     else if (run) await app.run(run, run.at !== undefined ? { at: run.at } : {});
   }
-  // The rest of the app's code, now that what was asked for is on screen.
-  await loadLater();
+  // The rest of the app's code, now that what was asked for is on screen (a failure is told when
+  // a dialog that needs it is opened).
+  await loadLater().catch(() => undefined);
 })();
 
 /** A handle for tests and benchmarks: what is loaded and drawn, and ways to drive the app. */
