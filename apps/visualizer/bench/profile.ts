@@ -192,6 +192,10 @@ try {
     const firstPictureTs = first?.ts ?? Math.min(...marks.map((m) => m.ts));
     const end = Math.max(...records.filter((r) => r.ts > 0).map((r) => r.ts));
     console.log('marks:', marks.map((m) => `${m.name}@${((m.ts - firstPictureTs) / 1000).toFixed(0)}`).join(' '));
+    // From the navigation's first task to the whole trace on screen: what opening costs.
+    const whole = records.find((r) => r.name === 'dsim:whole')?.ts ?? end;
+    const pageStart = Math.min(...records.filter((r) => r.pid === first?.pid && r.ts > 0).map((r) => r.ts));
+    report(`${events} events, from navigation to the whole trace on screen`, records, profile, [pageStart, whole]);
     report(`${events} events, load after the first picture`, records, profile, [firstPictureTs, end]);
   }
   if (phases.includes('scrub')) {

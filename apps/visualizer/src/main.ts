@@ -1,7 +1,10 @@
+// First: it starts the download of the trace the URL names while the rest of the code evaluates.
+import { takeEarlyFetch } from './early-fetch.ts';
 import { TraceReader } from '@dsim/core';
 import { ClockView } from './app/clock-view.ts';
 import { ClusterView } from './app/cluster-view.ts';
 import {
+  measureCanvases,
   onCanvasResize,
   type Controller,
   type DrawContext,
@@ -13,13 +16,13 @@ import { Inspector } from './app/inspector.ts';
 import { renderLegends } from './app/legends.ts';
 import { OperationsView } from './app/operations-view.ts';
 import { dropColors, roleColors } from './app/palette.ts';
-import { Dialogs } from './app/dialogs.ts';
+import type { Dialogs } from './app/dialogs.ts';
 import { el, replaceContent, type Child } from './app/dom.ts';
 import { SpaceTimeView } from './app/spacetime-view.ts';
 import { TimelineView } from './app/timeline-view.ts';
 import { countsLabel, traceCounts } from './model/counts.ts';
-import { formatTime } from './model/describe.ts';
-import { markFailingOperation, type Verdict } from './model/linearizability.ts';
+import { formatCount, formatTime } from './model/describe.ts';
+import { markFailingOperation, type Verdict } from './model/verdict.ts';
 import { AnalysisWorker } from './worker/analysis-client.ts';
 import { decodeRunSpec, encodeRunSpec, type RunSpec } from './model/run-spec.ts';
 import { FrameSeeker } from './model/seeker.ts';
@@ -27,10 +30,7 @@ import { buildTraceModel, indexAtTime, traceModelSteps, type TraceModel } from '
 import { messageKinds } from './model/sequence-export.ts';
 import { committedEntriesOf } from './model/view-facts.ts';
 import { violationsOf } from './model/violations.ts';
-import { findScenario, scenariosReady, shippedScenarios } from './scenarios.ts';
 import { RunWorker } from './worker/client.ts';
-import { openReport } from './app/report-dialog.ts';
-import { openCompare } from './app/compare-dialog.ts';
 import { jumpMarkers, lastEventTime, type JumpMarker } from './app/run-markers.ts';
 
 /** Simulated microseconds per wall millisecond; 1000 is real time. */
@@ -43,7 +43,10 @@ interface Timings {
   firstPictureMs: number;
   /** Time spent reading lines (in slices, overlapping the download). */
   parseMs: number;
-  /** Indexing the whole trace, and folding it into checkpoints (wall time, slices and the frames between). */
+  /**
+   * Indexing the whole trace, and folding it into checkpoints before it is drawn (wall time,
+   * slices and the frames between); a trace drawn once, whole, is folded after it is drawn.
+   */
   modelMs: number;
   checkpointsMs: number;
   /** The first picture's own cost (model of the first part and its draw), and where it went. */
@@ -61,6 +64,13 @@ interface LoadOptions {
 
 /** Events in the first picture of a large trace (a dense trace's first window shows 8,000). */
 const FIRST_PICTURE_EVENTS = 10_000;
+/**
+ * A trace known to be at most this long (its Content-Length, a file's size) is drawn once, whole:
+ * it is read, indexed and drawn in about a second, and a picture of its first part would only
+ * delay the whole by that picture's own cost. A longer trace, or one of unknown length (a
+ * stream), shows its first part first.
+ */
+const WHOLE_AT_ONCE_BYTES = 12_000_000;
 /** Longest a slice of loading work runs before the page gets to draw and answer, in ms. */
 const SLICE_MS = 30;
 /** Lines read, and events indexed or folded, between checks of the slice's time. */
@@ -68,6 +78,25 @@ const READ_LINES = 500;
 const STEP_EVENTS = 2_000;
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+
+type Later = typeof import('./app/later.ts');
+/** The code loaded after the first picture (app/later.ts), once it is. */
+let later: Later | undefined;
+let laterLoading: Promise<Later> | undefined;
+function loadLater(): Promise<Later> {
+  // With the project's protocols (served by `dsim view`) joined, so the Run dialog offers them.
+  laterLoading ??= import('./app/later.ts').then(
+    async (module) => {
+      await module.protocolsReady;
+      return (later = module);
+    },
+    (error: unknown) => {
+      laterLoading = undefined; // the next use tries again
+      throw error;
+    },
+  );
+  return laterLoading;
+}
 
 class App implements Controller {
   loaded: Loaded | undefined;
@@ -111,7 +140,7 @@ class App implements Controller {
   private readonly operations = new OperationsView($('#operations'), this, () => this.verdict);
   private readonly timeline = new TimelineView($('#timeline'), this);
   private readonly inspector = new Inspector($('#inspector'), this, () => this.verdict);
-  readonly dialogs = new Dialogs(this);
+  private dialogs: Dialogs | undefined;
   private readonly clock = new ClockView($('#clock'));
   private readonly clusterNote = $('#cluster-note');
 
@@ -144,12 +173,13 @@ class App implements Controller {
 
   /** Loads a trace held whole in memory (a file, a run's trace). */
   loadText(text: string, source: Source, options: LoadOptions = {}): Promise<void> {
-    return this.loadPieces(onePiece(text), source, options, performance.now());
+    return this.loadPieces(onePiece(text), source, options, performance.now(), text.length);
   }
 
   /**
-   * Loads a trace from its text in pieces, as they arrive. The first picture is drawn from the
-   * first FIRST_PICTURE_EVENTS events while the rest is still being read; then the rest is read,
+   * Loads a trace from its text in pieces, as they arrive. Unless `totalBytes` says the trace is
+   * short (WHOLE_AT_ONCE_BYTES), the first picture is drawn from the first FIRST_PICTURE_EVENTS
+   * events while the rest is still being read; then the rest is read,
    * indexed and folded into checkpoints in slices of at most SLICE_MS, between which the page
    * draws and answers, and the whole trace replaces the first part on screen. The text goes to
    * the analysis worker piece by piece, which hashes it meanwhile.
@@ -171,6 +201,7 @@ class App implements Controller {
     const slicer = new Slicer(SLICE_MS);
     const reader = new TraceReader();
     let shownFirst = false;
+    const partFirst = !(totalBytes > 0 && totalBytes <= WHOLE_AT_ONCE_BYTES);
     let parseMs = 0;
     let firstDrawMs = 0;
     let firstDrawParts: Record<string, number> = {};
@@ -238,7 +269,7 @@ class App implements Controller {
       firstDrawMs = this.firstPictureAt - drawStart;
       shownFirst = true;
       this.status(
-        `${source.name}: showing the first ${partial.events.length.toLocaleString()} trace lines while the rest is read`,
+        `${source.name}: showing the first ${formatCount(partial.events.length)} trace lines while the rest is read`,
       );
     };
 
@@ -253,7 +284,7 @@ class App implements Controller {
         const lines = reader.read(READ_LINES);
         parseMs += performance.now() - parseStart;
         if (lines === 0) break;
-        if (!shownFirst && reader.events.length >= FIRST_PICTURE_EVENTS) showFirst();
+        if (partFirst && !shownFirst && reader.events.length >= FIRST_PICTURE_EVENTS) showFirst();
         if (await slicer.pause()) {
           if (superseded()) return;
           progress(totalBytes ? 0.6 * Math.min(1, characters / totalBytes) : 0.3, readProgress());
@@ -267,17 +298,23 @@ class App implements Controller {
     await slicer.pause();
     if (superseded()) return;
 
-    // The whole trace: indexed, then folded into checkpoints, a slice at a time.
-    progress(0.7, `Indexing ${parsed.events.length.toLocaleString()} events…`);
+    // The whole trace: indexed, then folded into checkpoints, a slice at a time. When nothing is
+    // on screen yet (a trace drawn once, whole: at most WHOLE_AT_ONCE_BYTES, or under
+    // FIRST_PICTURE_EVENTS events) it is drawn first and folded after, between frames: until
+    // then a far seek folds from the last checkpoint made, which such a trace's size bounds. A
+    // first part on screen is replaced only by a whole that seeks in O(interval) anywhere.
+    progress(0.7, `Indexing ${formatCount(parsed.events.length)} events…`);
     const modelStart = performance.now();
     const model = await this.drive(traceModelSteps(parsed, STEP_EVENTS), slicer, superseded);
     if (!model) return;
     performance.mark('dsim:indexed');
     const seekerStart = performance.now();
     progress(0.8, 'Preparing to scrub…');
-    const seeker = await this.drive(FrameSeeker.steps(model, 2048, STEP_EVENTS), slicer, superseded);
+    const growing = shownFirst ? undefined : FrameSeeker.growing(model, 2048, STEP_EVENTS);
+    const seeker =
+      growing?.seeker ?? (await this.drive(FrameSeeker.steps(model, 2048, STEP_EVENTS), slicer, superseded));
     if (!seeker) return;
-    performance.mark('dsim:folded');
+    if (!growing) performance.mark('dsim:folded');
     const extrasStart = performance.now();
     // What the first draw of a new model computes, each in a slice of its own.
     const markers = jumpMarkers(model);
@@ -298,6 +335,7 @@ class App implements Controller {
       performance.mark('dsim:first-picture');
       this.firstPictureEvents = model.events.length;
       firstDrawMs = end - installStart;
+      firstDrawParts = { install: firstDrawMs, ...this.drawBreakdown };
     }
     performance.mark('dsim:whole');
     this.loading = false;
@@ -306,7 +344,7 @@ class App implements Controller {
       firstPictureMs: this.firstPictureAt - startedAt,
       parseMs,
       modelMs: seekerStart - modelStart,
-      checkpointsMs: extrasStart - seekerStart,
+      checkpointsMs: growing ? 0 : extrasStart - seekerStart,
       firstDrawMs,
       firstDrawParts,
       totalMs: end - startedAt,
@@ -325,6 +363,10 @@ class App implements Controller {
     $('#verdict').textContent = model.operations.length ? 'checking…' : '';
     $('#verdict').className = 'verdict unknown';
     analysis.end(model.operations);
+    if (growing) {
+      await this.drive(growing.fold, slicer, superseded);
+      performance.mark('dsim:folded');
+    }
   }
 
   /** Runs a sliced computation to its end, pausing between slices; undefined when a newer load supersedes it. */
@@ -377,18 +419,22 @@ class App implements Controller {
     renderLegends(this.loaded);
     this.renderProblems();
     this.renderTitle();
+    measureCanvases();
     this.draw(true);
   }
 
   async loadUrl(url: string, options: { at?: number } = {}): Promise<void> {
     this.status(`Fetching ${url}…`);
-    const fetchStart = performance.now();
-    performance.mark('dsim:fetch');
+    const early = takeEarlyFetch(url);
+    const fetchStart = early?.startedAt ?? performance.now();
+    if (!early) performance.mark('dsim:fetch');
     try {
       progress(0, `Fetching ${url}…`);
-      const response = await fetch(url);
+      const response = await (early?.response ?? fetch(url));
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      const total = Number(response.headers.get('content-length')) || 0;
+      // A compressed body's length says nothing of the text's: unknown, as for a stream.
+      const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+      const total = encoded ? 0 : Number(response.headers.get('content-length')) || 0;
       await this.loadPieces(
         textPieces(response),
         { kind: 'url', name: url.split('/').pop() || url, url },
@@ -451,7 +497,7 @@ class App implements Controller {
     history.replaceState(null, '', `?${encodeRunSpec(effective)}`);
     await this.loadText(reply.text, { kind: 'run', name, run: effective }, { runHash: reply.hash, ...options });
     this.status(
-      `Ran ${name} seed ${reply.seed} in ${Math.round(performance.now() - started)} ms: ${reply.events.toLocaleString()} events, hash ${reply.hash}`,
+      `Ran ${name} seed ${reply.seed} in ${Math.round(performance.now() - started)} ms: ${formatCount(reply.events)} events, hash ${reply.hash}`,
     );
     return { hash: reply.hash };
   }
@@ -469,7 +515,24 @@ class App implements Controller {
     return { error: reply.type === 'error' ? reply.message : 'unexpected reply from the run worker' };
   }
 
+  /** Runs `use` with the dialogs: at once when their code is loaded, else as soon as it is. */
+  withDialogs(use: (dialogs: Dialogs) => unknown): void {
+    this.withLater((module) => use((this.dialogs ??= new module.Dialogs(this))));
+  }
+
+  private withLater(use: (module: Later) => unknown): void {
+    if (later) use(later);
+    else
+      loadLater().then(use, (error: Error) =>
+        this.status(`Could not load this part of the app: ${error.message}`, true),
+      );
+  }
+
   openCompare(): void {
+    this.withLater(({ openCompare }) => this.openCompareWith(openCompare));
+  }
+
+  private openCompareWith(openCompare: Later['openCompare']): void {
     openCompare({
       loaded: this.loaded,
       sourceName: this.source?.name,
@@ -480,6 +543,10 @@ class App implements Controller {
   }
 
   openReport(): void {
+    this.withLater(({ openReport }) => this.openReportWith(openReport));
+  }
+
+  private openReportWith(openReport: Later['openReport']): void {
     openReport({
       loaded: this.loaded,
       hash: this.hash,
@@ -723,7 +790,7 @@ class App implements Controller {
       'div',
       {},
       el('b', {}, `${problems.length} problem${problems.length === 1 ? '' : 's'} reading this trace`),
-      ` — showing the ${events.toLocaleString()} valid events. First: line ${first.line}: ${first.message}`,
+      ` — showing the ${formatCount(events)} valid events. First: line ${first.line}: ${first.message}`,
     );
     const list = document.createElement('ul');
     for (const problem of problems.slice(0, 50)) {
@@ -802,10 +869,10 @@ class App implements Controller {
         $<HTMLInputElement>('#file').click();
         return handled();
       case 'r':
-        this.dialogs.openRun();
+        this.withDialogs((dialogs) => dialogs.openRun());
         return handled();
       case 'k':
-        this.dialogs.openFork();
+        this.withDialogs((dialogs) => dialogs.openFork());
         return handled();
       case 'c':
         this.openCompare();
@@ -814,7 +881,7 @@ class App implements Controller {
         this.openReport();
         return handled();
       case '?':
-        this.dialogs.openHelp();
+        this.withDialogs((dialogs) => dialogs.openHelp());
         return handled();
       case 'Escape':
         this.select(undefined);
@@ -928,11 +995,11 @@ $<HTMLInputElement>('#file').addEventListener('change', (event) => {
   if (file) void app.loadFile(file);
 });
 $('#empty-open').addEventListener('click', () => $<HTMLInputElement>('#file').click());
-$('#empty-run').addEventListener('click', () => app.dialogs.openRun());
-$('#open-run').addEventListener('click', () => app.dialogs.openRun());
-$('#fork').addEventListener('click', () => app.dialogs.openFork());
-$('#help-button').addEventListener('click', () => app.dialogs.openHelp());
-$('#share').addEventListener('click', () => void app.dialogs.openShare());
+$('#empty-run').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openRun()));
+$('#open-run').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openRun()));
+$('#fork').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openFork()));
+$('#help-button').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openHelp()));
+$('#share').addEventListener('click', () => app.withDialogs((dialogs) => dialogs.openShare()));
 $('#report').addEventListener('click', () => app.openReport());
 $('#compare').addEventListener('click', () => app.openCompare());
 
@@ -960,22 +1027,29 @@ const params = new URLSearchParams(location.search);
 const traceUrl = params.get('trace');
 const at = params.get('at');
 const ready = (async () => {
-  await scenariosReady;
   if (traceUrl) await app.loadUrl(traceUrl, at && /^\d+$/.test(at) ? { at: Number(at) } : {});
   else {
     const run = decodeRunSpec(params);
     if (run && 'error' in run) app.status(run.error, true);
     else if (run) await app.run(run, run.at !== undefined ? { at: run.at } : {});
   }
+  // The rest of the app's code, now that what was asked for is on screen (a failure is told when
+  // a dialog that needs it is opened).
+  await loadLater().catch(() => undefined);
 })();
 
 /** A handle for tests and benchmarks: what is loaded and drawn, and ways to drive the app. */
 const testHook = {
   ready,
   app,
+  /** The shipped scenarios (once `ready`). */
   scenarios: () =>
-    shippedScenarios.map((entry) => ({ key: entry.key, file: entry.file, protocol: entry.scenario.protocol })),
-  findScenario,
+    (later?.shippedScenarios ?? []).map((entry) => ({
+      key: entry.key,
+      file: entry.file,
+      protocol: entry.scenario.protocol,
+    })),
+  findScenario: (key: string) => later?.findScenario(key),
   state: () => {
     const loaded = app.loaded;
     const frame = loaded?.seeker.frameAt(app.index);

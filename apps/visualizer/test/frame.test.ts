@@ -211,6 +211,21 @@ describe('loading in slices', () => {
     for (const target of [0, model.events.length, 1, 640, 63, 65, 999])
       expect(snapshot(seeker.frameAt(target))).toEqual(snapshot(foldTo(model, target)));
   });
+
+  it('seeks right with a seeker whose checkpoints are folded after it is in use, before, during and after', () => {
+    const { seeker, fold } = FrameSeeker.growing(model, 64, 50);
+    const targets = [0, model.events.length, 1, 640, 63, 65, 999, 130];
+    const check = () => {
+      for (const target of targets) expect(snapshot(seeker.frameAt(target))).toEqual(snapshot(foldTo(model, target)));
+    };
+    check();
+    expect(seeker.checkpointCount).toBe(1);
+    let slices = 0;
+    for (let step = fold.next(); !step.done; step = fold.next()) if (++slices % 3 === 0) check();
+    expect(slices).toBe(Math.floor(model.events.length / 50));
+    expect(seeker.checkpointCount).toBe(new FrameSeeker(model, 64).checkpointCount);
+    check();
+  });
 });
 
 describe('trace model', () => {

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { operationLabel, resultLabel } from '../src/app/operation-label.ts';
+import { formatCount } from '../src/model/describe.ts';
 import { COLORS, roleColors } from '../src/app/palette.ts';
 
 /** CIE76 colour difference in L*a*b*: about 2.3 is just noticeable, above 20 reads as a different colour at a glance. */
@@ -52,5 +54,16 @@ describe('operation labels', () => {
     expect(resultLabel('ok', undefined)).toBe('✓');
     expect(resultLabel('info', undefined)).toBe('info');
     expect(resultLabel('fail', 'x')).toBe('fail');
+  });
+});
+
+describe('counts', () => {
+  it('groups thousands as en-US toLocaleString does, for every safe whole number', () => {
+    for (const count of [0, 7, 999, 1000, 66_559, 999_999, 1_000_000, -1234, Number.MAX_SAFE_INTEGER])
+      expect(formatCount(count)).toBe(count.toLocaleString('en-US'));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (count) => formatCount(count) === count.toLocaleString('en-US')),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -2,6 +2,7 @@ import { parseTrace, runScenario, Simulation, type NodeView, type TraceEvent } f
 import { raft } from '@dsim/raft';
 import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
+import kip101CaseA from '../../../simulations/kafka/s1-kip101-case-a.ts';
 import figure8Bug from '../../../simulations/raft/figure8-bug.ts';
 import { causalCut, laneOf } from '../src/model/causality.ts';
 import { countsLabel, traceCounts } from '../src/model/counts.ts';
@@ -40,6 +41,42 @@ describe('node views in the fold', () => {
       const index = indexAtTime(figure8.times, t);
       const sought = seeker.frameAt(index).nodes.map((node) => [node.view, node.lost]);
       expect(sought).toEqual(foldTo(figure8, index).nodes.map((node) => [node.view, node.lost]));
+    }
+  });
+
+  it('finds the same first commitments as reading every node’s logs after every event of the fold', () => {
+    for (const model of [figure8, modelOf(kip101CaseA)]) {
+      // The reference: each log entry under a commit mark, first seen in a folded frame.
+      const expected = new Map<string, Map<number, { label: string; node: number; time: number }>>();
+      const seeker = new FrameSeeker(model);
+      for (let i = 0; i < model.events.length; i++) {
+        const node = model.nodeA[i]!;
+        if (model.kinds[i] !== KIND.view || node < 0) continue;
+        seeker.frameAt(i + 1).nodes[node]!.view?.logs?.forEach((log, position) => {
+          const key = log.name ?? String(position);
+          const marks = Object.entries(log.marks ?? {}).filter(([name]) =>
+            ['commit', 'applied', 'hw', 'chosen', 'committed'].includes(name),
+          );
+          const through = Math.max(-Infinity, ...marks.map(([, at]) => at!));
+          log.entries.forEach((entry, k) => {
+            const index = log.start + k;
+            if (index > through || (entry.marks ?? []).includes('uncommitted')) return;
+            if (!expected.has(key)) expected.set(key, new Map());
+            if (!expected.get(key)!.has(index))
+              expected.get(key)!.set(index, { label: entry.label, node, time: model.times[i]! });
+          });
+        });
+      }
+      const found = committedEntriesOf(model);
+      expect(expected.size).toBeGreaterThan(0);
+      expect(
+        new Map(
+          [...found].map(([key, byIndex]) => [
+            key,
+            new Map([...byIndex].map(([index, { entry, node, time }]) => [index, { label: entry.label, node, time }])),
+          ]),
+        ),
+      ).toEqual(expected);
     }
   });
 

@@ -1,4 +1,4 @@
-import { formatTime } from '../model/describe.ts';
+import { formatCount, formatTime } from '../model/describe.ts';
 import { el } from './dom.ts';
 
 /**
@@ -20,7 +20,7 @@ export class ClockView {
   update(time: number, line: number, lines: number, violations: number): void {
     const texts = [
       formatTime(time),
-      `· line ${line.toLocaleString('en-US')} / ${lines.toLocaleString('en-US')}`,
+      `· line ${formatCount(line)} / ${formatCount(lines)}`,
       violations ? ` · ${violations} violation${violations === 1 ? '' : 's'}` : '',
     ];
     if (texts[0] !== this.shown[0]) this.time.data = texts[0]!;

@@ -90,6 +90,15 @@ function canvasSize(canvas: HTMLCanvasElement): { width: number; height: number 
   return size;
 }
 
+/**
+ * Reads the boxes of the page's canvases all at once, before a first draw: the views' draws
+ * change the DOM between their canvases, so reading each box as its view draws would lay the
+ * page out once per view.
+ */
+export function measureCanvases(): void {
+  for (const canvas of document.querySelectorAll('canvas')) canvasSize(canvas);
+}
+
 /** Sizes a canvas to its box at the device pixel ratio; returns the 2D context scaled to CSS pixels. */
 export function fitCanvas(canvas: HTMLCanvasElement): {
   context: CanvasRenderingContext2D;

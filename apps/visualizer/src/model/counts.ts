@@ -1,4 +1,5 @@
 import type { TraceEvent } from '@dsim/core';
+import { formatCount } from './describe.ts';
 import type { TraceModel } from './trace-model.ts';
 
 /**
@@ -22,6 +23,6 @@ export function traceCounts(model: TraceModel): TraceCounts {
 
 /** The header's count: '33,139 events · 66,559 trace lines', or the lines alone without an end line. */
 export function countsLabel(counts: TraceCounts): string {
-  const lines = `${counts.lines.toLocaleString('en-US')} trace lines`;
-  return counts.events === undefined ? lines : `${counts.events.toLocaleString('en-US')} events · ${lines}`;
+  const lines = `${formatCount(counts.lines)} trace lines`;
+  return counts.events === undefined ? lines : `${formatCount(counts.events)} events · ${lines}`;
 }

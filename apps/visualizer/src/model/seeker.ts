@@ -34,6 +34,25 @@ export class FrameSeeker {
     return new FrameSeeker(model, interval, checkpoints);
   }
 
+  /**
+   * A seeker usable at once, whose checkpoints `fold` makes afterwards in slices (yielding after
+   * every `sliceEvents` events): a page draws the trace first and folds it between frames. Until a
+   * checkpoint exists, a seek past the last one folds on from it, so every frame is right at any
+   * time, and only a seek far ahead of the fold costs more than O(interval).
+   */
+  static growing(
+    model: TraceModel,
+    interval = 2048,
+    sliceEvents = 50_000,
+  ): { seeker: FrameSeeker; fold: Generator<number, void> } {
+    const checkpoints = [initialFrame(model)];
+    const seeker = new FrameSeeker(model, interval, checkpoints);
+    const fold = (function* () {
+      yield* checkpointSteps(model, interval, sliceEvents, checkpoints);
+    })();
+    return { seeker, fold };
+  }
+
   get checkpointCount(): number {
     return this.checkpoints.length;
   }
@@ -46,7 +65,8 @@ export class FrameSeeker {
     const target = Math.min(Math.max(0, Math.floor(index)), this.model.events.length);
     const current = this.current;
     if (target < current.index || target - current.index > this.interval) {
-      const checkpoint = this.checkpoints[Math.floor(target / this.interval)]!;
+      const checkpoints = this.checkpoints;
+      const checkpoint = checkpoints[Math.min(Math.floor(target / this.interval), checkpoints.length - 1)]!;
       // Restore only when it is closer than folding on from where we are.
       if (target < current.index || checkpoint.index > current.index) this.current = cloneFrame(checkpoint);
     }
@@ -56,10 +76,18 @@ export class FrameSeeker {
   }
 }
 
-/** The checkpoints: a frozen frame every `interval` events, from the initial frame on. */
-function* checkpointSteps(model: TraceModel, interval: number, sliceEvents: number): Generator<number, Frame[]> {
+/**
+ * The checkpoints: a frozen frame every `interval` events, from the initial frame on, pushed onto
+ * `checkpoints` (which may already hold the initial frame) as they are made.
+ */
+function* checkpointSteps(
+  model: TraceModel,
+  interval: number,
+  sliceEvents: number,
+  checkpoints: Frame[] = [],
+): Generator<number, Frame[]> {
   const frame = initialFrame(model);
-  const checkpoints = [cloneFrame(frame)];
+  if (checkpoints.length === 0) checkpoints.push(cloneFrame(frame));
   const count = model.events.length;
   for (let i = 0; i < count; i++) {
     applyEvent(frame, model, i);

@@ -95,7 +95,11 @@ export function committedEntriesOf(model: TraceModel): CommittedEntries {
       continue;
     }
     if (kind !== KIND.view) continue;
-    const view = applyViewDiff(views[node], events[i] as Extract<TraceEvent, { k: 'view' }>);
+    const diff = events[i] as Extract<TraceEvent, { k: 'view' }>;
+    // A diff that leaves the logs as they were commits nothing new (only the first sighting of
+    // an index counts), and the views here are read for their logs only.
+    if (diff.logs === undefined) continue;
+    const view = applyViewDiff(views[node], diff);
     views[node] = view;
     view.logs?.forEach((log, position) => {
       const through = committedThrough(log);

@@ -61,20 +61,27 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer {
   readonly url: string;
-  /** Serves `text` at `path` (e.g. '/traces/demo.jsonl'). */
-  put(path: string, text: string): void;
+  /**
+   * Serves `text` at `path` (e.g. '/traces/demo.jsonl'), with its Content-Length as a static
+   * file server sends it; `streamed` sends it without, as `dsim view` streams a trace file.
+   */
+  put(path: string, text: string, options?: { streamed?: boolean }): void;
   close(): Promise<void>;
 }
 
 /** A small static server on 127.0.0.1 for dist/ plus in-memory files (traces). */
 export async function serve(root = DIST): Promise<StaticServer> {
-  const files = new Map<string, string>();
+  const files = new Map<string, { body: Buffer; streamed: boolean }>();
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     const extra = files.get(path);
     if (extra !== undefined) {
-      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/plain; charset=utf-8' });
-      response.end(extra);
+      const type = TYPES[extname(path)] ?? 'text/plain; charset=utf-8';
+      response.writeHead(
+        200,
+        extra.streamed ? { 'content-type': type } : { 'content-type': type, 'content-length': extra.body.length },
+      );
+      response.end(extra.body);
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
@@ -90,7 +97,7 @@ export async function serve(root = DIST): Promise<StaticServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    put: (path, text) => files.set(path, text),
+    put: (path, text, options = {}) => files.set(path, { body: Buffer.from(text), streamed: !!options.streamed }),
     close: () => new Promise((done) => server.close(() => done())),
   };
 }

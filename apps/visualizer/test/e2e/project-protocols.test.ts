@@ -49,6 +49,7 @@ describe.skipIf(!available)("a project's protocols in the Run dialog", () => {
     await page.waitForFunction(() => !!(window as unknown as { __dsim?: Hook }).__dsim?.state().hash, null, {
       timeout: 60_000,
     });
+    await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.ready);
     await page.keyboard.press('r');
     const offered = await page.$$eval('#run-protocol option', (options) =>
       options.map((option) => (option as HTMLOptionElement).value),

@@ -72,6 +72,20 @@ const OPTIONAL_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldType
   end: { stats: 'record' },
 };
 
+/** Each kind's required and optional fields as lists, made once: every line of a trace is checked against them. */
+const FIELD_CHECKS: ReadonlyMap<
+  string,
+  {
+    readonly required: ReadonlyArray<readonly [string, FieldType]>;
+    readonly optional: ReadonlyArray<readonly [string, FieldType]>;
+  }
+> = new Map(
+  [...KNOWN_KINDS].map((kind) => [
+    kind,
+    { required: Object.entries(REQUIRED_FIELDS[kind] ?? {}), optional: Object.entries(OPTIONAL_FIELDS[kind] ?? {}) },
+  ]),
+);
+
 const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
   string: 'a string',
   strings: 'an array of strings',
@@ -266,13 +280,14 @@ function checkEvent(value: unknown): string | undefined {
   if (!Number.isSafeInteger(value.t) || (value.t as number) < 0)
     return `field 't' must be a non-negative integer time in microseconds`;
   if (typeof value.k !== 'string') return `field 'k' (the event kind) is missing`;
-  if (!KNOWN_KINDS.has(value.k))
+  const fields = FIELD_CHECKS.get(value.k);
+  if (fields === undefined)
     return `unknown event kind '${value.k.slice(0, 40)}' (known: ${[...KNOWN_KINDS].join(', ')})`;
-  for (const [field, type] of Object.entries(REQUIRED_FIELDS[value.k] ?? {})) {
+  for (const [field, type] of fields.required) {
     if (!Object.hasOwn(value, field)) return `'${value.k}' event is missing field '${field}'`;
     if (!hasType(value[field], type)) return `'${value.k}' event's field '${field}' must be ${TYPE_NAMES[type]}`;
   }
-  for (const [field, type] of Object.entries(OPTIONAL_FIELDS[value.k] ?? {})) {
+  for (const [field, type] of fields.optional) {
     if (Object.hasOwn(value, field) && value[field] !== undefined && !hasType(value[field], type))
       return `'${value.k}' event's field '${field}' must be ${TYPE_NAMES[type]}`;
   }
