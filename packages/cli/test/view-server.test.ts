@@ -41,6 +41,8 @@ describe('the view server refuses what it must not serve', () => {
       const answer = await get(server.port, '/trace.jsonl', host);
       expect(answer.status, host).toBe(200);
       expect(answer.body).toBe(trace);
+      // The app draws a trace of known small size once, whole: the length must be sent.
+      expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(trace)));
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(answer.headers[name], name).toBe(value);
     }
   });

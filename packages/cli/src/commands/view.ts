@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -286,8 +286,29 @@ export async function startViewServer(
       return;
     }
     if (path === TRACE_PATH || path === namedPath) {
-      response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
-      createReadStream(trace)
+      // The length tells the app the trace's size before it arrives: a small trace is then drawn
+      // once, whole, without a first picture of its first part. The bytes sent are the ones the
+      // length was taken from, even if the file grows meanwhile.
+      let fd: number;
+      try {
+        fd = openSync(trace, 'r');
+      } catch {
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('the trace file is gone');
+        return;
+      }
+      const size = fstatSync(fd).size;
+      response.writeHead(200, {
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-length': String(size),
+      });
+      if (size === 0) {
+        closeSync(fd);
+        response.end();
+        return;
+      }
+      createReadStream(trace, { fd, start: 0, end: size - 1 })
         .on('error', () => response.end())
         .pipe(response);
       return;
