@@ -3,6 +3,7 @@ import { registry } from '@dsim/registry';
 import { describe, expect, it } from 'vitest';
 import { defaults, generations, validateConfig } from '../src/config.ts';
 import { families } from '../src/index.ts';
+import { promisedInvariants } from '../src/invariants.ts';
 
 /**
  * Seeds of `dsim sweep --family kafka/aggressive` at ZooKeeper-era generations that once failed
@@ -62,6 +63,13 @@ describe('a ZooKeeper broker restarted before its session expired does not lead 
     expect(scenario.config).toMatchObject({ controller: 'zk', abaBounce: true });
     for (const generation of ['1.1', '2.7'])
       expect(families.aggressive.scenario(414, { generation }).config).not.toHaveProperty('abaBounce', true);
+  });
+
+  it('promises neither log matching nor durability where a fast restart goes unnoticed', () => {
+    const promises = promisedInvariants({ ...defaults, ...generations['pre-0.11'], truncation: 'kip279' });
+    expect(promises['log-matching']).toMatch(/abaBounce/);
+    expect(promises['committed-never-lost']).toMatch(/abaBounce/);
+    expect(promisedInvariants({ ...defaults, ...generations['2.7'] })['log-matching']).toBe(true);
   });
 
   it('refuses abaBounce outside ZooKeeper mode, naming the field', () => {
