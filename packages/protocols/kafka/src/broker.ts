@@ -84,14 +84,15 @@ export function handleBrokerMessage(
       for (const partition of msg.partitions) applyPartitionState(state, partition, ctx);
       return;
     case 'LeaderAndIsr':
-      // KRaft: a starting broker takes no partition role before the controller accepted this
-      // incarnation's registration (`BrokerLifecycleManager`; the broker installs its metadata
-      // publishers after the initial catch-up, which follows registration). A controller that
-      // has not yet seen the restart may still name it leader from its previous registration,
-      // and a log cut by a power loss would then lead. The registration reply carries the state.
-      // ZooKeeper mode keeps the ABA hole of KAFKA.md §1.2, which S1 needs.
-      if (!state.registered && ctx.config.controller === 'kraft' && !ctx.bugs.has('brokerLeadsBeforeRegistering'))
-        return;
+      // A starting broker takes no partition role before the controller accepted this
+      // incarnation's registration. KRaft: the broker installs its metadata publishers after the
+      // initial catch-up, which follows registration (`BrokerLifecycleManager`). ZooKeeper: a
+      // broker whose znode is not created has failed its startup and serves nothing, and from 2.2
+      // it rejects control requests stamped with an older broker epoch (KIP-380). A controller
+      // that has not yet seen the restart may still name it leader from its previous
+      // registration, and a log cut by a power loss would then lead. The registration reply
+      // carries the state. `abaBounce` (pre-0.11) keeps the hole of KAFKA.md §1.2, which S1 needs.
+      if (!state.registered && !ctx.config.abaBounce && !ctx.bugs.has('brokerLeadsBeforeRegistering')) return;
       if (!acceptController(state, msg.controllerEpoch)) return;
       return applyPartitionState(state, msg.state, ctx);
     case 'AlterPartitionReply': {

@@ -46,11 +46,21 @@ export const bugs = {
   },
   brokerLeadsBeforeRegistering: {
     description:
-      'A restarted KRaft broker applies LeaderAndIsr before the controller accepted its new registration (Kafka installs a ' +
-      "broker's metadata publishers only after registration and the initial catch-up, `BrokerLifecycleManager`).",
+      'A restarted broker applies LeaderAndIsr before the controller accepted its new registration (KRaft installs a ' +
+      "broker's metadata publishers only after registration and the initial catch-up, `BrokerLifecycleManager`; a ZooKeeper " +
+      'broker whose znode is not created has failed its startup, and from 2.2 rejects an older broker epoch, KIP-380).',
     breaks:
       'A controller that missed the restart (isolated for less than the session timeout) names the broker leader on its old ' +
       "registration; after a power loss its cut log leads and followers truncate to it. 'no-acked-write-lost' catches it.",
+  },
+  zkFastRestartUnnoticed: {
+    description:
+      'ZooKeeper mode: the controller accepts the registration of a broker restarted before its previous session expired, ' +
+      'keeping its ISR memberships and leaderships in the same epochs (the ABA hole of KAFKA.md §1.2), instead of refusing ' +
+      'it while the old ephemeral znode exists ("A broker is already registered on the path", `KafkaZkClient.registerBroker`).',
+    breaks:
+      'A leader that lost its page cache comes back and leads its cut log in the same leader epoch: followers that copied ' +
+      "the lost offsets keep them while it writes new records there, and no truncation runs. 'log-matching' catches it.",
   },
 } satisfies Record<string, BugSwitch>;
 

@@ -51,6 +51,16 @@ export interface KafkaConfig {
   readonly elr: boolean;
   /** 'kraft' (default; the only mode from 4.0): broker epochs, a restart is noticed. 'zk': a fast restart may go unnoticed (ABA). */
   readonly controller: 'kraft' | 'zk';
+  /**
+   * ZooKeeper mode only: a broker restarted before its session expired re-registers unnoticed and
+   * resumes its ISR memberships and leaderships in the same epochs (the ABA hole of KAFKA.md
+   * §1.2), as KIP-101's case A (S1) assumes; on for 'pre-0.11' only, where KAFKA.md allows it.
+   * Off, the registration is refused while the old session lives (its ephemeral
+   * `/brokers/ids/<id>` znode still exists: "A broker is already registered on the path",
+   * `ZkUtils.registerBrokerInZk` to 1.x, `KafkaZkClient.registerBroker` after), so the controller
+   * has removed the broker from ISRs and moved its leaderships before it takes any role.
+   */
+  readonly abaBounce: boolean;
   /** Session timeout; 0 means the mode's default: `broker.session.timeout.ms` 9000 (KRaft), `zookeeper.session.timeout.ms` 18 000 (2.5+). */
   readonly sessionTimeoutMs: number;
   /** `broker.heartbeat.interval.ms`: 2000. */
@@ -105,6 +115,7 @@ export const defaults: KafkaConfig = {
   hwNeedsMinIsr: true,
   elr: true,
   controller: 'kraft',
+  abaBounce: false,
   sessionTimeoutMs: 0,
   heartbeatIntervalMs: 2000,
   acks: 'all',
@@ -127,11 +138,12 @@ export const defaults: KafkaConfig = {
  * Each one sets what KAFKA.md §0's landmarks date.
  */
 export const generations = {
-  /** 0.10.2: HW truncation, unclean election on, ZooKeeper (6 s session), lag by time, acks=1, no idempotence. */
+  /** 0.10.2: HW truncation, unclean election on, ZooKeeper (6 s session, a fast restart unnoticed), lag by time, acks=1, no idempotence. */
   'pre-0.11': {
     truncation: 'hw',
     uncleanLeaderElection: true,
     controller: 'zk',
+    abaBounce: true,
     sessionTimeoutMs: 6000,
     replicaLagTimeMaxMs: 10_000,
     hwNeedsMinIsr: false,
@@ -240,6 +252,10 @@ export function validateConfig(config: KafkaConfig, nodes: readonly NodeId[]): s
   if (config.enableIdempotence && config.maxInFlight > 5)
     problems.push('config.maxInFlight: idempotence allows at most 5 requests in flight (KAFKA-5494)');
   if (config.maxInFlight < 1) problems.push('config.maxInFlight: must be at least 1');
+  if (config.abaBounce && config.controller !== 'zk')
+    problems.push(
+      "config.abaBounce: the unnoticed fast restart exists only with controller 'zk'; set abaBounce to false",
+    );
   if (config.elr && config.controller === 'zk')
     problems.push("config.elr: eligible leader replicas exist only with controller 'kraft'; set elr to false");
   return problems;

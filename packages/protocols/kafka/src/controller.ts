@@ -213,9 +213,11 @@ export function handleControllerMessage(
 
 /**
  * Registration. KRaft: a new incarnation of a registered broker is a restart after an unclean
- * shutdown; it leaves every ISR and ELR before it gets its new broker epoch. ZooKeeper: a broker
- * whose session has not expired re-creates its znode unnoticed (the ABA hole of §1.2), keeping
- * its ISR memberships.
+ * shutdown; it leaves every ISR and ELR before it gets its new broker epoch. ZooKeeper: a new
+ * incarnation whose previous session has not expired is refused (its ephemeral znode still
+ * exists); it retries, and once the session check has fenced the old one (ISRs shrunk, leaders
+ * moved) it registers. With `abaBounce` (pre-0.11) it re-registers unnoticed instead, keeping
+ * its ISR memberships and leaderships (the ABA hole of §1.2).
  */
 function handleRegister(state: Draft<ControllerState>, from: NodeId, incarnation: number, ctx: KafkaContext): void {
   const record = state.brokers[from];
@@ -225,6 +227,11 @@ function handleRegister(state: Draft<ControllerState>, from: NodeId, incarnation
     return;
   }
   const restarted = record.registered && record.incarnation !== incarnation;
+  const sessionLives = restarted && !record.fenced && ctx.config.controller === 'zk';
+  if (sessionLives && !ctx.config.abaBounce && !ctx.bugs.has('zkFastRestartUnnoticed')) {
+    ctx.annotate(`${from} registration refused: the session of its previous incarnation has not expired`);
+    return;
+  }
   if (restarted && ctx.config.controller === 'kraft') {
     record.fenced = true;
     removeBroker(state, from, false, ctx);

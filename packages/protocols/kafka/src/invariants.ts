@@ -38,16 +38,25 @@ export function promisedInvariants(config: KafkaConfig): Record<KafkaInvariantNa
   if (config.minInsyncReplicas < 2) durable.push('min.insync.replicas < 2');
   if (config.uncleanLeaderElection) durable.push('unclean election on');
   if (config.truncation === 'hw') durable.push('HW truncation (pre-0.11)');
+  // A power-cut broker that re-registers unnoticed keeps its ISR seat and leaderships in the same
+  // epochs: elected or still leading, its cut log re-uses offsets others hold (KAFKA.md §1.2).
+  const aba = 'a restart within the session goes unnoticed (abaBounce)';
+  if (config.abaBounce) durable.push(aba);
   if (!(config.elr && config.hwNeedsMinIsr)) durable.push('no ELR/HW gate (last replica standing, KIP-966)');
   const durability = durable.length === 0 ? true : durable.join(', ');
   const acked =
     config.acks !== 'all' ? `acks=${config.acks}${durable.length ? `, ${durable.join(', ')}` : ''}` : durability;
-  const matching =
-    config.truncation === 'kip279' || config.truncation === 'onFetch'
-      ? true
-      : config.truncation === 'kip101' && !config.uncleanLeaderElection
-        ? true
-        : `truncation=${config.truncation}${config.uncleanLeaderElection ? ' with unclean election' : ''}`;
+  const truncationMatches =
+    config.truncation === 'kip279' ||
+    config.truncation === 'onFetch' ||
+    (config.truncation === 'kip101' && !config.uncleanLeaderElection);
+  const unmatched = [
+    ...(truncationMatches
+      ? []
+      : [`truncation=${config.truncation}${config.uncleanLeaderElection ? ' with unclean election' : ''}`]),
+    ...(config.abaBounce ? [aba] : []),
+  ];
+  const matching = unmatched.length === 0 ? true : unmatched.join(', ');
   return {
     'no-acked-write-lost': acked,
     'no-read-above-hw': true,
