@@ -1,7 +1,7 @@
 import type { MutableState, RaftContext } from './context.ts';
 import { lastIndex, lastStableIndex, termAt } from './log.ts';
 import { selfVotes } from './membership-state.ts';
-import { jointValue } from './quorum.ts';
+import { jointValue, jointValueAbove } from './quorum.ts';
 import type { Progress } from './tracker.ts';
 
 /**
@@ -24,7 +24,11 @@ export function commitTo(state: MutableState, index: number): void {
 export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
   // The leader's own value is what its disk holds (etcd: its MsgStorageAppendResp), not what it appended.
   const own = ctx.bugs.has('countLeaderBeforeDurable') ? lastIndex(state) : lastStableIndex(state);
-  const quorumIndex = jointValue(state.progress, matchOf, own, selfVotes(state, ctx));
+  const votes = selfVotes(state, ctx);
+  // Nothing commits unless a quorum holds an entry past the commit index: one pass over the
+  // followers answers that, and most acknowledgements commit nothing.
+  if (!jointValueAbove(state.progress, matchOf, own, votes, state.commitIndex)) return false;
+  const quorumIndex = jointValue(state.progress, matchOf, own, votes);
   if (quorumIndex <= state.commitIndex) return false;
   const term = termAt(state, quorumIndex);
   const countPriorTerms = ctx.bugs.has('commitPriorTermByCount');

@@ -92,6 +92,52 @@ export function jointValue<M extends QuorumMember>(
   return incoming < outgoing ? incoming : outgoing;
 }
 
+/**
+ * Whether `jointValue` would exceed `floor`: in each configuration with voters, at least a
+ * majority of them hold a value above it (the majority's value is the `needed`-th largest, which
+ * exceeds `floor` exactly when `needed` values do). One pass over the members: a leader asks this
+ * after each acknowledgement, and most acknowledgements commit nothing (the quorum was reached by
+ * an earlier one, or is not reached yet).
+ */
+export function jointValueAbove<M extends QuorumMember>(
+  members: readonly M[],
+  valueOf: (member: M) => number,
+  selfValue: number,
+  selfMask: number,
+  floor: number,
+): boolean {
+  let incomingVoters = 0;
+  let incomingAbove = 0;
+  let outgoingVoters = 0;
+  let outgoingAbove = 0;
+  if ((selfMask & VOTES_INCOMING) !== 0) {
+    incomingVoters++;
+    if (selfValue > floor) incomingAbove++;
+  }
+  if ((selfMask & VOTES_OUTGOING) !== 0) {
+    outgoingVoters++;
+    if (selfValue > floor) outgoingAbove++;
+  }
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]!;
+    const votes = member.votes;
+    if (votes === 0) continue;
+    const above = valueOf(member) > floor;
+    if ((votes & VOTES_INCOMING) !== 0) {
+      incomingVoters++;
+      if (above) incomingAbove++;
+    }
+    if ((votes & VOTES_OUTGOING) !== 0) {
+      outgoingVoters++;
+      if (above) outgoingAbove++;
+    }
+  }
+  // A configuration without voters has the value +Infinity (see majorityValue).
+  const incomingReached = incomingVoters === 0 ? Infinity > floor : incomingAbove >= majoritySize(incomingVoters);
+  const outgoingReached = outgoingVoters === 0 ? Infinity > floor : outgoingAbove >= majoritySize(outgoingVoters);
+  return incomingReached && outgoingReached;
+}
+
 export type VoteResult = 'won' | 'lost' | 'pending';
 
 /**

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   jointValue,
+  jointValueAbove,
   jointVoteResult,
   majorityValue,
   majorityVoteResult,
@@ -91,6 +92,19 @@ describe('quorum values (etcd MajorityConfig / JointConfig CommittedIndex)', () 
         expect(jointValue(members, matchOf, self.match, self.votes)).toBe(Math.min(incoming, outgoing));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('a joint value is above a floor exactly when a majority of each half holds a value above it', () => {
+    fc.assert(
+      fc.property(cluster, value, ({ self, members }, floor) => {
+        const incoming = bruteMajorityValue(valuesIn(VOTES_INCOMING, self, members));
+        const outgoing = bruteMajorityValue(valuesIn(VOTES_OUTGOING, self, members));
+        expect(jointValueAbove(members, matchOf, self.match, self.votes, floor)).toBe(
+          Math.min(incoming, outgoing) > floor,
+        );
+      }),
+      { numRuns: 1000 },
     );
   });
 
