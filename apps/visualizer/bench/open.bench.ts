@@ -6,7 +6,9 @@
  *
  * Targets: open 100k events < 1 s, 1M events < 5 s, scrub ≥ 30 frames per second. Traces are
  * ping-pong runs (nearly every event is a message, the worst case for the diagrams). "open" is
- * wall time from navigation until the whole trace is on screen, including fetching the file; the
+ * wall time from navigation until the whole trace is on screen, including fetching the file, on the
+ * page's clock (performance marks count from the navigation's start; the driver's clock beside
+ * it adds its own round trips and polling); the
  * in-page split (parse, index, checkpoints, first draw) comes from the app's own timings. A large
  * trace shows its first part before that: "first picture" (a trace served with a length under
  * 12 MB, as the 100k one is, is drawn once, whole: its first picture is the whole trace).
@@ -72,6 +74,7 @@ interface Row {
   analysedAfterMs: number;
   megabytes: number;
   openMs: number;
+  openPageMs: number;
   parseMs: number;
   indexMs: number;
   checkpointsMs: number;
@@ -146,6 +149,9 @@ try {
       { timeout: 120_000, polling: 10 },
     );
     const openMs = performance.now() - started;
+    // The same span on the page's own clock: its marks count from the navigation's start, so this
+    // leaves out the driver's round trips and its polling interval.
+    const openPageMs = await page.evaluate(() => performance.getEntriesByName('dsim:whole').at(-1)?.startTime ?? NaN);
     const loaded = await page.evaluate(() => (window as unknown as { __dsim: Hook }).__dsim.state());
     await page.waitForFunction(() => (window as unknown as { __dsim: Hook }).__dsim.state().analysedAt > 0, null, {
       timeout: 300_000,
@@ -240,6 +246,7 @@ try {
       analysedAfterMs: blocks.analysedAfterMs,
       megabytes: text.length / 1e6,
       openMs,
+      openPageMs,
       parseMs: loaded.timings!.parseMs,
       indexMs: loaded.timings!.modelMs,
       checkpointsMs: loaded.timings!.checkpointsMs,
@@ -259,7 +266,8 @@ try {
 const table = rows.map((row) => ({
   events: row.events.toLocaleString(),
   'trace MB': row.megabytes.toFixed(1),
-  'open ms, from navigation (target)': `${Math.round(row.openMs)} (< ${row.events > 500_000 ? 5000 : 1000})`,
+  'open ms, navigation to whole, page clock (target)': `${Math.round(row.openPageMs)} (< ${row.events > 500_000 ? 5000 : 1000})`,
+  'open ms, driver clock': Math.round(row.openMs),
   'whole trace on screen ms': Math.round(row.wholeMs),
   'first picture ms (1M: ≤ 2× read+split)': `${Math.round(row.firstPictureMs)} (${(row.firstPictureMs / row.readSplitMs).toFixed(2)}×${row.firstPictureWhole ? ', whole' : ''})`,
   'read+split ms': Math.round(row.readSplitMs),
