@@ -47,7 +47,7 @@ export interface SwarmRanges {
   readonly faultKinds?: readonly NemesisKind[];
   /**
    * Fault kinds on in every seed, beside those drawn from `faultKinds` (which should not list
-   * them). For crash-restart in a protocol with durable state or a start-up path: a restart is
+   * them), each with at least one episode in every seed's schedule (`nemesis.alwaysKinds`). For crash-restart in a protocol with durable state or a start-up path: a restart is
    * the only fault that runs the code that reads durable state back or rebuilds state from peers,
    * so a seed without crashes cannot reach that code at all, while every other kind only changes
    * the timing of messages that the others also disturb.
@@ -91,6 +91,16 @@ export interface SwarmRanges {
    * operator makes), drawn like `config`'s knobs and given to the family's scenario function.
    */
   readonly options?: Readonly<Record<string, IntegerRange | SwarmChoice>>;
+  /**
+   * The median storage sync latency in microseconds (every node's disk; the shape is drawn as for
+   * the network's latency): half the seeds keep instant syncs. A protocol with durable state has
+   * a window between a write and its sync, in which it must not act as if the write were durable
+   * (count its own copy, answer a vote); only slow syncs open that window, and only a crash that
+   * loses unsynced writes shows what was acted on. So a seed with slow syncs also draws whether a
+   * crash is a power loss (the unsynced writes are lost) or a process crash (the page cache keeps
+   * them), each equally likely.
+   */
+  readonly syncLatencyMicros?: IntegerRange;
 }
 
 /** What one seed drew: recorded in the sweep's result line, and drawn again from the seed on replay. */
@@ -106,6 +116,8 @@ export interface SwarmDraw {
   cornerShare?: number;
   nodes?: number;
   faultKinds?: NemesisKind[];
+  /** The kinds on in every seed (of faultKinds), each in the seed's schedule at least once. */
+  alwaysFaultKinds?: NemesisKind[];
   faults?: number;
   latency?: LatencyDistribution;
   loss?: number;
@@ -118,6 +130,10 @@ export interface SwarmDraw {
   burstProbability?: number;
   clientTimeoutMicros?: number;
   options?: Record<string, SwarmSetting>;
+  /** The storage sync latency; absent where syncs stay instant. */
+  syncLatency?: LatencyDistribution;
+  /** Whether the nemesis's crashes lose unsynced writes (drawn only with slow syncs). */
+  loseUnsyncedWrites?: boolean;
 }
 
 /** Draws a seed's configuration from the `swarm` stream of the seed: the same seed, the same draw. */
@@ -138,6 +154,7 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
     const drawn = someOf(random, optional);
     const on = always.length > 0 || drawn.length > 0 ? [...always, ...drawn] : [random.pick(optional)];
     draw.faultKinds = declared.filter((kind) => on.includes(kind));
+    if (always.length > 0) draw.alwaysFaultKinds = [...always];
   }
   if (ranges.faults) draw.faults = knob(ranges.faults, 'faults');
   if (ranges.latencyMicros) draw.latency = drawLatency(random, ranges.latencyMicros);
@@ -183,6 +200,10 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
     for (const [name, range] of Object.entries(ranges.options))
       draw.options[name] = drawKnob(random, range, `options.${name}`, cornerShare);
   }
+  if (ranges.syncLatencyMicros && random.chance(0.5)) {
+    draw.syncLatency = drawLatency(random, ranges.syncLatencyMicros);
+    draw.loseUnsyncedWrites = random.chance(0.5);
+  }
   return draw;
 }
 
@@ -200,6 +221,8 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
       : {
           ...scenario.nemesis,
           ...(draw.faultKinds !== undefined ? { kinds: draw.faultKinds } : {}),
+          // A kind on in every seed is in every seed's schedule, whatever the budget drew.
+          ...(draw.alwaysFaultKinds !== undefined ? { alwaysKinds: draw.alwaysFaultKinds } : {}),
           ...(draw.faults !== undefined ? { faults: draw.faults } : {}),
           // The drawn lengths reach the whole fault window; an episode the heal cut short would
           // not last its drawn length, so each starts early enough to end by the heal.
@@ -213,6 +236,7 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
           ...(draw.partitionShapes !== undefined ? { shapes: draw.partitionShapes } : {}),
           ...(draw.clockJumpMicros !== undefined ? { clockJumpMax: draw.clockJumpMicros } : {}),
           ...(draw.burstProbability !== undefined ? { probability: draw.burstProbability } : {}),
+          ...(draw.loseUnsyncedWrites !== undefined ? { loseUnsyncedWrites: draw.loseUnsyncedWrites } : {}),
         };
   const workload =
     scenario.workload === undefined || draw.clientTimeoutMicros === undefined
@@ -225,6 +249,7 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
     network,
     ...(nemesis !== undefined ? { nemesis } : {}),
     ...(workload !== undefined ? { workload } : {}),
+    ...(draw.syncLatency !== undefined ? { storage: { ...scenario.storage, syncLatency: draw.syncLatency } } : {}),
   };
 }
 
