@@ -16,6 +16,8 @@ export function describeSwarm(draw: SwarmDraw): string {
   if (draw.clockJumpMicros !== undefined) parts.push(`clock jumps ≤ ${formatMicros(draw.clockJumpMicros)}`);
   if (draw.burstProbability !== undefined) parts.push(`bursts ${draw.burstProbability}`);
   if (draw.clientTimeoutMicros !== undefined) parts.push(`client timeout ${formatMicros(draw.clientTimeoutMicros)}`);
+  if (draw.clientTimeoutRoundTrips !== undefined)
+    parts.push(`client timeout ${draw.clientTimeoutRoundTrips}× a write's time`);
   if (draw.syncLatency !== undefined)
     parts.push(
       `disk syncs ${describeLatency(draw.syncLatency)}${draw.loseUnsyncedWrites ? ', crashes lose unsynced writes' : ''}`,

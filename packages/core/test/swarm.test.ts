@@ -445,3 +445,41 @@ describe('drawSwarm: slow disks', () => {
     expect(scenario.nemesis).toMatchObject({ loseUnsyncedWrites: true, alwaysKinds: ['crash'] });
   });
 });
+
+describe('drawSwarm: the client timeout in round trips', () => {
+  const timed: SwarmRanges = {
+    latencyMicros: { min: 500, max: 20_000 },
+    syncLatencyMicros: { min: 200, max: 40_000 },
+    clientTimeoutRoundTrips: { min: 2, max: 64, scale: 'log' },
+  };
+  const typical = (latency: NonNullable<ReturnType<typeof drawSwarm>['latency']>) =>
+    latency.dist === 'constant'
+      ? latency.micros
+      : latency.dist === 'uniform'
+        ? Math.round((latency.min + latency.max) / 2)
+        : latency.dist === 'lognormal'
+          ? latency.median
+          : latency.mean;
+
+  it('sets the timeout to the drawn multiple of a write’s time: four network legs, and a slow disk’s sync per client', () => {
+    for (let seed = 0; seed < 300; seed++) {
+      const draw = drawSwarm(timed, seed);
+      const scenario = applySwarm(
+        { name: 't', protocol: 'raft', nodes: 3, until: '5s', workload: { name: 'kv', clients: 3, timeout: '1s' } },
+        draw,
+      );
+      const writeMicros = 4 * typical(draw.latency!) + (draw.syncLatency ? 3 * typical(draw.syncLatency) : 0);
+      expect(draw.clientTimeoutRoundTrips! >= 2 && draw.clientTimeoutRoundTrips! <= 64).toBe(true);
+      expect(scenario.workload!.timeout).toBe(draw.clientTimeoutRoundTrips! * writeMicros);
+    }
+  });
+
+  it('refuses a range without the latency it multiplies, or beside an absolute timeout', () => {
+    expect(() => drawSwarm({ clientTimeoutRoundTrips: { min: 2, max: 8 } }, 1)).toThrow(
+      /clientTimeoutRoundTrips: needs swarm.latencyMicros/,
+    );
+    expect(() => drawSwarm({ ...timed, clientTimeoutMicros: { min: 1_000, max: 2_000 } }, 1)).toThrow(
+      /give it or clientTimeoutMicros, not both/,
+    );
+  });
+});

@@ -101,6 +101,16 @@ export interface SwarmRanges {
    * them), each equally likely.
    */
   readonly syncLatencyMicros?: IntegerRange;
+  /**
+   * The workload's client timeout as a multiple of a write's unloaded time under the drawn latency
+   * (a request, a replication round trip and an answer: four times the typical one-way latency,
+   * plus, where syncs are slow, a typical sync for each client's request in flight), instead of
+   * `clientTimeoutMicros`: a timeout is short or long only
+   * against the latency it races, and an absolute range would give a seed with 20 ms links a
+   * timeout below its round trip (no request ever answered) as often as one with 0.5 ms links a
+   * timeout of a thousand round trips (no request ever retried). Needs `latencyMicros`.
+   */
+  readonly clientTimeoutRoundTrips?: IntegerRange;
 }
 
 /** What one seed drew: recorded in the sweep's result line, and drawn again from the seed on replay. */
@@ -134,6 +144,8 @@ export interface SwarmDraw {
   syncLatency?: LatencyDistribution;
   /** Whether the nemesis's crashes lose unsynced writes (drawn only with slow syncs). */
   loseUnsyncedWrites?: boolean;
+  /** The client timeout in a write's unloaded times (applySwarm sets the workload's timeout from it). */
+  clientTimeoutRoundTrips?: number;
 }
 
 /** Draws a seed's configuration from the `swarm` stream of the seed: the same seed, the same draw. */
@@ -204,6 +216,13 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
     draw.syncLatency = drawLatency(random, ranges.syncLatencyMicros);
     draw.loseUnsyncedWrites = random.chance(0.5);
   }
+  if (ranges.clientTimeoutRoundTrips) {
+    if (ranges.clientTimeoutMicros)
+      throw new Error('swarm.clientTimeoutRoundTrips: give it or clientTimeoutMicros, not both');
+    if (!draw.latency)
+      throw new Error('swarm.clientTimeoutRoundTrips: needs swarm.latencyMicros, the latency it is a multiple of');
+    draw.clientTimeoutRoundTrips = knob(ranges.clientTimeoutRoundTrips, 'clientTimeoutRoundTrips');
+  }
   return draw;
 }
 
@@ -238,10 +257,9 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
           ...(draw.burstProbability !== undefined ? { probability: draw.burstProbability } : {}),
           ...(draw.loseUnsyncedWrites !== undefined ? { loseUnsyncedWrites: draw.loseUnsyncedWrites } : {}),
         };
+  const timeout = draw.clientTimeoutMicros ?? relativeClientTimeout(scenario, draw);
   const workload =
-    scenario.workload === undefined || draw.clientTimeoutMicros === undefined
-      ? scenario.workload
-      : { ...scenario.workload, timeout: draw.clientTimeoutMicros };
+    scenario.workload === undefined || timeout === undefined ? scenario.workload : { ...scenario.workload, timeout };
   return {
     ...scenario,
     ...(draw.nodes !== undefined && typeof scenario.nodes === 'number' ? { nodes: draw.nodes } : {}),
@@ -274,6 +292,37 @@ function drawLatency(random: Random, range: IntegerRange): LatencyDistribution {
         sigma: round3(0.25 + random.next()),
         min: Math.max(1, Math.round(median / 10)),
       };
+  }
+}
+
+/**
+ * The client timeout of `clientTimeoutRoundTrips`: that many times a write's time with every
+ * client's request in flight and nothing failing. A replicated write takes four one-way legs (the
+ * client to the leader, the leader to a quorum and back, the answer), and a disk that syncs one
+ * request after another takes a sync for each client's. A timeout below that times writes out
+ * with no fault at all: clients that retry each time then never see an answer, or offer more
+ * writes than a slow disk syncs (a retry storm, which no protocol outlives).
+ */
+function relativeClientTimeout(scenario: Scenario, draw: SwarmDraw): number | undefined {
+  if (draw.clientTimeoutRoundTrips === undefined || draw.latency === undefined || scenario.workload === undefined)
+    return undefined;
+  const clients = scenario.workload.clients ?? 1;
+  const syncMicros = draw.syncLatency ? typicalLatencyMicros(draw.syncLatency) : 0;
+  return draw.clientTimeoutRoundTrips * (4 * typicalLatencyMicros(draw.latency) + clients * syncMicros);
+}
+
+/** The drawn distribution's typical one-way latency: its median, or for the exponential its mean. */
+function typicalLatencyMicros(latency: LatencyDistribution): number {
+  switch (latency.dist) {
+    case 'constant':
+      return latency.micros;
+    case 'uniform':
+      return Math.round((latency.min + latency.max) / 2);
+    case 'exponential':
+    case 'normal':
+      return latency.mean;
+    case 'lognormal':
+      return latency.median;
   }
 }
 
