@@ -14,7 +14,7 @@
  * be 0), over --control-runs seeds (default --runs). --swarm-only skips the hunts (they do not
  * depend on the swarm's ranges), to compare a change of the ranges against a known hunt column.
  *
- *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id] [--control] [--control-runs n] [--swarm-only|--hunt-only]
+ *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id[,id...]] [--control] [--control-runs n] [--swarm-only|--hunt-only]
  *
  * A bug switch that no hunt targets yet gets a row with the swarm's figure alone.
  */
@@ -39,7 +39,7 @@ import { parseFlags, wholeNumber } from './lib/flags.ts';
 
 export const description = 'swarm sweeps against the hand-tuned hunts: median runs to catch each bug switch';
 export const usage =
-  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id] [--control] [--control-runs n] [--swarm-only|--hunt-only]';
+  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id[,id...]] [--control] [--control-runs n] [--swarm-only|--hunt-only]';
 
 interface Race {
   readonly protocol: string;
@@ -196,6 +196,7 @@ export function main(args: readonly string[]): number {
   const huntOnly = on.has('hunt-only');
   if (swarmOnly && huntOnly) throw new Error('--swarm-only and --hunt-only leave nothing to run; give one');
   const trials = wholeNumber(values.trials, 'trials', 5);
+  const bugs = values.bug?.split(',');
   const all = races();
   const chosen = positional.length > 0 ? positional : Object.keys(all);
   for (const name of chosen)
@@ -220,7 +221,7 @@ export function main(args: readonly string[]): number {
   let slower = 0;
   for (const name of chosen) {
     for (const race of all[name]!) {
-      if (values.bug !== undefined && race.bug !== values.bug) continue;
+      if (bugs !== undefined && !bugs.includes(race.bug)) continue;
       const started = performance.now();
       const hunt: Array<number | undefined> = [];
       const swarm: Array<number | undefined> = [];
