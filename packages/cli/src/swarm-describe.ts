@@ -18,6 +18,7 @@ export function describeSwarm(draw: SwarmDraw): string {
   if (draw.clientTimeoutMicros !== undefined) parts.push(`client timeout ${formatMicros(draw.clientTimeoutMicros)}`);
   if (draw.clientTimeoutRoundTrips !== undefined)
     parts.push(`client timeout ${draw.clientTimeoutRoundTrips}× a write's time`);
+  if (draw.clientStopMicros !== undefined) parts.push(`clients stop at ${formatMicros(draw.clientStopMicros)}`);
   if (draw.syncLatency !== undefined)
     parts.push(
       `disk syncs ${describeLatency(draw.syncLatency)}${draw.loseUnsyncedWrites ? ', crashes lose unsynced writes' : ''}`,

@@ -483,3 +483,19 @@ describe('drawSwarm: the client timeout in round trips', () => {
     );
   });
 });
+
+describe('drawSwarm: when the clients stop', () => {
+  it('sets the workload’s stop time within the range, the other draws as they were', () => {
+    const stops: SwarmRanges = { ...ranges, clientStopMicros: { min: 7_000_000, max: 15_000_000 } };
+    for (let seed = 0; seed < 100; seed++) {
+      const { clientStopMicros, ...others } = drawSwarm(stops, seed);
+      expect(others).toEqual(drawSwarm(ranges, seed));
+      expect(clientStopMicros! >= 7_000_000 && clientStopMicros! <= 15_000_000).toBe(true);
+      const scenario = applySwarm(
+        { name: 's', protocol: 'raft', nodes: 3, until: '16s', workload: { name: 'kv', clients: 2, stopAt: '15s' } },
+        drawSwarm(stops, seed),
+      );
+      expect(scenario.workload).toMatchObject({ name: 'kv', clients: 2, stopAt: clientStopMicros });
+    }
+  });
+});

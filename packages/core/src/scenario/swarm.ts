@@ -111,6 +111,13 @@ export interface SwarmRanges {
    * timeout of a thousand round trips (no request ever retried). Needs `latencyMicros`.
    */
   readonly clientTimeoutRoundTrips?: IntegerRange;
+  /**
+   * When the clients stop, microseconds into the run. A range that starts before the nemesis's
+   * heal gives seeds whose cluster is idle when the faults end, where nothing but the protocol's
+   * own background traffic (heartbeats, probes, anti-entropy) can repair what a fault left behind;
+   * clients that run past the heal repair it with their next request.
+   */
+  readonly clientStopMicros?: IntegerRange;
 }
 
 /** What one seed drew: recorded in the sweep's result line, and drawn again from the seed on replay. */
@@ -146,6 +153,8 @@ export interface SwarmDraw {
   loseUnsyncedWrites?: boolean;
   /** The client timeout in a write's unloaded times (applySwarm sets the workload's timeout from it). */
   clientTimeoutRoundTrips?: number;
+  /** When the clients stop, microseconds. */
+  clientStopMicros?: number;
 }
 
 /** Draws a seed's configuration from the `swarm` stream of the seed: the same seed, the same draw. */
@@ -223,6 +232,7 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
       throw new Error('swarm.clientTimeoutRoundTrips: needs swarm.latencyMicros, the latency it is a multiple of');
     draw.clientTimeoutRoundTrips = knob(ranges.clientTimeoutRoundTrips, 'clientTimeoutRoundTrips');
   }
+  if (ranges.clientStopMicros) draw.clientStopMicros = knob(ranges.clientStopMicros, 'clientStopMicros');
   return draw;
 }
 
@@ -259,7 +269,13 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
         };
   const timeout = draw.clientTimeoutMicros ?? relativeClientTimeout(scenario, draw);
   const workload =
-    scenario.workload === undefined || timeout === undefined ? scenario.workload : { ...scenario.workload, timeout };
+    scenario.workload === undefined
+      ? undefined
+      : {
+          ...scenario.workload,
+          ...(timeout !== undefined ? { timeout } : {}),
+          ...(draw.clientStopMicros !== undefined ? { stopAt: draw.clientStopMicros } : {}),
+        };
   return {
     ...scenario,
     ...(draw.nodes !== undefined && typeof scenario.nodes === 'number' ? { nodes: draw.nodes } : {}),

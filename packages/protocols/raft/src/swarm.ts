@@ -26,6 +26,10 @@ export const leaseClockBoundMicros = 60_000;
  * the operators' configuration changes (families.ts), one plan in five, concurrent requests among
  * them.
  *
+ * The clients stop between 2 s before the heal (at 9 s) and the family's 15 s: a cluster left
+ * idle by its clients while the faults still run must repair a follower that missed the last
+ * AppendEntries from heartbeat answers alone (etcd probes on MsgHeartbeatResp).
+ *
  * Half the seeds run slow disks (a sync from 0.2 ms to 40 ms, around and above a round trip):
  * Raft may count a leader's own copy, and a node may answer with its term, vote or log, only once
  * it is durable (paper §5.1, etcd's raft.Ready), and only a sync slower than the messages it
@@ -76,4 +80,5 @@ export const swarm: SwarmRanges = {
   },
   syncLatencyMicros: { min: 200, max: 40_000 },
   clientTimeoutRoundTrips: { min: 2, max: 64, scale: 'log' },
+  clientStopMicros: { min: 7_000_000, max: 15_000_000 },
 };
