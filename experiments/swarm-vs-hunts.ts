@@ -14,7 +14,9 @@
  * be 0), over --control-runs seeds (default --runs). --swarm-only skips the hunts (they do not
  * depend on the swarm's ranges), to compare a change of the ranges against a known hunt column.
  *
- *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id] [--control] [--control-runs n] [--swarm-only]
+ *   npx -y pnpm@10 experiment swarm-vs-hunts [raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id[,id...]] [--control] [--control-runs n] [--swarm-only|--hunt-only]
+ *
+ * A bug switch that no hunt targets yet gets a row with the swarm's figure alone.
  */
 import {
   familyOptions,
@@ -37,26 +39,43 @@ import { parseFlags, wholeNumber } from './lib/flags.ts';
 
 export const description = 'swarm sweeps against the hand-tuned hunts: median runs to catch each bug switch';
 export const usage =
-  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id] [--control] [--control-runs n] [--swarm-only]';
+  '[raft|commit|distro|kafka|paxos|tcc] [--runs 100] [--trials 5] [--bug id[,id...]] [--control] [--control-runs n] [--swarm-only|--hunt-only]';
 
 interface Race {
   readonly protocol: string;
   readonly bug: string;
-  readonly hunt: Omit<SimulationPropertyOptions, 'numRuns'>;
+  /** The package's hand-tuned hunt; none for a switch no hunt targets yet (the swarm is measured alone). */
+  readonly hunt?: Omit<SimulationPropertyOptions, 'numRuns'>;
   readonly family: string;
   readonly options: Readonly<Record<string, FamilyOptionValue>>;
   /** Swarm ranges narrower than the family's, where the protocol's own fault model is narrower. */
   readonly swarm?: SwarmRanges;
 }
 
-const protocolOf = (options: Omit<SimulationPropertyOptions, 'numRuns'>) =>
+const protocolOf = (options: Omit<SimulationPropertyOptions, 'numRuns'>): string =>
   typeof options.scenario.protocol === 'string' ? options.scenario.protocol : options.scenario.protocol.name;
 
+/** Races for the protocol's bug switches that no hunt targets: the swarm alone. */
+function unhunted(protocol: string, hunted: readonly Race[], family: string): Race[] {
+  const targeted = new Set(hunted.map((race) => race.bug));
+  return Object.keys(registry[protocol]!.bugs ?? {})
+    .filter((bug) => !targeted.has(bug))
+    .map((bug) => ({ protocol, bug, family, options: {} }));
+}
+
 function races(): Record<string, Race[]> {
+  const raft: Race[] = raftHunts
+    .filter((hunt) => hunt.bug)
+    .map((hunt) => ({ protocol: 'raft', bug: hunt.bug!, hunt, family: 'raft/aggressive', options: {} }));
+  const kafka: Race[] = kafkaHunts.map(({ id, options }) => ({
+    protocol: 'kafka',
+    bug: id,
+    hunt: options,
+    family: 'kafka/aggressive',
+    options: {},
+  }));
   return {
-    raft: raftHunts
-      .filter((hunt) => hunt.bug)
-      .map((hunt) => ({ protocol: 'raft', bug: hunt.bug!, hunt, family: 'raft/aggressive', options: {} })),
+    raft: [...raft, ...unhunted('raft', raft, 'raft/aggressive')],
     commit: commitHunts
       .filter((hunt) => hunt.bug)
       .map((hunt): Race => {
@@ -78,13 +97,7 @@ function races(): Record<string, Race[]> {
     distro: distroHunts
       .filter((hunt) => hunt.bug)
       .map((hunt) => ({ protocol: 'distro', bug: hunt.bug!, hunt, family: 'distro/aggressive', options: {} })),
-    kafka: kafkaHunts.map(({ id, options }) => ({
-      protocol: 'kafka',
-      bug: id,
-      hunt: options,
-      family: 'kafka/aggressive',
-      options: {},
-    })),
+    kafka: [...kafka, ...unhunted('kafka', kafka, 'kafka/aggressive')],
     paxos: paxosHunts
       .filter(({ options }) => (options.scenario.bugs ?? []).length > 0)
       .map(({ options }) => {
@@ -175,12 +188,15 @@ export function main(args: readonly string[]): number {
   const { values, positional, on } = parseFlags(
     args,
     ['runs', 'trials', 'bug', 'control-runs'],
-    ['control', 'swarm-only'],
+    ['control', 'swarm-only', 'hunt-only'],
   );
   const runs = wholeNumber(values.runs, 'runs', 100);
   const controlRuns = wholeNumber(values['control-runs'], 'control-runs', runs);
   const swarmOnly = on.has('swarm-only');
+  const huntOnly = on.has('hunt-only');
+  if (swarmOnly && huntOnly) throw new Error('--swarm-only and --hunt-only leave nothing to run; give one');
   const trials = wholeNumber(values.trials, 'trials', 5);
+  const bugs = values.bug?.split(',');
   const all = races();
   const chosen = positional.length > 0 ? positional : Object.keys(all);
   for (const name of chosen)
@@ -205,12 +221,12 @@ export function main(args: readonly string[]): number {
   let slower = 0;
   for (const name of chosen) {
     for (const race of all[name]!) {
-      if (values.bug !== undefined && race.bug !== values.bug) continue;
+      if (bugs !== undefined && !bugs.includes(race.bug)) continue;
       const started = performance.now();
       const hunt: Array<number | undefined> = [];
       const swarm: Array<number | undefined> = [];
       for (let trial = 0; trial < trials; trial++) {
-        if (!swarmOnly) {
+        if (!swarmOnly && race.hunt) {
           // Trial 0 is the hunt as its package runs it (fast-check's seed from its name).
           const report = runsToFailure({
             ...race.hunt,
@@ -222,16 +238,17 @@ export function main(args: readonly string[]): number {
         }
         // Families pick some choices from the seed's residues (seed % 2, % 3, % 5...): ranges that
         // start 100,003 apart (a prime) begin on different residues, so their trials are independent.
-        swarm.push(swarmRunsToCatch(race, 1 + trial * 100_003, runs));
+        if (!huntOnly) swarm.push(swarmRunsToCatch(race, 1 + trial * 100_003, runs));
       }
       const [huntMedian, swarmMedian] = [median(hunt), median(swarm)];
-      if (!swarmOnly && swarmMedian > huntMedian) slower++;
+      const raced = race.hunt !== undefined && !swarmOnly && !huntOnly;
+      if (raced && swarmMedian > huntMedian) slower++;
       console.log(
         [
           race.protocol,
           race.bug,
-          swarmOnly ? '-' : show(huntMedian, runs),
-          show(swarmMedian, runs),
+          swarmOnly || !race.hunt ? '-' : show(huntMedian, runs),
+          huntOnly ? '-' : show(swarmMedian, runs),
           hunt.map((value) => show(value ?? Infinity, runs)).join(' '),
           swarm.map((value) => show(value ?? Infinity, runs)).join(' '),
           (racedFalseAlarms.get(race) ?? []).join(' ') || '-',
@@ -241,6 +258,7 @@ export function main(args: readonly string[]): number {
       );
     }
   }
-  if (!swarmOnly) console.log(`swarm slower than the hunt (median) on ${slower} bug switch${slower === 1 ? '' : 'es'}`);
+  if (!swarmOnly && !huntOnly)
+    console.log(`swarm slower than the hunt (median) on ${slower} bug switch${slower === 1 ? '' : 'es'}`);
   return 0;
 }

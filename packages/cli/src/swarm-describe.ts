@@ -16,6 +16,13 @@ export function describeSwarm(draw: SwarmDraw): string {
   if (draw.clockJumpMicros !== undefined) parts.push(`clock jumps ≤ ${formatMicros(draw.clockJumpMicros)}`);
   if (draw.burstProbability !== undefined) parts.push(`bursts ${draw.burstProbability}`);
   if (draw.clientTimeoutMicros !== undefined) parts.push(`client timeout ${formatMicros(draw.clientTimeoutMicros)}`);
+  if (draw.clientTimeoutRoundTrips !== undefined)
+    parts.push(`client timeout ${draw.clientTimeoutRoundTrips}× a write's time`);
+  if (draw.clientStopMicros !== undefined) parts.push(`clients stop at ${formatMicros(draw.clientStopMicros)}`);
+  if (draw.syncLatency !== undefined)
+    parts.push(
+      `disk syncs ${describeLatency(draw.syncLatency)}${draw.loseUnsyncedWrites ? ', crashes lose unsynced writes' : ''}`,
+    );
   for (const [name, value] of Object.entries(draw.config ?? {})) parts.push(`${name}=${String(value)}`);
   for (const [name, value] of Object.entries(draw.options ?? {})) parts.push(`--${name} ${String(value)}`);
   if (draw.cornerShare !== undefined) parts.push(`knobs at an end ${Math.round(draw.cornerShare * 100)}%`);

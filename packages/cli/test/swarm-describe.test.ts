@@ -16,4 +16,16 @@ describe('describeSwarm', () => {
       '3 nodes, faults crash+loss ×4, client timeout 250ms, preVote=false, --membership concurrent, knobs at an end 90%',
     );
   });
+
+  it('names slow disks with their crash mode, the client timeout in write times and when clients stop', () => {
+    const line = describeSwarm({
+      clientTimeoutRoundTrips: 4,
+      clientStopMicros: 8_000_000,
+      syncLatency: { dist: 'constant', micros: 5_000 },
+      loseUnsyncedWrites: true,
+    });
+    expect(line).toContain("client timeout 4× a write's time");
+    expect(line).toContain('clients stop at 8s');
+    expect(line).toContain('disk syncs 5000us, crashes lose unsynced writes');
+  });
 });

@@ -4,6 +4,7 @@ import {
   applySwarm,
   createRandom,
   drawSwarm,
+  generateFaultSchedule,
   familyScenario,
   defineSeedFamily,
   randomEpisode,
@@ -269,6 +270,7 @@ describe('nemesis fitEpisodes', () => {
     probability: 0.3,
     loseUnsyncedWrites: false,
     fitEpisodes,
+    alwaysKinds: [],
   });
   const episodes = (fit: boolean) =>
     Array.from({ length: 2_000 }, (_, seed) =>
@@ -357,5 +359,143 @@ describe('applySwarm and familyScenario', () => {
     expect(() => familyScenario({ ...family, swarm: undefined }, 1, { bugs: [] }, true)).toThrow(
       /declares no swarm ranges/,
     );
+  });
+});
+
+describe('nemesis alwaysKinds', () => {
+  const nodes = ['n1', 'n2', 'n3'];
+  const nemesis = (faults: number, alwaysKinds: ResolvedNemesis['alwaysKinds']): ResolvedNemesis => ({
+    faults,
+    kinds: ['partition', 'pause', 'loss', 'crash'],
+    shapes: ['isolate', 'oneWay'],
+    from: 1_000_000,
+    healAt: 10_000_000,
+    minDuration: 100_000,
+    maxDuration: 2_000_000,
+    clockJumpMax: 0,
+    driftPpmMax: 0,
+    probability: 0.3,
+    loseUnsyncedWrites: false,
+    fitEpisodes: true,
+    alwaysKinds,
+  });
+  const schedule = (seed: number, faults: number, always: ResolvedNemesis['alwaysKinds']) =>
+    generateFaultSchedule(nodes, nemesis(faults, always), createRandom(seed, 'nemesis'));
+  const crashes = (faults: ReturnType<typeof schedule>) => faults.filter(({ fault }) => fault.type === 'crash');
+
+  it('gives every schedule an episode of each listed kind, which a random kind per episode often leaves out', () => {
+    const seeds = Array.from({ length: 400 }, (_, seed) => seed);
+    for (const seed of seeds) {
+      const withCrash = schedule(seed, 2, ['crash']);
+      expect(crashes(withCrash).length).toBeGreaterThanOrEqual(1);
+      // Its restart comes too: the crash is an episode, not a node lost for good.
+      expect(withCrash.some(({ fault }) => fault.type === 'restart')).toBe(true);
+    }
+    const without = seeds.filter((seed) => crashes(schedule(seed, 2, [])).length === 0).length;
+    expect(without / seeds.length).toBeGreaterThan(0.4);
+  });
+
+  it('leaves a schedule whose budget drew the kind exactly as it was', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 1, max: 8 }), (seed, faults) => {
+        const plain = schedule(seed, faults, []);
+        if (crashes(plain).length > 0) expect(schedule(seed, faults, ['crash'])).toEqual(plain);
+      }),
+    );
+  });
+});
+
+describe('drawSwarm: slow disks', () => {
+  const disks: SwarmRanges = {
+    faultKinds: ['partition'],
+    alwaysFaultKinds: ['crash'],
+    syncLatencyMicros: { min: 200, max: 40_000 },
+  };
+
+  it('gives about half the seeds slow syncs, and half of those crashes that lose unsynced writes', () => {
+    const draws = Array.from({ length: 2_000 }, (_, seed) => drawSwarm(disks, seed));
+    const slow = draws.filter((draw) => draw.syncLatency !== undefined);
+    expect(slow.length / draws.length).toBeGreaterThan(0.4);
+    expect(slow.length / draws.length).toBeLessThan(0.6);
+    const powerLoss = slow.filter((draw) => draw.loseUnsyncedWrites).length / slow.length;
+    expect(powerLoss).toBeGreaterThan(0.4);
+    expect(powerLoss).toBeLessThan(0.6);
+    // Instant syncs lose nothing, so those seeds draw no crash mode.
+    expect(draws.filter((draw) => draw.syncLatency === undefined && draw.loseUnsyncedWrites !== undefined)).toEqual([]);
+  });
+
+  it('leaves the draws of every other field as they were', () => {
+    const { syncLatencyMicros: _, ...rest } = disks;
+    for (let seed = 0; seed < 50; seed++) {
+      const { syncLatency, loseUnsyncedWrites, ...others } = drawSwarm(disks, seed);
+      expect(others).toEqual(drawSwarm(rest, seed));
+      void syncLatency;
+      void loseUnsyncedWrites;
+    }
+  });
+
+  it('sets every node’s sync latency and the crash mode of the nemesis, and keeps its crashes in the schedule', () => {
+    const seed = Array.from({ length: 100 }, (_, s) => s).find((s) => drawSwarm(disks, s).loseUnsyncedWrites)!;
+    const draw = drawSwarm(disks, seed);
+    const scenario = applySwarm(
+      { name: 'd', protocol: 'raft', nodes: 3, until: '5s', nemesis: { faults: 2, kinds: ['partition', 'crash'] } },
+      draw,
+    );
+    expect(scenario.storage).toEqual({ syncLatency: draw.syncLatency });
+    expect(scenario.nemesis).toMatchObject({ loseUnsyncedWrites: true, alwaysKinds: ['crash'] });
+  });
+});
+
+describe('drawSwarm: the client timeout in round trips', () => {
+  const timed: SwarmRanges = {
+    latencyMicros: { min: 500, max: 20_000 },
+    syncLatencyMicros: { min: 200, max: 40_000 },
+    clientTimeoutRoundTrips: { min: 2, max: 64, scale: 'log' },
+  };
+  const typical = (latency: NonNullable<ReturnType<typeof drawSwarm>['latency']>) =>
+    latency.dist === 'constant'
+      ? latency.micros
+      : latency.dist === 'uniform'
+        ? Math.round((latency.min + latency.max) / 2)
+        : latency.dist === 'lognormal'
+          ? latency.median
+          : latency.mean;
+
+  it('sets the timeout to the drawn multiple of a write’s time: four network legs, and a slow disk’s sync per client', () => {
+    for (let seed = 0; seed < 300; seed++) {
+      const draw = drawSwarm(timed, seed);
+      const scenario = applySwarm(
+        { name: 't', protocol: 'raft', nodes: 3, until: '5s', workload: { name: 'kv', clients: 3, timeout: '1s' } },
+        draw,
+      );
+      const writeMicros = 4 * typical(draw.latency!) + (draw.syncLatency ? 3 * typical(draw.syncLatency) : 0);
+      expect(draw.clientTimeoutRoundTrips! >= 2 && draw.clientTimeoutRoundTrips! <= 64).toBe(true);
+      expect(scenario.workload!.timeout).toBe(draw.clientTimeoutRoundTrips! * writeMicros);
+    }
+  });
+
+  it('refuses a range without the latency it multiplies, or beside an absolute timeout', () => {
+    expect(() => drawSwarm({ clientTimeoutRoundTrips: { min: 2, max: 8 } }, 1)).toThrow(
+      /clientTimeoutRoundTrips: needs swarm.latencyMicros/,
+    );
+    expect(() => drawSwarm({ ...timed, clientTimeoutMicros: { min: 1_000, max: 2_000 } }, 1)).toThrow(
+      /give it or clientTimeoutMicros, not both/,
+    );
+  });
+});
+
+describe('drawSwarm: when the clients stop', () => {
+  it('sets the workload’s stop time within the range, the other draws as they were', () => {
+    const stops: SwarmRanges = { ...ranges, clientStopMicros: { min: 7_000_000, max: 15_000_000 } };
+    for (let seed = 0; seed < 100; seed++) {
+      const { clientStopMicros, ...others } = drawSwarm(stops, seed);
+      expect(others).toEqual(drawSwarm(ranges, seed));
+      expect(clientStopMicros! >= 7_000_000 && clientStopMicros! <= 15_000_000).toBe(true);
+      const scenario = applySwarm(
+        { name: 's', protocol: 'raft', nodes: 3, until: '16s', workload: { name: 'kv', clients: 2, stopAt: '15s' } },
+        drawSwarm(stops, seed),
+      );
+      expect(scenario.workload).toMatchObject({ name: 'kv', clients: 2, stopAt: clientStopMicros });
+    }
   });
 });

@@ -40,6 +40,13 @@ export interface NemesisSpec {
    * heal cuts short every long episode that does not start near `from`). Default false.
    */
   readonly fitEpisodes?: boolean;
+  /**
+   * Kinds (of `kinds`) that get at least one episode: where the budget drew none of one, one more
+   * episode of it follows the budget's. Drawing each episode's kind at random leaves a kind out of
+   * many small budgets (one episode in six kinds is a crash), so a kind a run must see, such as
+   * the crash-restart that alone runs a protocol's recovery code, is listed here. Default none.
+   */
+  readonly alwaysKinds?: readonly NemesisKind[];
 }
 
 export interface ResolvedNemesis {
@@ -55,6 +62,7 @@ export interface ResolvedNemesis {
   readonly probability: number;
   readonly loseUnsyncedWrites: boolean;
   readonly fitEpisodes: boolean;
+  readonly alwaysKinds: readonly NemesisKind[];
 }
 
 /** A partition of the given shape over the nodes, chosen with `random`. */
@@ -139,6 +147,31 @@ export function randomEpisode(
   return { at, durationMicros, fault };
 }
 
+/** The nemesis kind of a fault randomEpisode makes; undefined for the faults it never makes (heal, restart, ...). */
+function nemesisKindOf(fault: Fault): NemesisKind | undefined {
+  switch (fault.type) {
+    case 'partition':
+    case 'isolate':
+    case 'bridge':
+    case 'ring':
+    case 'cut':
+      return 'partition';
+    case 'crash':
+      return 'crash';
+    case 'pause':
+      return 'pause';
+    case 'clockJump':
+    case 'clockDrift':
+      return 'clock';
+    case 'loss':
+      return 'loss';
+    case 'duplicate':
+      return 'duplicate';
+    default:
+      return undefined;
+  }
+}
+
 /** Generates a fault schedule from a random stream: `faults` episodes, then a heal at `healAt`. */
 export function generateFaultSchedule(
   nodes: readonly NodeId[],
@@ -148,5 +181,19 @@ export function generateFaultSchedule(
   const episodes: FaultEpisode[] = [];
   for (let i = 0; i < options.faults; i++)
     episodes.push(randomEpisode(random.pick(options.kinds), nodes, options, random));
-  return episodesToSchedule(episodes, options.healAt);
+  // Drawn after the budget's episodes, so a schedule that has every listed kind is unchanged. A
+  // crash or pause over another on its node is dropped from the schedule, so a kind counts only
+  // once it is in the schedule, and a dropped draw is made again.
+  let schedule = episodesToSchedule(episodes, options.healAt);
+  for (const kind of options.alwaysKinds) {
+    const has = (faults: typeof schedule) => faults.some(({ fault }) => nemesisKindOf(fault) === kind);
+    for (let attempt = 0; attempt < 32 && !has(schedule); attempt++) {
+      const episode = randomEpisode(kind, nodes, options, random);
+      const candidate = episodesToSchedule([...episodes, episode], options.healAt);
+      if (!has(candidate)) continue;
+      episodes.push(episode);
+      schedule = candidate;
+    }
+  }
+  return schedule;
 }

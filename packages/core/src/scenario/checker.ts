@@ -23,6 +23,7 @@ const NEMESIS_FIELDS = [
   'probability',
   'loseUnsyncedWrites',
   'fitEpisodes',
+  'alwaysKinds',
 ];
 
 /**
@@ -309,6 +310,11 @@ export class ScenarioChecker {
       this.fail('nemesis.shapes', `must be a non-empty list of ${PARTITION_SHAPES.join(', ')}`);
       return undefined;
     }
+    const alwaysKinds = (value.alwaysKinds as unknown[] | undefined) ?? [];
+    if (!Array.isArray(alwaysKinds) || !alwaysKinds.every((kind) => kinds.includes(kind as never))) {
+      this.fail('nemesis.alwaysKinds', `must be a list of kinds from nemesis.kinds (${kinds.join(', ')})`);
+      return undefined;
+    }
     const faults = value.faults ?? 5;
     if (typeof faults !== 'number' || !Number.isInteger(faults) || faults < 0 || faults > LIMITS.nemesisFaults)
       this.fail('nemesis.faults', `must be a whole number of fault episodes from 0 to ${LIMITS.nemesisFaults}`);
@@ -342,6 +348,7 @@ export class ScenarioChecker {
       probability: probability as number,
       loseUnsyncedWrites: value.loseUnsyncedWrites === true,
       fitEpisodes: value.fitEpisodes === true,
+      alwaysKinds: alwaysKinds as ResolvedNemesis['alwaysKinds'],
     };
   }
 }

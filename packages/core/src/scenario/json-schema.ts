@@ -189,6 +189,11 @@ const Nemesis = Type.Object(
     probability: Type.Optional(Probability),
     loseUnsyncedWrites: Type.Optional(Type.Boolean({ errorMessage: 'must be true or false' })),
     fitEpisodes: Type.Optional(Type.Boolean({ errorMessage: 'must be true or false' })),
+    alwaysKinds: Type.Optional(
+      Type.Array(Type.Union(NEMESIS_KINDS.map((kind) => Type.Literal(kind))), {
+        errorMessage: `must be a list of ${NEMESIS_KINDS.join(', ')}`,
+      }),
+    ),
   },
   { ...closed, description: 'Faults generated from the seed, added to the written ones.' },
 );

@@ -47,7 +47,7 @@ export interface SwarmRanges {
   readonly faultKinds?: readonly NemesisKind[];
   /**
    * Fault kinds on in every seed, beside those drawn from `faultKinds` (which should not list
-   * them). For crash-restart in a protocol with durable state or a start-up path: a restart is
+   * them), each with at least one episode in every seed's schedule (`nemesis.alwaysKinds`). For crash-restart in a protocol with durable state or a start-up path: a restart is
    * the only fault that runs the code that reads durable state back or rebuilds state from peers,
    * so a seed without crashes cannot reach that code at all, while every other kind only changes
    * the timing of messages that the others also disturb.
@@ -91,6 +91,33 @@ export interface SwarmRanges {
    * operator makes), drawn like `config`'s knobs and given to the family's scenario function.
    */
   readonly options?: Readonly<Record<string, IntegerRange | SwarmChoice>>;
+  /**
+   * The median storage sync latency in microseconds (every node's disk; the shape is drawn as for
+   * the network's latency): half the seeds keep instant syncs. A protocol with durable state has
+   * a window between a write and its sync, in which it must not act as if the write were durable
+   * (count its own copy, answer a vote); only slow syncs open that window, and only a crash that
+   * loses unsynced writes shows what was acted on. So a seed with slow syncs also draws whether a
+   * crash is a power loss (the unsynced writes are lost) or a process crash (the page cache keeps
+   * them), each equally likely.
+   */
+  readonly syncLatencyMicros?: IntegerRange;
+  /**
+   * The workload's client timeout as a multiple of a write's unloaded time under the drawn latency
+   * (a request, a replication round trip and an answer: four times the typical one-way latency,
+   * plus, where syncs are slow, a typical sync for each client's request in flight), instead of
+   * `clientTimeoutMicros`: a timeout is short or long only
+   * against the latency it races, and an absolute range would give a seed with 20 ms links a
+   * timeout below its round trip (no request ever answered) as often as one with 0.5 ms links a
+   * timeout of a thousand round trips (no request ever retried). Needs `latencyMicros`.
+   */
+  readonly clientTimeoutRoundTrips?: IntegerRange;
+  /**
+   * When the clients stop, microseconds into the run. A range that starts before the nemesis's
+   * heal gives seeds whose cluster is idle when the faults end, where nothing but the protocol's
+   * own background traffic (heartbeats, probes, anti-entropy) can repair what a fault left behind;
+   * clients that run past the heal repair it with their next request.
+   */
+  readonly clientStopMicros?: IntegerRange;
 }
 
 /** What one seed drew: recorded in the sweep's result line, and drawn again from the seed on replay. */
@@ -106,6 +133,8 @@ export interface SwarmDraw {
   cornerShare?: number;
   nodes?: number;
   faultKinds?: NemesisKind[];
+  /** The kinds on in every seed (of faultKinds), each in the seed's schedule at least once. */
+  alwaysFaultKinds?: NemesisKind[];
   faults?: number;
   latency?: LatencyDistribution;
   loss?: number;
@@ -118,6 +147,14 @@ export interface SwarmDraw {
   burstProbability?: number;
   clientTimeoutMicros?: number;
   options?: Record<string, SwarmSetting>;
+  /** The storage sync latency; absent where syncs stay instant. */
+  syncLatency?: LatencyDistribution;
+  /** Whether the nemesis's crashes lose unsynced writes (drawn only with slow syncs). */
+  loseUnsyncedWrites?: boolean;
+  /** The client timeout in a write's unloaded times (applySwarm sets the workload's timeout from it). */
+  clientTimeoutRoundTrips?: number;
+  /** When the clients stop, microseconds. */
+  clientStopMicros?: number;
 }
 
 /** Draws a seed's configuration from the `swarm` stream of the seed: the same seed, the same draw. */
@@ -138,6 +175,7 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
     const drawn = someOf(random, optional);
     const on = always.length > 0 || drawn.length > 0 ? [...always, ...drawn] : [random.pick(optional)];
     draw.faultKinds = declared.filter((kind) => on.includes(kind));
+    if (always.length > 0) draw.alwaysFaultKinds = [...always];
   }
   if (ranges.faults) draw.faults = knob(ranges.faults, 'faults');
   if (ranges.latencyMicros) draw.latency = drawLatency(random, ranges.latencyMicros);
@@ -183,6 +221,18 @@ export function drawSwarm(ranges: SwarmRanges, seed: number): SwarmDraw {
     for (const [name, range] of Object.entries(ranges.options))
       draw.options[name] = drawKnob(random, range, `options.${name}`, cornerShare);
   }
+  if (ranges.syncLatencyMicros && random.chance(0.5)) {
+    draw.syncLatency = drawLatency(random, ranges.syncLatencyMicros);
+    draw.loseUnsyncedWrites = random.chance(0.5);
+  }
+  if (ranges.clientTimeoutRoundTrips) {
+    if (ranges.clientTimeoutMicros)
+      throw new Error('swarm.clientTimeoutRoundTrips: give it or clientTimeoutMicros, not both');
+    if (!draw.latency)
+      throw new Error('swarm.clientTimeoutRoundTrips: needs swarm.latencyMicros, the latency it is a multiple of');
+    draw.clientTimeoutRoundTrips = knob(ranges.clientTimeoutRoundTrips, 'clientTimeoutRoundTrips');
+  }
+  if (ranges.clientStopMicros) draw.clientStopMicros = knob(ranges.clientStopMicros, 'clientStopMicros');
   return draw;
 }
 
@@ -200,6 +250,8 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
       : {
           ...scenario.nemesis,
           ...(draw.faultKinds !== undefined ? { kinds: draw.faultKinds } : {}),
+          // A kind on in every seed is in every seed's schedule, whatever the budget drew.
+          ...(draw.alwaysFaultKinds !== undefined ? { alwaysKinds: draw.alwaysFaultKinds } : {}),
           ...(draw.faults !== undefined ? { faults: draw.faults } : {}),
           // The drawn lengths reach the whole fault window; an episode the heal cut short would
           // not last its drawn length, so each starts early enough to end by the heal.
@@ -213,11 +265,17 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
           ...(draw.partitionShapes !== undefined ? { shapes: draw.partitionShapes } : {}),
           ...(draw.clockJumpMicros !== undefined ? { clockJumpMax: draw.clockJumpMicros } : {}),
           ...(draw.burstProbability !== undefined ? { probability: draw.burstProbability } : {}),
+          ...(draw.loseUnsyncedWrites !== undefined ? { loseUnsyncedWrites: draw.loseUnsyncedWrites } : {}),
         };
+  const timeout = draw.clientTimeoutMicros ?? relativeClientTimeout(scenario, draw);
   const workload =
-    scenario.workload === undefined || draw.clientTimeoutMicros === undefined
-      ? scenario.workload
-      : { ...scenario.workload, timeout: draw.clientTimeoutMicros };
+    scenario.workload === undefined
+      ? undefined
+      : {
+          ...scenario.workload,
+          ...(timeout !== undefined ? { timeout } : {}),
+          ...(draw.clientStopMicros !== undefined ? { stopAt: draw.clientStopMicros } : {}),
+        };
   return {
     ...scenario,
     ...(draw.nodes !== undefined && typeof scenario.nodes === 'number' ? { nodes: draw.nodes } : {}),
@@ -225,6 +283,7 @@ export function applySwarm(scenario: Scenario, draw: SwarmDraw): Scenario {
     network,
     ...(nemesis !== undefined ? { nemesis } : {}),
     ...(workload !== undefined ? { workload } : {}),
+    ...(draw.syncLatency !== undefined ? { storage: { ...scenario.storage, syncLatency: draw.syncLatency } } : {}),
   };
 }
 
@@ -249,6 +308,37 @@ function drawLatency(random: Random, range: IntegerRange): LatencyDistribution {
         sigma: round3(0.25 + random.next()),
         min: Math.max(1, Math.round(median / 10)),
       };
+  }
+}
+
+/**
+ * The client timeout of `clientTimeoutRoundTrips`: that many times a write's time with every
+ * client's request in flight and nothing failing. A replicated write takes four one-way legs (the
+ * client to the leader, the leader to a quorum and back, the answer), and a disk that syncs one
+ * request after another takes a sync for each client's. A timeout below that times writes out
+ * with no fault at all: clients that retry each time then never see an answer, or offer more
+ * writes than a slow disk syncs (a retry storm, which no protocol outlives).
+ */
+function relativeClientTimeout(scenario: Scenario, draw: SwarmDraw): number | undefined {
+  if (draw.clientTimeoutRoundTrips === undefined || draw.latency === undefined || scenario.workload === undefined)
+    return undefined;
+  const clients = scenario.workload.clients ?? 1;
+  const syncMicros = draw.syncLatency ? typicalLatencyMicros(draw.syncLatency) : 0;
+  return draw.clientTimeoutRoundTrips * (4 * typicalLatencyMicros(draw.latency) + clients * syncMicros);
+}
+
+/** The drawn distribution's typical one-way latency: its median, or for the exponential its mean. */
+function typicalLatencyMicros(latency: LatencyDistribution): number {
+  switch (latency.dist) {
+    case 'constant':
+      return latency.micros;
+    case 'uniform':
+      return Math.round((latency.min + latency.max) / 2);
+    case 'exponential':
+    case 'normal':
+      return latency.mean;
+    case 'lognormal':
+      return latency.median;
   }
 }
 

@@ -149,6 +149,12 @@ export const families = {
         default: '4.1',
         values: GENERATIONS,
       },
+      faults: {
+        type: 'integer' as const,
+        description: 'fault episodes in the seeded schedule',
+        default: 6,
+        min: 0,
+      },
     },
     scenario(seed: number, options?: Readonly<Record<string, unknown>>): Scenario {
       const generation = (options?.['generation'] ?? '4.1') as Generation;
@@ -168,7 +174,10 @@ export const families = {
         until: '60s',
         config,
         network: { latency: { dist: 'uniform', min: '1ms', max: '5ms' }, fifo: true },
-        faults: kafkaFaults(seed, { lossyCrashes: Number(options?.['lossyCrashes'] ?? 1) }),
+        faults: kafkaFaults(seed, {
+          lossyCrashes: Number(options?.['lossyCrashes'] ?? 1),
+          faults: Number(options?.['faults'] ?? 6),
+        }),
         invariants: sweepInvariants(config),
         ...(options?.['bugs'] ? { bugs: options['bugs'] as string[] } : {}),
       };

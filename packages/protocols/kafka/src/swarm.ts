@@ -3,7 +3,9 @@ import type { SwarmRanges } from '@dsim/core';
 /**
  * What `dsim sweep --family kafka/aggressive --swarm` draws per seed. The family writes its own
  * fault schedule (power loss and controller crashes need more than the nemesis has), so the draw
- * covers the network and the replication timeouts.
+ * covers the network, the replication timeouts and the schedule's fault budget (one episode to
+ * 24, as the other families' swarms draw theirs; the power losses stay within KAFKA.md I-1's
+ * bound of min ISR − 1 however many episodes there are).
  *
  * The base loss rate lasts the whole run, quiet period included: a producer must then ride out
  * lost requests and replies for 60 s, which reaches its retry, expiry and epoch-bump paths.
@@ -16,4 +18,5 @@ export const swarm: SwarmRanges = {
     replicaLagTimeMaxMs: { min: 300, max: 5_000 },
     sessionTimeoutMs: { min: 800, max: 4_000 },
   },
+  options: { faults: { min: 1, max: 24 } },
 };

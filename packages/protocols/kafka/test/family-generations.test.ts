@@ -44,3 +44,16 @@ describe('kafka/aggressive --generation', () => {
     );
   });
 });
+
+describe('kafka/aggressive --faults', () => {
+  it('sets how many episodes the seeded schedule draws, six by default', () => {
+    expect(family.scenario(7, { faults: 6, bugs: [] })).toEqual(family.scenario(7, { bugs: [] }));
+    // Nothing but the closing heal without episodes.
+    expect(family.scenario(7, { faults: 0, bugs: [] }).faults).toEqual([{ at: 40_000_000, fault: { type: 'heal' } }]);
+    for (let seed = 1; seed <= 20; seed++) {
+      const few = family.scenario(seed, { faults: 2, bugs: [] }).faults!;
+      const many = family.scenario(seed, { faults: 24, bugs: [] }).faults!;
+      expect(many.length).toBeGreaterThan(few.length);
+    }
+  });
+});

@@ -30,9 +30,16 @@ export const families: Record<string, SeedFamily> = {
         default: 'seed',
         values: ['seed', ...MEMBERSHIP_PLANS],
       },
+      clientRetryForMillis: {
+        type: 'integer',
+        description:
+          'how long a client retries an operation after its first attempt (0: three retries, whatever the timeout)',
+        default: 0,
+        min: 0,
+      },
     },
     swarm,
-    scenario(seed, { nodes, membership: plan, bugs }) {
+    scenario(seed, { nodes, membership: plan, clientRetryForMillis, bugs }) {
       const membership = membershipPlan(seed, nodes as number, plan as MembershipPlan | 'seed');
       const readMode = (['readIndex', 'lease', 'log'] as const)[seed % 3]!;
       const variant = Math.floor(seed / 3) % 4;
@@ -76,6 +83,9 @@ export const families: Record<string, SeedFamily> = {
           options: {
             keys: 3,
             transferEvery: seed % 4 === 0 ? 30 : 0,
+            ...((clientRetryForMillis as number) > 0
+              ? { retryForMicros: (clientRetryForMillis as number) * 1_000 }
+              : {}),
             ...(membership.changes.length > 0 ? { membership: membership.changes } : {}),
           },
         },

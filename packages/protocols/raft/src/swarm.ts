@@ -16,11 +16,25 @@ export const leaseClockBoundMicros = 60_000;
  * lease reads only with CheckQuorum.
  *
  * Crashes are in every seed: the term, the vote and the log are durable, and only a restart reads
- * them back. Episodes last up to the whole fault window (0.5 s to 9 s). The clients' timeout
- * stays the family's second: drawn down to 100 ms, a seed with elections every few heartbeats left
- * hundreds of operations of unknown outcome in its 15 s history, more than the linearizability
- * search decides within its budget, and the correct protocol failed for it. Each seed also draws the operators' configuration changes (families.ts),
- * one plan in five, concurrent requests among them.
+ * them back. Episodes last up to the whole fault window (0.5 s to 9 s). The clients' timeout is
+ * drawn as a multiple of a write's unloaded time under the drawn latency and disk, from two (its
+ * attempts often time out after they reached the log, and are retried) to 64; the clients then retry for
+ * 2 s to 8 s after an operation's first attempt rather than three times. With three retries, a
+ * 100 ms timeout and elections every few heartbeats left hundreds of operations of unknown outcome
+ * in the 15 s history, more than the linearizability search decides within its budget; with a
+ * time to retry, a client gives up on at most one operation in that time. Each seed also draws
+ * the operators' configuration changes (families.ts), one plan in five, concurrent requests among
+ * them.
+ *
+ * The clients stop between 2 s before the heal (at 9 s) and the family's 15 s: a cluster left
+ * idle by its clients while the faults still run must repair a follower that missed the last
+ * AppendEntries from heartbeat answers alone (etcd probes on MsgHeartbeatResp).
+ *
+ * Half the seeds run slow disks (a sync from 0.2 ms to 40 ms, around and above a round trip):
+ * Raft may count a leader's own copy, and a node may answer with its term, vote or log, only once
+ * it is durable (paper §5.1, etcd's raft.Ready), and only a sync slower than the messages it
+ * races opens that window. Half of those seeds' crashes are power losses that drop unsynced
+ * writes.
  */
 export const swarm: SwarmRanges = {
   nodes: { min: 3, max: 7, scale: 'log' },
@@ -60,5 +74,11 @@ export const swarm: SwarmRanges = {
   partitionShapes: ['halves', 'isolate', 'ring', 'bridge', 'oneWay'],
   clockJumpMicros: { min: 1_000, max: leaseClockBoundMicros / 3 },
   burstProbability: { min: 0.05, max: 0.6 },
-  options: { membership: { oneOf: ['none', 'single', 'joint', 'learners', 'concurrent'] } },
+  options: {
+    membership: { oneOf: ['none', 'single', 'joint', 'learners', 'concurrent'] },
+    clientRetryForMillis: { min: 2_000, max: 8_000 },
+  },
+  syncLatencyMicros: { min: 200, max: 40_000 },
+  clientTimeoutRoundTrips: { min: 2, max: 64, scale: 'log' },
+  clientStopMicros: { min: 7_000_000, max: 15_000_000 },
 };

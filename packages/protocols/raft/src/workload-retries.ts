@@ -11,23 +11,31 @@ import { kv } from './workloads.ts';
  * the attempts as one operation (see mergeRetries).
  *
  * Options: those of `kv`, plus
- * - retries (default 3): attempts after the first, per operation.
+ * - retries (default 3): attempts after the first, per operation;
+ * - retryForMicros: instead of a count, retry for this long after the operation's first attempt,
+ *   as etcd's clients retry until the request's context deadline. A client then gives up after
+ *   the same time whatever its timeout, so a short timeout (near a round trip, where retried
+ *   writes that reached the log are common) does not leave an operation of unknown outcome per
+ *   election.
  */
 export const kvRetrying: WorkloadFactory<KvOp> = (options, context) => {
   const inner = kv(options, context);
   const retries = Math.max(0, Number(options.retries ?? 3));
-  // Per client, per run: its session's last sequence number, the operation in progress, and how
-  // many times it was sent again.
-  const sessions = new Map<string, { seq: number; op: KvOp | undefined; retried: number }>();
+  const retryForMicros = options.retryForMicros === undefined ? undefined : Math.max(0, Number(options.retryForMicros));
+  // Per client, per run: its session's last sequence number, the operation in progress, when it
+  // was first sent, and how many times it was sent again.
+  const sessions = new Map<string, { seq: number; op: KvOp | undefined; firstSentAt: number; retried: number }>();
+  const patient = (session: { firstSentAt: number; retried: number }, now: number) =>
+    retryForMicros === undefined ? session.retried < retries : now - session.firstSentAt < retryForMicros;
   return {
     chooseNode: inner.chooseNode,
     nextOp(client: ClientView): KvOp | null {
       let session = sessions.get(client.client);
       if (session === undefined) {
-        session = { seq: 0, op: undefined, retried: 0 };
+        session = { seq: 0, op: undefined, firstSentAt: 0, retried: 0 };
         sessions.set(client.client, session);
       }
-      if (session.op !== undefined && session.retried < retries && worthRetrying(client.lastOutcome)) {
+      if (session.op !== undefined && patient(session, client.now) && worthRetrying(client.lastOutcome)) {
         session.retried++;
         return session.op;
       }
@@ -35,6 +43,7 @@ export const kvRetrying: WorkloadFactory<KvOp> = (options, context) => {
       if (op === null) return null;
       session.seq++;
       session.retried = 0;
+      session.firstSentAt = client.now;
       session.op = { ...op, seq: session.seq };
       return session.op;
     },

@@ -115,4 +115,34 @@ describe('the kv-retry workload', () => {
     expect([...attempts.values()].some((count) => count > 1)).toBe(true);
     expect(Math.max(...attempts.values())).toBeLessThanOrEqual(4);
   });
+
+  it('with retryForMicros, retries an operation for that long after its first attempt, however many attempts that takes', () => {
+    // The cluster is isolated node by node from 0.5 s to 1.5 s: nothing is answered then, and
+    // every attempt times out after 15 ms.
+    const scenario = {
+      ...retryAfterTimeout,
+      name: 'raft-retry-for',
+      faults: [
+        { at: '500ms', fault: { type: 'partition' as const, groups: [['n1'], ['n2'], ['n3']] } },
+        { at: '1500ms', fault: { type: 'heal' as const } },
+      ],
+      workload: {
+        ...retryAfterTimeout.workload!,
+        options: { ...retryAfterTimeout.workload!.options, retryForMicros: 200_000 },
+      },
+    };
+    const result = runScenario(scenario, { registry }, { trace: 'memory', stateMode: 'mutable' });
+    expect(result.violations).toEqual([]);
+    const sent = new Map<string, number[]>();
+    for (const line of result.trace.slice(1)) {
+      const event = JSON.parse(line) as { k: string; t: number; client?: string; op?: { seq?: number } };
+      if (event.k !== 'invoke') continue;
+      const id = `${event.client}#${event.op!.seq}`;
+      sent.set(id, [...(sent.get(id) ?? []), event.t]);
+    }
+    // Far more than three retries of one operation during the partition, and none begun after
+    // 200 ms from its first attempt.
+    expect(Math.max(...[...sent.values()].map((times) => times.length))).toBeGreaterThan(8);
+    for (const times of sent.values()) expect(times.at(-1)! - times[0]!).toBeLessThan(200_000);
+  });
 });
