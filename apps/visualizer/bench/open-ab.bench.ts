@@ -10,30 +10,14 @@
  * from navigation until the whole trace is on screen. Beside it, the main thread's CPU time until
  * then (from Chromium's trace), split at the start of the trace's fetch, and the median of each.
  */
-import { runScenario } from '@dsim/core';
-import { registry } from '@dsim/registry';
 import { launch, serve } from '../test/e2e/harness.ts';
 import { cpuBetween, startMainThreadTrace, stopMainThreadTrace, type MainThreadTrace } from './main-thread.ts';
+import { pingpongTrace } from './pingpong-trace.ts';
 
 const [distA, distB] = process.argv.slice(2, 4);
 if (!distA || !distB) throw new Error('usage: open-ab.bench.ts <dist A> <dist B> [events] [rounds]');
 const events = Number(process.argv[4] ?? 100_000);
 const rounds = Number(process.argv[5] ?? 5);
-
-function pingpongTrace(count: number): string {
-  const probe = runScenario(
-    { name: 'pingpong-probe', protocol: 'pingpong', nodes: 50, until: '500ms' },
-    { registry },
-    { trace: 'memory' },
-  );
-  const until = Math.ceil(count / ((probe.trace.length - 1) / 500_000));
-  const result = runScenario(
-    { name: `pingpong-${count}`, protocol: 'pingpong', nodes: 50, until },
-    { registry },
-    { trace: 'memory' },
-  );
-  return result.trace.join('\n') + '\n';
-}
 
 interface Sample {
   openMs: number;

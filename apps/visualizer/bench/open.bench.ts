@@ -30,34 +30,15 @@
  * for a CPU; the CPU times are what the page itself costs (1000 / CPU ms a frame is the frame
  * rate a free core would give).
  */
-import { runScenario } from '@dsim/core';
-import { registry } from '@dsim/registry';
 import { buildApp, launch, serve } from '../test/e2e/harness.ts';
 import { cpuBetween, longestAfter, startMainThreadTrace, stopMainThreadTrace } from './main-thread.ts';
+import { pingpongTrace } from './pingpong-trace.ts';
 
 const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
 const targets = sizes.length ? sizes : [100_000, 1_000_000];
-
-function pingpongTrace(events: number): string {
-  // 50 nodes × 4 pings in flight, 1–5 ms latency; `until` is scaled from a short probe run.
-  // Trace lines, not kernel events: a step writes its send, delivery and state summary.
-  const probe = runScenario(
-    { name: 'pingpong-probe', protocol: 'pingpong', nodes: 50, until: '500ms' },
-    { registry },
-    { trace: 'memory' },
-  );
-  const perMicro = (probe.trace.length - 1) / 500_000;
-  const until = Math.ceil(events / perMicro);
-  const result = runScenario(
-    { name: `pingpong-${events}`, protocol: 'pingpong', nodes: 50, until },
-    { registry },
-    { trace: 'memory' },
-  );
-  return result.trace.join('\n') + '\n';
-}
 
 interface Row {
   events: number;

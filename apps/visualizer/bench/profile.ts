@@ -11,33 +11,17 @@
  *
  * A diagnosis tool beside open.bench.ts: open.bench.ts says how fast, this says where the time goes.
  */
-import { runScenario } from '@dsim/core';
-import { registry } from '@dsim/registry';
 import type { CDPSession, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { APP_ROOT, DIST, launch, serve } from '../test/e2e/harness.ts';
 import type { TraceRecord as TraceEventRecord } from './main-thread.ts';
+import { pingpongTrace } from './pingpong-trace.ts';
 
 const events = Number(process.argv[2] ?? 1_000_000);
 const view = process.argv[4] ?? 'window';
 /** Views not drawn while scrubbing (comma-separated: cluster, spacetime, operations, timeline, inspector), to see what each costs. */
 const stubbed = (process.argv[5] ?? '').split(',').filter(Boolean);
 const phases = (process.argv[3] ?? 'load,scrub').split(',');
-
-function pingpongTrace(count: number): string {
-  const probe = runScenario(
-    { name: 'pingpong-probe', protocol: 'pingpong', nodes: 50, until: '500ms' },
-    { registry },
-    { trace: 'memory' },
-  );
-  const until = Math.ceil(count / ((probe.trace.length - 1) / 500_000));
-  const result = runScenario(
-    { name: `pingpong-${count}`, protocol: 'pingpong', nodes: 50, until },
-    { registry },
-    { trace: 'memory' },
-  );
-  return result.trace.join('\n') + '\n';
-}
 
 /** Self time (ms) per event name on one thread, in [from, to] (trace microseconds), from complete events. */
 function selfTimes(records: TraceEventRecord[], pid: number, tid: number, from: number, to: number) {
