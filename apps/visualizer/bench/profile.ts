@@ -158,17 +158,18 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const client = await page.context().newCDPSession(page);
   type Hook = { state(): { firstPictureAt: number; analysedAt: number; timings?: unknown } };
+  /** Opens the trace and waits until the app has also hashed and checked it. */
+  const openAndAnalyse = async () => {
+    await page.goto(`${server.url}/?trace=/profile.jsonl`);
+    await page.waitForFunction(
+      () => ((window as unknown as { __dsim?: Hook }).__dsim?.state().analysedAt ?? 0) > 0,
+      null,
+      { timeout: 300_000, polling: 100 },
+    );
+  };
   if (phases.includes('load')) {
     const { records, profile } = await traced(page, client, async () => {
-      await page.goto(`${server.url}/?trace=/profile.jsonl`);
-      await page.waitForFunction(
-        () => ((window as unknown as { __dsim?: Hook }).__dsim?.state().analysedAt ?? 0) > 0,
-        null,
-        {
-          timeout: 300_000,
-          polling: 100,
-        },
-      );
+      await openAndAnalyse();
     });
     // The first picture in the trace's clock: the app's own user-timing mark.
     const marks = records.filter((r) => r.name.startsWith('dsim:'));
@@ -183,17 +184,7 @@ try {
     report(`${events} events, load after the first picture`, records, profile, [firstPictureTs, end]);
   }
   if (phases.includes('scrub')) {
-    if (!phases.includes('load')) {
-      await page.goto(`${server.url}/?trace=/profile.jsonl`);
-      await page.waitForFunction(
-        () => ((window as unknown as { __dsim?: Hook }).__dsim?.state().analysedAt ?? 0) > 0,
-        null,
-        {
-          timeout: 300_000,
-          polling: 100,
-        },
-      );
-    }
+    if (!phases.includes('load')) await openAndAnalyse();
     const { records, profile } = await traced(page, client, async () => {
       await page
         .evaluate(
