@@ -16,7 +16,7 @@ export {
   type DropReason,
 } from './kernel/network.ts';
 export { NodeStorage, copy as deepCopy } from './kernel/storage.ts';
-export type { DurableStorage, StorageKey } from './author/storage.ts';
+export type { DurableLog, DurableStorage, StorageKey } from './author/storage.ts';
 export {
   defineProtocol,
   type Protocol,

@@ -13,6 +13,12 @@ export interface DurableStorage {
    * delete take it in place of a name. It names the same key as the string `family/index`.
    */
   keyAt(family: string, index: number): StorageKey;
+  /**
+   * The log `name`: entries by consecutive index, appended, truncated and compacted as a whole, as
+   * a write-ahead log is (etcd's raft Storage). One append is one write however many entries it
+   * carries, under the same crash model as keys. Logs are named apart from keys.
+   */
+  log(name: string): DurableLog;
   /** Keys in sorted order (never insertion order, so iteration is the same however writes interleaved). */
   keys(prefix?: string): string[];
   /** Makes every write so far durable. */
@@ -32,4 +38,26 @@ export interface DurableStorage {
 /** A key resolved by DurableStorage.keyAt. */
 export interface StorageKey {
   readonly name: string;
+}
+
+/**
+ * A durable log of entries at consecutive indexes firstIndex..lastIndex (empty: lastIndex is
+ * firstIndex - 1; a new log holds nothing and starts at 1). Each append, truncation or compaction
+ * is one write: durable after `sync()`, gone in a crash that loses unsynced writes. Entries are
+ * immutable once stored: one frozen all the way down is kept as it is, anything else is stored as
+ * a frozen copy (plain objects, arrays and primitives only), so reads return frozen values.
+ */
+export interface DurableLog {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  /** The entry at `index`; undefined outside firstIndex..lastIndex. */
+  entry<T = unknown>(index: number): T | undefined;
+  /** Stores `entries` from index `from` (firstIndex..lastIndex + 1) on: whatever was at or after `from` is gone. */
+  append(from: number, entries: readonly unknown[]): void;
+  /** `append(index, [entry])` without the array: `entry` becomes the last entry. */
+  appendAt(index: number, entry: unknown): void;
+  /** Drops the entries after `last` (at least firstIndex - 1; at or past lastIndex nothing goes). */
+  truncate(last: number): void;
+  /** Drops the entries up to `upTo`; past lastIndex the log is left empty, to continue at upTo + 1. */
+  compact(upTo: number): void;
 }

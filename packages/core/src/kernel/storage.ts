@@ -1,5 +1,6 @@
 import type { DurableStorage, StorageKey } from '../author/storage.ts';
 import type { Micros } from '../time/time.ts';
+import { NodeLog, type LogJournal, type LogUndo } from './storage-log.ts';
 import { StorageKeys } from './storage-keys.ts';
 
 const ABSENT = Symbol('absent');
@@ -24,7 +25,7 @@ const SLOT = PAGE - 1;
  * crash that loses unsynced writes needs to roll back to what was on disk. Replayed newest first,
  * a key written twice ends with its oldest journaled value: the durable one.
  */
-export class NodeStorage implements DurableStorage {
+export class NodeStorage implements DurableStorage, LogJournal {
   /** The run's key table and recent immutable values, shared by its nodes' storages; a storage made alone gets its own. */
   constructor(
     private readonly keyTable: StorageKeys = new StorageKeys(),
@@ -38,8 +39,12 @@ export class NodeStorage implements DurableStorage {
   private readonly pages: Array<unknown[] | undefined> = [];
   /** Keys that got no id (the run's key table was full), and their values. */
   private overflow: Map<string, unknown> | undefined;
-  private readonly undoKeys: string[] = [];
+  /** Each journal record's key name, or the log it changed (its undo in undoValues). */
+  private readonly undoKeys: Array<string | NodeLog> = [];
   private readonly undoValues: unknown[] = [];
+  /** The logs by name, and the one named last (a protocol usually keeps one). */
+  private logs: Map<string, NodeLog> | undefined;
+  private lastLog: NodeLog | undefined;
   /** Journal records in use; slots past it are stale and get overwritten. */
   private undoCount = 0;
   /** The journal's keys as a set, built only when a long journal must answer "written since the sync?". */
@@ -107,6 +112,29 @@ export class NodeStorage implements DurableStorage {
     this.restore(name, undefined);
   }
 
+  log(name: string): NodeLog {
+    const last = this.lastLog;
+    if (last !== undefined && last.name === name) return last;
+    if (typeof name !== 'string' || name === '')
+      throw new Error(`storage.log(${JSON.stringify(name)}): name the log with a non-empty string, such as 'log'`);
+    const logs = (this.logs ??= new Map());
+    let log = logs.get(name);
+    if (log === undefined) {
+      log = new NodeLog(name, this, this.recent);
+      logs.set(name, log);
+    }
+    this.lastLog = log;
+    return log;
+  }
+
+  /** One journal record for a log write, however many entries it carries. */
+  journalLog(log: NodeLog, undo: LogUndo): void {
+    const n = this.undoCount++;
+    this.undoKeys[n] = log;
+    this.undoValues[n] = undo;
+    this.writeCount++;
+  }
+
   /** The key `name`, resolved once: a key used often is looked up by name only here. */
   key(name: string): StorageKey {
     return this.keyTable.resolve(name);
@@ -158,6 +186,7 @@ export class NodeStorage implements DurableStorage {
   }
 
   private writtenSinceSync(key: string): boolean {
+    // A log record's NodeLog never equals a key name.
     const n = this.undoCount;
     if (n <= 16) {
       for (let i = 0; i < n; i++) if (this.undoKeys[i] === key) return true;
@@ -165,7 +194,10 @@ export class NodeStorage implements DurableStorage {
     }
     if (this.undoIndex === undefined) {
       this.undoIndex = new Set();
-      for (let i = 0; i < n; i++) this.undoIndex.add(this.undoKeys[i]!);
+      for (let i = 0; i < n; i++) {
+        const written = this.undoKeys[i]!;
+        if (typeof written === 'string') this.undoIndex.add(written);
+      }
     }
     return this.undoIndex.has(key);
   }
@@ -265,20 +297,33 @@ export class NodeStorage implements DurableStorage {
     const lost = this.undoCount;
     if (loseUnsynced) {
       for (let i = lost - 1; i >= 0; i--) {
+        const written = this.undoKeys[i]!;
         const before = this.undoValues[i];
-        this.restore(this.undoKeys[i]!, before === ABSENT ? undefined : before);
+        if (typeof written !== 'string') written.undo(before as LogUndo);
+        else this.restore(written, before === ABSENT ? undefined : before);
       }
     }
     this.clearJournal();
     return loseUnsynced ? lost : 0;
   }
 
+  /** The names of the logs written or opened, sorted. */
+  logNames(): string[] {
+    return this.logs === undefined ? [] : [...this.logs.keys()].sort();
+  }
+
   /**
-   * Everything stored, as [key, value] pairs sorted by key. Pairs rather than an object: keys
+   * Everything stored, as [key, value] pairs sorted by key, then each log as a pair
+   * [`log:<name>`, { firstIndex, entries }] in order of name. Pairs rather than an object: keys
    * that look like integers would otherwise iterate in numeric order, not the order we sorted.
    */
   snapshot(): Array<[string, unknown]> {
-    return this.keys().map((key) => [key, this.get(key)]);
+    const pairs: Array<[string, unknown]> = this.keys().map((key) => [key, this.get(key)]);
+    for (const name of this.logNames()) {
+      const log = this.logs!.get(name)!;
+      pairs.push([`log:${name}`, { firstIndex: log.firstIndex, entries: log.stored() }]);
+    }
+    return pairs;
   }
 }
 
