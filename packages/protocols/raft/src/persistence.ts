@@ -1,31 +1,17 @@
-import type { DurableStorage, NodeId, StorageKey } from '@dsim/core';
+import type { DurableStorage, NodeId } from '@dsim/core';
 import type { Entry, SnapshotData } from './state.ts';
 
 /**
  * Durable state (paper Figure 2: currentTerm, votedFor, log[]): the hard state under one key, the
- * latest snapshot under one key, and the log in a ring of entry slots, one key per slot, plus the
- * index of the last entry. A write touches one entry, never the whole log; and because the entries
- * that matter are exactly those after the snapshot and up to the last index, neither compaction
- * nor a truncation deletes anything: compacted slots are overwritten as the log wraps around, and
- * a truncation only lowers the last index. The ring doubles (rewriting the live entries under new
- * keys) when the live log would not fit. Callers sync before sending a message that depends on a
- * write (a vote, an AppendEntries acknowledgement), and Raft syncs at the end of every step, so a
- * crash always finds a step's writes all there or all gone.
+ * latest snapshot under one key, and the entries in a durable log (etcd's raft Storage and WAL):
+ * an append is one write however many entries it carries, and storing a snapshot compacts the
+ * log up to the snapshot's index (etcd's CreateSnapshot then Compact). Callers sync before
+ * sending a message that depends on a write (a vote, an AppendEntries acknowledgement), and Raft
+ * syncs at the end of every step, so a crash always finds a step's writes all there or all gone.
  */
 const HARD_STATE = 'hardState';
 const SNAPSHOT = 'snapshot';
-/** The index of the last stored entry; absent means "the snapshot's index" (an empty log). */
-const LAST = 'log/last';
-/** The ring's size; absent means INITIAL_RING. */
-const RING = 'log/ring';
-const INITIAL_RING = 16384;
-
-/** The key family of a ring's slots: `log/<ring>/<slot>`. */
-const INITIAL_RING_FAMILY = `log/${INITIAL_RING}`;
-
-function slotKey(storage: DurableStorage, ring: number, index: number): StorageKey {
-  return storage.keyAt(ring === INITIAL_RING ? INITIAL_RING_FAMILY : `log/${ring}`, index % ring);
-}
+const LOG = 'log';
 
 export interface HardState {
   readonly term: number;
@@ -36,39 +22,10 @@ export function saveHardState(storage: DurableStorage, term: number, vote: NodeI
   storage.put(HARD_STATE, { term, vote } satisfies HardState);
 }
 
-function ringSize(storage: DurableStorage): number {
-  return storage.get<number>(RING) ?? INITIAL_RING;
-}
-
-/**
- * Makes room for entries up to `last` when the log after the snapshot would outgrow the ring:
- * moves the live entries (snapshotIndex + 1 .. keptLast) to a ring at least twice as large.
- */
-function ensureRoom(
-  storage: DurableStorage,
-  ring: number,
-  snapshotIndex: number,
-  keptLast: number,
-  last: number,
-): number {
-  if (last - snapshotIndex <= ring) return ring;
-  let grown = ring * 2;
-  while (last - snapshotIndex > grown) grown *= 2;
-  for (let index = snapshotIndex + 1; index <= keptLast; index++)
-    storage.put(slotKey(storage, grown, index), storage.get(slotKey(storage, ring, index))!);
-  for (let slot = 0; slot < ring; slot++) {
-    const key = slotKey(storage, ring, slot);
-    if (storage.has(key)) storage.delete(key);
-  }
-  storage.put(RING, grown);
-  return grown;
-}
-
 /** Stores one entry at `index`, the new last index (the leader's append). */
 export function saveEntry(storage: DurableStorage, snapshotIndex: number, index: number, entry: Entry): void {
-  const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, index - 1, index);
-  storage.put(slotKey(storage, ring, index), entry);
-  storage.put(LAST, index);
+  if (index <= snapshotIndex) throw new Error(`entry ${index} is covered by the snapshot at ${snapshotIndex}`);
+  storage.log(LOG).appendAt(index, entry);
 }
 
 /** Stores `entries` from `firstIndex` on; the last of them becomes the last index (anything after it is gone). */
@@ -79,19 +36,20 @@ export function saveEntries(
   entries: readonly Entry[],
 ): void {
   if (entries.length === 0) return;
-  const last = firstIndex + entries.length - 1;
-  const ring = ensureRoom(storage, ringSize(storage), snapshotIndex, firstIndex - 1, last);
-  for (let i = 0; i < entries.length; i++) storage.put(slotKey(storage, ring, firstIndex + i), entries[i]);
-  storage.put(LAST, last);
+  if (firstIndex <= snapshotIndex)
+    throw new Error(`entries from ${firstIndex} are covered by the snapshot at ${snapshotIndex}`);
+  storage.log(LOG).append(firstIndex, entries);
 }
 
 /** Drops the stored entries after `last` (a truncation, or an empty log after installing a snapshot at `last`). */
 export function truncateEntries(storage: DurableStorage, last: number): void {
-  storage.put(LAST, last);
+  storage.log(LOG).truncate(last);
 }
 
+/** Stores the snapshot; the entries it covers are compacted away (past the last entry, the log continues after it). */
 export function saveSnapshot(storage: DurableStorage, snapshot: SnapshotData): void {
   storage.put(SNAPSHOT, snapshot);
+  storage.log(LOG).compact(snapshot.index);
 }
 
 export function loadSnapshot(storage: DurableStorage): SnapshotData | undefined {
@@ -110,13 +68,10 @@ export function recover(storage: DurableStorage): Recovered {
   const hardState = storage.get<HardState>(HARD_STATE) ?? { term: 0, vote: null };
   const snapshot = loadSnapshot(storage);
   const snapshotIndex = snapshot?.index ?? 0;
-  const last = Math.max(snapshotIndex, storage.get<number>(LAST) ?? 0);
-  const ring = ringSize(storage);
-  if (last - snapshotIndex > ring)
-    throw new Error(`stored log has ${last - snapshotIndex} entries after the snapshot, more than its ring of ${ring}`);
+  const log = storage.log(LOG);
   const entries: Entry[] = [];
-  for (let index = snapshotIndex + 1; index <= last; index++) {
-    const entry = storage.get<Entry>(slotKey(storage, ring, index));
+  for (let index = snapshotIndex + 1; index <= log.lastIndex; index++) {
+    const entry = log.entry<Entry>(index);
     if (entry === undefined) throw new Error(`stored log has a hole: no entry at index ${index}`);
     entries.push(entry);
   }
