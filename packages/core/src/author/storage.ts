@@ -23,7 +23,7 @@ export interface DurableStorage {
   keys(prefix?: string): string[];
   /** Makes every write so far durable. */
   sync(): void;
-  /** Writes made since the last sync. */
+  /** Writes made since the last sync (a log's append, truncation or compaction is one). */
   readonly unsyncedWrites: number;
   /**
    * True when this node's syncs take no time (the scenario gives it no storage sync latency): a
