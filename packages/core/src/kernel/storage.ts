@@ -23,7 +23,9 @@ const SLOT = PAGE - 1;
  * in `overflow` for a key without an id; reads are a lookup and sync is O(1). An undo
  * journal keeps, for each write since the last sync, the key's value before that write: all a
  * crash that loses unsynced writes needs to roll back to what was on disk. Replayed newest first,
- * a key written twice ends with its oldest journaled value: the durable one.
+ * a key written twice ends with its oldest journaled value: the durable one. A log
+ * (storage-log.ts) journals each of its writes in the same journal, as what undoes it, so syncs,
+ * seals and crashes cover log and key writes alike, in the order they were made.
  */
 export class NodeStorage implements DurableStorage, LogJournal {
   /** The run's key table and recent immutable values, shared by its nodes' storages; a storage made alone gets its own. */
