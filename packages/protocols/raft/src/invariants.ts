@@ -65,7 +65,7 @@ const INDEX_FIELDS = 8;
  * (safetyMemory) that the kernel creates for each run and brings up to date once per change.
  *
  * Cost: after a node's step only that node's state can have changed, so the update looks at it
- * alone, and most often finds in a few comparisons that nothing it watches moved (see unchanged);
+ * alone, and most often finds in a few comparisons that nothing it watches moved (see observeStep);
  * after a fault it rescans every node. It touches a node's log only where it changed since it last
  * looked, so a step costs O(1) plus the entries that step added.
  *
@@ -187,7 +187,9 @@ const safetyMemory = defineMemory<RaftState, RunMemory>({
     processesInvokedAfterHeal: new Set(),
   }),
   observe(memory, world, change) {
-    update(world, memory, change.node);
+    const node = change.node;
+    if (node === undefined) updateAll(world, memory);
+    else observeStep(world, memory, change.position ?? positionOf(memory, world.nodes, node), node);
     return memory.found.size === 0;
   },
 });
@@ -209,53 +211,56 @@ function firstKeyAt(memory: RunMemory, index: number): string | undefined {
 export { ELECTION_SAFETY, LEADER_APPEND_ONLY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY };
 
 /**
- * Brings the memory up to date with the current states: from the stepped node alone when the
- * change is that one step, from every node otherwise.
+ * Brings the memory up to date after one node's step: only that node's state can have changed.
+ * Most steps either change nothing the invariants watch (a heartbeat, an answer, a timer) or
+ * append to the log and move the commit and apply indexes; both are told apart from the mirror in
+ * one pass here, and anything else (a restart, a snapshot, a truncation, a new leader) goes
+ * through observeNode.
  */
-function update(world: World, memory: RunMemory, stepped: NodeId | undefined): void {
+function observeStep(world: World, memory: RunMemory, position: number, node: NodeId): void {
+  const state = world.state(node);
+  const mirror = memory.nodes[position];
   const states = memory.states;
-  const nodes = world.nodes;
-  if (stepped !== undefined) {
-    const state = world.state(stepped);
-    const position = positionOf(memory, nodes, stepped);
-    // Many steps change nothing the invariants watch (a heartbeat, an answer, a timer). A
-    // mutable-mode state is the same object after its step as the one last seen, and its mirror
-    // tells in a few comparisons whether anything moved.
-    if (state !== undefined && states[position] === state && unchanged(memory, position, state)) return;
+  // A restart always builds a new state object; a mutable-mode state is the same object after its step.
+  if (state === undefined || mirror === undefined || mirror.state !== state || states[position] !== state) {
     states[position] = state;
     if ((state !== undefined && state.role === 'leader') !== memory.leading[position]) countLeaders(memory);
-    if (state) observeNode(world, memory, position, stepped, state);
+    if (state) observeNode(world, memory, position, node, state);
     return;
   }
+  const leading = state.role === 'leader';
+  const term = state.term;
+  if (leading !== memory.leading[position]) countLeaders(memory);
+  if (leading && term !== mirror.confirmedLeaderTerm) observeLeader(world, memory, mirror, node, state);
+  const log = state.log;
+  const length = mirror.length;
+  const logLength = log.length;
+  if (
+    state.snapshotIndex === mirror.base &&
+    logLength >= length &&
+    (length === 0 || log[length - 1]!.term === mirror.topTerm)
+  ) {
+    // The mirrored log is still there: at most entries were appended after it.
+    if (logLength > length) {
+      rememberEntries(world, memory, mirror, position, node, state);
+      mirror.topTerm = mirror.terms[logLength - 1]!;
+    }
+  } else observeLog(world, memory, mirror, position, node, state, false);
+  mirror.leaderTerm = leading ? term : 0;
+  if (state.commitIndex !== mirror.committed) observeCommitted(world, memory, mirror, position, node, state);
+  if (state.appliedIndex !== mirror.applied) observeApplied(world, memory, mirror, position, node, state);
+}
+
+/** Brings the memory up to date with every node's state (the start, a fault, several steps at once). */
+function updateAll(world: World, memory: RunMemory): void {
+  const states = memory.states;
+  const nodes = world.nodes;
   for (let i = 0; i < nodes.length; i++) states[i] = world.state(nodes[i]!);
   countLeaders(memory);
   for (let i = 0; i < nodes.length; i++) {
     const state = states[i];
     if (state) observeNode(world, memory, i, nodes[i]!, state);
   }
-}
-
-/**
- * Whether observing this node's state, the same object as last seen, would change nothing: the
- * same role and term, the same log ends, commit and apply indexes as its mirror. (A leader whose
- * term Election Safety could not confirm is looked at again, as observeNode would.)
- */
-function unchanged(memory: RunMemory, position: number, state: RaftState): boolean {
-  const mirror = memory.nodes[position];
-  if (mirror === undefined || mirror.state !== state) return false;
-  const leading = state.role === 'leader';
-  const length = mirror.length;
-  const log = state.log;
-  return (
-    leading === memory.leading[position] &&
-    mirror.leaderTerm === (leading ? state.term : 0) &&
-    (!leading || state.term === mirror.confirmedLeaderTerm) &&
-    state.snapshotIndex === mirror.base &&
-    log.length === length &&
-    (length === 0 || log[length - 1]!.term === mirror.topTerm) &&
-    state.commitIndex === mirror.committed &&
-    state.appliedIndex === mirror.applied
-  );
 }
 
 /** A node's position: a small cluster is scanned, as the kernel finds a node's state, and a large one hashed. */
