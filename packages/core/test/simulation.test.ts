@@ -349,6 +349,31 @@ describe('invariants', () => {
     expect(late.violations[0]).toMatchObject({ invariant: 'five-timers', kind: 'eventually', time: 4_500_000 });
   });
 
+  it("a run memory told of one node's step is told that node's position in world.nodes", () => {
+    const seen: string[] = [];
+    const positions = defineMemory<RecorderState, undefined>({
+      name: 'positions',
+      create: () => undefined,
+      observe(_memory, world, change) {
+        if (change.node === undefined) expect(change.position).toBeUndefined();
+        else {
+          expect(world.nodes[change.position!]).toBe(change.node);
+          seen.push(change.node);
+        }
+        return true;
+      },
+    });
+    const run = runScenario(
+      baseScenario(counter, {
+        nodes: ['c', 'a', 'b'],
+        until: '3s',
+        invariants: [always<RecorderState, undefined>('held', () => true, { memory: positions })],
+      }),
+    );
+    expect(run.violations).toEqual([]);
+    expect(new Set(seen)).toEqual(new Set(['a', 'b', 'c']));
+  });
+
   it('a run memory is created per run, observed once per change, and its quiet answer stands in for its always checks', () => {
     const calls = { create: 0, observe: 0, a: 0, b: 0, reached: 0 };
     const changes: Array<string | undefined> = [];
@@ -358,7 +383,8 @@ describe('invariants', () => {
       create: () => (calls.create++, { max: 0 }),
       observe(memory, world, change) {
         calls.observe++;
-        changes.push(change.node);
+        // The stepped node with its position in world.nodes; neither when anything may have changed.
+        changes.push(change.node === undefined ? String(change.position) : `${change.node}@${change.position}`);
         memory.max = Math.max(memory.max, timers(world));
         return memory.max < 3;
       },
@@ -384,7 +410,7 @@ describe('invariants', () => {
     // One memory for the run; observed after the start (anything changed) and after each timer's
     // step (that node changed); the always checks asked only once the memory stopped being quiet.
     expect(calls).toMatchObject({ create: 1, observe: 4, a: 1, b: 1 });
-    expect(changes).toEqual([undefined, 'a', 'a', 'a']);
+    expect(changes).toEqual(['undefined', 'a@0', 'a@0', 'a@0']);
     expect(calls.reached).toBe(3);
     expect(first.reached).toEqual(['two']);
 

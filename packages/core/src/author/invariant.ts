@@ -63,6 +63,8 @@ export function failure(message: string, nodes: readonly NodeId[]): InvariantFai
  */
 export interface WorldChange {
   readonly node: NodeId | undefined;
+  /** The stepped node's position in `WorldView.nodes` (undefined with `node`), so a memory kept by position needs no lookup. */
+  readonly position?: number | undefined;
 }
 
 /**

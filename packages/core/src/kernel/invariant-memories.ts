@@ -29,22 +29,29 @@ export interface MonitoredInvariant {
 export class InvariantMemories {
   private readonly slots = new Map<InvariantMemory<any, any>, MemorySlot>();
   private changes = 0;
-  /** The node of the latest change, when the latest change was one node's step. */
+  /** The node of the latest change and its position in the world's nodes, when the latest change was one node's step. */
   private lastNode: NodeId | undefined = undefined;
+  private lastPosition: number | undefined = undefined;
   /**
    * What a memory is told changed, filled in before each observation: one object for the run
    * rather than one per step (a memory reads it during `observe` and keeps nothing of it).
    */
-  private readonly change: { node: NodeId | undefined } = { node: undefined };
+  private readonly change: { node: NodeId | undefined; position: number | undefined } = {
+    node: undefined,
+    position: undefined,
+  };
 
-  stepped(node: NodeId): void {
+  /** A node's handler ran; `position` is the node's position in the world's nodes. */
+  stepped(node: NodeId, position: number): void {
     this.changes++;
     this.lastNode = node;
+    this.lastPosition = position;
   }
 
   changed(): void {
     this.changes++;
     this.lastNode = undefined;
+    this.lastPosition = undefined;
   }
 
   /** Binds an invariant to its memory's slot for this run. */
@@ -123,7 +130,9 @@ export class InvariantMemories {
     }
     // A memory one change behind learns which node stepped; further behind, it rescans.
     const change = this.change;
-    change.node = slot.seen === this.changes - 1 ? this.lastNode : undefined;
+    const oneStep = slot.seen === this.changes - 1;
+    change.node = oneStep ? this.lastNode : undefined;
+    change.position = oneStep ? this.lastPosition : undefined;
     slot.seen = this.changes;
     try {
       slot.quiet = memory.observe(slot.value, world, change) === true;

@@ -66,9 +66,9 @@ export class InvariantMonitor {
     return this.stepInvariants.length > 0 || this.pendingLiveness.length > 0;
   }
 
-  /** A node's handler ran. */
-  stepped(node: NodeId): void {
-    this.memories.stepped(node);
+  /** A node's handler ran; `position` is the node's position in the scenario's nodes. */
+  stepped(node: NodeId, position: number): void {
+    this.memories.stepped(node, position);
   }
 
   /** Something other than one node's handler may have changed states (the start, a fault). */

@@ -400,7 +400,7 @@ export class Simulation {
     if (this.traceOn) this.recordSummary(node);
     if (this.coverage && node.up) this.coverage.stepped(node.index, node.state);
     const monitor = this.monitor;
-    monitor.stepped(node.id);
+    monitor.stepped(node.id, node.index);
     if (monitor.watchesSteps) {
       const world = this.world;
       world.steppedRuntime = node;

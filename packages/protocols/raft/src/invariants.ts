@@ -52,6 +52,17 @@ const APPLIED_TERM = 7;
 const INDEX_FIELDS = 8;
 
 /**
+ * The entries first held and first applied at the most recent RECENT_SIZE indexes, by index &
+ * RECENT_MASK. Entries never change once created (entry.ts) and a leader's entry reaches its
+ * followers as the same object, so a node holding or applying the very object seen first at an
+ * index has its identity without building or comparing keys: after the first of the five nodes,
+ * the work per index is one comparison.
+ */
+const RECENT_BITS = 12;
+const RECENT_SIZE = 1 << RECENT_BITS;
+const RECENT_MASK = RECENT_SIZE - 1;
+
+/**
  * The paper's five safety properties (Figure 3; SPECS.md §5.1), checked after every step, plus
  * linearizability of the client history, liveness after the heal, and proof-of-reach checks.
  *
@@ -65,7 +76,7 @@ const INDEX_FIELDS = 8;
  * (safetyMemory) that the kernel creates for each run and brings up to date once per change.
  *
  * Cost: after a node's step only that node's state can have changed, so the update looks at it
- * alone, and most often finds in a few comparisons that nothing it watches moved (see unchanged);
+ * alone, and most often finds in a few comparisons that nothing it watches moved (see observeStep);
  * after a fault it rescans every node. It touches a node's log only where it changed since it last
  * looked, so a step costs O(1) plus the entries that step added.
  *
@@ -137,6 +148,17 @@ interface RunMemory {
   /** State Machine Safety: the identity key of the entry applied at an index, only where it is not the first key seen there (rare). */
   appliedKey: string[];
   /**
+   * Leader Completeness: every index from 1 to committedThrough was seen committed, and no index
+   * was seen committed first in a term above highestCommittedInTerm. A node of at least that term
+   * that commits indexes up to committedThrough changes nothing in the memory.
+   */
+  committedThrough: number;
+  highestCommittedInTerm: number;
+  /** The index each recent slot holds (0: none), and the entries first held and first applied there (see RECENT_SIZE). */
+  recentIndex: Float64Array;
+  recentFirst: Array<Entry | undefined>;
+  recentApplied: Array<Entry | undefined>;
+  /**
    * The current states by node position, whether each led when last observed (a mutable-mode state
    * is the same object before and after its step, so the flag is what shows a change of role), and
    * the positions of the nodes that lead.
@@ -173,6 +195,11 @@ const safetyMemory = defineMemory<RaftState, RunMemory>({
     entries: new Map(),
     maxCommitted: 0,
     appliedKey: [],
+    committedThrough: 0,
+    highestCommittedInTerm: -Infinity,
+    recentIndex: new Float64Array(RECENT_SIZE),
+    recentFirst: new Array<Entry | undefined>(RECENT_SIZE).fill(undefined),
+    recentApplied: new Array<Entry | undefined>(RECENT_SIZE).fill(undefined),
     states: [],
     leading: [],
     currentLeaders: [],
@@ -187,7 +214,9 @@ const safetyMemory = defineMemory<RaftState, RunMemory>({
     processesInvokedAfterHeal: new Set(),
   }),
   observe(memory, world, change) {
-    update(world, memory, change.node);
+    const node = change.node;
+    if (node === undefined) updateAll(world, memory);
+    else observeStep(world, memory, change.position ?? positionOf(memory, world.nodes, node), node);
     return memory.found.size === 0;
   },
 });
@@ -209,53 +238,56 @@ function firstKeyAt(memory: RunMemory, index: number): string | undefined {
 export { ELECTION_SAFETY, LEADER_APPEND_ONLY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY };
 
 /**
- * Brings the memory up to date with the current states: from the stepped node alone when the
- * change is that one step, from every node otherwise.
+ * Brings the memory up to date after one node's step: only that node's state can have changed.
+ * Most steps either change nothing the invariants watch (a heartbeat, an answer, a timer) or
+ * append to the log and move the commit and apply indexes; both are told apart from the mirror in
+ * one pass here, and anything else (a restart, a snapshot, a truncation, a new leader) goes
+ * through observeNode.
  */
-function update(world: World, memory: RunMemory, stepped: NodeId | undefined): void {
+function observeStep(world: World, memory: RunMemory, position: number, node: NodeId): void {
+  const state = world.state(node);
+  const mirror = memory.nodes[position];
   const states = memory.states;
-  const nodes = world.nodes;
-  if (stepped !== undefined) {
-    const state = world.state(stepped);
-    const position = positionOf(memory, nodes, stepped);
-    // Many steps change nothing the invariants watch (a heartbeat, an answer, a timer). A
-    // mutable-mode state is the same object after its step as the one last seen, and its mirror
-    // tells in a few comparisons whether anything moved.
-    if (state !== undefined && states[position] === state && unchanged(memory, position, state)) return;
+  // A restart always builds a new state object; a mutable-mode state is the same object after its step.
+  if (state === undefined || mirror === undefined || mirror.state !== state || states[position] !== state) {
     states[position] = state;
     if ((state !== undefined && state.role === 'leader') !== memory.leading[position]) countLeaders(memory);
-    if (state) observeNode(world, memory, position, stepped, state);
+    if (state) observeNode(world, memory, position, node, state);
     return;
   }
+  const leading = state.role === 'leader';
+  const term = state.term;
+  if (leading !== memory.leading[position]) countLeaders(memory);
+  if (leading && term !== mirror.confirmedLeaderTerm) observeLeader(world, memory, mirror, node, state);
+  const log = state.log;
+  const length = mirror.length;
+  const logLength = log.length;
+  if (
+    state.snapshotIndex === mirror.base &&
+    logLength >= length &&
+    (length === 0 || log[length - 1]!.term === mirror.topTerm)
+  ) {
+    // The mirrored log is still there: at most entries were appended after it.
+    if (logLength > length) {
+      rememberEntries(world, memory, mirror, position, node, state);
+      mirror.topTerm = mirror.terms[logLength - 1]!;
+    }
+  } else observeLog(world, memory, mirror, position, node, state, false);
+  mirror.leaderTerm = leading ? term : 0;
+  if (state.commitIndex !== mirror.committed) observeCommitted(world, memory, mirror, position, node, state);
+  if (state.appliedIndex !== mirror.applied) observeApplied(world, memory, mirror, position, node, state);
+}
+
+/** Brings the memory up to date with every node's state (the start, a fault, several steps at once). */
+function updateAll(world: World, memory: RunMemory): void {
+  const states = memory.states;
+  const nodes = world.nodes;
   for (let i = 0; i < nodes.length; i++) states[i] = world.state(nodes[i]!);
   countLeaders(memory);
   for (let i = 0; i < nodes.length; i++) {
     const state = states[i];
     if (state) observeNode(world, memory, i, nodes[i]!, state);
   }
-}
-
-/**
- * Whether observing this node's state, the same object as last seen, would change nothing: the
- * same role and term, the same log ends, commit and apply indexes as its mirror. (A leader whose
- * term Election Safety could not confirm is looked at again, as observeNode would.)
- */
-function unchanged(memory: RunMemory, position: number, state: RaftState): boolean {
-  const mirror = memory.nodes[position];
-  if (mirror === undefined || mirror.state !== state) return false;
-  const leading = state.role === 'leader';
-  const length = mirror.length;
-  const log = state.log;
-  return (
-    leading === memory.leading[position] &&
-    mirror.leaderTerm === (leading ? state.term : 0) &&
-    (!leading || state.term === mirror.confirmedLeaderTerm) &&
-    state.snapshotIndex === mirror.base &&
-    log.length === length &&
-    (length === 0 || log[length - 1]!.term === mirror.topTerm) &&
-    state.commitIndex === mirror.committed &&
-    state.appliedIndex === mirror.applied
-  );
 }
 
 /** A node's position: a small cluster is scanned, as the kernel finds a node's state, and a large one hashed. */
@@ -419,21 +451,38 @@ function rememberEntries(
   const pages = memory.pages;
   if (log.length > mirror.terms.length) mirror.terms = withRoomFor(mirror.terms, log.length - 1);
   const terms = mirror.terms;
+  const recentIndex = memory.recentIndex;
+  const recentFirst = memory.recentFirst;
   let prevTerm = termAt(state, snapshotIndex + mirror.length) ?? -1;
   for (let i = mirror.length; i < log.length; i++) {
     const index = snapshotIndex + 1 + i;
     const entry = log[i]!;
     const term = entry.term;
-    const key = identityKey(entry);
     terms[i] = term;
     const page = pages[index >>> PAGE_BITS]!;
     const at = (index & PAGE_MASK) * INDEX_FIELDS;
+    const slot = index & RECENT_MASK;
+    if (recentFirst[slot] === entry && recentIndex[slot] === index) {
+      // The entry first seen here: the same term and key, so only the term before it can differ.
+      const seenPrevTerm = page[at + FIRST_PREV_TERM]!;
+      if (seenPrevTerm !== prevTerm && prevTerm !== -1 && seenPrevTerm !== -1) {
+        const firstBy = page[at + FIRST_BY]!;
+        const key = identityKey(entry);
+        logsDiffer(memory, node, entry, key, prevTerm, index, world.nodes[firstBy - 1]!, term, key, seenPrevTerm);
+      }
+      prevTerm = term;
+      continue;
+    }
+    const key = identityKey(entry);
     const firstBy = page[at + FIRST_BY]!;
     if (firstBy === 0) {
       page[at + FIRST_BY] = position + 1;
       page[at + FIRST_TERM] = term;
       page[at + FIRST_PREV_TERM] = prevTerm;
       memory.keyPages[index >>> PAGE_BITS]![index & PAGE_MASK] = key;
+      recentIndex[slot] = index;
+      recentFirst[slot] = entry;
+      memory.recentApplied[slot] = undefined;
     } else if (page[at + FIRST_TERM] === term) {
       const seenKey = firstKeyAt(memory, index)!;
       const seenPrevTerm = page[at + FIRST_PREV_TERM]!;
@@ -491,6 +540,11 @@ function observeCommitted(
   const snapshotIndex = state.snapshotIndex;
   const log = state.log;
   const to = Math.min(state.commitIndex, snapshotIndex + log.length);
+  // Usually another node committed these indexes first, in this node's term or an earlier one.
+  if (to <= memory.committedThrough && state.term >= memory.highestCommittedInTerm) {
+    mirror.committed = Math.max(mirror.committed, state.commitIndex);
+    return;
+  }
   if (to >= memory.capacity) makeRoomFor(memory, to);
   const pages = memory.pages;
   for (let index = Math.max(mirror.committed, snapshotIndex) + 1; index <= to; index++) {
@@ -502,6 +556,8 @@ function observeCommitted(
       page[at + COMMITTED_TERM] = entry.term;
       page[at + COMMITTED_IN_TERM] = state.term;
       if (index > memory.maxCommitted) memory.maxCommitted = index;
+      if (state.term > memory.highestCommittedInTerm) memory.highestCommittedInTerm = state.term;
+      if (index === memory.committedThrough + 1) extendCommittedThrough(memory);
       for (let l = 0; l < memory.leaderCount; l++) {
         const leaderPosition = memory.currentLeaders[l]!;
         const leader = memory.states[leaderPosition]!;
@@ -519,6 +575,18 @@ function observeCommitted(
   mirror.committed = Math.max(mirror.committed, state.commitIndex);
 }
 
+/** Moves committedThrough past the indexes seen committed just above it. */
+function extendCommittedThrough(memory: RunMemory): void {
+  let through = memory.committedThrough;
+  for (;;) {
+    const next = through + 1;
+    if (next >= memory.capacity) break;
+    if (memory.pages[next >>> PAGE_BITS]![(next & PAGE_MASK) * INDEX_FIELDS + COMMITTED_BY] === 0) break;
+    through = next;
+  }
+  memory.committedThrough = through;
+}
+
 /** State Machine Safety: once applied at index i, nobody applies anything else at i. */
 function observeApplied(
   world: World,
@@ -534,17 +602,26 @@ function observeApplied(
   const to = Math.min(state.appliedIndex, snapshotIndex + log.length);
   if (to >= memory.capacity) makeRoomFor(memory, to);
   const pages = memory.pages;
+  const recentIndex = memory.recentIndex;
+  const recentApplied = memory.recentApplied;
   for (let index = Math.max(mirror.applied, snapshotIndex) + 1; index <= to; index++) {
     const entry = log[index - snapshotIndex - 1]!;
+    const slot = index & RECENT_MASK;
+    // The very entry applied here first: the same identity.
+    if (recentApplied[slot] === entry && recentIndex[slot] === index) continue;
     const page = pages[index >>> PAGE_BITS]!;
     const at = (index & PAGE_MASK) * INDEX_FIELDS;
     const appliedBy = page[at + APPLIED_BY]!;
     if (appliedBy === 0) {
       page[at + APPLIED_BY] = position + 1;
       page[at + APPLIED_TERM] = entry.term;
-      // Nearly always the key first seen at this index, remembered there already.
-      const key = identityKey(entry);
-      if (key !== firstKeyAt(memory, index)) memory.appliedKey[index] = key;
+      const recent = recentIndex[slot] === index;
+      if (recent) recentApplied[slot] = entry;
+      // Nearly always the entry first seen at this index, whose key is remembered there already.
+      if (!recent || memory.recentFirst[slot] !== entry) {
+        const key = identityKey(entry);
+        if (key !== firstKeyAt(memory, index)) memory.appliedKey[index] = key;
+      }
     } else {
       const knownTerm = page[at + APPLIED_TERM]!;
       const knownKey = memory.appliedKey[index] ?? firstKeyAt(memory, index)!;
