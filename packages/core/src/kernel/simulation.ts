@@ -32,6 +32,7 @@ import { InvariantMonitor, type InvariantTracker } from './monitor.ts';
 import { Network } from './network.ts';
 import { createNodeContext, StepScope } from './node-context.ts';
 import { NodeRuntime, positionOf } from './node-runtime.ts';
+import type { PendingTimer } from './node-timers.ts';
 import { StorageKeys } from './storage-keys.ts';
 import { NO_SYNC, NodeStorage, RecentlyImmutable } from './storage.ts';
 import { Timers } from './timers.ts';
@@ -99,8 +100,13 @@ export class Simulation {
   private endReason: EndReason | undefined;
   private error: string | undefined;
   private readonly maxEvents: number;
-  private readonly eventBudget: number;
   private readonly messageBudget: number;
+  /**
+   * The loop's one check of its limits: the lower of `maxEvents` and the event budget, and 0 once
+   * the run sent more than its message budget (checked where messages are counted), so the loop
+   * compares one number per event and sorts out which limit it met only when it meets one.
+   */
+  private eventLimit: number;
   private readonly traceOn: boolean;
   /** Undefined unless the run counts coverage. */
   private readonly coverage: CoverageCounters | undefined;
@@ -114,8 +120,8 @@ export class Simulation {
     // outside handlers are impossible in immutable mode because drafts are revoked.
     this.immer = new Immer({ autoFreeze: false });
     this.maxEvents = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
-    this.eventBudget = scenario.budget.events;
     this.messageBudget = scenario.budget.messages;
+    this.eventLimit = Math.min(this.maxEvents, scenario.budget.events);
     this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine, options.onTraceChunk);
     this.traceOn = this.trace.enabled;
     this.coverage = options.coverage ? new CoverageCounters(scenario.protocol, scenario.nodes) : undefined;
@@ -196,6 +202,8 @@ export class Simulation {
     this.start();
     const until = this.scenario.until;
     const events = this.events;
+    const stats = this.stats;
+    const timers = this.timers;
     while (this.endReason === undefined) {
       const slot = events.peek();
       if (slot < 0) {
@@ -207,18 +215,15 @@ export class Simulation {
         this.finish('until', until);
         break;
       }
-      if (this.stats.events >= this.maxEvents) {
-        this.finish('until', this.now);
-        break;
-      }
-      if (this.stats.events >= this.eventBudget || this.stats.messagesSent > this.messageBudget) {
-        this.budgetExceeded();
+      if (stats.events >= this.eventLimit) {
+        if (stats.events >= this.maxEvents) this.finish('until', this.now);
+        else this.budgetExceeded();
         break;
       }
       events.takePeeked();
-      if (events.kind[slot] === TIMER && !this.timers.due(slot, this.nodes[events.node[slot]!]!)) continue;
+      if (events.kind[slot] === TIMER && !timers.due(slot)) continue;
       this.setTime(time);
-      this.stats.events++;
+      stats.events++;
       this.keepSlot = false;
       this.dispatch(slot);
       if (!this.keepSlot) events.release(slot);
@@ -316,11 +321,12 @@ export class Simulation {
     const events = this.events;
     const node = this.nodes[events.node[slot]!]!;
     const name = events.a[slot] as string;
+    const timer = events.b[slot] as PendingTimer;
     if (node.paused) {
-      this.timers.parked(node, name);
+      this.timers.parked(timer);
       return this.defer(node, slot);
     }
-    node.timers.delete(name);
+    node.timers.remove(timer);
     this.stats.timersFired++;
     if (this.traceOn) this.lines.timer(this.now, node.index, name);
     this.step(node, TIMER, name, undefined);
@@ -488,7 +494,7 @@ export class Simulation {
     const to = this.indexOfNode(toId);
     if (to < 0) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
     const id = this.nextMessageId++;
-    this.stats.messagesSent++;
+    if (++this.stats.messagesSent > this.messageBudget) this.eventLimit = 0;
     if (this.coverage) this.coverage.send(msg);
     if (this.traceOn) this.lines.send(this.now, id, node.index, to, this.protocol.describeMessage(msg), msg);
     const network = this.network;
