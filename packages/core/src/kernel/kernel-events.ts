@@ -220,17 +220,16 @@ export class KernelEvents {
       for (;;) {
         let child = 2 * index + 1;
         if (child >= length) break;
-        let childSlot = heap[child]!;
-        const right = child + 1;
-        if (right < length) {
-          const rightSlot = heap[right]!;
+        if (child + 1 < length) {
+          const leftSlot = heap[child]!;
+          const rightSlot = heap[child + 1]!;
+          const leftTime = time[leftSlot]!;
           const rightTime = time[rightSlot]!;
-          const childTime = time[childSlot]!;
-          if (rightTime < childTime || (rightTime === childTime && seq[rightSlot]! < seq[childSlot]!)) {
-            child = right;
-            childSlot = rightSlot;
-          }
+          // Which child is earlier is a coin toss the processor cannot predict: computed as a
+          // number, not branched on.
+          child += +(rightTime < leftTime) | (+(rightTime === leftTime) & +(seq[rightSlot]! < seq[leftSlot]!));
         }
+        const childSlot = heap[child]!;
         heap[index] = childSlot;
         index = child;
       }
