@@ -63,6 +63,8 @@ export class Simulation {
   private keepSlot = false;
   private readonly nodes: NodeRuntime[];
   private readonly nodeIndex: Map<NodeId, number>;
+  /** The scenario's node ids, by index. */
+  private readonly nodeIds: readonly NodeId[];
   private readonly network: Network;
   private readonly trace: TraceRecorder;
   private readonly lines: TraceLines;
@@ -128,6 +130,7 @@ export class Simulation {
     this.lines = new TraceLines(this.trace, scenario.nodes);
     this.timers = new Timers(this.events, options.timers !== 'eager');
     this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
+    this.nodeIds = scenario.nodes;
     this.network = new Network(scenario.nodes, scenario.network, createRandom(scenario.seed, 'network'));
     const clientIds: string[] = [];
     this.history = new HistoryLog(scenario.nodes, clientIds);
@@ -221,11 +224,12 @@ export class Simulation {
         break;
       }
       events.takePeeked();
-      if (events.kind[slot] === TIMER && !timers.due(slot)) continue;
+      const kind = events.kind[slot]!;
+      if (kind === TIMER && !timers.due(slot)) continue;
       this.setTime(time);
       stats.events++;
       this.keepSlot = false;
-      this.dispatch(slot);
+      this.dispatch(slot, kind);
       if (!this.keepSlot) events.release(slot);
     }
     return this.result();
@@ -262,9 +266,9 @@ export class Simulation {
 
   // ---------------------------------------------------------------- dispatch
 
-  private dispatch(slot: number): void {
+  private dispatch(slot: number, kind: number): void {
     const events = this.events;
-    switch (events.kind[slot]) {
+    switch (kind) {
       case DELIVER:
         return this.deliver(slot);
       case TIMER:
@@ -516,7 +520,7 @@ export class Simulation {
   }
 
   private indexOfNode(id: NodeId): number {
-    return positionOf(this.scenario.nodes, this.nodeIndex, id);
+    return positionOf(this.nodeIds, this.nodeIndex, id);
   }
 
   private recordSummary(node: NodeRuntime): void {
