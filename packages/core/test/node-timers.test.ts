@@ -30,7 +30,7 @@ describe('NodeTimers: a timer table held to a Map by name', () => {
   it('answers lookups, keeps order and marks released timers as a Map-backed table would', () => {
     let largest = 0;
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 200 }), (operations) => {
+      fc.property(fc.array(operation, { maxLength: 200, size: 'large' }), (operations) => {
         const table = new NodeTimers();
         const reference = new Map<string, PendingTimer>();
         const released: PendingTimer[] = [];
