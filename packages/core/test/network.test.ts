@@ -222,3 +222,73 @@ describe('partitions in a row', () => {
     );
   });
 });
+
+describe('routing: the common network decided once, held to the general route', () => {
+  const latency = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 5_000 }))
+      .map(([a, b]): LatencyDistribution => ({ dist: 'uniform', min: Math.min(a, b), max: Math.max(a, b) })),
+    fc.integer({ min: 0, max: 5_000 }).map((micros): LatencyDistribution => ({ dist: 'constant', micros })),
+    fc.constant<LatencyDistribution>({ dist: 'exponential', mean: 1_000, min: 100 }),
+  );
+  const fault = fc.oneof(
+    fc.constant<Fault>({ type: 'heal' }),
+    fc.constant<Fault>({
+      type: 'partition',
+      groups: [
+        ['n1', 'n2'],
+        ['n3', 'n4', 'n5'],
+      ],
+    }),
+    fc.constantFrom<Fault>({ type: 'loss', probability: 0.2 }, { type: 'duplicate', probability: 0.3 }),
+    latency.map((slow): Fault => ({ type: 'slow', latency: slow })),
+  );
+  const config = fc.record({
+    latency,
+    loss: fc.constantFrom(0, 0, 0, 0.1),
+    duplicate: fc.constantFrom(0, 0, 0, 0.1),
+    fifo: fc.constantFrom(false, false, false, true),
+    links: fc.constantFrom<ResolvedNetwork['links']>(
+      [],
+      [{ from: 'n1', to: '*', latency: { dist: 'constant', micros: 9 } }],
+    ),
+    clientLatency: fc.constant<LatencyDistribution>({ dist: 'uniform', min: 0, max: 1_000_000 }),
+  });
+  const step = fc.oneof(
+    { arbitrary: fc.record({ from: fc.integer({ min: 0, max: 4 }), to: fc.integer({ min: 0, max: 4 }) }), weight: 8 },
+    { arbitrary: fault, weight: 1 },
+    { arbitrary: fc.constant<Fault>({ type: 'heal' }), weight: 1 },
+  );
+
+  it('gives every message the same fate and draws the same numbers', () => {
+    let common = 0;
+    fc.assert(
+      fc.property(
+        config,
+        fc.array(step, { maxLength: 120, size: 'medium' }),
+        fc.integer({ min: 1, max: 1_000 }),
+        (resolved, steps, seed) => {
+          const fast = new Network(nodes, resolved, createRandom(seed, 'network'));
+          const general = new Network(nodes, resolved, createRandom(seed, 'network'));
+          let now = 0;
+          for (const s of steps) {
+            if ('type' in s) {
+              expect(fast.apply(s)).toBe(general.apply(s));
+              continue;
+            }
+            now += 100;
+            if ((fast as unknown as { uniformMin: number }).uniformMin >= 0) common++;
+            const at = fast.route(s.from, s.to, now);
+            expect(at).toBe(general.routeAnyNetwork(s.from, s.to, now));
+            expect(fast.duplicateAt).toBe(general.duplicateAt);
+            if (at < 0) expect(fast.dropReason).toBe(general.dropReason);
+          }
+          // The two streams are still in step: the same number of draws was taken from each.
+          expect(fast.clientLatency()).toBe(general.clientLatency());
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(common).toBeGreaterThan(300);
+  });
+});

@@ -4,7 +4,7 @@
  */
 /** A message arriving: a is the message; `node` the receiver, `from` the sender, `id` the message id. */
 export const DELIVER = 0;
-/** A timer coming due: a is its name; `node` its node, `id` the carrier token (see timers.ts). */
+/** A timer coming due: a is its name, b its PendingTimer; `node` its node, `id` the carrier token (see timers.ts). */
 export const TIMER = 1;
 /** A scheduled fault: a is the fault. */
 export const FAULT = 2;

@@ -55,6 +55,13 @@ export class KernelEvents {
   private readonly laneSize: Int32Array;
   /** Where `peek` found the earliest event: -1 the heap, otherwise a lane number. */
   private source = -1;
+  /**
+   * The earliest of the lanes' heads (-1 when every lane is empty) and its lane. A head changes
+   * only when its lane is popped or an empty lane gets an event, so `peek` compares the heap's top
+   * with this one slot instead of visiting every lane for every event.
+   */
+  private laneFirst = -1;
+  private laneFirstLane = -1;
 
   /** `lanes`: how many FIFO lanes `scheduleInLane` may use (numbered from 0). */
   constructor(lanes = 0) {
@@ -127,6 +134,7 @@ export class KernelEvents {
     if (size === ring.length) ring = this.growLane(lane);
     ring[(this.laneHead[lane]! + size) & (ring.length - 1)] = slot;
     this.laneSize[lane] = size + 1;
+    if (size === 0) this.findLaneFirst();
   }
 
   /** Puts a slot in the heap with a sequence number taken earlier from `reserveSeq`. */
@@ -137,8 +145,25 @@ export class KernelEvents {
 
   /** The earliest slot, or -1 when nothing is queued. */
   peek(): number {
-    let best = this.heapSize > 0 ? this.heap[0]! : -1;
-    let source = -1;
+    const top = this.heapSize > 0 ? this.heap[0]! : -1;
+    const head = this.laneFirst;
+    if (
+      head >= 0 &&
+      (top < 0 ||
+        this.time[head]! < this.time[top]! ||
+        (this.time[head] === this.time[top] && this.seq[head]! < this.seq[top]!))
+    ) {
+      this.source = this.laneFirstLane;
+      return head;
+    }
+    this.source = -1;
+    return top;
+  }
+
+  /** Finds the earliest of the lanes' heads again, after a lane's head changed. */
+  private findLaneFirst(): void {
+    let best = -1;
+    let bestLane = -1;
     const lanes = this.lanes;
     for (let lane = 0; lane < lanes.length; lane++) {
       if (this.laneSize[lane] === 0) continue;
@@ -149,11 +174,11 @@ export class KernelEvents {
         (this.time[head] === this.time[best] && this.seq[head]! < this.seq[best]!)
       ) {
         best = head;
-        source = lane;
+        bestLane = lane;
       }
     }
-    this.source = source;
-    return best;
+    this.laneFirst = best;
+    this.laneFirstLane = bestLane;
   }
 
   /** Takes the earliest slot out (-1 when nothing is queued). The slot stays filled until `release`. */
@@ -173,40 +198,50 @@ export class KernelEvents {
     const ring = this.lanes[lane]!;
     this.laneHead[lane] = (this.laneHead[lane]! + 1) & (ring.length - 1);
     this.laneSize[lane]!--;
+    this.findLaneFirst();
   }
 
+  /**
+   * Removes the heap's top. Bottom-up (Wegener): the hole left at the top walks down to a leaf
+   * along the earlier child, one comparison per level, and the heap's last slot then rises from
+   * that leaf. The last slot is usually among the latest events, so it rarely rises far, where the
+   * textbook sift-down compares it with a child at every level as well. Pops leave in the same
+   * order either way: (time, seq) is a total order.
+   */
   private popHeap(): number {
-    const size = this.heapSize;
     const heap = this.heap;
     const top = heap[0]!;
-    const last = heap[size - 1]!;
-    const length = size - 1;
-    this.heapSize = length;
+    const length = --this.heapSize;
     if (length > 0) {
       const time = this.time;
       const seq = this.seq;
-      const lastTime = time[last]!;
-      const lastSeq = seq[last]!;
+      const last = heap[length]!;
       let index = 0;
       for (;;) {
-        const left = 2 * index + 1;
-        if (left >= length) break;
-        let child = left;
-        let childSlot = heap[left]!;
-        let childTime = time[childSlot]!;
-        const right = left + 1;
-        if (right < length) {
-          const rightSlot = heap[right]!;
+        let child = 2 * index + 1;
+        if (child >= length) break;
+        if (child + 1 < length) {
+          const leftSlot = heap[child]!;
+          const rightSlot = heap[child + 1]!;
+          const leftTime = time[leftSlot]!;
           const rightTime = time[rightSlot]!;
-          if (rightTime < childTime || (rightTime === childTime && seq[rightSlot]! < seq[childSlot]!)) {
-            child = right;
-            childSlot = rightSlot;
-            childTime = rightTime;
-          }
+          // Which child is earlier is a coin toss the processor cannot predict: computed as a
+          // number, not branched on.
+          child += +(rightTime < leftTime) | (+(rightTime === leftTime) & +(seq[rightSlot]! < seq[leftSlot]!));
         }
-        if (lastTime < childTime || (lastTime === childTime && lastSeq < seq[childSlot]!)) break;
+        const childSlot = heap[child]!;
         heap[index] = childSlot;
         index = child;
+      }
+      const lastTime = time[last]!;
+      const lastSeq = seq[last]!;
+      while (index > 0) {
+        const parentIndex = (index - 1) >> 1;
+        const parent = heap[parentIndex]!;
+        const parentTime = time[parent]!;
+        if (parentTime < lastTime || (parentTime === lastTime && seq[parent]! < lastSeq)) break;
+        heap[index] = parent;
+        index = parentIndex;
       }
       heap[index] = last;
     }

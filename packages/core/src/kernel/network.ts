@@ -1,5 +1,5 @@
 import { connectivity, type Fault } from '../faults/faults.ts';
-import { sampleLatency, type LatencyDistribution } from './latency.ts';
+import { MAX_LATENCY_MICROS, sampleLatency, type LatencyDistribution } from './latency.ts';
 import type { NodeId } from '../author/protocol.ts';
 import type { Random } from '../random/random.ts';
 import type { Micros } from '../time/time.ts';
@@ -61,6 +61,15 @@ export class Network {
   readonly kindLatency: ReadonlyMap<string, LatencyDistribution> | undefined;
   /** Last scheduled delivery per directed link, for FIFO links. */
   private readonly lastDelivery: Float64Array | undefined;
+  /**
+   * The common network, decided once here and again after each fault: every link alike, no loss,
+   * no duplicates, no per-kind latency, not FIFO, and a uniform or constant latency. Then a
+   * message's fate is a partition check and one draw (`route`), with the same draws and results
+   * as `routeAnyNetwork` gives; otherwise -1.
+   */
+  private uniformMin: Micros = -1;
+  /** `max - min + 1` of that uniform latency, 0 for a constant one. */
+  private uniformSpan = 0;
 
   constructor(
     readonly nodes: readonly NodeId[],
@@ -74,6 +83,26 @@ export class Network {
     this.linkBehaviour = config.links.length > 0 ? this.resolveOverrides(config.links) : [];
     this.lastDelivery = config.fifo ? new Float64Array(this.size * this.size) : undefined;
     this.kindLatency = config.messageLatency ? new Map(Object.entries(config.messageLatency)) : undefined;
+    this.decideCommonCase();
+  }
+
+  private decideCommonCase(): void {
+    this.uniformMin = -1;
+    this.uniformSpan = 0;
+    const base = this.base;
+    if (this.linkBehaviour.length > 0 || this.kindLatency !== undefined || this.lastDelivery !== undefined) return;
+    if ((this.faultLoss ?? base.loss) > 0 || (this.faultDuplicate ?? base.duplicate) > 0) return;
+    const latency = this.faultLatency ?? base.latency;
+    if (latency.dist === 'uniform') {
+      // random.int's arguments as it checks them: a range it would refuse stays on the general path.
+      if (!(latency.min <= latency.max) || latency.max > MAX_LATENCY_MICROS) return;
+      if (!Number.isSafeInteger(latency.min) || latency.min < 0 || !Number.isSafeInteger(latency.max)) return;
+      this.uniformMin = latency.min;
+      this.uniformSpan = latency.max - latency.min + 1;
+    } else if (latency.dist === 'constant') {
+      if (!(latency.micros >= 0 && latency.micros <= MAX_LATENCY_MICROS)) return;
+      this.uniformMin = latency.micros;
+    }
   }
 
   private resolveOverrides(overrides: readonly ResolvedLinkOverride[]): Array<LinkBehaviour | undefined> {
@@ -124,6 +153,20 @@ export class Network {
    * when the message is dropped (why: `dropReason`); a duplicate's time is left in `duplicateAt`.
    */
   route(from: number, to: number, now: Micros, kind?: string): Micros {
+    const min = this.uniformMin;
+    if (min < 0) return this.routeAnyNetwork(from, to, now, kind);
+    this.duplicateAt = -1;
+    if (this.partitioned && this.blocked[from * this.size + to] === 1) {
+      this.dropReason = 'partition';
+      return -1;
+    }
+    // sampleLatency's draw for a uniform latency (Random.int), or none for a constant one.
+    const span = this.uniformSpan;
+    return span === 0 ? now + min : now + (min + Math.floor(this.random.next() * span));
+  }
+
+  /** `route` for any network: overrides, faults, per-kind latency, loss, duplicates and FIFO. */
+  routeAnyNetwork(from: number, to: number, now: Micros, kind?: string): Micros {
     const link = from * this.size + to;
     this.duplicateAt = -1;
     if (this.partitioned && this.blocked[link] === 1) {
@@ -164,6 +207,12 @@ export class Network {
 
   /** Applies a network fault. Returns false if the fault is not a network fault. */
   apply(fault: Fault): boolean {
+    const applied = this.applyFault(fault);
+    if (applied) this.decideCommonCase();
+    return applied;
+  }
+
+  private applyFault(fault: Fault): boolean {
     switch (fault.type) {
       case 'heal':
         this.blocked.fill(0);

@@ -4,27 +4,8 @@ import type { Random } from '../random/random.ts';
 import type { Micros } from '../time/time.ts';
 import type { NodeClock } from './clock.ts';
 import type { NodeDisk } from './disk.ts';
+import { NodeTimers } from './node-timers.ts';
 import type { NodeStorage } from './storage.ts';
-
-/**
- * A pending timer. Protocols re-arm timers constantly (a Raft follower on every AppendEntries), so
- * re-arming does not queue a new event: the event already queued (the carrier) stays, and when it
- * comes up early it moves itself to the timer's current deadline. The deadline keeps the sequence
- * number it would have had if it had been queued when set, so timers fire in exactly the order,
- * and at exactly the times, of queueing one event per setTimer; the queue just never fills with
- * stale ones.
- */
-export interface PendingTimer {
-  /** Deadline on the node's own clock, to reschedule when the clock jumps or drifts. */
-  deadlineLocal: Micros;
-  /** When it fires, in global time, and its place among events at that time. */
-  at: Micros;
-  seq: number;
-  /** Token of the queued event that carries this timer; any other event for the name is stale. */
-  carrier: number;
-  /** When the carrier leaves the queue; Infinity while it waits out a pause outside the queue. */
-  carrierAt: Micros;
-}
 
 /** One node as the kernel runs it: its state, whether it is up or paused, its clock, disk and timers. */
 export class NodeRuntime {
@@ -39,8 +20,8 @@ export class NodeRuntime {
   disk: NodeDisk | undefined = undefined;
   /** Event slots that arrived while paused, replayed in order on resume. */
   deferred: number[] = [];
-  /** Pending timers by name, in the order they were first set. */
-  readonly timers = new Map<string, PendingTimer>();
+  /** Pending timers by name, in the order they were set. */
+  readonly timers = new NodeTimers();
   /** The summary last traced, as its JSON bytes. */
   lastSummary: Uint8Array | undefined = undefined;
   /** The state object last summarized (immutable mode), to skip unchanged steps. */

@@ -32,6 +32,7 @@ import { InvariantMonitor, type InvariantTracker } from './monitor.ts';
 import { Network } from './network.ts';
 import { createNodeContext, StepScope } from './node-context.ts';
 import { NodeRuntime, positionOf } from './node-runtime.ts';
+import type { PendingTimer } from './node-timers.ts';
 import { StorageKeys } from './storage-keys.ts';
 import { NO_SYNC, NodeStorage, RecentlyImmutable } from './storage.ts';
 import { Timers } from './timers.ts';
@@ -62,6 +63,8 @@ export class Simulation {
   private keepSlot = false;
   private readonly nodes: NodeRuntime[];
   private readonly nodeIndex: Map<NodeId, number>;
+  /** The scenario's node ids, by index. */
+  private readonly nodeIds: readonly NodeId[];
   private readonly network: Network;
   private readonly trace: TraceRecorder;
   private readonly lines: TraceLines;
@@ -99,8 +102,13 @@ export class Simulation {
   private endReason: EndReason | undefined;
   private error: string | undefined;
   private readonly maxEvents: number;
-  private readonly eventBudget: number;
   private readonly messageBudget: number;
+  /**
+   * The loop's one check of its limits: the lower of `maxEvents` and the event budget, and 0 once
+   * the run sent more than its message budget (checked where messages are counted), so the loop
+   * compares one number per event and sorts out which limit it met only when it meets one.
+   */
+  private eventLimit: number;
   private readonly traceOn: boolean;
   /** Undefined unless the run counts coverage. */
   private readonly coverage: CoverageCounters | undefined;
@@ -114,14 +122,15 @@ export class Simulation {
     // outside handlers are impossible in immutable mode because drafts are revoked.
     this.immer = new Immer({ autoFreeze: false });
     this.maxEvents = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
-    this.eventBudget = scenario.budget.events;
     this.messageBudget = scenario.budget.messages;
+    this.eventLimit = Math.min(this.maxEvents, scenario.budget.events);
     this.trace = new TraceRecorder(options.trace ?? 'memory', options.onTraceLine, options.onTraceChunk);
     this.traceOn = this.trace.enabled;
     this.coverage = options.coverage ? new CoverageCounters(scenario.protocol, scenario.nodes) : undefined;
     this.lines = new TraceLines(this.trace, scenario.nodes);
     this.timers = new Timers(this.events, options.timers !== 'eager');
     this.nodeIndex = new Map(scenario.nodes.map((node, i) => [node, i]));
+    this.nodeIds = scenario.nodes;
     this.network = new Network(scenario.nodes, scenario.network, createRandom(scenario.seed, 'network'));
     const clientIds: string[] = [];
     this.history = new HistoryLog(scenario.nodes, clientIds);
@@ -196,6 +205,8 @@ export class Simulation {
     this.start();
     const until = this.scenario.until;
     const events = this.events;
+    const stats = this.stats;
+    const timers = this.timers;
     while (this.endReason === undefined) {
       const slot = events.peek();
       if (slot < 0) {
@@ -207,20 +218,18 @@ export class Simulation {
         this.finish('until', until);
         break;
       }
-      if (this.stats.events >= this.maxEvents) {
-        this.finish('until', this.now);
-        break;
-      }
-      if (this.stats.events >= this.eventBudget || this.stats.messagesSent > this.messageBudget) {
-        this.budgetExceeded();
+      if (stats.events >= this.eventLimit) {
+        if (stats.events >= this.maxEvents) this.finish('until', this.now);
+        else this.budgetExceeded();
         break;
       }
       events.takePeeked();
-      if (events.kind[slot] === TIMER && !this.timers.due(slot, this.nodes[events.node[slot]!]!)) continue;
+      const kind = events.kind[slot]!;
+      if (kind === TIMER && !timers.due(slot)) continue;
       this.setTime(time);
-      this.stats.events++;
+      stats.events++;
       this.keepSlot = false;
-      this.dispatch(slot);
+      this.dispatch(slot, kind);
       if (!this.keepSlot) events.release(slot);
     }
     return this.result();
@@ -257,9 +266,9 @@ export class Simulation {
 
   // ---------------------------------------------------------------- dispatch
 
-  private dispatch(slot: number): void {
+  private dispatch(slot: number, kind: number): void {
     const events = this.events;
-    switch (events.kind[slot]) {
+    switch (kind) {
       case DELIVER:
         return this.deliver(slot);
       case TIMER:
@@ -316,11 +325,12 @@ export class Simulation {
     const events = this.events;
     const node = this.nodes[events.node[slot]!]!;
     const name = events.a[slot] as string;
+    const timer = events.b[slot] as PendingTimer;
     if (node.paused) {
-      this.timers.parked(node, name);
+      this.timers.parked(timer);
       return this.defer(node, slot);
     }
-    node.timers.delete(name);
+    node.timers.remove(timer);
     this.stats.timersFired++;
     if (this.traceOn) this.lines.timer(this.now, node.index, name);
     this.step(node, TIMER, name, undefined);
@@ -488,7 +498,7 @@ export class Simulation {
     const to = this.indexOfNode(toId);
     if (to < 0) return this.protocolError(node, new Error(`send to unknown node '${toId}'`));
     const id = this.nextMessageId++;
-    this.stats.messagesSent++;
+    if (++this.stats.messagesSent > this.messageBudget) this.eventLimit = 0;
     if (this.coverage) this.coverage.send(msg);
     if (this.traceOn) this.lines.send(this.now, id, node.index, to, this.protocol.describeMessage(msg), msg);
     const network = this.network;
@@ -510,7 +520,7 @@ export class Simulation {
   }
 
   private indexOfNode(id: NodeId): number {
-    return positionOf(this.scenario.nodes, this.nodeIndex, id);
+    return positionOf(this.nodeIds, this.nodeIndex, id);
   }
 
   private recordSummary(node: NodeRuntime): void {

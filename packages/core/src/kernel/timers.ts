@@ -2,6 +2,7 @@ import type { Micros } from '../time/time.ts';
 import { TIMER } from './event-kinds.ts';
 import type { KernelEvents } from './kernel-events.ts';
 import type { NodeRuntime } from './node-runtime.ts';
+import type { PendingTimer } from './node-timers.ts';
 
 /**
  * The nodes' timers on the event queue. Two ways to queue a re-armed timer, with the same trace
@@ -21,7 +22,8 @@ export class Timers {
   set(node: NodeRuntime, name: string, deadlineLocal: Micros, now: Micros): void {
     const at = node.clock.globalWhenLocalReaches(deadlineLocal, now);
     const seq = this.events.reserveSeq();
-    const timer = node.timers.get(name);
+    const timers = node.timers;
+    let timer = timers.get(name);
     if (timer !== undefined && timer.carrierAt <= at && this.carry) {
       // Its carrier comes up no later than the new deadline and will move itself there.
       timer.deadlineLocal = deadlineLocal;
@@ -30,8 +32,10 @@ export class Timers {
       return;
     }
     const carrier = this.nextToken++;
-    if (timer === undefined) node.timers.set(name, { deadlineLocal, at, seq, carrier, carrierAt: at });
-    else {
+    if (timer === undefined) {
+      timer = { name, deadlineLocal, at, seq, carrier, carrierAt: at };
+      timers.add(timer);
+    } else {
       // Updated in place: a timer is re-armed on most steps, and the old record is not needed.
       timer.deadlineLocal = deadlineLocal;
       timer.at = at;
@@ -40,18 +44,19 @@ export class Timers {
       timer.carrierAt = at;
     }
     const events = this.events;
-    events.scheduleReserved(events.create(at, TIMER, node.index, name, undefined, -1, carrier, false), seq);
+    events.scheduleReserved(events.create(at, TIMER, node.index, name, timer, -1, carrier, false), seq);
   }
 
   /**
    * Whether a TIMER event popped from the queue should fire now. A carrier that comes up before its
    * timer's current deadline moves itself there; an event whose timer was cancelled, replaced or
-   * lost in a crash is stale and is released. Neither counts as an event of the run.
+   * lost in a crash is stale and is released. Neither counts as an event of the run. The event
+   * carries its timer's record (b), whose carrier token is 0 once the timer is no longer pending.
    */
-  due(slot: number, node: NodeRuntime): boolean {
+  due(slot: number): boolean {
     const events = this.events;
-    const timer = node.timers.get(events.a[slot] as string);
-    if (timer === undefined || timer.carrier !== events.id[slot]) {
+    const timer = events.b[slot] as PendingTimer;
+    if (timer.carrier !== events.id[slot]) {
       events.release(slot);
       return false;
     }
@@ -66,12 +71,12 @@ export class Timers {
   }
 
   /** A due timer's carrier waits out its node's pause outside the queue. */
-  parked(node: NodeRuntime, name: string): void {
-    node.timers.get(name)!.carrierAt = Infinity;
+  parked(timer: PendingTimer): void {
+    timer.carrierAt = Infinity;
   }
 
   /** After a clock jump or drift change, every pending timer fires when the new clock reaches its deadline. */
   clockChanged(node: NodeRuntime, now: Micros): void {
-    for (const [name, timer] of [...node.timers]) this.set(node, name, timer.deadlineLocal, now);
+    for (const timer of node.timers.snapshot()) this.set(node, timer.name, timer.deadlineLocal, now);
   }
 }
