@@ -14,7 +14,7 @@ import { recover } from './persistence.ts';
 import { membershipFromLog } from './membership-state.ts';
 import { handleAppendEntriesResponse, handleHeartbeatResponse } from './leader.ts';
 import { handleAppendEntries, handleHeartbeat, handleHeartbeatTimer, handleStorageAppended } from './replication.ts';
-import { emptyRecord, handleInstallSnapshot, restoreRecord } from './snapshot.ts';
+import { handleInstallSnapshot, restoreRecord } from './snapshot.ts';
 import type { RaftState } from './state.ts';
 import { handleTimeoutNow, handleTransferTimeout } from './transfer.ts';
 
@@ -41,10 +41,10 @@ export function init(ctx: RaftContext): RaftState {
     // Commit and apply state are volatile (paper Figure 2): the snapshot is known committed.
     commitIndex: snapshotIndex,
     appliedIndex: snapshotIndex,
-    kv: snapshot ? restoreRecord(snapshot.kv) : emptyRecord(),
+    kv: snapshot ? restoreRecord(snapshot.kv) : {},
     sessions: snapshot
       ? restoreRecord(snapshot.sessions.map(([client, session]) => [client, { ...session }] as const))
-      : emptyRecord(),
+      : {},
     leaderContactAt: now,
     // A node that ever held a term may have acknowledged a leader's heartbeat just before it
     // crashed; with CheckQuorum it waits out one election timeout before voting (see inLeaderLease).

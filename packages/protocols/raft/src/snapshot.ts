@@ -61,14 +61,6 @@ export function sendSnapshot(state: MutableState, ctx: RaftContext, progress: Pr
   becomeSnapshot(progress, snapshot.index);
 }
 
-/**
- * A record keyed by client data (keys, client ids): without a prototype, so no key a client
- * chooses names an inherited member.
- */
-export function emptyRecord<V>(): Record<string, V> {
-  return Object.create(null) as Record<string, V>;
-}
-
 /** The follower side (paper Figure 13; etcd raft.restore). */
 export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, from: NodeId, msg: InstallSnapshot): void {
   const snapshot = msg.snapshot;
@@ -104,7 +96,7 @@ export function handleInstallSnapshot(state: MutableState, ctx: RaftContext, fro
 }
 
 export function restoreRecord<V>(pairs: ReadonlyArray<readonly [string, V]>): Record<string, V> {
-  const record = emptyRecord<V>();
+  const record: Record<string, V> = {};
   for (const [key, value] of pairs) record[key] = value;
   return record;
 }
