@@ -22,8 +22,10 @@ export function commitTo(state: MutableState, index: number): void {
  * entries then commit indirectly, by Log Matching.
  */
 export function maybeCommit(state: MutableState, ctx: RaftContext): boolean {
-  // The leader's own value is what its disk holds (etcd: its MsgStorageAppendResp), not what it appended.
-  const own = ctx.bugs.has('countLeaderBeforeDurable') ? lastIndex(state) : lastStableIndex(state);
+  // The leader's own value is what its disk holds (etcd: its MsgStorageAppendResp), not what it
+  // appended; the bug counts what it appended.
+  let own = lastStableIndex(state);
+  if (own < lastIndex(state) && ctx.bugs.has('countLeaderBeforeDurable')) own = lastIndex(state);
   const votes = selfVotes(state, ctx);
   // Nothing commits unless a quorum holds an entry past the commit index: one pass over the
   // followers answers that, and most acknowledgements commit nothing.

@@ -69,19 +69,55 @@ export function init(ctx: RaftContext): RaftState {
 }
 
 /**
- * etcd raft.Step: the term rules every message passes before its handler (paper §5.1: a higher
- * term makes us a follower; a lower term is stale), with PreVote's and CheckQuorum's exceptions.
+ * etcd raft.Step: the term rules every message passes before its handler (paper §5.1), then the
+ * handler. The replication messages of the current term come first: nearly every message is one.
  */
 export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: RaftMessage): void {
-  // A node's note from its own disk passes no term rule: a write is durable whatever the term now.
-  if (msg.type === 'StorageAppendResponse') {
-    if (from === ctx.self) handleStorageAppended(state, ctx, msg);
-    return;
+  const { type, term } = msg;
+  if (term !== state.term) {
+    // A node's note from its own disk passes no term rule: a write is durable whatever the term now.
+    if (type === 'StorageAppendResponse') {
+      if (from === ctx.self) handleStorageAppended(state, ctx, msg);
+      return;
+    }
+    if (!passesTermRules(state, ctx, from, msg)) return;
   }
+  switch (type) {
+    case 'AppendEntriesResponse':
+      if (state.role === 'leader') handleAppendEntriesResponse(state, ctx, from, msg);
+      return;
+    case 'AppendEntries':
+    case 'Heartbeat':
+    case 'InstallSnapshot':
+      if (!followLeader(state, ctx, from, msg)) return;
+      if (type === 'AppendEntries') return handleAppendEntries(state, ctx, from, msg);
+      if (type === 'Heartbeat') return handleHeartbeat(state, ctx, from, msg);
+      return handleInstallSnapshot(state, ctx, from, msg);
+    case 'HeartbeatResponse':
+      if (state.role === 'leader') handleHeartbeatResponse(state, ctx, from, msg);
+      return;
+    case 'StorageAppendResponse':
+      if (from === ctx.self) handleStorageAppended(state, ctx, msg);
+      return;
+    case 'RequestVote':
+      return handleRequestVote(state, ctx, from, msg);
+    case 'VoteResponse':
+      return handleVoteResponse(state, ctx, from, msg);
+    case 'TimeoutNow':
+      return handleTimeoutNow(state, ctx);
+  }
+}
+
+/**
+ * The term rules for a message from another term (paper §5.1: a higher term makes us a follower; a
+ * lower term is stale), with PreVote's and CheckQuorum's exceptions. True when the message goes on
+ * to its handler.
+ */
+function passesTermRules(state: MutableState, ctx: RaftContext, from: NodeId, msg: RaftMessage): boolean {
   if (msg.term > state.term) {
     if (msg.type === 'RequestVote' && !msg.transfer && inLeaderLease(state, ctx)) {
       // CheckQuorum's vote lease: we hear from a live leader, so ignore the campaign entirely.
-      return;
+      return false;
     }
     if (msg.type === 'RequestVote' && msg.preVote) {
       // A pre-vote never changes our term.
@@ -93,53 +129,41 @@ export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: R
       // not under the paper's rule (see RaftConfig.resetElectionTimerOnHigherTerm).
       becomeFollower(state, ctx, msg.term, fromLeader ? from : null, ctx.config.resetElectionTimerOnHigherTerm);
     }
-  } else if (msg.term < state.term) {
-    if (msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot') {
-      // Paper Figure 2: reply with our term so a stale leader steps down (etcd does the same
-      // when CheckQuorum or PreVote is on, so a node stranded at a higher term can rejoin).
-      ctx.send(from, {
-        type: 'AppendEntriesResponse',
-        term: state.term,
-        index: 0,
-        reject: true,
-        hintIndex: 0,
-        hintTerm: 0,
-      });
-    } else if (msg.type === 'RequestVote' && msg.preVote) {
-      ctx.send(from, { type: 'VoteResponse', term: state.term, preVote: true, granted: false });
-    }
-    return;
+    return true;
   }
+  if (msg.type === 'AppendEntries' || msg.type === 'Heartbeat' || msg.type === 'InstallSnapshot') {
+    // Paper Figure 2: reply with our term so a stale leader steps down (etcd does the same
+    // when CheckQuorum or PreVote is on, so a node stranded at a higher term can rejoin).
+    ctx.send(from, {
+      type: 'AppendEntriesResponse',
+      term: state.term,
+      index: 0,
+      reject: true,
+      hintIndex: 0,
+      hintTerm: 0,
+    });
+  } else if (msg.type === 'RequestVote' && msg.preVote) {
+    ctx.send(from, { type: 'VoteResponse', term: state.term, preVote: true, granted: false });
+  }
+  return false;
+}
 
-  switch (msg.type) {
-    case 'RequestVote':
-      return handleRequestVote(state, ctx, from, msg);
-    case 'VoteResponse':
-      return handleVoteResponse(state, ctx, from, msg);
-    case 'AppendEntries':
-    case 'Heartbeat':
-    case 'InstallSnapshot':
-      if (state.role === 'leader') {
-        // Two leaders in one term: Election Safety is broken (only a bug switch can do that).
-        ctx.annotate(`${ctx.self} (leader of term ${state.term}) got ${msg.type} from ${from} in the same term`);
-        return;
-      }
-      if (state.role !== 'follower') becomeFollower(state, ctx, msg.term, from);
-      state.leader = from;
-      state.leaderContactAt = ctx.now();
-      resetElectionTimer(ctx);
-      if (msg.type === 'AppendEntries') return handleAppendEntries(state, ctx, from, msg);
-      if (msg.type === 'Heartbeat') return handleHeartbeat(state, ctx, from, msg);
-      return handleInstallSnapshot(state, ctx, from, msg);
-    case 'AppendEntriesResponse':
-      if (state.role === 'leader') handleAppendEntriesResponse(state, ctx, from, msg);
-      return;
-    case 'HeartbeatResponse':
-      if (state.role === 'leader') handleHeartbeatResponse(state, ctx, from, msg);
-      return;
-    case 'TimeoutNow':
-      return handleTimeoutNow(state, ctx);
+/**
+ * A message from the leader of our term (paper Figure 2, Followers: "if AppendEntries RPC received
+ * from new leader: convert to follower"): it is our leader now, and its contact restarts the
+ * election timer. False when we lead this term ourselves.
+ */
+function followLeader(state: MutableState, ctx: RaftContext, from: NodeId, msg: RaftMessage): boolean {
+  if (state.role === 'leader') {
+    // Two leaders in one term: Election Safety is broken (only a bug switch can do that).
+    ctx.annotate(`${ctx.self} (leader of term ${state.term}) got ${msg.type} from ${from} in the same term`);
+    return false;
   }
+  if (state.role !== 'follower') becomeFollower(state, ctx, msg.term, from);
+  state.leader = from;
+  state.leaderContactAt = ctx.now();
+  resetElectionTimer(ctx);
+  return true;
 }
 
 export function onTimer(state: MutableState, ctx: RaftContext, timer: TimerName<RaftTimer>): void {

@@ -41,7 +41,7 @@ export function propose(state: MutableState, ctx: RaftContext, entry: Entry): nu
   broadcastAppend(state, ctx);
   noteWhenDurable(state, ctx);
   // Alone in the configuration, the bug commits before the write is durable.
-  if (ctx.bugs.has('countLeaderBeforeDurable') && state.progress.length === 0) maybeCommit(state, ctx);
+  if (state.progress.length === 0 && ctx.bugs.has('countLeaderBeforeDurable')) maybeCommit(state, ctx);
   return index;
 }
 
@@ -210,14 +210,17 @@ export function sendHeartbeats(state: MutableState, ctx: RaftContext): void {
   const sentAt = ctx.now();
   // The latest round: a clock that jumped back may send a later round at an earlier reading.
   if (state.heartbeatSentAt === null || sentAt > state.heartbeatSentAt) state.heartbeatSentAt = sentAt;
+  // Followers that match up to the commit index get the same heartbeat: it is built once and shared
+  // (messages are never changed once sent), as broadcastAppend shares an AppendEntries.
+  let shared: Heartbeat | undefined;
   for (const progress of state.progress) {
-    ctx.send(progress.id, {
-      type: 'Heartbeat',
-      term: state.term,
-      commit: Math.min(progress.match, state.commitIndex),
-      context: state.readContext,
-      sentAt,
-    });
+    const commit = Math.min(progress.match, state.commitIndex);
+    const msg: Heartbeat =
+      shared !== undefined && shared.commit === commit
+        ? shared
+        : { type: 'Heartbeat', term: state.term, commit, context: state.readContext, sentAt };
+    ctx.send(progress.id, msg);
+    shared = msg;
   }
 }
 

@@ -55,15 +55,22 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
   state.pendingWrites.push({ request: request.id, index, term: state.term });
 }
 
+/** The operations a Raft leader serves besides the key-value ones, named when an operation is unknown. */
+const OTHER_OPERATIONS: readonly string[] = Object.freeze(['transfer']);
+
 function malformed(op: KvOp): string | undefined {
-  if (op !== null && typeof op === 'object' && op.f === 'transfer')
-    return typeof op.value === 'string' ? undefined : 'transfer needs the target node id as its value';
-  if (op !== null && typeof op === 'object' && op.f === 'conf') {
-    const steps = (op.value as { steps?: unknown } | null)?.steps;
-    return Array.isArray(steps) &&
-      steps.every((step: { type?: unknown; node?: unknown } | null) => typeof step?.node === 'string')
-      ? undefined
-      : "conf needs { steps: [{ type: 'addVoter' | 'addLearner' | 'remove', node: 'n4' }], joint?: boolean } as its value";
+  if (op === null || typeof op !== 'object') return malformedKvOp(op, OTHER_OPERATIONS);
+  switch (op.f) {
+    case 'transfer':
+      return typeof op.value === 'string' ? undefined : 'transfer needs the target node id as its value';
+    case 'conf': {
+      const steps = (op.value as { steps?: unknown } | null)?.steps;
+      return Array.isArray(steps) &&
+        steps.every((step: { type?: unknown; node?: unknown } | null) => typeof step?.node === 'string')
+        ? undefined
+        : "conf needs { steps: [{ type: 'addVoter' | 'addLearner' | 'remove', node: 'n4' }], joint?: boolean } as its value";
+    }
+    default:
+      return malformedKvOp(op, OTHER_OPERATIONS);
   }
-  return malformedKvOp(op, ['transfer']);
 }
