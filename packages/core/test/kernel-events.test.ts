@@ -10,16 +10,17 @@ import { KernelEvents } from '../src/kernel/kernel-events.ts';
  */
 type Step =
   | { op: 'schedule'; time: number }
-  | { op: 'reserve'; time: number }
+  | { op: 'reserve'; time: number; aside: boolean }
   | { op: 'pop' }
-  | { op: 'requeue'; later: number }
+  | { op: 'requeue'; later: number; aside: boolean }
   | { op: 'lane'; lane: number; delay: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('schedule' as const), time: fc.integer({ min: 0, max: 30 }) }),
-  fc.record({ op: fc.constant('reserve' as const), time: fc.integer({ min: 0, max: 30 }) }),
+  // Reserved events go to the main heap or the second one (`scheduleAside`, as carried timers do).
+  fc.record({ op: fc.constant('reserve' as const), time: fc.integer({ min: 0, max: 30 }), aside: fc.boolean() }),
   fc.record({ op: fc.constant('pop' as const) }),
-  fc.record({ op: fc.constant('requeue' as const), later: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({ op: fc.constant('requeue' as const), later: fc.integer({ min: 0, max: 5 }), aside: fc.boolean() }),
   // A lane event a delay after the last time popped: mostly in order, out of order when the delays vary.
   fc.record({
     op: fc.constant('lane' as const),
@@ -29,7 +30,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('KernelEvents', () => {
-  it('leaves in (time, seq) order, like EventQueue, through any schedules, reservations, pops and re-queues', () => {
+  it('leaves in (time, seq) order, like EventQueue, through any schedules, reservations, pops and re-queues, in either heap or a lane', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 20, maxLength: 400, size: 'large' }), (script) => {
         const events = new KernelEvents(2);
@@ -48,7 +49,9 @@ describe('KernelEvents', () => {
             const seqA = events.reserveSeq();
             const seqB = reference.reserveSeq();
             expect(seqA).toBe(seqB);
-            events.scheduleReserved(events.create(s.time, 2, 0, `m${id}`, id, -1, id, false), seqA);
+            const slot = events.create(s.time, 2, 0, `m${id}`, id, -1, id, false);
+            if (s.aside) events.scheduleAside(slot, seqA);
+            else events.scheduleReserved(slot, seqA);
             reference.pushReserved({ time: s.time, seq: seqB, id, node: 0, dup: 0 });
             id++;
           } else if (s.op === 'lane') {
@@ -83,7 +86,8 @@ describe('KernelEvents', () => {
             expect(reference.reserveSeq()).toBe(seq);
             const time = popped.event.time + s.later;
             events.time[popped.slot] = time;
-            events.scheduleReserved(popped.slot, seq);
+            if (s.aside) events.scheduleAside(popped.slot, seq);
+            else events.scheduleReserved(popped.slot, seq);
             reference.pushReserved({ ...popped.event, time, seq });
             popped = undefined;
           }

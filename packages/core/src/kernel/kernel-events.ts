@@ -53,15 +53,23 @@ export class KernelEvents {
   private readonly lanes: Int32Array[];
   private readonly laneHead: Int32Array;
   private readonly laneSize: Int32Array;
-  /** Where `peek` found the earliest event: -1 the heap, otherwise a lane number. */
-  private source = -1;
   /**
-   * The earliest of the lanes' heads (-1 when every lane is empty) and its lane. A head changes
-   * only when its lane is popped or an empty lane gets an event, so `peek` compares the heap's top
-   * with this one slot instead of visiting every lane for every event.
+   * The second heap, for events that wait long and are re-queued or abandoned often (carried
+   * timers, see timers.ts): most of the time they outnumber the messages in flight, and kept apart
+   * they do not make every message's insert and pop walk a level or two deeper.
    */
-  private laneFirst = -1;
-  private laneFirstLane = -1;
+  private aside = new Int32Array(64);
+  private asideSize = 0;
+  /** Where `peek` found the earliest event: MAIN_HEAP, ASIDE_HEAP or a lane number. */
+  private source = MAIN_HEAP;
+  /**
+   * The earliest event outside the main heap (-1 when there is none), among the lanes' heads and
+   * the second heap's top, and where it is. It changes only when a lane is popped, an empty lane
+   * gets an event, or the second heap's top changes, so `peek` compares the main heap's top with
+   * this one slot instead of visiting every lane and heap for every event.
+   */
+  private besideFirst = -1;
+  private besideSource = MAIN_HEAP;
 
   /** `lanes`: how many FIFO lanes `scheduleInLane` may use (numbered from 0). */
   constructor(lanes = 0) {
@@ -72,7 +80,7 @@ export class KernelEvents {
 
   /** Events waiting to be popped. */
   get size(): number {
-    let size = this.heapSize;
+    let size = this.heapSize + this.asideSize;
     for (let lane = 0; lane < this.lanes.length; lane++) size += this.laneSize[lane]!;
     return size;
   }
@@ -134,7 +142,7 @@ export class KernelEvents {
     if (size === ring.length) ring = this.growLane(lane);
     ring[(this.laneHead[lane]! + size) & (ring.length - 1)] = slot;
     this.laneSize[lane] = size + 1;
-    if (size === 0) this.findLaneFirst();
+    if (size === 0) this.findBesideFirst();
   }
 
   /** Puts a slot in the heap with a sequence number taken earlier from `reserveSeq`. */
@@ -143,27 +151,44 @@ export class KernelEvents {
     this.insert(slot);
   }
 
+  /**
+   * Puts a slot in the second heap with a sequence number taken earlier from `reserveSeq`. It
+   * leaves in the same (time, seq) order as from the main heap; the second heap only keeps events
+   * that wait long (carried timers) out of the messages' way.
+   */
+  scheduleAside(slot: number, seq: number): void {
+    this.seq[slot] = seq;
+    if (this.asideSize === this.aside.length) this.aside = grown(this.aside, this.aside.length * 2);
+    if (siftUp(this.aside, this.asideSize++, slot, this.time, this.seq) !== 0) return;
+    // The slot is the second heap's new top: the earliest outside the main heap, unless a lane's head is earlier.
+    const first = this.besideFirst;
+    if (first < 0 || earlier(slot, first, this.time, this.seq)) {
+      this.besideFirst = slot;
+      this.besideSource = ASIDE_HEAP;
+    }
+  }
+
   /** The earliest slot, or -1 when nothing is queued. */
   peek(): number {
     const top = this.heapSize > 0 ? this.heap[0]! : -1;
-    const head = this.laneFirst;
+    const head = this.besideFirst;
     if (
       head >= 0 &&
       (top < 0 ||
         this.time[head]! < this.time[top]! ||
         (this.time[head] === this.time[top] && this.seq[head]! < this.seq[top]!))
     ) {
-      this.source = this.laneFirstLane;
+      this.source = this.besideSource;
       return head;
     }
-    this.source = -1;
+    this.source = MAIN_HEAP;
     return top;
   }
 
-  /** Finds the earliest of the lanes' heads again, after a lane's head changed. */
-  private findLaneFirst(): void {
-    let best = -1;
-    let bestLane = -1;
+  /** Finds the earliest event outside the main heap again, after a lane's head or the second heap's top changed. */
+  private findBesideFirst(): void {
+    let best = this.asideSize > 0 ? this.aside[0]! : -1;
+    let bestLane = best < 0 ? MAIN_HEAP : ASIDE_HEAP;
     const lanes = this.lanes;
     for (let lane = 0; lane < lanes.length; lane++) {
       if (this.laneSize[lane] === 0) continue;
@@ -177,8 +202,8 @@ export class KernelEvents {
         bestLane = lane;
       }
     }
-    this.laneFirst = best;
-    this.laneFirstLane = bestLane;
+    this.besideFirst = best;
+    this.besideSource = bestLane;
   }
 
   /** Takes the earliest slot out (-1 when nothing is queued). The slot stays filled until `release`. */
@@ -191,61 +216,23 @@ export class KernelEvents {
   /** Takes out the slot the last `peek` returned, which must not be -1; nothing may be queued in between. */
   takePeeked(): void {
     const lane = this.source;
-    if (lane < 0) {
+    if (lane === MAIN_HEAP) {
       this.popHeap();
       return;
     }
-    const ring = this.lanes[lane]!;
-    this.laneHead[lane] = (this.laneHead[lane]! + 1) & (ring.length - 1);
-    this.laneSize[lane]!--;
-    this.findLaneFirst();
+    if (lane === ASIDE_HEAP) {
+      removeTop(this.aside, --this.asideSize, this.time, this.seq);
+    } else {
+      const ring = this.lanes[lane]!;
+      this.laneHead[lane] = (this.laneHead[lane]! + 1) & (ring.length - 1);
+      this.laneSize[lane]!--;
+    }
+    this.findBesideFirst();
   }
 
-  /**
-   * Removes the heap's top. Bottom-up (Wegener): the hole left at the top walks down to a leaf
-   * along the earlier child, one comparison per level, and the heap's last slot then rises from
-   * that leaf. The last slot is usually among the latest events, so it rarely rises far, where the
-   * textbook sift-down compares it with a child at every level as well. Pops leave in the same
-   * order either way: (time, seq) is a total order.
-   */
-  private popHeap(): number {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const length = --this.heapSize;
-    if (length > 0) {
-      const time = this.time;
-      const seq = this.seq;
-      const last = heap[length]!;
-      let index = 0;
-      for (;;) {
-        let child = 2 * index + 1;
-        if (child >= length) break;
-        if (child + 1 < length) {
-          const leftSlot = heap[child]!;
-          const rightSlot = heap[child + 1]!;
-          const leftTime = time[leftSlot]!;
-          const rightTime = time[rightSlot]!;
-          // Which child is earlier is a coin toss the processor cannot predict: computed as a
-          // number, not branched on.
-          child += +(rightTime < leftTime) | (+(rightTime === leftTime) & +(seq[rightSlot]! < seq[leftSlot]!));
-        }
-        const childSlot = heap[child]!;
-        heap[index] = childSlot;
-        index = child;
-      }
-      const lastTime = time[last]!;
-      const lastSeq = seq[last]!;
-      while (index > 0) {
-        const parentIndex = (index - 1) >> 1;
-        const parent = heap[parentIndex]!;
-        const parentTime = time[parent]!;
-        if (parentTime < lastTime || (parentTime === lastTime && seq[parent]! < lastSeq)) break;
-        heap[index] = parent;
-        index = parentIndex;
-      }
-      heap[index] = last;
-    }
-    return top;
+  /** Removes the main heap's top. */
+  private popHeap(): void {
+    removeTop(this.heap, --this.heapSize, this.time, this.seq);
   }
 
   /** Returns a slot that is out of the heap for reuse, letting go of its payloads. */
@@ -258,21 +245,7 @@ export class KernelEvents {
 
   private insert(slot: number): void {
     if (this.heapSize === this.heap.length) this.heap = grown(this.heap, this.heap.length * 2);
-    const heap = this.heap;
-    const time = this.time;
-    const seq = this.seq;
-    const slotTime = time[slot]!;
-    const slotSeq = seq[slot]!;
-    let index = this.heapSize++;
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex]!;
-      const parentTime = time[parent]!;
-      if (parentTime < slotTime || (parentTime === slotTime && seq[parent]! < slotSeq)) break;
-      heap[index] = parent;
-      index = parentIndex;
-    }
-    heap[index] = slot;
+    siftUp(this.heap, this.heapSize++, slot, this.time, this.seq);
   }
 
   /** Doubles a full lane's ring, its events kept in order from the start. */
@@ -300,4 +273,61 @@ export class KernelEvents {
       this.b.push(undefined);
     }
   }
+}
+
+/** `source` of an event found at the main heap's top, or the second heap's. */
+const MAIN_HEAP = -1;
+const ASIDE_HEAP = -2;
+
+/** Whether slot `x` comes before slot `y`: an earlier time, or the same time and a lower seq. */
+function earlier(x: number, y: number, time: Float64Array, seq: Float64Array): boolean {
+  return time[x]! < time[y]! || (time[x] === time[y] && seq[x]! < seq[y]!);
+}
+
+/**
+ * Puts `slot` in the heap at the hole `index` (the heap's last position) and lets it rise to
+ * where it belongs; returns where it ends.
+ */
+function siftUp(heap: Int32Array, index: number, slot: number, time: Float64Array, seq: Float64Array): number {
+  const slotTime = time[slot]!;
+  const slotSeq = seq[slot]!;
+  while (index > 0) {
+    const parentIndex = (index - 1) >> 1;
+    const parent = heap[parentIndex]!;
+    const parentTime = time[parent]!;
+    if (parentTime < slotTime || (parentTime === slotTime && seq[parent]! < slotSeq)) break;
+    heap[index] = parent;
+    index = parentIndex;
+  }
+  heap[index] = slot;
+  return index;
+}
+
+/**
+ * Removes a heap's top; `length` is its size after the removal. Bottom-up (Wegener): the hole
+ * left at the top walks down to a leaf along the earlier child, one comparison per level, and the
+ * heap's last slot then rises from that leaf. The last slot is usually among the latest events,
+ * so it rarely rises far, where the textbook sift-down compares it with a child at every level as
+ * well. Pops leave in the same order either way: (time, seq) is a total order.
+ */
+function removeTop(heap: Int32Array, length: number, time: Float64Array, seq: Float64Array): void {
+  if (length === 0) return;
+  const last = heap[length]!;
+  let index = 0;
+  for (;;) {
+    let child = 2 * index + 1;
+    if (child >= length) break;
+    if (child + 1 < length) {
+      const leftSlot = heap[child]!;
+      const rightSlot = heap[child + 1]!;
+      const leftTime = time[leftSlot]!;
+      const rightTime = time[rightSlot]!;
+      // Which child is earlier is a coin toss the processor cannot predict: computed as a
+      // number, not branched on.
+      child += +(rightTime < leftTime) | (+(rightTime === leftTime) & +(seq[rightSlot]! < seq[leftSlot]!));
+    }
+    heap[index] = heap[child]!;
+    index = child;
+  }
+  siftUp(heap, index, last, time, seq);
 }

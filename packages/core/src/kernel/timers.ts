@@ -44,7 +44,7 @@ export class Timers {
       timer.carrierAt = at;
     }
     const events = this.events;
-    events.scheduleReserved(events.create(at, TIMER, node.index, name, timer, -1, carrier, false), seq);
+    events.scheduleAside(events.create(at, TIMER, node.index, name, timer, -1, carrier, false), seq);
   }
 
   /**
@@ -64,7 +64,7 @@ export class Timers {
     if (timer.at > time || (timer.at === time && timer.seq > events.seq[slot]!)) {
       events.time[slot] = timer.at;
       timer.carrierAt = timer.at;
-      events.scheduleReserved(slot, timer.seq);
+      events.scheduleAside(slot, timer.seq);
       return false;
     }
     return true;
