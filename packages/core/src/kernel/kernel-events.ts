@@ -2,8 +2,8 @@ import type { Micros } from '../time/time.ts';
 import { grown } from './typed-columns.ts';
 
 /**
- * The kernel's pending events, stored as columns rather than one object per event, with a binary
- * min-heap of slot numbers ordered by (time, seq).
+ * The kernel's pending events, stored as columns rather than one object per event, in binary
+ * min-heaps of slot numbers ordered by (time, seq).
  *
  * Why columns: a run queues an event for nearly every message, timer and client step (five million
  * in an hour of a busy Raft cluster). As objects, each would be a ~50-byte allocation plus a boxed
@@ -23,6 +23,12 @@ import { grown } from './typed-columns.ts';
  * never needed (the answer comes first), yet each waits its full second: out of the heap, they do
  * not make every heap operation walk a level or two deeper. An event that would break its
  * lane's order goes to the heap instead, so a lane is only ever a shortcut, never a different order.
+ *
+ * Two heaps: carried timers (`scheduleAside`) wait in a heap of their own. A timer waits long (an
+ * election timeout is a hundred times a message's latency), and one re-armed earlier leaves its old
+ * carrier behind until that comes up, so in the Raft hour they are two thirds of the waiting
+ * events; beside the messages they would make every message's insert and pop walk one or two
+ * levels deeper. Like a lane, the second heap only decides where an event waits, never its order.
  */
 export class KernelEvents {
   /** When the event happens (global time), and its place among events at that time. */
