@@ -48,6 +48,30 @@ export class InvariantMemories {
     this.lastPosition = position;
   }
 
+  /**
+   * A node's handler ran, and `slot`'s memory observes the step at once: `stepped` and then
+   * `quiet(slot)`, without the steps between them. Only for a memory that observed the previous
+   * change without error (so it learns which node stepped, as `observe` would tell it); otherwise
+   * the plain `quiet` brings it up to date.
+   */
+  steppedQuiet(slot: MemorySlot, world: WorldView<any>, node: NodeId, position: number): boolean {
+    const changes = ++this.changes;
+    this.lastNode = node;
+    this.lastPosition = position;
+    if (slot.seen !== changes - 1 || slot.error !== undefined) return this.quiet(slot, world);
+    const change = this.change;
+    change.node = node;
+    change.position = position;
+    slot.seen = changes;
+    try {
+      return (slot.quiet = slot.memory.observe(slot.value, world, change) === true);
+    } catch (error) {
+      slot.quiet = false;
+      slot.error = `the memory '${slot.memory.name}' threw: ${messageOf(error)}`;
+      return false;
+    }
+  }
+
   changed(): void {
     this.changes++;
     this.lastNode = undefined;

@@ -71,6 +71,20 @@ export class InvariantMonitor {
     this.memories.stepped(node, position);
   }
 
+  /**
+   * A node's handler ran: `stepped`, and then, when the step invariants all read one memory and no
+   * liveness invariant waits (StepInvariants.sole), that memory observes the step. True: nothing
+   * is left to check after this step (the plain `check` would find every step invariant answered
+   * for and nothing else to do); false: the caller runs `check` when `watchesSteps`.
+   */
+  steppedQuiet(node: NodeId, position: number): boolean {
+    if (this.pendingLiveness.length !== 0 || this.stopped) {
+      this.memories.stepped(node, position);
+      return false;
+    }
+    return this.stepChecks.steppedQuiet(this.world, node, position);
+  }
+
   /** Something other than one node's handler may have changed states (the start, a fault). */
   changed(): void {
     this.memories.changed();

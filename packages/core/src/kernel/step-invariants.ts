@@ -1,4 +1,5 @@
 import type { WorldView } from '../author/invariant.ts';
+import type { NodeId } from '../author/protocol.ts';
 import type { InvariantMemories, MemorySlot, MonitoredInvariant } from './invariant-memories.ts';
 
 /**
@@ -24,6 +25,12 @@ export class StepInvariants {
   private readonly slots: MemorySlot[] = [];
   /** The invariants without a memory, in order: what is left to check when every memory is quiet. */
   private readonly withoutMemory: MonitoredInvariant[] = [];
+  /**
+   * The one memory every step invariant reads, when there is one and no invariant goes without a
+   * memory (the Raft hour's five safety invariants): after a step, that memory answering quiet is
+   * the whole answer, which `steppedQuiet` gets without going through `toCheck`.
+   */
+  readonly sole: MemorySlot | undefined;
 
   constructor(
     readonly all: readonly MonitoredInvariant[],
@@ -34,6 +41,23 @@ export class StepInvariants {
       if (slot === undefined) this.withoutMemory.push(monitored);
       else if (!this.slots.includes(slot)) this.slots.push(slot);
     }
+    this.sole = this.slots.length === 1 && this.withoutMemory.length === 0 ? this.slots[0] : undefined;
+  }
+
+  /**
+   * A node's handler ran (`InvariantMemories.stepped`); when every step invariant reads the `sole`
+   * memory, it observes the step here and its answer is returned: true means no step invariant can
+   * fail now, the plain way's empty `toCheck`. False means `toCheck` gives the answer (`all`, or
+   * the plain way's answer when there is no sole memory): the memory is up to date, so it does not
+   * observe the step twice.
+   */
+  steppedQuiet(world: WorldView<any>, node: NodeId, position: number): boolean {
+    const sole = this.sole;
+    if (sole === undefined) {
+      this.memories.stepped(node, position);
+      return false;
+    }
+    return this.memories.steppedQuiet(sole, world, node, position);
   }
 
   /** The invariants to check after this change (see the class comment); the plain way's answer is `all`. */
