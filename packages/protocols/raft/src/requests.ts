@@ -39,28 +39,20 @@ export function handleRequest(state: MutableState, ctx: RaftContext, request: Cl
     return answer(ctx, request.id, { type: 'fail', error: `leadership transfer to ${state.transferee} in progress` });
   }
   if (op.f === 'conf') return handleConfChangeRequest(state, ctx, request, op.value, seq);
+  const copy: KvOp =
+    op.f === 'cas'
+      ? { f: 'cas', key: op.key, value: [op.value[0], op.value[1]] }
+      : { f: op.f, key: op.key, value: op.value };
   const index = propose(state, ctx, {
     term: state.term,
     kind: 'op',
-    op: entryOp(op),
+    op: copy,
     client: request.client,
     seq,
     request: request.id,
     proposer: ctx.self,
   });
   state.pendingWrites.push({ request: request.id, index, term: state.term });
-}
-
-/**
- * The operation as the entry carries it: the client's own object, which the kernel never changes
- * once invoked and propose freezes with the entry; without the session's sequence number, which the
- * entry holds in its own field (a retrying client sends one op object with its `seq` again).
- */
-function entryOp(op: Extract<KvOp, { f: 'put' | 'append' | 'cas' }>): KvOp {
-  if (op.seq === undefined) return op;
-  return op.f === 'cas'
-    ? { f: 'cas', key: op.key, value: [op.value[0], op.value[1]] }
-    : { f: op.f, key: op.key, value: op.value };
 }
 
 /** The operations a Raft leader serves besides the key-value ones, named when an operation is unknown. */
