@@ -47,10 +47,89 @@ const PARTS: readonly Part[] = ['badges', 'fields', 'tables', 'edges'];
 
 /**
  * The view as JSON would carry it: parts that are undefined dropped, so that a view and the view
- * rebuilt from its diffs compare equal whatever a protocol left undefined.
+ * rebuilt from its diffs compare equal whatever a protocol left undefined. A direct copy: the
+ * kernel keeps one after every traced step whose view changed, and the JSON text in between cost
+ * more than the rest of the step.
  */
 export function normalizeView(view: NodeView): NodeView {
-  return JSON.parse(JSON.stringify(view)) as NodeView;
+  return jsonCopy(view) as NodeView;
+}
+
+/** normalizeView through JSON text: the definition that jsonCopy must match. */
+export function normalizeViewByJson(view: NodeView): NodeView {
+  return jsonRoundTrip(view) as NodeView;
+}
+
+/** `JSON.parse(JSON.stringify(value))`, which throws for what JSON cannot carry (cycles, BigInt). */
+export function jsonRoundTrip(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value) as string) as unknown;
+}
+
+/** Met something whose JSON form only JSON.stringify itself knows (toJSON, a class, a boxed value, a cycle). */
+const EXOTIC: unique symbol = Symbol('exotic');
+
+/** Deeper than any view; a value this deep is most likely a cycle, which the round trip reports. */
+const MAX_COPY_DEPTH = 200;
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` returns, built without the text: members that are
+ * undefined, functions or symbols dropped (null in arrays), non-finite numbers null, -0 as 0.
+ * Plain objects, arrays and primitives are copied directly; anything else (a toJSON method, a
+ * non-plain prototype, a BigInt, a cycle) sends the whole value through the round trip, so the
+ * result and any error are JSON's own.
+ */
+export function jsonCopy(value: unknown): unknown {
+  const copy = copyJsonValue(value, 0);
+  // Undefined at the top has no JSON text, and parsing none throws: JSON's error, not ours.
+  return copy === EXOTIC || copy === undefined ? jsonRoundTrip(value) : copy;
+}
+
+/** The copy of one value; undefined for what JSON leaves out; EXOTIC to fall back. */
+function copyJsonValue(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // JSON writes NaN and infinities as null, and -0 as 0.
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      return EXOTIC;
+  }
+  if (value === null) return null;
+  if (depth > MAX_COPY_DEPTH) return EXOTIC;
+  const object = value as Record<string, unknown>;
+  if (typeof object.toJSON === 'function') return EXOTIC;
+  if (Array.isArray(object)) {
+    if (Object.getPrototypeOf(object) !== Array.prototype) return EXOTIC;
+    const items = object as unknown[];
+    const copy = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = copyJsonValue(items[i], depth + 1);
+      if (item === EXOTIC) return EXOTIC;
+      copy[i] = item === undefined ? null : item;
+    }
+    return copy;
+  }
+  const prototype = Object.getPrototypeOf(object) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return EXOTIC;
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(object);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const member = copyJsonValue(object[key], depth + 1);
+    if (member === EXOTIC) return EXOTIC;
+    if (member === undefined) continue;
+    // JSON.parse makes `__proto__` an own member; an assignment would set the prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else copy[key] = member;
+  }
+  return copy;
 }
 
 /**
