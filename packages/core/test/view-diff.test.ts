@@ -12,7 +12,7 @@ import {
   type NodeView,
   type ViewDiff,
 } from '../src/index.ts';
-import { jsonCopy, jsonRoundTrip, normalizeViewByJson } from '../src/trace/view-diff.ts';
+import { jsonCopy, jsonRoundTrip, normalizeViewAfter, normalizeViewByJson } from '../src/trace/view-diff.ts';
 import { baseScenario, recorder } from './fixtures.ts';
 
 const tone = fc.constantFrom('plain', 'good', 'warn', 'bad', undefined);
@@ -190,6 +190,30 @@ describe('the view copy', () => {
     const looped: Record<string, unknown> = { role: 'leader' };
     looped.self = looped;
     expect(() => jsonCopy(looped)).toThrow(/circular/);
+  });
+
+  it('copies only what changed into a view that diffs as the whole copy does', () => {
+    fc.assert(
+      fc.property(fc.array(viewStep, { minLength: 1, maxLength: 30 }), (steps) => {
+        let view: NodeView | undefined;
+        let whole: NodeView | undefined;
+        let partial: NodeView | undefined;
+        for (const step of steps) {
+          // A view that shares its arrays with the state, as in the mutable mode: the next step
+          // may change them in place, which the copies must not see.
+          if (view?.logs?.[0]) (view.logs[0].entries as LogEntryView[]).push({ label: 'in place' });
+          view = nextView(view, step);
+          const diff = diffView(whole, view);
+          expect(diffView(partial, view)).toEqual(diff);
+          if (diff === undefined) continue;
+          whole = normalizeView(view);
+          partial = normalizeViewAfter(partial, view, diff);
+          // Generated entries have no members beyond label, term and marks, so the kept ones are the same.
+          expect(identical(partial, whole)).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('does not share arrays with the view it copies', () => {

@@ -55,6 +55,89 @@ export function normalizeView(view: NodeView): NodeView {
   return jsonCopy(view) as NodeView;
 }
 
+/**
+ * normalizeView(next), built from what `diff` (diffView(previous, next)) says changed: a part or log
+ * the diff leaves out is taken from `previous` (itself such a copy), and a changed log copies only
+ * the entries it adds, keeping the ones the diff keeps. Copying whole a Raft log whose commit mark
+ * moved, or a list of edges that did not change, was most of the copy's cost. Kept entries are the
+ * reader's too (applyViewDiff keeps them), and diffView compares entries by label, term and marks
+ * alone, so the diffs taken against this view are those taken against normalizeView(next).
+ */
+export function normalizeViewAfter(previous: NodeView | undefined, next: NodeView, diff: ViewDiff): NodeView {
+  if (previous === undefined) return normalizeView(next);
+  const copy = copyChanged(previous, next, diff);
+  return copy === EXOTIC ? normalizeView(next) : copy;
+}
+
+function copyChanged(previous: NodeView, next: NodeView, diff: ViewDiff): NodeView | typeof EXOTIC {
+  if (!isPlainRecord(next)) return EXOTIC;
+  const view: Record<string, unknown> = {};
+  const keys = Object.keys(next);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (key === '__proto__') return EXOTIC;
+    let member: unknown;
+    if (key === 'logs')
+      member = diff.logs === undefined ? previous.logs : copyLogs(previous.logs, next.logs, diff.logs);
+    else if (key !== 'role' && (PARTS as readonly string[]).includes(key) && !(key in diff))
+      member = previous[key as Part];
+    else member = copyJsonValue((next as unknown as Record<string, unknown>)[key], 1);
+    if (member === EXOTIC) return EXOTIC;
+    if (member === undefined) continue;
+    view[key] = member;
+  }
+  return view as unknown as NodeView;
+}
+
+function copyLogs(
+  previous: readonly LogView[] | undefined,
+  next: readonly LogView[] | undefined,
+  diffs: ReadonlyArray<LogDiff | null> | null,
+): LogView[] | undefined | typeof EXOTIC {
+  if (diffs === null || next === undefined) return undefined;
+  if (Object.getPrototypeOf(next) !== Array.prototype || hasToJson(next)) return EXOTIC;
+  const logs = new Array<LogView>(diffs.length);
+  for (let i = 0; i < diffs.length; i++) {
+    const diff = diffs[i]!;
+    const before = previous?.[i];
+    if (diff === null) {
+      logs[i] = before!;
+      continue;
+    }
+    const log = next[i] as unknown as Record<string, unknown>;
+    if (!isPlainRecord(log)) return EXOTIC;
+    const copy: Record<string, unknown> = {};
+    const keys = Object.keys(log);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key === '__proto__') return EXOTIC;
+      let member: unknown;
+      if (key === 'entries') {
+        const offset = before === undefined ? 0 : diff.start - before.start;
+        const kept = diff.keep > 0 ? before!.entries.slice(offset, offset + diff.keep) : [];
+        const added = copyJsonValue(diff.add, 2);
+        if (added === EXOTIC) return EXOTIC;
+        member = kept.concat(added as LogEntryView[]);
+      } else member = copyJsonValue(log[key], 2);
+      if (member === EXOTIC) return EXOTIC;
+      if (member === undefined) continue;
+      copy[key] = member;
+    }
+    logs[i] = copy as unknown as LogView;
+  }
+  return logs;
+}
+
+/** An object JSON writes as its own members, in Object.keys order. */
+function isPlainRecord(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return (prototype === Object.prototype || prototype === null) && !Array.isArray(value) && !hasToJson(value);
+}
+
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
 /** normalizeView through JSON text: the definition that jsonCopy must match. */
 export function normalizeViewByJson(view: NodeView): NodeView {
   return jsonRoundTrip(view) as NodeView;
