@@ -12,6 +12,7 @@ import {
   type NodeView,
   type ViewDiff,
 } from '../src/index.ts';
+import { jsonCopy, jsonRoundTrip, normalizeViewAfter, normalizeViewByJson } from '../src/trace/view-diff.ts';
 import { baseScenario, recorder } from './fixtures.ts';
 
 const tone = fc.constantFrom('plain', 'good', 'warn', 'bad', undefined);
@@ -85,6 +86,144 @@ function nextView(previous: NodeView | undefined, step: ViewStep): NodeView {
   }
   return view as unknown as NodeView;
 }
+
+/**
+ * Whether two values are the same to the last detail a copy could get wrong: Object.is for
+ * primitives (so -0 is not 0), the same prototype, the same own members in the same order.
+ */
+function identical(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keysA = Reflect.ownKeys(a);
+  const keysB = Reflect.ownKeys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (key !== keysB[i]) return false;
+    const memberA = Object.getOwnPropertyDescriptor(a, key)!;
+    const memberB = Object.getOwnPropertyDescriptor(b, key)!;
+    if (memberA.enumerable !== memberB.enumerable || !identical(memberA.value, memberB.value)) return false;
+  }
+  return true;
+}
+
+/** What `copy` and the JSON round trip do to `value`: the result, or the error's class. */
+function outcome(copy: (value: unknown) => unknown, value: unknown): { value: unknown } | { threw: string } {
+  try {
+    return { value: copy(value) };
+  } catch (error) {
+    return { threw: (error as Error).constructor.name };
+  }
+}
+
+/** A member or item that JSON drops or rewrites: undefined, -0, NaN, infinities, a function. */
+const awkward = fc.constantFrom<unknown>(undefined, -0, 0, NaN, Infinity, -Infinity, () => 1, Symbol.for('s'), null);
+
+describe('the view copy', () => {
+  it('copies views as the JSON round trip does', () => {
+    const value = fc.oneof(fc.nat(9), fc.string(), awkward);
+    const sloppyView = fc.record(
+      {
+        role: fc.constantFrom('leader', 'follower'),
+        badges: fc.array(fc.record({ label: fc.string(), value, tone }), { maxLength: 3 }),
+        fields: fc.array(fc.record({ label: fc.string(), value }), { maxLength: 3 }),
+        tables: fc.array(table, { maxLength: 2 }),
+        edges: fc.array(edge, { maxLength: 3 }),
+        logs: fc.array(
+          fc.record(
+            {
+              name: fc.string(),
+              start: fc.oneof(fc.nat(9), awkward),
+              entries: fc.array(fc.oneof(entry, awkward), { maxLength: 4 }),
+              marks: fc.dictionary(fc.string(), fc.oneof(fc.nat(12), awkward)),
+            },
+            { requiredKeys: ['start', 'entries'] },
+          ),
+          { maxLength: 3 },
+        ),
+        extra: awkward,
+      },
+      { requiredKeys: ['role'] },
+    );
+    fc.assert(
+      fc.property(sloppyView, (view) => {
+        const copy = normalizeView(view as NodeView);
+        expect(identical(copy, normalizeViewByJson(view as NodeView))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('copies any value as the JSON round trip does, or fails as it fails', () => {
+    const anything = fc.anything({
+      maxDepth: 3,
+      key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toJSON', '0', '10', 'constructor')),
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withUnicodeString: true,
+    });
+    const value = fc.oneof(
+      anything,
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.array(awkward),
+      fc.dictionary(fc.string(), awkward),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        const fast = outcome(jsonCopy, v);
+        const slow = outcome(jsonRoundTrip, v);
+        if ('threw' in slow) expect(fast).toEqual(slow);
+        else expect('value' in fast && identical(fast.value, slow.value)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves a cycle to JSON, which names it', () => {
+    const looped: Record<string, unknown> = { role: 'leader' };
+    looped.self = looped;
+    expect(() => jsonCopy(looped)).toThrow(/circular/);
+  });
+
+  it('copies only what changed into a view that diffs as the whole copy does', () => {
+    fc.assert(
+      fc.property(fc.array(viewStep, { minLength: 1, maxLength: 30 }), (steps) => {
+        let view: NodeView | undefined;
+        let whole: NodeView | undefined;
+        let partial: NodeView | undefined;
+        for (const step of steps) {
+          // A view that shares its arrays with the state, as in the mutable mode: the next step
+          // may change them in place, which the copies must not see.
+          if (view?.logs?.[0]) (view.logs[0].entries as LogEntryView[]).push({ label: 'in place' });
+          view = nextView(view, step);
+          const diff = diffView(whole, view);
+          expect(diffView(partial, view)).toEqual(diff);
+          if (diff === undefined) continue;
+          whole = normalizeView(view);
+          partial = normalizeViewAfter(partial, view, diff);
+          // Generated entries have no members beyond label, term and marks, so the kept ones are the same.
+          expect(identical(partial, whole)).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('does not share arrays with the view it copies', () => {
+    const entries = [{ label: 'noop', term: 1 }];
+    const view: NodeView = { role: 'leader', logs: [{ start: 1, entries }] };
+    const copy = normalizeView(view);
+    entries.push({ label: 'put x=1', term: 1 });
+    expect(copy.logs?.[0]?.entries).toEqual([{ label: 'noop', term: 1 }]);
+  });
+});
 
 describe('view diffs', () => {
   it('applying the diffs, as a trace carries them, reproduces every view exactly', () => {

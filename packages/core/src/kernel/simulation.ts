@@ -8,7 +8,7 @@ import type { Micros } from '../time/time.ts';
 import type { EndReason, RunStats } from '../trace/format.ts';
 import { traceHeader } from '../trace/header.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
-import { diffView, normalizeView } from '../trace/view-diff.ts';
+import { diffView, normalizeViewAfter } from '../trace/view-diff.ts';
 import { Clients, type ClientProcess, type PendingRequest } from './clients.ts';
 import { NodeClock } from './clock.ts';
 import { CoverageCounters } from './coverage-counters.ts';
@@ -549,8 +549,9 @@ export class Simulation {
     const diff = diffView(node.lastView, view);
     if (diff === undefined) return;
     // A view built from immutable state cannot change under us; in the mutable mode a protocol's
-    // view may share arrays with its state, which the next step changes in place, so keep a copy.
-    node.lastView = this.immutable ? view : normalizeView(view);
+    // view may share arrays with its state, which the next step changes in place, so keep a copy
+    // (of what changed: the rest is in the last copy).
+    node.lastView = this.immutable ? view : normalizeViewAfter(node.lastView, view, diff);
     this.trace.write({ t: this.now, k: 'view', node: node.id, ...diff });
   }
 

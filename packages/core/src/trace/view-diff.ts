@@ -47,10 +47,172 @@ const PARTS: readonly Part[] = ['badges', 'fields', 'tables', 'edges'];
 
 /**
  * The view as JSON would carry it: parts that are undefined dropped, so that a view and the view
- * rebuilt from its diffs compare equal whatever a protocol left undefined.
+ * rebuilt from its diffs compare equal whatever a protocol left undefined. A direct copy: the
+ * kernel keeps one after every traced step whose view changed, and the JSON text in between cost
+ * more than the rest of the step.
  */
 export function normalizeView(view: NodeView): NodeView {
-  return JSON.parse(JSON.stringify(view)) as NodeView;
+  return jsonCopy(view) as NodeView;
+}
+
+/**
+ * normalizeView(next), built from what `diff` (diffView(previous, next)) says changed: a part or log
+ * the diff leaves out is taken from `previous` (itself such a copy), and a changed log copies only
+ * the entries it adds, keeping the ones the diff keeps. Copying whole a Raft log whose commit mark
+ * moved, or a list of edges that did not change, was most of the copy's cost. Kept entries are the
+ * reader's too (applyViewDiff keeps them), and diffView compares entries by label, term and marks
+ * alone, so the diffs taken against this view are those taken against normalizeView(next).
+ */
+export function normalizeViewAfter(previous: NodeView | undefined, next: NodeView, diff: ViewDiff): NodeView {
+  if (previous === undefined) return normalizeView(next);
+  const copy = copyChanged(previous, next, diff);
+  return copy === EXOTIC ? normalizeView(next) : copy;
+}
+
+function copyChanged(previous: NodeView, next: NodeView, diff: ViewDiff): NodeView | typeof EXOTIC {
+  if (!isPlainRecord(next)) return EXOTIC;
+  const view: Record<string, unknown> = {};
+  const keys = Object.keys(next);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (key === '__proto__') return EXOTIC;
+    let member: unknown;
+    if (key === 'logs')
+      member = diff.logs === undefined ? previous.logs : copyLogs(previous.logs, next.logs, diff.logs);
+    else if (key !== 'role' && (PARTS as readonly string[]).includes(key) && !(key in diff))
+      member = previous[key as Part];
+    else member = copyJsonValue((next as unknown as Record<string, unknown>)[key], 1);
+    if (member === EXOTIC) return EXOTIC;
+    if (member === undefined) continue;
+    view[key] = member;
+  }
+  return view as unknown as NodeView;
+}
+
+function copyLogs(
+  previous: readonly LogView[] | undefined,
+  next: readonly LogView[] | undefined,
+  diffs: ReadonlyArray<LogDiff | null> | null,
+): LogView[] | undefined | typeof EXOTIC {
+  if (diffs === null || next === undefined) return undefined;
+  if (Object.getPrototypeOf(next) !== Array.prototype || hasToJson(next)) return EXOTIC;
+  const logs = new Array<LogView>(diffs.length);
+  for (let i = 0; i < diffs.length; i++) {
+    const diff = diffs[i]!;
+    const before = previous?.[i];
+    if (diff === null) {
+      logs[i] = before!;
+      continue;
+    }
+    const log = next[i] as unknown as Record<string, unknown>;
+    if (!isPlainRecord(log)) return EXOTIC;
+    const copy: Record<string, unknown> = {};
+    const keys = Object.keys(log);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key === '__proto__') return EXOTIC;
+      let member: unknown;
+      if (key === 'entries') {
+        const offset = before === undefined ? 0 : diff.start - before.start;
+        const kept = diff.keep > 0 ? before!.entries.slice(offset, offset + diff.keep) : [];
+        const added = copyJsonValue(diff.add, 2);
+        if (added === EXOTIC) return EXOTIC;
+        member = kept.concat(added as LogEntryView[]);
+      } else member = copyJsonValue(log[key], 2);
+      if (member === EXOTIC) return EXOTIC;
+      if (member === undefined) continue;
+      copy[key] = member;
+    }
+    logs[i] = copy as unknown as LogView;
+  }
+  return logs;
+}
+
+/** An object JSON writes as its own members, in Object.keys order. */
+function isPlainRecord(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return (prototype === Object.prototype || prototype === null) && !Array.isArray(value) && !hasToJson(value);
+}
+
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/** normalizeView through JSON text: the definition that jsonCopy must match. */
+export function normalizeViewByJson(view: NodeView): NodeView {
+  return jsonRoundTrip(view) as NodeView;
+}
+
+/** `JSON.parse(JSON.stringify(value))`, which throws for what JSON cannot carry (cycles, BigInt). */
+export function jsonRoundTrip(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value) as string) as unknown;
+}
+
+/** Met something whose JSON form only JSON.stringify itself knows (toJSON, a class, a boxed value, a cycle). */
+const EXOTIC: unique symbol = Symbol('exotic');
+
+/** Deeper than any view; a value this deep is most likely a cycle, which the round trip reports. */
+const MAX_COPY_DEPTH = 200;
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` returns, built without the text: members that are
+ * undefined, functions or symbols dropped (null in arrays), non-finite numbers null, -0 as 0.
+ * Plain objects, arrays and primitives are copied directly; anything else (a toJSON method, a
+ * non-plain prototype, a BigInt, a cycle) sends the whole value through the round trip, so the
+ * result and any error are JSON's own.
+ */
+export function jsonCopy(value: unknown): unknown {
+  const copy = copyJsonValue(value, 0);
+  // Undefined at the top has no JSON text, and parsing none throws: JSON's error, not ours.
+  return copy === EXOTIC || copy === undefined ? jsonRoundTrip(value) : copy;
+}
+
+/** The copy of one value; undefined for what JSON leaves out; EXOTIC to fall back. */
+function copyJsonValue(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // JSON writes NaN and infinities as null, and -0 as 0.
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      return EXOTIC;
+  }
+  if (value === null) return null;
+  if (depth > MAX_COPY_DEPTH) return EXOTIC;
+  const object = value as Record<string, unknown>;
+  if (typeof object.toJSON === 'function') return EXOTIC;
+  if (Array.isArray(object)) {
+    if (Object.getPrototypeOf(object) !== Array.prototype) return EXOTIC;
+    const items = object as unknown[];
+    const copy = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = copyJsonValue(items[i], depth + 1);
+      if (item === EXOTIC) return EXOTIC;
+      copy[i] = item === undefined ? null : item;
+    }
+    return copy;
+  }
+  const prototype = Object.getPrototypeOf(object) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return EXOTIC;
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(object);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const member = copyJsonValue(object[key], depth + 1);
+    if (member === EXOTIC) return EXOTIC;
+    if (member === undefined) continue;
+    // JSON.parse makes `__proto__` an own member; an assignment would set the prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else copy[key] = member;
+  }
+  return copy;
 }
 
 /**
