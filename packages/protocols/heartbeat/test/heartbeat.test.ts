@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { runScenario, type Scenario } from '@dsim/core';
+import { runScenario, sometimes, type Scenario } from '@dsim/core';
 import { describeBugSwitches, expectGolden, notesStyle, renderGolden, runInBothModes } from '@dsim/testing';
 import { describe, expect, it } from 'vitest';
 import { bugs, heartbeat } from '../src/index.ts';
+import { falseSuspicion, suspectsRunningPeer } from '../src/invariants.ts';
+import type { HeartbeatState } from '../src/state.ts';
 
 /** n3 crashes at 20 s and restarts at 80 s; the others must notice both, on Nacos' timings. */
 const crashAndRestart: Scenario = {
@@ -69,5 +71,41 @@ describe('violations name the nodes involved', () => {
       message: expect.stringMatching(/n1 sees n3 as removed$/),
       nodes: ['n1', 'n3'],
     });
+  });
+});
+
+describe('false-suspicion, watched step by step', () => {
+  /** The property as stated: after any change, some observer suspects a running, unpaused node. */
+  const plainFalseSuspicion = sometimes<HeartbeatState>('false-suspicion', (world) =>
+    world.nodes.some((observer) => suspectsRunningPeer(world, observer)),
+  );
+
+  it('is reached at the same step as the plain check, under generated faults', () => {
+    let reached = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const scenario: Scenario = {
+        name: 'suspicion',
+        protocol: heartbeat,
+        nodes: 6,
+        seed,
+        until: '60s',
+        // A pause of 1.5 s to 36 s: a long one makes its peers suspect a node that is running, a
+        // short one does not; clock faults around it from the nemesis.
+        faults: [
+          { at: '10s', fault: { type: 'pause', node: `n${(seed % 6) + 1}` } },
+          { at: `${10 + seed * 1.5}s`, fault: { type: 'resume', node: `n${(seed % 6) + 1}` } },
+        ],
+        nemesis: { faults: 3, kinds: ['clock'], healAt: '50s' },
+        stopOnViolation: false,
+      };
+      const fast = runScenario({ ...scenario, invariants: [falseSuspicion] }, {}, { trace: 'memory' });
+      const plain = runScenario({ ...scenario, invariants: [plainFalseSuspicion] }, {}, { trace: 'memory' });
+      // The same name, so the traces are byte-identical exactly when the verdicts come at the same steps.
+      expect(fast.hash, `seed ${seed}`).toBe(plain.hash);
+      if (fast.violations.length === 0) reached++;
+    }
+    // Both outcomes occur, so the comparison covers a reach and a miss.
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThan(24);
   });
 });
