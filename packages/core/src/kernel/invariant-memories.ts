@@ -52,7 +52,8 @@ export class InvariantMemories {
    * A node's handler ran, and `slot`'s memory observes the step at once: `stepped` and then
    * `quiet(slot)`, without the steps between them. Only for a memory that observed the previous
    * change without error (so it learns which node stepped, as `observe` would tell it); otherwise
-   * the plain `quiet` brings it up to date.
+   * the plain `quiet` brings it up to date. Written out rather than as `stepped` then `quiet`: it
+   * runs after every step, and going through `quiet` and `observe` made the Raft hour 4–7% slower.
    */
   steppedQuiet(slot: MemorySlot, world: WorldView<any>, node: NodeId, position: number): boolean {
     const changes = ++this.changes;

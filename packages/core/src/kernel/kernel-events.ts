@@ -178,12 +178,7 @@ export class KernelEvents {
   peek(): number {
     const top = this.heapSize > 0 ? this.heap[0]! : -1;
     const head = this.besideFirst;
-    if (
-      head >= 0 &&
-      (top < 0 ||
-        this.time[head]! < this.time[top]! ||
-        (this.time[head] === this.time[top] && this.seq[head]! < this.seq[top]!))
-    ) {
+    if (head >= 0 && (top < 0 || earlier(head, top, this.time, this.seq))) {
       this.source = this.besideSource;
       return head;
     }
@@ -199,11 +194,7 @@ export class KernelEvents {
     for (let lane = 0; lane < lanes.length; lane++) {
       if (this.laneSize[lane] === 0) continue;
       const head = lanes[lane]![this.laneHead[lane]!]!;
-      if (
-        best < 0 ||
-        this.time[head]! < this.time[best]! ||
-        (this.time[head] === this.time[best] && this.seq[head]! < this.seq[best]!)
-      ) {
+      if (best < 0 || earlier(head, best, this.time, this.seq)) {
         best = head;
         bestLane = lane;
       }

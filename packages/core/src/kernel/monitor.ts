@@ -66,11 +66,6 @@ export class InvariantMonitor {
     return this.stepInvariants.length > 0 || this.pendingLiveness.length > 0;
   }
 
-  /** A node's handler ran; `position` is the node's position in the scenario's nodes. */
-  stepped(node: NodeId, position: number): void {
-    this.memories.stepped(node, position);
-  }
-
   /**
    * A node's handler ran: `stepped`, and then, when the step invariants all read one memory and no
    * liveness invariant waits (StepInvariants.sole), that memory observes the step. True: nothing

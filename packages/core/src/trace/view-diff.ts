@@ -70,23 +70,11 @@ export function normalizeViewAfter(previous: NodeView | undefined, next: NodeVie
 }
 
 function copyChanged(previous: NodeView, next: NodeView, diff: ViewDiff): NodeView | typeof EXOTIC {
-  if (!isPlainRecord(next)) return EXOTIC;
-  const view: Record<string, unknown> = {};
-  const keys = Object.keys(next);
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k]!;
-    if (key === '__proto__') return EXOTIC;
-    let member: unknown;
-    if (key === 'logs')
-      member = diff.logs === undefined ? previous.logs : copyLogs(previous.logs, next.logs, diff.logs);
-    else if (key !== 'role' && (PARTS as readonly string[]).includes(key) && !(key in diff))
-      member = previous[key as Part];
-    else member = copyJsonValue((next as unknown as Record<string, unknown>)[key], 1);
-    if (member === EXOTIC) return EXOTIC;
-    if (member === undefined) continue;
-    view[key] = member;
-  }
-  return view as unknown as NodeView;
+  return copyRecord(next as unknown as Record<string, unknown>, (key, value) => {
+    if (key === 'logs') return diff.logs === undefined ? previous.logs : copyLogs(previous.logs, next.logs, diff.logs);
+    if (key !== 'role' && (PARTS as readonly string[]).includes(key) && !(key in diff)) return previous[key as Part];
+    return copyJsonValue(value, 1);
+  }) as NodeView | typeof EXOTIC;
 }
 
 function copyLogs(
@@ -104,28 +92,38 @@ function copyLogs(
       logs[i] = before!;
       continue;
     }
-    const log = next[i] as unknown as Record<string, unknown>;
-    if (!isPlainRecord(log)) return EXOTIC;
-    const copy: Record<string, unknown> = {};
-    const keys = Object.keys(log);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
-      if (key === '__proto__') return EXOTIC;
-      let member: unknown;
-      if (key === 'entries') {
-        const offset = before === undefined ? 0 : diff.start - before.start;
-        const kept = diff.keep > 0 ? before!.entries.slice(offset, offset + diff.keep) : [];
-        const added = copyJsonValue(diff.add, 2);
-        if (added === EXOTIC) return EXOTIC;
-        member = kept.concat(added as LogEntryView[]);
-      } else member = copyJsonValue(log[key], 2);
-      if (member === EXOTIC) return EXOTIC;
-      if (member === undefined) continue;
-      copy[key] = member;
-    }
+    const copy = copyRecord(next[i] as unknown as Record<string, unknown>, (key, value) => {
+      if (key !== 'entries') return copyJsonValue(value, 2);
+      const offset = before === undefined ? 0 : diff.start - before.start;
+      const kept = diff.keep > 0 ? before!.entries.slice(offset, offset + diff.keep) : [];
+      const added = copyJsonValue(diff.add, 2);
+      return added === EXOTIC ? EXOTIC : kept.concat(added as LogEntryView[]);
+    });
+    if (copy === EXOTIC) return EXOTIC;
     logs[i] = copy as unknown as LogView;
   }
   return logs;
+}
+
+/**
+ * A copy of a plain record whose members are what `member` makes of each (undefined: left out, as
+ * JSON leaves it out); EXOTIC when the record or a member is not plain JSON data.
+ */
+function copyRecord(
+  record: Record<string, unknown>,
+  member: (key: string, value: unknown) => unknown,
+): Record<string, unknown> | typeof EXOTIC {
+  if (!isPlainRecord(record)) return EXOTIC;
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(record);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (key === '__proto__') return EXOTIC;
+    const value = member(key, record[key]);
+    if (value === EXOTIC) return EXOTIC;
+    if (value !== undefined) copy[key] = value;
+  }
+  return copy;
 }
 
 /** An object JSON writes as its own members, in Object.keys order. */
