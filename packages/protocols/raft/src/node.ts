@@ -74,14 +74,8 @@ export function init(ctx: RaftContext): RaftState {
  */
 export function step(state: MutableState, ctx: RaftContext, from: NodeId, msg: RaftMessage): void {
   const { type, term } = msg;
-  if (term !== state.term) {
-    // A node's note from its own disk passes no term rule: a write is durable whatever the term now.
-    if (type === 'StorageAppendResponse') {
-      if (from === ctx.self) handleStorageAppended(state, ctx, msg);
-      return;
-    }
-    if (!passesTermRules(state, ctx, from, msg)) return;
-  }
+  // A node's note from its own disk passes no term rule: a write is durable whatever the term now.
+  if (term !== state.term && type !== 'StorageAppendResponse' && !passesTermRules(state, ctx, from, msg)) return;
   switch (type) {
     case 'AppendEntriesResponse':
       if (state.role === 'leader') handleAppendEntriesResponse(state, ctx, from, msg);
